@@ -1,0 +1,57 @@
+import 'server-only';
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { env } from '@/lib/env';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** One handle type for both drivers, so every domain function runs on PGlite and on Postgres. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** A handle or a transaction: domain functions accept either, so transactions compose. */
+export type DbOrTx = Db | Tx;
+
+export type DbConnection = {
+  db: Db;
+  driver: 'pglite' | 'postgres';
+  close: () => Promise<void>;
+};
+
+export function connectPostgres(url: string, poolSize = 10): DbConnection {
+  const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
+  return { db, driver: 'postgres', close: () => client.end({ timeout: 5 }) };
+}
+
+export function connectPglite(dataDir?: string, loadDataDir?: Blob): DbConnection {
+  if (dataDir && !dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  // The one-argument form: with `new PGlite(undefined, opts)` PGlite ignores loadDataDir.
+  const client = new PGlite({ dataDir, loadDataDir });
+  const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
+  return { db, driver: 'pglite', close: () => client.close() };
+}
+
+const globalForDb = globalThis as unknown as { __runledgerDb?: DbConnection };
+
+/**
+ * The process-wide connection: PGlite in RUNLEDGER_DATA_DIR by default, postgres.js when DATABASE_URL
+ * is set. Kept on globalThis so Next.js dev hot reloads reuse it (PGlite allows one instance per folder).
+ */
+export function getConnection(): DbConnection {
+  if (!globalForDb.__runledgerDb) {
+    const e = env();
+    globalForDb.__runledgerDb = e.DATABASE_URL
+      ? connectPostgres(e.DATABASE_URL, e.DATABASE_POOL_SIZE)
+      : connectPglite(e.RUNLEDGER_DATA_DIR);
+  }
+  return globalForDb.__runledgerDb;
+}
+
+export function getDb(): Db {
+  return getConnection().db;
+}

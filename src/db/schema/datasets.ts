@@ -1,0 +1,41 @@
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { lifecycleDates, tstz } from './columns';
+import { projects } from './projects';
+
+export const datasets = pgTable(
+  'datasets',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    description: text(),
+    /** Bumped by every change to the dataset's items. */
+    version: integer().notNull().default(1),
+    ...lifecycleDates,
+  },
+  (t) => [uniqueIndex('datasets_project_name_unique').on(t.projectId, t.name)],
+);
+
+export const datasetItems = pgTable(
+  'dataset_items',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    datasetId: uuid()
+      .notNull()
+      .references(() => datasets.id, { onDelete: 'cascade' }),
+    /** The dataset version in which this item was last changed. */
+    version: integer().notNull(),
+    input: jsonb().notNull(),
+    expectedOutput: jsonb(),
+    metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** Soft delete: the item still belongs to the versions before this one. */
+    deletedAt: tstz(),
+    createdAt: tstz().notNull().defaultNow(),
+  },
+  (t) => [index('dataset_items_dataset_version_idx').on(t.datasetId, t.version)],
+);
+
+export type Dataset = typeof datasets.$inferSelect;
+export type DatasetItem = typeof datasetItems.$inferSelect;

@@ -1,0 +1,6 @@
+export * from './datasets';
+export * from './events';
+export * from './projects';
+export * from './reports';
+export * from './runs';
+export * from './usage';

@@ -1,0 +1,42 @@
+import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { tstz } from './columns';
+
+export const projects = pgTable('projects', {
+  id: uuid().primaryKey().defaultRandom(),
+  slug: text().notNull().unique('projects_slug_unique'),
+  name: text().notNull(),
+  createdAt: tstz().notNull().defaultNow(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    /** The first characters of the key (`rl_abcd…`), shown so a user can tell keys apart. */
+    prefix: text().notNull(),
+    /** Hex SHA-256 of the whole key; the key itself is never stored. */
+    hash: text().notNull(),
+    createdAt: tstz().notNull().defaultNow(),
+    lastUsedAt: tstz(),
+    /** Set when revoked; a revoked key never authenticates again. */
+    revokedAt: tstz(),
+  },
+  (t) => [
+    uniqueIndex('api_keys_hash_unique').on(t.hash),
+    index('api_keys_project_created_idx').on(t.projectId, t.createdAt),
+  ],
+);
+
+/** Instance-wide settings (admin password hash, session secret). */
+export const appSettings = pgTable('app_settings', {
+  key: text().primaryKey(),
+  value: text().notNull(),
+  updatedAt: tstz().notNull().defaultNow(),
+});
+
+export type Project = typeof projects.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;

@@ -1,0 +1,113 @@
+import {
+  bigint,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { lifecycleDates, tstz } from './columns';
+import { projects } from './projects';
+import { runs } from './runs';
+
+export const quotaWindow = pgEnum('quota_window', ['minute', 'hour', 'day', 'month']);
+export const quotaMode = pgEnum('quota_mode', ['hard', 'soft']);
+export const reservationStatus = pgEnum('reservation_status', ['held', 'committed', 'released', 'expired']);
+
+/** The ledger: one row per accepted usage record; never updated. */
+export const usageEvents = pgTable(
+  'usage_events',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    subject: text().notNull(),
+    metric: text().notNull(),
+    amount: bigint({ mode: 'number' }).notNull(),
+    runId: uuid().references(() => runs.id, { onDelete: 'set null' }),
+    model: text(),
+    idempotencyKey: text(),
+    /** The answer given the first time, replayed for a retry with the same idempotency key. */
+    response: jsonb(),
+    occurredAt: tstz().notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('usage_events_project_idempotency_unique').on(t.projectId, t.idempotencyKey),
+    index('usage_events_project_metric_occurred_idx').on(t.projectId, t.metric, t.occurredAt),
+    index('usage_events_project_subject_occurred_idx').on(t.projectId, t.subject, t.metric, t.occurredAt),
+  ],
+);
+
+/** Running totals per calendar window (UTC); includes capacity held by open reservations. */
+export const usageCounters = pgTable(
+  'usage_counters',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    subject: text().notNull(),
+    metric: text().notNull(),
+    window: quotaWindow('period').notNull(),
+    windowStart: tstz().notNull(),
+    used: bigint({ mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.subject, t.metric, t.window, t.windowStart] })],
+);
+
+export const quotas = pgTable(
+  'quotas',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** A subject, or '*' for every subject, each on its own. */
+    subject: text().notNull(),
+    metric: text().notNull(),
+    window: quotaWindow('period').notNull(),
+    limit: bigint('limit_value', { mode: 'number' }).notNull(),
+    mode: quotaMode().notNull().default('hard'),
+    ...lifecycleDates,
+  },
+  (t) => [
+    uniqueIndex('quotas_project_subject_metric_window_unique').on(t.projectId, t.subject, t.metric, t.window),
+  ],
+);
+
+/** Capacity held for work whose final cost is known only at its end. */
+export const usageReservations = pgTable(
+  'usage_reservations',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    subject: text().notNull(),
+    metric: text().notNull(),
+    amount: bigint({ mode: 'number' }).notNull(),
+    runId: uuid().references(() => runs.id, { onDelete: 'set null' }),
+    idempotencyKey: text(),
+    status: reservationStatus().notNull().default('held'),
+    /** The counter windows the held amount was added to: [{ window, windowStart }]. */
+    windows: jsonb().$type<{ window: string; windowStart: string }[]>().notNull().default([]),
+    committedAmount: bigint({ mode: 'number' }),
+    expiresAt: tstz().notNull(),
+    settledAt: tstz(),
+    createdAt: tstz().notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('usage_reservations_project_idempotency_unique').on(t.projectId, t.idempotencyKey),
+    index('usage_reservations_project_held_idx').on(t.projectId, t.subject, t.metric, t.status, t.expiresAt),
+  ],
+);
+
+export type UsageEvent = typeof usageEvents.$inferSelect;
+export type UsageCounter = typeof usageCounters.$inferSelect;
+export type Quota = typeof quotas.$inferSelect;
+export type UsageReservation = typeof usageReservations.$inferSelect;
+export type QuotaWindow = (typeof quotaWindow.enumValues)[number];
+export type QuotaMode = (typeof quotaMode.enumValues)[number];

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** ISO-8601 with milliseconds; any offset is accepted on input, answers are always UTC (`Z`). */
+export const timestamp = z.iso.datetime({ offset: true });
+export const uuid = z.uuid();
+export const json = z.json();
+export const metadata = z.record(z.string(), z.json());
+
+export const int32 = z.number().int().min(0).max(2_147_483_647);
+
+export const limitParam = (max: number, dflt: number) =>
+  z.coerce.number().int().min(1).max(max).default(dflt);
+export const cursorParam = z.string().min(1).max(500).optional();
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.enum([
+      'bad_request',
+      'unauthorized',
+      'not_found',
+      'conflict',
+      'payload_too_large',
+      'unsupported_media_type',
+      'quota_exceeded',
+      'internal',
+    ]),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+export type Page<T> = { data: T[]; nextCursor: string | null };

@@ -1,0 +1,6 @@
+export * from './common';
+export * from './events';
+export * from './reports';
+export * from './results';
+export * from './runs';
+export * from './usage';

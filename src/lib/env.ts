@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  /** Where the embedded PGlite keeps its files when DATABASE_URL is not set. */
+  RUNLEDGER_DATA_DIR: z.string().min(1).default('./.data/pglite'),
+  RUNLEDGER_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Seed the demo project on the first start of an empty database (default on). */
+  RUNLEDGER_SEED_DEMO: z.enum(['0', '1', 'true', 'false']).default('1'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** The environment, parsed once; a wrong setting fails loudly with its name. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse({
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL || undefined,
+    RUNLEDGER_ADMIN_PASSWORD: process.env.RUNLEDGER_ADMIN_PASSWORD || undefined,
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid runledger configuration:\n${lines}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

@@ -1,0 +1,56 @@
+import 'server-only';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { type ApiKey, apiKeys } from '@/db/schema';
+import { notFound } from '../errors';
+
+const KEY_PATTERN = /^rl_[A-Za-z0-9_-]{32,}$/;
+
+export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** Creates a key: `rl_` + 43 URL-safe random characters (32 bytes). The plain key is returned once. */
+export async function createApiKey(
+  db: DbOrTx,
+  projectId: string,
+  name = 'default',
+): Promise<{ key: string; apiKey: ApiKey }> {
+  const key = `rl_${randomBytes(32).toString('base64url')}`;
+  const [apiKey] = await db
+    .insert(apiKeys)
+    .values({ projectId, name, prefix: key.slice(0, 10), hash: hashApiKey(key) })
+    .returning();
+  return { key, apiKey: apiKey! };
+}
+
+export async function listApiKeys(db: DbOrTx, projectId: string): Promise<ApiKey[]> {
+  return db.select().from(apiKeys).where(eq(apiKeys.projectId, projectId)).orderBy(desc(apiKeys.createdAt));
+}
+
+export async function revokeApiKey(db: DbOrTx, projectId: string, keyId: string): Promise<ApiKey> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt)))
+    .returning();
+  if (!row) throw notFound('API key');
+  return row;
+}
+
+/** The project id a plain key belongs to, or null for a malformed, unknown or revoked key. */
+export async function verifyApiKey(
+  db: DbOrTx,
+  key: string,
+): Promise<{ projectId: string; keyId: string } | null> {
+  if (!KEY_PATTERN.test(key)) return null;
+  const hash = hashApiKey(key);
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.hash, hash));
+  if (!row || row.revokedAt) return null;
+  // The lookup is by hash; compare again in constant time so no code path depends on a partial match.
+  if (!timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
+  // last_used_at is advisory: update at most once a minute to keep writes off the hot path.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id));
+  }
+  return { projectId: row.projectId, keyId: row.id };
+}

@@ -1,0 +1,3 @@
+export * from './results';
+export * from './runs';
+export * from './serialize';

@@ -1,0 +1,206 @@
+import 'server-only';
+import { and, desc, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { type NewRun, type Run, runs } from '@/db/schema';
+import { type CreateRunInput, finishedStatuses, type RunFilters, type UpdateRunInput } from '@/lib/contract';
+import { decodeCursor, encodeCursor } from '@/lib/cursor';
+import { toDate } from '@/lib/time';
+import { AppError, notFound } from '../errors';
+import { sameJson } from '../json';
+
+const isFinished = (status: string) => (finishedStatuses as readonly string[]).includes(status);
+
+/** Creates a run. With a client-chosen id already stored: the same body is an idempotent retry, another is 409. */
+export async function createRun(
+  db: DbOrTx,
+  projectId: string,
+  input: CreateRunInput,
+): Promise<{ run: Run; created: boolean }> {
+  const now = new Date();
+  const status = input.status ?? 'running';
+  const values: NewRun = {
+    id: input.id,
+    projectId,
+    kind: input.kind ?? 'chat',
+    name: input.name,
+    status,
+    threadId: input.threadId ?? null,
+    parentRunId: input.parentRunId ?? null,
+    userId: input.userId ?? null,
+    model: input.model ?? null,
+    input: input.input ?? null,
+    output: input.output ?? null,
+    error: input.error ?? null,
+    metadata: input.metadata ?? {},
+    tags: input.tags ?? [],
+    startedAt: input.startedAt !== undefined ? toDate(input.startedAt) : status === 'queued' ? null : now,
+    endedAt: input.endedAt !== undefined ? toDate(input.endedAt) : isFinished(status) ? now : null,
+    inputTokens: input.inputTokens ?? 0,
+    outputTokens: input.outputTokens ?? 0,
+    totalTokens: input.totalTokens ?? (input.inputTokens ?? 0) + (input.outputTokens ?? 0),
+    costUsd: input.costUsd ?? 0,
+    datasetId: input.datasetId ?? null,
+    datasetVersion: input.datasetVersion ?? null,
+    targetType: input.targetType ?? null,
+    targetId: input.targetId ?? null,
+    totalItems: input.totalItems ?? null,
+  };
+  const [inserted] = await db
+    .insert(runs)
+    .values(values)
+    .onConflictDoNothing({ target: runs.id })
+    .returning();
+  if (inserted) return { run: inserted, created: true };
+
+  const [stored] = await db.select().from(runs).where(eq(runs.id, input.id!));
+  if (!stored || stored.projectId !== projectId || !matchesStored(input, stored)) {
+    throw new AppError('conflict', 'A run with this id already exists with a different body');
+  }
+  return { run: stored, created: false };
+}
+
+/** True when every field the body names has the stored value (an idempotent retry). */
+function matchesStored(input: CreateRunInput, stored: Run): boolean {
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined || key === 'id') continue;
+    const current = stored[key as keyof Run];
+    if (current instanceof Date || (key.endsWith('At') && value !== null)) {
+      if (toDate(current as Date | null)?.getTime() !== toDate(value as string | null)?.getTime())
+        return false;
+    } else if (!sameJson(current, value)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+export async function getRunById(db: DbOrTx, projectId: string, runId: string): Promise<Run | null> {
+  const [run] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
+  return run ?? null;
+}
+
+/** The run, or a not_found AppError (also for a run of another project). */
+export async function requireRun(db: DbOrTx, projectId: string, runId: string): Promise<Run> {
+  const run = await getRunById(db, projectId, runId);
+  if (!run) throw notFound('Run');
+  return run;
+}
+
+export async function updateRun(
+  db: DbOrTx,
+  projectId: string,
+  runId: string,
+  input: UpdateRunInput,
+): Promise<Run> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(runs)
+      .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)))
+      .for('update');
+    if (!current) throw notFound('Run');
+    if (input.status && isFinished(current.status) && !isFinished(input.status)) {
+      throw new AppError('conflict', `A ${current.status} run cannot become ${input.status} again`);
+    }
+    const patch: Partial<NewRun> = { updatedAt: new Date() };
+    for (const [key, value] of Object.entries(input)) {
+      if (value === undefined) continue;
+      (patch as Record<string, unknown>)[key] = key.endsWith('At') ? toDate(value as string | null) : value;
+    }
+    if (input.status && isFinished(input.status) && input.endedAt === undefined && !current.endedAt) {
+      patch.endedAt = new Date();
+    }
+    if (
+      input.totalTokens === undefined &&
+      (input.inputTokens !== undefined || input.outputTokens !== undefined)
+    ) {
+      patch.totalTokens =
+        (input.inputTokens ?? current.inputTokens) + (input.outputTokens ?? current.outputTokens);
+    }
+    const [updated] = await tx.update(runs).set(patch).where(eq(runs.id, runId)).returning();
+    return updated!;
+  });
+}
+
+/** Deletes the run; its events, results and reports go with it (foreign keys cascade). */
+export async function deleteRun(db: DbOrTx, projectId: string, runId: string): Promise<void> {
+  const deleted = await db
+    .delete(runs)
+    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)))
+    .returning({ id: runs.id });
+  if (deleted.length === 0) throw notFound('Run');
+}
+
+export type RunPage = { data: Run[]; nextCursor: string | null; prevCursor: string | null };
+
+/** Escapes LIKE wildcards so `q` matches literally. */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function runFilterConditions(projectId: string, f: RunFilters): SQL[] {
+  const where: SQL[] = [eq(runs.projectId, projectId)];
+  if (f.status) where.push(eq(runs.status, f.status));
+  if (f.kind) where.push(eq(runs.kind, f.kind));
+  if (f.userId) where.push(eq(runs.userId, f.userId));
+  if (f.threadId) where.push(eq(runs.threadId, f.threadId));
+  if (f.model) where.push(eq(runs.model, f.model));
+  if (f.tag) where.push(sql`${runs.tags} @> array[${f.tag}]::text[]`);
+  if (f.q) where.push(sql`${runs.name} ilike ${likePattern(f.q)}`);
+  if (f.from) where.push(gte(runs.createdAt, new Date(f.from)));
+  if (f.to) where.push(lte(runs.createdAt, new Date(f.to)));
+  return where;
+}
+
+/**
+ * Runs newest first, keyset-paginated on (created_at, id); never OFFSET. A cursor from `prevCursor`
+ * walks back towards newer runs.
+ */
+export async function listRuns(
+  db: DbOrTx,
+  projectId: string,
+  filters: RunFilters,
+  page: { limit: number; cursor?: string },
+): Promise<RunPage> {
+  const where = runFilterConditions(projectId, filters);
+  let backwards = false;
+  if (page.cursor) {
+    const key = decodeCursor(page.cursor, 3);
+    if (
+      !key ||
+      (key[0] !== 'n' && key[0] !== 'p') ||
+      typeof key[1] !== 'string' ||
+      typeof key[2] !== 'string'
+    ) {
+      throw new AppError('bad_request', 'Invalid cursor');
+    }
+    backwards = key[0] === 'p';
+    const at = new Date(key[1]);
+    if (Number.isNaN(at.getTime())) throw new AppError('bad_request', 'Invalid cursor');
+    where.push(
+      backwards
+        ? sql`(${runs.createdAt}, ${runs.id}) > (${at.toISOString()}::timestamptz, ${key[2]}::uuid)`
+        : sql`(${runs.createdAt}, ${runs.id}) < (${at.toISOString()}::timestamptz, ${key[2]}::uuid)`,
+    );
+  }
+  const order = backwards ? [asc(runs.createdAt), asc(runs.id)] : [desc(runs.createdAt), desc(runs.id)];
+  const rows = await db
+    .select()
+    .from(runs)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(page.limit + 1);
+  const more = rows.length > page.limit;
+  const data = more ? rows.slice(0, page.limit) : rows;
+  if (backwards) data.reverse();
+  const first = data[0];
+  const last = data[data.length - 1];
+  const hasNewer = backwards ? more : Boolean(page.cursor);
+  const hasOlder = backwards ? true : more;
+  return {
+    data,
+    nextCursor: hasOlder && last ? encodeCursor(['n', last.createdAt.toISOString(), last.id]) : null,
+    prevCursor: hasNewer && first ? encodeCursor(['p', first.createdAt.toISOString(), first.id]) : null,
+  };
+}
