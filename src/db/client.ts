@@ -19,13 +19,15 @@ export type DbOrTx = Db | Tx;
 export type DbConnection = {
   db: Db;
   driver: 'pglite' | 'postgres';
+  /** The server URL (postgres only). */
+  url?: string;
   close: () => Promise<void>;
 };
 
 export function connectPostgres(url: string, poolSize = 10): DbConnection {
   const client = postgres(url, { max: poolSize, onnotice: () => {} });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
-  return { db, driver: 'postgres', close: () => client.end({ timeout: 5 }) };
+  return { db, driver: 'postgres', url, close: () => client.end({ timeout: 5 }) };
 }
 
 export function connectPglite(dataDir?: string, loadDataDir?: Blob): DbConnection {

@@ -1,8 +1,9 @@
 import 'server-only';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
 import type { DbConnection } from './client';
 
 export const migrationsFolder = path.join(process.cwd(), 'drizzle');
@@ -14,10 +15,12 @@ export async function runMigrations(conn: DbConnection, folder = migrationsFolde
     await migratePglite(conn.db as any, { migrationsFolder: folder });
     return;
   }
-  // An advisory lock serializes concurrent starts against the same server database.
-  await conn.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(727274)`);
-    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the driver-specific handle
-    await migratePostgres(tx as any, { migrationsFolder: folder });
-  });
+  // One dedicated connection holding an advisory lock serializes concurrent starts on one database.
+  const client = postgres(conn.url!, { max: 1, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(727274)`;
+    await migratePostgres(drizzle(client), { migrationsFolder: folder });
+  } finally {
+    await client.end({ timeout: 5 });
+  }
 }

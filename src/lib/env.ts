@@ -17,11 +17,9 @@ let cached: Env | undefined;
 /** The environment, parsed once; a wrong setting fails loudly with its name. */
 export function env(): Env {
   if (cached) return cached;
-  const parsed = envSchema.safeParse({
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL || undefined,
-    RUNLEDGER_ADMIN_PASSWORD: process.env.RUNLEDGER_ADMIN_PASSWORD || undefined,
-  });
+  // An empty variable means unset (a shell's `FOO=` or a blank line in an env file).
+  const set = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid runledger configuration:\n${lines}`);

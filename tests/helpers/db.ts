@@ -13,8 +13,12 @@ export async function freshPglite(): Promise<DbConnection> {
   return conn;
 }
 
-/** A fresh database on the Postgres server, cloned from the migrated template; dropped on close. */
-export async function freshPostgres(poolSize = 10): Promise<DbConnection> {
+/** Creates a fresh database on the Postgres server, cloned from the migrated template. */
+export async function freshPostgresDatabase(): Promise<{
+  url: string;
+  connect: (poolSize?: number) => DbConnection;
+  drop: () => Promise<void>;
+}> {
   const serverUrl = testServerUrl();
   const template = inject('pgTemplate');
   if (!serverUrl || !template) throw new Error('TEST_DATABASE_URL is not set');
@@ -32,13 +36,26 @@ export async function freshPostgres(poolSize = 10): Promise<DbConnection> {
   }
   const u = new URL(serverUrl);
   u.pathname = `/${name}`;
-  const conn = connectPostgres(u.toString(), poolSize);
+  const url = u.toString();
+  return {
+    url,
+    connect: (poolSize = 10) => connectPostgres(url, poolSize),
+    drop: async () => {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A fresh database on the Postgres server; dropped on close. */
+export async function freshPostgres(poolSize = 10): Promise<DbConnection> {
+  const created = await freshPostgresDatabase();
+  const conn = created.connect(poolSize);
   return {
     ...conn,
     close: async () => {
       await conn.close();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
+      await created.drop();
     },
   };
 }

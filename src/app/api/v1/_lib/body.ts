@@ -1,0 +1,42 @@
+import 'server-only';
+import { AppError } from '@/server/errors';
+
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Reads a JSON body: 415 unless the content type is JSON, 413 past 5 MiB (by Content-Length, or while
+ * streaming, so an oversized body is never buffered whole), 400 when it does not parse.
+ */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/([a-z0-9.+-]+\+)?json\b/i.test(type.trim())) {
+    throw new AppError('unsupported_media_type', 'The body must be application/json');
+  }
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) throw new AppError('bad_request', 'A JSON body is required');
+
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new AppError('bad_request', 'A JSON body is required');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('bad_request', 'The body is not valid JSON');
+  }
+}
+
+const tooLarge = () =>
+  new AppError('payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes (5 MiB)`);

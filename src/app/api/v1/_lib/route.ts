@@ -1,0 +1,106 @@
+import 'server-only';
+import type { z } from 'zod';
+import { getDb } from '@/db/client';
+import { verifyApiKey } from '@/server/auth';
+import { AppError, isAppError } from '@/server/errors';
+import { startServer } from '@/server/startup';
+import { readJsonBody } from './body';
+
+type Schema = z.ZodType;
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export type ApiContext<B, Q, P> = {
+  projectId: string;
+  body: B;
+  query: Q;
+  params: P;
+  request: Request;
+};
+
+type RouteOptions<B, Q, P> = { body?: B; query?: Q; params?: P };
+type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
+
+/** A JSON answer with a status (200 by default). */
+export function json(data: unknown, status = 200, headers?: Record<string, string>): Response {
+  return Response.json(data, { status, headers });
+}
+
+export const noContent = () => new Response(null, { status: 204 });
+
+export function errorResponse(err: unknown): Response {
+  if (isAppError(err)) return json(err.toBody(), err.status, err.headers);
+  // A bug: log the detail for the operator, answer without SQL, stack or secrets.
+  console.error('[runledger] unhandled API error', err);
+  return json({ error: { code: 'internal', message: 'Internal server error' } }, 500);
+}
+
+function zodError(where: string, error: z.ZodError): AppError {
+  const issues = error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));
+  const first = issues[0];
+  const at = first && first.path.length ? ` at ${first.path.join('.')}` : '';
+  return new AppError('bad_request', `Invalid ${where}${at}: ${first?.message ?? 'invalid'}`, issues);
+}
+
+function queryObject(url: URL): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) out[k] = v;
+  return out;
+}
+
+async function authenticate(request: Request): Promise<string> {
+  const header = request.headers.get('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match)
+    throw new AppError('unauthorized', 'Missing or malformed Authorization: Bearer <api key> header');
+  const found = await verifyApiKey(getDb(), match[1]!);
+  if (!found) throw new AppError('unauthorized', 'Unknown or revoked API key');
+  return found.projectId;
+}
+
+/**
+ * The one wrapper every /api/v1 handler goes through: API-key auth (project scope), path params,
+ * query and JSON body parsed with zod, and errors mapped to the contract's body. A path id that fails
+ * its schema is a 404 (no such row can exist), not a 400.
+ */
+export function apiRoute<
+  B extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  P extends Schema | undefined = undefined,
+>(
+  options: RouteOptions<B, Q, P>,
+  handler: (ctx: ApiContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<Response>,
+) {
+  return async (request: Request, context: NextRouteContext): Promise<Response> => {
+    try {
+      await startServer();
+      const projectId = await authenticate(request);
+      let params: unknown;
+      if (options.params) {
+        const parsed = options.params.safeParse(await context.params);
+        if (!parsed.success) throw new AppError('not_found', 'Not found');
+        params = parsed.data;
+      }
+      let query: unknown;
+      if (options.query) {
+        const parsed = options.query.safeParse(queryObject(new URL(request.url)));
+        if (!parsed.success) throw zodError('query parameters', parsed.error);
+        query = parsed.data;
+      }
+      let body: unknown;
+      if (options.body) {
+        const parsed = options.body.safeParse(await readJsonBody(request));
+        if (!parsed.success) throw zodError('body', parsed.error);
+        body = parsed.data;
+      }
+      return await handler({
+        projectId,
+        request,
+        body: body as Infer<B>,
+        query: query as Infer<Q>,
+        params: params as Infer<P>,
+      });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}

@@ -1,0 +1,15 @@
+import { getDb } from '@/db/client';
+import { createRunBody, listRunsQuery } from '@/lib/contract';
+import { createRun, listRuns, toRunDto } from '@/server/runs';
+import { apiRoute, json } from '../_lib/route';
+
+export const POST = apiRoute({ body: createRunBody }, async ({ projectId, body }) => {
+  const { run, created } = await createRun(getDb(), projectId, body);
+  return json({ run: toRunDto(run) }, created ? 201 : 200);
+});
+
+export const GET = apiRoute({ query: listRunsQuery }, async ({ projectId, query }) => {
+  const { limit, cursor, ...filters } = query;
+  const page = await listRuns(getDb(), projectId, filters, { limit, cursor });
+  return json({ data: page.data.map(toRunDto), nextCursor: page.nextCursor });
+});
