@@ -39,7 +39,7 @@ export function validatedAction<S extends z.ZodType, T extends object>(
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of parsed.error.issues) {
         const field = issue.path.map(String).join('.') || '_';
-        (fieldErrors[field] ??= []).push(issue.message);
+        fieldErrors[field] = [...(fieldErrors[field] ?? []), issue.message];
       }
       return {
         error: 'Please correct the highlighted fields.',

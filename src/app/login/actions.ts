@@ -15,7 +15,7 @@ const loginSchema = z.object({
 
 /** Only same-site paths: an open redirect through ?next= would be a phishing aid. */
 function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/runs';
+  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/runs';
 }
 
 // The one action without a session: it is how a session starts.
