@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { runs } from '@/db/schema';
 
@@ -22,4 +22,14 @@ export async function listThreadRuns(db: DbOrTx, projectId: string, threadId: st
     .where(and(eq(runs.projectId, projectId), eq(runs.threadId, threadId)))
     .orderBy(asc(runs.createdAt), asc(runs.id))
     .limit(500);
+}
+
+/** Dataset runs grouped by dataset: the latest runs first, capped (a dashboard overview, not an export). */
+export async function listDatasetRuns(db: DbOrTx, projectId: string, limit = 300) {
+  return db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.projectId, projectId), eq(runs.kind, 'dataset')))
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(limit);
 }

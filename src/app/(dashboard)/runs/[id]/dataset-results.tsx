@@ -58,20 +58,26 @@ export async function DatasetResults({
       <CardHeader
         title="Dataset results"
         actions={
-          <div className="flex gap-1 text-sm" role="group" aria-label="Result filter">
+          <fieldset className="flex gap-1 text-sm" aria-label="Result filter">
             <Link
               href={link({})}
-              className={cn('rounded px-2 py-1', !status ? 'bg-zinc-900 text-white' : 'text-zinc-600 hover:bg-zinc-100')}
+              className={cn(
+                'rounded px-2 py-1',
+                !status ? 'bg-zinc-900 text-white' : 'text-zinc-600 hover:bg-zinc-100',
+              )}
             >
               All
             </Link>
             <Link
               href={link({ results: 'failed' })}
-              className={cn('rounded px-2 py-1', status === 'failed' ? 'bg-zinc-900 text-white' : 'text-zinc-600 hover:bg-zinc-100')}
+              className={cn(
+                'rounded px-2 py-1',
+                status === 'failed' ? 'bg-zinc-900 text-white' : 'text-zinc-600 hover:bg-zinc-100',
+              )}
             >
               Failed only
             </Link>
-          </div>
+          </fieldset>
         }
       >
         <p className="mt-0.5 flex flex-wrap gap-3 text-xs text-zinc-500" data-testid="dataset-summary">
@@ -116,7 +122,9 @@ export async function DatasetResults({
                   {r.itemId}
                   {r.itemVersion !== null && <span className="text-zinc-400"> v{r.itemVersion}</span>}
                 </Td>
-                <Td>{r.error === null ? <Badge tone="green">passed</Badge> : <Badge tone="red">failed</Badge>}</Td>
+                <Td>
+                  {r.error === null ? <Badge tone="green">passed</Badge> : <Badge tone="red">failed</Badge>}
+                </Td>
                 <Td className="whitespace-nowrap text-right tabular-nums">{formatDuration(r.latencyMs)}</Td>
                 <Td className="text-right tabular-nums">{r.retryCount}</Td>
                 <Td>

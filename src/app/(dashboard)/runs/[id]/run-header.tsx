@@ -40,7 +40,10 @@ export function RunHeader({ run }: { run: Run }) {
         <Field label="User">{run.userId ?? '—'}</Field>
         <Field label="Thread">
           {run.threadId ? (
-            <Link href={`/threads/${encodeURIComponent(run.threadId)}`} className="text-blue-700 hover:underline">
+            <Link
+              href={`/threads/${encodeURIComponent(run.threadId)}`}
+              className="text-blue-700 hover:underline"
+            >
               {run.threadId}
             </Link>
           ) : (
@@ -48,8 +51,12 @@ export function RunHeader({ run }: { run: Run }) {
           )}
         </Field>
         <Field label="Started">{formatTime(run.startedAt)}</Field>
-        <Field label="Ended">{run.endedAt ? formatTime(run.endedAt) : run.status === 'running' ? 'running…' : '—'}</Field>
-        <Field label="Duration">{run.startedAt ? formatDuration(runDuration(run.startedAt, run.endedAt)) : '—'}</Field>
+        <Field label="Ended">
+          {run.endedAt ? formatTime(run.endedAt) : run.status === 'running' ? 'running…' : '—'}
+        </Field>
+        <Field label="Duration">
+          {run.startedAt ? formatDuration(runDuration(run.startedAt, run.endedAt)) : '—'}
+        </Field>
         <Field label="Tokens">
           {formatTokens(run.totalTokens)}{' '}
           <span className="text-xs text-zinc-400">

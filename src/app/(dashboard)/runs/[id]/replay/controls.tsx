@@ -41,22 +41,47 @@ export function ReplayControls({
   return (
     <div className="flex flex-col gap-2" data-testid="replay-controls">
       <div className="flex flex-wrap items-center gap-1.5">
-        <button type="button" className={cn(ctl, 'w-20 font-medium')} onClick={onPlayPause} aria-label={playing ? 'Pause' : 'Play'}>
+        <button
+          type="button"
+          className={cn(ctl, 'w-20 font-medium')}
+          onClick={onPlayPause}
+          aria-label={playing ? 'Pause' : 'Play'}
+        >
           {playing ? '❚❚ Pause' : '▶ Play'}
         </button>
-        <button type="button" className={ctl} onClick={() => onStep(-1)} aria-label="Step back" title="Step back (←)">
+        <button
+          type="button"
+          className={ctl}
+          onClick={() => onStep(-1)}
+          aria-label="Step back"
+          title="Step back (←)"
+        >
           ◂
         </button>
-        <button type="button" className={ctl} onClick={() => onStep(1)} aria-label="Step forward" title="Step forward (→)">
+        <button
+          type="button"
+          className={ctl}
+          onClick={() => onStep(1)}
+          aria-label="Step forward"
+          title="Step forward (→)"
+        >
           ▸
         </button>
-        <button type="button" className={ctl} onClick={() => onJump(-1)} title="Previous tool call or error (k)">
+        <button
+          type="button"
+          className={ctl}
+          onClick={() => onJump(-1)}
+          title="Previous tool call or error (k)"
+        >
           ⇤ tool/error
         </button>
         <button type="button" className={ctl} onClick={() => onJump(1)} title="Next tool call or error (j)">
           tool/error ⇥
         </button>
-        <div className="ml-2 flex items-center rounded-md border border-zinc-300 bg-white p-0.5" role="group" aria-label="Speed">
+        <fieldset
+          className="ml-2 flex items-center rounded-md border border-zinc-300 bg-white p-0.5"
+          aria-label="Speed"
+        >
           {speeds.map((s) => (
             <button
               key={s}
@@ -71,7 +96,7 @@ export function ReplayControls({
               {s === 'instant' ? 'instant' : `${s}x`}
             </button>
           ))}
-        </div>
+        </fieldset>
         <span className="ml-auto font-mono text-xs tabular-nums text-zinc-500" data-testid="replay-position">
           {positionLabel}
         </span>

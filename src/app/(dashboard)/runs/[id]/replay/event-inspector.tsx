@@ -39,7 +39,11 @@ const Row = memo(function Row({
     <div
       className={cn(
         'border-b border-zinc-100 text-xs',
-        current ? 'bg-amber-50 ring-1 ring-inset ring-amber-300' : past ? 'bg-white' : 'bg-zinc-50/70 text-zinc-400',
+        current
+          ? 'bg-amber-50 ring-1 ring-inset ring-amber-300'
+          : past
+            ? 'bg-white'
+            : 'bg-zinc-50/70 text-zinc-400',
       )}
       data-testid="event-row"
       data-seq={event.seq}
@@ -62,11 +66,17 @@ const Row = memo(function Row({
           title="Seek the replay to this event"
         >
           <span className="w-10 shrink-0 text-right font-mono tabular-nums text-zinc-400">{event.seq}</span>
-          <span className="w-14 shrink-0 text-right font-mono tabular-nums text-zinc-400">+{offset.toFixed(2)}s</span>
+          <span className="w-14 shrink-0 text-right font-mono tabular-nums text-zinc-400">
+            +{offset.toFixed(2)}s
+          </span>
           <span
             className={cn(
               'w-36 shrink-0 truncate font-mono',
-              isErrorEvent(event.type) ? 'text-red-600' : event.type.startsWith('tool-') ? 'text-violet-700' : 'text-zinc-700',
+              isErrorEvent(event.type)
+                ? 'text-red-600'
+                : event.type.startsWith('tool-')
+                  ? 'text-violet-700'
+                  : 'text-zinc-700',
             )}
           >
             {event.type}
@@ -138,7 +148,13 @@ export function EventInspector({
                 key={item.key}
                 data-index={item.index}
                 ref={virtualizer.measureElement}
-                style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  width: '100%',
+                  transform: `translateY(${item.start}px)`,
+                }}
               >
                 <Row
                   event={e}

@@ -86,7 +86,10 @@ export function Replay({
   }, [events]);
 
   // The position is a seq (null: the complete run), so ?seq=N holds while later pages load.
-  const [seqParam, setSeqParam] = useQueryState('seq', parseAsInteger.withOptions({ shallow: true, history: 'replace' }));
+  const [seqParam, setSeqParam] = useQueryState(
+    'seq',
+    parseAsInteger.withOptions({ shallow: true, history: 'replace' }),
+  );
   const [cut, setCut] = useState<number | null>(seqParam);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState<Speed>(1);
@@ -241,8 +244,12 @@ export function Replay({
             onScrub={scrub}
             onStep={step}
             onJump={jump}
-            markers={sample(markerIdx.filter((i) => !isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
-            errors={sample(markerIdx.filter((i) => isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
+            markers={sample(
+              markerIdx.filter((i) => !isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!),
+            )}
+            errors={sample(
+              markerIdx.filter((i) => isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!),
+            )}
             positionLabel={positionLabel}
           />
         </div>

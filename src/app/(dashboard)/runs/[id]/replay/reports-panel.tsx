@@ -17,7 +17,11 @@ function ReportView({
   return (
     <article
       data-testid={depth === 0 ? 'report' : 'branch-report'}
-      className={depth === 0 ? 'rounded-lg border border-zinc-200 bg-white p-4' : 'mt-3 border-l-2 border-violet-200 pl-4'}
+      className={
+        depth === 0
+          ? 'rounded-lg border border-zinc-200 bg-white p-4'
+          : 'mt-3 border-l-2 border-violet-200 pl-4'
+      }
     >
       <header className="mb-2 flex flex-wrap items-center gap-2">
         <h3 className="text-sm font-semibold text-zinc-900">{report.title}</h3>

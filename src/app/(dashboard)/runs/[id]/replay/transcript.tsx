@@ -72,7 +72,9 @@ function ToolCard({ part }: { part: ToolLike }) {
 
 function PartView({ part, step }: { part: Part; step: number }) {
   if (part.type === 'text') {
-    return <p className="whitespace-pre-wrap break-words text-sm leading-relaxed text-zinc-800">{part.text}</p>;
+    return (
+      <p className="whitespace-pre-wrap break-words text-sm leading-relaxed text-zinc-800">{part.text}</p>
+    );
   }
   if (part.type === 'reasoning') {
     return (
@@ -80,7 +82,9 @@ function PartView({ part, step }: { part: Part; step: number }) {
         <summary className="cursor-pointer select-none text-xs font-medium text-zinc-500">
           Reasoning{part.state === 'streaming' ? '…' : ''}
         </summary>
-        <p className="mt-1.5 whitespace-pre-wrap break-words text-xs leading-relaxed text-zinc-600">{part.text}</p>
+        <p className="mt-1.5 whitespace-pre-wrap break-words text-xs leading-relaxed text-zinc-600">
+          {part.text}
+        </p>
       </details>
     );
   }
@@ -103,7 +107,11 @@ function PartView({ part, step }: { part: Part; step: number }) {
 
 export function Transcript({ entries, playing }: { entries: TranscriptEntry[]; playing: boolean }) {
   if (entries.length === 0) {
-    return <p className="px-1 py-8 text-center text-sm text-zinc-400">Nothing has happened yet at this point of the run.</p>;
+    return (
+      <p className="px-1 py-8 text-center text-sm text-zinc-400">
+        Nothing has happened yet at this point of the run.
+      </p>
+    );
   }
   return (
     <ol className="flex flex-col gap-4" data-testid="transcript">
@@ -111,7 +119,10 @@ export function Transcript({ entries, playing }: { entries: TranscriptEntry[]; p
         if (e.kind === 'user') {
           return (
             <li key={e.key} className="flex justify-end" data-seq={e.seq}>
-              <div data-testid="user-message" className="max-w-[85%] rounded-2xl rounded-br-sm bg-zinc-900 px-4 py-2 text-sm text-white">
+              <div
+                data-testid="user-message"
+                className="max-w-[85%] rounded-2xl rounded-br-sm bg-zinc-900 px-4 py-2 text-sm text-white"
+              >
                 <p className="whitespace-pre-wrap break-words">{e.text}</p>
               </div>
             </li>
@@ -137,7 +148,9 @@ export function Transcript({ entries, playing }: { entries: TranscriptEntry[]; p
                   Error: {err}
                 </p>
               ))}
-              {e.streaming && playing && <span className="inline-block h-4 w-1.5 animate-pulse bg-zinc-400" aria-hidden />}
+              {e.streaming && playing && (
+                <span className="inline-block h-4 w-1.5 animate-pulse bg-zinc-400" aria-hidden />
+              )}
             </div>
           </li>
         );

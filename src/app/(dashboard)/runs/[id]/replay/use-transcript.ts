@@ -62,6 +62,7 @@ export function useTranscript(items: TranscriptItem[], cutSeq: number): Transcri
   const wanted = useRef<{ items: TranscriptItem[]; cutSeq: number }>({ items, cutSeq });
   wanted.current = { items, cutSeq };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: items and cutSeq trigger a rebuild; the pump reads them from `wanted`
   useEffect(() => {
     const pump = async () => {
       if (running.current) return;
@@ -103,7 +104,13 @@ export function useTranscript(items: TranscriptItem[], cutSeq: number): Transcri
     }
     if (it.firstSeq > cutSeq) continue;
     if (it.lastSeq <= cutSeq) {
-      out.push({ kind: 'assistant', key: it.key, seq: it.firstSeq, built: cache.current.get(it.key) ?? null, streaming: false });
+      out.push({
+        kind: 'assistant',
+        key: it.key,
+        seq: it.firstSeq,
+        built: cache.current.get(it.key) ?? null,
+        streaming: false,
+      });
     } else {
       // Show the latest rebuild of this message; it may lag a frame behind the position.
       const built = partial?.key === it.key && partial.cut <= cutSeq ? partial.built : null;
