@@ -5,6 +5,8 @@ const envSchema = z.object({
   /** Where the embedded PGlite keeps its files when DATABASE_URL is not set. */
   RUNLEDGER_DATA_DIR: z.string().min(1).default('./.data/pglite'),
   RUNLEDGER_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Signs dashboard session cookies; generated once and stored in app_settings when unset. */
+  RUNLEDGER_SESSION_SECRET: z.string().min(32).optional(),
   /** Seed the demo project on the first start of an empty database (default on). */
   RUNLEDGER_SEED_DEMO: z.enum(['0', '1', 'true', 'false']).default('1'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),

@@ -1,3 +1,4 @@
 export * from './results';
 export * from './runs';
 export * from './serialize';
+export * from './facets';

@@ -1,0 +1,31 @@
+import 'server-only';
+import { cookies } from 'next/headers';
+import { cache } from 'react';
+import { getDb } from '@/db/client';
+import type { Project } from '@/db/schema';
+import { requireSession } from '@/server/auth/session';
+import { listProjects } from '@/server/projects';
+import { startServer } from '@/server/startup';
+
+export const PROJECT_COOKIE = 'rl_project';
+
+export type DashboardContext = { projects: Project[]; project: Project | null };
+
+/**
+ * The signed-in dashboard's context: checks the session, then picks the project chosen in the
+ * `rl_project` cookie (or the first one). Every page calls this before reading anything.
+ */
+export const dashboardContext = cache(async (): Promise<DashboardContext> => {
+  await requireSession();
+  await startServer();
+  const projects = await listProjects(getDb());
+  const slug = (await cookies()).get(PROJECT_COOKIE)?.value;
+  const project = projects.find((p) => p.slug === slug) ?? projects[0] ?? null;
+  return { projects, project };
+});
+
+/** Like dashboardContext, for pages that need a project: none at all renders the empty state. */
+export async function requireProject(): Promise<{ projects: Project[]; project: Project } | null> {
+  const ctx = await dashboardContext();
+  return ctx.project ? { projects: ctx.projects, project: ctx.project } : null;
+}

@@ -1,0 +1,67 @@
+import Link from 'next/link';
+import { NuqsAdapter } from 'nuqs/adapters/next/app';
+import type { ReactNode } from 'react';
+import { NavLink } from './_components/nav-link';
+import { ProjectSwitcher } from './_components/project-switcher';
+import { SignOutButton } from './_components/sign-out-button';
+import { dashboardContext } from './_lib/project';
+
+const icons = {
+  runs: 'M4 6h16M4 12h16M4 18h10',
+  usage: 'M4 20V10m6 10V4m6 16v-7m4 7H2',
+  datasets:
+    'M4 7c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3Zm0 0v10c0 1.7 3.6 3 8 3s8-1.3 8-3V7M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3',
+  keys: 'M15 7a4 4 0 1 1-3.9 4.9L4 19v2h3v-2h2v-2h2l1.1-1.1A4 4 0 0 1 15 7Z',
+};
+
+function Icon({ d }: { d: string }) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.8"
+      className="size-4 shrink-0"
+      aria-hidden
+    >
+      <path d={d} strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const { projects, project } = await dashboardContext();
+  return (
+    <NuqsAdapter>
+      <div className="flex min-h-screen">
+        <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col gap-6 bg-zinc-900 px-3 py-4">
+          <Link href="/runs" className="px-1 text-base font-semibold tracking-tight text-white">
+            run<span className="text-emerald-400">ledger</span>
+          </Link>
+          <ProjectSwitcher
+            projects={projects.map((p) => ({ slug: p.slug, name: p.name }))}
+            current={project?.slug}
+          />
+          <nav className="flex flex-col gap-0.5" aria-label="Main">
+            <NavLink href="/runs">
+              <Icon d={icons.runs} /> Runs
+            </NavLink>
+            <NavLink href="/usage">
+              <Icon d={icons.usage} /> Usage
+            </NavLink>
+            <NavLink href="/datasets">
+              <Icon d={icons.datasets} /> Datasets
+            </NavLink>
+            <NavLink href="/settings/keys">
+              <Icon d={icons.keys} /> API keys
+            </NavLink>
+          </nav>
+          <div className="mt-auto border-t border-zinc-800 pt-3">
+            <SignOutButton />
+          </div>
+        </aside>
+        <main className="min-w-0 flex-1 px-6 py-6 lg:px-8">{children}</main>
+      </div>
+    </NuqsAdapter>
+  );
+}

@@ -1,0 +1,72 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { listEvents } from '@/server/events';
+import { listRunReports } from '@/server/reports';
+import { getRunById } from '@/server/runs';
+import { requireProject } from '../../_lib/project';
+import { NoProject } from '../../no-project';
+import { AutoRefresh } from '../auto-refresh';
+import { DatasetResults } from './dataset-results';
+import type { ReplayEvent } from './replay/model';
+import { Replay } from './replay/replay';
+import { RunHeader } from './run-header';
+
+export const metadata: Metadata = { title: 'Run · runledger' };
+
+/** Server-rendered so the first paint has a transcript; the replay fetches the rest on demand. */
+const FIRST_PAGE = 2000;
+
+export default async function RunPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const ctx = await requireProject();
+  if (!ctx) return <NoProject />;
+  const { id } = await params;
+  if (!z.uuid().safeParse(id).success) notFound();
+  const db = getDb();
+  const run = await getRunById(db, ctx.project.id, id);
+  if (!run) notFound();
+  const sp = await searchParams;
+  const [eventsPage, reports] = await Promise.all([
+    listEvents(db, ctx.project.id, run.id, { limit: FIRST_PAGE }),
+    listRunReports(db, ctx.project.id, run.id),
+  ]);
+  const initialEvents: ReplayEvent[] = eventsPage.data.map((e) => ({
+    seq: e.seq,
+    type: e.type,
+    ts: e.ts.toISOString(),
+    payload: e.payload,
+  }));
+  const live = run.status === 'running' || run.status === 'queued';
+  const resultsFilter = sp.results === 'failed' ? 'failed' : undefined;
+  const rcursor = typeof sp.rcursor === 'string' ? sp.rcursor : undefined;
+
+  return (
+    <div>
+      <RunHeader run={run} />
+      {live && (
+        <div className="-mt-3 mb-3">
+          <AutoRefresh active />
+        </div>
+      )}
+      <Replay
+        key={run.id}
+        runId={run.id}
+        initialEvents={initialEvents}
+        initialDone={eventsPage.nextCursor === null}
+        totalEvents={run.eventCount}
+        reports={reports}
+        live={live}
+      />
+      {run.kind === 'dataset' && (
+        <DatasetResults run={run} projectId={ctx.project.id} status={resultsFilter} cursor={rcursor} />
+      )}
+    </div>
+  );
+}

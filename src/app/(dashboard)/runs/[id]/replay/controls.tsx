@@ -1,0 +1,153 @@
+'use client';
+import { cn } from '@/lib/cn';
+import { formatDuration } from '@/lib/format';
+import type { Timeline } from './model';
+
+export const speeds = [0.5, 1, 2, 4, 10, 'instant'] as const;
+export type Speed = (typeof speeds)[number];
+
+const ctl =
+  'inline-flex h-8 min-w-8 items-center justify-center rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-700 hover:bg-zinc-100 disabled:opacity-40';
+
+export function ReplayControls({
+  playing,
+  onPlayPause,
+  speed,
+  onSpeed,
+  timeline,
+  playhead,
+  onScrub,
+  onStep,
+  onJump,
+  markers,
+  errors,
+  positionLabel,
+}: {
+  playing: boolean;
+  onPlayPause: () => void;
+  speed: Speed;
+  onSpeed: (s: Speed) => void;
+  timeline: Timeline;
+  playhead: number;
+  onScrub: (t: number) => void;
+  onStep: (delta: number) => void;
+  onJump: (dir: 1 | -1) => void;
+  markers: number[];
+  errors: number[];
+  positionLabel: string;
+}) {
+  const total = Math.max(timeline.total, 1);
+  const pct = (t: number) => `${Math.min(100, (t / total) * 100)}%`;
+  return (
+    <div className="flex flex-col gap-2" data-testid="replay-controls">
+      <div className="flex flex-wrap items-center gap-1.5">
+        <button
+          type="button"
+          className={cn(ctl, 'w-20 font-medium')}
+          onClick={onPlayPause}
+          aria-label={playing ? 'Pause' : 'Play'}
+        >
+          {playing ? '❚❚ Pause' : '▶ Play'}
+        </button>
+        <button
+          type="button"
+          className={ctl}
+          onClick={() => onStep(-1)}
+          aria-label="Step back"
+          title="Step back (←)"
+        >
+          ◂
+        </button>
+        <button
+          type="button"
+          className={ctl}
+          onClick={() => onStep(1)}
+          aria-label="Step forward"
+          title="Step forward (→)"
+        >
+          ▸
+        </button>
+        <button
+          type="button"
+          className={ctl}
+          onClick={() => onJump(-1)}
+          title="Previous tool call or error (k)"
+        >
+          ⇤ tool/error
+        </button>
+        <button type="button" className={ctl} onClick={() => onJump(1)} title="Next tool call or error (j)">
+          tool/error ⇥
+        </button>
+        <fieldset
+          className="ml-2 flex items-center rounded-md border border-zinc-300 bg-white p-0.5"
+          aria-label="Speed"
+        >
+          {speeds.map((s) => (
+            <button
+              key={s}
+              type="button"
+              onClick={() => onSpeed(s)}
+              aria-pressed={speed === s}
+              className={cn(
+                'h-7 rounded px-2 text-xs',
+                speed === s ? 'bg-zinc-900 text-white' : 'text-zinc-600 hover:bg-zinc-100',
+              )}
+            >
+              {s === 'instant' ? 'instant' : `${s}x`}
+            </button>
+          ))}
+        </fieldset>
+        <span className="ml-auto font-mono text-xs tabular-nums text-zinc-500" data-testid="replay-position">
+          {positionLabel}
+        </span>
+      </div>
+      <div className="relative h-6">
+        <div className="pointer-events-none absolute inset-x-0 top-1/2 h-1.5 -translate-y-1/2 rounded-full bg-zinc-200" />
+        <div
+          className="pointer-events-none absolute left-0 top-1/2 h-1.5 -translate-y-1/2 rounded-full bg-zinc-800"
+          style={{ width: pct(playhead) }}
+        />
+        {timeline.gaps.map((g, i) => (
+          <span
+            key={`g${i}`}
+            title={`idle ${formatDuration(g.realMs)} (compressed)`}
+            className="pointer-events-none absolute top-0 h-6 w-1 -translate-x-1/2 bg-[repeating-linear-gradient(0deg,#a1a1aa_0_2px,transparent_2px_4px)]"
+            style={{ left: pct(g.at) }}
+          />
+        ))}
+        {markers.map((t, i) => (
+          <span
+            key={`m${i}`}
+            className="pointer-events-none absolute top-0 h-1.5 w-0.5 bg-violet-500"
+            style={{ left: pct(t) }}
+          />
+        ))}
+        {errors.map((t, i) => (
+          <span
+            key={`e${i}`}
+            className="pointer-events-none absolute bottom-0 h-1.5 w-0.5 bg-red-500"
+            style={{ left: pct(t) }}
+          />
+        ))}
+        <input
+          type="range"
+          aria-label="Replay position"
+          min={0}
+          max={total}
+          step="any"
+          value={Math.min(playhead, total)}
+          onChange={(e) => onScrub(Number(e.target.value))}
+          className="absolute inset-0 h-6 w-full cursor-pointer appearance-none bg-transparent [&::-webkit-slider-thumb]:size-3.5 [&::-webkit-slider-thumb]:appearance-none [&::-webkit-slider-thumb]:rounded-full [&::-webkit-slider-thumb]:border-2 [&::-webkit-slider-thumb]:border-white [&::-webkit-slider-thumb]:bg-zinc-900 [&::-webkit-slider-thumb]:shadow"
+        />
+      </div>
+      <div className="flex justify-between text-[11px] text-zinc-400">
+        <span>0 s</span>
+        <span>
+          space play/pause · ←/→ step · j/k next/previous tool call or error
+          {timeline.gaps.length > 0 && ` · ▥ idle gaps over 2 s compressed`}
+        </span>
+        <span>{formatDuration(timeline.total)}</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+'use server';
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { validatedAction } from '@/lib/actions';
+import { createApiKey, revokeApiKey } from '@/server/auth';
+import { AppError } from '@/server/errors';
+import { dashboardContext } from '../../_lib/project';
+
+async function currentProjectId(): Promise<string> {
+  const { project } = await dashboardContext();
+  if (!project) throw new AppError('not_found', 'No project selected');
+  return project.id;
+}
+
+export const createKey = validatedAction(
+  z.object({ name: z.string().trim().min(1, 'Give the key a name').max(100, 'At most 100 characters') }),
+  async ({ name }) => {
+    const { key, apiKey } = await createApiKey(getDb(), await currentProjectId(), name);
+    revalidatePath('/settings/keys');
+    // The plain key is answered once, to this response only; the database keeps its hash.
+    return { key, name: apiKey.name };
+  },
+);
+
+export const revokeKey = validatedAction(z.object({ keyId: z.uuid() }), async ({ keyId }) => {
+  // Scoped to the current project: a key id of another project is "not found".
+  await revokeApiKey(getDb(), await currentProjectId(), keyId);
+  revalidatePath('/settings/keys');
+  return {};
+});

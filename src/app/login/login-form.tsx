@@ -1,0 +1,34 @@
+'use client';
+import { useActionState } from 'react';
+import { Button } from '@/components/ui/button';
+import { FieldError, Input, Label } from '@/components/ui/input';
+import { signIn } from './actions';
+
+export function LoginForm({ next }: { next?: string }) {
+  const [state, action, pending] = useActionState(signIn, null);
+  return (
+    <form action={action} className="flex flex-col gap-4">
+      {next && <input type="hidden" name="next" value={next} />}
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="password">Admin password</Label>
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          autoFocus
+          required
+        />
+        <FieldError errors={state?.fieldErrors?.password} />
+      </div>
+      {state?.error && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {state.error}
+        </p>
+      )}
+      <Button type="submit" disabled={pending}>
+        {pending ? 'Signing in…' : 'Sign in'}
+      </Button>
+    </form>
+  );
+}

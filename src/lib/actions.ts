@@ -1,0 +1,59 @@
+import 'server-only';
+import type { z } from 'zod';
+import { isAppError } from '@/server/errors';
+import { getSession, type Session } from '@/server/auth/session';
+
+/** What a validated action answers; `useActionState` keeps it as the form's state. */
+export type ActionState<T extends object = object> =
+  | {
+      ok?: undefined;
+      error?: string;
+      fieldErrors?: Record<string, string[]>;
+      values?: Record<string, string>;
+    }
+  | ({ ok: true; error?: undefined; fieldErrors?: undefined } & T);
+
+function formDataToObject(data: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of data) if (typeof v === 'string' && !k.startsWith('$ACTION')) out[k] = v;
+  return out;
+}
+
+/**
+ * Wraps a server action: checks the session, parses the FormData (or a plain object) with `schema`,
+ * answers every field's error, and turns AppErrors into a message. Usable with `useActionState`.
+ */
+export function validatedAction<S extends z.ZodType, T extends object>(
+  schema: S,
+  fn: (data: z.output<S>, session: Session) => Promise<T>,
+) {
+  return async (
+    _prev: ActionState<T> | null,
+    input: FormData | Record<string, unknown>,
+  ): Promise<ActionState<T>> => {
+    const session = await getSession();
+    if (!session) return { error: 'Your session has expired. Sign in again.' };
+    const raw = input instanceof FormData ? formDataToObject(input) : input;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) {
+        const field = issue.path.map(String).join('.') || '_';
+        fieldErrors[field] = [...(fieldErrors[field] ?? []), issue.message];
+      }
+      return {
+        error: 'Please correct the highlighted fields.',
+        fieldErrors,
+        values: input instanceof FormData ? (raw as Record<string, string>) : undefined,
+      };
+    }
+    try {
+      const result = await fn(parsed.data, session);
+      return { ok: true, ...result };
+    } catch (err) {
+      if (isAppError(err)) return { error: err.message };
+      // redirect()/notFound() signal through thrown errors: let them through.
+      throw err;
+    }
+  };
+}
