@@ -1,0 +1,103 @@
+'use client';
+import {
+  Area,
+  AreaChart,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { formatAmount } from './format';
+
+const palette = ['#10b981', '#6366f1', '#f59e0b', '#ef4444', '#06b6d4', '#a855f7', '#84cc16', '#64748b'];
+const axis = { fontSize: 11, fill: '#71717a' };
+
+export type DailyByModel = { day: string; byModel: Record<string, number> }[];
+
+/** Usage per UTC day, stacked by model (largest model at the bottom). */
+export function DailyByModelChart({
+  metric,
+  models,
+  data,
+}: {
+  metric: string;
+  models: string[];
+  data: DailyByModel;
+}) {
+  // Model names may contain dots, which recharts reads as paths: the series use index keys.
+  const rows = data.map((d) => ({
+    day: d.day.slice(5, 10),
+    ...Object.fromEntries(models.map((m, i) => [`m${i}`, d.byModel[m] ?? 0])),
+  }));
+  return (
+    <div className="h-56 w-full" data-testid={`daily-chart-${metric}`}>
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
+          <XAxis dataKey="day" tick={axis} tickLine={false} interval="preserveStartEnd" minTickGap={16} />
+          <YAxis
+            tick={axis}
+            tickLine={false}
+            axisLine={false}
+            width={56}
+            tickFormatter={(v: number) => formatAmount(metric, v)}
+          />
+          <Tooltip
+            formatter={(v) => formatAmount(metric, Number(v))}
+            labelFormatter={(l) => `${l} (UTC)`}
+            cursor={{ fill: '#f4f4f5' }}
+          />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {models.map((m, i) => (
+            <Bar
+              key={m}
+              dataKey={`m${i}`}
+              name={m}
+              stackId="models"
+              fill={palette[i % palette.length]}
+              isAnimationActive={false}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** Totals per UTC hour. */
+export function HourlyChart({ metric, data }: { metric: string; data: { bucket: string; total: number }[] }) {
+  const rows = data.map((d) => ({ hour: d.bucket.slice(5, 13).replace('T', ' '), total: d.total }));
+  return (
+    <div className="h-56 w-full" data-testid={`hourly-chart-${metric}`}>
+      <ResponsiveContainer width="100%" height="100%">
+        <AreaChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
+          <XAxis dataKey="hour" tick={axis} tickLine={false} interval="preserveStartEnd" minTickGap={24} />
+          <YAxis
+            tick={axis}
+            tickLine={false}
+            axisLine={false}
+            width={56}
+            tickFormatter={(v: number) => formatAmount(metric, v)}
+          />
+          <Tooltip
+            formatter={(v) => [formatAmount(metric, Number(v)), metric]}
+            labelFormatter={(l) => `${l}:00 UTC`}
+          />
+          <Area
+            type="monotone"
+            dataKey="total"
+            stroke="#6366f1"
+            fill="#e0e7ff"
+            strokeWidth={1.5}
+            isAnimationActive={false}
+          />
+        </AreaChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

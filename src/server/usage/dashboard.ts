@@ -1,0 +1,81 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { queryRows } from '@/db/sql';
+import type { UsageWindowDto } from '@/lib/contract';
+import type { WindowKind } from '@/lib/windows';
+import { getUsage } from './series';
+import { windowsAt } from './windows';
+
+/** Read queries for the /usage dashboard page only (the API does not need them). */
+
+/** The metrics in the ledger since `since` plus those that have a quota, most used first. */
+export async function usageMetrics(db: DbOrTx, projectId: string, since: Date): Promise<string[]> {
+  const rows = await queryRows<{ metric: string }>(
+    db,
+    sql`select metric from (
+          select metric, sum(amount)::float8 as total from usage_events
+          where project_id = ${projectId}::uuid and occurred_at >= ${since.toISOString()}::timestamptz
+          group by metric
+          union all
+          select metric, 0 from quotas where project_id = ${projectId}::uuid
+        ) m group by metric order by max(total) desc, metric`,
+  );
+  return rows.map((r) => r.metric);
+}
+
+export type SubjectMetricUsage = {
+  metric: string;
+  /** Ledger totals of the subject in each current calendar window. */
+  used: Record<WindowKind, number>;
+  /** The quotas that apply to the subject (its own, else `*`), with their counters (holds included). */
+  windows: UsageWindowDto[];
+};
+
+/**
+ * One subject's usage in the current minute, hour, day and month for every metric it used this month
+ * or that has a quota which applies to it, each with the quotas that govern it.
+ */
+export async function subjectUsage(
+  db: DbOrTx,
+  projectId: string,
+  subject: string,
+  opts: { now?: Date } = {},
+): Promise<SubjectMetricUsage[]> {
+  const at = opts.now ?? new Date();
+  const w = Object.fromEntries(windowsAt(at).map((x) => [x.window, x.start.toISOString()])) as Record<
+    WindowKind,
+    string
+  >;
+  const rows = await queryRows<{ metric: string; minute: number; hour: number; day: number; month: number }>(
+    db,
+    sql`select metric,
+          coalesce(sum(amount) filter (where occurred_at >= ${w.minute}::timestamptz), 0)::float8 as minute,
+          coalesce(sum(amount) filter (where occurred_at >= ${w.hour}::timestamptz), 0)::float8 as hour,
+          coalesce(sum(amount) filter (where occurred_at >= ${w.day}::timestamptz), 0)::float8 as day,
+          coalesce(sum(amount), 0)::float8 as month
+        from usage_events
+        where project_id = ${projectId}::uuid and subject = ${subject}
+          and occurred_at >= ${w.month}::timestamptz and occurred_at <= ${at.toISOString()}::timestamptz
+        group by metric
+        union all
+        select distinct metric, 0, 0, 0, 0 from quotas
+        where project_id = ${projectId}::uuid and subject in (${subject}, '*')`,
+  );
+  const byMetric = new Map<string, Record<WindowKind, number>>();
+  for (const r of rows) {
+    const prev = byMetric.get(r.metric) ?? { minute: 0, hour: 0, day: 0, month: 0 };
+    byMetric.set(r.metric, {
+      minute: prev.minute + Number(r.minute),
+      hour: prev.hour + Number(r.hour),
+      day: prev.day + Number(r.day),
+      month: prev.month + Number(r.month),
+    });
+  }
+  const out: SubjectMetricUsage[] = [];
+  for (const [metric, used] of byMetric) {
+    const { windows } = await getUsage(db, projectId, { subject, metric }, { now: at });
+    out.push({ metric, used, windows });
+  }
+  return out.sort((a, b) => b.used.month - a.used.month || a.metric.localeCompare(b.metric));
+}
