@@ -55,6 +55,11 @@ test('?seq=N opens the run at that moment, without later text', async ({ authedP
   await page.keyboard.press('ArrowRight');
   await expect(page).toHaveURL(/seq=16/);
   await expect(page.getByTestId('tool-card')).toContainText('"tempC": 21');
+  // k jumps back to the previous tool call or error: the tool input became available at seq 15.
+  await page.keyboard.press('k');
+  await expect(page).toHaveURL(/seq=15/);
+  await page.keyboard.press('k');
+  await expect(page).toHaveURL(/seq=13/);
 });
 
 test('clicking an event in the inspector seeks there; rows expand to JSON', async ({ authedPage: page }) => {

@@ -44,7 +44,7 @@ test('opening a run from the list shows its header', async ({ authedPage: page }
   await page.getByRole('link', { name: 'Fixture: weather in Lisbon' }).click();
   await expect(page).toHaveURL(new RegExp(`/runs/${FIXTURES.chat}`));
   await expect(page.getByTestId('run-name')).toHaveText('Fixture: weather in Lisbon');
-  await expect(page.getByText('fixture-model-1')).toBeVisible();
+  await expect(page.getByText('fixture-model-1', { exact: true })).toBeVisible();
 });
 
 test('an unknown run shows the not-found page', async ({ authedPage: page }) => {
