@@ -7,6 +7,7 @@ export const FIXTURES = {
   chat: '00000000-0000-4000-8000-00000000da01',
   xss: '00000000-0000-4000-8000-00000000da02',
   dataset: '00000000-0000-4000-8000-00000000da03',
+  long: '00000000-0000-4000-8000-00000000da04',
 };
 
 export async function signIn(page: Page, password = E2E_ADMIN_PASSWORD) {

@@ -103,3 +103,25 @@ test('a dataset run shows its results, pass rate and the failed filter', async (
   await expect(page.getByTestId('result-row')).toHaveCount(2);
   await expect(page.getByTestId('results-table')).not.toContainText('capital-france');
 });
+
+test('a run longer than the first page loads the rest and the inspector scrolls to the end', async ({
+  authedPage: page,
+}) => {
+  await page.goto(`/runs/${FIXTURES.long}`);
+  await expect(page.getByTestId('replay-position')).toHaveText(/complete run · 3,000 events/, {
+    timeout: 30_000,
+  });
+  const inspector = page.getByTestId('event-inspector');
+  // Virtualized: only the rows in view exist in the DOM.
+  expect(await inspector.getByTestId('event-row').count()).toBeLessThan(100);
+  await inspector.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await expect(inspector.locator('[data-testid="event-row"][data-seq="2999"]')).toBeVisible();
+  await page.goto(`/runs/${FIXTURES.long}?seq=2500`);
+  await expect(page.getByTestId('replay-position')).toContainText('seq 2500', { timeout: 30_000 });
+  await expect(page.locator('[data-testid="event-row"][aria-current="step"]')).toHaveAttribute(
+    'data-seq',
+    '2500',
+  );
+});

@@ -17,6 +17,7 @@ export const FIXTURE_IDS = {
   chat: '00000000-0000-4000-8000-00000000da01',
   xss: '00000000-0000-4000-8000-00000000da02',
   dataset: '00000000-0000-4000-8000-00000000da03',
+  long: '00000000-0000-4000-8000-00000000da04',
   report: '00000000-0000-4000-8000-00000000da11',
   branch: '00000000-0000-4000-8000-00000000da12',
   xssReport: '00000000-0000-4000-8000-00000000da13',
@@ -262,5 +263,35 @@ export async function seedDashboardFixtures(db: Db): Promise<boolean> {
       retryCount: retries,
     })),
   );
+  // 4. A long conversation (RUNLEDGER_DASHBOARD_FIXTURE_EVENTS events, default 3000): more than the
+  // first server-rendered page, so the replay has to fetch the rest.
+  const count = Number(process.env.RUNLEDGER_DASHBOARD_FIXTURE_EVENTS ?? 3000);
+  await createRun(db, project.id, {
+    id: FIXTURE_IDS.long,
+    name: 'Fixture: long conversation',
+    kind: 'chat',
+    status: 'succeeded',
+    tags: ['fixture', 'long'],
+    startedAt: iso(50_000),
+    endedAt: iso(50_000 + count * 20),
+  });
+  const long: EventInput[] = [];
+  const ts = (seq: number) => new Date(t0 + 50_000 + seq * 20).toISOString();
+  for (let seq = 0, turn = 0; seq < count; turn++) {
+    const push = (type: string, payload: Record<string, unknown>) => {
+      if (seq < count) long.push({ seq, type, ts: ts(seq), payload: payload as EventInput['payload'] });
+      seq++;
+    };
+    push('user-message', { text: `Question ${turn}` });
+    push('start', { type: 'start' });
+    push('text-start', { type: 'text-start', id: `l${turn}` });
+    for (let w = 0; w < 40; w++)
+      push('text-delta', { type: 'text-delta', id: `l${turn}`, delta: `t${turn}w${w} ` });
+    push('text-end', { type: 'text-end', id: `l${turn}` });
+    push('finish', { type: 'finish' });
+  }
+  for (let i = 0; i < long.length; i += 1000) {
+    await appendEvents(db, project.id, FIXTURE_IDS.long, long.slice(i, i + 1000));
+  }
   return true;
 }

@@ -58,7 +58,7 @@ export function RunHeader({ run }: { run: Run }) {
           )}
         </Field>
         <Field label="Started (UTC)">{formatShortTime(run.startedAt)}</Field>
-        <Field label="Ended">
+        <Field label="Ended (UTC)">
           {run.endedAt ? formatShortTime(run.endedAt) : run.status === 'running' ? 'running…' : '—'}
         </Field>
         <Field label="Duration">
