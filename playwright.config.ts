@@ -48,6 +48,7 @@ export default defineConfig({
     env: {
       RUNLEDGER_DATA_DIR: process.env.E2E_DATA_DIR,
       RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+      RUNLEDGER_DASHBOARD_FIXTURES: '1',
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
     },
   },

@@ -1,6 +1,10 @@
 import { expect, test } from '@playwright/test';
+import { signIn } from './helpers';
 
-test('the home page lists the demo project runs', async ({ page }) => {
+test('the home page sends a visitor to sign in, then to the runs list', async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByText('Hello from the demo project')).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+  await signIn(page);
+  await expect(page.getByRole('heading', { name: 'Runs' })).toBeVisible();
+  await expect(page.getByTestId('runs-table')).toBeVisible();
 });

@@ -34,32 +34,34 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   return (
     <NuqsAdapter>
       <div className="flex min-h-screen">
-        <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col gap-6 bg-zinc-900 px-3 py-4">
-          <Link href="/runs" className="px-1 text-base font-semibold tracking-tight text-white">
-            run<span className="text-emerald-400">ledger</span>
-          </Link>
-          <ProjectSwitcher
-            projects={projects.map((p) => ({ slug: p.slug, name: p.name }))}
-            current={project?.slug}
-          />
-          <nav className="flex flex-col gap-0.5" aria-label="Main">
-            <NavLink href="/runs">
-              <Icon d={icons.runs} /> Runs
-            </NavLink>
-            <NavLink href="/usage">
-              <Icon d={icons.usage} /> Usage
-            </NavLink>
-            <NavLink href="/datasets">
-              <Icon d={icons.datasets} /> Datasets
-            </NavLink>
-            <NavLink href="/settings/keys">
-              <Icon d={icons.keys} /> API keys
-            </NavLink>
-          </nav>
-          <div className="mt-auto border-t border-zinc-800 pt-3">
-            <SignOutButton />
-          </div>
-        </aside>
+        <div className="w-56 shrink-0 bg-zinc-900">
+          <aside className="sticky top-0 flex h-screen flex-col gap-6 px-3 py-4">
+            <Link href="/runs" className="px-1 text-base font-semibold tracking-tight text-white">
+              run<span className="text-emerald-400">ledger</span>
+            </Link>
+            <ProjectSwitcher
+              projects={projects.map((p) => ({ slug: p.slug, name: p.name }))}
+              current={project?.slug}
+            />
+            <nav className="flex flex-col gap-0.5" aria-label="Main">
+              <NavLink href="/runs">
+                <Icon d={icons.runs} /> Runs
+              </NavLink>
+              <NavLink href="/usage">
+                <Icon d={icons.usage} /> Usage
+              </NavLink>
+              <NavLink href="/datasets">
+                <Icon d={icons.datasets} /> Datasets
+              </NavLink>
+              <NavLink href="/settings/keys">
+                <Icon d={icons.keys} /> API keys
+              </NavLink>
+            </nav>
+            <div className="mt-auto border-t border-zinc-800 pt-3">
+              <SignOutButton />
+            </div>
+          </aside>
+        </div>
         <main className="min-w-0 flex-1 px-6 py-6 lg:px-8">{children}</main>
       </div>
     </NuqsAdapter>

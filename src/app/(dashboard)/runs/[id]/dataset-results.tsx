@@ -53,7 +53,7 @@ export async function DatasetResults({
   };
 
   return (
-    <Card className="mt-5">
+    <Card className="mb-5">
       <div id="results" />
       <CardHeader
         title="Dataset results"

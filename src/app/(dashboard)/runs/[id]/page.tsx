@@ -55,6 +55,9 @@ export default async function RunPage({
           <AutoRefresh active />
         </div>
       )}
+      {run.kind === 'dataset' && (
+        <DatasetResults run={run} projectId={ctx.project.id} status={resultsFilter} cursor={rcursor} />
+      )}
       <Replay
         key={run.id}
         runId={run.id}
@@ -64,9 +67,6 @@ export default async function RunPage({
         reports={reports}
         live={live}
       />
-      {run.kind === 'dataset' && (
-        <DatasetResults run={run} projectId={ctx.project.id} status={resultsFilter} cursor={rcursor} />
-      )}
     </div>
   );
 }

@@ -3,7 +3,14 @@ import type { ReactNode } from 'react';
 import { Badge, StatusBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import type { Run } from '@/db/schema';
-import { formatCost, formatDuration, formatTime, formatTokens, prettyJson, runDuration } from '@/lib/format';
+import {
+  formatCost,
+  formatDuration,
+  formatShortTime,
+  formatTokens,
+  prettyJson,
+  runDuration,
+} from '@/lib/format';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -50,9 +57,9 @@ export function RunHeader({ run }: { run: Run }) {
             '—'
           )}
         </Field>
-        <Field label="Started">{formatTime(run.startedAt)}</Field>
-        <Field label="Ended">
-          {run.endedAt ? formatTime(run.endedAt) : run.status === 'running' ? 'running…' : '—'}
+        <Field label="Started (UTC)">{formatShortTime(run.startedAt)}</Field>
+        <Field label="Ended (UTC)">
+          {run.endedAt ? formatShortTime(run.endedAt) : run.status === 'running' ? 'running…' : '—'}
         </Field>
         <Field label="Duration">
           {run.startedAt ? formatDuration(runDuration(run.startedAt, run.endedAt)) : '—'}

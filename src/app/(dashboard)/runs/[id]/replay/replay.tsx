@@ -223,6 +223,17 @@ export function Replay({
         ? `event ${index + 1}/${events.length} · seq ${current.seq} · ${formatDuration(shownPlayhead)}`
         : 'start of the run';
 
+  if (events.length === 0 && done && !live && reports.length === 0) {
+    return (
+      <Card>
+        <CardHeader title="Replay" />
+        <p className="px-4 py-6 text-sm text-zinc-500">
+          This run recorded no events, so there is nothing to replay.
+        </p>
+      </Card>
+    );
+  }
+
   return (
     <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_minmax(0,460px)]">
       <Card className="min-w-0">

@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { expect, type Page, test as base } from '@playwright/test';
+import { E2E_ADMIN_PASSWORD } from '../../playwright.config';
+
+/** Fixed ids of the runs that `src/server/demo/dashboard-fixtures.ts` seeds for these tests. */
+export const FIXTURES = {
+  chat: '00000000-0000-4000-8000-00000000da01',
+  xss: '00000000-0000-4000-8000-00000000da02',
+  dataset: '00000000-0000-4000-8000-00000000da03',
+  long: '00000000-0000-4000-8000-00000000da04',
+};
+
+export async function signIn(page: Page, password = E2E_ADMIN_PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('Admin password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/runs/);
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}
+
+/** `authedPage`: a page already signed in. `dialogs`: every dialog the page opened (dismissed). */
+export const test = base.extend<{ authedPage: Page; dialogs: string[] }>({
+  dialogs: async ({ page }, use) => {
+    const seen: string[] = [];
+    page.on('dialog', async (d) => {
+      seen.push(`${d.type()}: ${d.message()}`);
+      await d.dismiss();
+    });
+    await use(seen);
+  },
+  authedPage: async ({ page }, use) => {
+    await signIn(page);
+    await use(page);
+  },
+});
+
+export { expect };
