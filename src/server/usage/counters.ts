@@ -1,7 +1,7 @@
 import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { queryRows } from '@/db/sql';
+import { queryRowsPrepared as queryRows } from '@/db/sql';
 import { secondsUntil, type WindowKind } from '@/lib/windows';
 import { AppError } from '../errors';
 import { toWindowDto, type WindowState } from './serialize';
