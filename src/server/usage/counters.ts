@@ -1,7 +1,7 @@
 import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { queryRows } from '@/db/sql';
+import { pgErrorCode, queryRowsPrepared as queryRows } from '@/db/sql';
 import { secondsUntil, type WindowKind } from '@/lib/windows';
 import { AppError } from '../errors';
 import { toWindowDto, type WindowState } from './serialize';
@@ -124,7 +124,14 @@ function targetInsertSql(key: UsageKey, amount: number, target: ApplyTarget): SQ
  * transaction, which undoes the windows that did take it: all or nothing. `force` skips the limit
  * (usage that already happened). The caller holds the key's lock (see lockKey).
  */
-export function applySql(key: UsageKey, amount: number, at: Date, target: ApplyTarget, force: boolean): SQL {
+export function applySql(
+  key: UsageKey,
+  amount: number,
+  at: Date,
+  target: ApplyTarget,
+  force: boolean,
+  standalone = false,
+): SQL {
   const table = target.kind === 'ledger' ? sql`usage_events` : sql`usage_reservations`;
   const dup = target.idempotencyKey
     ? sql`select exists (select 1 from ${table} where project_id = ${key.projectId}::uuid
@@ -134,7 +141,20 @@ export function applySql(key: UsageKey, amount: number, at: Date, target: ApplyT
     ? sql`select exists (select 1 from runs where id = ${target.runId}::uuid
         and project_id = ${key.projectId}::uuid) as ok`
     : sql`select true as ok`;
-  return sql`with w as (${applicableQuotasSql(key.projectId, key.subject, key.metric, at)}),
+  const quotasSql = applicableQuotasSql(key.projectId, key.subject, key.metric, at);
+  // Standalone, the statement takes the key's lock itself: the filter is an InitPlan, evaluated before
+  // the first quota row reaches the counter upsert, so the lock still comes before any counter row lock.
+  const w = standalone
+    ? sql`select a.* from (${quotasSql}) a
+        where (select 1 from (${counterLockSql(key.projectId, key.subject, key.metric)}) l) = 1`
+    : quotasSql;
+  // Standalone, a refusal fails the statement (a cast that cannot succeed), which undoes the windows
+  // that took the amount: all or nothing without a transaction. See isRefusal.
+  const refusal = standalone
+    ? sql`, (select ${REFUSAL}::text from ok
+             where not ok.ok and not (select dup from dup) and (select ok from run))::int as refused`
+    : sql``;
+  return sql`with w as (${w}),
     dup as (${dup}),
     run as (${run}),
     c as (
@@ -161,7 +181,19 @@ export function applySql(key: UsageKey, amount: number, at: Date, target: ApplyT
       (select coalesce(jsonb_agg(jsonb_build_object('quotaId', w.id, 'subject', w.subject,
           'window', w.period, 'limit', w.limit_value, 'mode', w.mode, 'used', c.used)
           order by w.period), '[]'::jsonb)
-       from w left join c on c.period = w.period) as windows`;
+       from w left join c on c.period = w.period) as windows${refusal}`;
+}
+
+const REFUSAL = 'runledger:quota_refused';
+
+/** True for the error a standalone apply statement raises when a hard window refused the amount. */
+export function isRefusal(err: unknown): boolean {
+  if (pgErrorCode(err) !== '22P02') return false;
+  for (let e: unknown = err, i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    if (String((e as { message?: unknown }).message ?? '').includes(REFUSAL)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export async function parseApply(rows: Promise<Record<string, unknown>[]>): Promise<ApplyOutcome> {

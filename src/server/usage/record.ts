@@ -2,10 +2,18 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { usageEvents } from '@/db/schema';
-import { PG_UNIQUE_VIOLATION, pgErrorCode } from '@/db/sql';
+import { PG_UNIQUE_VIOLATION, pgErrorCode, queryRowsPrepared } from '@/db/sql';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { RecordUsageInput, RecordUsageResult } from '@/lib/contract';
 import { notFound } from '../errors';
-import { lockAndApply, outcomeWindows, quotaExceededError } from './counters';
+import {
+  applySql,
+  isRefusal,
+  lockAndApply,
+  outcomeWindows,
+  parseApply,
+  quotaExceededError,
+} from './counters';
 import { toWindowDto } from './serialize';
 
 export type RecordOptions = {
@@ -30,16 +38,32 @@ export async function recordUsage(
   const at = opts.now ?? new Date();
   const key = { projectId, subject: input.subject, metric: input.metric };
   const idempotencyKey = input.idempotencyKey ?? null;
+  const target = {
+    kind: 'ledger' as const,
+    runId: input.runId,
+    model: input.model,
+    idempotencyKey,
+    occurredAt: at,
+  };
+  // Fast path: one autocommit statement that locks, checks and writes (no idempotency answer to store,
+  // and not inside a caller's transaction, which its refusal error would abort). A refusal falls
+  // through to the locked transaction, which releases expired holds first and explains the 429.
+  if (!idempotencyKey && !(db instanceof PgTransaction)) {
+    try {
+      const outcome = await parseApply(
+        queryRowsPrepared(db, applySql(key, input.amount, at, target, opts.force ?? false, true)),
+      );
+      if (!outcome.runFound) throw notFound('Run');
+      // A refusal fails the statement; reaching here without a row would mean half-applied windows.
+      if (!outcome.rowId) throw new Error('usage statement refused without failing');
+      return { allowed: true, windows: outcomeWindows(outcome, at).map(toWindowDto) };
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+    }
+  }
   try {
     const answer = await db.transaction(async (tx) => {
-      const outcome = await lockAndApply(
-        tx,
-        key,
-        input.amount,
-        at,
-        { kind: 'ledger', runId: input.runId, model: input.model, idempotencyKey, occurredAt: at },
-        opts.force ?? false,
-      );
+      const outcome = await lockAndApply(tx, key, input.amount, at, target, opts.force ?? false);
       if (outcome.duplicate) return null;
       if (!outcome.runFound) throw notFound('Run');
       if (!outcome.rowId) throw await quotaExceededError(tx, key, outcome, input.amount, at);
