@@ -22,7 +22,7 @@ export function SubjectSearch() {
     >
       <Input
         type="search"
-        aria-label="Subject"
+        aria-label="Look up subject"
         placeholder="A user id, e.g. user_01"
         value={draft}
         onChange={(e) => setDraft(e.target.value)}

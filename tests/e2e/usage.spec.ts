@@ -1,0 +1,100 @@
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, screenshot, test } from './helpers';
+
+/** An API key of the current project, made through the keys page (the e2e server has no other). */
+async function createKey(page: Page): Promise<string> {
+  await page.goto('/settings/keys');
+  await page.getByLabel('Name').fill(`usage e2e ${Date.now()}`);
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const plain = page.getByTestId('plain-key');
+  await expect(plain).toHaveText(/^rl_/);
+  return (await plain.textContent())!;
+}
+
+async function record(request: APIRequestContext, key: string, body: Record<string, unknown>) {
+  const res = await request.post('/api/v1/usage', {
+    headers: { authorization: `Bearer ${key}` },
+    data: body,
+  });
+  expect(res.status()).toBe(200);
+}
+
+test('the usage page shows quotas and usage; a quota is created, changed and deleted', async ({
+  authedPage: page,
+  request,
+}) => {
+  const suffix = Date.now().toString(36);
+  const subject = `e2e_user_${suffix}`;
+  const metric = `e2e_tokens_${suffix}`;
+  const key = await createKey(page);
+  // Usage before the quota exists: a new quota starts from what its window already used.
+  await record(request, key, { subject, metric, amount: 600, model: 'model-a' });
+  await record(request, key, { subject, metric, amount: 250, model: 'model-b' });
+  await record(request, key, { subject, metric: 'tokens', amount: 1200, model: 'model-a' });
+  await record(request, key, { subject: `${subject}_2`, metric: 'tokens', amount: 300, model: 'model-b' });
+
+  await page.goto('/usage');
+  await expect(page.getByRole('heading', { name: 'Usage', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Quotas', exact: true })).toBeVisible();
+  await expect(page.getByTestId(`daily-chart-${metric}`)).toBeVisible();
+  await expect(page.getByTestId('top-subjects')).toContainText(subject);
+
+  // Every field's error is shown inline, and nothing is created.
+  const form = page.getByRole('form', { name: 'New quota' });
+  await form.getByLabel('Metric').fill('');
+  await form.getByLabel('Limit').fill('-5');
+  await form.getByRole('button', { name: 'Add quota' }).click();
+  await expect(form.getByText('Enter a metric, e.g. tokens')).toBeVisible();
+  await expect(form.getByText('Enter a whole number of 0 or more')).toBeVisible();
+
+  await form.getByLabel('Subject').fill(subject);
+  await form.getByLabel('Metric').fill(metric);
+  await form.getByLabel('Window').selectOption('day');
+  await form.getByLabel('Limit').fill('1000');
+  await form.getByLabel('Mode').selectOption('hard');
+  await form.getByRole('button', { name: 'Add quota' }).click();
+  await expect(form.getByText('Quota added.')).toBeVisible();
+
+  const label = `${subject} ${metric} day`;
+  const status = page.locator(`[data-testid="quota-status"][data-quota="${label}"]`);
+  await expect(status).toContainText('850 / 1,000');
+  await expect(status).toContainText('150 remaining');
+  await expect(status).toContainText(/resets in \d+h \d+m|resets in \d+m/);
+  await expect(status).toContainText('hard');
+  // 85 %: amber.
+  await expect(status).toHaveAttribute('data-state', 'warning');
+  await expect(status.getByRole('progressbar')).toHaveAttribute('data-state', 'warning');
+
+  // Change the limit and the mode: past the new limit, red, and marked soft.
+  const row = page.locator(`[data-testid="quota-edit-row"][data-quota="${label}"]`);
+  await row.getByLabel(`Limit of ${label}`).fill('800');
+  await row.getByLabel(`Mode of ${label}`).selectOption('soft');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(row.getByText('Saved')).toBeVisible();
+  await expect(status).toContainText('850 / 800');
+  await expect(status).toHaveAttribute('data-state', 'exceeded');
+  await expect(status).toContainText('soft');
+  await expect(status).toContainText('over soft limit');
+
+  // An invalid limit in the editor: an inline error, the stored quota unchanged.
+  await row.getByLabel(`Limit of ${label}`).fill('12.5');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(row.getByText('Enter a whole number of 0 or more')).toBeVisible();
+  await expect(status).toContainText('850 / 800');
+
+  // One subject's usage and quotas across windows, kept in the URL.
+  await page.getByLabel('Look up subject').fill(subject);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  await expect(page).toHaveURL(new RegExp(`subject=${subject}`));
+  const detail = page.getByTestId('subject-detail');
+  await expect(detail).toContainText(metric);
+  await expect(detail).toContainText('850 / 800');
+  await expect(detail).toContainText('own quota');
+
+  await screenshot(page, 'usage');
+
+  page.once('dialog', (d) => d.accept());
+  await row.getByRole('button', { name: `Delete ${label}` }).click();
+  await expect(status).toHaveCount(0);
+  await expect(row).toHaveCount(0);
+});
