@@ -56,7 +56,7 @@ if (availableDrivers().includes('postgres')) {
       expect(r).toEqual({ allowed: 1000, refused: 1000 });
       expect(await ledgerTotal(db(), p.id)).toEqual({ total: 1000, rows: 1000 });
       expect(await counterMismatches(db(), p.id)).toEqual([]);
-    });
+    }, 180_000);
 
     it('keeps a minute and a day quota all or nothing under the same race', async () => {
       const p = await makeProject(db());
@@ -75,7 +75,7 @@ if (availableDrivers().includes('postgres')) {
       ]);
       expect(await ledgerTotal(db(), p.id)).toEqual({ total: 300, rows: 300 });
       expect(await counterMismatches(db(), p.id)).toEqual([]);
-    });
+    }, 180_000);
 
     it('races reservations, commits, releases and records without overspending', async () => {
       const p = await makeProject(db());
@@ -94,7 +94,7 @@ if (availableDrivers().includes('postgres')) {
       const usage = await getUsage(db(), p.id, key);
       expect(usage.windows[0]!.used).toBe(total);
       expect(await counterMismatches(db(), p.id)).toEqual([]);
-    });
+    }, 180_000);
 
     it('settles one reservation once when commits and releases race on it', async () => {
       const p = await makeProject(db());
@@ -119,7 +119,7 @@ if (availableDrivers().includes('postgres')) {
       const used = (await getUsage(db(), p.id, { subject: 'u', metric: 'tokens' })).windows[0]!.used;
       expect(used).toBe((await ledgerTotal(db(), p.id)).total);
       expect(await counterMismatches(db(), p.id)).toEqual([]);
-    });
+    }, 180_000);
 
     it('answers 64 concurrent retries of one key with one ledger row', async () => {
       const p = await makeProject(db());
@@ -138,6 +138,6 @@ if (availableDrivers().includes('postgres')) {
       expect(await ledgerTotal(db(), p.id)).toEqual({ total: 20, rows: 4 });
       expect(new Set(answers.map((a) => a.windows[0]!.used))).toEqual(new Set([5, 10, 15, 20]));
       expect(await counterMismatches(db(), p.id)).toEqual([]);
-    });
+    }, 180_000);
   });
 }
