@@ -9,19 +9,22 @@ import { windowsAt } from './windows';
 
 /** Read queries for the /usage dashboard page only (the API does not need them). */
 
-/** The metrics in the ledger since `since` plus those that have a quota, most used first. */
+const preferred = ['tokens', 'requests', 'cost_micros'];
+
+/**
+ * The metrics in the ledger since `since` plus those that have a quota: the common ones first (their
+ * totals are not comparable: a dollar is a million cost_micros), then by name.
+ */
 export async function usageMetrics(db: DbOrTx, projectId: string, since: Date): Promise<string[]> {
   const rows = await queryRows<{ metric: string }>(
     db,
-    sql`select metric from (
-          select metric, sum(amount)::float8 as total from usage_events
-          where project_id = ${projectId}::uuid and occurred_at >= ${since.toISOString()}::timestamptz
-          group by metric
-          union all
-          select metric, 0 from quotas where project_id = ${projectId}::uuid
-        ) m group by metric order by max(total) desc, metric`,
+    sql`select distinct metric from usage_events
+        where project_id = ${projectId}::uuid and occurred_at >= ${since.toISOString()}::timestamptz
+        union
+        select metric from quotas where project_id = ${projectId}::uuid`,
   );
-  return rows.map((r) => r.metric);
+  const rank = (m: string) => (preferred.includes(m) ? preferred.indexOf(m) : preferred.length);
+  return rows.map((r) => r.metric).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 export type SubjectMetricUsage = {

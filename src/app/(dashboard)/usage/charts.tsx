@@ -1,16 +1,5 @@
 'use client';
-import {
-  Area,
-  AreaChart,
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAmount } from './format';
 
 const palette = ['#10b981', '#6366f1', '#f59e0b', '#ef4444', '#06b6d4', '#a855f7', '#84cc16', '#64748b'];
@@ -74,7 +63,7 @@ export function HourlyChart({ metric, data }: { metric: string; data: { bucket: 
   return (
     <div className="h-56 w-full" data-testid={`hourly-chart-${metric}`}>
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
           <XAxis dataKey="hour" tick={axis} tickLine={false} interval="preserveStartEnd" minTickGap={24} />
           <YAxis
@@ -88,15 +77,8 @@ export function HourlyChart({ metric, data }: { metric: string; data: { bucket: 
             formatter={(v) => [formatAmount(metric, Number(v)), metric]}
             labelFormatter={(l) => `${l}:00 UTC`}
           />
-          <Area
-            type="monotone"
-            dataKey="total"
-            stroke="#6366f1"
-            fill="#e0e7ff"
-            strokeWidth={1.5}
-            isAnimationActive={false}
-          />
-        </AreaChart>
+          <Bar dataKey="total" fill="#6366f1" isAnimationActive={false} />
+        </BarChart>
       </ResponsiveContainer>
     </div>
   );

@@ -101,7 +101,7 @@ export async function QuotaOverview({ projectId }: { projectId: string }) {
 export async function DailyCharts({ projectId, metrics }: { projectId: string; metrics: string[] }) {
   const db = getDb();
   const series = await Promise.all(
-    metrics.slice(0, 4).map(async (metric) => ({
+    metrics.slice(0, 6).map(async (metric) => ({
       metric,
       ...(await usageByModelPerDay(db, projectId, { metric, days: 30 })),
     })),
