@@ -13,6 +13,8 @@ export type EventBufferOptions = {
   onError?: (error: unknown) => void;
 };
 
+type DrainMode = 'full' | 'all';
+
 /** Background retries after a failed send back off up to this delay. */
 const MAX_BACKGROUND_DELAY_MS = 30_000;
 
@@ -81,7 +83,7 @@ export class EventBuffer {
       ts: typeof ts === 'string' ? ts : ts.toISOString(),
       payload: payload as EventInput['payload'],
     });
-    if (this.queue.length >= this.maxBatch) this.sendInBackground();
+    if (this.queue.length >= this.maxBatch) this.sendInBackground('full');
     else this.schedule(this.flushIntervalMs);
     return seq;
   }
@@ -93,7 +95,7 @@ export class EventBuffer {
   async flush(): Promise<void> {
     this.clearTimer();
     if (this.running) await this.running.catch(() => {});
-    if (this.queue.length > 0) await this.drainOnce();
+    if (this.queue.length > 0) await this.drainOnce('all');
     const refused = this.rejectedError;
     if (refused) {
       this.rejectedError = undefined;
@@ -111,7 +113,7 @@ export class EventBuffer {
     if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.sendInBackground();
+      this.sendInBackground('all');
     }, delayMs);
     // A pending flush must not keep a CLI or a test process alive.
     (this.timer as { unref?: () => void }).unref?.();
@@ -122,11 +124,13 @@ export class EventBuffer {
     this.timer = null;
   }
 
-  private sendInBackground() {
-    this.clearTimer();
-    this.drainOnce().then(
+  private sendInBackground(mode: DrainMode) {
+    if (mode === 'all') this.clearTimer();
+    this.drainOnce(mode).then(
       () => {
         this.failures = 0;
+        // Whatever is left (a partial batch, or events pushed meanwhile) waits for the timer.
+        if (this.queue.length > 0) this.schedule(this.flushIntervalMs);
       },
       (err: unknown) => {
         this.failures++;
@@ -139,17 +143,18 @@ export class EventBuffer {
   }
 
   /** One drain at a time: a second caller shares the one in progress. */
-  private drainOnce(): Promise<void> {
+  private drainOnce(mode: DrainMode): Promise<void> {
     if (!this.running) {
-      this.running = this.drain().finally(() => {
+      this.running = this.drain(mode).finally(() => {
         this.running = null;
       });
     }
     return this.running;
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+  /** Sends full batches only (`full`, on size) or everything queued (`all`, on time or flush). */
+  private async drain(mode: DrainMode): Promise<void> {
+    while (this.queue.length >= (mode === 'full' ? this.maxBatch : 1)) {
       const batch = this.queue.slice(0, this.maxBatch);
       try {
         await this.client.appendEvents(this.runId, batch);
