@@ -58,15 +58,24 @@ export type StreamTextLike = {
   response?: PromiseLike<{ modelId?: string }>;
 };
 
-type UsageSource = () => Promise<{ usage: LanguageModelUsage | undefined; modelId?: string }>;
+/** What `streamText` adds to a bare UI message stream. */
+type StreamTextExtras = {
+  usage: () => Promise<{ usage: LanguageModelUsage | undefined; modelId?: string }>;
+  /** The real error behind an `error` chunk (whose text the AI SDK masks for the user). */
+  streamError: () => unknown;
+};
+
+/** After the stream ended, usage is known at once; this only guards `done` against a promise that never settles. */
+const USAGE_WAIT_MS = 10_000;
 
 /**
  * Records an AI SDK UI message stream as the events of a run and returns the stream for the user.
  *
  * The stream is teed: the user's side flows at the model's pace while the other side pushes each
  * chunk as an event `{ type: chunk.type, payload: chunk }` into an event buffer. The run ends
- * `succeeded` on a `finish` chunk; `failed` (with the error) on an `error` chunk, a stream that throws
- * or one that ends without `finish`; `cancelled` on an `abort` chunk (the user stopped it).
+ * `succeeded` on a `finish` chunk; `failed` (with the error) on an `error` chunk (even when a
+ * `finish` follows it), a stream that throws, or one that ends without `finish`; `cancelled` on an
+ * `abort` chunk (the user stopped it).
  */
 export function recordUIMessageStream(
   client: Runledger,
@@ -79,7 +88,9 @@ export function recordUIMessageStream(
 /**
  * Records `streamText(...)` like {@link recordUIMessageStream}, plus its token usage: when the stream
  * ends, a `usage` event `{ inputTokens, outputTokens, model }`, the run's token fields, and optionally
- * the usage ledger (`recordQuotaUsage`).
+ * the usage ledger (`recordQuotaUsage`). The run's `error` gets the real error (`{ name, message }`)
+ * while the user still sees the text of `uiMessageStreamOptions.onError` (the AI SDK's masked
+ * "An error occurred." by default).
  */
 export function recordStreamText(
   client: Runledger,
@@ -87,25 +98,42 @@ export function recordStreamText(
   result: StreamTextLike,
   uiMessageStreamOptions?: Record<string, unknown>,
 ): Recording {
-  const usage: UsageSource = async () => {
-    const [usage, response] = await Promise.all([
-      Promise.resolve(result.totalUsage).catch(() => undefined),
-      Promise.resolve(result.response).catch(() => undefined),
-    ]);
-    return { usage, modelId: response?.modelId };
+  let streamError: unknown;
+  const userOnError = uiMessageStreamOptions?.onError;
+  const stream = result.toUIMessageStream({
+    ...uiMessageStreamOptions,
+    onError: (error: unknown) => {
+      streamError ??= error;
+      return typeof userOnError === 'function' ? userOnError(error) : 'An error occurred.';
+    },
+  });
+  const extras: StreamTextExtras = {
+    usage: async () => {
+      const settle = <T>(p: PromiseLike<T> | undefined) =>
+        Promise.race([
+          Promise.resolve(p).catch(() => undefined),
+          new Promise<undefined>((resolve) => {
+            const timer = setTimeout(resolve, USAGE_WAIT_MS);
+            (timer as { unref?: () => void }).unref?.();
+          }),
+        ]);
+      const [usage, response] = await Promise.all([settle(result.totalUsage), settle(result.response)]);
+      return { usage, modelId: response?.modelId };
+    },
+    streamError: () => streamError,
   };
-  return startRecording(client, options, result.toUIMessageStream(uiMessageStreamOptions), usage);
+  return startRecording(client, options, stream, extras);
 }
 
 function startRecording(
   client: Runledger,
   options: RecordRunOptions & Partial<Pick<RecordStreamTextOptions, 'model' | 'recordQuotaUsage'>>,
   source: ReadableStream<UIMessageChunk>,
-  usageSource?: UsageSource,
+  extras?: StreamTextExtras,
 ): Recording {
   const runId = options.runId ?? options.run?.id ?? crypto.randomUUID();
   const [userSide, recordingSide] = source.tee();
-  const done = record(client, runId, options, recordingSide, usageSource);
+  const done = record(client, runId, options, recordingSide, extras);
   // The caller may ignore `done`; its failures are also reported through onError.
   done.catch((err: unknown) => options.onError?.(err));
   return { stream: userSide, runId, done };
@@ -116,7 +144,7 @@ async function record(
   runId: string,
   options: RecordRunOptions & Partial<Pick<RecordStreamTextOptions, 'model' | 'recordQuotaUsage'>>,
   chunks: ReadableStream<UIMessageChunk>,
-  usageSource: UsageSource | undefined,
+  extras: StreamTextExtras | undefined,
 ): Promise<RecordingOutcome> {
   let run: RunDto;
   try {
@@ -134,7 +162,8 @@ async function record(
   });
   if (options.userText !== undefined) buffer.push('user-message', { text: options.userText });
 
-  let status: RecordingOutcome['status'] = 'failed';
+  let finished = false;
+  let aborted = false;
   let error: { name: string; message: string } | undefined;
   let text = '';
   const reader = chunks.getReader();
@@ -144,24 +173,24 @@ async function record(
       if (done) break;
       buffer.push(value.type, value);
       if (value.type === 'text-delta') text += value.delta;
-      else if (value.type === 'finish') status = 'succeeded';
-      else if (value.type === 'abort') status = 'cancelled';
-      else if (value.type === 'error') {
-        status = 'failed';
-        error ??= { name: 'StreamError', message: value.errorText };
+      else if (value.type === 'finish') finished = true;
+      else if (value.type === 'abort') aborted = true;
+      else if (value.type === 'error' && !error) {
+        const real = extras?.streamError();
+        error = real === undefined ? { name: 'StreamError', message: value.errorText } : serializeError(real);
       }
     }
-    if (status === 'failed' && error === undefined) {
-      error = { name: 'IncompleteStream', message: 'The stream ended without a finish chunk' };
-    }
   } catch (err) {
-    status = 'failed';
-    error = serializeError(err);
+    error ??= serializeError(err);
   } finally {
     reader.releaseLock();
   }
+  if (!error && !aborted && !finished) {
+    error = { name: 'IncompleteStream', message: 'The stream ended without a finish chunk' };
+  }
+  const status: RecordingOutcome['status'] = error ? 'failed' : aborted ? 'cancelled' : 'succeeded';
 
-  const tokens = usageSource ? await usageSource() : undefined;
+  const tokens = extras ? await extras.usage() : undefined;
   const inputTokens = tokens?.usage?.inputTokens;
   const outputTokens = tokens?.usage?.outputTokens;
   const model = options.model ?? options.run?.model ?? tokens?.modelId ?? run.model ?? undefined;
@@ -176,7 +205,7 @@ async function record(
     (err: unknown) => ({ err }),
   );
 
-  const finished = await client.finishRun(runId, {
+  const stored = await client.finishRun(runId, {
     status,
     ...(error ? { error } : {}),
     ...(text ? { output: { text } } : {}),
@@ -188,9 +217,9 @@ async function record(
 
   const amount = (inputTokens ?? 0) + (outputTokens ?? 0);
   if (options.recordQuotaUsage && amount > 0) {
-    if (!finished.userId) throw new Error('recordQuotaUsage needs the run to have a userId (the subject)');
+    if (!stored.userId) throw new Error('recordQuotaUsage needs the run to have a userId (the subject)');
     await client.recordUsage({
-      subject: finished.userId,
+      subject: stored.userId,
       metric: 'tokens',
       amount,
       runId,
@@ -199,7 +228,7 @@ async function record(
       idempotencyKey: `run:${runId}:tokens`,
     });
   }
-  return { runId, status, run: finished };
+  return { runId, status, run: stored };
 }
 
 function newRun(runId: string, options: RecordRunOptions): CreateRunInput {

@@ -168,6 +168,55 @@ describe('recordStreamText', () => {
       idempotencyKey: `run:${recording.runId}:tokens`,
     });
   });
+
+  it('ends the run failed with the real provider error while the user sees the masked text', async () => {
+    const client = server.client();
+    const model = new MockLanguageModelV4({
+      doStream: async () => {
+        throw new Error('provider down: 503 from upstream');
+      },
+    });
+    const recording = recordStreamText(
+      client,
+      {},
+      streamText({ model, prompt: 'x', maxRetries: 0, onError: () => {} }),
+    );
+    const chunks = await collect(recording.stream);
+    expect(chunks).toContainEqual({ type: 'error', errorText: 'An error occurred.' });
+    await expect(recording.done).resolves.toMatchObject({ status: 'failed' });
+    expect(server.runs.get(recording.runId)).toMatchObject({
+      status: 'failed',
+      error: { name: 'Error', message: 'provider down: 503 from upstream' },
+    });
+  });
+
+  it('keeps the run failed when an error chunk is followed by finish, and uses the caller onError text', async () => {
+    const client = server.client();
+    const model = new MockLanguageModelV4({
+      doStream: {
+        stream: convertArrayToReadableStream([
+          { type: 'text-start', id: 't' },
+          { type: 'text-delta', id: 't', delta: 'Half an ans' },
+          { type: 'error', error: new Error('connection reset mid-stream') },
+        ]),
+      },
+    });
+    const recording = recordStreamText(
+      client,
+      {},
+      streamText({ model, prompt: 'x', maxRetries: 0, onError: () => {} }),
+      { onError: () => 'Sorry, something went wrong.' },
+    );
+    const chunks = await collect(recording.stream);
+    expect(chunks.map((c) => c.type)).toEqual(expect.arrayContaining(['error', 'finish']));
+    expect(chunks).toContainEqual({ type: 'error', errorText: 'Sorry, something went wrong.' });
+    await expect(recording.done).resolves.toMatchObject({ status: 'failed' });
+    expect(server.runs.get(recording.runId)).toMatchObject({
+      status: 'failed',
+      error: { message: 'connection reset mid-stream' },
+      output: { text: 'Half an ans' },
+    });
+  });
 });
 
 describe('recordUIMessageStream', () => {
