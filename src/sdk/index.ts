@@ -1,6 +1,7 @@
 /**
  * runledger's TypeScript client: the HTTP API v1, an event buffer, an AI SDK recorder and a dataset
- * runner. Framework-free; needs a global `fetch` (Node 18+) and, for the recorder, the `ai` package.
+ * runner. Framework-free; needs Node 20.3+ (global `fetch`, `AbortSignal.any`). Only `eventsToUIMessages`
+ * loads the `ai` package at runtime; the recorder uses its types.
  */
 export { Runledger } from './client';
 export type {
@@ -14,7 +15,7 @@ export type {
   UsageSeries,
   UsageSeriesQuery,
   UsageWindows,
-} from './client';
+} from './types';
 export { RunledgerError, serializeError, type RunledgerErrorCode } from './errors';
 export { EventBuffer, type EventBufferOptions } from './event-buffer';
 export type { FetchLike, RequestOptions } from './http';

@@ -1,4 +1,4 @@
-import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
+import type { UIMessage, UIMessageChunk } from 'ai';
 import type { EventDto } from '../lib/contract/events';
 
 /** runledger's own event types; every other type is an AI SDK UI message chunk. */
@@ -13,6 +13,8 @@ const OWN_TYPES = new Set(['user-message', 'usage', 'report-section', 'status'])
 export async function eventsToUIMessages(
   events: Iterable<Pick<EventDto, 'seq' | 'type' | 'payload'>>,
 ): Promise<UIMessage[]> {
+  // Loaded here so that the rest of the SDK does not need `ai` at runtime.
+  const { readUIMessageStream } = await import('ai');
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
   const messages: UIMessage[] = [];
   let chunks: UIMessageChunk[] = [];
