@@ -69,7 +69,8 @@ export class EventBuffer {
 
   /**
    * Queues an event and returns its seq. `ts` defaults to now, so the replay keeps the real timing
-   * even when the event is sent later.
+   * even when the event is sent later. `payload` must be JSON; it is serialized when sent, so do not
+   * mutate it after pushing.
    */
   push(type: string, payload: unknown = {}, ts: Date | string = new Date()): number {
     if (this.closed) throw new Error('EventBuffer: push() after close()');

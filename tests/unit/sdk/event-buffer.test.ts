@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RunledgerError } from '@/sdk';
 import { error, FakeServer, sleep } from './fake-server';
 
@@ -25,7 +25,8 @@ describe('EventBuffer', () => {
     const buffer = client.events(runId, { maxBatch: 3, flushIntervalMs: 60_000 });
     const seqs = Array.from({ length: 7 }, (_, i) => buffer.push('tick', { i }));
     expect(seqs).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    await sleep(100);
+    await vi.waitFor(() => expect(server.storedEvents(runId)).toHaveLength(6));
+    await sleep(50);
     expect(batches()).toEqual([
       [0, 1, 2],
       [3, 4, 5],
@@ -37,13 +38,12 @@ describe('EventBuffer', () => {
 
   it('sends a partial batch after flushIntervalMs', async () => {
     const { client, runId } = await newRun();
-    const buffer = client.events(runId, { flushIntervalMs: 40 });
+    const buffer = client.events(runId, { flushIntervalMs: 200 });
+    const pushedAt = Date.now();
     buffer.push('a');
     buffer.push('b', { x: 1 });
-    await sleep(10);
-    expect(batches()).toEqual([]);
-    await sleep(120);
-    expect(batches()).toEqual([[0, 1]]);
+    await vi.waitFor(() => expect(batches()).toEqual([[0, 1]]), { timeout: 2000 });
+    expect(Date.now() - pushedAt).toBeGreaterThanOrEqual(190);
     const [req] = server.requestsTo('POST', /\/events$/);
     expect((req!.body as { events: unknown[] }).events).toEqual([
       { seq: 0, type: 'a', ts: expect.any(String), payload: {} },
