@@ -16,6 +16,7 @@ import type {
   RecordUsageInput,
   RecordUsageResult,
 } from '../lib/contract/usage';
+import { RunledgerError } from './errors';
 import { EventBuffer, type EventBufferOptions } from './event-buffer';
 import { type HttpRequest, type RequestOptions, type RetryPolicy, Transport } from './http';
 import type {
@@ -137,29 +138,30 @@ export class Runledger {
   // --- events -----------------------------------------------------------------------------------
 
   /**
-   * Appends events (`POST /runs/{id}/events`), split into calls of at most 1000. Safe to retry: an
-   * event already stored with the same seq, type and payload counts as a duplicate.
+   * Appends events (`POST /runs/{id}/events`), split into calls of at most 1000 (and smaller ones
+   * when the server finds a call over 5 MiB). Safe to retry: an event already stored with the same
+   * seq, type and payload counts as a duplicate.
    */
   async appendEvents(
     runId: string,
     events: EventInput[],
     opts?: RequestOptions,
   ): Promise<AppendEventsResult> {
-    const total: AppendEventsResult = { accepted: 0, duplicates: 0 };
-    for (let i = 0; i < events.length; i += MAX_BATCH) {
-      const res = await this.send<AppendEventsResult>(
+    const answers = await sendInParts(events, (part) =>
+      this.send<AppendEventsResult>(
         {
           method: 'POST',
           path: `/api/v1/runs/${enc(runId)}/events`,
-          body: { events: events.slice(i, i + MAX_BATCH) },
+          body: { events: part },
           idempotent: true,
         },
         opts,
-      );
-      total.accepted += res.accepted;
-      total.duplicates += res.duplicates;
-    }
-    return total;
+      ),
+    );
+    return {
+      accepted: answers.reduce((n, a) => n + a.accepted, 0),
+      duplicates: answers.reduce((n, a) => n + a.duplicates, 0),
+    };
   }
 
   /** One page of a run's events with `seq > afterSeq`, ascending (`GET /runs/{id}/events`). */
@@ -190,28 +192,26 @@ export class Runledger {
   // --- results ----------------------------------------------------------------------------------
 
   /**
-   * Stores dataset-run results (`POST /runs/{id}/results`), split into calls of at most 1000. Safe to
-   * retry: a result for an `itemId` already stored replaces it.
+   * Stores dataset-run results (`POST /runs/{id}/results`), split into calls of at most 1000 (and
+   * smaller ones past 5 MiB). Safe to retry: a result for an `itemId` already stored replaces it.
    */
   async addResults(
     runId: string,
     results: ResultInput[],
     opts?: RequestOptions,
   ): Promise<{ stored: number }> {
-    let stored = 0;
-    for (let i = 0; i < results.length; i += MAX_BATCH) {
-      const res = await this.send<{ stored: number }>(
+    const answers = await sendInParts(results, (part) =>
+      this.send<{ stored: number }>(
         {
           method: 'POST',
           path: `/api/v1/runs/${enc(runId)}/results`,
-          body: { results: results.slice(i, i + MAX_BATCH) },
+          body: { results: part },
           idempotent: true,
         },
         opts,
-      );
-      stored += res.stored;
-    }
-    return { stored };
+      ),
+    );
+    return { stored: answers.reduce((n, a) => n + a.stored, 0) };
   }
 
   /** One page of a run's results, by `itemId` (`GET /runs/{id}/results`). */
@@ -356,6 +356,26 @@ export class Runledger {
       opts,
     );
   }
+}
+
+/**
+ * Sends `items` in calls of at most 1000, in order. A call refused as too large (413, past 5 MiB) is
+ * split in halves and sent again, down to single items: only safe for idempotent writes.
+ */
+async function sendInParts<T, R>(items: T[], send: (part: T[]) => Promise<R>): Promise<R[]> {
+  const answers: R[] = [];
+  const sendPart = async (part: T[]): Promise<void> => {
+    try {
+      answers.push(await send(part));
+    } catch (err) {
+      if (!(err instanceof RunledgerError) || err.status !== 413 || part.length < 2) throw err;
+      const half = Math.ceil(part.length / 2);
+      await sendPart(part.slice(0, half));
+      await sendPart(part.slice(half));
+    }
+  };
+  for (let i = 0; i < items.length; i += MAX_BATCH) await sendPart(items.slice(i, i + MAX_BATCH));
+  return answers;
 }
 
 async function* paginate<T>(

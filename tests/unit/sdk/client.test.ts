@@ -205,6 +205,21 @@ describe('Runledger client', () => {
     expect(seqs).toEqual(events.map((e) => e.seq));
   });
 
+  it('splits a call refused as too large (413) into halves until it fits', async () => {
+    const client = server.client();
+    const run = await client.createRun({ name: 'large' });
+    server.intercept = (req) =>
+      req.path.endsWith('/events') && (req.body as { events: unknown[] }).events.length > 2
+        ? error(413, 'payload_too_large', 'The body is larger than 5 MiB')
+        : undefined;
+    const events = Array.from({ length: 7 }, (_, seq) => ({ seq, type: 'big', payload: { seq } }));
+    await expect(client.appendEvents(run.id, events)).resolves.toEqual({ accepted: 7, duplicates: 0 });
+    expect(server.storedEvents(run.id).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    await expect(client.appendEvents(run.id, [{ seq: 9, type: 'x' }])).resolves.toMatchObject({
+      accepted: 1,
+    });
+  });
+
   it('finishRun sets the status and a client-side endedAt', async () => {
     const client = server.client();
     const run = await client.createRun({ name: 'x', status: 'running' });
