@@ -2,7 +2,7 @@ import type { LanguageModelUsage, UIMessageChunk } from 'ai';
 import type { CreateRunInput, RunDto } from '../lib/contract/runs';
 import type { Runledger } from './client';
 import { serializeError } from './errors';
-import type { EventBufferOptions } from './event-buffer';
+import type { EventBuffer, EventBufferOptions } from './event-buffer';
 
 export type RecordRunOptions = {
   /**
@@ -146,21 +146,28 @@ async function record(
   chunks: ReadableStream<UIMessageChunk>,
   extras: StreamTextExtras | undefined,
 ): Promise<RecordingOutcome> {
-  let run: RunDto;
-  try {
-    run = options.runId ? await client.getRun(runId) : await client.createRun(newRun(runId, options));
-  } catch (err) {
-    // Nothing can be recorded: let go of the recording side so the tee stops buffering for it.
-    await chunks.cancel().catch(() => {});
-    throw err;
-  }
-
-  const buffer = client.events(runId, {
-    ...options.buffer,
-    startSeq: options.buffer?.startSeq ?? (run.lastSeq ?? -1) + 1,
-    onError: options.buffer?.onError ?? options.onError,
+  const startedAt = new Date();
+  // Chunks are read (and timestamped) from the start; until the run exists they wait here.
+  const early: { chunk: UIMessageChunk; ts: Date }[] = [];
+  let buffer: EventBuffer | undefined;
+  let run: RunDto | undefined;
+  let setupError: { error: unknown } | undefined;
+  const setup = (async () => {
+    run = options.runId
+      ? await client.getRun(runId)
+      : await client.createRun(newRun(runId, options, startedAt));
+    const ready = client.events(runId, {
+      ...options.buffer,
+      startSeq: options.buffer?.startSeq ?? (run.lastSeq ?? -1) + 1,
+      onError: options.buffer?.onError ?? options.onError,
+    });
+    if (options.userText !== undefined) ready.push('user-message', { text: options.userText }, startedAt);
+    for (const { chunk, ts } of early) ready.push(chunk.type, chunk, ts);
+    early.length = 0;
+    buffer = ready;
+  })().catch((error: unknown) => {
+    setupError = { error };
   });
-  if (options.userText !== undefined) buffer.push('user-message', { text: options.userText });
 
   let finished = false;
   let aborted = false;
@@ -171,7 +178,13 @@ async function record(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      buffer.push(value.type, value);
+      if (setupError) {
+        // Nothing can be recorded: let go of this side so the tee stops buffering for it.
+        await reader.cancel().catch(() => {});
+        break;
+      }
+      if (buffer) buffer.push(value.type, value);
+      else early.push({ chunk: value, ts: new Date() });
       if (value.type === 'text-delta') text += value.delta;
       else if (value.type === 'finish') finished = true;
       else if (value.type === 'abort') aborted = true;
@@ -185,6 +198,9 @@ async function record(
   } finally {
     reader.releaseLock();
   }
+  await setup;
+  if (setupError) throw setupError.error;
+  if (!run || !buffer) throw new Error('unreachable: the recording was set up');
   if (!error && !aborted && !finished) {
     error = { name: 'IncompleteStream', message: 'The stream ended without a finish chunk' };
   }
@@ -231,12 +247,12 @@ async function record(
   return { runId, status, run: stored };
 }
 
-function newRun(runId: string, options: RecordRunOptions): CreateRunInput {
+function newRun(runId: string, options: RecordRunOptions, startedAt: Date): CreateRunInput {
   const { run = {}, userText } = options;
   return {
     kind: 'chat',
     status: 'running',
-    startedAt: new Date().toISOString(),
+    startedAt: startedAt.toISOString(),
     ...(userText !== undefined ? { input: { text: userText } } : {}),
     ...run,
     id: runId,

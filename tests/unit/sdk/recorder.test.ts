@@ -185,6 +185,11 @@ describe('recordUIMessageStream', () => {
       ...textAnswer.map((c) => c.type),
       'status',
     ]);
+    // Chunks keep the time they arrived, not the time the slow server let them be sent.
+    const ts = server.storedEvents(recording.runId).map((e) => Date.parse(e.ts));
+    expect(ts.slice(0, -1)).toEqual([...ts.slice(0, -1)].sort((x, y) => x - y));
+    const [createRun] = server.requestsTo('POST', /^\/api\/v1\/runs$/);
+    expect(ts.at(-2)!).toBeLessThan(createRun!.at + 300);
     expect(server.runs.get(recording.runId)).toMatchObject({
       status: 'succeeded',
       output: { text: 'Hello world' },
