@@ -1,14 +1,8 @@
 /**
- * DRAFT, end to end: the SDK against a running runledger (real HTTP, real database).
- *
- * Skipped unless RUNLEDGER_TEST_URL and RUNLEDGER_TEST_API_KEY are set:
- *   npm run dev   # in another shell
- *   RUNLEDGER_TEST_API_KEY=$(npm run -s cli -- keys create --project sdk-e2e | tail -n 1) \
- *   RUNLEDGER_TEST_URL=http://localhost:3000 npx vitest run tests/integration/sdk
- * Once the API routes are on main, the suite setup should start the server on a fresh database and
- * create the key itself.
+ * End to end: the SDK against the built server (real HTTP, real database), on PGlite and on the
+ * Postgres server when configured.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import {
   type EventDto,
   eventsToUIMessages,
@@ -18,16 +12,13 @@ import {
   runDataset,
 } from '@/sdk';
 import { lastMessage, weatherChat } from '../../helpers/ai-mocks';
+import { describeEachServer } from '../../helpers/server';
 
-const baseUrl = process.env.RUNLEDGER_TEST_URL;
-const apiKey = process.env.RUNLEDGER_TEST_API_KEY;
-const client = baseUrl && apiKey ? new Runledger({ baseUrl, apiKey }) : undefined;
-const created: string[] = [];
-
-describe.skipIf(!client)('SDK against a running server', () => {
-  const rl = client!;
-  afterAll(async () => {
-    for (const id of created) await rl.deleteRun(id).catch(() => {});
+describeEachServer('SDK against the server', ({ server }) => {
+  let rl: Runledger;
+  // Registered after the server's own beforeAll, so the server is up by then.
+  beforeAll(() => {
+    rl = new Runledger({ baseUrl: server().baseUrl, apiKey: server().keys.main! });
   });
 
   it('records a chat with a tool call; the stored events replay into exactly the live messages', async () => {
@@ -36,7 +27,6 @@ describe.skipIf(!client)('SDK against a running server', () => {
       { userText: 'What is the weather in Paris?', run: { userId: 'e2e-user' } },
       weatherChat(),
     );
-    created.push(recording.runId);
     const live = await lastMessage(recording.stream);
     await expect(recording.done).resolves.toMatchObject({ status: 'succeeded' });
 
@@ -68,7 +58,6 @@ describe.skipIf(!client)('SDK against a running server', () => {
 
   it('event appends and createRun are safe to retry', async () => {
     const run = await rl.createRun({ name: 'sdk e2e retries' });
-    created.push(run.id);
     await expect(rl.createRun({ id: run.id, name: 'sdk e2e retries' })).resolves.toMatchObject({
       id: run.id,
     });
@@ -101,7 +90,6 @@ describe.skipIf(!client)('SDK against a running server', () => {
         return n * 2;
       },
     });
-    created.push(summary.runId);
     expect(summary).toMatchObject({ status: 'succeeded', succeeded: 4, failed: 2 });
     await expect(rl.getRun(summary.runId)).resolves.toMatchObject({
       kind: 'dataset',
