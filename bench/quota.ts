@@ -12,8 +12,7 @@ import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Db } from '@/db/client';
 import * as schema from '@/db/schema';
-import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import { migrationsFolder } from '@/db/migrate';
+import { runMigrations } from '@/db/migrate';
 import { windowStart } from '@/lib/windows';
 import { createProject } from '@/server/projects';
 import { putQuota, recordUsage } from '@/server/usage';
@@ -51,10 +50,7 @@ export async function main(): Promise<void> {
   const raw = postgres(url.toString(), { max: 64, onnotice: () => {} });
   const conn = { db: drizzle(raw, { schema, casing: 'snake_case' }) as unknown as Db };
   try {
-    // runMigrations (src/db/migrate.ts) fails on postgres.js: it hands the migrator a transaction, whose
-    // client has no begin(). A fresh database needs no advisory lock, so migrate it directly.
-    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the driver-specific handle
-    await migrate(conn.db as any, { migrationsFolder });
+    await runMigrations({ db: conn.db, driver: 'postgres', url: url.toString(), close: async () => {} });
     const project = await createProject(conn.db, { slug: 'bench-quota' });
     const big = 1_000_000_000_000;
     await putQuota(conn.db, project.id, { subject: '*', metric: 'tokens', window: 'minute', limit: big });

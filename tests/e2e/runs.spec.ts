@@ -9,7 +9,7 @@ test('the history list applies filters from the URL, and a filter choice lands i
 
   await page.goto('/runs?status=failed&q=xss');
   const rows = page.getByTestId('runs-table').locator('tbody tr');
-  await expect(rows.filter({ hasText: 'XSS probe' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'Fixture: XSS probe' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'Fixture: weather in Lisbon' })).toHaveCount(0);
   for (const status of await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))) {
     expect(status).toBe('failed');
@@ -20,14 +20,14 @@ test('the history list applies filters from the URL, and a filter choice lands i
   await page.getByLabel('Kind').selectOption('dataset');
   await expect(page).toHaveURL(/kind=dataset/);
   await expect(rows.filter({ hasText: 'Fixture: capitals eval' })).toHaveCount(1);
-  await expect(rows.filter({ hasText: 'XSS probe' })).toHaveCount(0);
+  await expect(rows.filter({ hasText: 'Fixture: XSS probe' })).toHaveCount(0);
 });
 
 test('the tag and thread filters work, and a thread lists its runs', async ({ authedPage: page }) => {
   await page.goto('/runs?tag=weather');
   const rows = page.getByTestId('runs-table').locator('tbody tr');
   await expect(rows.filter({ hasText: 'Fixture: weather in Lisbon' })).toHaveCount(1);
-  await expect(rows.filter({ hasText: 'XSS probe' })).toHaveCount(0);
+  await expect(rows.filter({ hasText: 'Fixture: XSS probe' })).toHaveCount(0);
   await page.getByRole('link', { name: 'thread fixture-thread-1' }).click();
   await expect(page).toHaveURL(/\/threads\/fixture-thread-1/);
   await expect(page.getByRole('heading', { name: /Thread fixture-thread-1/ })).toBeVisible();

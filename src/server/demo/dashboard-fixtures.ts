@@ -165,7 +165,7 @@ export async function seedDashboardFixtures(db: Db): Promise<boolean> {
   // 2. Markup in every place stored text reaches the page: it must render as text.
   await createRun(db, project.id, {
     id: FIXTURE_IDS.xss,
-    name: 'XSS probe',
+    name: 'Fixture: XSS probe',
     kind: 'chat',
     status: 'failed',
     userId: 'fixture-user',

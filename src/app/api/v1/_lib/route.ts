@@ -37,7 +37,7 @@ export function errorResponse(err: unknown): Response {
 function zodError(where: string, error: z.ZodError): AppError {
   const issues = error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));
   const first = issues[0];
-  const at = first && first.path.length ? ` at ${first.path.join('.')}` : '';
+  const at = first?.path.length ? ` at ${first.path.join('.')}` : '';
   return new AppError('bad_request', `Invalid ${where}${at}: ${first?.message ?? 'invalid'}`, issues);
 }
 

@@ -1,6 +1,6 @@
 'use client';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { cn } from '@/lib/cn';
 import { prettyJson } from '@/lib/format';
 import { isErrorEvent, type ReplayEvent } from './model';
@@ -32,7 +32,7 @@ const Row = memo(function Row({
   expanded: boolean;
   t0: number;
   onSeek: (index: number) => void;
-  onToggle: (seq: number) => void;
+  onToggle: (seq: number, index: number) => void;
 }) {
   const offset = (Date.parse(event.ts) - t0) / 1000;
   return (
@@ -49,10 +49,10 @@ const Row = memo(function Row({
       data-seq={event.seq}
       aria-current={current ? 'step' : undefined}
     >
-      <div className="flex items-center gap-2 px-2 py-1">
+      <div className="flex h-[26px] items-center gap-2 px-2">
         <button
           type="button"
-          onClick={() => onToggle(event.seq)}
+          onClick={() => onToggle(event.seq, index)}
           aria-label={expanded ? `Collapse event ${event.seq}` : `Expand event ${event.seq}`}
           aria-expanded={expanded}
           className="w-4 shrink-0 text-zinc-400 hover:text-zinc-900"
@@ -93,6 +93,8 @@ const Row = memo(function Row({
   );
 });
 
+const ROW_HEIGHT = 27;
+
 /** Every raw event, virtualized (100,000 rows scroll like 100), synced with the replay position. */
 export function EventInspector({
   events,
@@ -109,12 +111,18 @@ export function EventInspector({
 }) {
   const parent = useRef<HTMLDivElement>(null);
   const [expanded, setExpanded] = useState<Set<number>>(() => new Set());
+  const eventsRef = useRef(events);
+  eventsRef.current = events;
+  // Stable callbacks: new ones on every render would make the virtualizer recompute every row's offset.
+  const getScrollElement = useCallback(() => parent.current, []);
+  const estimateSize = useCallback(() => ROW_HEIGHT, []);
+  const getItemKey = useCallback((i: number) => eventsRef.current[i]?.seq ?? i, []);
   const virtualizer = useVirtualizer({
     count: events.length,
-    getScrollElement: () => parent.current,
-    estimateSize: () => 27,
-    overscan: 20,
-    getItemKey: (i) => events[i]!.seq,
+    getScrollElement,
+    estimateSize,
+    overscan: 12,
+    getItemKey,
   });
   const t0 = events.length ? Date.parse(events[0]!.ts) : 0;
 
@@ -122,13 +130,20 @@ export function EventInspector({
     if (position >= 0 && position < events.length) virtualizer.scrollToIndex(position, { align: 'auto' });
   }, [position, events.length, virtualizer]);
 
-  const toggle = (seq: number) =>
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      if (next.has(seq)) next.delete(seq);
-      else next.add(seq);
-      return next;
-    });
+  const toggle = useCallback(
+    (seq: number, index: number) => {
+      setExpanded((prev) => {
+        const next = new Set(prev);
+        if (next.has(seq)) {
+          next.delete(seq);
+          // Collapsed rows are not measured: give this one its fixed height back.
+          virtualizer.resizeItem(index, ROW_HEIGHT);
+        } else next.add(seq);
+        return next;
+      });
+    },
+    [virtualizer],
+  );
 
   return (
     <div className="flex flex-col">
@@ -147,7 +162,7 @@ export function EventInspector({
               <div
                 key={item.key}
                 data-index={item.index}
-                ref={virtualizer.measureElement}
+                ref={expanded.has(e.seq) ? virtualizer.measureElement : undefined}
                 style={{
                   position: 'absolute',
                   top: 0,

@@ -106,15 +106,23 @@ export function Replay({
   }, [seqParam, playing]);
 
   const seekIndex = useCallback(
-    (i: number) => {
+    (i: number, writeUrl = !playing) => {
       const clamped = Math.max(-1, Math.min(i, eventsRef.current.length - 1));
       const seq = clamped < 0 ? -1 : eventsRef.current[clamped]!.seq;
       setCut(seq);
       playheadRef.current = clamped < 0 ? 0 : timeline.times[clamped]!;
       setPlayhead(playheadRef.current);
-      if (!playing) void setSeqParam(seq);
+      if (writeUrl) void setSeqParam(seq);
     },
     [timeline, playing, setSeqParam],
+  );
+
+  const seekFromInspector = useCallback(
+    (i: number) => {
+      setPlaying(false);
+      seekIndex(i, true);
+    },
+    [seekIndex],
   );
 
   const scrub = (t: number) => {
@@ -176,13 +184,13 @@ export function Replay({
 
   const step = (delta: number) => {
     if (playing) setPlaying(false);
-    seekIndex(index + delta);
+    seekIndex(index + delta, true);
   };
   const jump = (dir: 1 | -1) => {
     if (playing) setPlaying(false);
     const target =
       dir === 1 ? markerIdx.find((i) => i > index) : [...markerIdx].reverse().find((i) => i < index);
-    if (target !== undefined) seekIndex(target);
+    if (target !== undefined) seekIndex(target, true);
   };
 
   const keys = useRef({ play, pause, playing, step, jump });
@@ -295,10 +303,7 @@ export function Replay({
           <EventInspector
             events={events}
             position={cut === null ? events.length : index}
-            onSeek={(i) => {
-              if (playing) setPlaying(false);
-              seekIndex(i);
-            }}
+            onSeek={seekFromInspector}
             loading={!done}
             total={Math.max(totalEvents, events.length)}
           />

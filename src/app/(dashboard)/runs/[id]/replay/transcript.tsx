@@ -1,8 +1,9 @@
 'use client';
 import type { UIMessage } from 'ai';
+import { memo, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { prettyJson } from '@/lib/format';
-import type { TranscriptEntry } from './use-transcript';
+import type { BuiltMessage, TranscriptEntry } from './use-transcript';
 
 type Part = UIMessage['parts'][number];
 type ToolLike = {
@@ -105,7 +106,59 @@ function PartView({ part, step }: { part: Part; step: number }) {
   return <p className="text-xs text-zinc-400">[{part.type}]</p>;
 }
 
+const UserBubble = memo(function UserBubble({ seq, text }: { seq: number; text: string }) {
+  return (
+    <li className="flex justify-end" data-seq={seq}>
+      <div
+        data-testid="user-message"
+        className="max-w-[85%] rounded-2xl rounded-br-sm bg-zinc-900 px-4 py-2 text-sm text-white"
+      >
+        <p className="whitespace-pre-wrap break-words">{text}</p>
+      </div>
+    </li>
+  );
+});
+
+const AssistantMessage = memo(function AssistantMessage({
+  seq,
+  built,
+  streaming,
+}: {
+  seq: number;
+  built: BuiltMessage | null;
+  streaming: boolean;
+}) {
+  const parts = built?.message?.parts ?? [];
+  let step = 0;
+  return (
+    <li className="flex justify-start" data-seq={seq}>
+      <div
+        data-testid="assistant-message"
+        className="flex w-full max-w-[92%] flex-col gap-2.5 rounded-2xl rounded-bl-sm border border-zinc-200 bg-white px-4 py-3"
+      >
+        {parts.length === 0 && !built?.errors.length && (
+          <span className="text-xs text-zinc-400">{built ? '(no content)' : '…'}</span>
+        )}
+        {parts.map((p, i) => {
+          if (p.type === 'step-start') step++;
+          return <PartView key={i} part={p} step={step} />;
+        })}
+        {built?.errors.map((err, i) => (
+          <p key={`err${i}`} role="note" className="rounded bg-red-50 px-2 py-1.5 text-sm text-red-700">
+            Error: {err}
+          </p>
+        ))}
+        {streaming && <span className="inline-block h-4 w-1.5 animate-pulse bg-zinc-400" aria-hidden />}
+      </div>
+    </li>
+  );
+});
+
+/** How many of the latest messages render at once; a long run shows earlier ones on demand. */
+const WINDOW = 120;
+
 export function Transcript({ entries, playing }: { entries: TranscriptEntry[]; playing: boolean }) {
+  const [shown, setShown] = useState(WINDOW);
   if (entries.length === 0) {
     return (
       <p className="px-1 py-8 text-center text-sm text-zinc-400">
@@ -113,48 +166,29 @@ export function Transcript({ entries, playing }: { entries: TranscriptEntry[]; p
       </p>
     );
   }
+  const hidden = Math.max(0, entries.length - shown);
   return (
     <ol className="flex flex-col gap-4" data-testid="transcript">
-      {entries.map((e) => {
-        if (e.kind === 'user') {
-          return (
-            <li key={e.key} className="flex justify-end" data-seq={e.seq}>
-              <div
-                data-testid="user-message"
-                className="max-w-[85%] rounded-2xl rounded-br-sm bg-zinc-900 px-4 py-2 text-sm text-white"
-              >
-                <p className="whitespace-pre-wrap break-words">{e.text}</p>
-              </div>
-            </li>
-          );
-        }
-        const parts = e.built?.message?.parts ?? [];
-        let step = 0;
-        return (
-          <li key={e.key} className="flex justify-start" data-seq={e.seq}>
-            <div
-              data-testid="assistant-message"
-              className="flex w-full max-w-[92%] flex-col gap-2.5 rounded-2xl rounded-bl-sm border border-zinc-200 bg-white px-4 py-3"
-            >
-              {parts.length === 0 && !e.built?.errors.length && (
-                <span className="text-xs text-zinc-400">{e.built ? '(no content)' : '…'}</span>
-              )}
-              {parts.map((p, i) => {
-                if (p.type === 'step-start') step++;
-                return <PartView key={i} part={p} step={step} />;
-              })}
-              {e.built?.errors.map((err, i) => (
-                <p key={`err${i}`} role="note" className="rounded bg-red-50 px-2 py-1.5 text-sm text-red-700">
-                  Error: {err}
-                </p>
-              ))}
-              {e.streaming && playing && (
-                <span className="inline-block h-4 w-1.5 animate-pulse bg-zinc-400" aria-hidden />
-              )}
-            </div>
-          </li>
-        );
-      })}
+      {hidden > 0 && (
+        <li className="text-center">
+          <button
+            type="button"
+            onClick={() => setShown((n) => n + WINDOW * 4)}
+            className="text-xs text-zinc-500 underline hover:text-zinc-900"
+          >
+            {hidden.toLocaleString('en-US')} earlier messages hidden · show more
+          </button>
+        </li>
+      )}
+      {entries
+        .slice(hidden)
+        .map((e) =>
+          e.kind === 'user' ? (
+            <UserBubble key={e.key} seq={e.seq} text={e.text} />
+          ) : (
+            <AssistantMessage key={e.key} seq={e.seq} built={e.built} streaming={e.streaming && playing} />
+          ),
+        )}
     </ol>
   );
 }

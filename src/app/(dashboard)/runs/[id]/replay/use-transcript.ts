@@ -47,11 +47,12 @@ export function useTranscript(items: TranscriptItem[], cutSeq: number): Transcri
   if (itemsRef.current !== items) {
     // Items of a growing event list keep their keys; only drop entries whose chunks changed.
     const next = new Map<string, BuiltMessage>();
+    const prevLengths = new Map<string, number>();
+    for (const p of itemsRef.current) if (p.kind === 'assistant') prevLengths.set(p.key, p.chunks.length);
     for (const it of items) {
       if (it.kind !== 'assistant') continue;
-      const prev = itemsRef.current.find((p) => p.key === it.key);
       const hit = cache.current.get(it.key);
-      if (hit && prev?.kind === 'assistant' && prev.chunks.length === it.chunks.length) next.set(it.key, hit);
+      if (hit && prevLengths.get(it.key) === it.chunks.length) next.set(it.key, hit);
     }
     cache.current = next;
     itemsRef.current = items;

@@ -1,0 +1,391 @@
+import type { Page } from '../lib/contract/common';
+import type { AppendEventsResult, EventDto, EventInput } from '../lib/contract/events';
+import type {
+  CreateReportInput,
+  CreateSectionInput,
+  ReportDto,
+  SectionDto,
+  UpdateReportInput,
+} from '../lib/contract/reports';
+import type { ResultDto, ResultInput } from '../lib/contract/results';
+import type { CreateRunInput, RunDto, UpdateRunInput } from '../lib/contract/runs';
+import type {
+  CreateReservationInput,
+  PutQuotaInput,
+  QuotaDto,
+  RecordUsageInput,
+  RecordUsageResult,
+} from '../lib/contract/usage';
+import { RunledgerError } from './errors';
+import { EventBuffer, type EventBufferOptions } from './event-buffer';
+import { type HttpRequest, type RequestOptions, type RetryPolicy, Transport } from './http';
+import type {
+  FinishRunInput,
+  ListEventsQuery,
+  ListResultsQuery,
+  ListRunsQuery,
+  ReservationCreated,
+  ReservationSettled,
+  RunledgerOptions,
+  UsageSeries,
+  UsageSeriesQuery,
+  UsageWindows,
+} from './types';
+
+/** The largest batch one `POST /events` or `POST /results` accepts. */
+const MAX_BATCH = 1000;
+
+const enc = encodeURIComponent;
+
+/**
+ * Typed client of the runledger HTTP API v1.
+ *
+ * Idempotent calls (GET, PUT, DELETE, PATCH of a run, event appends, result adds, `createRun` with
+ * its client-chosen id, `recordUsage` / `createReservation` with their idempotency key) are retried
+ * on network errors and 5xx with exponential backoff and jitter; other calls are sent once.
+ * Every failure is a {@link RunledgerError}.
+ */
+export class Runledger {
+  private readonly http: Transport;
+
+  constructor(options: RunledgerOptions) {
+    if (!options.baseUrl) throw new TypeError('Runledger: baseUrl is required');
+    if (!options.apiKey) throw new TypeError('Runledger: apiKey is required');
+    const retry: RetryPolicy = {
+      maxRetries: options.maxRetries ?? 3,
+      baseDelayMs: options.retryBaseDelayMs ?? 250,
+      maxDelayMs: options.retryMaxDelayMs ?? 8_000,
+    };
+    this.http = new Transport({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retry,
+    });
+  }
+
+  private send<T>(req: Omit<HttpRequest, 'signal'>, opts?: RequestOptions): Promise<T> {
+    return this.http.request<T>({ ...req, signal: opts?.signal });
+  }
+
+  // --- runs -------------------------------------------------------------------------------------
+
+  /**
+   * Creates a run (`POST /runs`). The id is generated here when not given, so a retry after a lost
+   * answer returns the stored run instead of creating a second one.
+   */
+  async createRun(input: CreateRunInput, opts?: RequestOptions): Promise<RunDto> {
+    const body = { ...input, id: input.id ?? crypto.randomUUID() };
+    const res = await this.send<{ run: RunDto }>(
+      { method: 'POST', path: '/api/v1/runs', body, idempotent: true },
+      opts,
+    );
+    return res.run;
+  }
+
+  /** Reads one run (`GET /runs/{id}`). */
+  async getRun(runId: string, opts?: RequestOptions): Promise<RunDto> {
+    const res = await this.send<{ run: RunDto }>(
+      { method: 'GET', path: `/api/v1/runs/${enc(runId)}`, idempotent: true },
+      opts,
+    );
+    return res.run;
+  }
+
+  /** One page of runs, newest first (`GET /runs`). Pass the previous page's `nextCursor` as `cursor`. */
+  listRuns(query: ListRunsQuery = {}, opts?: RequestOptions): Promise<Page<RunDto>> {
+    return this.send({ method: 'GET', path: '/api/v1/runs', query, idempotent: true }, opts);
+  }
+
+  /** Every run matching the filters, newest first, fetching pages lazily as the loop advances. */
+  async *iterateRuns(query: ListRunsQuery = {}, opts?: RequestOptions): AsyncGenerator<RunDto> {
+    yield* paginate((cursor) => this.listRuns({ ...query, cursor }, opts), query.cursor);
+  }
+
+  /**
+   * Changes a run (`PATCH /runs/{id}`). Retried like the idempotent calls: every field is an
+   * assignment, so sending it twice leaves the same state.
+   */
+  async updateRun(runId: string, input: UpdateRunInput, opts?: RequestOptions): Promise<RunDto> {
+    const res = await this.send<{ run: RunDto }>(
+      { method: 'PATCH', path: `/api/v1/runs/${enc(runId)}`, body: input, idempotent: true },
+      opts,
+    );
+    return res.run;
+  }
+
+  /**
+   * Ends a run: `status` (default `succeeded`) and `endedAt` = now (taken here, so a retry stores the
+   * same instant), plus any output, error, tokens or cost given.
+   */
+  finishRun(runId: string, input: FinishRunInput = {}, opts?: RequestOptions): Promise<RunDto> {
+    return this.updateRun(
+      runId,
+      { ...input, status: input.status ?? 'succeeded', endedAt: input.endedAt ?? new Date().toISOString() },
+      opts,
+    );
+  }
+
+  /** Deletes a run with its events, results and reports (`DELETE /runs/{id}`). */
+  async deleteRun(runId: string, opts?: RequestOptions): Promise<void> {
+    await this.send(
+      { method: 'DELETE', path: `/api/v1/runs/${enc(runId)}`, idempotent: true, okOnRetry: [404] },
+      opts,
+    );
+  }
+
+  // --- events -----------------------------------------------------------------------------------
+
+  /**
+   * Appends events (`POST /runs/{id}/events`), split into calls of at most 1000 (and smaller ones
+   * when the server finds a call over 5 MiB). Safe to retry: an event already stored with the same
+   * seq, type and payload counts as a duplicate.
+   */
+  async appendEvents(
+    runId: string,
+    events: EventInput[],
+    opts?: RequestOptions,
+  ): Promise<AppendEventsResult> {
+    const answers = await sendInParts(events, (part) =>
+      this.send<AppendEventsResult>(
+        {
+          method: 'POST',
+          path: `/api/v1/runs/${enc(runId)}/events`,
+          body: { events: part },
+          idempotent: true,
+        },
+        opts,
+      ),
+    );
+    return {
+      accepted: answers.reduce((n, a) => n + a.accepted, 0),
+      duplicates: answers.reduce((n, a) => n + a.duplicates, 0),
+    };
+  }
+
+  /** One page of a run's events with `seq > afterSeq`, ascending (`GET /runs/{id}/events`). */
+  listEvents(runId: string, query: ListEventsQuery = {}, opts?: RequestOptions): Promise<Page<EventDto>> {
+    return this.send(
+      { method: 'GET', path: `/api/v1/runs/${enc(runId)}/events`, query, idempotent: true },
+      opts,
+    );
+  }
+
+  /** Every event of a run in seq order (after `afterSeq` if given), fetching pages lazily. */
+  async *iterateEvents(
+    runId: string,
+    query: ListEventsQuery = {},
+    opts?: RequestOptions,
+  ): AsyncGenerator<EventDto> {
+    yield* paginate((cursor) => this.listEvents(runId, { ...query, cursor }, opts), query.cursor);
+  }
+
+  /**
+   * A buffer that numbers, batches and sends a run's events in the background; see
+   * {@link EventBuffer}. Call `close()` when done.
+   */
+  events(runId: string, options?: EventBufferOptions): EventBuffer {
+    return new EventBuffer(this, runId, options);
+  }
+
+  // --- results ----------------------------------------------------------------------------------
+
+  /**
+   * Stores dataset-run results (`POST /runs/{id}/results`), split into calls of at most 1000 (and
+   * smaller ones past 5 MiB). Safe to retry: a result for an `itemId` already stored replaces it.
+   */
+  async addResults(
+    runId: string,
+    results: ResultInput[],
+    opts?: RequestOptions,
+  ): Promise<{ stored: number }> {
+    const answers = await sendInParts(results, (part) =>
+      this.send<{ stored: number }>(
+        {
+          method: 'POST',
+          path: `/api/v1/runs/${enc(runId)}/results`,
+          body: { results: part },
+          idempotent: true,
+        },
+        opts,
+      ),
+    );
+    return { stored: answers.reduce((n, a) => n + a.stored, 0) };
+  }
+
+  /** One page of a run's results, by `itemId` (`GET /runs/{id}/results`). */
+  listResults(runId: string, query: ListResultsQuery = {}, opts?: RequestOptions): Promise<Page<ResultDto>> {
+    return this.send(
+      { method: 'GET', path: `/api/v1/runs/${enc(runId)}/results`, query, idempotent: true },
+      opts,
+    );
+  }
+
+  // --- reports ----------------------------------------------------------------------------------
+
+  /** Creates a report of a run, or a branch report under `parentReportId` (`POST /runs/{id}/reports`). */
+  async createReport(runId: string, input: CreateReportInput, opts?: RequestOptions): Promise<ReportDto> {
+    const res = await this.send<{ report: ReportDto }>(
+      { method: 'POST', path: `/api/v1/runs/${enc(runId)}/reports`, body: input, idempotent: false },
+      opts,
+    );
+    return res.report;
+  }
+
+  /** Adds a Markdown section; appended unless `position` is given (`POST /reports/{id}/sections`). */
+  async addSection(reportId: string, input: CreateSectionInput, opts?: RequestOptions): Promise<SectionDto> {
+    const res = await this.send<{ section: SectionDto }>(
+      { method: 'POST', path: `/api/v1/reports/${enc(reportId)}/sections`, body: input, idempotent: false },
+      opts,
+    );
+    return res.section;
+  }
+
+  /** Changes a report's title or status (`PATCH /reports/{id}`). */
+  async updateReport(reportId: string, input: UpdateReportInput, opts?: RequestOptions): Promise<ReportDto> {
+    const res = await this.send<{ report: ReportDto }>(
+      { method: 'PATCH', path: `/api/v1/reports/${enc(reportId)}`, body: input, idempotent: true },
+      opts,
+    );
+    return res.report;
+  }
+
+  /** A run's reports, each with its sections in order and its branch reports (`GET /runs/{id}/reports`). */
+  async listReports(runId: string, opts?: RequestOptions): Promise<ReportDto[]> {
+    const res = await this.send<{ data: ReportDto[] }>(
+      { method: 'GET', path: `/api/v1/runs/${enc(runId)}/reports`, idempotent: true },
+      opts,
+    );
+    return res.data;
+  }
+
+  // --- usage and quotas -------------------------------------------------------------------------
+
+  /**
+   * Records usage after checking every hard quota (`POST /usage`). An `idempotencyKey` is generated
+   * when not given, so the call is retried safely; a quota refusal is a `RunledgerError` with status
+   * 429, `retryAfterSeconds` and the windows in `details`.
+   */
+  recordUsage(input: RecordUsageInput, opts?: RequestOptions): Promise<RecordUsageResult> {
+    const body = { ...input, idempotencyKey: input.idempotencyKey ?? crypto.randomUUID() };
+    return this.send({ method: 'POST', path: '/api/v1/usage', body, idempotent: true }, opts);
+  }
+
+  /** The current windows of a subject and metric (`GET /usage`). */
+  getUsage(query: { subject: string; metric: string }, opts?: RequestOptions): Promise<UsageWindows> {
+    return this.send({ method: 'GET', path: '/api/v1/usage', query, idempotent: true }, opts);
+  }
+
+  /** Usage totals per hour or day bucket (`GET /usage/series`). */
+  usageSeries(query: UsageSeriesQuery, opts?: RequestOptions): Promise<UsageSeries> {
+    return this.send({ method: 'GET', path: '/api/v1/usage/series', query, idempotent: true }, opts);
+  }
+
+  /** Creates or replaces the quota of a subject (or `*`), metric and window (`PUT /quotas`). */
+  async putQuota(input: PutQuotaInput, opts?: RequestOptions): Promise<QuotaDto> {
+    const res = await this.send<{ quota: QuotaDto }>(
+      { method: 'PUT', path: '/api/v1/quotas', body: input, idempotent: true },
+      opts,
+    );
+    return res.quota;
+  }
+
+  /** Every quota of the project (`GET /quotas`, all pages). */
+  async listQuotas(opts?: RequestOptions): Promise<QuotaDto[]> {
+    const quotas: QuotaDto[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.send<Partial<Page<QuotaDto>>>(
+        { method: 'GET', path: '/api/v1/quotas', query: { cursor, limit: 200 }, idempotent: true },
+        opts,
+      );
+      quotas.push(...(page.data ?? []));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return quotas;
+  }
+
+  /** Deletes a quota (`DELETE /quotas/{id}`). */
+  async deleteQuota(quotaId: string, opts?: RequestOptions): Promise<void> {
+    await this.send(
+      { method: 'DELETE', path: `/api/v1/quotas/${enc(quotaId)}`, idempotent: true, okOnRetry: [404] },
+      opts,
+    );
+  }
+
+  /**
+   * Holds capacity against every hard quota for work whose cost is known only at its end
+   * (`POST /usage/reservations`). An `idempotencyKey` is generated when not given, so it is retried
+   * safely. Settle it with {@link commitReservation} or {@link releaseReservation}.
+   */
+  createReservation(input: CreateReservationInput, opts?: RequestOptions): Promise<ReservationCreated> {
+    const body = { ...input, idempotencyKey: input.idempotencyKey ?? crypto.randomUUID() };
+    return this.send({ method: 'POST', path: '/api/v1/usage/reservations', body, idempotent: true }, opts);
+  }
+
+  /**
+   * Settles a reservation with the actual amount; the rest is released. Sent once (a second commit
+   * is a 409), so a network error leaves the outcome unknown: read it back before retrying.
+   */
+  commitReservation(
+    reservationId: string,
+    amount: number,
+    opts?: RequestOptions,
+  ): Promise<ReservationSettled> {
+    return this.send(
+      {
+        method: 'POST',
+        path: `/api/v1/usage/reservations/${enc(reservationId)}/commit`,
+        body: { amount },
+        idempotent: false,
+      },
+      opts,
+    );
+  }
+
+  /** Cancels a reservation (`POST /usage/reservations/{id}/release`); sent once, like a commit. */
+  releaseReservation(reservationId: string, opts?: RequestOptions): Promise<ReservationSettled> {
+    return this.send(
+      {
+        method: 'POST',
+        path: `/api/v1/usage/reservations/${enc(reservationId)}/release`,
+        body: {},
+        idempotent: false,
+      },
+      opts,
+    );
+  }
+}
+
+/**
+ * Sends `items` in calls of at most 1000, in order. A call refused as too large (413, past 5 MiB) is
+ * split in halves and sent again, down to single items: only safe for idempotent writes.
+ */
+async function sendInParts<T, R>(items: T[], send: (part: T[]) => Promise<R>): Promise<R[]> {
+  const answers: R[] = [];
+  const sendPart = async (part: T[]): Promise<void> => {
+    try {
+      answers.push(await send(part));
+    } catch (err) {
+      if (!(err instanceof RunledgerError) || err.status !== 413 || part.length < 2) throw err;
+      const half = Math.ceil(part.length / 2);
+      await sendPart(part.slice(0, half));
+      await sendPart(part.slice(half));
+    }
+  };
+  for (let i = 0; i < items.length; i += MAX_BATCH) await sendPart(items.slice(i, i + MAX_BATCH));
+  return answers;
+}
+
+async function* paginate<T>(
+  fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+  firstCursor: string | undefined,
+): AsyncGenerator<T> {
+  let cursor = firstCursor;
+  do {
+    const page = await fetchPage(cursor);
+    yield* page.data;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}

@@ -1,0 +1,191 @@
+import type { ResultInput } from '../lib/contract/results';
+import type { CreateRunInput } from '../lib/contract/runs';
+import type { Runledger } from './client';
+import { serializeError } from './errors';
+
+export type DatasetItem<I = unknown, O = unknown> = {
+  id: string;
+  input: I;
+  expectedOutput?: O;
+  version?: number;
+};
+
+export type RunDatasetOptions<I, O> = {
+  /** The run's name; default `<dataset id> v<version> → <targetId>`. */
+  name?: string;
+  dataset: { id: string; version?: number; items: DatasetItem<I, O>[] };
+  /** Runs one item; what it returns is stored as the result's `output` (must be JSON). */
+  target: (input: I, item: DatasetItem<I, O>) => Promise<unknown> | unknown;
+  targetType?: string;
+  targetId?: string;
+  /** Items in flight at once. Default 4. */
+  concurrency?: number;
+  /** Extra attempts of an item whose target threw. Default 2. */
+  retries?: number;
+  /** First delay between attempts, doubled each time. Default 200 ms. */
+  retryDelayMs?: number;
+  /** Results per `POST /results` call. Default 50. */
+  resultBatchSize?: number;
+  /** More fields of the run to create (metadata, tags, userId, ...). */
+  run?: Partial<CreateRunInput>;
+  /** Stops starting new items; the run ends `cancelled` once the items in flight are stored. */
+  signal?: AbortSignal;
+};
+
+export type DatasetRunSummary = {
+  runId: string;
+  /**
+   * `succeeded`: every item was executed and its result stored, whatever the items' outcomes (see
+   * `failed`). `failed`: the runner itself could not finish (results could not be stored); `error`
+   * says why. `cancelled`: stopped by `signal`.
+   */
+  status: 'succeeded' | 'failed' | 'cancelled';
+  /** Items whose target returned. */
+  succeeded: number;
+  /** Items whose target threw on every attempt. */
+  failed: number;
+  /** Items executed (stored or not); less than the dataset's size when cancelled or failed. */
+  executed: number;
+  durationMs: number;
+  error?: { name: string; message: string };
+};
+
+/**
+ * Runs a target over every item of a dataset version as one `kind: 'dataset'` run.
+ *
+ * Items run with bounded concurrency; a target that throws is retried (`retries`, with backoff) and
+ * the result records `retryCount`, the final attempt's `startedAt`/`completedAt`/`latencyMs`, its
+ * `output`, or its `error` (`{ name, message }`) when every attempt failed. Results are stored in
+ * batches. Item failures do not fail the run: it ends `succeeded` with `failedCount` telling them, so
+ * a dashboard shows "48/50 passed" rather than a failed run; it ends `failed` only when the runner
+ * could not do its job. Resolves with the summary; rejects only when the run cannot be created.
+ */
+export async function runDataset<I, O>(
+  client: Runledger,
+  options: RunDatasetOptions<I, O>,
+): Promise<DatasetRunSummary> {
+  const { dataset, target } = options;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const retries = Math.max(0, options.retries ?? 2);
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  const batchSize = Math.min(1000, Math.max(1, options.resultBatchSize ?? 50));
+  const started = performance.now();
+
+  const run = await client.createRun({
+    kind: 'dataset',
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    ...options.run,
+    name: options.name ?? defaultName(options),
+    datasetId: dataset.id,
+    datasetVersion: dataset.version ?? null,
+    targetType: options.targetType ?? null,
+    targetId: options.targetId ?? null,
+    totalItems: dataset.items.length,
+  });
+
+  let succeeded = 0;
+  let failed = 0;
+  let executed = 0;
+  let crash: unknown;
+  let pending: ResultInput[] = [];
+  let storing: Promise<void> = Promise.resolve();
+
+  // Stores are chained so that batches go one at a time; a failed store stops the runner.
+  const store = (results: ResultInput[]) => {
+    storing = storing.then(async () => {
+      if (crash === undefined) await client.addResults(run.id, results);
+    });
+    storing = storing.catch((err: unknown) => {
+      crash ??= err;
+    });
+    return storing;
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (crash === undefined && !options.signal?.aborted && next < dataset.items.length) {
+      const item = dataset.items[next++]!;
+      const result = await runItem(item, target, retries, retryDelayMs);
+      executed++;
+      if (result.error === undefined) succeeded++;
+      else failed++;
+      pending.push(result);
+      if (pending.length >= batchSize) {
+        const batch = pending;
+        pending = [];
+        await store(batch);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, dataset.items.length) }, worker));
+  if (pending.length > 0) await store(pending);
+  await storing;
+
+  const status: DatasetRunSummary['status'] =
+    crash !== undefined ? 'failed' : options.signal?.aborted ? 'cancelled' : 'succeeded';
+  const error = crash === undefined ? undefined : serializeError(crash);
+  await client.finishRun(run.id, {
+    status,
+    output: { succeeded, failed, executed },
+    ...(error ? { error } : {}),
+  });
+  return {
+    runId: run.id,
+    status,
+    succeeded,
+    failed,
+    executed,
+    durationMs: Math.round(performance.now() - started),
+    ...(error ? { error } : {}),
+  };
+}
+
+async function runItem<I, O>(
+  item: DatasetItem<I, O>,
+  target: RunDatasetOptions<I, O>['target'],
+  retries: number,
+  retryDelayMs: number,
+): Promise<ResultInput> {
+  for (let attempt = 0; ; attempt++) {
+    const startedAt = new Date();
+    const t0 = performance.now();
+    let output: unknown;
+    let error: { name: string; message: string } | undefined;
+    try {
+      output = await target(item.input, item);
+    } catch (err) {
+      error = serializeError(err);
+    }
+    const latencyMs = performance.now() - t0;
+    if (error && attempt < retries) {
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** attempt));
+      continue;
+    }
+    return {
+      itemId: item.id,
+      ...(item.version !== undefined ? { itemVersion: item.version } : {}),
+      input: item.input as ResultInput['input'],
+      ...(error === undefined && output !== undefined ? { output: output as ResultInput['output'] } : {}),
+      ...(item.expectedOutput !== undefined
+        ? { groundTruth: item.expectedOutput as ResultInput['groundTruth'] }
+        : {}),
+      latencyMs: Math.round(latencyMs * 1000) / 1000,
+      ...(error ? { error } : {}),
+      startedAt: startedAt.toISOString(),
+      completedAt: new Date(startedAt.getTime() + latencyMs).toISOString(),
+      retryCount: attempt,
+    };
+  }
+}
+
+function defaultName({
+  dataset,
+  targetId,
+}: {
+  dataset: { id: string; version?: number };
+  targetId?: string;
+}): string {
+  const version = dataset.version !== undefined ? ` v${dataset.version}` : '';
+  return `${dataset.id}${version}${targetId ? ` → ${targetId}` : ''}`.slice(0, 200);
+}
