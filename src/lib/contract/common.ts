@@ -1,10 +1,12 @@
 import { z } from 'zod';
 
 /** ISO-8601 with milliseconds; any offset is accepted on input, answers are always UTC (`Z`). */
-export const timestamp = z.iso.datetime({ offset: true });
+export const timestamp = z.iso
+  .datetime({ offset: true })
+  .refine((s) => !s.startsWith('0000'), 'Year 0000 does not exist (the calendar goes from 1 BC to 1 AD)');
 export const uuid = z.uuid();
 export const json = z.json();
-export const metadata = z.record(z.string(), z.json());
+export const metadata = z.record(z.string(), json);
 
 export const int32 = z.number().int().min(0).max(2_147_483_647);
 

@@ -1,19 +1,35 @@
 import 'server-only';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { queryRows } from '@/db/sql';
+import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode, queryRows } from '@/db/sql';
 import { type RunEvent, runEvents, runs } from '@/db/schema';
-import type { AppendEventsResult, EventDto, EventInput } from '@/lib/contract';
+import type { AppendEventsResult, EventDto, EventInput, UsageEventPayload } from '@/lib/contract';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { iso } from '@/lib/time';
 import { AppError, notFound } from '../errors';
+import { type AcceptedUsage, onUsageEventsAccepted } from './usage-hook';
 
 /**
  * Appends a batch of events in one INSERT ... SELECT with ON CONFLICT DO NOTHING. A seq already stored
  * with the same type and payload is a duplicate (a safe retry); with another type or payload the whole
- * batch is refused (409, nothing stored). The run's event_count/last_seq move in the same transaction.
+ * batch is refused (409, nothing stored). The run's event_count/last_seq, and for newly stored `usage`
+ * events its token and cost totals, move in the same transaction. A run deleted meanwhile is a 404.
  */
 export async function appendEvents(
+  db: DbOrTx,
+  projectId: string,
+  runId: string,
+  events: EventInput[],
+): Promise<AppendEventsResult> {
+  try {
+    return await appendEventsTx(db, projectId, runId, events);
+  } catch (err) {
+    if (pgErrorCode(err) === PG_FOREIGN_KEY_VIOLATION) throw notFound('Run');
+    throw err;
+  }
+}
+
+async function appendEventsTx(
   db: DbOrTx,
   projectId: string,
   runId: string,
@@ -58,18 +74,59 @@ export async function appendEvents(
       }
     }
     if (inserted.length > 0) {
-      const maxSeq = Math.max(...inserted.map((r) => r.seq));
-      await tx
+      let maxSeq = -1;
+      for (const r of inserted) if (r.seq > maxSeq) maxSeq = r.seq;
+      const usage = acceptedUsage(events, inserted, duplicates > 0);
+      const input = usage.reduce((n, u) => n + u.inputTokens, 0);
+      const output = usage.reduce((n, u) => n + u.outputTokens, 0);
+      const cost = usage.reduce((n, u) => n + (u.costUsd ?? 0), 0);
+      const model = usage.find((u) => u.model)?.model;
+      const [updated] = await tx
         .update(runs)
         .set({
           eventCount: sql`${runs.eventCount} + ${inserted.length}`,
           lastSeq: sql`greatest(coalesce(${runs.lastSeq}, -1), ${maxSeq})`,
           updatedAt: new Date(),
+          ...(usage.length > 0
+            ? {
+                inputTokens: sql`${runs.inputTokens} + ${input}`,
+                outputTokens: sql`${runs.outputTokens} + ${output}`,
+                totalTokens: sql`${runs.totalTokens} + ${input + output}`,
+                costUsd: sql`${runs.costUsd} + ${cost}`,
+                ...(model ? { model: sql`coalesce(${runs.model}, ${model})` } : {}),
+              }
+            : {}),
         })
-        .where(eq(runs.id, runId));
+        .where(eq(runs.id, runId))
+        .returning({ userId: runs.userId });
+      if (usage.length > 0) {
+        await onUsageEventsAccepted(tx, { projectId, runId, userId: updated?.userId ?? null, events: usage });
+      }
     }
     return { accepted: inserted.length, duplicates };
   });
+}
+
+/** The `usage` events among those this call stored (the contract validated their payloads). */
+function acceptedUsage(
+  events: EventInput[],
+  inserted: { seq: number }[],
+  someDuplicates: boolean,
+): AcceptedUsage['events'] {
+  const stored = someDuplicates ? new Set(inserted.map((r) => r.seq)) : null;
+  const out: AcceptedUsage['events'] = [];
+  for (const e of events) {
+    if (e.type !== 'usage' || (stored && !stored.has(e.seq))) continue;
+    const p = e.payload as UsageEventPayload;
+    out.push({
+      seq: e.seq,
+      inputTokens: p.inputTokens,
+      outputTokens: p.outputTokens,
+      ...(p.model ? { model: p.model } : {}),
+      ...(p.costUsd !== undefined ? { costUsd: p.costUsd } : {}),
+    });
+  }
+  return out.sort((a, b) => a.seq - b.seq);
 }
 
 export function toEventDto(e: RunEvent): EventDto {

@@ -1,10 +1,12 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
+import { pgErrorCode } from '@/db/sql';
 import { verifyApiKey } from '@/server/auth';
 import { AppError, isAppError } from '@/server/errors';
 import { startServer } from '@/server/startup';
 import { readJsonBody } from './body';
+import { assertStorableQuery } from './json-safety';
 
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -29,6 +31,16 @@ export const noContent = () => new Response(null, { status: 204 });
 
 export function errorResponse(err: unknown): Response {
   if (isAppError(err)) return json(err.toBody(), err.status, err.headers);
+  const code = pgErrorCode(err);
+  // Safety net: a data exception (class 22) or a too-deep value (54001) is the input's fault. The
+  // domain and the body checks catch the known cases first; the driver's message is never passed on.
+  if (code && (code.startsWith('22') || code === '54001')) {
+    console.warn('[runledger] database refused a value', code, err);
+    return json(
+      { error: { code: 'bad_request', message: 'The request contains a value the database cannot store' } },
+      400,
+    );
+  }
   // A bug: log the detail for the operator, answer without SQL, stack or secrets.
   console.error('[runledger] unhandled API error', err);
   return json({ error: { code: 'internal', message: 'Internal server error' } }, 500);
@@ -82,7 +94,9 @@ export function apiRoute<
       }
       let query: unknown;
       if (options.query) {
-        const parsed = options.query.safeParse(queryObject(new URL(request.url)));
+        const raw = queryObject(new URL(request.url));
+        assertStorableQuery(raw);
+        const parsed = options.query.safeParse(raw);
         if (!parsed.success) throw zodError('query parameters', parsed.error);
         query = parsed.data;
       }

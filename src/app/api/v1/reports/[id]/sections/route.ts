@@ -1,0 +1,12 @@
+import { getDb } from '@/db/client';
+import { createSectionBody } from '@/lib/contract';
+import { addSection, toSectionDto } from '@/server/reports';
+import { idParams } from '../../../_lib/params';
+import { apiRoute, json } from '../../../_lib/route';
+
+export const POST = apiRoute(
+  { params: idParams, body: createSectionBody },
+  async ({ projectId, params, body }) => {
+    return json({ section: toSectionDto(await addSection(getDb(), projectId, params.id, body)) }, 201);
+  },
+);
