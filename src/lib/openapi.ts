@@ -356,6 +356,10 @@ export function buildOpenApi(): JsonObject {
     }
   }
   const uri = (name: string) => `#/components/schemas/${name}`;
+  // contract `json` is a cheap custom check at run time; in the document it is any JSON value.
+  const override = (ctx: { zodSchema: unknown; jsonSchema: JsonObject }) => {
+    if (ctx.zodSchema === c.json) ctx.jsonSchema.description = 'Any JSON value';
+  };
   const inSchemas = z.toJSONSchema(inputs, {
     target: 'draft-2020-12',
     io: 'input',
@@ -367,6 +371,7 @@ export function buildOpenApi(): JsonObject {
     io: 'output',
     uri,
     unrepresentable: 'any',
+    override,
   }).schemas as Record<string, JsonObject>;
   const schemas = tidy({ ...inSchemas, ...outSchemas }) as Record<string, JsonObject>;
   const ref = (registry: typeof inputs, schema: z.ZodType) => ({ $ref: uri(registry.get(schema)!.id) });

@@ -152,8 +152,8 @@ describeEachServer(
 
     it('logged no unhandled error (no 500 was answered)', () => {
       expect(server().logs()).not.toContain('unhandled API error');
-    // The body checks catch what the database would refuse before the driver's safety net has to.
-    expect(server().logs()).not.toContain('database refused a value');
+      // The body checks catch what the database would refuse before the driver's safety net has to.
+      expect(server().logs()).not.toContain('database refused a value');
     });
   },
   ['main', 'other', 'revoked'],
