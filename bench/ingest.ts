@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
-import { freshBenchDatabase, startBenchServer } from './lib/server';
+import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const EVENTS_PER_RUN = 1000;
@@ -48,9 +48,9 @@ async function pool<T>(jobs: T[], concurrency: number, work: (job: T) => Promise
   return performance.now() - t0;
 }
 
-async function benchApi(driver: 'postgres' | 'pglite', events: Event[][]): Promise<number> {
-  const server = await startBenchServer(driver);
-  try {
+/** One timed API round on a started server: RUNS new runs, every event of `events` into them. */
+async function apiRound(server: BenchServer, events: Event[][]): Promise<number> {
+  {
     const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
     const runIds: string[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -74,20 +74,6 @@ async function benchApi(driver: 'postgres' | 'pglite', events: Event[][]): Promi
         });
       }
     });
-    // Warm-up: compile the route and fill the connection pool (one small call on a spare run).
-    const warm = await fetch(`${server.baseUrl}/api/v1/runs`, {
-      method: 'POST',
-      headers,
-      body: '{"name":"warm"}',
-    });
-    const warmId = (await warm.json()).run.id;
-    for (let i = 0; i < CONCURRENCY; i++) {
-      await fetch(`${server.baseUrl}/api/v1/runs/${warmId}/events`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ events: [{ seq: i, type: 'warm' }] }),
-      });
-    }
     let accepted = 0;
     const ms = await pool(jobs, CONCURRENCY, async (job) => {
       const res = await fetch(job.url, { method: 'POST', headers, body: job.body });
@@ -98,31 +84,42 @@ async function benchApi(driver: 'postgres' | 'pglite', events: Event[][]): Promi
     });
     // Check: the runs' counters agree with what was sent.
     let counted = 0;
-    let cursor: string | null = null;
-    do {
-      const page: { data: { eventCount: number; id: string }[]; nextCursor: string | null } = await (
-        await fetch(`${server.baseUrl}/api/v1/runs?limit=200${cursor ? `&cursor=${cursor}` : ''}`, {
-          headers,
-        })
-      ).json();
-      for (const r of page.data) if (r.id !== warmId) counted += r.eventCount;
-      cursor = page.nextCursor;
-    } while (cursor);
+    for (const id of runIds) {
+      const { run } = await (await fetch(`${server.baseUrl}/api/v1/runs/${id}`, { headers })).json();
+      counted += run.eventCount;
+    }
     if (accepted !== RUNS * EVENTS_PER_RUN || counted !== accepted) {
-      throw new Error(`API (${driver}): accepted ${accepted}, runs count ${counted}`);
+      throw new Error(`API (${server.driver}): accepted ${accepted}, runs count ${counted}`);
     }
     return (accepted / ms) * 1000;
-  } finally {
-    await server.stop();
   }
 }
 
-async function benchRaw(events: Event[][]): Promise<number> {
-  const db = await freshBenchDatabase('raw');
-  const sql = postgres(db.url, { max: CONCURRENCY, onnotice: () => {} });
-  try {
+/** Warm-up: compile the route and open the pool's connections (small calls on a spare run). */
+async function warmUp(server: BenchServer): Promise<void> {
+  const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
+  const warm = await fetch(`${server.baseUrl}/api/v1/runs`, {
+    method: 'POST',
+    headers,
+    body: '{"name":"warm"}',
+  });
+  const warmId = (await warm.json()).run.id;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, (_, i) =>
+      fetch(`${server.baseUrl}/api/v1/runs/${warmId}/events`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ events: [{ seq: i, type: 'warm' }] }),
+      }),
+    ),
+  );
+}
+
+/** One timed raw round: RUNS new run rows, every event inserted with unnest over 8 connections. */
+async function rawRound(sql: postgres.Sql, events: Event[][]): Promise<number> {
+  {
     const [project] = await sql<{ id: string }[]>`
-      insert into projects (slug, name) values ('raw', 'raw') returning id`;
+      insert into projects (slug, name) values (${`raw-${randomUUID()}`}, 'raw') returning id`;
     const runIds = Array.from({ length: RUNS }, () => randomUUID());
     await sql`insert into runs (id, project_id, name) select unnest(${runIds}::uuid[]), ${project!.id}, 'raw'`;
     const jobs: { runId: string; batch: Event[] }[] = [];
@@ -130,8 +127,6 @@ async function benchRaw(events: Event[][]): Promise<number> {
       for (let from = 0; from < EVENTS_PER_RUN; from += BATCH)
         jobs.push({ runId, batch: events[r]!.slice(from, from + BATCH) });
     });
-    // Warm every connection.
-    await Promise.all(Array.from({ length: CONCURRENCY }, () => sql`select 1`));
     const ms = await pool(jobs, CONCURRENCY, async ({ runId, batch }) => {
       await sql`
         insert into run_events (run_id, seq, type, ts, payload)
@@ -140,39 +135,67 @@ async function benchRaw(events: Event[][]): Promise<number> {
                     ${batch.map((e) => e.ts)}::timestamptz[], ${batch.map((e) => JSON.stringify(e.payload))}::text[])
           as x(seq, type, ts, payload)`;
     });
-    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from run_events`;
+    const [row] = await sql<{ n: number }[]>`
+      select count(*)::int as n from run_events where run_id = any(${runIds}::uuid[])`;
     const n = row!.n;
     if (n !== RUNS * EVENTS_PER_RUN) throw new Error(`raw: stored ${n}`);
     return (n / ms) * 1000;
-  } finally {
-    await sql.end({ timeout: 5 });
-    await db.drop();
   }
 }
 
-const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`;
+const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`.padStart(18);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
+/**
+ * Raw and API-on-Postgres rounds alternate (BENCH_ROUNDS, default 3) so that load from other processes
+ * on the host hits both alike; the medians are compared. PGlite runs after, on its own server.
+ */
 export async function main(): Promise<{
   apiPostgres: number;
   apiPglite: number;
   raw: number;
   ratio: number;
 }> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const events = Array.from({ length: RUNS }, (_, r) => makeEvents(r));
   const bytes = JSON.stringify(events[0]![1]!.payload).length;
   console.log(
-    `ingest: ${RUNS} runs x ${EVENTS_PER_RUN} events (payload ~${bytes} B), batches of ${BATCH}, ${CONCURRENCY} clients`,
+    `ingest: ${RUNS} runs x ${EVENTS_PER_RUN} events (payload ~${bytes} B), batches of ${BATCH}, ${CONCURRENCY} clients, ${rounds} rounds`,
   );
-  // BENCH_TARGETS=raw,postgres,pglite (default all) runs a subset, e.g. while profiling.
-  const targets = (process.env.BENCH_TARGETS ?? 'raw,postgres,pglite').split(',');
-  const raw = targets.includes('raw') ? await benchRaw(events) : Number.NaN;
-  if (targets.includes('raw')) console.log(`  raw postgres.js unnest insert   ${fmt(raw)}`);
-  const apiPostgres = targets.includes('postgres') ? await benchApi('postgres', events) : Number.NaN;
-  if (targets.includes('postgres')) console.log(`  API on Postgres                 ${fmt(apiPostgres)}`);
-  const apiPglite = targets.includes('pglite') ? await benchApi('pglite', events) : Number.NaN;
-  if (targets.includes('pglite')) console.log(`  API on PGlite                   ${fmt(apiPglite)}`);
+  const rawDb = await freshBenchDatabase('raw');
+  const sql = postgres(rawDb.url, { max: CONCURRENCY, onnotice: () => {} });
+  const pgServer = await startBenchServer('postgres');
+  const raws: number[] = [];
+  const apis: number[] = [];
+  try {
+    await Promise.all(Array.from({ length: CONCURRENCY }, () => sql`select 1`));
+    await warmUp(pgServer);
+    for (let i = 0; i < rounds; i++) {
+      raws.push(await rawRound(sql, events));
+      apis.push(await apiRound(pgServer, events));
+      console.log(`  round ${i + 1}: raw ${fmt(raws[i]!)}   API on Postgres ${fmt(apis[i]!)}`);
+    }
+  } finally {
+    await pgServer.stop();
+    await sql.end({ timeout: 5 });
+    await rawDb.drop();
+  }
+  const pgliteServer = await startBenchServer('pglite');
+  const pglites: number[] = [];
+  try {
+    await warmUp(pgliteServer);
+    for (let i = 0; i < Math.min(rounds, 2); i++) pglites.push(await apiRound(pgliteServer, events));
+  } finally {
+    await pgliteServer.stop();
+  }
+  const raw = median(raws);
+  const apiPostgres = median(apis);
+  const apiPglite = median(pglites);
   const ratio = apiPostgres / raw;
-  console.log(`  API (Postgres) / raw            ${(ratio * 100).toFixed(0)}% (target >= 50%)`);
+  console.log(`  raw postgres.js unnest insert ${fmt(raw)} (median)`);
+  console.log(`  API on Postgres               ${fmt(apiPostgres)} (median)`);
+  console.log(`  API on PGlite                 ${fmt(apiPglite)} (median)`);
+  console.log(`  API (Postgres) / raw          ${(ratio * 100).toFixed(0).padStart(9)}% (target >= 50%)`);
   return { apiPostgres, apiPglite, raw, ratio };
 }
 
