@@ -33,6 +33,7 @@ export const errorBody = z.object({
       'bad_request',
       'unauthorized',
       'not_found',
+      'method_not_allowed',
       'conflict',
       'payload_too_large',
       'unsupported_media_type',

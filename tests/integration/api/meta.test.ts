@@ -44,6 +44,23 @@ describeEachServer(
       }
     });
 
+    it('answers a method a known path does not serve with 405, Allow and the error body', async () => {
+      const id = randomUUID();
+      for (const [method, path, allow] of [
+        ['PUT', '/api/v1/runs', 'GET, POST'],
+        ['POST', `/api/v1/runs/${id}`, 'GET, PATCH, DELETE'],
+        ['DELETE', `/api/v1/runs/${id}/events`, 'GET, POST'],
+        ['GET', `/api/v1/reports/${id}/sections`, 'POST'],
+        ['GET', `/api/v1/reports/${id}`, 'PATCH'],
+        ['POST', '/api/v1/openapi.json', 'GET'],
+      ] as const) {
+        const res = await api(path, { method, ...(method === 'GET' ? {} : { body: {} }) });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow')).toBe(allow);
+        expect((await res.json()).error.code).toBe('method_not_allowed');
+      }
+    });
+
     it('serves a public OpenAPI 3.1 document that lists every path of the contract', async () => {
       const res = await api('/api/v1/openapi.json', { key: null });
       expect(res.status).toBe(200);

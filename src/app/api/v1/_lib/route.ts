@@ -29,6 +29,27 @@ export function json(data: unknown, status = 200, headers?: Record<string, strin
 
 export const noContent = () => new Response(null, { status: 204 });
 
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+type Method = (typeof METHODS)[number];
+type Handler = (request: Request) => Response;
+
+/**
+ * Handlers for the methods a route does not serve: 405 with `Allow` and the contract's error body
+ * (Next.js would answer an empty 405). Spread the ones the route lacks: `export const PUT = other.PUT`.
+ */
+export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
+  const allow = allowed.join(', ');
+  const handler: Handler = (request) =>
+    json(
+      {
+        error: { code: 'method_not_allowed', message: `${request.method} is not allowed here; use ${allow}` },
+      },
+      405,
+      { allow },
+    );
+  return Object.fromEntries(METHODS.map((m) => [m, handler])) as Record<Method, Handler>;
+}
+
 export function errorResponse(err: unknown): Response {
   if (isAppError(err)) return json(err.toBody(), err.status, err.headers);
   const code = pgErrorCode(err);

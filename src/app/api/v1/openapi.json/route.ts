@@ -1,4 +1,5 @@
 import { buildOpenApi } from '@/lib/openapi';
+import { otherMethods } from '../_lib/route';
 
 let cached: string | undefined;
 
@@ -9,3 +10,9 @@ export function GET(): Response {
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
   });
 }
+
+const other = otherMethods('GET');
+export const POST = other.POST;
+export const PUT = other.PUT;
+export const PATCH = other.PATCH;
+export const DELETE = other.DELETE;

@@ -2,7 +2,7 @@ import { getDb } from '@/db/client';
 import { updateReportBody } from '@/lib/contract';
 import { toReportDto, updateReport } from '@/server/reports';
 import { idParams } from '../../_lib/params';
-import { apiRoute, json } from '../../_lib/route';
+import { apiRoute, json, otherMethods } from '../../_lib/route';
 
 export const PATCH = apiRoute(
   { params: idParams, body: updateReportBody },
@@ -10,3 +10,9 @@ export const PATCH = apiRoute(
     return json({ report: toReportDto(await updateReport(getDb(), projectId, params.id, body)) });
   },
 );
+
+const other = otherMethods('PATCH');
+export const GET = other.GET;
+export const POST = other.POST;
+export const PUT = other.PUT;
+export const DELETE = other.DELETE;

@@ -2,7 +2,7 @@ import { getDb } from '@/db/client';
 import { appendEventsBody, listEventsQuery } from '@/lib/contract';
 import { appendEvents, listEvents, toEventDto } from '@/server/events';
 import { idParams } from '../../../_lib/params';
-import { apiRoute, json } from '../../../_lib/route';
+import { apiRoute, json, otherMethods } from '../../../_lib/route';
 
 export const POST = apiRoute(
   { params: idParams, body: appendEventsBody },
@@ -18,3 +18,8 @@ export const GET = apiRoute(
     return json({ data: page.data.map(toEventDto), nextCursor: page.nextCursor });
   },
 );
+
+const other = otherMethods('GET', 'POST');
+export const PUT = other.PUT;
+export const PATCH = other.PATCH;
+export const DELETE = other.DELETE;

@@ -2,7 +2,7 @@ import { getDb } from '@/db/client';
 import { createReportBody } from '@/lib/contract';
 import { createReport, listRunReports, toReportDto } from '@/server/reports';
 import { idParams } from '../../../_lib/params';
-import { apiRoute, json } from '../../../_lib/route';
+import { apiRoute, json, otherMethods } from '../../../_lib/route';
 
 /** 201 when created; a retry with the same client id and fields answers 200 with the stored report. */
 export const POST = apiRoute(
@@ -16,3 +16,8 @@ export const POST = apiRoute(
 export const GET = apiRoute({ params: idParams }, async ({ projectId, params }) => {
   return json({ data: await listRunReports(getDb(), projectId, params.id) });
 });
+
+const other = otherMethods('GET', 'POST');
+export const PUT = other.PUT;
+export const PATCH = other.PATCH;
+export const DELETE = other.DELETE;
