@@ -23,3 +23,25 @@ export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
 export const PG_SERIALIZATION_FAILURE = '40001';
 export const PG_DEADLOCK = '40P01';
+
+type PostgresJsClient = {
+  unsafe: (query: string, params: unknown[], options: { prepare: boolean }) => Promise<unknown[]>;
+};
+
+/**
+ * queryRows for a hot path: on postgres.js the statement is prepared once per connection. Drizzle runs
+ * raw SQL unprepared, and postgres.js then describes every parameterized statement before executing it,
+ * a second round trip. PGlite has no round trips: plain queryRows.
+ */
+export async function queryRowsPrepared<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const internals = db as unknown as {
+    session?: { client?: Partial<PostgresJsClient> };
+    dialect: { sqlToQuery: (q: SQL) => { sql: string; params: unknown[] } };
+  };
+  const client = internals.session?.client;
+  if (!client || typeof client.unsafe !== 'function' || !('begin' in client || 'savepoint' in client)) {
+    return queryRows<T>(db, query);
+  }
+  const q = internals.dialect.sqlToQuery(query);
+  return (await client.unsafe(q.sql, q.params, { prepare: true })) as T[];
+}

@@ -1,0 +1,110 @@
+import 'server-only';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { quotas } from '@/db/schema';
+import { queryRows } from '@/db/sql';
+import type { PutQuotaInput, QuotaDto } from '@/lib/contract';
+import { windowOrder } from '@/lib/windows';
+import { AppError, notFound } from '../errors';
+import { toQuotaDto } from './serialize';
+import { windowsAt } from './windows';
+
+/**
+ * Creates or replaces the quota of a subject (or `*`), metric and window. A quota new to its window
+ * starts from the usage already in the ledger for the current window, so adding a limit at noon does
+ * not forget the morning (counters exist only for windows that have a quota).
+ */
+export async function putQuota(
+  db: DbOrTx,
+  projectId: string,
+  input: PutQuotaInput,
+  opts: { now?: Date } = {},
+): Promise<QuotaDto> {
+  const at = opts.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(quotas)
+      .values({
+        projectId,
+        subject: input.subject,
+        metric: input.metric,
+        window: input.window,
+        limit: input.limit,
+        mode: input.mode ?? 'hard',
+      })
+      .onConflictDoUpdate({
+        target: [quotas.projectId, quotas.subject, quotas.metric, quotas.window],
+        set: { limit: input.limit, mode: input.mode ?? 'hard', updatedAt: at },
+      })
+      .returning();
+    const w = windowsAt(at).find((x) => x.window === input.window)!;
+    await queryRows(
+      tx,
+      sql`insert into usage_counters (project_id, subject, metric, period, window_start, used)
+          select project_id, subject, metric, ${input.window}::quota_window, ${w.start.toISOString()}::timestamptz,
+                 sum(amount)
+          from usage_events
+          where project_id = ${projectId}::uuid and metric = ${input.metric}
+            and (${input.subject} = '*' or subject = ${input.subject})
+            and occurred_at >= ${w.start.toISOString()}::timestamptz
+            and occurred_at < ${w.resetAt.toISOString()}::timestamptz
+          group by project_id, subject, metric
+          on conflict do nothing`,
+    );
+    return toQuotaDto(row!);
+  });
+}
+
+export async function listQuotas(db: DbOrTx, projectId: string): Promise<QuotaDto[]> {
+  const rows = await db
+    .select()
+    .from(quotas)
+    .where(eq(quotas.projectId, projectId))
+    .orderBy(asc(quotas.metric), asc(quotas.subject), asc(quotas.window));
+  return rows
+    .sort((a, b) =>
+      a.metric === b.metric && a.subject === b.subject ? windowOrder(a.window) - windowOrder(b.window) : 0,
+    )
+    .map(toQuotaDto);
+}
+
+export async function getQuota(db: DbOrTx, projectId: string, id: string): Promise<QuotaDto> {
+  const [row] = await db
+    .select()
+    .from(quotas)
+    .where(and(eq(quotas.id, id), eq(quotas.projectId, projectId)));
+  if (!row) throw notFound('Quota');
+  return toQuotaDto(row);
+}
+
+export async function updateQuota(
+  db: DbOrTx,
+  projectId: string,
+  id: string,
+  input: { limit?: number; mode?: 'hard' | 'soft' },
+): Promise<QuotaDto> {
+  if (input.limit === undefined && input.mode === undefined) return getQuota(db, projectId, id);
+  if (input.limit !== undefined && (!Number.isSafeInteger(input.limit) || input.limit < 0)) {
+    throw new AppError('bad_request', 'limit must be an integer >= 0');
+  }
+  const [row] = await db
+    .update(quotas)
+    .set({
+      ...(input.limit !== undefined ? { limit: input.limit } : {}),
+      ...(input.mode !== undefined ? { mode: input.mode } : {}),
+      updatedAt: new Date(),
+    })
+    .where(and(eq(quotas.id, id), eq(quotas.projectId, projectId)))
+    .returning();
+  if (!row) throw notFound('Quota');
+  return toQuotaDto(row);
+}
+
+/** Deletes a quota; its counters stay (another quota of the same window may use them). */
+export async function deleteQuota(db: DbOrTx, projectId: string, id: string): Promise<void> {
+  const deleted = await db
+    .delete(quotas)
+    .where(and(eq(quotas.id, id), eq(quotas.projectId, projectId)))
+    .returning({ id: quotas.id });
+  if (deleted.length === 0) throw notFound('Quota');
+}

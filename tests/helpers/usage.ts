@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { queryRows } from '@/db/sql';
+
+/**
+ * The invariant the usage domain keeps: for every counter of the project, used equals the ledger total
+ * in its window plus the amounts held by reservations whose windows include it. Returns the mismatches.
+ */
+export async function counterMismatches(db: DbOrTx, projectId: string) {
+  return queryRows<{ subject: string; metric: string; period: string; used: number; expected: number }>(
+    db,
+    sql`with c as (
+          select uc.*, uc.window_start + case uc.period when 'minute' then interval '1 minute'
+            when 'hour' then interval '1 hour' when 'day' then interval '1 day' else interval '1 month' end
+            as window_end
+          from usage_counters uc where uc.project_id = ${projectId}::uuid
+        )
+        select c.subject, c.metric, c.period::text, c.used::float8 as used,
+          (coalesce((select sum(e.amount) from usage_events e where e.project_id = c.project_id
+              and e.subject = c.subject and e.metric = c.metric
+              and e.occurred_at >= c.window_start and e.occurred_at < c.window_end), 0)
+           + coalesce((select sum(r.amount) from usage_reservations r, jsonb_array_elements(r.windows) w
+              where r.project_id = c.project_id and r.subject = c.subject and r.metric = c.metric
+              and r.status = 'held' and (w->>'window') = c.period::text
+              and (w->>'windowStart')::timestamptz = c.window_start), 0))::float8 as expected
+        from c`,
+  ).then((rows) => rows.filter((r) => Number(r.used) !== Number(r.expected)));
+}
+
+export async function ledgerTotal(db: DbOrTx, projectId: string, metric?: string) {
+  const [row] = await queryRows<{ total: number; n: number }>(
+    db,
+    sql`select coalesce(sum(amount), 0)::float8 as total, count(*)::int as n from usage_events
+        where project_id = ${projectId}::uuid ${metric ? sql`and metric = ${metric}` : sql``}`,
+  );
+  return { total: Number(row!.total), rows: Number(row!.n) };
+}
