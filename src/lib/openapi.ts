@@ -34,11 +34,11 @@ const quotaList = z.object({ data: z.array(c.quotaDto) });
 const reservationResponse = z.object({ reservation: c.reservationDto, windows: z.array(c.usageWindowDto) });
 const commitResponse = z.object({
   reservation: c.reservationDto,
-  /** How far the committed amount went past the reservation (0 when it fit). */
-  overrun: z.number().int(),
   windows: z.array(c.usageWindowDto),
+  overrunBy: z.number().int().describe('How far the actual amount went past the reservation (0 when it fit)'),
+  late: z.boolean().describe('Committed after expiresAt'),
 });
-const releaseResponse = z.object({ reservation: c.reservationDto });
+const releaseResponse = reservationResponse;
 const reportData = z.object({ data: z.array(c.reportDto) });
 
 const id = { id: 'The resource id (uuid)' };
@@ -255,7 +255,7 @@ export const apiRoutes: ApiRouteDoc[] = [
     tag: 'Usage',
     summary: 'Settle a reservation with the actual amount',
     description:
-      'The actual amount is recorded, the unused rest released; an amount above the reservation is recorded in full and `overrun` says by how much. Settling twice: 409.',
+      'The actual amount is recorded, the unused rest released; an amount above the reservation is recorded in full and `overrunBy` says by how much. Settling twice: 409.',
     params: id,
     body: c.commitReservationBody,
     responses: { 200: { description: 'Committed', schema: commitResponse } },
