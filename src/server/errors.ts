@@ -2,6 +2,8 @@ export const errorStatus = {
   bad_request: 400,
   unauthorized: 401,
   not_found: 404,
+  /** Extension of the contract: a known path with a method it does not serve (see Allow). */
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { DbConnection } from '@/db/client';
 import { connectPglite } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
-import { createApiKey } from '@/server/auth';
+import { createApiKey, revokeApiKey } from '@/server/auth';
 import { createProject } from '@/server/projects';
 import { availableDrivers, freshPostgresDatabase, type TestDriver } from './db';
 
@@ -19,6 +19,8 @@ export type TestServer = {
   projectIds: Record<string, string>;
   /** The server's database URL (Postgres only), for tests that check rows directly. */
   databaseUrl?: string;
+  /** Everything the server printed so far (stdout and stderr). */
+  logs: () => string;
   stop: () => Promise<void>;
 };
 
@@ -40,7 +42,10 @@ async function seedProjects(conn: DbConnection, names: string[]) {
     const project = await createProject(conn.db, {
       slug: `${name}-${Math.random().toString(36).slice(2, 8)}`,
     });
-    keys[name] = (await createApiKey(conn.db, project.id, name)).key;
+    const { key, apiKey } = await createApiKey(conn.db, project.id, name);
+    // A project named `revoked…` gets a key that is revoked at once (401 tests).
+    if (name.startsWith('revoked')) await revokeApiKey(conn.db, project.id, apiKey.id);
+    keys[name] = key;
     projectIds[name] = project.id;
   }
   return { keys, projectIds };
@@ -133,7 +138,7 @@ export async function startTestServer(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { driver, baseUrl, databaseUrl, ...seeded, stop };
+  return { driver, baseUrl, databaseUrl, ...seeded, logs: () => output, stop };
 }
 
 export type ServerContext = {

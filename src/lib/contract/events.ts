@@ -1,12 +1,30 @@
 import { z } from 'zod';
 import { cursorParam, int32, json, timestamp } from './common';
 
-export const eventInput = z.strictObject({
-  seq: int32,
-  type: z.string().min(1).max(100),
-  ts: timestamp.optional(),
-  payload: json.optional(),
+/** The payload of a `usage` event; its tokens and cost are added to the run's totals. */
+export const usageEventPayload = z.looseObject({
+  inputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  outputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  model: z.string().max(200).optional(),
+  costUsd: z.number().min(0).optional(),
 });
+export type UsageEventPayload = z.infer<typeof usageEventPayload>;
+
+export const eventInput = z
+  .strictObject({
+    seq: int32,
+    type: z.string().min(1).max(100),
+    ts: timestamp.optional(),
+    payload: json.optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.type !== 'usage') return;
+    const parsed = usageEventPayload.safeParse(e.payload ?? {});
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: 'custom', path: ['payload', ...issue.path], message: issue.message });
+    }
+  });
 export type EventInput = z.infer<typeof eventInput>;
 
 export const appendEventsBody = z

@@ -1,17 +1,19 @@
 import 'server-only';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { queryRows } from '@/db/sql';
+import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode, queryRows } from '@/db/sql';
 import { type RunEvent, runEvents, runs } from '@/db/schema';
-import type { AppendEventsResult, EventDto, EventInput } from '@/lib/contract';
+import type { AppendEventsResult, EventDto, EventInput, UsageEventPayload } from '@/lib/contract';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { iso } from '@/lib/time';
 import { AppError, notFound } from '../errors';
+import { type AcceptedUsage, onUsageEventsAccepted } from './usage-hook';
 
 /**
  * Appends a batch of events in one INSERT ... SELECT with ON CONFLICT DO NOTHING. A seq already stored
  * with the same type and payload is a duplicate (a safe retry); with another type or payload the whole
- * batch is refused (409, nothing stored). The run's event_count/last_seq move in the same transaction.
+ * batch is refused (409, nothing stored). The run's event_count/last_seq, and for newly stored `usage`
+ * events its token and cost totals, move in the same transaction. A run deleted meanwhile is a 404.
  */
 export async function appendEvents(
   db: DbOrTx,
@@ -19,33 +21,64 @@ export async function appendEvents(
   runId: string,
   events: EventInput[],
 ): Promise<AppendEventsResult> {
-  const batch = JSON.stringify(
-    events.map((e) => ({ seq: e.seq, type: e.type, ts: e.ts ?? null, payload: e.payload ?? {} })),
-  );
-  return db.transaction(async (tx) => {
-    const [run] = await tx
-      .select({ id: runs.id })
-      .from(runs)
-      .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
-    if (!run) throw notFound('Run');
+  try {
+    return await appendEventsTx(db, projectId, runId, events);
+  } catch (err) {
+    if (pgErrorCode(err) === PG_FOREIGN_KEY_VIOLATION) throw notFound('Run');
+    throw err;
+  }
+}
 
-    const inserted = await queryRows<{ seq: number }>(
+async function appendEventsTx(
+  db: DbOrTx,
+  projectId: string,
+  runId: string,
+  events: EventInput[],
+): Promise<AppendEventsResult> {
+  // The validated events carry only seq/type/ts/payload: serialized as they are, defaults in SQL
+  // (a JSON null payload reads as SQL null, so it becomes {} like a missing one).
+  const batch = JSON.stringify(events);
+  return db.transaction(async (tx) => {
+    // One statement on the common path (round trips dominate on a busy host): check the run, insert
+    // what is new, move the run's counters and usage totals by what was inserted.
+    const [row] = await queryRows<AppendRow>(
       tx,
-      sql`insert into run_events (run_id, seq, type, ts, payload)
-          select ${runId}::uuid, x.seq, x.type, coalesce(x.ts, now()), x.payload
-          from jsonb_to_recordset(${batch}::jsonb) as x(seq int, type text, ts timestamptz, payload jsonb)
-          on conflict (run_id, seq) do nothing
-          returning seq`,
+      sql`with run as (
+            select id from runs where id = ${runId}::uuid and project_id = ${projectId}::uuid
+          ), ins as (
+            insert into run_events (run_id, seq, type, ts, payload)
+            select run.id, x.seq, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
+            from run, jsonb_to_recordset(${batch}::jsonb) as x(seq int, type text, ts timestamptz, payload jsonb)
+            on conflict (run_id, seq) do nothing
+            returning seq, case when type = 'usage' then payload end as usage
+          ), upd as (
+            update runs set
+              event_count = event_count + (select count(*) from ins),
+              last_seq = greatest(coalesce(last_seq, -1), (select max(seq) from ins)),
+              input_tokens = input_tokens + coalesce((select sum((usage->>'inputTokens')::bigint) from ins), 0),
+              output_tokens = output_tokens + coalesce((select sum((usage->>'outputTokens')::bigint) from ins), 0),
+              total_tokens = total_tokens + coalesce((select sum((usage->>'inputTokens')::bigint
+                + (usage->>'outputTokens')::bigint) from ins), 0),
+              cost_usd = cost_usd + coalesce((select sum((usage->>'costUsd')::float8) from ins), 0),
+              model = coalesce(model, (select usage->>'model' from ins where usage ? 'model' order by seq limit 1)),
+              updated_at = now()
+            where id = (select id from run) and exists (select 1 from ins)
+            returning user_id
+          )
+          select exists (select 1 from run) as found,
+                 (select count(*) from ins)::int as accepted,
+                 (select array_agg(seq) from ins where usage is not null) as usage_seqs,
+                 (select user_id from upd) as user_id`,
     );
-    const duplicates = events.length - inserted.length;
+    if (!row?.found) throw notFound('Run');
+    const duplicates = events.length - row.accepted;
     if (duplicates > 0) {
-      const insertedSeqs = inserted.map((r) => r.seq);
+      // Events this call inserted equal their input, so any difference is with an event stored before.
       const clashes = await queryRows<{ seq: number }>(
         tx,
         sql`select x.seq from jsonb_to_recordset(${batch}::jsonb) as x(seq int, type text, payload jsonb)
             join run_events e on e.run_id = ${runId}::uuid and e.seq = x.seq
-            where not (x.seq = any(${`{${insertedSeqs.join(',')}}`}::int[]))
-              and (e.type <> x.type or e.payload <> x.payload)
+            where e.type <> x.type or e.payload <> coalesce(x.payload, '{}'::jsonb)
             order by x.seq`,
       );
       if (clashes.length > 0) {
@@ -57,19 +90,48 @@ export async function appendEvents(
         );
       }
     }
-    if (inserted.length > 0) {
-      const maxSeq = Math.max(...inserted.map((r) => r.seq));
-      await tx
-        .update(runs)
-        .set({
-          eventCount: sql`${runs.eventCount} + ${inserted.length}`,
-          lastSeq: sql`greatest(coalesce(${runs.lastSeq}, -1), ${maxSeq})`,
-          updatedAt: new Date(),
-        })
-        .where(eq(runs.id, runId));
+    const usageSeqs = parseIntArray(row.usage_seqs);
+    if (usageSeqs.length > 0) {
+      await onUsageEventsAccepted(tx, {
+        projectId,
+        runId,
+        userId: row.user_id,
+        events: acceptedUsage(events, new Set(usageSeqs)),
+      });
     }
-    return { accepted: inserted.length, duplicates };
+    return { accepted: row.accepted, duplicates };
   });
+}
+
+type AppendRow = {
+  found: boolean;
+  accepted: number;
+  usage_seqs: number[] | string | null;
+  user_id: string | null;
+};
+
+/** An int[] as the driver gives it: an array (postgres.js), or Postgres' text form `{1,2}` (raw PGlite). */
+function parseIntArray(value: number[] | string | null): number[] {
+  if (!value) return [];
+  if (Array.isArray(value)) return value.map(Number);
+  return value.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
+}
+
+/** The `usage` events among those this call stored (the contract validated their payloads). */
+function acceptedUsage(events: EventInput[], stored: Set<number>): AcceptedUsage['events'] {
+  const out: AcceptedUsage['events'] = [];
+  for (const e of events) {
+    if (e.type !== 'usage' || !stored.has(e.seq)) continue;
+    const p = e.payload as UsageEventPayload;
+    out.push({
+      seq: e.seq,
+      inputTokens: p.inputTokens,
+      outputTokens: p.outputTokens,
+      ...(p.model ? { model: p.model } : {}),
+      ...(p.costUsd !== undefined ? { costUsd: p.costUsd } : {}),
+    });
+  }
+  return out.sort((a, b) => a.seq - b.seq);
 }
 
 export function toEventDto(e: RunEvent): EventDto {

@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
+import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@/db/sql';
 import { type Report, type ReportSection, reportSections, reports, runs } from '@/db/schema';
 import type { CreateReportInput, CreateSectionInput, ReportDto, UpdateReportInput } from '@/lib/contract';
 import { AppError, notFound } from '../errors';
@@ -13,6 +14,19 @@ export type ReportWithSections = Report & { sections: ReportSection[] };
  * report of the same run. Re-sending a client-chosen id with the same fields returns the stored report.
  */
 export async function createReport(
+  db: DbOrTx,
+  projectId: string,
+  runId: string,
+  input: CreateReportInput,
+): Promise<{ report: ReportWithSections; created: boolean }> {
+  // The run or parent checked below can be deleted before the insert: its foreign key then says so.
+  return createReportTx(db, projectId, runId, input).catch((err: unknown) => {
+    if (pgErrorCode(err) === PG_FOREIGN_KEY_VIOLATION) throw notFound('Run or parent report');
+    throw err;
+  });
+}
+
+function createReportTx(
   db: DbOrTx,
   projectId: string,
   runId: string,

@@ -1,11 +1,13 @@
 import 'server-only';
 import { AppError } from '@/server/errors';
+import { assertStorableJson } from './json-safety';
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /**
  * Reads a JSON body: 415 unless the content type is JSON, 413 past 5 MiB (by Content-Length, or while
- * streaming, so an oversized body is never buffered whole), 400 when it does not parse.
+ * streaming, so an oversized body is never buffered whole), 400 when it does not parse or holds what
+ * the database cannot store (NUL characters, lone surrogates, nesting past 100 levels).
  */
 export async function readJsonBody(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
@@ -31,11 +33,14 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new AppError('bad_request', 'A JSON body is required');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError('bad_request', 'The body is not valid JSON');
   }
+  assertStorableJson(value, text);
+  return value;
 }
 
 const tooLarge = () =>

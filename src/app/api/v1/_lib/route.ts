@@ -1,10 +1,12 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
+import { pgErrorCode } from '@/db/sql';
 import { verifyApiKey } from '@/server/auth';
 import { AppError, isAppError } from '@/server/errors';
 import { startServer } from '@/server/startup';
 import { readJsonBody } from './body';
+import { assertStorableQuery } from './json-safety';
 
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -27,8 +29,39 @@ export function json(data: unknown, status = 200, headers?: Record<string, strin
 
 export const noContent = () => new Response(null, { status: 204 });
 
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+type Method = (typeof METHODS)[number];
+type Handler = (request: Request) => Response;
+
+/**
+ * Handlers for the methods a route does not serve: 405 with `Allow` and the contract's error body
+ * (Next.js would answer an empty 405). Spread the ones the route lacks: `export const PUT = other.PUT`.
+ */
+export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
+  const allow = allowed.join(', ');
+  const handler: Handler = (request) =>
+    json(
+      {
+        error: { code: 'method_not_allowed', message: `${request.method} is not allowed here; use ${allow}` },
+      },
+      405,
+      { allow },
+    );
+  return Object.fromEntries(METHODS.map((m) => [m, handler])) as Record<Method, Handler>;
+}
+
 export function errorResponse(err: unknown): Response {
   if (isAppError(err)) return json(err.toBody(), err.status, err.headers);
+  const code = pgErrorCode(err);
+  // Safety net: a data exception (class 22) or a too-deep value (54001) is the input's fault. The
+  // domain and the body checks catch the known cases first; the driver's message is never passed on.
+  if (code && (code.startsWith('22') || code === '54001')) {
+    console.warn('[runledger] database refused a value', code, err);
+    return json(
+      { error: { code: 'bad_request', message: 'The request contains a value the database cannot store' } },
+      400,
+    );
+  }
   // A bug: log the detail for the operator, answer without SQL, stack or secrets.
   console.error('[runledger] unhandled API error', err);
   return json({ error: { code: 'internal', message: 'Internal server error' } }, 500);
@@ -82,7 +115,9 @@ export function apiRoute<
       }
       let query: unknown;
       if (options.query) {
-        const parsed = options.query.safeParse(queryObject(new URL(request.url)));
+        const raw = queryObject(new URL(request.url));
+        assertStorableQuery(raw);
+        const parsed = options.query.safeParse(raw);
         if (!parsed.success) throw zodError('query parameters', parsed.error);
         query = parsed.data;
       }

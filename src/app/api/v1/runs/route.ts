@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { createRunBody, listRunsQuery } from '@/lib/contract';
 import { createRun, listRuns, toRunDto } from '@/server/runs';
-import { apiRoute, json } from '../_lib/route';
+import { apiRoute, json, otherMethods } from '../_lib/route';
 
 export const POST = apiRoute({ body: createRunBody }, async ({ projectId, body }) => {
   const { run, created } = await createRun(getDb(), projectId, body);
@@ -13,3 +13,8 @@ export const GET = apiRoute({ query: listRunsQuery }, async ({ projectId, query 
   const page = await listRuns(getDb(), projectId, filters, { limit, cursor });
   return json({ data: page.data.map(toRunDto), nextCursor: page.nextCursor });
 });
+
+const other = otherMethods('GET', 'POST');
+export const PUT = other.PUT;
+export const PATCH = other.PATCH;
+export const DELETE = other.DELETE;

@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { updateRunBody } from '@/lib/contract';
 import { deleteRun, requireRun, toRunDto, updateRun } from '@/server/runs';
-import { apiRoute, json, noContent } from '../../_lib/route';
+import { apiRoute, json, noContent, otherMethods } from '../../_lib/route';
 import { idParams } from '../../_lib/params';
 
 export const GET = apiRoute({ params: idParams }, async ({ projectId, params }) => {
@@ -19,3 +19,7 @@ export const DELETE = apiRoute({ params: idParams }, async ({ projectId, params 
   await deleteRun(getDb(), projectId, params.id);
   return noContent();
 });
+
+const other = otherMethods('GET', 'PATCH', 'DELETE');
+export const POST = other.POST;
+export const PUT = other.PUT;

@@ -1,0 +1,160 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
+import { runMigrations } from '@/db/migrate';
+import { createApiKey } from '@/server/auth';
+import { createProject } from '@/server/projects';
+
+/** The Postgres server benches use: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default. */
+export function benchServerUrl(): string {
+  return (
+    process.env.BENCH_DATABASE_URL ||
+    process.env.TEST_DATABASE_URL ||
+    'postgres://postgres@127.0.0.1:5432/postgres'
+  );
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A fresh, migrated database on the Postgres server; `drop` removes it. */
+export async function freshBenchDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const server = benchServerUrl();
+  const name = `runledger_bench_${label}_${process.pid}_${Date.now().toString(36)}`;
+  const admin = postgres(withDatabase(server, 'postgres'), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = withDatabase(server, name);
+  const conn = connectPostgres(url, 1);
+  await runMigrations(conn);
+  await conn.close();
+  return {
+    url,
+    drop: async () => {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export type BenchServer = {
+  driver: 'pglite' | 'postgres';
+  baseUrl: string;
+  key: string;
+  /** The database URL (Postgres only). */
+  databaseUrl?: string;
+  stop: () => Promise<void>;
+};
+
+async function seedProject(conn: DbConnection): Promise<string> {
+  const project = await createProject(conn.db, { slug: `bench-${Math.random().toString(36).slice(2, 8)}` });
+  return (await createApiKey(conn.db, project.id, 'bench')).key;
+}
+
+/**
+ * Starts the BUILT app (`next start`; run `npx next build` first) on a fresh database: a new Postgres
+ * database (dropped by `stop`) or a PGlite folder in tmp (removed by `stop`), with one project and key.
+ */
+export async function startBenchServer(driver: 'pglite' | 'postgres'): Promise<BenchServer> {
+  if (!existsSync('.next/BUILD_ID'))
+    throw new Error('The bench needs the built app: run `npx next build` first');
+  let dataDir: string | undefined;
+  let databaseUrl: string | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  let key: string;
+  if (driver === 'pglite') {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'runledger-bench-'));
+    const conn = connectPglite(dataDir);
+    await runMigrations(conn);
+    key = await seedProject(conn);
+    await conn.close();
+  } else {
+    const db = await freshBenchDatabase('api');
+    databaseUrl = db.url;
+    drop = db.drop;
+    const conn = connectPostgres(databaseUrl, 1);
+    key = await seedProject(conn);
+    await conn.close();
+  }
+
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      'node_modules/next/dist/bin/next',
+      'start',
+      '-p',
+      String(port),
+      '-H',
+      '127.0.0.1',
+    ],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        RUNLEDGER_SEED_DEMO: '0',
+        RUNLEDGER_ADMIN_PASSWORD: 'bench-admin-password',
+        RUNLEDGER_DATA_DIR: dataDir ?? '',
+        DATABASE_URL: databaseUrl ?? '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await drop?.();
+  };
+
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`next start exited early:\n${output}`);
+    }
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`next start did not become ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { driver, baseUrl, key, databaseUrl, stop };
+}
