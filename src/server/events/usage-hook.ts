@@ -1,5 +1,6 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
+import { recordRunUsage } from '../usage';
 
 export type AcceptedUsage = {
   projectId: string;
@@ -11,8 +12,21 @@ export type AcceptedUsage = {
 };
 
 /**
- * Called by appendEvents inside its transaction, after the run's token/cost totals were updated, with
- * the `usage` events that call newly stored. The hook point for the usage ledger: record the amounts
- * here (same transaction: a throw rolls the whole append back). Nothing is recorded yet.
+ * Called by appendEvents inside its transaction with the `usage` events that call newly stored: each
+ * counts against the run's userId (tokens, and cost_micros when a cost is given). The work already
+ * happened, so it is recorded in full even past a hard limit; the idempotency key per seq keeps a
+ * redelivered event from counting twice, and a throw rolls the whole append back.
  */
-export async function onUsageEventsAccepted(_tx: DbOrTx, _usage: AcceptedUsage): Promise<void> {}
+export async function onUsageEventsAccepted(tx: DbOrTx, usage: AcceptedUsage): Promise<void> {
+  for (const e of usage.events) {
+    await recordRunUsage(tx, usage.projectId, {
+      runId: usage.runId,
+      userId: usage.userId,
+      inputTokens: e.inputTokens,
+      outputTokens: e.outputTokens,
+      model: e.model,
+      costUsd: e.costUsd,
+      idempotencyKey: `run:${usage.runId}:usage:${e.seq}`,
+    });
+  }
+}
