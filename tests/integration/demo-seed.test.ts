@@ -35,7 +35,8 @@ describeEachDb('demo seed', ({ db }) => {
     expect(seeded).not.toBeNull();
     projectId = seeded!.projectId;
     expect(seeded!.runs).toBeGreaterThanOrEqual(190);
-    expect(ms).toBeLessThan(15_000);
+    // ~2 s on Postgres, ~5 s on PGlite alone; generous so a loaded CI machine does not flake.
+    expect(ms).toBeLessThan(30_000);
     expect(await seedDemoIfEmpty(db())).toBeNull();
     expect(await seedDemo(db())).toBeNull();
     const [{ n }] = await queryRows<{ n: number }>(
@@ -43,7 +44,7 @@ describeEachDb('demo seed', ({ db }) => {
       sql`select count(*)::int as n from runs where project_id = ${projectId}::uuid`,
     );
     expect(n).toBe(seeded!.runs);
-  });
+  }, 60_000);
 
   it('has every kind of run with consistent counts', async () => {
     const kinds = await queryRows<{ kind: string; status: string; n: number }>(
