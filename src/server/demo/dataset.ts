@@ -159,7 +159,11 @@ export async function writeDatasetRun(db: DbOrTx, rng: Rng, spec: DatasetRunSpec
       outputTokens,
       totalTokens: inputTokens + outputTokens,
       costUsd: cost,
-      output: { accuracy: null },
+      output: {
+        exactMatches: results.filter((r) => JSON.stringify(r.output) === JSON.stringify(r.groundTruth))
+          .length,
+        errors: results.filter((r) => r.error !== null).length,
+      },
     },
     events: log.events,
     usage: {
