@@ -29,7 +29,11 @@ async function main(argv: string[]) {
       console.log(key);
     } else if (command === 'seed-demo') {
       const seeded = await seedDemo(conn.db);
-      console.log(`demo project seeded (${seeded.runs} runs)`);
+      console.log(
+        seeded
+          ? `demo project seeded (${seeded.runs} runs, ${seeded.events} events, ${seeded.usageRows} usage rows)`
+          : 'demo project already seeded: nothing to do',
+      );
     } else {
       console.error(usage);
       process.exitCode = 2;

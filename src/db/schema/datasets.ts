@@ -25,8 +25,12 @@ export const datasetItems = pgTable(
     datasetId: uuid()
       .notNull()
       .references(() => datasets.id, { onDelete: 'cascade' }),
-    /** The dataset version in which this item was last changed. */
+    /** The logical item: every snapshot of one item shares it (an update writes a new snapshot). */
+    itemId: uuid().notNull(),
+    /** The dataset version that wrote this snapshot. */
     version: integer().notNull(),
+    /** The dataset version that replaced or deleted this snapshot; null while it is current. */
+    removedVersion: integer(),
     input: jsonb().notNull(),
     expectedOutput: jsonb(),
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
@@ -34,7 +38,10 @@ export const datasetItems = pgTable(
     deletedAt: tstz(),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [index('dataset_items_dataset_version_idx').on(t.datasetId, t.version)],
+  (t) => [
+    index('dataset_items_dataset_version_idx').on(t.datasetId, t.version),
+    index('dataset_items_dataset_item_idx').on(t.datasetId, t.itemId),
+  ],
 );
 
 export type Dataset = typeof datasets.$inferSelect;

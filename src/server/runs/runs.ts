@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type NewRun, type Run, runs } from '@/db/schema';
 import { type CreateRunInput, finishedStatuses, type RunFilters, type UpdateRunInput } from '@/lib/contract';
@@ -184,7 +184,11 @@ export async function listRuns(
         : sql`(${runs.createdAt}, ${runs.id}) < (${at.toISOString()}::timestamptz, ${key[2]}::uuid)`,
     );
   }
-  const order = backwards ? [asc(runs.createdAt), asc(runs.id)] : [desc(runs.createdAt), desc(runs.id)];
+  // The (…, created_at DESC NULLS LAST, id DESC NULLS LAST) indexes serve only this exact order (or its
+  // exact reverse): plain DESC means NULLS FIRST, which made Postgres sort the whole project (bench/history.ts).
+  const order = backwards
+    ? [sql`${runs.createdAt} asc nulls first`, sql`${runs.id} asc nulls first`]
+    : [sql`${runs.createdAt} desc nulls last`, sql`${runs.id} desc nulls last`];
   const rows = await db
     .select()
     .from(runs)
