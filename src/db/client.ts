@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { env } from '@/lib/env';
+import { pgliteExtensions } from './pglite-extensions';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -33,7 +34,7 @@ export function connectPostgres(url: string, poolSize = 10): DbConnection {
 export function connectPglite(dataDir?: string, loadDataDir?: Blob): DbConnection {
   if (dataDir && !dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   // The one-argument form: with `new PGlite(undefined, opts)` PGlite ignores loadDataDir.
-  const client = new PGlite({ dataDir, loadDataDir });
+  const client = new PGlite({ dataDir, loadDataDir, extensions: pgliteExtensions });
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
   return { db, driver: 'pglite', close: () => client.close() };
 }

@@ -7,6 +7,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { pgliteExtensions } from '../../src/db/pglite-extensions';
 import type { TestProject } from 'vitest/node';
 import { adminUrl, testServerUrl } from './pg-url';
 
@@ -17,7 +18,7 @@ import { adminUrl, testServerUrl } from './pg-url';
  */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(tmpdir(), 'runledger-test-'));
-  const pg = new PGlite();
+  const pg = new PGlite({ extensions: pgliteExtensions });
   await migrate(drizzle(pg), { migrationsFolder: path.resolve('drizzle') });
   const dump = await pg.dumpDataDir('none');
   await pg.close();

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { queryRows } from '@/db/sql';
 import { AppError } from '@/server/errors';
 import { createRun, deleteRun, getRunById, listRuns, updateRun } from '@/server/runs';
 import { describeEachDb } from '../helpers/db';
@@ -100,5 +102,20 @@ describeEachDb('runs', ({ db }) => {
     await expect(listRuns(db(), p.id, {}, { limit: 5, cursor: 'garbage' })).rejects.toMatchObject({
       code: 'bad_request',
     });
+  });
+
+  it('the search box has a trigram index that serves name ILIKE (pg_trgm loaded on this database)', async () => {
+    const p = await makeProject(db());
+    await createRun(db(), p.id, { name: 'Invoice #4821 for ACME' });
+    expect((await listRuns(db(), p.id, { q: 'e #48' }, { limit: 50 })).data).toHaveLength(1);
+    const plan = await db().transaction(async (tx) => {
+      // Tiny tables are always scanned; forbidding that shows whether the index can answer at all.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return queryRows<Record<string, string>>(
+        tx,
+        sql`explain select id from runs where name ilike ${'%nvoice #48%'}`,
+      );
+    });
+    expect(plan.map((row) => Object.values(row)[0]).join('\n')).toContain('runs_name_trgm_idx');
   });
 });

@@ -67,6 +67,8 @@ export const runs = pgTable(
     index('runs_project_thread_created_idx').on(t.projectId, t.threadId, t.createdAt.desc(), t.id.desc()),
     index('runs_project_model_created_idx').on(t.projectId, t.model, t.createdAt.desc(), t.id.desc()),
     index('runs_tags_gin_idx').using('gin', t.tags),
+    // The search box (name ILIKE '%term%'): trigrams find rare terms without reading the project.
+    index('runs_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     check('runs_name_length', sql`char_length(${t.name}) between 1 and 200`),
   ],
 );

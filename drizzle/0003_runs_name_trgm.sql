@@ -1,0 +1,1 @@
+CREATE INDEX "runs_name_trgm_idx" ON "runs" USING gin ("name" gin_trgm_ops);
