@@ -17,6 +17,16 @@ export async function signIn(page: Page, password = E2E_ADMIN_PASSWORD) {
   await expect(page).toHaveURL(/\/runs/);
 }
 
+/** Creates an API key in Settings → API keys and returns the plain key (shown once). */
+export async function createApiKeyInUi(page: Page, name: string): Promise<string> {
+  await page.goto('/settings/keys');
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const plain = page.getByTestId('plain-key');
+  await expect(plain).toHaveText(/^rl_[A-Za-z0-9_-]{32,}$/);
+  return (await plain.textContent())!;
+}
+
 export async function screenshot(page: Page, name: string) {
   mkdirSync('test-results/screenshots', { recursive: true });
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });

@@ -1,16 +1,11 @@
-import { expect, screenshot, test } from './helpers';
+import { createApiKeyInUi, expect, screenshot, test } from './helpers';
 
 test('an API key is created (shown once), works on the API, and is revoked', async ({
   authedPage: page,
   request,
 }) => {
-  await page.goto('/settings/keys');
   const name = `e2e key ${Date.now()}`;
-  await page.getByLabel('Name').fill(name);
-  await page.getByRole('button', { name: 'Create key' }).click();
-  const plain = page.getByTestId('plain-key');
-  await expect(plain).toHaveText(/^rl_[A-Za-z0-9_-]{32,}$/);
-  const key = (await plain.textContent())!;
+  const key = await createApiKeyInUi(page, name);
   const row = page.locator(`[data-testid="key-row"][data-key-name="${name}"]`);
   await expect(row).toContainText(key.slice(0, 10));
   await expect(row).toContainText('active');

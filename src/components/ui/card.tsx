@@ -1,11 +1,9 @@
-import type { ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import { cn } from '@/lib/cn';
 
-export function Card({ children, className }: { children: ReactNode; className?: string }) {
+export function Card({ className, ...props }: ComponentProps<'section'>) {
   return (
-    <section className={cn('rounded-lg border border-zinc-200 bg-white shadow-xs', className)}>
-      {children}
-    </section>
+    <section className={cn('rounded-lg border border-zinc-200 bg-white shadow-xs', className)} {...props} />
   );
 }
 

@@ -4,6 +4,9 @@ import { Table, Td, Th } from '@/components/ui/table';
 import type { Run } from '@/db/schema';
 import { formatCost, formatDuration, formatShortTime, formatTokens, runDuration } from '@/lib/format';
 
+/** Tags shown per row; the rest are counted (all of them are in the cell's title). */
+const MAX_TAGS = 1;
+
 export function RunsTable({ runs, showThread = true }: { runs: Run[]; showThread?: boolean }) {
   return (
     <Table data-testid="runs-table">
@@ -28,7 +31,7 @@ export function RunsTable({ runs, showThread = true }: { runs: Run[]; showThread
             <Td>
               <StatusBadge status={run.status} />
             </Td>
-            <Td className="max-w-80">
+            <Td className="min-w-48 max-w-60">
               <Link
                 href={`/runs/${run.id}`}
                 className="block truncate font-medium text-zinc-900 hover:underline"
@@ -45,8 +48,10 @@ export function RunsTable({ runs, showThread = true }: { runs: Run[]; showThread
               )}
             </Td>
             <Td>{run.kind}</Td>
-            <Td className="max-w-36 truncate">{run.userId ?? '—'}</Td>
-            <Td className="max-w-40 truncate font-mono text-xs">{run.model ?? '—'}</Td>
+            <Td className="max-w-28 truncate">{run.userId ?? '—'}</Td>
+            <Td className="max-w-32 truncate font-mono text-xs" title={run.model ?? undefined}>
+              {run.model ?? '—'}
+            </Td>
             <Td className="whitespace-nowrap tabular-nums">
               {formatShortTime(run.startedAt ?? run.createdAt)}
             </Td>
@@ -57,12 +62,15 @@ export function RunsTable({ runs, showThread = true }: { runs: Run[]; showThread
             <Td className="text-right tabular-nums">{formatCost(run.costUsd)}</Td>
             <Td className="text-right tabular-nums">{run.eventCount.toLocaleString('en-US')}</Td>
             <Td>
-              <div className="flex max-w-56 flex-wrap gap-1">
-                {run.tags.map((t) => (
+              <div className="flex items-center gap-1 whitespace-nowrap" title={run.tags.join(', ')}>
+                {run.tags.slice(0, MAX_TAGS).map((t) => (
                   <Badge key={t} tone="violet">
                     {t}
                   </Badge>
                 ))}
+                {run.tags.length > MAX_TAGS && (
+                  <span className="text-xs text-zinc-400">+{run.tags.length - MAX_TAGS}</span>
+                )}
               </div>
             </Td>
           </tr>

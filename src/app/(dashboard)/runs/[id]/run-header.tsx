@@ -25,7 +25,7 @@ export function RunHeader({ run }: { run: Run }) {
   const metadata = run.metadata as Record<string, unknown>;
   const hasMetadata = metadata && Object.keys(metadata).length > 0;
   return (
-    <Card className="mb-5 p-4">
+    <Card className="mb-5 p-4" data-testid="run-header">
       <div className="mb-3 flex flex-wrap items-center gap-2">
         <Link href="/runs" className="text-sm text-zinc-500 hover:text-zinc-900">
           Runs

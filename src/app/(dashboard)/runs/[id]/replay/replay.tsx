@@ -38,12 +38,15 @@ export function Replay({
   const [events, setEvents] = useState(initialEvents);
   const [done, setDone] = useState(initialDone);
   const [loadError, setLoadError] = useState<string | null>(null);
+  // Only the loader below writes events, and it keeps this ref in step. Assigning it during render
+  // would be unsafe: a render React discards (an interrupted refresh) would leave a stale tail behind,
+  // and the next pull would fetch, and show, the same events twice.
   const eventsRef = useRef(events);
-  eventsRef.current = events;
 
   // The first page came with the HTML; the rest streams in behind it (and keeps coming while live).
+  // When a live run ends, the refreshed page reports its final event count: fetch what came last.
   useEffect(() => {
-    if (done && !live) return;
+    if (done && !live && eventsRef.current.length >= totalEvents) return;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const pull = async () => {
@@ -55,8 +58,11 @@ export function Replay({
           setLoadError(res.error ?? 'Could not load events');
           return;
         }
-        if (res.events.length) {
-          const next = eventsRef.current.concat(res.events);
+        // Keep seqs strictly increasing whatever the timing of overlapping pulls.
+        const lastSeq = eventsRef.current.at(-1)?.seq ?? -1;
+        const fresh = res.events.filter((e) => e.seq > lastSeq);
+        if (fresh.length) {
+          const next = eventsRef.current.concat(fresh);
           eventsRef.current = next;
           setEvents(next);
         }
@@ -70,7 +76,7 @@ export function Replay({
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [runId, live, done]);
+  }, [runId, live, done, totalEvents]);
 
   const seqs = useMemo(() => Int32Array.from(events, (e) => e.seq), [events]);
   const timeline = useMemo(() => buildTimeline(events), [events]);

@@ -45,6 +45,36 @@ function JsonBlock({ label, value, tone }: { label: string; value: unknown; tone
   );
 }
 
+type Scalar = string | number | boolean | null;
+
+/** A small flat object (a progress tick, a step marker): its fields, inline; anything else as JSON. */
+function flatFields(data: unknown): [string, Scalar][] | null {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+  const entries = Object.entries(data);
+  if (entries.length === 0 || entries.length > 6) return null;
+  const scalar = (v: unknown): v is Scalar =>
+    v === null || (['string', 'number', 'boolean'].includes(typeof v) && String(v).length <= 120);
+  return entries.every(([, v]) => scalar(v)) ? (entries as [string, Scalar][]) : null;
+}
+
+function DataPart({ type, data }: { type: string; data: unknown }) {
+  const fields = flatFields(data);
+  if (!fields) return <JsonBlock label={type} value={data} />;
+  return (
+    <div
+      data-testid="data-part"
+      className="flex flex-wrap items-baseline gap-x-3 gap-y-1 rounded-md bg-zinc-50 px-3 py-1.5 text-xs"
+    >
+      <span className="font-medium uppercase tracking-wide text-zinc-400">{type.replace(/^data-/, '')}</span>
+      {fields.map(([k, v]) => (
+        <span key={k} className="text-zinc-500">
+          {k} <span className="font-mono text-zinc-800">{v === null ? 'null' : String(v)}</span>
+        </span>
+      ))}
+    </div>
+  );
+}
+
 function ToolCard({ part }: { part: ToolLike }) {
   const name = part.toolName ?? part.type.replace(/^tool-/, '');
   const tone = toolStateTone[part.state as keyof typeof toolStateTone] ?? 'gray';
@@ -97,9 +127,8 @@ function PartView({ part, step }: { part: Part; step: number }) {
     );
   }
   if (isToolPart(part)) return <ToolCard part={part} />;
-  if (part.type.startsWith('data-')) {
-    return <JsonBlock label={part.type} value={(part as { data?: unknown }).data} />;
-  }
+  if (part.type.startsWith('data-'))
+    return <DataPart type={part.type} data={(part as { data?: unknown }).data} />;
   if (part.type === 'source-url') {
     return <p className="text-xs text-zinc-500">source: {(part as { url?: string }).url}</p>;
   }
