@@ -10,33 +10,55 @@ const usage = `usage: npm run cli -- <command>
   keys create --project <slug> [--name N]   create the project if missing and a key; the key is the last line
   seed-demo                                 seed the demo project (idempotent)`;
 
-async function main(argv: string[]) {
+type Command =
+  | { kind: 'migrate' }
+  | { kind: 'keys-create'; project: string; name: string }
+  | { kind: 'seed-demo' };
+
+/** Reads the command line before any database is opened, so bad usage fails at once. */
+function parseCommand(argv: string[]): Command | { kind: 'error'; message: string; exitCode: number } {
   const [command, sub, ...rest] = argv;
-  const conn = getConnection();
-  try {
-    await runMigrations(conn);
-    if (command === 'migrate') {
-      console.log(`migrations applied (${conn.driver})`);
-    } else if (command === 'keys' && sub === 'create') {
+  if (command === 'migrate') return { kind: 'migrate' };
+  if (command === 'seed-demo') return { kind: 'seed-demo' };
+  if (command === 'keys' && sub === 'create') {
+    try {
       const { values } = parseArgs({
         args: rest,
         options: { project: { type: 'string' }, name: { type: 'string' } },
       });
-      if (!values.project) throw new Error('--project <slug> is required');
-      const project = await ensureProject(conn.db, values.project);
-      const { key, apiKey } = await createApiKey(conn.db, project.id, values.name ?? 'cli');
+      if (!values.project) return { kind: 'error', message: '--project <slug> is required', exitCode: 1 };
+      return { kind: 'keys-create', project: values.project, name: values.name ?? 'cli' };
+    } catch (err) {
+      return { kind: 'error', message: err instanceof Error ? err.message : String(err), exitCode: 1 };
+    }
+  }
+  return { kind: 'error', message: usage, exitCode: 2 };
+}
+
+async function main(argv: string[]) {
+  const command = parseCommand(argv);
+  if (command.kind === 'error') {
+    console.error(command.message);
+    process.exitCode = command.exitCode;
+    return;
+  }
+  const conn = getConnection();
+  try {
+    await runMigrations(conn);
+    if (command.kind === 'migrate') {
+      console.log(`migrations applied (${conn.driver})`);
+    } else if (command.kind === 'keys-create') {
+      const project = await ensureProject(conn.db, command.project);
+      const { key, apiKey } = await createApiKey(conn.db, project.id, command.name);
       console.log(`project ${project.slug} (${project.id}), key ${apiKey.prefix}… created`);
       console.log(key);
-    } else if (command === 'seed-demo') {
+    } else {
       const seeded = await seedDemo(conn.db);
       console.log(
         seeded
           ? `demo project seeded (${seeded.runs} runs, ${seeded.events} events, ${seeded.usageRows} usage rows)`
           : 'demo project already seeded: nothing to do',
       );
-    } else {
-      console.error(usage);
-      process.exitCode = 2;
     }
   } finally {
     await conn.close();

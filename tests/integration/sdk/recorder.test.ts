@@ -13,6 +13,7 @@ import {
 } from '@/sdk';
 import { lastMessage, weatherChat } from '../../helpers/ai-mocks';
 import { describeEachServer } from '../../helpers/server';
+import { runTsx } from '../../helpers/tsx';
 
 describeEachServer('SDK against the server', ({ server }) => {
   let rl: Runledger;
@@ -128,4 +129,29 @@ describeEachServer('SDK against the server', ({ server }) => {
       await rl.deleteQuota(quota.id);
     }
   });
+
+  it('npm run demo:agent streams its chats and dataset run into the server', async () => {
+    const { code, stdout, stderr } = await runTsx(['scripts/demo-agent.ts'], {
+      RUNLEDGER_URL: server().baseUrl,
+      RUNLEDGER_API_KEY: server().keys.main!,
+    });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('[calling getWeather]');
+    expect(stdout).toContain('It is 19 °C and partly cloudy in Lisbon');
+    const ids = [...stdout.matchAll(/\/runs\/([0-9a-f-]{36})/g)].map((m) => m[1]!);
+    const printed = [...new Set(ids)];
+    expect(printed).toHaveLength(4);
+    const stored = await Promise.all(printed.map((id) => rl.getRun(id)));
+    const chats = stored.filter((r) => r.kind === 'chat');
+    expect(chats).toHaveLength(3);
+    for (const run of chats) {
+      expect(run).toMatchObject({ status: 'succeeded', userId: 'demo-user', tags: ['demo'] });
+      expect(run.eventCount).toBeGreaterThan(5);
+      expect(run.totalTokens).toBeGreaterThan(0);
+    }
+    // The first two share a thread: a conversation.
+    expect(chats[0]!.threadId).toBe(chats[1]!.threadId);
+    const [dataset] = stored.filter((r) => r.kind === 'dataset');
+    expect(dataset).toMatchObject({ totalItems: 5, succeededCount: 4, failedCount: 1 });
+  }, 120_000);
 });
