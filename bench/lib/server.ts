@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -8,6 +6,7 @@ import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { createApiKey } from '@/server/auth';
 import { createProject } from '@/server/projects';
+import { startBuiltApp } from '../../scripts/lib/built-app';
 
 /** The Postgres server benches use: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default. */
 export function benchServerUrl(): string {
@@ -43,17 +42,6 @@ export async function freshBenchDatabase(label: string): Promise<{ url: string; 
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export type BenchServer = {
   driver: 'pglite' | 'postgres';
   baseUrl: string;
@@ -73,8 +61,6 @@ async function seedProject(conn: DbConnection): Promise<string> {
  * database (dropped by `stop`) or a PGlite folder in tmp (removed by `stop`), with one project and key.
  */
 export async function startBenchServer(driver: 'pglite' | 'postgres'): Promise<BenchServer> {
-  if (!existsSync('.next/BUILD_ID'))
-    throw new Error('The bench needs the built app: run `npx next build` first');
   let dataDir: string | undefined;
   let databaseUrl: string | undefined;
   let drop: (() => Promise<void>) | undefined;
@@ -94,67 +80,19 @@ export async function startBenchServer(driver: 'pglite' | 'postgres'): Promise<B
     await conn.close();
   }
 
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
-      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      'node_modules/next/dist/bin/next',
-      'start',
-      '-p',
-      String(port),
-      '-H',
-      '127.0.0.1',
-    ],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        RUNLEDGER_SEED_DEMO: '0',
-        RUNLEDGER_ADMIN_PASSWORD: 'bench-admin-password',
-        RUNLEDGER_DATA_DIR: dataDir ?? '',
-        DATABASE_URL: databaseUrl ?? '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const app = await startBuiltApp({
+    purpose: 'The bench',
+    // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
+    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
+    env: {
+      RUNLEDGER_ADMIN_PASSWORD: 'bench-admin-password',
+      RUNLEDGER_DATA_DIR: dataDir ?? '',
+      DATABASE_URL: databaseUrl ?? '',
     },
-  );
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += d;
+    cleanup: async () => {
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await drop?.();
+    },
   });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    await drop?.();
-  };
-
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`next start exited early:\n${output}`);
-    }
-    try {
-      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`next start did not become ready:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { driver, baseUrl, key, databaseUrl, stop };
+  return { driver, baseUrl: app.baseUrl, key, databaseUrl, stop: app.stop };
 }

@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -9,6 +7,7 @@ import { connectPglite } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { createApiKey, revokeApiKey } from '@/server/auth';
 import { createProject } from '@/server/projects';
+import { startBuiltApp } from '../../scripts/lib/built-app';
 import { availableDrivers, freshPostgresDatabase, type TestDriver } from './db';
 
 export type TestServer = {
@@ -23,17 +22,6 @@ export type TestServer = {
   logs: () => string;
   stop: () => Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function seedProjects(conn: DbConnection, names: string[]) {
   const keys: Record<string, string> = {};
@@ -61,8 +49,6 @@ export async function startTestServer(
   projects: string[] = ['main', 'other'],
   extraEnv: Record<string, string> = {},
 ): Promise<TestServer> {
-  if (!existsSync('.next/BUILD_ID'))
-    throw new Error('HTTP tests need the built app: run `npm run build` first');
   let dataDir: string | undefined;
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
@@ -82,63 +68,20 @@ export async function startTestServer(
     await conn.close();
   }
 
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        RUNLEDGER_SEED_DEMO: '0',
-        RUNLEDGER_ADMIN_PASSWORD: 'test-admin-password',
-        RUNLEDGER_DATA_DIR: dataDir ?? '',
-        DATABASE_URL: databaseUrl ?? '',
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const app = await startBuiltApp({
+    purpose: 'HTTP tests',
+    env: {
+      RUNLEDGER_ADMIN_PASSWORD: 'test-admin-password',
+      RUNLEDGER_DATA_DIR: dataDir ?? '',
+      DATABASE_URL: databaseUrl ?? '',
+      ...extraEnv,
     },
-  );
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += d;
+    cleanup: async () => {
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await dropDatabase?.();
+    },
   });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    await dropDatabase?.();
-  };
-
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`next start exited early:\n${output}`);
-    }
-    try {
-      const res = await fetch(`${baseUrl}/api/health`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`next start did not become ready:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { driver, baseUrl, databaseUrl, ...seeded, logs: () => output, stop };
+  return { driver, baseUrl: app.baseUrl, databaseUrl, ...seeded, logs: app.logs, stop: app.stop };
 }
 
 export type ServerContext = {
