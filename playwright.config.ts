@@ -4,13 +4,24 @@ import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 3217);
-// The config is evaluated in every worker too; only the main process starts the server, so the data
-// folder is chosen once and handed down through the environment.
+const postgresPort = port + 1;
+// The config is evaluated in every worker too; only the main process starts the servers, so the data
+// folder and the database name are chosen once and handed down through the environment.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'runledger-e2e-'));
+// With a Postgres server (CI sets TEST_DATABASE_URL), the specs that read and write the most data run
+// a second time against a server on a fresh database there (created and dropped by the launcher).
+const postgresServerUrl = process.env.TEST_DATABASE_URL || undefined;
+process.env.E2E_POSTGRES_DATABASE ??= `runledger_e2e_${Date.now().toString(36)}_${process.pid}`;
+const POSTGRES_SPECS = ['demo.spec.ts', 'live.spec.ts', 'replay.spec.ts', 'runs.spec.ts', 'usage.spec.ts'];
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
 
 // Debian's chromium in CI and sandboxes; Playwright's own browser on a machine without it.
 const systemChromium = '/usr/bin/chromium';
+
+const serverEnv = {
+  RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+  RUNLEDGER_DASHBOARD_FIXTURES: '1',
+};
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -22,7 +33,6 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     ...devices['Desktop Chrome'],
@@ -39,17 +49,46 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
-    url: `http://127.0.0.1:${port}/api/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    env: {
-      RUNLEDGER_DATA_DIR: process.env.E2E_DATA_DIR,
-      RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
-      RUNLEDGER_DASHBOARD_FIXTURES: '1',
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+  projects: [
+    { name: 'pglite', use: { baseURL: `http://127.0.0.1:${port}` } },
+    ...(postgresServerUrl
+      ? [
+          {
+            name: 'postgres',
+            testMatch: POSTGRES_SPECS,
+            use: { baseURL: `http://127.0.0.1:${postgresPort}` },
+          },
+        ]
+      : []),
+  ],
+  webServer: [
+    {
+      name: 'pglite',
+      command: `node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
+      url: `http://127.0.0.1:${port}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      env: { ...serverEnv, RUNLEDGER_DATA_DIR: process.env.E2E_DATA_DIR, DATABASE_URL: '' },
     },
-  },
+    ...(postgresServerUrl
+      ? [
+          {
+            name: 'postgres',
+            command: `node --import tsx scripts/e2e-postgres-server.ts ${postgresPort}`,
+            url: `http://127.0.0.1:${postgresPort}/api/health`,
+            timeout: 120_000,
+            reuseExistingServer: false,
+            stdout: 'pipe' as const,
+            // SIGTERM lets the launcher drop its database after the app stopped.
+            gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 15_000 },
+            env: {
+              ...serverEnv,
+              E2E_POSTGRES_SERVER_URL: postgresServerUrl,
+              E2E_POSTGRES_DATABASE: process.env.E2E_POSTGRES_DATABASE,
+            },
+          },
+        ]
+      : []),
+  ],
 });

@@ -1,0 +1,42 @@
+/**
+ * The browser tests' server on the Postgres server: creates a fresh database, runs the built app
+ * (`next start`) on it, and drops the database when the app stops. Playwright starts it as a webServer
+ * (see playwright.config.ts) and stops it with SIGTERM.
+ *   node --import tsx scripts/e2e-postgres-server.ts <port>
+ * E2E_POSTGRES_SERVER_URL names the server; E2E_POSTGRES_DATABASE the database to create.
+ */
+import { spawn } from 'node:child_process';
+import postgres from 'postgres';
+
+const serverUrl = process.env.E2E_POSTGRES_SERVER_URL;
+const database = process.env.E2E_POSTGRES_DATABASE;
+const port = process.argv[2];
+if (!serverUrl || !database || !/^[a-z0-9_]+$/.test(database) || !port) {
+  console.error('usage: E2E_POSTGRES_SERVER_URL=… E2E_POSTGRES_DATABASE=… e2e-postgres-server.ts <port>');
+  process.exit(2);
+}
+
+const maintenance = new URL(serverUrl);
+maintenance.pathname = '/postgres';
+const admin = postgres(maintenance.toString(), { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database "${database}"`);
+const databaseUrl = new URL(serverUrl);
+databaseUrl.pathname = `/${database}`;
+console.log(`[e2e] created database ${database}`);
+
+const app = spawn(
+  process.execPath,
+  ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'],
+  { env: { ...process.env, DATABASE_URL: databaseUrl.toString() }, stdio: 'inherit' },
+);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => app.kill('SIGTERM'));
+
+app.on('exit', async (code) => {
+  try {
+    await admin.unsafe(`drop database if exists "${database}" with (force)`);
+    console.log(`[e2e] dropped database ${database}`);
+  } finally {
+    await admin.end();
+    process.exit(code ?? 0);
+  }
+});
