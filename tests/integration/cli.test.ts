@@ -2,7 +2,7 @@
  * The CLI as a user runs it (`npm run cli -- …` is tsx with the react-server condition), in its own
  * process, on a fresh PGlite folder and on a fresh database on the Postgres server.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -13,6 +13,12 @@ import { verifyApiKey } from '@/server/auth';
 import { availableDrivers, freshPostgresDatabase } from '../helpers/db';
 import { runTsx } from '../helpers/tsx';
 
+// A data folder that must never be created: the argument errors come before the database.
+const noDatabase = {
+  DATABASE_URL: '',
+  RUNLEDGER_DATA_DIR: path.join(tmpdir(), `runledger-cli-never-${process.pid}`),
+};
+
 const cli = (env: Record<string, string>, ...args: string[]) =>
   runTsx(['--conditions=react-server', 'src/cli/index.ts', ...args], env);
 
@@ -21,6 +27,21 @@ function lastLine(stdout: string): string {
   expect(stdout.endsWith('\n')).toBe(true);
   return stdout.slice(0, -1).split('\n').at(-1)!;
 }
+
+// Checked before the database is opened, so once is enough.
+it('refuses bad usage with a message and a non-zero exit, before it opens a database', async () => {
+  const missing = await cli(noDatabase, 'keys', 'create');
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain('--project <slug> is required');
+  const unknownOption = await cli(noDatabase, 'keys', 'create', '--project', 'x', '--colour', 'red');
+  expect(unknownOption.code).toBe(1);
+  expect(unknownOption.stderr).toContain('--colour');
+  const unknown = await cli(noDatabase, 'frobnicate');
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain('usage: npm run cli');
+  expect(unknown.stdout).toBe('');
+  expect(existsSync(noDatabase.RUNLEDGER_DATA_DIR)).toBe(false);
+}, 180_000);
 
 for (const driver of availableDrivers()) {
   describe(`cli [${driver}]`, () => {
@@ -65,19 +86,6 @@ for (const driver of availableDrivers()) {
       } finally {
         await conn.close();
       }
-    }, 180_000);
-
-    it('refuses bad usage with a message and a non-zero exit', async () => {
-      const missing = await cli(env, 'keys', 'create');
-      expect(missing.code).toBe(1);
-      expect(missing.stderr).toContain('--project <slug> is required');
-      const unknownOption = await cli(env, 'keys', 'create', '--project', 'x', '--colour', 'red');
-      expect(unknownOption.code).toBe(1);
-      expect(unknownOption.stderr).toContain('--colour');
-      const unknown = await cli(env, 'frobnicate');
-      expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toContain('usage: npm run cli');
-      expect(unknown.stdout).toBe('');
     }, 180_000);
 
     it('seed-demo seeds once and is a no-op the second time', async () => {
