@@ -1,5 +1,5 @@
 import type { Rng } from './random';
-import { type DemoRun, EventLog, costUsd } from './stream';
+import { type DemoRun, EventLog, costUsd, endedRunUsage } from './stream';
 import { chunkText, type Exchange, estimateTokens } from './text';
 
 export type ChatRunSpec = {
@@ -127,25 +127,17 @@ export function buildChatRun(rng: Rng, spec: ChatRunSpec): DemoRun {
   log.chunk({ type: 'finish-step' }, [5, 20]);
   log.chunk({ type: 'finish', finishReason: 'stop' }, [5, 20]);
   log.push('usage', { inputTokens, outputTokens, model: spec.model, costUsd: cost }, [1, 5]);
+  const { totals, usage } = endedRunUsage({
+    subject: spec.userId,
+    model: spec.model,
+    inputTokens,
+    outputTokens,
+    costUsd: cost,
+    at: log.now,
+  });
   return {
-    row: {
-      ...base,
-      status: 'succeeded',
-      output: { text: ex.answer },
-      endedAt: log.now,
-      updatedAt: log.now,
-      inputTokens,
-      outputTokens,
-      totalTokens: inputTokens + outputTokens,
-      costUsd: cost,
-    },
+    row: { ...base, status: 'succeeded', output: { text: ex.answer }, ...totals },
     events: log.events,
-    usage: {
-      subject: spec.userId,
-      model: spec.model,
-      tokens: inputTokens + outputTokens,
-      costUsd: cost,
-      at: log.now,
-    },
+    usage,
   };
 }

@@ -5,7 +5,7 @@ import type { ResultInput } from '@/lib/contract';
 import { addItems, createDataset, updateItem } from '../datasets';
 import { addResults } from '../runs';
 import { type Rng, uuidFrom } from './random';
-import { type DemoRun, EventLog, costUsd } from './stream';
+import { type DemoRun, EventLog, costUsd, endedRunUsage } from './stream';
 
 export const DEMO_DATASET_NAME = 'Support QA golden set';
 
@@ -146,6 +146,14 @@ export async function writeDatasetRun(db: DbOrTx, rng: Rng, spec: DatasetRunSpec
     payload: { inputTokens, outputTokens, model: spec.model, costUsd: cost },
   });
   log.events.push({ seq: log.events.length, type: 'status', ts: end, payload: { status: 'succeeded' } });
+  const { totals, usage } = endedRunUsage({
+    subject: spec.userId,
+    model: spec.model,
+    inputTokens,
+    outputTokens,
+    costUsd: cost,
+    at: end,
+  });
   return {
     row: {
       id,
@@ -153,12 +161,7 @@ export async function writeDatasetRun(db: DbOrTx, rng: Rng, spec: DatasetRunSpec
       name: spec.name,
       createdAt: spec.startAt,
       status: 'succeeded',
-      endedAt: end,
-      updatedAt: end,
-      inputTokens,
-      outputTokens,
-      totalTokens: inputTokens + outputTokens,
-      costUsd: cost,
+      ...totals,
       output: {
         exactMatches: results.filter((r) => JSON.stringify(r.output) === JSON.stringify(r.groundTruth))
           .length,
@@ -166,12 +169,6 @@ export async function writeDatasetRun(db: DbOrTx, rng: Rng, spec: DatasetRunSpec
       },
     },
     events: log.events,
-    usage: {
-      subject: spec.userId,
-      model: spec.model,
-      tokens: inputTokens + outputTokens,
-      costUsd: cost,
-      at: end,
-    },
+    usage,
   };
 }

@@ -49,3 +49,26 @@ export function costUsd(model: string, inputTokens: number, outputTokens: number
   const [inPrice, outPrice] = MODELS[model] ?? [1, 1];
   return Math.round(inputTokens * inPrice + outputTokens * outPrice) / 1e6;
 }
+
+/** What a run that ended at `at` after using these tokens adds: its row's totals and its ledger entry. */
+export function endedRunUsage(u: {
+  subject: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  at: Date;
+}): { totals: Partial<NewRun>; usage: NonNullable<DemoRun['usage']> } {
+  const tokens = u.inputTokens + u.outputTokens;
+  return {
+    totals: {
+      endedAt: u.at,
+      updatedAt: u.at,
+      inputTokens: u.inputTokens,
+      outputTokens: u.outputTokens,
+      totalTokens: tokens,
+      costUsd: u.costUsd,
+    },
+    usage: { subject: u.subject, model: u.model, tokens, costUsd: u.costUsd, at: u.at },
+  };
+}

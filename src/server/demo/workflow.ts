@@ -3,7 +3,7 @@ import type { DbOrTx } from '@/db/client';
 import { runs } from '@/db/schema';
 import { addSection, createReport, updateReport } from '../reports';
 import { type Rng, uuidFrom } from './random';
-import { type DemoRun, EventLog, costUsd } from './stream';
+import { type DemoRun, EventLog, costUsd, endedRunUsage } from './stream';
 import type { StepSpec, WorkflowSpec } from './workflow-content';
 
 /** When each report and section was written (the domain stamps `now`; the demo moves them back). */
@@ -114,6 +114,14 @@ export async function writeWorkflowRun(
     if (stamp) stamp.updatedAt = log.now;
   }
   const lastError = log.events.findLast((e) => e.type === 'error');
+  const { totals, usage } = endedRunUsage({
+    subject: spec.userId,
+    model: wf.model,
+    inputTokens,
+    outputTokens,
+    costUsd: cost,
+    at: log.now,
+  });
   return {
     run: {
       row: {
@@ -122,21 +130,10 @@ export async function writeWorkflowRun(
         status,
         error: lastError ? { message: lastError.payload.errorText } : null,
         output: failed ? null : { reportId: report },
-        endedAt: log.now,
-        updatedAt: log.now,
-        inputTokens,
-        outputTokens,
-        totalTokens: inputTokens + outputTokens,
-        costUsd: cost,
+        ...totals,
       },
       events: log.events,
-      usage: {
-        subject: spec.userId,
-        model: wf.model,
-        tokens: inputTokens + outputTokens,
-        costUsd: cost,
-        at: log.now,
-      },
+      usage,
     },
     stamps,
   };
