@@ -1,4 +1,4 @@
-import type { ComponentProps } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import { cn } from '@/lib/cn';
 
 const field =
@@ -19,4 +19,25 @@ export function Label({ className, ...props }: ComponentProps<'label'>) {
 export function FieldError({ errors }: { errors?: string[] }) {
   if (!errors?.length) return null;
   return <p className="text-xs text-red-600">{errors.join(' ')}</p>;
+}
+
+/** A labelled control with its errors below it. */
+export function Field({
+  label,
+  htmlFor,
+  errors,
+  children,
+}: {
+  label: string;
+  htmlFor: string;
+  errors?: string[];
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex flex-col gap-1">
+      <Label htmlFor={htmlFor}>{label}</Label>
+      {children}
+      <FieldError errors={errors} />
+    </div>
+  );
 }

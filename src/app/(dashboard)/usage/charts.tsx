@@ -4,6 +4,19 @@ import { formatAmount } from './format';
 
 const palette = ['#10b981', '#6366f1', '#f59e0b', '#ef4444', '#06b6d4', '#a855f7', '#84cc16', '#64748b'];
 const axis = { fontSize: 11, fill: '#71717a' };
+const grid = { strokeDasharray: '3 3', vertical: false, stroke: '#e4e4e7' };
+const margin = { top: 8, right: 8, bottom: 0, left: 0 };
+
+/** The value axis of both charts: amounts in the metric's unit. */
+function amountAxis(metric: string) {
+  return {
+    tick: axis,
+    tickLine: false,
+    axisLine: false,
+    width: 56,
+    tickFormatter: (v: number) => formatAmount(metric, v),
+  };
+}
 
 export type DailyByModel = { day: string; byModel: Record<string, number> }[];
 
@@ -25,16 +38,10 @@ export function DailyByModelChart({
   return (
     <div className="h-56 w-full" data-testid={`daily-chart-${metric}`}>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
+        <BarChart data={rows} margin={margin}>
+          <CartesianGrid {...grid} />
           <XAxis dataKey="day" tick={axis} tickLine={false} interval="preserveStartEnd" minTickGap={16} />
-          <YAxis
-            tick={axis}
-            tickLine={false}
-            axisLine={false}
-            width={56}
-            tickFormatter={(v: number) => formatAmount(metric, v)}
-          />
+          <YAxis {...amountAxis(metric)} />
           <Tooltip
             formatter={(v) => formatAmount(metric, Number(v))}
             labelFormatter={(l) => `${l} (UTC)`}
@@ -63,16 +70,10 @@ export function HourlyChart({ metric, data }: { metric: string; data: { bucket: 
   return (
     <div className="h-56 w-full" data-testid={`hourly-chart-${metric}`}>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
+        <BarChart data={rows} margin={margin}>
+          <CartesianGrid {...grid} />
           <XAxis dataKey="hour" tick={axis} tickLine={false} interval="preserveStartEnd" minTickGap={24} />
-          <YAxis
-            tick={axis}
-            tickLine={false}
-            axisLine={false}
-            width={56}
-            tickFormatter={(v: number) => formatAmount(metric, v)}
-          />
+          <YAxis {...amountAxis(metric)} />
           <Tooltip
             formatter={(v) => [formatAmount(metric, Number(v)), metric]}
             labelFormatter={(l) => `${l}:00 UTC`}

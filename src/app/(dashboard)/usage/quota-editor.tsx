@@ -1,7 +1,7 @@
 'use client';
 import { useActionState, useEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
-import { FieldError, Input, Label, Select } from '@/components/ui/input';
+import { Field, FieldError, Input, Select } from '@/components/ui/input';
 import type { QuotaDto } from '@/lib/contract';
 import { quotaWindows } from '@/lib/contract/usage';
 import { changeQuota, createQuota, removeQuota } from './actions';
@@ -28,8 +28,7 @@ export function CreateQuotaForm() {
   return (
     <form ref={form} action={action} className="flex flex-col gap-2" aria-label="New quota" noValidate>
       <div className="flex flex-wrap items-start gap-3">
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="quota-subject">Subject</Label>
+        <Field label="Subject" htmlFor="quota-subject" errors={errors?.subject}>
           <Input
             id="quota-subject"
             name="subject"
@@ -38,10 +37,8 @@ export function CreateQuotaForm() {
             className="w-40"
             aria-invalid={Boolean(errors?.subject)}
           />
-          <FieldError errors={errors?.subject} />
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="quota-metric">Metric</Label>
+        </Field>
+        <Field label="Metric" htmlFor="quota-metric" errors={errors?.metric}>
           <Input
             id="quota-metric"
             name="metric"
@@ -50,10 +47,8 @@ export function CreateQuotaForm() {
             className="w-40"
             aria-invalid={Boolean(errors?.metric)}
           />
-          <FieldError errors={errors?.metric} />
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="quota-window">Window</Label>
+        </Field>
+        <Field label="Window" htmlFor="quota-window" errors={errors?.window}>
           <Select id="quota-window" name="window" defaultValue={values?.window ?? 'day'}>
             {quotaWindows.map((w) => (
               <option key={w} value={w}>
@@ -61,10 +56,8 @@ export function CreateQuotaForm() {
               </option>
             ))}
           </Select>
-          <FieldError errors={errors?.window} />
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="quota-limit">Limit</Label>
+        </Field>
+        <Field label="Limit" htmlFor="quota-limit" errors={errors?.limit}>
           <Input
             id="quota-limit"
             name="limit"
@@ -74,16 +67,13 @@ export function CreateQuotaForm() {
             className="w-36"
             aria-invalid={Boolean(errors?.limit)}
           />
-          <FieldError errors={errors?.limit} />
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="quota-mode">Mode</Label>
+        </Field>
+        <Field label="Mode" htmlFor="quota-mode" errors={errors?.mode}>
           <Select id="quota-mode" name="mode" defaultValue={values?.mode ?? 'hard'}>
             <option value="hard">hard (refuse past the limit)</option>
             <option value="soft">soft (warn only)</option>
           </Select>
-          <FieldError errors={errors?.mode} />
-        </div>
+        </Field>
         <div className="flex flex-col gap-1">
           <span className="text-xs">&nbsp;</span>
           <Button type="submit" disabled={pending}>
