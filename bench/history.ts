@@ -17,6 +17,7 @@ import { runMigrations } from '@/db/migrate';
 import type { RunFilters } from '@/lib/contract';
 import { decodeCursor } from '@/lib/cursor';
 import { listRuns } from '@/server/runs';
+import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
 
 const MAIN_ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const OTHER_ROWS = Math.round(MAIN_ROWS / 10);
@@ -28,12 +29,6 @@ const MAIN = '00000000-0000-4000-8000-000000000001';
 const OTHER = '00000000-0000-4000-8000-000000000002';
 
 type Sql = postgres.Sql;
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -137,7 +132,7 @@ type Case = { name: string; filters: RunFilters; cursor?: string };
 export async function main() {
   const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `runledger_bench_${Date.now().toString(36)}`;
-  const admin = postgres(withDatabase(serverUrl, 'postgres'), { max: 1, onnotice: () => {} });
+  const admin = postgres(adminUrl(serverUrl), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
   const url = withDatabase(serverUrl, name);
   const conn = connectPostgres(url, 4);

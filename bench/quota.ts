@@ -16,6 +16,7 @@ import { runMigrations } from '@/db/migrate';
 import { windowStart } from '@/lib/windows';
 import { createProject } from '@/server/projects';
 import { putQuota, recordUsage } from '@/server/usage';
+import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
 
 type Result = { ops: number; opsPerSec: number; p50: number; p99: number };
 
@@ -42,15 +43,14 @@ export async function main(): Promise<void> {
   const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const seconds = Number(process.env.BENCH_SECONDS ?? 2);
   const name = `runledger_bench_quota_${Date.now().toString(36)}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(adminUrl(serverUrl), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const url = withDatabase(serverUrl, name);
   // One pool of 64 for both sides (the server's max_connections is shared), so they compete equally.
-  const raw = postgres(url.toString(), { max: 64, onnotice: () => {} });
+  const raw = postgres(url, { max: 64, onnotice: () => {} });
   const conn = { db: drizzle(raw, { schema, casing: 'snake_case' }) as unknown as Db };
   try {
-    await runMigrations({ db: conn.db, driver: 'postgres', url: url.toString(), close: async () => {} });
+    await runMigrations({ db: conn.db, driver: 'postgres', url, close: async () => {} });
     const project = await createProject(conn.db, { slug: 'bench-quota' });
     const big = 1_000_000_000_000;
     await putQuota(conn.db, project.id, { subject: '*', metric: 'tokens', window: 'minute', limit: big });

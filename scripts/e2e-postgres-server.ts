@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import postgres from 'postgres';
+import { adminUrl, withDatabase } from './lib/pg-url';
 
 const serverUrl = process.env.E2E_POSTGRES_SERVER_URL;
 const database = process.env.E2E_POSTGRES_DATABASE;
@@ -16,18 +17,15 @@ if (!serverUrl || !database || !/^[a-z0-9_]+$/.test(database) || !port) {
   process.exit(2);
 }
 
-const maintenance = new URL(serverUrl);
-maintenance.pathname = '/postgres';
-const admin = postgres(maintenance.toString(), { max: 1, onnotice: () => {} });
+const admin = postgres(adminUrl(serverUrl), { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database "${database}"`);
-const databaseUrl = new URL(serverUrl);
-databaseUrl.pathname = `/${database}`;
+const databaseUrl = withDatabase(serverUrl, database);
 console.log(`[e2e] created database ${database}`);
 
 const app = spawn(
   process.execPath,
   ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'],
-  { env: { ...process.env, DATABASE_URL: databaseUrl.toString() }, stdio: 'inherit' },
+  { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'inherit' },
 );
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => app.kill('SIGTERM'));
 

@@ -7,6 +7,7 @@ import { runMigrations } from '@/db/migrate';
 import { createApiKey } from '@/server/auth';
 import { createProject } from '@/server/projects';
 import { startBuiltApp } from '../../scripts/lib/built-app';
+import { adminUrl, withDatabase } from '../../scripts/lib/pg-url';
 
 /** The Postgres server benches use: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default. */
 export function benchServerUrl(): string {
@@ -17,17 +18,11 @@ export function benchServerUrl(): string {
   );
 }
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
 /** A fresh, migrated database on the Postgres server; `drop` removes it. */
 export async function freshBenchDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const server = benchServerUrl();
   const name = `runledger_bench_${label}_${process.pid}_${Date.now().toString(36)}`;
-  const admin = postgres(withDatabase(server, 'postgres'), { max: 1, onnotice: () => {} });
+  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
   const url = withDatabase(server, name);
   const conn = connectPostgres(url, 1);

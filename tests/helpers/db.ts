@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { connectPglite, connectPostgres, type Db, type DbConnection } from '@/db/client';
-import { adminUrl, testServerUrl } from './pg-url';
+import { adminUrl, testServerUrl, withDatabase } from './pg-url';
 
 export type TestDriver = 'pglite' | 'postgres';
 
@@ -34,9 +34,7 @@ export async function freshPostgresDatabase(): Promise<{
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     }
   }
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const url = withDatabase(serverUrl, name);
   return {
     url,
     connect: (poolSize = 10) => connectPostgres(url, poolSize),

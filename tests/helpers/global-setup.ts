@@ -9,7 +9,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { pgliteExtensions } from '../../src/db/pglite-extensions';
 import type { TestProject } from 'vitest/node';
-import { adminUrl, testServerUrl } from './pg-url';
+import { adminUrl, testServerUrl, withDatabase } from './pg-url';
 
 /**
  * Migrates once per test run: a PGlite data dir dumped to a file (each test file restores it, ~0.5 s
@@ -50,12 +50,6 @@ export default async function setup(project: TestProject) {
       await admin.end();
     }
   };
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 declare module 'vitest' {
