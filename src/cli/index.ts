@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { getConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
+import { DataDirLockedError } from '@/db/pglite-lock';
 import { createApiKey } from '@/server/auth';
 import { seedDemo } from '@/server/demo/seed';
 import { ensureProject } from '@/server/projects';
@@ -66,6 +67,14 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof DataDirLockedError) {
+    // PGlite is single-process: writing a folder that a live server holds would corrupt it.
+    console.error(
+      `the server is running on this folder (${err.dataDir}, process ${err.holder.pid}); ` +
+        'create the key in the dashboard (Settings → API keys), or stop the server and run this again',
+    );
+    process.exit(3);
+  }
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

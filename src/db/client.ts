@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { env } from '@/lib/env';
 import { pgliteExtensions } from './pglite-extensions';
+import { lockDataDir } from './pglite-lock';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -25,18 +26,42 @@ export type DbConnection = {
   close: () => Promise<void>;
 };
 
+/**
+ * postgres.js settings for every connection: a connect that gets no answer fails after 3 s (the
+ * default waits 30 s), so a request answers 503 quickly while the server is unreachable.
+ */
+export const postgresOptions = { onnotice: () => {}, connect_timeout: 3 } as const;
+
 export function connectPostgres(url: string, poolSize = 10): DbConnection {
-  const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  const client = postgres(url, { ...postgresOptions, max: poolSize });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
   return { db, driver: 'postgres', url, close: () => client.end({ timeout: 5 }) };
 }
 
+/**
+ * Opens PGlite; a folder is locked for this process first (see pglite-lock.ts), because a second
+ * process writing the same folder corrupts it: DataDirLockedError while another live process holds it.
+ */
 export function connectPglite(dataDir?: string, loadDataDir?: Blob): DbConnection {
-  if (dataDir && !dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  let release = () => {};
+  if (dataDir && !dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    release = lockDataDir(dataDir);
+  }
   // The one-argument form: with `new PGlite(undefined, opts)` PGlite ignores loadDataDir.
   const client = new PGlite({ dataDir, loadDataDir, extensions: pgliteExtensions });
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
-  return { db, driver: 'pglite', close: () => client.close() };
+  return {
+    db,
+    driver: 'pglite',
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 const globalForDb = globalThis as unknown as { __runledgerDb?: DbConnection };

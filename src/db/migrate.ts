@@ -4,7 +4,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import type { DbConnection } from './client';
+import { type DbConnection, postgresOptions } from './client';
 
 export const migrationsFolder = path.join(process.cwd(), 'drizzle');
 
@@ -16,7 +16,7 @@ export async function runMigrations(conn: DbConnection, folder = migrationsFolde
     return;
   }
   // One dedicated connection holding an advisory lock serializes concurrent starts on one database.
-  const client = postgres(conn.url!, { max: 1, onnotice: () => {} });
+  const client = postgres(conn.url!, { ...postgresOptions, max: 1 });
   try {
     await client`select pg_advisory_lock(727274)`;
     await migratePostgres(drizzle(client), { migrationsFolder: folder });

@@ -22,7 +22,7 @@ export type ApiRouteDoc = {
   body?: z.ZodType;
   /** Success answers: a schema, or null for no body (204). */
   responses: Partial<Record<Status, { description: string; schema: z.ZodType | null }>>;
-  /** Error statuses this route can answer besides 400/401/500, which every route can. */
+  /** Error statuses this route can answer besides 400/401/500/503, which every route can. */
   errors?: ErrorStatus[];
   /** No API key needed. */
   public?: boolean;
@@ -282,7 +282,7 @@ export const apiRoutes: ApiRouteDoc[] = [
   },
 ];
 
-const errorDescriptions: Record<ErrorStatus | 500, string> = {
+const errorDescriptions: Record<ErrorStatus | 500 | 503, string> = {
   400: 'bad_request: malformed JSON, schema violation (zod issues in details), bad query parameters',
   401: 'unauthorized: missing, malformed, unknown or revoked API key',
   404: 'not_found: unknown id, or an id of another project',
@@ -291,6 +291,7 @@ const errorDescriptions: Record<ErrorStatus | 500, string> = {
   415: 'unsupported_media_type: the body is not application/json',
   429: 'quota_exceeded: a hard quota would be exceeded (windows in details)',
   500: 'internal: a bug; never leaks SQL, stack traces or secrets',
+  503: 'service_unavailable: the database cannot be reached or the server is shutting down; retry after Retry-After seconds',
 };
 
 /** Named components: the schemas a reader looks for by name, referenced wherever they appear. */
@@ -406,7 +407,9 @@ export function buildOpenApi(): JsonObject {
           }
         : { description: res.description };
     }
-    const errors: (ErrorStatus | 500)[] = route.public ? [] : [400, 401, ...(route.errors ?? []), 500];
+    const errors: (ErrorStatus | 500 | 503)[] = route.public
+      ? []
+      : [400, 401, ...(route.errors ?? []), 500, 503];
     for (const status of [...new Set(errors)].sort()) {
       responses[status] = { $ref: `#/components/responses/Error${status}` };
     }
@@ -444,7 +447,9 @@ export function buildOpenApi(): JsonObject {
               ]),
             ),
           }
-        : {}),
+        : status === '503'
+          ? { headers: { 'Retry-After': { schema: { type: 'integer' } } } }
+          : {}),
     };
   }
 

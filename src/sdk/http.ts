@@ -172,6 +172,7 @@ const fallbackCodes: Record<number, RunledgerErrorCode> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'quota_exceeded',
+  503: 'service_unavailable',
 };
 
 function errorFromResponse(req: HttpRequest, res: Response, text: string): RunledgerError {

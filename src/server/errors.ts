@@ -1,3 +1,7 @@
+import type { z } from 'zod';
+import type { errorBody } from '@/lib/contract/common';
+
+/** The contract declares the codes (src/lib/contract/common.ts); this maps each one to its status. */
 export const errorStatus = {
   bad_request: 400,
   unauthorized: 401,
@@ -9,7 +13,9 @@ export const errorStatus = {
   unsupported_media_type: 415,
   quota_exceeded: 429,
   internal: 500,
-} as const;
+  /** The database cannot be reached, or the server is shutting down: retry after `Retry-After`. */
+  service_unavailable: 503,
+} as const satisfies Record<z.infer<typeof errorBody>['error']['code'], number>;
 
 export type ErrorCode = keyof typeof errorStatus;
 

@@ -5,31 +5,96 @@ import { env } from '@/lib/env';
 import { ensureAdminPassword } from './auth/admin';
 import { seedDashboardFixtures } from './demo/dashboard-fixtures';
 import { seedDemoIfEmpty } from './demo/seed';
+import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 
-const globalForStartup = globalThis as unknown as { __runledgerStarted?: Promise<void> };
+/** Migrations, then the admin password and the demo project on the first start of an empty database. */
+async function startOnce(): Promise<void> {
+  const conn = getConnection();
+  const t0 = Date.now();
+  await runMigrations(conn);
+  console.log(`[runledger] database ready (${conn.driver}, migrations in ${Date.now() - t0} ms)`);
+  const password = await ensureAdminPassword(conn.db);
+  if (password) {
+    const url = `http://localhost:${process.env.PORT ?? 3000}/login`;
+    // Printed once: only the hash is stored, so this is the one chance to read it.
+    console.log(
+      `\n[runledger] generated the admin password (shown once, set RUNLEDGER_ADMIN_PASSWORD to choose your own):\n\n    ${password}\n\n[runledger] sign in at ${url}\n`,
+    );
+  }
+  if (['1', 'true'].includes(env().RUNLEDGER_SEED_DEMO)) {
+    const seeded = await seedDemoIfEmpty(conn.db);
+    if (seeded) console.log(`[runledger] seeded the demo project (${seeded.runs} runs)`);
+  }
+  if (process.env.RUNLEDGER_DASHBOARD_FIXTURES === '1' && (await seedDashboardFixtures(conn.db))) {
+    console.log('[runledger] seeded the dashboard test fixtures');
+  }
+}
 
-/** Migrations, then the demo project on the first start of an empty database. Once per process. */
-export function startServer(): Promise<void> {
-  globalForStartup.__runledgerStarted ??= (async () => {
-    const conn = getConnection();
-    const t0 = Date.now();
-    await runMigrations(conn);
-    console.log(`[runledger] database ready (${conn.driver}, migrations in ${Date.now() - t0} ms)`);
-    const password = await ensureAdminPassword(conn.db);
-    if (password) {
-      const url = `http://localhost:${process.env.PORT ?? 3000}/login`;
-      // Printed once: only the hash is stored, so this is the one chance to read it.
-      console.log(
-        `\n[runledger] generated the admin password (shown once, set RUNLEDGER_ADMIN_PASSWORD to choose your own):\n\n    ${password}\n\n[runledger] sign in at ${url}\n`,
+type StartState = {
+  ready: boolean;
+  /** The attempt in progress, if any. */
+  attempt?: Promise<void>;
+  /** Set after an attempt failed because the database was unreachable; a retry is scheduled. */
+  waiting: boolean;
+  failures: number;
+  /** A failure that retrying cannot fix (a bad migration, a locked PGlite folder). */
+  fatal?: unknown;
+};
+
+const globalForStartup = globalThis as unknown as { __runledgerStart?: StartState };
+
+function state(): StartState {
+  globalForStartup.__runledgerStart ??= { ready: false, waiting: false, failures: 0 };
+  return globalForStartup.__runledgerStart;
+}
+
+const MAX_RETRY_DELAY_MS = 5_000;
+
+function attempt(s: StartState): Promise<void> {
+  s.attempt ??= startOnce().then(
+    () => {
+      if (s.failures > 0) console.log(`[runledger] the database is reachable again: started`);
+      s.ready = true;
+      s.waiting = false;
+      s.attempt = undefined;
+    },
+    (err: unknown) => {
+      s.attempt = undefined;
+      if (!isDatabaseUnavailable(err)) {
+        s.fatal = err;
+        throw err;
+      }
+      s.failures++;
+      s.waiting = true;
+      const delay = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** s.failures);
+      console.warn(
+        `[runledger] startup: the database is unreachable (${describe(err)}); retry ${s.failures} in ${delay} ms`,
       );
-    }
-    if (['1', 'true'].includes(env().RUNLEDGER_SEED_DEMO)) {
-      const seeded = await seedDemoIfEmpty(conn.db);
-      if (seeded) console.log(`[runledger] seeded the demo project (${seeded.runs} runs)`);
-    }
-    if (process.env.RUNLEDGER_DASHBOARD_FIXTURES === '1' && (await seedDashboardFixtures(conn.db))) {
-      console.log('[runledger] seeded the dashboard test fixtures');
-    }
-  })();
-  return globalForStartup.__runledgerStarted;
+      setTimeout(() => void attempt(s).catch(() => {}), delay);
+      throw serviceUnavailable('The server is starting and cannot reach its database yet; retry shortly');
+    },
+  );
+  return s.attempt;
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
+  return String(e.cause?.code ?? e.code ?? e.message ?? err);
+}
+
+/**
+ * Resolves once the server has started (migrations, first-start setup; once per process). While the
+ * database is unreachable the start is retried in the background, with backoff up to 5 s, for as long
+ * as it takes, and callers get a `service_unavailable` AppError at once instead of waiting.
+ */
+export function startServer(): Promise<void> {
+  const s = state();
+  if (s.ready) return Promise.resolve();
+  if (s.fatal) return Promise.reject(s.fatal);
+  if (s.waiting && !s.attempt) {
+    return Promise.reject(
+      serviceUnavailable('The server is starting and cannot reach its database yet; retry shortly'),
+    );
+  }
+  return attempt(s);
 }

@@ -39,6 +39,7 @@ export const errorBody = z.object({
       'unsupported_media_type',
       'quota_exceeded',
       'internal',
+      'service_unavailable',
     ]),
     message: z.string(),
     details: z.unknown().optional(),

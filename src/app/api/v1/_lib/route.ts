@@ -4,7 +4,9 @@ import { getDb } from '@/db/client';
 import { pgErrorCode } from '@/db/sql';
 import { verifyApiKey } from '@/server/auth';
 import { AppError, isAppError } from '@/server/errors';
+import { trackRequest } from '@/server/lifecycle';
 import { startServer } from '@/server/startup';
+import { toAppError } from '@/server/unavailable';
 import { readJsonBody } from './body';
 import { assertStorableQuery } from './json-safety';
 
@@ -50,7 +52,8 @@ export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
   return Object.fromEntries(METHODS.map((m) => [m, handler])) as Record<Method, Handler>;
 }
 
-export function errorResponse(err: unknown): Response {
+export function errorResponse(thrown: unknown): Response {
+  const err = toAppError(thrown);
   if (isAppError(err)) return json(err.toBody(), err.status, err.headers);
   const code = pgErrorCode(err);
   // Safety net: a data exception (class 22) or a too-deep value (54001) is the input's fault. The
@@ -103,7 +106,10 @@ export function apiRoute<
   options: RouteOptions<B, Q, P>,
   handler: (ctx: ApiContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<Response>,
 ) {
-  return async (request: Request, context: NextRouteContext): Promise<Response> => {
+  return (request: Request, context: NextRouteContext): Promise<Response> =>
+    trackRequest(() => handle(request, context), errorResponse);
+
+  async function handle(request: Request, context: NextRouteContext): Promise<Response> {
     try {
       await startServer();
       const projectId = await authenticate(request);
@@ -137,5 +143,5 @@ export function apiRoute<
     } catch (err) {
       return errorResponse(err);
     }
-  };
+  }
 }
