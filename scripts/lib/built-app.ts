@@ -8,6 +8,10 @@ export type BuiltApp = {
   logs: () => string;
   /** Stops the server (SIGTERM, SIGKILL after 5 s), then runs `cleanup`. */
   stop: () => Promise<void>;
+  /** The server's process id (for tests that kill it). */
+  pid: number;
+  /** Resolves with the exit code (or signal) once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
 export type StartBuiltAppOptions = {
@@ -19,6 +23,11 @@ export type StartBuiltAppOptions = {
   cleanup?: () => Promise<void>;
   /** Who needs the build, for the error message when it is missing. */
   purpose?: string;
+  /**
+   * `healthy` (default): wait until /api/health answers 200. `listening`: until it answers at all (a
+   * server started while its database is down answers 503).
+   */
+  readiness?: 'healthy' | 'listening';
 };
 
 async function freePort(): Promise<number> {
@@ -72,7 +81,9 @@ export async function startBuiltApp(opts: StartBuiltAppOptions): Promise<BuiltAp
     output += d;
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
 
   const stop = async () => {
     if (child.exitCode === null) {
@@ -90,7 +101,8 @@ export async function startBuiltApp(opts: StartBuiltAppOptions): Promise<BuiltAp
       throw new Error(`next start exited early:\n${output}`);
     }
     try {
-      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
+      const res = await fetch(`${baseUrl}/api/health`);
+      if (res.ok || opts.readiness === 'listening') break;
     } catch {
       // not listening yet
     }
@@ -100,5 +112,5 @@ export async function startBuiltApp(opts: StartBuiltAppOptions): Promise<BuiltAp
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { baseUrl, logs: () => output, stop };
+  return { baseUrl, logs: () => output, stop, pid: child.pid!, exited };
 }

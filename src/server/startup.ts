@@ -68,7 +68,7 @@ function attempt(s: StartState): Promise<void> {
       s.waiting = true;
       const delay = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** s.failures);
       console.warn(
-        `[runledger] startup: the database is unreachable (${describe(err)}); retry ${s.failures} in ${delay} ms`,
+        `[runledger] startup: the database is unreachable (${errorCodeOf(err)}); retry ${s.failures} in ${delay} ms`,
       );
       setTimeout(() => void attempt(s).catch(() => {}), delay);
       throw serviceUnavailable('The server is starting and cannot reach its database yet; retry shortly');
@@ -77,7 +77,7 @@ function attempt(s: StartState): Promise<void> {
   return s.attempt;
 }
 
-function describe(err: unknown): string {
+function errorCodeOf(err: unknown): string {
   const e = err as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
   return String(e.cause?.code ?? e.code ?? e.message ?? err);
 }

@@ -39,49 +39,75 @@ async function seedProjects(conn: DbConnection, names: string[]) {
   return { keys, projectIds };
 }
 
+export type TestDatabase = {
+  driver: TestDriver;
+  /** The server's database settings (DATABASE_URL or RUNLEDGER_DATA_DIR) and admin password. */
+  env: Record<string, string>;
+  keys: Record<string, string>;
+  projectIds: Record<string, string>;
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Removes the data folder or drops the database. */
+  cleanup: () => Promise<void>;
+};
+
 /**
- * Starts the BUILT app (`next start`, run `npm run build` first) on a fresh database of the given kind,
- * with one project and API key per name in `projects`. PGlite allows one process per data folder, so
- * the projects are created before the server opens it.
+ * A fresh database of the given kind with one project and API key per name in `projects`, ready for
+ * a built server (or several in turn: tests that kill and restart one). PGlite allows one process per
+ * data folder, so the projects are created, and the folder closed, before a server opens it.
  */
+export async function prepareTestDatabase(
+  driver: TestDriver,
+  projects: string[] = ['main', 'other'],
+): Promise<TestDatabase> {
+  if (driver === 'pglite') {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'runledger-http-'));
+    const conn = connectPglite(dataDir);
+    await runMigrations(conn);
+    const seeded = await seedProjects(conn, projects);
+    await conn.close();
+    return {
+      driver,
+      ...seeded,
+      dataDir,
+      env: { RUNLEDGER_ADMIN_PASSWORD: 'test-admin-password', RUNLEDGER_DATA_DIR: dataDir, DATABASE_URL: '' },
+      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const created = await freshPostgresDatabase();
+  const conn = created.connect(2);
+  const seeded = await seedProjects(conn, projects);
+  await conn.close();
+  return {
+    driver,
+    ...seeded,
+    databaseUrl: created.url,
+    env: { RUNLEDGER_ADMIN_PASSWORD: 'test-admin-password', DATABASE_URL: created.url },
+    cleanup: created.drop,
+  };
+}
+
+/** Starts the BUILT app (`next start`, run `npm run build` first) on a fresh database of the given kind. */
 export async function startTestServer(
   driver: TestDriver,
   projects: string[] = ['main', 'other'],
   extraEnv: Record<string, string> = {},
 ): Promise<TestServer> {
-  let dataDir: string | undefined;
-  let databaseUrl: string | undefined;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  let seeded: Awaited<ReturnType<typeof seedProjects>>;
-  if (driver === 'pglite') {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'runledger-http-'));
-    const conn = connectPglite(dataDir);
-    await runMigrations(conn);
-    seeded = await seedProjects(conn, projects);
-    await conn.close();
-  } else {
-    const created = await freshPostgresDatabase();
-    databaseUrl = created.url;
-    dropDatabase = created.drop;
-    const conn = created.connect(2);
-    seeded = await seedProjects(conn, projects);
-    await conn.close();
-  }
-
+  const prepared = await prepareTestDatabase(driver, projects);
   const app = await startBuiltApp({
     purpose: 'HTTP tests',
-    env: {
-      RUNLEDGER_ADMIN_PASSWORD: 'test-admin-password',
-      RUNLEDGER_DATA_DIR: dataDir ?? '',
-      DATABASE_URL: databaseUrl ?? '',
-      ...extraEnv,
-    },
-    cleanup: async () => {
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      await dropDatabase?.();
-    },
+    env: { ...prepared.env, ...extraEnv },
+    cleanup: prepared.cleanup,
   });
-  return { driver, baseUrl: app.baseUrl, databaseUrl, ...seeded, logs: app.logs, stop: app.stop };
+  return {
+    driver,
+    baseUrl: app.baseUrl,
+    databaseUrl: prepared.databaseUrl,
+    keys: prepared.keys,
+    projectIds: prepared.projectIds,
+    logs: app.logs,
+    stop: app.stop,
+  };
 }
 
 export type ServerContext = {
