@@ -8,12 +8,12 @@ export async function register() {
   const { installShutdownHandler } = await import('./server/lifecycle');
   const { startServer } = await import('./server/startup');
   const { isDatabaseUnavailable } = await import('./server/unavailable');
-  const { DataDirLockedError } = await import('./db/pglite-lock');
+  const { isDataDirLocked } = await import('./db/pglite-lock');
   installShutdownHandler();
   try {
     await startServer();
   } catch (err) {
-    if (err instanceof DataDirLockedError) {
+    if (isDataDirLocked(err)) {
       console.error(`[runledger] cannot start: ${err.message}. Stop that process first.`);
       process.exit(1);
     }

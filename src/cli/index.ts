@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { getConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
-import { DataDirLockedError } from '@/db/pglite-lock';
+import { isDataDirLocked } from '@/db/pglite-lock';
 import { createApiKey } from '@/server/auth';
 import { seedDemo } from '@/server/demo/seed';
 import { ensureProject } from '@/server/projects';
@@ -67,7 +67,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((err) => {
-  if (err instanceof DataDirLockedError) {
+  if (isDataDirLocked(err)) {
     // PGlite is single-process: writing a folder that a live server holds would corrupt it.
     console.error(
       `the server is running on this folder (${err.dataDir}, process ${err.holder.pid}); ` +

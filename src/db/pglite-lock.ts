@@ -22,6 +22,11 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/** By name too: the error may come from another bundled copy of this module (Next.js chunks). */
+export function isDataDirLocked(err: unknown): err is DataDirLockedError {
+  return err instanceof Error && err.name === 'DataDirLockedError';
+}
+
 /** The start time of a process in clock ticks since boot (Linux), to tell a reused pid apart. */
 function processStartTime(pid: number): string | null {
   try {

@@ -75,7 +75,9 @@ export async function withRetries<T>(
     } catch (err) {
       const transient = err instanceof RunledgerError && err.transient;
       if (!transient || attempt >= policy.maxRetries || signal?.aborted) throw err;
-      await sleep(backoffDelay(attempt, policy), signal);
+      // A 503 says when to come back (Retry-After): wait at least that long, within the policy's cap.
+      const asked = err.status === 503 ? (err.retryAfterSeconds ?? 0) * 1000 : 0;
+      await sleep(Math.max(backoffDelay(attempt, policy), Math.min(asked, policy.maxDelayMs)), signal);
     }
   }
 }

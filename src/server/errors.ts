@@ -47,8 +47,20 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Also by name: Next.js bundles this module into several chunks (instrumentation, each route), so an
+ * AppError thrown by code shared through globalThis (the startup state) may come from another copy.
+ */
 export function isAppError(err: unknown): err is AppError {
-  return err instanceof AppError;
+  if (err instanceof AppError) return true;
+  const e = err as Partial<AppError> | null;
+  return (
+    err instanceof Error &&
+    err.name === 'AppError' &&
+    typeof e?.code === 'string' &&
+    e.code in errorStatus &&
+    typeof e.toBody === 'function'
+  );
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
