@@ -45,6 +45,8 @@ for (const driver of availableDrivers()) {
         expect(cli.stderr).toContain('the server is running on this folder');
         expect(cli.stderr).toContain('create the key in the dashboard');
         expect(cli.stdout).toBe('');
+        // A second server on the same folder refuses to start (and leaves the first one's lock alone).
+        await expect(start(db)).rejects.toThrow(/exited early[\s\S]*cannot start: the PGlite data folder/);
       }
 
       await waitFor('more acknowledged batches', () => ingest.acked() >= 60);
