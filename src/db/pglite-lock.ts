@@ -110,7 +110,9 @@ export function lockDataDir(dataDir: string): () => void {
     }
     // Stale: remove it only if it is still the same file content, then race for it again.
     if (readHolder(file)?.text === found.text) {
-      console.warn(`[runledger] removing a stale PGlite lock (process ${found.holder?.pid ?? '?'} no longer runs)`);
+      console.warn(
+        `[runledger] removing a stale PGlite lock (process ${found.holder?.pid ?? '?'} no longer runs)`,
+      );
       try {
         unlinkSync(file);
       } catch (err) {
