@@ -1,7 +1,7 @@
 'use client';
 import { cn } from '@/lib/cn';
 import { formatDuration } from '@/lib/format';
-import type { Timeline } from './model';
+import type { Timeline } from './store';
 
 export const speeds = [0.5, 1, 2, 4, 10, 'instant'] as const;
 export type Speed = (typeof speeds)[number];

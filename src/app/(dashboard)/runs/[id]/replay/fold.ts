@@ -148,7 +148,9 @@ export class MessageFold {
       existing >= 0
         ? existing
         : this.findInStep((p) =>
-            dynamic ? p.type === 'dynamic-tool' && p.toolCallId === o.toolCallId : isStaticTool(p) && p.toolCallId === o.toolCallId,
+            dynamic
+              ? p.type === 'dynamic-tool' && p.toolCallId === o.toolCallId
+              : isStaticTool(p) && p.toolCallId === o.toolCallId,
           );
     const metaKey = isTerminal(o.state) ? 'resultProviderMetadata' : 'callProviderMetadata';
     if (idx >= 0) {
@@ -203,7 +205,13 @@ export class MessageFold {
         const text = c.type === 'text-start';
         const part: AnyPart = text
           ? { type: 'text', text: '', providerMetadata: c.providerMetadata, state: 'streaming' }
-          : { type: 'reasoning', id: c.id, text: '', providerMetadata: c.providerMetadata, state: 'streaming' };
+          : {
+              type: 'reasoning',
+              id: c.id,
+              text: '',
+              providerMetadata: c.providerMetadata,
+              state: 'streaming',
+            };
         s.parts.push(part);
         (text ? s.activeText : s.activeReasoning)[String(c.id)] = s.parts.length - 1;
         return;
@@ -227,7 +235,11 @@ export class MessageFold {
         const i = map[String(c.id)];
         if (i === undefined) return;
         const p = s.parts[i]!;
-        const next: AnyPart = { ...p, state: 'done', providerMetadata: c.providerMetadata ?? p.providerMetadata };
+        const next: AnyPart = {
+          ...p,
+          state: 'done',
+          providerMetadata: c.providerMetadata ?? p.providerMetadata,
+        };
         if (c.type === 'text-end' && c.citations != null) next.citations = c.citations;
         this.set(i, next);
         delete map[String(c.id)];
@@ -433,7 +445,7 @@ export class MessageFold {
     const s = this.s;
     for (const i of s.staleInput) {
       const p = s.parts[i];
-      if (!p || p.state !== 'input-streaming' || typeof p.rawInput !== 'string') continue;
+      if (p?.state !== 'input-streaming' || typeof p.rawInput !== 'string') continue;
       this.set(i, { ...p, input: parseToolInput(p.rawInput, p.inputEncoding) });
     }
     s.staleInput = [];
