@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { chromiumLaunchOptions } from './scripts/lib/chromium';
 
 const port = Number(process.env.E2E_PORT ?? 3217);
 const postgresPort = port + 1;
@@ -14,9 +15,6 @@ const postgresServerUrl = process.env.TEST_DATABASE_URL || undefined;
 process.env.E2E_POSTGRES_DATABASE ??= `runledger_e2e_${Date.now().toString(36)}_${process.pid}`;
 const POSTGRES_SPECS = ['demo.spec.ts', 'live.spec.ts', 'replay.spec.ts', 'runs.spec.ts', 'usage.spec.ts'];
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
-
-// Debian's chromium in CI and sandboxes; Playwright's own browser on a machine without it.
-const systemChromium = '/usr/bin/chromium';
 
 const serverEnv = {
   RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
@@ -38,17 +36,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     ...devices['Desktop Chrome'],
     viewport: { width: 1440, height: 900 },
-    launchOptions: {
-      executablePath: existsSync(systemChromium) ? systemChromium : undefined,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   projects: [
     { name: 'pglite', use: { baseURL: `http://127.0.0.1:${port}` } },
