@@ -14,10 +14,11 @@ function watchFirstScreen(text: string) {
     const w = window.__watch;
     const msg = document.querySelector('[data-testid="transcript"]');
     const user = document.querySelector('[data-testid="user-message"]');
-    const has = !!msg?.textContent?.includes(text);
+    // Only what is laid out counts (streamed HTML waits in a hidden container before it is placed).
+    const has = !!msg?.checkVisibility() && !!msg.textContent?.includes(text);
     if (has) w.seen = true;
     else if (w.seen) w.lost++;
-    if (user && w.seen) {
+    if (user?.checkVisibility() && w.seen) {
       const top = user.getBoundingClientRect().top + window.scrollY;
       if (w.top === null) w.top = top;
       else w.moved = Math.max(w.moved, Math.abs(top - w.top));
