@@ -185,6 +185,8 @@ export async function main() {
     await page.getByLabel('Admin password').fill('bench-admin-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/runs/);
+    // tsx keeps function names by wrapping them in `__name(...)`: give the page that helper too.
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
     await page.addInitScript(instrument, AGENT_RUN_FIRST_TEXT);
     for (const size of SIZES) {
       const t0 = performance.now();

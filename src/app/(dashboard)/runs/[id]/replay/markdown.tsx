@@ -1,6 +1,6 @@
 'use client';
-import { memo } from 'react';
-import ReactMarkdown from 'react-markdown';
+import { memo, type ReactElement } from 'react';
+import renderMarkdown from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
@@ -57,15 +57,31 @@ export const Markdown = memo(function Markdown({
   source: string;
   streaming?: boolean;
 }) {
-  return (
-    <div className={prose}>
-      <ReactMarkdown
-        remarkPlugins={remarkPlugins}
-        // biome-ignore lint/suspicious/noExplicitAny: the plugin tuple's option type is not inferred through `as const`
-        rehypePlugins={rehypePlugins as any}
-      >
-        {streaming ? stableMarkdown(source) : source}
-      </ReactMarkdown>
-    </div>
-  );
+  return <div className={prose}>{streaming ? parse(stableMarkdown(source)) : rendered(source)}</div>;
 });
+
+/**
+ * Parsed Markdown by source text: a row of the windowed transcript that scrolls out and back in (or a
+ * message shown again at another replay position) is not parsed again. Bounded, oldest dropped first.
+ */
+const renderedCache = new Map<string, ReactElement>();
+const CACHE_SIZE = 400;
+
+function rendered(source: string): ReactElement {
+  const hit = renderedCache.get(source);
+  if (hit) return hit;
+  const el = parse(source);
+  renderedCache.set(source, el);
+  if (renderedCache.size > CACHE_SIZE) renderedCache.delete(renderedCache.keys().next().value!);
+  return el;
+}
+
+/** react-markdown's Markdown is a plain synchronous function of its options (no hooks). */
+function parse(source: string): ReactElement {
+  return renderMarkdown({
+    children: source,
+    remarkPlugins,
+    // biome-ignore lint/suspicious/noExplicitAny: the plugin tuple's option type is not inferred through `as const`
+    rehypePlugins: rehypePlugins as any,
+  });
+}

@@ -74,9 +74,9 @@ export function Transcript({ rows, playing }: { rows: TranscriptRow[]; playing: 
     count: rows.length,
     estimateSize,
     getItemKey,
-    overscan: 8,
+    overscan: 3,
     scrollMargin: margin,
-    initialRect: { width: 1000, height: 1200 },
+    initialRect: { width: 1000, height: 1000 },
   });
   if (rows.length === 0) {
     return (
