@@ -4,9 +4,8 @@ import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
 import { formatDuration } from '@/lib/format';
 import { ReplayControls } from './controls';
-import { EventInspector } from './event-inspector';
 import { isErrorEvent, type ReplayEvent } from './model';
-import { ReportsPanel } from './reports-panel';
+import { SidePanels } from './side-panels';
 import { ReplayStore } from './store';
 import { Transcript } from './transcript';
 import { transcriptRows } from './transcript-rows';
@@ -110,27 +109,15 @@ export function Replay({
           {error && <p className="mt-3 text-sm text-red-600">{error}</p>}
         </div>
       </Card>
-      <div className="flex min-w-0 flex-col gap-5">
-        {reports.length > 0 && (
-          <Card>
-            <CardHeader title="Reports" />
-            <div className="p-3">
-              <ReportsPanel reports={reports} sectionSeqs={store.sectionSeqs} cutSeq={cutSeq} />
-            </div>
-          </Card>
-        )}
-        <Card>
-          <CardHeader title="Events" />
-          <EventInspector
-            events={events}
-            count={events.length}
-            position={p.cut === null ? events.length : p.index}
-            onSeek={p.seekFromInspector}
-            loading={!done}
-            total={Math.max(totalEvents, events.length)}
-          />
-        </Card>
-      </div>
+      <SidePanels
+        store={store}
+        reports={reports}
+        cutSeq={cutSeq}
+        position={p.cut === null ? events.length : p.index}
+        onSeek={p.seekFromInspector}
+        loading={!done}
+        total={Math.max(totalEvents, events.length)}
+      />
     </div>
   );
 }
