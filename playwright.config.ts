@@ -13,7 +13,14 @@ process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'runledger-e2e-'));
 // a second time against a server on a fresh database there (created and dropped by the launcher).
 const postgresServerUrl = process.env.TEST_DATABASE_URL || undefined;
 process.env.E2E_POSTGRES_DATABASE ??= `runledger_e2e_${Date.now().toString(36)}_${process.pid}`;
-const POSTGRES_SPECS = ['demo.spec.ts', 'live.spec.ts', 'replay.spec.ts', 'runs.spec.ts', 'usage.spec.ts'];
+const POSTGRES_SPECS = [
+  'demo.spec.ts',
+  'live.spec.ts',
+  'replay.spec.ts',
+  'replay-long.spec.ts',
+  'runs.spec.ts',
+  'usage.spec.ts',
+];
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
 
 const serverEnv = {
