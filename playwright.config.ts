@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { chromiumLaunchOptions } from './scripts/lib/chromium';
 
 const port = Number(process.env.E2E_PORT ?? 3217);
 const postgresPort = port + 1;
@@ -12,11 +13,15 @@ process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'runledger-e2e-'));
 // a second time against a server on a fresh database there (created and dropped by the launcher).
 const postgresServerUrl = process.env.TEST_DATABASE_URL || undefined;
 process.env.E2E_POSTGRES_DATABASE ??= `runledger_e2e_${Date.now().toString(36)}_${process.pid}`;
-const POSTGRES_SPECS = ['demo.spec.ts', 'live.spec.ts', 'replay.spec.ts', 'runs.spec.ts', 'usage.spec.ts'];
+const POSTGRES_SPECS = [
+  'demo.spec.ts',
+  'live.spec.ts',
+  'replay.spec.ts',
+  'replay-long.spec.ts',
+  'runs.spec.ts',
+  'usage.spec.ts',
+];
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
-
-// Debian's chromium in CI and sandboxes; Playwright's own browser on a machine without it.
-const systemChromium = '/usr/bin/chromium';
 
 const serverEnv = {
   RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
@@ -38,17 +43,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     ...devices['Desktop Chrome'],
     viewport: { width: 1440, height: 900 },
-    launchOptions: {
-      executablePath: existsSync(systemChromium) ? systemChromium : undefined,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   projects: [
     { name: 'pglite', use: { baseURL: `http://127.0.0.1:${port}` } },

@@ -7,7 +7,7 @@ import { listEvents } from '@/server/events';
 import { dashboardContext } from '../../_lib/project';
 import type { ReplayEvent } from './replay/model';
 
-const EVENTS_PAGE = 5000;
+const EVENTS_PAGE = 2500;
 
 /** The next page of a run's events (seq > afterSeq) for the replay and the inspector. */
 export const loadEvents = validatedAction(

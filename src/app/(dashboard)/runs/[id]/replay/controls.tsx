@@ -1,7 +1,8 @@
 'use client';
 import { cn } from '@/lib/cn';
 import { formatDuration } from '@/lib/format';
-import type { Timeline } from './model';
+import { Scrubber } from './scrubber';
+import type { Timeline } from './store';
 
 export const speeds = [0.5, 1, 2, 4, 10, 'instant'] as const;
 export type Speed = (typeof speeds)[number];
@@ -36,8 +37,6 @@ export function ReplayControls({
   errors: number[];
   positionLabel: string;
 }) {
-  const total = Math.max(timeline.total, 1);
-  const pct = (t: number) => `${Math.min(100, (t / total) * 100)}%`;
   return (
     <div className="flex flex-col gap-2" data-testid="replay-controls">
       <div className="flex flex-wrap items-center gap-1.5">
@@ -101,45 +100,7 @@ export function ReplayControls({
           {positionLabel}
         </span>
       </div>
-      <div className="relative h-6">
-        <div className="pointer-events-none absolute inset-x-0 top-1/2 h-1.5 -translate-y-1/2 rounded-full bg-zinc-200" />
-        <div
-          className="pointer-events-none absolute left-0 top-1/2 h-1.5 -translate-y-1/2 rounded-full bg-zinc-800"
-          style={{ width: pct(playhead) }}
-        />
-        {timeline.gaps.map((g, i) => (
-          <span
-            key={`g${i}`}
-            title={`idle ${formatDuration(g.realMs)} (compressed)`}
-            className="pointer-events-none absolute top-0 h-6 w-1 -translate-x-1/2 bg-[repeating-linear-gradient(0deg,#a1a1aa_0_2px,transparent_2px_4px)]"
-            style={{ left: pct(g.at) }}
-          />
-        ))}
-        {markers.map((t, i) => (
-          <span
-            key={`m${i}`}
-            className="pointer-events-none absolute top-0 h-1.5 w-0.5 bg-violet-500"
-            style={{ left: pct(t) }}
-          />
-        ))}
-        {errors.map((t, i) => (
-          <span
-            key={`e${i}`}
-            className="pointer-events-none absolute bottom-0 h-1.5 w-0.5 bg-red-500"
-            style={{ left: pct(t) }}
-          />
-        ))}
-        <input
-          type="range"
-          aria-label="Replay position"
-          min={0}
-          max={total}
-          step="any"
-          value={Math.min(playhead, total)}
-          onChange={(e) => onScrub(Number(e.target.value))}
-          className="absolute inset-0 h-6 w-full cursor-pointer appearance-none bg-transparent [&::-webkit-slider-thumb]:size-3.5 [&::-webkit-slider-thumb]:appearance-none [&::-webkit-slider-thumb]:rounded-full [&::-webkit-slider-thumb]:border-2 [&::-webkit-slider-thumb]:border-white [&::-webkit-slider-thumb]:bg-zinc-900 [&::-webkit-slider-thumb]:shadow"
-        />
-      </div>
+      <Scrubber timeline={timeline} playhead={playhead} onScrub={onScrub} markers={markers} errors={errors} />
       <div className="flex justify-between text-[11px] text-zinc-400">
         <span>0 s</span>
         <span>

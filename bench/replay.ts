@@ -1,0 +1,231 @@
+/**
+ * Replay benchmark: runs of 1k, 10k and 100k events (an agent's tool loop as UI-message chunks with
+ * realistic timestamps, scripts/lib/agent-run.ts) ingested through the API into the BUILT app on
+ * Postgres, then opened in headless Chromium (the launch options of the Playwright tests) and measured:
+ * time to the first assistant text on screen, time until the whole run is loaded (the end reachable),
+ * long tasks (PerformanceObserver 'longtask', > 50 ms) while loading, while scrolling the transcript and
+ * the event list, while scrubbing, the time a scrub and a `?seq=N` link take to show their moment, and
+ * the JS heap after load (after a GC). Beside it: the raw SQL time of fetching the same run's events.
+ *
+ *   npm run build && npm run bench -- replay        (BENCH_REPLAY_SIZES=1000,10000 for fewer)
+ */
+import { pathToFileURL } from 'node:url';
+import { chromium, type Page } from '@playwright/test';
+import postgres from 'postgres';
+import { AGENT_RUN_FIRST_TEXT, agentRun } from '../scripts/lib/agent-run';
+import { chromiumLaunchOptions } from '../scripts/lib/chromium';
+import { type BenchServer, startBenchServer } from './lib/server';
+
+const SIZES = (process.env.BENCH_REPLAY_SIZES ?? '1000,10000,100000').split(',').map(Number);
+
+type LongTask = { start: number; duration: number };
+declare global {
+  interface Window {
+    __longTasks: LongTask[];
+    __firstText: number | null;
+  }
+}
+
+/** Installed before any page script: records long tasks and when the first assistant text is painted. */
+function instrument(firstText: string) {
+  window.__longTasks = [];
+  window.__firstText = null;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  const check = () => {
+    const el = document.querySelector('[data-testid="transcript"]');
+    if (el?.textContent?.includes(firstText)) window.__firstText = performance.now();
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
+async function ingest(server: BenchServer, size: number): Promise<string> {
+  const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
+  const created = await fetch(`${server.baseUrl}/api/v1/runs`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: `replay bench ${size}`, model: 'bench-model', status: 'running' }),
+  });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const events = agentRun(size);
+  const batches: (typeof events)[] = [];
+  for (let i = 0; i < events.length; i += 1000) batches.push(events.slice(i, i + 1000));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let b = batches.shift(); b; b = batches.shift()) {
+        const res = await fetch(`${server.baseUrl}/api/v1/runs/${runId}/events`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ events: b }),
+        });
+        if (!res.ok) throw new Error(`ingest: ${res.status} ${await res.text()}`);
+      }
+    }),
+  );
+  await fetch(`${server.baseUrl}/api/v1/runs/${runId}`, {
+    method: 'PATCH',
+    headers,
+    body: JSON.stringify({ status: 'succeeded' }),
+  });
+  return runId;
+}
+
+/** The raw SQL baseline: the run's first page (2,000, as the page renders) and all of its events. */
+async function rawSql(url: string, runId: string) {
+  const sql = postgres(url, { max: 1 });
+  const time = async (q: () => Promise<unknown>) => {
+    await q();
+    const t0 = performance.now();
+    await q();
+    return performance.now() - t0;
+  };
+  const first = await time(
+    () => sql`select seq, type, ts, payload from run_events where run_id = ${runId} order by seq limit 2000`,
+  );
+  const all = await time(
+    () => sql`select seq, type, ts, payload from run_events where run_id = ${runId} order by seq`,
+  );
+  await sql.end();
+  return { first, all };
+}
+
+const longTasks = (page: Page, from: number) =>
+  page.evaluate((t) => window.__longTasks.filter((l) => l.start >= t), from);
+const now = (page: Page) => page.evaluate(() => performance.now());
+const summary = (ts: LongTask[]) =>
+  `${ts.length} / ${Math.round(Math.max(0, ...ts.map((t) => t.duration)))} ms`;
+
+async function measure(page: Page, baseUrl: string, runId: string, size: number) {
+  await page.goto(`${baseUrl}/runs/${runId}`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__firstText !== null, null, { timeout: 120_000 });
+  const firstText = await page.evaluate(() => window.__firstText!);
+  const label = `complete run · ${size.toLocaleString('en-US')} events`;
+  await page.getByTestId('replay-position').getByText(label).waitFor({ timeout: 600_000 });
+  const loaded = await now(page);
+  // The first text must still be on screen now that everything has loaded.
+  const stillThere = await page
+    .getByTestId('transcript')
+    .evaluate((el, t) => el.textContent?.includes(t) ?? false, AGENT_RUN_FIRST_TEXT);
+  const loadTasks = await longTasks(page, 0);
+
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize;
+
+  // Scroll: the transcript (the window) to the bottom and back, then the event list, frame by frame.
+  const s0 = await now(page);
+  await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const H = document.documentElement.scrollHeight;
+    for (let i = 1; i <= 30; i++) {
+      window.scrollTo(0, (H * i) / 30);
+      await frame();
+    }
+    window.scrollTo(0, 0);
+    await frame();
+    const list = document.querySelector<HTMLElement>('[data-testid="event-inspector"]')!;
+    for (let i = 1; i <= 30; i++) {
+      list.scrollTop = (list.scrollHeight * i) / 30;
+      await frame();
+    }
+  });
+  const scrollTasks = await longTasks(page, s0);
+
+  // Scrub: ten positions across the run; each timed to the next frame with the new position painted.
+  const c0 = await now(page);
+  const scrubMs = await page.evaluate(async () => {
+    const input = document.querySelector<HTMLInputElement>('input[aria-label="Replay position"]')!;
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+    const max = Number(input.max);
+    const out: number[] = [];
+    for (const f of [0.9, 0.1, 0.5, 0.95, 0.3, 0.7, 0.05, 0.6, 0.2, 0.8]) {
+      const label = document.querySelector('[data-testid="replay-position"]')!.textContent;
+      const t0 = performance.now();
+      setter.call(input, String(max * f));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+        if (document.querySelector('[data-testid="replay-position"]')!.textContent !== label) break;
+      }
+      out.push(performance.now() - t0);
+    }
+    return out;
+  });
+  const scrubTasks = await longTasks(page, c0);
+
+  // A link to a late moment: time from navigation until that seq is the position shown.
+  const seq = size - 10;
+  await page.goto(`${baseUrl}/runs/${runId}?seq=${seq}`, { waitUntil: 'commit' });
+  await page.getByTestId('replay-position').getByText(`seq ${seq} `).waitFor({ timeout: 600_000 });
+  const seqLink = await now(page);
+
+  return {
+    firstText,
+    loaded,
+    stillThere,
+    loadTasks,
+    heap,
+    scrollTasks,
+    scrubMs,
+    scrubTasks,
+    seqLink,
+  };
+}
+
+export async function main() {
+  const server = await startBenchServer('postgres');
+  const browser = await chromium.launch(chromiumLaunchOptions);
+  const rows: string[] = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByLabel('Admin password').fill('bench-admin-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/runs/);
+    // tsx keeps function names by wrapping them in `__name(...)`: give the page that helper too.
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
+    await page.addInitScript(instrument, AGENT_RUN_FIRST_TEXT);
+    for (const size of SIZES) {
+      const t0 = performance.now();
+      const runId = await ingest(server, size);
+      console.log(`ingested ${size} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const sql = await rawSql(server.databaseUrl!, runId);
+      const m = await measure(page, server.baseUrl, runId, size);
+      const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+      const sortedScrub = [...m.scrubMs].sort((a, b) => a - b);
+      const row = [
+        size.toLocaleString('en-US'),
+        s(m.firstText) + (m.stillThere ? '' : ' (then lost!)'),
+        s(m.loaded),
+        summary(m.loadTasks),
+        summary(m.scrollTasks),
+        `${Math.round(sortedScrub[5]!)} / ${Math.round(sortedScrub[9]!)} ms`,
+        summary(m.scrubTasks),
+        s(m.seqLink),
+        `${(m.heap / 1e6).toFixed(0)} MB`,
+        `${sql.first.toFixed(1)} ms / ${sql.all.toFixed(0)} ms`,
+        `${(m.loaded / sql.all).toFixed(0)}×`,
+      ];
+      rows.push(`| ${row.join(' | ')} |`);
+      console.log(rows.at(-1));
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  console.log(
+    '\n| events | first text painted | whole run loaded | long tasks loading (n / longest) | scrolling | scrub p50 / max | long tasks scrubbing | `?seq=` near the end | JS heap | raw SQL first 2,000 / all | loaded ÷ raw SQL all |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

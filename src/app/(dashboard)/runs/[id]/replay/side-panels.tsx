@@ -1,0 +1,49 @@
+'use client';
+import { Card, CardHeader } from '@/components/ui/card';
+import type { ReportDto } from '@/lib/contract/reports';
+import { EventInspector } from './event-inspector';
+import { ReportsPanel } from './reports-panel';
+import type { ReplayStore } from './store';
+
+/** Beside the transcript: the run's reports (sections appear with their events) and the raw events. */
+export function SidePanels({
+  store,
+  reports,
+  cutSeq,
+  position,
+  onSeek,
+  loading,
+  total,
+}: {
+  store: ReplayStore;
+  reports: ReportDto[];
+  cutSeq: number;
+  position: number;
+  onSeek: (index: number) => void;
+  loading: boolean;
+  total: number;
+}) {
+  return (
+    <div className="flex min-w-0 flex-col gap-5">
+      {reports.length > 0 && (
+        <Card>
+          <CardHeader title="Reports" />
+          <div className="p-3">
+            <ReportsPanel reports={reports} sectionSeqs={store.sectionSeqs} cutSeq={cutSeq} />
+          </div>
+        </Card>
+      )}
+      <Card>
+        <CardHeader title="Events" />
+        <EventInspector
+          events={store.events}
+          count={store.events.length}
+          position={position}
+          onSeek={onSeek}
+          loading={loading}
+          total={total}
+        />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+'use client';
+import { useEffect, useState } from 'react';
+import { loadEvents } from '../actions';
+import type { ReplayStore } from './store';
+
+/**
+ * The first page came with the HTML; the rest streams into the store behind it, one page at a time
+ * (and keeps coming every few seconds while the run is live). When a live run ends, the refreshed
+ * page reports its final event count: fetch what came last.
+ */
+export function useEventLoader(
+  store: ReplayStore,
+  {
+    runId,
+    initialDone,
+    totalEvents,
+    live,
+  }: { runId: string; initialDone: boolean; totalEvents: number; live: boolean },
+) {
+  const [done, setDone] = useState(initialDone);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (done && !live && store.events.length >= totalEvents) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const pull = async () => {
+      for (;;) {
+        const res = await loadEvents(null, { runId, afterSeq: store.lastSeq });
+        if (cancelled) return;
+        if (!res.ok) {
+          setError(res.error ?? 'Could not load events');
+          return;
+        }
+        // The store ignores seqs it already holds, whatever the timing of overlapping pulls.
+        store.append(res.events);
+        if (res.done) break;
+      }
+      setDone(true);
+      if (live) timer = setTimeout(pull, 3000);
+    };
+    void pull();
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [store, runId, live, done, totalEvents]);
+  return { done, error };
+}

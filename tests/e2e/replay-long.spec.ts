@@ -1,0 +1,71 @@
+import { AGENT_RUN_FIRST_TEXT, AGENT_RUN_QUESTION, agentRun } from '../../scripts/lib/agent-run';
+import { createApiKeyInUi, expect, test } from './helpers';
+
+declare global {
+  interface Window {
+    __watch: { seen: boolean; lost: number; moved: number; top: number | null };
+  }
+}
+
+/** Every frame: is the first assistant text on screen, and has the user message above it moved? */
+function watchFirstScreen(text: string) {
+  window.__watch = { seen: false, lost: 0, moved: 0, top: null };
+  const tick = () => {
+    const w = window.__watch;
+    const msg = document.querySelector('[data-testid="transcript"]');
+    const user = document.querySelector('[data-testid="user-message"]');
+    // Only what is laid out counts (streamed HTML waits in a hidden container before it is placed).
+    const has = !!msg?.checkVisibility() && !!msg.textContent?.includes(text);
+    if (has) w.seen = true;
+    else if (w.seen) w.lost++;
+    if (user?.checkVisibility() && w.seen) {
+      const top = user.getBoundingClientRect().top + window.scrollY;
+      if (w.top === null) w.top = top;
+      else w.moved = Math.max(w.moved, Math.abs(top - w.top));
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+test('a 20,000-event run: the first screen comes with the HTML and never loses its text while the rest loads', async ({
+  authedPage: page,
+  request,
+}) => {
+  test.setTimeout(240_000);
+  const key = await createApiKeyInUi(page, `long replay e2e ${Date.now()}`);
+  const headers = { authorization: `Bearer ${key}` };
+  const created = await request.post('/api/v1/runs', { headers, data: { name: 'Long replay e2e' } });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const events = agentRun(20_000);
+  for (let i = 0; i < events.length; i += 1000) {
+    const res = await request.post(`/api/v1/runs/${runId}/events`, {
+      headers,
+      data: { events: events.slice(i, i + 1000) },
+    });
+    expect(res.status()).toBe(200);
+  }
+
+  // Server-rendered: the HTML itself holds the question and the first answer, as Markdown rendered.
+  const html = await (await page.request.get(`/runs/${runId}`)).text();
+  expect(html).toContain(AGENT_RUN_QUESTION);
+  expect(html).toContain(AGENT_RUN_FIRST_TEXT);
+
+  await page.addInitScript(watchFirstScreen, AGENT_RUN_FIRST_TEXT);
+  await page.goto(`/runs/${runId}`);
+  await expect(page.getByTestId('replay-position')).toHaveText(/complete run · 20,000 events/, {
+    timeout: 180_000,
+  });
+  const w = await page.evaluate(() => window.__watch);
+  expect(w.seen).toBe(true);
+  expect(w.lost).toBe(0);
+  expect(w.moved).toBeLessThan(1);
+  await expect(page.getByTestId('transcript')).toContainText(AGENT_RUN_FIRST_TEXT);
+  // Windowed: a 20k-event conversation keeps only the rows near the viewport in the DOM.
+  expect(await page.getByTestId('transcript').locator('li').count()).toBeLessThan(60);
+  // The Markdown table of a step renders as a table, and a late moment opens directly.
+  await expect(page.getByTestId('transcript').locator('table').first()).toBeVisible();
+  await page.goto(`/runs/${runId}?seq=19990`);
+  await expect(page.getByTestId('replay-position')).toContainText('seq 19990', { timeout: 120_000 });
+  await expect(page.getByTestId('transcript')).toBeVisible();
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { ReplayEvent } from '@/app/(dashboard)/runs/[id]/replay/model';
+import { ReplayStore } from '@/app/(dashboard)/runs/[id]/replay/store';
+import { TranscriptFold } from '@/app/(dashboard)/runs/[id]/replay/transcript-fold';
+
+/** Two conversations turns; the second is one long tool loop (a message bigger than a checkpoint gap). */
+function run(steps: number): ReplayEvent[] {
+  const out: ReplayEvent[] = [];
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  const push = (type: string, payload: Record<string, unknown> = {}) =>
+    out.push({
+      seq: out.length,
+      type,
+      ts: new Date(t0 + out.length * 40).toISOString(),
+      payload: { type, ...payload },
+    });
+  push('user-message', { text: 'hi' });
+  push('start');
+  push('text-start', { id: 'a' });
+  push('text-delta', { id: 'a', delta: 'Hello' });
+  push('text-end', { id: 'a' });
+  push('finish');
+  push('user-message', { text: 'plan a trip' });
+  push('start');
+  for (let s = 0; s < steps; s++) {
+    push('start-step');
+    push('text-start', { id: `t${s}` });
+    for (let d = 0; d < 20; d++) push('text-delta', { id: `t${s}`, delta: `w${d} ` });
+    push('text-end', { id: `t${s}` });
+    push('tool-input-start', { toolCallId: `c${s}`, toolName: 'search' });
+    push('tool-input-delta', { toolCallId: `c${s}`, inputTextDelta: '{"q": "x' });
+    push('tool-input-available', { toolCallId: `c${s}`, toolName: 'search', input: { q: 'x' } });
+    push('tool-output-available', { toolCallId: `c${s}`, output: { n: s } });
+    push('usage', { inputTokens: 1, outputTokens: 1 });
+    push('finish-step');
+  }
+  push('finish');
+  return out;
+}
+
+function fresh(events: ReplayEvent[]) {
+  const f = new TranscriptFold(events);
+  f.catchUp();
+  return f.all();
+}
+
+describe('TranscriptFold', () => {
+  const events = run(120); // ~3,500 events: several checkpoints inside one message
+
+  it('at(n) equals folding the first n events from scratch, going forward and back', () => {
+    const store = new ReplayStore([]);
+    for (let i = 0; i < events.length; i += 700) store.append(events.slice(i, i + 700));
+    const points = [
+      0,
+      1,
+      3,
+      7,
+      8,
+      9,
+      600,
+      1500,
+      1501,
+      1502,
+      2999,
+      40,
+      3000,
+      events.length - 1,
+      events.length,
+    ];
+    for (const n of points) {
+      expect(store.transcript.at(n), `at ${n}`).toEqual(fresh(events.slice(0, n)));
+    }
+  });
+
+  it('keeps finished messages by identity between the whole transcript and a point in it', () => {
+    const store = new ReplayStore(events);
+    const all = store.transcript.all();
+    const at = store.transcript.at(events.length - 5);
+    expect(at[0]).toBe(all[0]);
+    expect(at[1]).toBe(all[1]);
+    expect(at[3]).not.toBe(all[3]); // the tool loop is still streaming there
+  });
+
+  it('ignores events it already holds when pages overlap', () => {
+    const store = new ReplayStore(events.slice(0, 100));
+    store.append(events.slice(50, 200));
+    expect(store.events.map((e) => e.seq)).toEqual(events.slice(0, 200).map((e) => e.seq));
+    expect(store.timeline.times).toHaveLength(200);
+  });
+});
