@@ -19,6 +19,35 @@ export function pgErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * What a log may say about a database error: its code, the driver's message cut short, the table,
+ * column and constraint, and how large the query's parameters were. Never the parameters or the full
+ * message (Drizzle puts every parameter, i.e. the request body, in its error's message). Null when
+ * the error did not come from a query.
+ */
+export function describeDbError(err: unknown): Record<string, unknown> | null {
+  let code: string | undefined;
+  let message: string | undefined;
+  let paramBytes: number | undefined;
+  const where: Record<string, unknown> = {};
+  for (let e: unknown = err, i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    const o = e as Record<string, unknown>;
+    if (Array.isArray(o.params) && paramBytes === undefined) {
+      paramBytes = o.params.reduce<number>((n, p) => n + (JSON.stringify(p)?.length ?? 0), 0);
+    }
+    if (!code && typeof o.code === 'string' && /^[0-9A-Z]{5}$/.test(o.code)) {
+      code = o.code;
+      message = String(o.message ?? '').slice(0, 200);
+      for (const k of ['table', 'table_name', 'column', 'column_name', 'constraint', 'constraint_name']) {
+        if (typeof o[k] === 'string') where[k.replace('_name', '')] = o[k];
+      }
+    }
+    e = o.cause;
+  }
+  if (!code && paramBytes === undefined) return null;
+  return { code, message, ...where, paramBytes };
+}
+
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
 export const PG_SERIALIZATION_FAILURE = '40001';

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -28,10 +28,31 @@ export default async function setup(project: TestProject) {
 
   const serverUrl = testServerUrl();
   let template: string | undefined;
+  if (!serverUrl) {
+    const skipped = readdirSync('tests', { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.pg.test.ts'))
+      .map((f) => path.join('tests', f));
+    if (skipped.length > 0) {
+      console.log(
+        `\n[tests] NOT RUN (TEST_DATABASE_URL is unset; these suites need a PostgreSQL server):\n` +
+          skipped.map((f) => `  - ${f}`).join('\n') +
+          '\n[tests] Every other integration suite runs on PGlite only. Set TEST_DATABASE_URL to run them all.\n',
+      );
+    }
+  }
   if (serverUrl) {
     template = `runledger_test_${process.pid}_${Date.now().toString(36)}`;
-    const admin = postgres(adminUrl(serverUrl), { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${template}"`);
+    const admin = postgres(adminUrl(serverUrl), { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    try {
+      await admin.unsafe(`create database "${template}"`);
+    } catch (err) {
+      await admin.end({ timeout: 1 }).catch(() => {});
+      throw new Error(
+        `TEST_DATABASE_URL is set but its PostgreSQL server cannot be used (${(err as Error).message}). ` +
+          'Start the server, or unset TEST_DATABASE_URL to test on PGlite only.',
+        { cause: err },
+      );
+    }
     const client = postgres(withDatabase(serverUrl, template), { max: 1, onnotice: () => {} });
     await migratePostgres(drizzlePostgres(client), { migrationsFolder: path.resolve('drizzle') });
     await client.end();

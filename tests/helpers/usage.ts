@@ -35,3 +35,29 @@ export async function ledgerTotal(db: DbOrTx, projectId: string, metric?: string
   );
   return { total: Number(row!.total), rows: Number(row!.n) };
 }
+
+/**
+ * Windows that hold usage (ledger or open holds) but have no counter: every window of every key is
+ * counted, so a quota created later must find its counter. Returns the windows missing a counter.
+ */
+export async function missingCounters(db: DbOrTx, projectId: string) {
+  return queryRows<{ subject: string; metric: string; period: string; start: string; amount: number }>(
+    db,
+    sql`with amounts as (
+          select subject, metric, amount, occurred_at as at from usage_events where project_id = ${projectId}::uuid
+          union all
+          select subject, metric, amount, created_at from usage_reservations
+          where project_id = ${projectId}::uuid and status = 'held'
+        ),
+        w as (
+          select a.subject, a.metric, p.period,
+            date_trunc(p.period, a.at at time zone 'UTC') at time zone 'UTC' as start, sum(a.amount) as amount
+          from amounts a cross join (values ('minute'), ('hour'), ('day'), ('month')) p(period)
+          group by 1, 2, 3, 4
+        )
+        select w.subject, w.metric, w.period, w.start::text, w.amount::float8 as amount from w
+        where w.amount <> 0 and not exists (select 1 from usage_counters uc
+          where uc.project_id = ${projectId}::uuid and uc.subject = w.subject and uc.metric = w.metric
+            and uc.period::text = w.period and uc.window_start = w.start)`,
+  );
+}

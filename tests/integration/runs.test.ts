@@ -33,9 +33,9 @@ describeEachDb('runs', ({ db }) => {
     await expect(createRun(db(), p.id, { ...body, name: 'other' })).rejects.toMatchObject({
       code: 'conflict',
     });
-    // Another project reusing the id is refused and learns nothing else.
+    // Another project reusing the id is refused as for a run it cannot see: 404, never a 409.
     const other = await makeProject(db());
-    await expect(createRun(db(), other.id, body)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(createRun(db(), other.id, body)).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('finishes a run, sets endedAt, and refuses to reopen it', async () => {

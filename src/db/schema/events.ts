@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tstz } from './columns';
 import { runs } from './runs';
 
@@ -17,10 +17,7 @@ export const runEvents = pgTable(
     payload: jsonb().notNull().default({}),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex('run_events_run_seq_unique').on(t.runId, t.seq),
-    index('run_events_run_type_idx').on(t.runId, t.type),
-  ],
+  (t) => [uniqueIndex('run_events_run_seq_unique').on(t.runId, t.seq)],
 );
 
 export type RunEvent = typeof runEvents.$inferSelect;

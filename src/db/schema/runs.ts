@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   check,
   doublePrecision,
   index,
@@ -30,7 +31,8 @@ export const runs = pgTable(
     status: runStatus().notNull().default('running'),
     /** Groups the runs of one conversation. */
     threadId: text(),
-    parentRunId: uuid(),
+    /** The run this one was started from; of the same project (checked on write); null when that run is deleted. */
+    parentRunId: uuid().references((): AnyPgColumn => runs.id, { onDelete: 'set null' }),
     /** The end user; the default quota subject. */
     userId: text(),
     model: text(),
@@ -66,6 +68,8 @@ export const runs = pgTable(
     index('runs_project_user_created_idx').on(t.projectId, t.userId, t.createdAt.desc(), t.id.desc()),
     index('runs_project_thread_created_idx').on(t.projectId, t.threadId, t.createdAt.desc(), t.id.desc()),
     index('runs_project_model_created_idx').on(t.projectId, t.model, t.createdAt.desc(), t.id.desc()),
+    // Deleting a run sets its children's parent_run_id to null: found by this index, not a scan.
+    index('runs_parent_idx').on(t.parentRunId).where(sql`${t.parentRunId} is not null`),
     index('runs_tags_gin_idx').using('gin', t.tags),
     // The search box (name ILIKE '%term%'): trigrams find rare terms without reading the project.
     index('runs_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),

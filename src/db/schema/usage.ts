@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   index,
@@ -39,6 +40,8 @@ export const usageEvents = pgTable(
     uniqueIndex('usage_events_project_idempotency_unique').on(t.projectId, t.idempotencyKey),
     index('usage_events_project_metric_occurred_idx').on(t.projectId, t.metric, t.occurredAt),
     index('usage_events_project_subject_occurred_idx').on(t.projectId, t.subject, t.metric, t.occurredAt),
+    // Deleting a run sets run_id to null on its ledger rows: found by this index, not a ledger scan.
+    index('usage_events_run_idx').on(t.runId).where(sql`${t.runId} is not null`),
   ],
 );
 
@@ -102,6 +105,7 @@ export const usageReservations = pgTable(
   (t) => [
     uniqueIndex('usage_reservations_project_idempotency_unique').on(t.projectId, t.idempotencyKey),
     index('usage_reservations_project_held_idx').on(t.projectId, t.subject, t.metric, t.status, t.expiresAt),
+    index('usage_reservations_run_idx').on(t.runId).where(sql`${t.runId} is not null`),
   ],
 );
 

@@ -63,8 +63,10 @@ function createReportTx(
     if (row) return { report: { ...row, sections: [] }, created: true };
 
     const existing = await getReport(tx, projectId, input.id!);
+    // The id is another project's report: answered as for any report the caller cannot see, never a
+    // 409 that would tell it the id exists elsewhere.
+    if (!existing) throw notFound('Report');
     const same =
-      existing &&
       existing.runId === runId &&
       existing.title === input.title &&
       existing.branch === (input.branch ?? null) &&

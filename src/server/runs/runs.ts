@@ -5,18 +5,29 @@ import { type NewRun, type Run, runs } from '@/db/schema';
 import { type CreateRunInput, finishedStatuses, type RunFilters, type UpdateRunInput } from '@/lib/contract';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { toDate } from '@/lib/time';
+import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@/db/sql';
 import { AppError, notFound } from '../errors';
 import { sameJson } from '../json';
 
 const isFinished = (status: string) => (finishedStatuses as readonly string[]).includes(status);
 
-/** Creates a run. With a client-chosen id already stored: the same body is an idempotent retry, another is 409. */
+/**
+ * Creates a run. With a client-chosen id already stored in this project: the same body is an idempotent
+ * retry, another is 409. An id held by another project's run is answered 404, as for any run the caller
+ * cannot see (never a 409 that would tell it the id exists elsewhere). `parentRunId` must name a run of
+ * the same project (else 400, nothing written).
+ */
 export async function createRun(
   db: DbOrTx,
   projectId: string,
   input: CreateRunInput,
 ): Promise<{ run: Run; created: boolean }> {
   const now = new Date();
+  if (input.parentRunId && !(await getRunById(db, projectId, input.parentRunId))) {
+    throw new AppError('bad_request', 'parentRunId does not name a run of this project', [
+      { path: ['parentRunId'], code: 'not_found', message: 'No run of this project has this id' },
+    ]);
+  }
   const status = input.status ?? 'running';
   const values: NewRun = {
     id: input.id,
@@ -45,15 +56,21 @@ export async function createRun(
     targetId: input.targetId ?? null,
     totalItems: input.totalItems ?? null,
   };
-  const [inserted] = await db
-    .insert(runs)
-    .values(values)
-    .onConflictDoNothing({ target: runs.id })
-    .returning();
+  let inserted: Run | undefined;
+  try {
+    [inserted] = await db.insert(runs).values(values).onConflictDoNothing({ target: runs.id }).returning();
+  } catch (err) {
+    // The parent was deleted between the check and the insert.
+    if (pgErrorCode(err) === PG_FOREIGN_KEY_VIOLATION && input.parentRunId) {
+      throw new AppError('bad_request', 'parentRunId does not name a run of this project');
+    }
+    throw err;
+  }
   if (inserted) return { run: inserted, created: true };
 
   const [stored] = await db.select().from(runs).where(eq(runs.id, input.id!));
-  if (!stored || stored.projectId !== projectId || !matchesStored(input, stored)) {
+  if (!stored || stored.projectId !== projectId) throw notFound('Run');
+  if (!matchesStored(input, stored)) {
     throw new AppError('conflict', 'A run with this id already exists with a different body');
   }
   return { run: stored, created: false };
@@ -112,6 +129,14 @@ export async function updateRun(
     }
     if (input.status && isFinished(input.status) && input.endedAt === undefined && !current.endedAt) {
       patch.endedAt = new Date();
+    }
+    // A finished run keeps an end time: clearing it would leave a succeeded run that never ended.
+    if (input.endedAt === null && isFinished(input.status ?? current.status)) {
+      throw new AppError(
+        'bad_request',
+        `endedAt cannot be cleared on a ${input.status ?? current.status} run`,
+        [{ path: ['endedAt'], code: 'invalid_value', message: 'A finished run must have an end time' }],
+      );
     }
     if (
       input.totalTokens === undefined &&

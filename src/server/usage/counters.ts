@@ -5,7 +5,7 @@ import { pgErrorCode, queryRowsPrepared as queryRows } from '@/db/sql';
 import { secondsUntil, type WindowKind } from '@/lib/windows';
 import { AppError } from '../errors';
 import { toWindowDto, type WindowState } from './serialize';
-import { applicableQuotasSql, counterLockSql, windowsAt } from './windows';
+import { applicableQuotasSql, countedWindowsSql, counterLockSql, windowsAt } from './windows';
 
 /** The counters of one subject and metric in one project. */
 export type UsageKey = { projectId: string; subject: string; metric: string };
@@ -117,10 +117,11 @@ function targetInsertSql(key: UsageKey, amount: number, target: ApplyTarget): SQ
 }
 
 /**
- * The atomic step, in ONE statement: adds `amount` to the counter of every window that has a quota
- * for this key (hard windows only while `used + amount <= limit`, as a conditional upsert, so two
+ * The atomic step, in ONE statement: adds `amount` to the counter of every window of this key, with or
+ * without a quota (hard windows only while `used + amount <= limit`, as a conditional upsert, so two
  * writers can never both take the last unit), and writes the ledger row or reservation only when every
- * hard window took it. When a window refused, rowId is null and the caller must roll back the
+ * hard window took it. Counting every window keeps each counter equal to its ledger sum (plus holds)
+ * whatever order quotas come and go in: a quota never starts from a stale or partial counter. When a window refused, rowId is null and the caller must roll back the
  * transaction, which undoes the windows that did take it: all or nothing. `force` skips the limit
  * (usage that already happened). The caller holds the key's lock (see lockKey).
  */
@@ -141,7 +142,7 @@ export function applySql(
     ? sql`select exists (select 1 from runs where id = ${target.runId}::uuid
         and project_id = ${key.projectId}::uuid) as ok`
     : sql`select true as ok`;
-  const quotasSql = applicableQuotasSql(key.projectId, key.subject, key.metric, at);
+  const quotasSql = countedWindowsSql(key.projectId, key.subject, key.metric, at);
   // Standalone, the statement takes the key's lock itself: the filter is an InitPlan, evaluated before
   // the first quota row reaches the counter upsert, so the lock still comes before any counter row lock.
   const w = standalone
@@ -162,11 +163,11 @@ export function applySql(
       select ${key.projectId}::uuid, ${key.subject}, ${key.metric}, w.period, w.start, ${amount}::bigint
       from w
       where not (select dup from dup) and (select ok from run)
-        and (${force}::boolean or w.mode = 'soft' or ${amount}::bigint <= w.limit_value)
+        and (${force}::boolean or w.mode is distinct from 'hard' or ${amount}::bigint <= w.limit_value)
       order by w.period
       on conflict (project_id, subject, metric, period, window_start)
       do update set used = uc.used + excluded.used
-      where ${force}::boolean or (select w.mode = 'soft' or uc.used + excluded.used <= w.limit_value
+      where ${force}::boolean or (select w.mode is distinct from 'hard' or uc.used + excluded.used <= w.limit_value
                                   from w where w.period = excluded.period)
       returning uc.period, uc.window_start, uc.used
     ),
@@ -181,7 +182,7 @@ export function applySql(
       (select coalesce(jsonb_agg(jsonb_build_object('quotaId', w.id, 'subject', w.subject,
           'window', w.period, 'limit', w.limit_value, 'mode', w.mode, 'used', c.used)
           order by w.period), '[]'::jsonb)
-       from w left join c on c.period = w.period) as windows${refusal}`;
+       from w left join c on c.period = w.period where w.id is not null) as windows${refusal}`;
 }
 
 const REFUSAL = 'runledger:quota_refused';

@@ -1,18 +1,17 @@
 import 'server-only';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { quotas } from '@/db/schema';
-import { queryRows } from '@/db/sql';
 import type { PutQuotaInput, QuotaDto } from '@/lib/contract';
 import { windowOrder } from '@/lib/windows';
 import { AppError, notFound } from '../errors';
 import { toQuotaDto } from './serialize';
-import { windowsAt } from './windows';
 
 /**
- * Creates or replaces the quota of a subject (or `*`), metric and window. A quota new to its window
- * starts from the usage already in the ledger for the current window, so adding a limit at noon does
- * not forget the morning (counters exist only for windows that have a quota).
+ * Creates or replaces the quota of a subject (or `*`), metric and window. Every window of every
+ * subject and metric is counted whether or not a quota watches it (see applySql), so a quota new to
+ * its window starts from the usage already in the ledger: adding a limit at noon does not forget the
+ * morning, and deleting and re-adding it forgets nothing in between.
  */
 export async function putQuota(
   db: DbOrTx,
@@ -21,38 +20,22 @@ export async function putQuota(
   opts: { now?: Date } = {},
 ): Promise<QuotaDto> {
   const at = opts.now ?? new Date();
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(quotas)
-      .values({
-        projectId,
-        subject: input.subject,
-        metric: input.metric,
-        window: input.window,
-        limit: input.limit,
-        mode: input.mode ?? 'hard',
-      })
-      .onConflictDoUpdate({
-        target: [quotas.projectId, quotas.subject, quotas.metric, quotas.window],
-        set: { limit: input.limit, mode: input.mode ?? 'hard', updatedAt: at },
-      })
-      .returning();
-    const w = windowsAt(at).find((x) => x.window === input.window)!;
-    await queryRows(
-      tx,
-      sql`insert into usage_counters (project_id, subject, metric, period, window_start, used)
-          select project_id, subject, metric, ${input.window}::quota_window, ${w.start.toISOString()}::timestamptz,
-                 sum(amount)
-          from usage_events
-          where project_id = ${projectId}::uuid and metric = ${input.metric}
-            and (${input.subject} = '*' or subject = ${input.subject})
-            and occurred_at >= ${w.start.toISOString()}::timestamptz
-            and occurred_at < ${w.resetAt.toISOString()}::timestamptz
-          group by project_id, subject, metric
-          on conflict do nothing`,
-    );
-    return toQuotaDto(row!);
-  });
+  const [row] = await db
+    .insert(quotas)
+    .values({
+      projectId,
+      subject: input.subject,
+      metric: input.metric,
+      window: input.window,
+      limit: input.limit,
+      mode: input.mode ?? 'hard',
+    })
+    .onConflictDoUpdate({
+      target: [quotas.projectId, quotas.subject, quotas.metric, quotas.window],
+      set: { limit: input.limit, mode: input.mode ?? 'hard', updatedAt: at },
+    })
+    .returning();
+  return toQuotaDto(row!);
 }
 
 export async function listQuotas(db: DbOrTx, projectId: string): Promise<QuotaDto[]> {
@@ -100,7 +83,7 @@ export async function updateQuota(
   return toQuotaDto(row);
 }
 
-/** Deletes a quota; its counters stay (another quota of the same window may use them). */
+/** Deletes a quota; its counters stay exact (every window is counted, with or without a quota). */
 export async function deleteQuota(db: DbOrTx, projectId: string, id: string): Promise<void> {
   const deleted = await db
     .delete(quotas)

@@ -23,6 +23,15 @@ const contractPaths = [
 describeEachServer(
   'API catch-all, OpenAPI and auth',
   ({ api, server }) => {
+    it('serves the app icon at /favicon.ico (every page asks for it)', async () => {
+      const res = await fetch(`${server().baseUrl}/favicon.ico`);
+      expect(res.status).toBe(200);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      // An ICO file: reserved 0, type 1 (icon), at least one image.
+      expect([...bytes.slice(0, 4)]).toEqual([0, 0, 1, 0]);
+      expect(bytes[4]).toBeGreaterThan(0);
+    });
+
     it('answers unknown API paths with the contract 404 body, for every method, with or without a key', async () => {
       const id = randomUUID();
       for (const path of [

@@ -36,6 +36,27 @@ describeEachServer('API /runs', ({ api }) => {
     expect((await api('/api/v1/runs', { method: 'POST', body: { id, name: 'b' } })).status).toBe(409);
   });
 
+  it("refuses foreign or unknown parents and clearing endedAt; another project's id is 404, not 409", async () => {
+    const foreign = (
+      await (await api('/api/v1/runs', { method: 'POST', body: { name: 'f' }, project: 'other' })).json()
+    ).run;
+    for (const parentRunId of [randomUUID(), foreign.id]) {
+      const res = await api('/api/v1/runs', { method: 'POST', body: { name: 'child', parentRunId } });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe('bad_request');
+    }
+    const clash = await api('/api/v1/runs', { method: 'POST', body: { id: foreign.id, name: 'f' } });
+    expect(clash.status).toBe(404);
+    expect((await clash.json()).error.code).toBe('not_found');
+
+    const done = (
+      await (await api('/api/v1/runs', { method: 'POST', body: { name: 'd', status: 'succeeded' } })).json()
+    ).run;
+    const cleared = await api(`/api/v1/runs/${done.id}`, { method: 'PATCH', body: { endedAt: null } });
+    expect(cleared.status).toBe(400);
+    expect((await (await api(`/api/v1/runs/${done.id}`)).json()).run.endedAt).toBe(done.endedAt);
+  });
+
   it('refuses bad input with the contract error body', async () => {
     const noKey = await api('/api/v1/runs', { key: null });
     expect(noKey.status).toBe(401);

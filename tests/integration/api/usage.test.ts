@@ -45,6 +45,22 @@ describeEachServer('API /quotas and /usage', ({ api }) => {
     expect(after.data.some((q: { id: string }) => q.id === quota.id)).toBe(false);
   });
 
+  it('answers 429 once a deleted and re-added hard quota is full (issue 9 reproduction)', async () => {
+    const quota = { subject: 'alice', metric: 'repro_tokens', window: 'day', limit: 100, mode: 'hard' };
+    const first = await put(quota);
+    expect(first.status).toBe(200);
+    const { id } = (await first.json()).quota;
+    expect((await record({ subject: 'alice', metric: 'repro_tokens', amount: 80 })).status).toBe(200);
+    expect((await api(`/api/v1/quotas/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await record({ subject: 'alice', metric: 'repro_tokens', amount: 10 })).status).toBe(200);
+    expect((await put(quota)).status).toBe(200);
+    expect((await usage('alice', 'repro_tokens')).map((w) => [w.window, w.used])).toEqual([['day', 90]]);
+    const over = await record({ subject: 'alice', metric: 'repro_tokens', amount: 15 });
+    expect(over.status).toBe(429);
+    expect((await over.json()).error.code).toBe('quota_exceeded');
+    expect((await usage('alice', 'repro_tokens')).map((w) => [w.window, w.used])).toEqual([['day', 90]]);
+  });
+
   it('refuses invalid quotas and missing keys', async () => {
     const bad = await put({ subject: '', metric: 'x', window: 'week', limit: -1, extra: true });
     expect(bad.status).toBe(400);

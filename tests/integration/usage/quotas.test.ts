@@ -12,6 +12,7 @@ import {
 } from '@/server/usage';
 import { describeEachDb } from '../../helpers/db';
 import { makeProject } from '../../helpers/fixtures';
+import { counterMismatches, ledgerTotal, missingCounters } from '../../helpers/usage';
 
 describeEachDb('usage quotas', ({ db }) => {
   it('upserts on subject + metric + window and lists in window order', async () => {
@@ -69,6 +70,31 @@ describeEachDb('usage quotas', ({ db }) => {
     ).rejects.toMatchObject({ code: 'quota_exceeded' });
     const u2 = await getUsage(db(), p.id, { subject: 'u2', metric: 'tokens' }, { now });
     expect(u2.windows).toEqual([expect.objectContaining({ window: 'day', used: 7, subject: '*' })]);
+  });
+
+  it('a quota deleted and added again counts what was recorded in between (issue 9 reproduction)', async () => {
+    const p = await makeProject(db());
+    const now = new Date('2026-11-23T10:15:00.000Z');
+    const alice = { subject: 'alice', metric: 'tokens' };
+    const quota = { ...alice, window: 'day' as const, limit: 100, mode: 'hard' as const };
+    const q = await putQuota(db(), p.id, quota, { now });
+    await recordUsage(db(), p.id, { ...alice, amount: 80 }, { now });
+    await deleteQuota(db(), p.id, q.id);
+    const free = await recordUsage(db(), p.id, { ...alice, amount: 10 }, { now });
+    expect(free.windows).toEqual([]);
+    await putQuota(db(), p.id, quota, { now });
+    expect((await getUsage(db(), p.id, alice, { now })).windows).toEqual([
+      expect.objectContaining({ window: 'day', used: 90, remaining: 10 }),
+    ]);
+    await expect(recordUsage(db(), p.id, { ...alice, amount: 15 }, { now })).rejects.toMatchObject({
+      code: 'quota_exceeded',
+    });
+    expect(await ledgerTotal(db(), p.id)).toEqual({ total: 90, rows: 2 });
+    expect(await recordUsage(db(), p.id, { ...alice, amount: 10 }, { now })).toMatchObject({
+      windows: [expect.objectContaining({ used: 100, remaining: 0 })],
+    });
+    expect(await counterMismatches(db(), p.id)).toEqual([]);
+    expect(await missingCounters(db(), p.id)).toEqual([]);
   });
 
   it('reports each quota in its current window with ok / warning / exceeded', async () => {

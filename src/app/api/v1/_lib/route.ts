@@ -1,7 +1,7 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
-import { pgErrorCode } from '@/db/sql';
+import { describeDbError, pgErrorCode } from '@/db/sql';
 import { verifyApiKey } from '@/server/auth';
 import { AppError, isAppError } from '@/server/errors';
 import { trackRequest } from '@/server/lifecycle';
@@ -52,21 +52,43 @@ export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
   return Object.fromEntries(METHODS.map((m) => [m, handler])) as Record<Method, Handler>;
 }
 
-export function errorResponse(thrown: unknown): Response {
+/** Where a request went and how large it was: all a log says about it (never its body). */
+function requestSummary(request?: Request): Record<string, unknown> {
+  if (!request) return {};
+  return {
+    route: `${request.method} ${new URL(request.url).pathname}`,
+    bodyBytes: Number(request.headers.get('content-length') ?? Number.NaN) || undefined,
+  };
+}
+
+/** The stack frames of an error without its message (which may quote the query's parameters). */
+const frames = (err: unknown) =>
+  String((err as { stack?: unknown })?.stack ?? '')
+    .split('\n')
+    .filter((l) => l.trimStart().startsWith('at '))
+    .slice(0, 12)
+    .join('\n');
+
+export function errorResponse(thrown: unknown, request?: Request): Response {
   const err = toAppError(thrown);
   if (isAppError(err)) return json(err.toBody(), err.status, err.headers);
   const code = pgErrorCode(err);
+  const db = describeDbError(err);
   // Safety net: a data exception (class 22) or a too-deep value (54001) is the input's fault. The
   // domain and the body checks catch the known cases first; the driver's message is never passed on.
+  // The log names the error, the route and the sizes, never the refused value or the body.
   if (code && (code.startsWith('22') || code === '54001')) {
-    console.warn('[runledger] database refused a value', code, err);
+    console.warn('[runledger] database refused a value', { ...requestSummary(request), ...db });
     return json(
       { error: { code: 'bad_request', message: 'The request contains a value the database cannot store' } },
       400,
     );
   }
-  // A bug: log the detail for the operator, answer without SQL, stack or secrets.
-  console.error('[runledger] unhandled API error', err);
+  // A bug: log the detail for the operator (for a query error: its code, message head and frames, not
+  // its parameters), answer without SQL, stack or secrets.
+  if (db)
+    console.error('[runledger] unhandled API error', { ...requestSummary(request), ...db }, frames(err));
+  else console.error('[runledger] unhandled API error', requestSummary(request), err);
   return json({ error: { code: 'internal', message: 'Internal server error' } }, 500);
 }
 
@@ -141,7 +163,7 @@ export function apiRoute<
         params: params as Infer<P>,
       });
     } catch (err) {
-      return errorResponse(err);
+      return errorResponse(err, request);
     }
   }
 }
