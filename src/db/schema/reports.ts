@@ -34,6 +34,8 @@ export const reports = pgTable(
   (t) => [
     index('reports_project_run_idx').on(t.projectId, t.runId, t.createdAt),
     index('reports_parent_idx').on(t.parentReportId),
+    // Deleting a run cascades to its reports by run_id alone.
+    index('reports_run_idx').on(t.runId),
   ],
 );
 

@@ -1,17 +1,20 @@
 import 'server-only';
-import { and, asc, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { runs } from '@/db/schema';
+import { runModels, runs } from '@/db/schema';
 
-/** The distinct models of a project's runs, for the filter dropdown. */
+/**
+ * The distinct models of a project's runs, for the filter dropdown: read from run_models (kept by
+ * triggers on runs), not a DISTINCT over every run on every render.
+ */
 export async function listRunModels(db: DbOrTx, projectId: string): Promise<string[]> {
   const rows = await db
-    .selectDistinct({ model: runs.model })
-    .from(runs)
-    .where(and(eq(runs.projectId, projectId), isNotNull(runs.model)))
-    .orderBy(asc(runs.model))
+    .select({ model: runModels.model })
+    .from(runModels)
+    .where(eq(runModels.projectId, projectId))
+    .orderBy(asc(runModels.model))
     .limit(200);
-  return rows.map((r) => r.model!);
+  return rows.map((r) => r.model);
 }
 
 /** A conversation's runs, oldest first (a thread is small: capped at 500 turns). */
