@@ -26,7 +26,9 @@ async function runWithRows(
   opts: { events: number; results?: number; model?: string },
 ) {
   const run = await makeRun(db, projectId, { model: opts.model ?? 'gpt-test' });
-  await db.execute(sql`update runs set created_at = ${createdAt.toISOString()}::timestamptz where id = ${run.id}::uuid`);
+  await db.execute(
+    sql`update runs set created_at = ${createdAt.toISOString()}::timestamptz where id = ${run.id}::uuid`,
+  );
   if (opts.events > 0) {
     await appendEvents(
       db,
@@ -53,7 +55,11 @@ async function runWithRows(
   const { report } = await createReport(db, projectId, run.id, { title: 'R' });
   await addSection(db, projectId, report.id, { heading: 'a', body: 'x' });
   await addSection(db, projectId, report.id, { heading: 'b', body: 'y' });
-  const branch = await createReport(db, projectId, run.id, { title: 'B', branch: 'b1', parentReportId: report.id });
+  const branch = await createReport(db, projectId, run.id, {
+    title: 'B',
+    branch: 'b1',
+    parentReportId: report.id,
+  });
   await addSection(db, projectId, branch.report.id, { heading: 'c', body: 'z' });
   return run;
 }
@@ -117,7 +123,12 @@ describeEachDb('retention', ({ db }) => {
     const fresh = await runWithRows(db(), p.id, new Date(NOW.getTime() - 30 * DAY + 60_000), { events: 5 });
     const elsewhere = await runWithRows(db(), keep.id, new Date(NOW.getTime() - 100 * DAY), { events: 4 });
     // A ledger row of an expired run outlives it (the ledger has its own retention).
-    await recordUsage(db(), p.id, { subject: 'u', metric: 'tokens', amount: 5, runId: old1.id }, { now: NOW });
+    await recordUsage(
+      db(),
+      p.id,
+      { subject: 'u', metric: 'tokens', amount: 5, runId: old1.id },
+      { now: NOW },
+    );
     expect(await listRunModels(db(), p.id)).toEqual(['gpt-test', 'old-model']);
 
     const [result] = await purgeExpired(db(), { now: NOW, batchSize: 10, projectId: p.id });
@@ -129,7 +140,10 @@ describeEachDb('retention', ({ db }) => {
     expect(await rowsOfRun(db(), fresh.id)).toEqual([1, 5, 0, 2, 3]);
     expect(await rowsOfRun(db(), elsewhere.id)).toEqual([1, 4, 0, 2, 3]);
     expect(
-      await count(db(), sql`select count(*)::int as n from usage_events where project_id = ${p.id}::uuid and run_id is null`),
+      await count(
+        db(),
+        sql`select count(*)::int as n from usage_events where project_id = ${p.id}::uuid and run_id is null`,
+      ),
     ).toBe(1);
     expect(await listRunModels(db(), p.id)).toEqual(['gpt-test']);
 
@@ -144,10 +158,20 @@ describeEachDb('retention', ({ db }) => {
     const at = (iso: string) => new Date(iso);
     // Cutoff: start of the UTC day 25 days before NOW = 2026-02-23T00:00Z.
     expect(ledgerCutoff(NOW, 25).toISOString()).toBe('2026-02-23T00:00:00.000Z');
-    const times = ['2026-02-01T10:00:00Z', '2026-02-22T23:59:59Z', '2026-02-23T00:00:00Z', '2026-03-19T08:00:00Z'];
+    const times = [
+      '2026-02-01T10:00:00Z',
+      '2026-02-22T23:59:59Z',
+      '2026-02-23T00:00:00Z',
+      '2026-03-19T08:00:00Z',
+    ];
     for (const [i, t] of times.entries()) {
       for (let k = 0; k < 3; k++) {
-        await recordUsage(db(), p.id, { subject: `s${k}`, metric: 'tokens', amount: 10 + i, model: 'm' }, { now: at(t) });
+        await recordUsage(
+          db(),
+          p.id,
+          { subject: `s${k}`, metric: 'tokens', amount: 10 + i, model: 'm' },
+          { now: at(t) },
+        );
       }
     }
     const [r] = await purgeExpired(db(), { now: NOW, batchSize: 4, projectId: p.id });
@@ -162,19 +186,33 @@ describeEachDb('retention', ({ db }) => {
       ...Array(3).fill('2026-03-19T08:00:00.000Z'),
     ]);
     // The rollup still equals the ledger.
-    const ledger = await count(db(), sql`select coalesce(sum(amount), 0)::int as n from usage_events where project_id = ${p.id}::uuid`);
-    const daily = await count(db(), sql`select coalesce(sum(total), 0)::int as n from usage_daily where project_id = ${p.id}::uuid`);
+    const ledger = await count(
+      db(),
+      sql`select coalesce(sum(amount), 0)::int as n from usage_events where project_id = ${p.id}::uuid`,
+    );
+    const daily = await count(
+      db(),
+      sql`select coalesce(sum(total), 0)::int as n from usage_daily where project_id = ${p.id}::uuid`,
+    );
     expect(daily).toBe(ledger);
 
     // usageDays 1 on the 20th would cut the 19th, but the month window started on the 1st: kept.
-    await recordUsage(db(), p.id, { subject: 's0', metric: 'tokens', amount: 1 }, { now: at('2026-03-02T00:00:00Z') });
+    await recordUsage(
+      db(),
+      p.id,
+      { subject: 's0', metric: 'tokens', amount: 1 },
+      { now: at('2026-03-02T00:00:00Z') },
+    );
     await putRetention(db(), p.id, { runDays: null, usageDays: 1 });
     expect(ledgerCutoff(NOW, 1).toISOString()).toBe('2026-03-01T00:00:00.000Z');
     const [r2] = await purgeExpired(db(), { now: NOW, projectId: p.id });
     // Only February goes: the three rows of the 23rd.
     expect(r2!.ledger).toBe(3);
     expect(
-      await count(db(), sql`select count(*)::int as n from usage_events where project_id = ${p.id}::uuid and occurred_at >= '2026-03-01'`),
+      await count(
+        db(),
+        sql`select count(*)::int as n from usage_events where project_id = ${p.id}::uuid and occurred_at >= '2026-03-01'`,
+      ),
     ).toBe(4);
   });
 

@@ -57,7 +57,7 @@ const zero = (): PurgeCounts => ({
 export function ledgerCutoff(now: Date, usageDays: number): Date {
   const byDays = windowStart('day', new Date(now.getTime() - usageDays * DAY));
   const month = windowStart('month', now);
-  return byDays < month ? byDays : month;
+  return new Date(Math.min(byDays.getTime(), month.getTime()));
 }
 
 export function runCutoff(now: Date, runDays: number): Date {
@@ -132,7 +132,8 @@ async function purgeRunChunk(ctx: Ctx, runIds: string[]): Promise<void> {
   }
   await repeat(
     ctx,
-    () => sql`with d as (delete from runs where id = any(${any}) returning 1) select count(*)::int as n from d`,
+    () =>
+      sql`with d as (delete from runs where id = any(${any}) returning 1) select count(*)::int as n from d`,
     'runs',
   );
 }
