@@ -6,6 +6,8 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   ingest: () => import('./ingest'),
   history: () => import('./history'),
   quota: () => import('./quota'),
+  retention: () => import('./retention'),
+  usage: () => import('./usage'),
 };
 
 async function run() {
