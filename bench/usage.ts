@@ -64,7 +64,7 @@ async function fill(sql: postgres.Sql) {
     select ${P}::uuid, 'user_' || lpad(s::text, 4, '0'), 'requests', 'minute',
       date_trunc('minute', now()) - m * interval '1 minute', 1 + (s * m) % 90
     from generate_series(0, 113) m, generate_series(0, ${SUBJECTS - 1}) s`;
-  await sql`analyze`;
+  await sql`vacuum analyze`;
   const [c] = await sql<{ ledger: number; counters: number; daily: number }[]>`
     select (select count(*) from usage_events)::int as ledger, (select count(*) from usage_counters)::int as counters,
            (select count(*) from usage_daily)::int as daily`;

@@ -37,7 +37,8 @@ export const usageEvents = pgTable(
   },
   (t) => [
     uniqueIndex('usage_events_project_idempotency_unique').on(t.projectId, t.idempotencyKey),
-    index('usage_events_project_metric_occurred_idx').on(t.projectId, t.metric, t.occurredAt),
+    // `amount` last: the hourly chart and short-window rankings sum it by an index-only scan.
+    index('usage_events_project_metric_occurred_idx').on(t.projectId, t.metric, t.occurredAt, t.amount),
     index('usage_events_project_subject_occurred_idx').on(t.projectId, t.subject, t.metric, t.occurredAt),
     // Deleting a run sets its ledger rows' run_id to null: without this, every run delete scans the ledger.
     index('usage_events_run_idx').on(t.runId),

@@ -1,0 +1,2 @@
+DROP INDEX "usage_events_project_metric_occurred_idx";--> statement-breakpoint
+CREATE INDEX "usage_events_project_metric_occurred_idx" ON "usage_events" USING btree ("project_id","metric","occurred_at","amount");
