@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
 import { appendEvents } from '@/server/events';
 import { addSection, createReport } from '@/server/reports';
-import { getRetention, ledgerCutoff, purgeExpired, putRetention } from '@/server/retention';
+import { getRetention, ledgerCutoff, purgeExpired, putRetention, runRetentionOnce } from '@/server/retention';
 import { addResults, listRunModels } from '@/server/runs';
 import { putQuota, recordUsage } from '@/server/usage';
 import { describeEachDb } from '../helpers/db';
@@ -242,5 +242,22 @@ describeEachDb('retention', ({ db }) => {
       ['day', '2026-03-20T00:00:00.000Z', 2],
       ['month', '2026-03-01T00:00:00.000Z', 2],
     ]);
+  });
+
+  it('logs what a pass deleted, one line per project that lost rows', async () => {
+    const p = await makeProject(db());
+    await putRetention(db(), p.id, { runDays: 1, usageDays: 400 });
+    await runWithRows(db(), p.id, new Date(NOW.getTime() - 2 * DAY), { events: 3 });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await runRetentionOnce(db(), { now: NOW, projectId: p.id });
+      const lines = log.mock.calls.map((c) => String(c[0]));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`retention: ${p.slug}: deleted 1 runs (3 events, 0 results, 2 reports)`);
+      await runRetentionOnce(db(), { now: NOW, projectId: p.id });
+      expect(log.mock.calls).toHaveLength(1);
+    } finally {
+      log.mockRestore();
+    }
   });
 });
