@@ -7,6 +7,9 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   history: () => import('./history'),
   quota: () => import('./quota'),
   replay: () => import('./replay'),
+
+  retention: () => import('./retention'),
+  usage: () => import('./usage'),
 };
 
 async function run() {

@@ -55,7 +55,10 @@ async function seedProject(conn: DbConnection): Promise<string> {
  * Starts the BUILT app (`next start`; run `npx next build` first) on a fresh database: a new Postgres
  * database (dropped by `stop`) or a PGlite folder in tmp (removed by `stop`), with one project and key.
  */
-export async function startBenchServer(driver: 'pglite' | 'postgres'): Promise<BenchServer> {
+export async function startBenchServer(
+  driver: 'pglite' | 'postgres',
+  extraEnv: Record<string, string> = {},
+): Promise<BenchServer> {
   let dataDir: string | undefined;
   let databaseUrl: string | undefined;
   let drop: (() => Promise<void>) | undefined;
@@ -83,6 +86,7 @@ export async function startBenchServer(driver: 'pglite' | 'postgres'): Promise<B
       RUNLEDGER_ADMIN_PASSWORD: 'bench-admin-password',
       RUNLEDGER_DATA_DIR: dataDir ?? '',
       DATABASE_URL: databaseUrl ?? '',
+      ...extraEnv,
     },
     cleanup: async () => {
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });

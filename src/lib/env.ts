@@ -9,6 +9,10 @@ const envSchema = z.object({
   RUNLEDGER_SESSION_SECRET: z.string().min(32).optional(),
   /** Seed the demo project on the first start of an empty database (default on). */
   RUNLEDGER_SEED_DEMO: z.enum(['0', '1', 'true', 'false']).default('1'),
+  /** Minutes between retention passes (deleting expired runs, ledger rows, past counters); 0: off. */
+  RUNLEDGER_RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  /** Milliseconds the retention job pauses between batches, leaving the database to requests. */
+  RUNLEDGER_RETENTION_PAUSE_MS: z.coerce.number().int().min(0).max(10_000).default(5),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 

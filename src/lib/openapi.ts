@@ -187,6 +187,25 @@ export const apiRoutes: ApiRouteDoc[] = [
     responses: { 200: { description: 'The updated report', schema: c.reportResponse } },
     errors: [404, ...writeErrors],
   },
+  // --- project settings
+  {
+    method: 'get',
+    path: '/api/v1/project/retention',
+    tag: 'Project',
+    summary: "The project's retention (runs: days or null for forever; usage ledger: days)",
+    responses: { 200: { description: 'Retention', schema: c.retentionResponse } },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/project/retention',
+    tag: 'Project',
+    summary: 'Replace the retention; the background job deletes what expired on its next pass',
+    description:
+      'Runs older than runDays are deleted with their events, results and reports; ledger rows older than usageDays (whole UTC days, never inside the current month) and counters of ended windows are deleted. Batches of at most 1000 rows.',
+    body: c.putRetentionBody,
+    responses: { 200: { description: 'Retention', schema: c.retentionResponse } },
+    errors: writeErrors,
+  },
   // --- usage and quotas
   {
     method: 'put',
@@ -463,7 +482,7 @@ export function buildOpenApi(): JsonObject {
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
-    tags: ['Runs', 'Events', 'Results', 'Reports', 'Usage', 'Meta'].map((name) => ({ name })),
+    tags: ['Runs', 'Events', 'Results', 'Reports', 'Usage', 'Project', 'Meta'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: rl_...' } },

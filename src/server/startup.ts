@@ -5,6 +5,7 @@ import { env } from '@/lib/env';
 import { ensureAdminPassword } from './auth/admin';
 import { seedDashboardFixtures } from './demo/dashboard-fixtures';
 import { seedDemoIfEmpty } from './demo/seed';
+import { startRetentionJob } from './retention';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 
 /** Migrations, then the admin password and the demo project on the first start of an empty database. */
@@ -27,6 +28,15 @@ async function startOnce(): Promise<void> {
   }
   if (process.env.RUNLEDGER_DASHBOARD_FIXTURES === '1' && (await seedDashboardFixtures(conn.db))) {
     console.log('[runledger] seeded the dashboard test fixtures');
+  }
+  const minutes = env().RUNLEDGER_RETENTION_INTERVAL_MINUTES;
+  if (minutes > 0) {
+    // The first pass waits a minute: startup (and a first request) should not share the database with it.
+    startRetentionJob(() => getConnection().db, {
+      everyMs: minutes * 60_000,
+      firstAfterMs: Math.min(60_000, minutes * 60_000),
+      pauseMs: env().RUNLEDGER_RETENTION_PAUSE_MS,
+    });
   }
 }
 

@@ -11,6 +11,7 @@ const icons = {
   usage: 'M4 20V10m6 10V4m6 16v-7m4 7H2',
   datasets:
     'M4 7c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3Zm0 0v10c0 1.7 3.6 3 8 3s8-1.3 8-3V7M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3',
+  retention: 'M12 7v5l3 2m6-2a9 9 0 1 1-18 0 9 9 0 0 1 18 0Z',
   keys: 'M15 7a4 4 0 1 1-3.9 4.9L4 19v2h3v-2h2v-2h2l1.1-1.1A4 4 0 0 1 15 7Z',
 };
 
@@ -55,6 +56,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               </NavLink>
               <NavLink href="/settings/keys">
                 <Icon d={icons.keys} /> API keys
+              </NavLink>
+              <NavLink href="/settings/retention">
+                <Icon d={icons.retention} /> Retention
               </NavLink>
             </nav>
             <div className="mt-auto border-t border-zinc-800 pt-3">

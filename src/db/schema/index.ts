@@ -2,5 +2,6 @@ export * from './datasets';
 export * from './events';
 export * from './projects';
 export * from './reports';
+export * from './retention';
 export * from './runs';
 export * from './usage';

@@ -11,6 +11,7 @@ import {
   text,
   uuid,
   bigint,
+  primaryKey,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { lifecycleDates, tstz } from './columns';
@@ -98,6 +99,22 @@ export const runResults = pgTable(
     createdAt: tstz().notNull().defaultNow(),
   },
   (t) => [uniqueIndex('run_results_run_item_unique').on(t.runId, t.itemId)],
+);
+
+/**
+ * The distinct models of a project's runs: the history page's model filter reads this instead of a
+ * DISTINCT over every run. Kept by triggers on runs (custom migration); retention removes models
+ * no run uses any more.
+ */
+export const runModels = pgTable(
+  'run_models',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    model: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.model] })],
 );
 
 export type Run = typeof runs.$inferSelect;

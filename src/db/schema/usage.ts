@@ -38,11 +38,33 @@ export const usageEvents = pgTable(
   },
   (t) => [
     uniqueIndex('usage_events_project_idempotency_unique').on(t.projectId, t.idempotencyKey),
-    index('usage_events_project_metric_occurred_idx').on(t.projectId, t.metric, t.occurredAt),
+    // `amount` last: the hourly chart and short-window rankings sum it by an index-only scan.
+    index('usage_events_project_metric_occurred_idx').on(t.projectId, t.metric, t.occurredAt, t.amount),
     index('usage_events_project_subject_occurred_idx').on(t.projectId, t.subject, t.metric, t.occurredAt),
     // Deleting a run sets run_id to null on its ledger rows: found by this index, not a ledger scan.
     index('usage_events_run_idx').on(t.runId).where(sql`${t.runId} is not null`),
   ],
+);
+
+/**
+ * The ledger summed per UTC day, subject and model: what the usage page charts and ranks read instead of
+ * the ledger. Kept by a statement trigger on usage_events inserts (custom migration), so every write path
+ * (API, run hook, reservations, seeds) updates it in the same transaction; retention trims both together.
+ */
+export const usageDaily = pgTable(
+  'usage_daily',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    metric: text().notNull(),
+    day: tstz().notNull(),
+    subject: text().notNull(),
+    /** '' for ledger rows without a model. */
+    model: text().notNull().default(''),
+    total: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.metric, t.day, t.subject, t.model] })],
 );
 
 /** Running totals per calendar window (UTC); includes capacity held by open reservations. */
@@ -58,7 +80,12 @@ export const usageCounters = pgTable(
     windowStart: tstz().notNull(),
     used: bigint({ mode: 'number' }).notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.subject, t.metric, t.window, t.windowStart] })],
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.subject, t.metric, t.window, t.windowStart] }),
+    // One window of every subject: serves `*` quotas (no subject to look up) and pruning past windows.
+    // `used` stays out of it so counter updates remain HOT.
+    index('usage_counters_project_window_idx').on(t.projectId, t.window, t.windowStart, t.metric),
+  ],
 );
 
 export const quotas = pgTable(
@@ -113,5 +140,6 @@ export type UsageEvent = typeof usageEvents.$inferSelect;
 export type UsageCounter = typeof usageCounters.$inferSelect;
 export type Quota = typeof quotas.$inferSelect;
 export type UsageReservation = typeof usageReservations.$inferSelect;
+export type UsageDaily = typeof usageDaily.$inferSelect;
 export type QuotaWindow = (typeof quotaWindow.enumValues)[number];
 export type QuotaMode = (typeof quotaMode.enumValues)[number];

@@ -2,5 +2,6 @@ export * from './common';
 export * from './events';
 export * from './reports';
 export * from './results';
+export * from './retention';
 export * from './runs';
 export * from './usage';

@@ -1,38 +1,64 @@
 import 'server-only';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
-import { runs } from '@/db/schema';
-import { queryRows } from '@/db/sql';
+import { type Run, runModels, runs } from '@/db/schema';
+import { decodeCursor, encodeCursor } from '@/lib/cursor';
+import { AppError } from '../errors';
 
 /**
- * The distinct models of a project's runs, for the filter dropdown (at most 200). A loose index scan:
- * each step asks runs_project_model_created_idx for the next model after the last one, in the index's
- * own order (ASC NULLS LAST), so the cost grows with the number of models, not of runs.
+ * The distinct models of a project's runs, for the filter dropdown: read from run_models (kept by
+ * triggers on runs), not a DISTINCT over every run on every render.
  */
 export async function listRunModels(db: DbOrTx, projectId: string): Promise<string[]> {
-  const rows = await queryRows<{ model: string }>(
-    db,
-    sql`with recursive m(model) as (
-          (select model from runs where project_id = ${projectId}::uuid and model is not null
-           order by model asc nulls last limit 1)
-          union all
-          select (select r.model from runs r where r.project_id = ${projectId}::uuid and r.model > m.model
-                  order by r.model asc nulls last limit 1)
-          from m where m.model is not null
-        )
-        select model from m where model is not null limit 200`,
-  );
+  const rows = await db
+    .select({ model: runModels.model })
+    .from(runModels)
+    .where(eq(runModels.projectId, projectId))
+    .orderBy(asc(runModels.model))
+    .limit(200);
   return rows.map((r) => r.model);
 }
 
-/** A conversation's runs, oldest first (a thread is small: capped at 500 turns). */
-export async function listThreadRuns(db: DbOrTx, projectId: string, threadId: string) {
-  return db
-    .select()
-    .from(runs)
-    .where(and(eq(runs.projectId, projectId), eq(runs.threadId, threadId)))
-    .orderBy(asc(runs.createdAt), asc(runs.id))
-    .limit(500);
+export const THREAD_PAGE_SIZE = 100;
+
+/**
+ * One page of a conversation's runs, oldest first, after the run named by `cursor` (keyset on
+ * created_at, id: a long thread is read page by page, never whole), with the thread's size.
+ */
+export async function listThreadRuns(
+  db: DbOrTx,
+  projectId: string,
+  threadId: string,
+  opts: { cursor?: string; limit?: number } = {},
+): Promise<{ data: Run[]; nextCursor: string | null; total: number }> {
+  const limit = Math.min(Math.max(1, opts.limit ?? THREAD_PAGE_SIZE), 500);
+  const key = opts.cursor ? (decodeCursor(opts.cursor, 2) as [string, string] | null) : null;
+  if (opts.cursor && (!key || Number.isNaN(Date.parse(key[0])) || !z.uuid().safeParse(key[1]).success)) {
+    throw new AppError('bad_request', 'Invalid cursor');
+  }
+  const thread = and(eq(runs.projectId, projectId), eq(runs.threadId, threadId));
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(runs)
+      .where(
+        key
+          ? and(thread, sql`(${runs.createdAt}, ${runs.id}) > (${key[0]}::timestamptz, ${key[1]}::uuid)`)
+          : thread,
+      )
+      .orderBy(asc(runs.createdAt), asc(runs.id))
+      .limit(limit + 1),
+    db.select({ n: sql<number>`count(*)::int` }).from(runs).where(thread),
+  ]);
+  const more = rows.length > limit;
+  const data = more ? rows.slice(0, limit) : rows;
+  const last = data.at(-1);
+  return {
+    data,
+    nextCursor: more && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    total: Number(counted?.n ?? 0),
+  };
 }
 
 /** Dataset runs grouped by dataset: the latest runs first, capped (a dashboard overview, not an export). */

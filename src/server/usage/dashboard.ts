@@ -3,8 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
 import type { UsageWindowDto } from '@/lib/contract';
-import type { WindowKind } from '@/lib/windows';
-import { getUsage } from './series';
+import { type WindowKind, windowStart } from '@/lib/windows';
+import { getUsage } from './current';
 import { windowsAt } from './windows';
 
 /** Read queries for the /usage dashboard page only (the API does not need them). */
@@ -12,14 +12,23 @@ import { windowsAt } from './windows';
 const preferred = ['tokens', 'requests', 'cost_micros'];
 
 /**
- * The metrics in the ledger since `since` plus those that have a quota: the common ones first (their
+ * The metrics in the ledger since the UTC day of `since` plus those that have a quota: the common ones first (their
  * totals are not comparable: a dollar is a million cost_micros), then by name.
  */
 export async function usageMetrics(db: DbOrTx, projectId: string, since: Date): Promise<string[]> {
   const rows = await queryRows<{ metric: string }>(
     db,
-    sql`select distinct metric from usage_events
-        where project_id = ${projectId}::uuid and occurred_at >= ${since.toISOString()}::timestamptz
+    // A loose index scan of the daily rollup's (project, metric, day) key: one probe per metric, where
+    // a DISTINCT over the ledger read every row of the month.
+    sql`with recursive m as (
+          select min(metric) as metric from usage_daily where project_id = ${projectId}::uuid
+          union all
+          select (select min(metric) from usage_daily where project_id = ${projectId}::uuid and metric > m.metric)
+          from m where m.metric is not null
+        )
+        select metric from m where metric is not null and exists (
+          select 1 from usage_daily d where d.project_id = ${projectId}::uuid and d.metric = m.metric
+            and d.day >= ${windowStart('day', since).toISOString()}::timestamptz)
         union
         select metric from quotas where project_id = ${projectId}::uuid`,
   );
@@ -75,10 +84,12 @@ export async function subjectUsage(
       month: prev.month + Number(r.month),
     });
   }
-  const out: SubjectMetricUsage[] = [];
-  for (const [metric, used] of byMetric) {
-    const { windows } = await getUsage(db, projectId, { subject, metric }, { now: at });
-    out.push({ metric, used, windows });
-  }
+  // One metric's quota windows do not depend on another's: read them in parallel.
+  const out: SubjectMetricUsage[] = await Promise.all(
+    [...byMetric].map(async ([metric, used]) => {
+      const { windows } = await getUsage(db, projectId, { subject, metric }, { now: at });
+      return { metric, used, windows };
+    }),
+  );
   return out.sort((a, b) => b.used.month - a.used.month || a.metric.localeCompare(b.metric));
 }

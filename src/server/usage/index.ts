@@ -1,6 +1,10 @@
+export * from './charts';
 export { currentWindows, type UsageKey } from './counters';
+export * from './current';
+export * from './quota-state';
+export * from './quota-status';
 export * from './quotas';
 export * from './record';
 export * from './reservations';
 export * from './serialize';
-export * from './series';
+export * from './top-subjects';

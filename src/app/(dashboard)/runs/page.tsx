@@ -34,20 +34,19 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     from: params.range ? new Date(Date.now() - rangeMs[params.range]).toISOString() : undefined,
   };
   const db = getDb();
-  let page: RunPage;
-  let badCursor = false;
-  try {
-    page = await listRuns(db, ctx.project.id, filters, {
-      limit: PAGE_SIZE,
-      cursor: params.cursor ?? undefined,
-    });
-  } catch (err) {
-    if (!(err instanceof AppError && err.code === 'bad_request')) throw err;
-    // A hand-edited cursor: show the first page rather than an error.
-    badCursor = true;
-    page = await listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE });
-  }
-  const models = await listRunModels(db, ctx.project.id);
+  // The list and the model facet (a small summary table) are read in parallel. A hand-edited cursor
+  // shows the first page rather than an error.
+  const [cursorPage, models] = await Promise.all([
+    listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE, cursor: params.cursor ?? undefined }).catch(
+      (err) => {
+        if (err instanceof AppError && err.code === 'bad_request') return null;
+        throw err;
+      },
+    ),
+    listRunModels(db, ctx.project.id),
+  ]);
+  const badCursor = cursorPage === null;
+  const page: RunPage = cursorPage ?? (await listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE }));
   const filtered = Object.entries(params).some(([k, v]) => k !== 'cursor' && v !== null);
   const href = (cursor: string) => `/runs${serialize({ ...params, cursor })}`;
 

@@ -33,3 +33,6 @@ export function barState(used: number, limit: number): { percent: number; state:
 }
 
 export const windowLabels = { minute: 'per minute', hour: 'per hour', day: 'per day', month: 'per month' };
+
+/** A current window in words: "this minute", "today". */
+export const windowNames = { minute: 'this minute', hour: 'this hour', day: 'today', month: 'this month' };

@@ -7,14 +7,12 @@ import { usageMetrics } from '@/server/usage/dashboard';
 import { requireProject } from '../_lib/project';
 import { NoProject } from '../no-project';
 import { usageSearchParams } from './search-params';
-import {
-  DailyCharts,
-  HourlyTokens,
-  QuotaEditor,
-  QuotaOverview,
-  SubjectDetail,
-  TopSubjects,
-} from './sections';
+import { DailyCharts } from './daily-charts';
+import { HourlyTokens } from './hourly-tokens';
+import { QuotaEditor } from './quota-editor-card';
+import { QuotaOverview } from './quota-overview';
+import { SubjectDetail } from './subject-detail';
+import { TopSubjects } from './top-subjects';
 import { SubjectSearch } from './subject-search';
 
 export const metadata: Metadata = { title: 'Usage · runledger' };

@@ -1,0 +1,35 @@
+CREATE TABLE "project_retention" (
+	"project_id" uuid PRIMARY KEY NOT NULL,
+	"run_days" integer,
+	"usage_days" integer DEFAULT 400 NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "run_models" (
+	"project_id" uuid NOT NULL,
+	"model" text NOT NULL,
+	CONSTRAINT "run_models_project_id_model_pk" PRIMARY KEY("project_id","model")
+);
+--> statement-breakpoint
+CREATE TABLE "usage_daily" (
+	"project_id" uuid NOT NULL,
+	"metric" text NOT NULL,
+	"day" timestamp (3) with time zone NOT NULL,
+	"subject" text NOT NULL,
+	"model" text DEFAULT '' NOT NULL,
+	"total" bigint NOT NULL,
+	CONSTRAINT "usage_daily_project_id_metric_day_subject_model_pk" PRIMARY KEY("project_id","metric","day","subject","model")
+);
+--> statement-breakpoint
+DROP INDEX "run_events_run_type_idx";--> statement-breakpoint
+DROP INDEX "usage_events_project_metric_occurred_idx";--> statement-breakpoint
+ALTER TABLE "project_retention" ADD CONSTRAINT "project_retention_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "run_models" ADD CONSTRAINT "run_models_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "usage_daily" ADD CONSTRAINT "usage_daily_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "runs" ADD CONSTRAINT "runs_parent_run_id_runs_id_fk" FOREIGN KEY ("parent_run_id") REFERENCES "public"."runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "reports_run_idx" ON "reports" USING btree ("run_id");--> statement-breakpoint
+CREATE INDEX "runs_parent_idx" ON "runs" USING btree ("parent_run_id") WHERE "runs"."parent_run_id" is not null;--> statement-breakpoint
+CREATE INDEX "usage_counters_project_window_idx" ON "usage_counters" USING btree ("project_id","period","window_start","metric");--> statement-breakpoint
+CREATE INDEX "usage_events_run_idx" ON "usage_events" USING btree ("run_id") WHERE "usage_events"."run_id" is not null;--> statement-breakpoint
+CREATE INDEX "usage_reservations_run_idx" ON "usage_reservations" USING btree ("run_id") WHERE "usage_reservations"."run_id" is not null;--> statement-breakpoint
+CREATE INDEX "usage_events_project_metric_occurred_idx" ON "usage_events" USING btree ("project_id","metric","occurred_at","amount");

@@ -1,0 +1,3 @@
+export * from './job';
+export * from './purge';
+export * from './settings';

@@ -1,0 +1,54 @@
+import 'server-only';
+import type { DbOrTx } from '@/db/client';
+import { type ProjectPurge, type PurgeOptions, purgeExpired } from './purge';
+
+/** One line per project that lost rows; nothing when a pass deleted nothing. */
+export function describePurge(p: ProjectPurge, ms: number): string {
+  const parts = [
+    p.runs && `${p.runs} runs (${p.events} events, ${p.results} results, ${p.reports} reports)`,
+    p.ledger && `${p.ledger} ledger rows (${p.dailyRollups} daily rollups)`,
+    p.counters && `${p.counters} counters of past windows`,
+  ].filter(Boolean);
+  return `[runledger] retention: ${p.slug}: deleted ${parts.join(', ')} in ${p.batches} batches, ${ms} ms`;
+}
+
+let running: Promise<ProjectPurge[]> | null = null;
+
+/** One pass, logged; a pass already under way in this process is joined, never run twice at once. */
+export function runRetentionOnce(db: DbOrTx, opts: PurgeOptions = {}): Promise<ProjectPurge[]> {
+  running ??= (async () => {
+    const t0 = Date.now();
+    try {
+      const result = await purgeExpired(db, opts);
+      const ms = Date.now() - t0;
+      for (const p of result) if (p.batches > 0) console.log(describePurge(p, ms));
+      return result;
+    } finally {
+      running = null;
+    }
+  })();
+  return running;
+}
+
+/**
+ * Starts the background retention job: a pass `firstAfterMs` after start, then every `everyMs`. The
+ * timers are unref'd (they never keep the process alive); a failed pass is logged and retried next time.
+ */
+export function startRetentionJob(
+  db: () => DbOrTx,
+  opts: { everyMs: number; firstAfterMs: number; pauseMs?: number },
+): () => void {
+  const tick = () => {
+    runRetentionOnce(db(), { pauseMs: opts.pauseMs }).catch((err) =>
+      console.error('[runledger] retention pass failed', err),
+    );
+  };
+  const first = setTimeout(tick, opts.firstAfterMs);
+  const every = setInterval(tick, opts.everyMs);
+  first.unref();
+  every.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}

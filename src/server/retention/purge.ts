@@ -1,0 +1,238 @@
+import 'server-only';
+import { type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { queryRows } from '@/db/sql';
+import { DEFAULT_USAGE_RETENTION_DAYS } from '@/lib/contract';
+import { windowKinds, windowStart } from '@/lib/windows';
+
+/** The most rows one retention transaction deletes (or updates): locks stay short. */
+export const MAX_BATCH = 1000;
+
+const DAY = 86_400_000;
+/** A counter window is pruned only this long after it ended: a server whose clock lags may still write it. */
+const COUNTER_GRACE_MS = 60_000;
+
+export type PurgeCounts = {
+  runs: number;
+  events: number;
+  results: number;
+  reports: number;
+  reportSections: number;
+  ledger: number;
+  dailyRollups: number;
+  counters: number;
+  /** Statements (each its own transaction) that deleted or updated rows. */
+  batches: number;
+};
+
+export type ProjectPurge = { projectId: string; slug: string } & PurgeCounts;
+
+export type PurgeOptions = {
+  now?: Date;
+  /** Rows per transaction, at most MAX_BATCH. */
+  batchSize?: number;
+  /** Pause between batches, so ingest gets the database between them (default 0: just yield). */
+  pauseMs?: number;
+  /** Only this project (tests); default every project. */
+  projectId?: string;
+};
+
+const zero = (): PurgeCounts => ({
+  runs: 0,
+  events: 0,
+  results: 0,
+  reports: 0,
+  reportSections: 0,
+  ledger: 0,
+  dailyRollups: 0,
+  counters: 0,
+  batches: 0,
+});
+
+/**
+ * Where the ledger may be cut: `usageDays` before `now`, rounded down to a UTC day (so the daily
+ * rollup is trimmed by whole days), and never after the start of the current month, the longest quota
+ * window (a counter must stay recomputable from the ledger of its window).
+ */
+export function ledgerCutoff(now: Date, usageDays: number): Date {
+  const byDays = windowStart('day', new Date(now.getTime() - usageDays * DAY));
+  const month = windowStart('month', now);
+  return new Date(Math.min(byDays.getTime(), month.getTime()));
+}
+
+export function runCutoff(now: Date, runDays: number): Date {
+  return new Date(now.getTime() - runDays * DAY);
+}
+
+type Ctx = { db: DbOrTx; size: number; pauseMs: number; counts: PurgeCounts };
+
+/** Runs `statement` (which must touch at most `size` rows and answer `n`) until it touches none. */
+async function repeat(ctx: Ctx, statement: () => SQL, field: keyof PurgeCounts | null): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [row] = await queryRows<{ n: number }>(ctx.db, statement());
+    const n = Number(row?.n ?? 0);
+    if (n > 0) {
+      ctx.counts.batches++;
+      total += n;
+      if (field) ctx.counts[field] += n;
+    }
+    if (n === 0) return total;
+    await new Promise((r) => setTimeout(r, ctx.pauseMs));
+  }
+}
+
+const ids = (runIds: string[]) => sql`${`{${runIds.join(',')}}`}::uuid[]`;
+
+/** Deletes one chunk of expired runs: their rows in other tables first, batch by batch, then the runs. */
+async function purgeRunChunk(ctx: Ctx, runIds: string[]): Promise<void> {
+  const n = ctx.size;
+  const any = ids(runIds);
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from run_events where id in (
+        select id from run_events where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    'events',
+  );
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from run_results where id in (
+        select id from run_results where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    'results',
+  );
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from report_sections where id in (
+        select s.id from report_sections s join reports r on r.id = s.report_id
+        where r.run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    'reportSections',
+  );
+  // Branch reports first (children before parents), so no delete cascades further than its batch.
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from reports where id in (
+        select id from reports r where r.run_id = any(${any})
+          and not exists (select 1 from reports c where c.parent_report_id = r.id)
+        limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    'reports',
+  );
+  // The ledger outlives runs (its own retention): it only forgets which run it came from.
+  for (const table of [sql`usage_events`, sql`usage_reservations`]) {
+    await repeat(
+      ctx,
+      () => sql`with u as (update ${table} set run_id = null where id in (
+          select id from ${table} where run_id = any(${any}) limit ${n}) returning 1)
+        select count(*)::int as n from u`,
+      null,
+    );
+  }
+  await repeat(
+    ctx,
+    () =>
+      sql`with d as (delete from runs where id = any(${any}) returning 1) select count(*)::int as n from d`,
+    'runs',
+  );
+}
+
+async function purgeRuns(ctx: Ctx, projectId: string, cutoff: Date): Promise<void> {
+  for (;;) {
+    const chunk = await queryRows<{ id: string }>(
+      ctx.db,
+      sql`select id from runs where project_id = ${projectId}::uuid
+            and created_at < ${cutoff.toISOString()}::timestamptz
+          order by created_at, id limit ${ctx.size}`,
+    );
+    if (chunk.length === 0) break;
+    await purgeRunChunk(
+      ctx,
+      chunk.map((r) => r.id),
+    );
+    if (chunk.length < ctx.size) break;
+  }
+  // Models no run uses any more leave the history filter.
+  await queryRows(
+    ctx.db,
+    sql`delete from run_models m where m.project_id = ${projectId}::uuid
+          and not exists (select 1 from runs r where r.project_id = m.project_id and r.model = m.model)`,
+  );
+}
+
+async function purgeLedger(ctx: Ctx, projectId: string, cutoff: Date): Promise<void> {
+  const at = cutoff.toISOString();
+  const metrics = await queryRows<{ metric: string }>(
+    ctx.db,
+    sql`select distinct metric from usage_daily
+        where project_id = ${projectId}::uuid and day < ${at}::timestamptz`,
+  );
+  const n = ctx.size;
+  // Per metric, so each batch is a range of the (project, metric, occurred_at) index.
+  for (const { metric } of metrics) {
+    await repeat(
+      ctx,
+      () => sql`with d as (delete from usage_events where id in (
+          select id from usage_events where project_id = ${projectId}::uuid and metric = ${metric}
+            and occurred_at < ${at}::timestamptz limit ${n}) returning 1)
+        select count(*)::int as n from d`,
+      'ledger',
+    );
+    await repeat(
+      ctx,
+      () => sql`with d as (delete from usage_daily where (project_id, metric, day, subject, model) in (
+          select project_id, metric, day, subject, model from usage_daily
+          where project_id = ${projectId}::uuid and metric = ${metric} and day < ${at}::timestamptz
+          limit ${n}) returning 1)
+        select count(*)::int as n from d`,
+      'dailyRollups',
+    );
+  }
+}
+
+/** Counter rows of windows that ended: quotas only read the current window. */
+async function pruneCounters(ctx: Ctx, projectId: string, now: Date): Promise<void> {
+  const n = ctx.size;
+  const graced = new Date(now.getTime() - COUNTER_GRACE_MS);
+  for (const period of windowKinds) {
+    const start = windowStart(period, graced).toISOString();
+    await repeat(
+      ctx,
+      () => sql`with d as (delete from usage_counters
+          where (project_id, subject, metric, period, window_start) in (
+            select project_id, subject, metric, period, window_start from usage_counters
+            where project_id = ${projectId}::uuid and period = ${period}::quota_window
+              and window_start < ${start}::timestamptz
+            limit ${n}) returning 1)
+        select count(*)::int as n from d`,
+      'counters',
+    );
+  }
+}
+
+/**
+ * One pass of retention: for each project, expired runs (with everything hanging off them), ledger rows
+ * past the project's ledger retention, and counters of windows that ended. Every statement is its own
+ * transaction of at most `batchSize` rows.
+ */
+export async function purgeExpired(db: DbOrTx, opts: PurgeOptions = {}): Promise<ProjectPurge[]> {
+  const now = opts.now ?? new Date();
+  const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(opts.batchSize ?? MAX_BATCH)));
+  const projects = await queryRows<{ id: string; slug: string; run_days: number | null; usage_days: number }>(
+    db,
+    sql`select p.id, p.slug, r.run_days, coalesce(r.usage_days, ${DEFAULT_USAGE_RETENTION_DAYS})::int as usage_days
+        from projects p left join project_retention r on r.project_id = p.id
+        ${opts.projectId ? sql`where p.id = ${opts.projectId}::uuid` : sql``}
+        order by p.created_at`,
+  );
+  const out: ProjectPurge[] = [];
+  for (const p of projects) {
+    const ctx: Ctx = { db, size, pauseMs: opts.pauseMs ?? 0, counts: zero() };
+    if (p.run_days !== null) await purgeRuns(ctx, p.id, runCutoff(now, p.run_days));
+    await purgeLedger(ctx, p.id, ledgerCutoff(now, p.usage_days));
+    await pruneCounters(ctx, p.id, now);
+    out.push({ projectId: p.id, slug: p.slug, ...ctx.counts });
+  }
+  return out;
+}
