@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { runs } from '@/db/schema';
+import { runColumns, runs } from '@/db/schema';
 
 /** The distinct models of a project's runs, for the filter dropdown. */
 export async function listRunModels(db: DbOrTx, projectId: string): Promise<string[]> {
@@ -17,7 +17,7 @@ export async function listRunModels(db: DbOrTx, projectId: string): Promise<stri
 /** A conversation's runs, oldest first (a thread is small: capped at 500 turns). */
 export async function listThreadRuns(db: DbOrTx, projectId: string, threadId: string) {
   return db
-    .select()
+    .select(runColumns)
     .from(runs)
     .where(and(eq(runs.projectId, projectId), eq(runs.threadId, threadId)))
     .orderBy(asc(runs.createdAt), asc(runs.id))
@@ -27,7 +27,7 @@ export async function listThreadRuns(db: DbOrTx, projectId: string, threadId: st
 /** Dataset runs grouped by dataset: the latest runs first, capped (a dashboard overview, not an export). */
 export async function listDatasetRuns(db: DbOrTx, projectId: string, limit = 300) {
   return db
-    .select()
+    .select(runColumns)
     .from(runs)
     .where(and(eq(runs.projectId, projectId), eq(runs.kind, 'dataset')))
     .orderBy(desc(runs.createdAt), desc(runs.id))
