@@ -150,3 +150,16 @@ export type RunDto = z.infer<typeof runDto>;
 
 export const runResponse = z.object({ run: runDto });
 export const runPage = page(runDto);
+
+const exportFormat = z.enum(['csv', 'jsonl']);
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+/** GET /runs/export: the list's filters (no paging), a format, and for JSONL optionally the events. */
+export const exportRunsQuery = listRunsQuery.omit({ limit: true, cursor: true }).extend({
+  format: exportFormat.default('csv'),
+  events: flag.optional().describe('JSONL only: each run line carries its events'),
+});
+export const exportRunsQueryParams = z.preprocess(gatherMetaParams, exportRunsQuery);
+
+/** GET /runs/{id}/results/export. */
+export const exportResultsQuery = z.strictObject({ format: exportFormat.default('csv') });
