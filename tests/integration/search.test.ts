@@ -20,7 +20,9 @@ function chatEvents(user: string, deltas: string[], tool?: string, error?: strin
     });
   }
   events.push({ seq: 10, type: 'text-start', payload: { id: 'a' } });
-  deltas.forEach((delta, i) => events.push({ seq: 11 + i, type: 'text-delta', payload: { id: 'a', delta } }));
+  for (const [i, delta] of deltas.entries()) {
+    events.push({ seq: 11 + i, type: 'text-delta', payload: { id: 'a', delta } });
+  }
   events.push({ seq: 50, type: 'text-end', payload: { id: 'a' } });
   if (error) events.push({ seq: 60, type: 'error', payload: { errorText: error } });
   return events;
