@@ -6,7 +6,7 @@ import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 
 const at = '2026-11-01T00:00:00.000Z';
-const result = (itemId: string, pass: boolean, latencyMs: number, output: unknown = itemId) => ({
+const result = (itemId: string, pass: boolean, latencyMs: number, output: string = itemId) => ({
   itemId,
   input: { q: itemId },
   output,
