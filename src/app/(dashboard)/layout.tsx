@@ -56,6 +56,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               <NavLink href="/settings/keys">
                 <Icon d={icons.keys} /> API keys
               </NavLink>
+              <NavLink href="/settings/prices">
+                <Icon d={icons.usage} /> Model prices
+              </NavLink>
             </nav>
             <div className="mt-auto border-t border-zinc-800 pt-3">
               <SignOutButton />
