@@ -7,9 +7,14 @@ import { type SQL, sql } from 'drizzle-orm';
  * blocks do not run together. `col` prefixes the type/payload columns (e.g. `e.`). Constant SQL only.
  */
 export function eventSearchText(col = ''): SQL {
+  return sql.raw(eventSearchTextSql(col));
+}
+
+/** eventSearchText as SQL text (for scripts that build statements by hand, e.g. bench/history). */
+export function eventSearchTextSql(col = ''): string {
   const t = `${col}type`;
   const p = `${col}payload`;
-  return sql.raw(`(case ${t}
+  return `(case ${t}
     when 'user-message' then ${p}->>'text'
     when 'text-delta' then ${p}->>'delta'
     when 'text-start' then ' '
@@ -18,7 +23,7 @@ export function eventSearchText(col = ''): SQL {
     when 'tool-input-available' then ${p}->>'toolName'
     when 'tool-output-error' then ${p}->>'errorText'
     when 'error' then ${p}->>'errorText'
-  end)`);
+  end)`;
 }
 
 /** Event types whose text is a delta, concatenated without separators. */
