@@ -3,7 +3,9 @@ import type { Db } from '@/db/client';
 import type { EventInput } from '@/lib/contract';
 import { appendEvents } from '@/server/events';
 import { listRuns } from '@/server/runs';
-import { firstContentMatches, recentMetadataKeys } from '@/server/search';
+import { firstContentMatches, rebuildSearchWords, recentMetadataKeys } from '@/server/search';
+import { queryRows } from '@/db/sql';
+import { sql } from 'drizzle-orm';
 import { availableDrivers, describeEachDb, freshPglite, freshPostgres } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 
@@ -100,6 +102,29 @@ const expected: Record<string, string[]> = {
 describeEachDb('search inside runs', ({ db }) => {
   it('finds runs by name and by user messages, assistant text, tool names and errors', async () => {
     expect(await searchCorpus(db(), queries)).toEqual(expected);
+  });
+
+  it('rebuilds the same words from stored events (bulk-written data, or data older than the index)', async () => {
+    const p = await makeProject(db());
+    const run = await makeRun(db(), p.id, { name: 'bulk' });
+    await appendEvents(
+      db(),
+      p.id,
+      run.id,
+      chatEvents('Où est Lisbon?', ['Sun', 'ny day'], 'getWeather', 'Timeout'),
+    );
+    const words = async () =>
+      (
+        await queryRows<{ w: string }>(
+          db(),
+          sql`select search::text as w from runs where id = ${run.id}::uuid`,
+        )
+      )[0]!.w;
+    const appended = await words();
+    await db().execute(sql`update runs set search = null where id = ${run.id}::uuid`);
+    await rebuildSearchWords(db(), p.id);
+    expect(await words()).toBe(appended);
+    expect(appended).toContain("'sunny'");
   });
 
   it('opens a found run at its first matching event and keeps other projects out', async () => {

@@ -2,7 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
-import { anyWordQuery, eventSearchText, tsConfig } from './text';
+import { anyWordQuery, deltaTypes, eventSearchText, tsConfig } from './text';
 
 export type ContentMatch = { seq: number; text: string };
 
@@ -49,4 +49,20 @@ export async function recentMetadataKeys(db: DbOrTx, projectId: string, sample =
         order by k.key limit 100`,
   );
   return rows.map((r) => r.key);
+}
+
+/**
+ * Rebuilds the search words of a project's runs from their stored events (for events written around
+ * appendEvents, e.g. the demo seed's bulk insert, or data stored before content search existed).
+ */
+export async function rebuildSearchWords(db: DbOrTx, projectId: string): Promise<void> {
+  const text = eventSearchText('e.');
+  await db.execute(sql`
+    update runs r set search = w.words
+    from (select e.run_id, strip(to_tsvector(${tsConfig}, concat_ws(' ',
+            string_agg(${text}, ' ' order by e.seq) filter (where e.type not in ${deltaTypes}),
+            string_agg(${text}, '' order by e.seq) filter (where e.type in ${deltaTypes})))) as words
+          from run_events e join runs x on x.id = e.run_id
+          where x.project_id = ${projectId}::uuid group by e.run_id) w
+    where r.id = w.run_id`);
 }
