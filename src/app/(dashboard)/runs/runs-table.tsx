@@ -63,7 +63,7 @@ export function RunsTable({
             <Td>
               <StatusBadge status={run.status} />
             </Td>
-            <Td className="min-w-48 max-w-72">
+            <Td className="min-w-48 max-w-60">
               <RunNameCell run={run} search={search} />
               {showThread && run.threadId && (
                 <Link
