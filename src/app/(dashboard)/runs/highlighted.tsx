@@ -6,12 +6,10 @@ export function Highlighted({ text, words }: { text: string; words: string[] }) 
     <>
       {highlightParts(text, words).map((part, i) =>
         part.match ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: parts of one string, fixed order
           <mark key={i} className="rounded-sm bg-amber-200 px-0.5 text-zinc-900" data-testid="search-hit">
             {part.text}
           </mark>
         ) : (
-          // biome-ignore lint/suspicious/noArrayIndexKey: parts of one string, fixed order
           <span key={i}>{part.text}</span>
         ),
       )}

@@ -15,7 +15,6 @@ function StepCell({ step }: { step: Step | undefined }) {
       <div className="flex flex-col gap-1">
         {step.items.map((item, i) => (
           <div
-            // biome-ignore lint/suspicious/noArrayIndexKey: a step's items never reorder
             key={i}
             className={cn('whitespace-pre-wrap break-words rounded px-2 py-1 text-sm', tone[item.kind])}
           >
@@ -41,7 +40,6 @@ export function StepsSideBySide({ left, right, count }: { left: Step[]; right: S
       </thead>
       <tbody>
         {Array.from({ length: count }, (_, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the step number is the identity
           <tr key={i} data-step={i + 1}>
             <td className="border-t border-zinc-100 p-2 align-top text-xs text-zinc-400">{i + 1}</td>
             <StepCell step={left[i]} />
