@@ -70,6 +70,16 @@ export const apiRoutes: ApiRouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/runs/export',
+    tag: 'Runs',
+    summary: 'Export the filtered history as CSV or JSONL (streamed)',
+    description:
+      "The filters of GET /runs (`meta.<key>=<value>` included), every page, newest first. `format=csv` (a header row; JSON fields as JSON text) or `jsonl` (a run per line; `events=1` adds each run's events). Streamed from keyset pages: constant server memory.",
+    query: c.exportRunsQuery,
+    responses: { 200: { description: 'text/csv or application/x-ndjson', schema: null } },
+  },
+  {
+    method: 'get',
     path: '/api/v1/runs/{id}',
     tag: 'Runs',
     summary: 'Get a run',
@@ -140,6 +150,18 @@ export const apiRoutes: ApiRouteDoc[] = [
     params: id,
     query: c.listResultsQuery,
     responses: { 200: { description: 'A page of results', schema: c.resultPage } },
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/runs/{id}/results/export',
+    tag: 'Results',
+    summary: "Export a dataset run's results as CSV or JSONL (streamed)",
+    params: id,
+    query: c.exportResultsQuery,
+    responses: {
+      200: { description: 'text/csv (with a status column) or application/x-ndjson', schema: null },
+    },
     errors: [404],
   },
   // --- reports

@@ -95,7 +95,13 @@ export class Runledger {
 
   /** One page of runs, newest first (`GET /runs`). Pass the previous page's `nextCursor` as `cursor`. */
   listRuns(query: ListRunsQuery = {}, opts?: RequestOptions): Promise<Page<RunDto>> {
-    return this.send({ method: 'GET', path: '/api/v1/runs', query, idempotent: true }, opts);
+    const { meta, ...rest } = query;
+    // Metadata filters travel as `meta.<key>=<value>` parameters.
+    const flat = {
+      ...rest,
+      ...Object.fromEntries(Object.entries(meta ?? {}).map(([k, v]) => [`meta.${k}`, v])),
+    };
+    return this.send({ method: 'GET', path: '/api/v1/runs', query: flat, idempotent: true }, opts);
   }
 
   /** Every run matching the filters, newest first, fetching pages lazily as the loop advances. */

@@ -60,6 +60,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               <NavLink href="/settings/retention">
                 <Icon d={icons.retention} /> Retention
               </NavLink>
+              <NavLink href="/settings/prices">
+                <Icon d={icons.usage} /> Model prices
+              </NavLink>
             </nav>
             <div className="mt-auto border-t border-zinc-800 pt-3">
               <SignOutButton />

@@ -1,5 +1,6 @@
 export * from './datasets';
 export * from './events';
+export * from './prices';
 export * from './projects';
 export * from './reports';
 export * from './retention';

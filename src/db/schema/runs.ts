@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   check,
@@ -12,6 +12,7 @@ import {
   uuid,
   bigint,
   primaryKey,
+  customType,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { lifecycleDates, tstz } from './columns';
@@ -19,6 +20,12 @@ import { projects } from './projects';
 
 export const runStatus = pgEnum('run_status', ['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export const runKind = pgEnum('run_kind', ['chat', 'workflow', 'dataset']);
+
+/** A Postgres tsvector; written only by SQL (to_tsvector), never read into JS. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/** Who set a run's cost: the client, or runledger from the price table (only those are recomputed). */
+export const costSource = pgEnum('cost_source', ['client', 'price']);
 
 export const runs = pgTable(
   'runs',
@@ -53,6 +60,13 @@ export const runs = pgTable(
     outputTokens: bigint({ mode: 'number' }).notNull().default(0),
     totalTokens: bigint({ mode: 'number' }).notNull().default(0),
     costUsd: doublePrecision().notNull().default(0),
+    /** Null while the run has no cost. */
+    costSource: costSource(),
+    /**
+     * The words of the run's content (user messages, assistant text, tool names, errors), without
+     * positions; grown by every event append in its transaction (src/server/search).
+     */
+    search: tsvector(),
     // Dataset runs: one target over one dataset version.
     datasetId: text(),
     datasetVersion: integer(),
@@ -74,6 +88,7 @@ export const runs = pgTable(
     index('runs_tags_gin_idx').using('gin', t.tags),
     // The search box (name ILIKE '%term%'): trigrams find rare terms without reading the project.
     index('runs_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    index('runs_search_gin_idx').using('gin', t.search),
     check('runs_name_length', sql`char_length(${t.name}) between 1 and 200`),
   ],
 );
@@ -117,7 +132,11 @@ export const runModels = pgTable(
   (t) => [primaryKey({ columns: [t.projectId, t.model] })],
 );
 
-export type Run = typeof runs.$inferSelect;
+/** Every column but `search` (words for the index, never needed in JS): select runs with these. */
+const { search: _search, ...runColumnsWithoutSearch } = getTableColumns(runs);
+export const runColumns = runColumnsWithoutSearch;
+
+export type Run = Omit<typeof runs.$inferSelect, 'search'>;
 export type NewRun = typeof runs.$inferInsert;
 export type RunResult = typeof runResults.$inferSelect;
 export type RunStatus = (typeof runStatus.enumValues)[number];

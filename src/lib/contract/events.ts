@@ -5,6 +5,8 @@ import { cursorParam, int32, json, timestamp } from './common';
 export const usageEventPayload = z.looseObject({
   inputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   outputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /** The part of inputTokens read from a prompt cache (priced at the cached-input price). */
+  cachedInputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   model: z.string().max(200).optional(),
   costUsd: z.number().min(0).optional(),
 });

@@ -9,6 +9,14 @@ export const runStatus = z.enum(runStatuses);
 export const runKind = z.enum(runKinds);
 
 const tag = z.string().min(1).max(100);
+export const metaKey = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : -');
+const metaFilters = z
+  .record(metaKey, z.string().max(200))
+  .refine((m) => Object.keys(m).length <= 10, 'At most 10 metadata filters');
 const shortText = z.string().min(1).max(200);
 const tokenCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -68,14 +76,42 @@ export const listRunsQuery = z.strictObject({
   threadId: z.string().min(1).max(200).optional(),
   model: z.string().min(1).max(200).optional(),
   tag: tag.optional(),
-  q: z.string().min(1).max(200).optional(),
+  q: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'Substring of the name, or every word in the run content (user messages, assistant text, tool names, errors)',
+    ),
   from: timestamp.optional(),
   to: timestamp.optional(),
+  meta: metaFilters
+    .optional()
+    .describe(
+      'Sent as `meta.<key>=<value>` (repeatable keys): runs whose metadata[key], as text, equals value',
+    ),
   limit: limitParam(200, 50),
   cursor: cursorParam,
 });
 export type ListRunsQuery = z.input<typeof listRunsQuery>;
 export type RunFilters = Omit<z.infer<typeof listRunsQuery>, 'limit' | 'cursor'>;
+
+/** Moves `meta.<key>` query parameters into one `meta` object (a flat query string cannot nest). */
+export function gatherMetaParams(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const out: Record<string, unknown> = {};
+  const meta: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.startsWith('meta.')) meta[k.slice(5)] = v;
+    else out[k] = v;
+  }
+  if (Object.keys(meta).length > 0) out.meta = meta;
+  return out;
+}
+
+/** GET /runs as the route parses it: the documented object, fed with `meta.<key>` parameters. */
+export const listRunsQueryParams = z.preprocess(gatherMetaParams, listRunsQuery);
 
 export const runDto = z.object({
   id: uuid,
@@ -114,3 +150,16 @@ export type RunDto = z.infer<typeof runDto>;
 
 export const runResponse = z.object({ run: runDto });
 export const runPage = page(runDto);
+
+const exportFormat = z.enum(['csv', 'jsonl']);
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+/** GET /runs/export: the list's filters (no paging), a format, and for JSONL optionally the events. */
+export const exportRunsQuery = listRunsQuery.omit({ limit: true, cursor: true }).extend({
+  format: exportFormat.default('csv'),
+  events: flag.optional().describe('JSONL only: each run line carries its events'),
+});
+export const exportRunsQueryParams = z.preprocess(gatherMetaParams, exportRunsQuery);
+
+/** GET /runs/{id}/results/export. */
+export const exportResultsQuery = z.strictObject({ format: exportFormat.default('csv') });

@@ -11,6 +11,7 @@ import type { DemoRun } from './stream';
 import { TOPICS } from './text';
 import { writeDemoUsage } from './usage';
 import { applyStamps, insertEvents, insertRuns, recountEvents } from './write';
+import { rebuildSearchWords } from '../search';
 import { type Stamp, writeWorkflowRun } from './workflow';
 import { workflowTemplates } from './workflow-content';
 import { XSS_EXCHANGE, XSS_SECTION } from './xss';
@@ -256,6 +257,7 @@ async function writeDemo(db: DbOrTx, projectId: string, now: Date): Promise<Seed
   const events = demoRuns.flatMap((r) => r.events.map((e) => ({ ...e, runId: r.row.id })));
   await insertEvents(db, events);
   await recountEvents(db, projectId);
+  await rebuildSearchWords(db, projectId);
   await applyStamps(db, stamps);
   const usageRows = await writeDemoUsage(db, projectId, demoRuns, now);
   return { projectId, runs: demoRuns.length, events: events.length, usageRows };

@@ -7,6 +7,8 @@ import type { AppendEventsResult, EventDto, EventInput, UsageEventPayload } from
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { iso } from '@/lib/time';
 import { AppError, notFound } from '../errors';
+import { priceCost } from '../prices';
+import { deltaTypes, eventSearchText, tsConfig } from '../search/text';
 import { type AcceptedUsage, onUsageEventsAccepted } from './usage-hook';
 
 /**
@@ -35,12 +37,16 @@ async function appendEventsTx(
   runId: string,
   events: EventInput[],
 ): Promise<AppendEventsResult> {
-  // The validated events carry only seq/type/ts/payload: serialized as they are, defaults in SQL
-  // (a JSON null payload reads as SQL null, so it becomes {} like a missing one).
-  const batch = JSON.stringify(events);
+  // The validated events carry only seq/type/ts/payload (plus a price-table cost for `usage` events
+  // without one, read only by the totals): serialized as they are, defaults in SQL (a JSON null
+  // payload reads as SQL null, so it becomes {} like a missing one).
   return db.transaction(async (tx) => {
+    const priced = await priceUsageEvents(tx, projectId, runId, events);
+    const batch = JSON.stringify(
+      priced ? events.map((e) => ({ ...e, price_cost: priced.get(e.seq) })) : events,
+    );
     // One statement on the common path (round trips dominate on a busy host): check the run, insert
-    // what is new, move the run's counters and usage totals by what was inserted.
+    // what is new, move the run's counters, usage totals and search words by what was inserted.
     const [row] = await queryRows<AppendRow>(
       tx,
       sql`with run as (
@@ -50,7 +56,15 @@ async function appendEventsTx(
             select run.id, x.seq, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
             from run, jsonb_to_recordset(${batch}::jsonb) as x(seq int, type text, ts timestamptz, payload jsonb)
             on conflict (run_id, seq) do nothing
-            returning seq, case when type = 'usage' then payload end as usage
+            returning seq, type, case when type = 'usage' then payload end as usage, ${eventSearchText()} as txt
+          ), costs as (
+            select x.seq, x.price_cost from jsonb_to_recordset(${batch}::jsonb) as x(seq int, price_cost float8)
+            where x.price_cost is not null
+          ), words as (
+            select concat_ws(' ',
+              (select string_agg(txt, ' ' order by seq) from ins where txt is not null and type not in ${deltaTypes}),
+              (select string_agg(txt, '' order by seq) from ins where txt is not null and type in ${deltaTypes})
+            ) as text
           ), upd as (
             update runs set
               event_count = event_count + (select count(*) from ins),
@@ -59,7 +73,15 @@ async function appendEventsTx(
               output_tokens = output_tokens + coalesce((select sum((usage->>'outputTokens')::bigint) from ins), 0),
               total_tokens = total_tokens + coalesce((select sum((usage->>'inputTokens')::bigint
                 + (usage->>'outputTokens')::bigint) from ins), 0),
-              cost_usd = cost_usd + coalesce((select sum((usage->>'costUsd')::float8) from ins), 0),
+              cost_usd = cost_usd + coalesce((select sum(coalesce((i.usage->>'costUsd')::float8, c.price_cost))
+                from ins i left join costs c on c.seq = i.seq where i.usage is not null), 0),
+              cost_source = case
+                when exists (select 1 from ins where usage ? 'costUsd') then 'client'::cost_source
+                when exists (select 1 from ins join costs using (seq)) then coalesce(cost_source, 'price'::cost_source)
+                else cost_source end,
+              search = case when length(btrim((select text from words))) > 0
+                then strip(coalesce(search, ''::tsvector) || to_tsvector(${tsConfig}, (select text from words)))
+                else search end,
               model = coalesce(model, (select usage->>'model' from ins where usage ? 'model' order by seq limit 1)),
               updated_at = now()
             where id = (select id from run) and exists (select 1 from ins)
@@ -96,7 +118,7 @@ async function appendEventsTx(
         projectId,
         runId,
         userId: row.user_id,
-        events: acceptedUsage(events, new Set(usageSeqs)),
+        events: acceptedUsage(events, new Set(usageSeqs), priced),
       });
     }
     return { accepted: row.accepted, duplicates };
@@ -118,7 +140,11 @@ function parseIntArray(value: number[] | string | null): number[] {
 }
 
 /** The `usage` events among those this call stored (the contract validated their payloads). */
-function acceptedUsage(events: EventInput[], stored: Set<number>): AcceptedUsage['events'] {
+function acceptedUsage(
+  events: EventInput[],
+  stored: Set<number>,
+  priced: Map<number, number> | null,
+): AcceptedUsage['events'] {
   const out: AcceptedUsage['events'] = [];
   for (const e of events) {
     if (e.type !== 'usage' || !stored.has(e.seq)) continue;
@@ -128,10 +154,46 @@ function acceptedUsage(events: EventInput[], stored: Set<number>): AcceptedUsage
       inputTokens: p.inputTokens,
       outputTokens: p.outputTokens,
       ...(p.model ? { model: p.model } : {}),
-      ...(p.costUsd !== undefined ? { costUsd: p.costUsd } : {}),
+      ...(p.costUsd !== undefined
+        ? { costUsd: p.costUsd }
+        : priced?.has(e.seq)
+          ? { costUsd: priced.get(e.seq) }
+          : {}),
     });
   }
   return out.sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * The price-table cost of each `usage` event that carries tokens and no cost (by seq), priced for the
+ * event's model (else the run's) at the event's time; null when no event needs one. A client-sent cost wins.
+ */
+async function priceUsageEvents(
+  tx: DbOrTx,
+  projectId: string,
+  runId: string,
+  events: EventInput[],
+): Promise<Map<number, number> | null> {
+  const unpriced = events.filter(
+    (e) => e.type === 'usage' && (e.payload as UsageEventPayload).costUsd === undefined,
+  );
+  if (unpriced.length === 0) return null;
+  const [run] = await tx
+    .select({ model: runs.model })
+    .from(runs)
+    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
+  if (!run) return null;
+  const out = new Map<number, number>();
+  for (const e of unpriced) {
+    const p = e.payload as UsageEventPayload;
+    const cost = await priceCost(tx, projectId, p.model ?? run.model, e.ts ? new Date(e.ts) : new Date(), {
+      inputTokens: p.inputTokens,
+      outputTokens: p.outputTokens,
+      cachedInputTokens: p.cachedInputTokens,
+    });
+    if (cost !== null) out.set(e.seq, cost);
+  }
+  return out.size > 0 ? out : null;
 }
 
 export function toEventDto(e: RunEvent): EventDto {

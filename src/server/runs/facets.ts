@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
-import { type Run, runModels, runs } from '@/db/schema';
+import { type Run, runColumns, runModels, runs } from '@/db/schema';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { AppError } from '../errors';
 
@@ -40,7 +40,7 @@ export async function listThreadRuns(
   const thread = and(eq(runs.projectId, projectId), eq(runs.threadId, threadId));
   const [rows, [counted]] = await Promise.all([
     db
-      .select()
+      .select(runColumns)
       .from(runs)
       .where(
         key
@@ -64,7 +64,7 @@ export async function listThreadRuns(
 /** Dataset runs grouped by dataset: the latest runs first, capped (a dashboard overview, not an export). */
 export async function listDatasetRuns(db: DbOrTx, projectId: string, limit = 300) {
   return db
-    .select()
+    .select(runColumns)
     .from(runs)
     .where(and(eq(runs.projectId, projectId), eq(runs.kind, 'dataset')))
     .orderBy(desc(runs.createdAt), desc(runs.id))

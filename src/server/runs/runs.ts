@@ -1,13 +1,15 @@
 import 'server-only';
 import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { type NewRun, type Run, runs } from '@/db/schema';
+import { type NewRun, type Run, runColumns, runs } from '@/db/schema';
 import { type CreateRunInput, finishedStatuses, type RunFilters, type UpdateRunInput } from '@/lib/contract';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { toDate } from '@/lib/time';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@/db/sql';
 import { AppError, notFound } from '../errors';
 import { sameJson } from '../json';
+import { priceCost } from '../prices';
+import { searchQuery } from '../search/text';
 
 const isFinished = (status: string) => (finishedStatuses as readonly string[]).includes(status);
 
@@ -50,15 +52,28 @@ export async function createRun(
     outputTokens: input.outputTokens ?? 0,
     totalTokens: input.totalTokens ?? (input.inputTokens ?? 0) + (input.outputTokens ?? 0),
     costUsd: input.costUsd ?? 0,
+    costSource: input.costUsd !== undefined ? 'client' : null,
     datasetId: input.datasetId ?? null,
     datasetVersion: input.datasetVersion ?? null,
     targetType: input.targetType ?? null,
     targetId: input.targetId ?? null,
     totalItems: input.totalItems ?? null,
   };
+  if (input.costUsd === undefined) {
+    const at = values.startedAt ?? now;
+    const cost = await priceCost(db, projectId, values.model, at, {
+      inputTokens: values.inputTokens ?? 0,
+      outputTokens: values.outputTokens ?? 0,
+    });
+    if (cost !== null) Object.assign(values, { costUsd: cost, costSource: 'price' as const });
+  }
   let inserted: Run | undefined;
   try {
-    [inserted] = await db.insert(runs).values(values).onConflictDoNothing({ target: runs.id }).returning();
+    [inserted] = await db
+      .insert(runs)
+      .values(values)
+      .onConflictDoNothing({ target: runs.id })
+      .returning(runColumns);
   } catch (err) {
     // The parent was deleted between the check and the insert.
     if (pgErrorCode(err) === PG_FOREIGN_KEY_VIOLATION && input.parentRunId) {
@@ -68,7 +83,7 @@ export async function createRun(
   }
   if (inserted) return { run: inserted, created: true };
 
-  const [stored] = await db.select().from(runs).where(eq(runs.id, input.id!));
+  const [stored] = await db.select(runColumns).from(runs).where(eq(runs.id, input.id!));
   if (!stored || stored.projectId !== projectId) throw notFound('Run');
   if (!matchesStored(input, stored)) {
     throw new AppError('conflict', 'A run with this id already exists with a different body');
@@ -93,7 +108,7 @@ function matchesStored(input: CreateRunInput, stored: Run): boolean {
 
 export async function getRunById(db: DbOrTx, projectId: string, runId: string): Promise<Run | null> {
   const [run] = await db
-    .select()
+    .select(runColumns)
     .from(runs)
     .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
   return run ?? null;
@@ -114,7 +129,7 @@ export async function updateRun(
 ): Promise<Run> {
   return db.transaction(async (tx) => {
     const [current] = await tx
-      .select()
+      .select(runColumns)
       .from(runs)
       .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)))
       .for('update');
@@ -145,7 +160,26 @@ export async function updateRun(
       patch.totalTokens =
         (input.inputTokens ?? current.inputTokens) + (input.outputTokens ?? current.outputTokens);
     }
-    const [updated] = await tx.update(runs).set(patch).where(eq(runs.id, runId)).returning();
+    if (input.costUsd !== undefined) {
+      patch.costSource = 'client';
+    } else if (
+      current.costSource !== 'client' &&
+      (input.inputTokens !== undefined || input.outputTokens !== undefined || input.model !== undefined)
+    ) {
+      // New token totals without a cost: the price table prices them (a client-sent cost stays).
+      const cost = await priceCost(
+        tx,
+        projectId,
+        input.model !== undefined ? input.model : current.model,
+        current.startedAt ?? current.createdAt,
+        {
+          inputTokens: input.inputTokens ?? current.inputTokens,
+          outputTokens: input.outputTokens ?? current.outputTokens,
+        },
+      );
+      if (cost !== null) Object.assign(patch, { costUsd: cost, costSource: 'price' as const });
+    }
+    const [updated] = await tx.update(runs).set(patch).where(eq(runs.id, runId)).returning(runColumns);
     return updated!;
   });
 }
@@ -172,7 +206,11 @@ export function runFilterConditions(projectId: string, f: RunFilters): SQL[] {
   if (f.threadId) where.push(eq(runs.threadId, f.threadId));
   if (f.model) where.push(eq(runs.model, f.model));
   if (f.tag) where.push(sql`${runs.tags} @> array[${f.tag}]::text[]`);
-  if (f.q) where.push(sql`${runs.name} ilike ${likePattern(f.q)}`);
+  // The name as a substring, or every word of q among the run's content words (src/server/search).
+  if (f.q) where.push(sql`(${runs.name} ilike ${likePattern(f.q)} or ${runs.search} @@ ${searchQuery(f.q)})`);
+  for (const [key, value] of Object.entries(f.meta ?? {})) {
+    where.push(sql`${runs.metadata} ->> ${key} = ${value}`);
+  }
   if (f.from) where.push(gte(runs.createdAt, new Date(f.from)));
   if (f.to) where.push(lte(runs.createdAt, new Date(f.to)));
   return where;
@@ -215,7 +253,7 @@ export async function listRuns(
     ? [sql`${runs.createdAt} asc nulls first`, sql`${runs.id} asc nulls first`]
     : [sql`${runs.createdAt} desc nulls last`, sql`${runs.id} desc nulls last`];
   const rows = await db
-    .select()
+    .select(runColumns)
     .from(runs)
     .where(and(...where))
     .orderBy(...order)

@@ -1,17 +1,20 @@
 import type { Metadata } from 'next';
 import { createSearchParamsCache, createSerializer, type SearchParams } from 'nuqs/server';
-import { ButtonLink } from '@/components/ui/button';
+import { Button, ButtonLink } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { getDb } from '@/db/client';
-import type { RunFilters as Filters } from '@/lib/contract';
 import { AppError } from '@/server/errors';
+import { searchWords } from '@/lib/highlight';
 import { listRunModels, listRuns, type RunPage } from '@/server/runs';
+import { firstContentMatches, recentMetadataKeys } from '@/server/search';
 import { requireProject } from '../_lib/project';
 import { NoProject } from '../no-project';
 import { AutoRefresh } from './auto-refresh';
+import { ExportLinks } from './export-links';
 import { RunFilters } from './filters';
+import { MetaFilter } from './meta-filter';
 import { RunsTable } from './runs-table';
-import { rangeMs, runsSearchParams } from './search-params';
+import { filtersFromParams, metaFromSearchParams, metaSearchString, runsSearchParams } from './search-params';
 
 export const metadata: Metadata = { title: 'Runs · runledger' };
 
@@ -22,21 +25,14 @@ const PAGE_SIZE = 50;
 export default async function RunsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await requireProject();
   if (!ctx) return <NoProject />;
-  const params = cache.parse(await searchParams);
-  const filters: Filters = {
-    status: params.status ?? undefined,
-    kind: params.kind ?? undefined,
-    model: params.model ?? undefined,
-    userId: params.user ?? undefined,
-    threadId: params.thread ?? undefined,
-    tag: params.tag ?? undefined,
-    q: params.q ?? undefined,
-    from: params.range ? new Date(Date.now() - rangeMs[params.range]).toISOString() : undefined,
-  };
+  const raw = await searchParams;
+  const params = cache.parse(raw);
+  const meta = metaFromSearchParams(raw);
+  const filters = filtersFromParams(params, meta);
   const db = getDb();
-  // The list and the model facet (a small summary table) are read in parallel. A hand-edited cursor
-  // shows the first page rather than an error.
-  const [cursorPage, models] = await Promise.all([
+  // The list, the model facet (a small summary table) and the recent metadata keys are read in
+  // parallel. A hand-edited cursor shows the first page rather than an error.
+  const [cursorPage, models, metaKeys] = await Promise.all([
     listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE, cursor: params.cursor ?? undefined }).catch(
       (err) => {
         if (err instanceof AppError && err.code === 'bad_request') return null;
@@ -44,11 +40,27 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       },
     ),
     listRunModels(db, ctx.project.id),
+    recentMetadataKeys(db, ctx.project.id),
   ]);
   const badCursor = cursorPage === null;
   const page: RunPage = cursorPage ?? (await listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE }));
-  const filtered = Object.entries(params).some(([k, v]) => k !== 'cursor' && v !== null);
-  const href = (cursor: string) => `/runs${serialize({ ...params, cursor })}`;
+  const search = filters.q
+    ? {
+        words: searchWords(filters.q),
+        matches: await firstContentMatches(
+          db,
+          ctx.project.id,
+          page.data.map((r) => r.id),
+          filters.q,
+        ),
+      }
+    : undefined;
+  const filtered =
+    Object.keys(meta).length > 0 || Object.entries(params).some(([k, v]) => k !== 'cursor' && v !== null);
+  const metaQuery = metaSearchString(meta);
+  const href = (cursor: string) =>
+    `/runs${serialize({ ...params, cursor })}${metaQuery ? `&${metaQuery}` : ''}`;
+  const exportQuery = `${serialize({ ...params, cursor: null }).replace(/^\?/, '')}${metaQuery ? `&${metaQuery}` : ''}`;
 
   return (
     <div>
@@ -62,6 +74,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         }
       />
       <RunFilters models={models} />
+      <MetaFilter keys={metaKeys} />
       {badCursor && (
         <p className="mb-3 text-sm text-amber-700">That page link was not valid; showing the newest runs.</p>
       )}
@@ -73,10 +86,18 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
               : 'Runs appear here as soon as an agent records one through the API or the SDK.'}
           </EmptyState>
         ) : (
-          <RunsTable runs={page.data} />
+          <RunsTable runs={page.data} search={search} selectable />
         )}
-        <div className="flex items-center justify-between gap-2 px-4 py-2.5 text-sm text-zinc-500">
-          <span>{page.data.length} runs on this page</span>
+        <div className="flex flex-wrap items-center justify-between gap-2 px-4 py-2.5 text-sm text-zinc-500">
+          <span className="flex items-center gap-3">
+            {page.data.length} runs on this page
+            <form id="compare-form" action="/runs/compare" method="get">
+              <Button type="submit" size="sm" variant="secondary">
+                Compare selected (2)
+              </Button>
+            </form>
+            <ExportLinks query={exportQuery} />
+          </span>
           <div className="flex gap-2">
             <ButtonLink
               size="sm"

@@ -2,16 +2,37 @@ import Link from 'next/link';
 import { Badge, StatusBadge } from '@/components/ui/badge';
 import { Table, Td, Th } from '@/components/ui/table';
 import type { Run } from '@/db/schema';
+import type { ContentMatch } from '@/server/search';
+import { RunNameCell } from './run-name-cell';
 import { formatCost, formatDuration, formatShortTime, formatTokens, runDuration } from '@/lib/format';
 
 /** Tags shown per row; the rest are counted (all of them are in the cell's title). */
 const MAX_TAGS = 1;
 
-export function RunsTable({ runs, showThread = true }: { runs: Run[]; showThread?: boolean }) {
+export type RunsTableSearch = { words: string[]; matches: Map<string, ContentMatch> };
+
+export function RunsTable({
+  runs,
+  showThread = true,
+  search,
+  selectable = false,
+}: {
+  runs: Run[];
+  showThread?: boolean;
+  /** A search: matching words are marked and names open the replay at the first matching event. */
+  search?: RunsTableSearch;
+  /** Checkboxes that submit the `compare-form` (pick two runs to compare). */
+  selectable?: boolean;
+}) {
   return (
     <Table data-testid="runs-table">
       <thead>
         <tr>
+          {selectable && (
+            <Th className="w-8">
+              <span className="sr-only">Compare</span>
+            </Th>
+          )}
           <Th>Status</Th>
           <Th>Name</Th>
           <Th>Kind</Th>
@@ -28,16 +49,22 @@ export function RunsTable({ runs, showThread = true }: { runs: Run[]; showThread
       <tbody>
         {runs.map((run) => (
           <tr key={run.id} className="hover:bg-zinc-50" data-status={run.status}>
+            {selectable && (
+              <Td>
+                <input
+                  type="checkbox"
+                  name="run"
+                  value={run.id}
+                  form="compare-form"
+                  aria-label={`Compare ${run.name}`}
+                />
+              </Td>
+            )}
             <Td>
               <StatusBadge status={run.status} />
             </Td>
             <Td className="min-w-48 max-w-60">
-              <Link
-                href={`/runs/${run.id}`}
-                className="block truncate font-medium text-zinc-900 hover:underline"
-              >
-                {run.name}
-              </Link>
+              <RunNameCell run={run} search={search} />
               {showThread && run.threadId && (
                 <Link
                   href={`/threads/${encodeURIComponent(run.threadId)}`}

@@ -1,4 +1,5 @@
 import { parseAsString, parseAsStringLiteral } from 'nuqs/server';
+import type { RunFilters } from '@/lib/contract/runs';
 import { runKinds, runStatuses } from '@/lib/contract/runs';
 
 export const timeRanges = ['1h', '24h', '7d', '30d'] as const;
@@ -21,3 +22,40 @@ export const runsSearchParams = {
   q: parseAsString,
   cursor: parseAsString,
 };
+
+/** The `meta.<key>=<value>` parameters of a page's search params (the first value of each key). */
+export function metaFromSearchParams(
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!k.startsWith('meta.') || k.length <= 5 || k.length > 105) continue;
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value !== undefined && value.length <= 200) out[k.slice(5)] = value;
+    if (Object.keys(out).length >= 10) break;
+  }
+  return out;
+}
+
+/** The metadata filters back as a query string fragment (no leading `?`). */
+export const metaSearchString = (meta: Record<string, string>) =>
+  new URLSearchParams(Object.entries(meta).map(([k, v]) => [`meta.${k}`, v])).toString();
+
+type ParsedParams = {
+  [K in keyof typeof runsSearchParams]: ReturnType<(typeof runsSearchParams)[K]['parseServerSide']>;
+};
+
+/** The list's filters from its URL state (shared by the page and the download). */
+export function filtersFromParams(params: ParsedParams, meta: Record<string, string>): RunFilters {
+  return {
+    status: params.status ?? undefined,
+    kind: params.kind ?? undefined,
+    model: params.model ?? undefined,
+    userId: params.user ?? undefined,
+    threadId: params.thread ?? undefined,
+    tag: params.tag ?? undefined,
+    q: params.q ?? undefined,
+    from: params.range ? new Date(Date.now() - rangeMs[params.range]).toISOString() : undefined,
+    meta: Object.keys(meta).length > 0 ? meta : undefined,
+  };
+}

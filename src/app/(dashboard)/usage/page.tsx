@@ -6,6 +6,7 @@ import { getDb } from '@/db/client';
 import { usageMetrics } from '@/server/usage/dashboard';
 import { requireProject } from '../_lib/project';
 import { NoProject } from '../no-project';
+import { CostSection } from './cost-section';
 import { usageSearchParams } from './search-params';
 import { DailyCharts } from './daily-charts';
 import { HourlyTokens } from './hourly-tokens';
@@ -71,6 +72,9 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
         )}
       </Card>
 
+      <Section title="Cost" height="h-56">
+        <CostSection projectId={projectId} />
+      </Section>
       <Section title="Usage per day" height="h-56">
         <DailyCharts projectId={projectId} metrics={metrics} />
       </Section>

@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { createRunBody, listRunsQuery } from '@/lib/contract';
+import { createRunBody, listRunsQueryParams } from '@/lib/contract';
 import { createRun, listRuns, toRunDto } from '@/server/runs';
 import { apiRoute, json, otherMethods } from '../_lib/route';
 
@@ -8,7 +8,7 @@ export const POST = apiRoute({ body: createRunBody }, async ({ projectId, body }
   return json({ run: toRunDto(run) }, created ? 201 : 200);
 });
 
-export const GET = apiRoute({ query: listRunsQuery }, async ({ projectId, query }) => {
+export const GET = apiRoute({ query: listRunsQueryParams }, async ({ projectId, query }) => {
   const { limit, cursor, ...filters } = query;
   const page = await listRuns(getDb(), projectId, filters, { limit, cursor });
   return json({ data: page.data.map(toRunDto), nextCursor: page.nextCursor });

@@ -1,0 +1,76 @@
+import Link from 'next/link';
+import { Card, CardHeader, EmptyState } from '@/components/ui/card';
+import { Table, Td, Th } from '@/components/ui/table';
+import { getDb } from '@/db/client';
+import { formatCost } from '@/lib/format';
+import { costPerDay, topUsersByCost } from '@/server/prices';
+import { CostPerDayChart } from './cost-chart';
+
+const DAYS = 30;
+
+/** Run cost over the last 30 days: per day by model and by user, and the users who cost most. */
+export async function CostSection({ projectId }: { projectId: string }) {
+  const db = getDb();
+  const from = new Date(Date.now() - (DAYS - 1) * 86_400_000);
+  const [byModel, byUser, top] = await Promise.all([
+    costPerDay(db, projectId, from, 'model'),
+    costPerDay(db, projectId, from, 'user'),
+    topUsersByCost(db, projectId, from),
+  ]);
+  const prices = (
+    <Link href="/settings/prices" className="text-xs text-zinc-500 underline hover:text-zinc-900">
+      Model prices
+    </Link>
+  );
+  if (byModel.keys.length === 0) {
+    return (
+      <Card>
+        <CardHeader title="Cost" actions={prices} />
+        <EmptyState title="No run cost in the last 30 days">
+          Runs get a cost from the client, or from the model price table when they carry tokens.
+        </EmptyState>
+      </Card>
+    );
+  }
+  return (
+    <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
+      <Card>
+        <CardHeader title="Cost per day by model" actions={prices} />
+        <div className="p-4">
+          <CostPerDayChart id="cost-by-model" keys={byModel.keys} rows={byModel.rows} />
+        </div>
+      </Card>
+      <Card>
+        <CardHeader title="Cost per day by user" />
+        <div className="p-4">
+          <CostPerDayChart id="cost-by-user" keys={byUser.keys} rows={byUser.rows} />
+        </div>
+      </Card>
+      <Card>
+        <CardHeader title="Top users by cost (30 days)" />
+        <Table data-testid="top-users-cost">
+          <thead>
+            <tr>
+              <Th>User</Th>
+              <Th className="text-right">Runs</Th>
+              <Th className="text-right">Cost</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {top.map((u) => (
+              <tr key={u.userId}>
+                <Td>
+                  <Link href={`/runs?user=${encodeURIComponent(u.userId)}`} className="hover:underline">
+                    {u.userId}
+                  </Link>
+                </Td>
+                <Td className="text-right tabular-nums">{u.runs.toLocaleString('en-US')}</Td>
+                <Td className="text-right tabular-nums">{formatCost(u.usd)}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </Card>
+    </div>
+  );
+}

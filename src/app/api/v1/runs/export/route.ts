@@ -1,0 +1,23 @@
+import { getDb } from '@/db/client';
+import { exportRunsQueryParams } from '@/lib/contract';
+import { exportContentType, exportRuns, exportStream } from '@/server/export';
+import { apiRoute, otherMethods } from '../../_lib/route';
+
+/** The filtered history as a streamed CSV or JSONL download (constant memory: keyset pages on demand). */
+export const GET = apiRoute({ query: exportRunsQueryParams }, async ({ projectId, query }) => {
+  const { format, events, ...filters } = query;
+  const body = await exportStream(exportRuns(getDb(), projectId, filters, { format, events }));
+  return new Response(body, {
+    headers: {
+      'content-type': exportContentType(format),
+      'content-disposition': `attachment; filename="runs.${format}"`,
+      'cache-control': 'no-store',
+    },
+  });
+});
+
+const other = otherMethods('GET');
+export const POST = other.POST;
+export const PUT = other.PUT;
+export const PATCH = other.PATCH;
+export const DELETE = other.DELETE;

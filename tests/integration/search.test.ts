@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import type { Db } from '@/db/client';
+import type { EventInput } from '@/lib/contract';
+import { appendEvents } from '@/server/events';
+import { listRuns } from '@/server/runs';
+import { firstContentMatches, rebuildSearchWords, recentMetadataKeys } from '@/server/search';
+import { queryRows } from '@/db/sql';
+import { sql } from 'drizzle-orm';
+import { availableDrivers, describeEachDb, freshPglite, freshPostgres } from '../helpers/db';
+import { makeProject, makeRun } from '../helpers/fixtures';
+
+/** A chat turn as the recorder stores it: the user's text, streamed assistant text, a tool, an error. */
+function chatEvents(user: string, deltas: string[], tool?: string, error?: string): EventInput[] {
+  const events: EventInput[] = [{ seq: 0, type: 'user-message', payload: { text: user } }];
+  events.push({ seq: 1, type: 'start', payload: { type: 'start' } });
+  if (tool) {
+    events.push({ seq: 2, type: 'tool-input-start', payload: { toolCallId: 't1', toolName: tool } });
+    events.push({
+      seq: 3,
+      type: 'tool-output-available',
+      payload: { toolCallId: 't1', output: { secret: 'zebra' } },
+    });
+  }
+  events.push({ seq: 10, type: 'text-start', payload: { id: 'a' } });
+  for (const [i, delta] of deltas.entries()) {
+    events.push({ seq: 11 + i, type: 'text-delta', payload: { id: 'a', delta } });
+  }
+  events.push({ seq: 50, type: 'text-end', payload: { id: 'a' } });
+  if (error) events.push({ seq: 60, type: 'error', payload: { errorText: error } });
+  return events;
+}
+
+/** The same corpus on any database; answers each query with the names of the matching runs. */
+async function searchCorpus(db: Db, queries: string[]): Promise<Record<string, string[]>> {
+  const p = await makeProject(db);
+  const corpus: [string, EventInput[], Record<string, string>][] = [
+    [
+      'weather chat',
+      chatEvents('What is the weather in Paris?', ['It is sun', 'ny and ', 'warm.']),
+      { env: 'prod' },
+    ],
+    ['tool chat', chatEvents('Look up order 42', ['Found ', 'it.'], 'lookupOrder'), { env: 'dev' }],
+    [
+      'broken chat',
+      chatEvents('Summarize the report', ['Working'], undefined, 'Rate limit exceeded for gpt-4o'),
+      { env: 'prod', team: 'a' },
+    ],
+    ['Paris trip plan', chatEvents('Plan a holiday', ['Go to Rome.']), {}],
+    ['Café crème', chatEvents('Où est le café ?', ['Ici, près de la gare.']), { env: 'prod' }],
+  ];
+  for (const [name, events, metadata] of corpus) {
+    const run = await makeRun(db, p.id, { name, metadata });
+    // Two appends, as a live run would send them: the words of both count.
+    await appendEvents(db, p.id, run.id, events.slice(0, 3));
+    await appendEvents(db, p.id, run.id, events.slice(3));
+    // A retried batch adds nothing and changes nothing.
+    await appendEvents(db, p.id, run.id, events.slice(3));
+  }
+  const out: Record<string, string[]> = {};
+  for (const q of queries) {
+    const page = await listRuns(db, p.id, { q }, { limit: 50 });
+    out[q] = page.data.map((r) => r.name).sort();
+  }
+  return out;
+}
+
+const queries = [
+  'paris',
+  'PARIS',
+  'sunny',
+  'lookuporder',
+  'rate limit',
+  'limit rate',
+  'gpt-4o',
+  'weather paris',
+  'weather rome',
+  'café',
+  'zebra',
+  'chat',
+  'nothing-like-this',
+  '!!',
+];
+
+const expected: Record<string, string[]> = {
+  paris: ['Paris trip plan', 'weather chat'],
+  PARIS: ['Paris trip plan', 'weather chat'],
+  sunny: ['weather chat'],
+  lookuporder: ['tool chat'],
+  'rate limit': ['broken chat'],
+  'limit rate': ['broken chat'],
+  'gpt-4o': ['broken chat'],
+  'weather paris': ['weather chat'],
+  'weather rome': [],
+  café: ['Café crème'],
+  // Tool outputs are not searched.
+  zebra: [],
+  chat: ['broken chat', 'tool chat', 'weather chat'],
+  'nothing-like-this': [],
+  '!!': [],
+};
+
+describeEachDb('search inside runs', ({ db }) => {
+  it('finds runs by name and by user messages, assistant text, tool names and errors', async () => {
+    expect(await searchCorpus(db(), queries)).toEqual(expected);
+  });
+
+  it('rebuilds the same words from stored events (bulk-written data, or data older than the index)', async () => {
+    const p = await makeProject(db());
+    const run = await makeRun(db(), p.id, { name: 'bulk' });
+    await appendEvents(
+      db(),
+      p.id,
+      run.id,
+      chatEvents('Où est Lisbon?', ['Sun', 'ny day'], 'getWeather', 'Timeout'),
+    );
+    const words = async () =>
+      (
+        await queryRows<{ w: string }>(
+          db(),
+          sql`select search::text as w from runs where id = ${run.id}::uuid`,
+        )
+      )[0]!.w;
+    const appended = await words();
+    await db().execute(sql`update runs set search = null where id = ${run.id}::uuid`);
+    await rebuildSearchWords(db(), p.id);
+    expect(await words()).toBe(appended);
+    expect(appended).toContain("'sunny'");
+  });
+
+  it('opens a found run at its first matching event and keeps other projects out', async () => {
+    const p = await makeProject(db());
+    const other = await makeProject(db());
+    const run = await makeRun(db(), p.id, { name: 'seek' });
+    await appendEvents(
+      db(),
+      p.id,
+      run.id,
+      chatEvents('hello there', ['The answer is ', 'forty-two'], 'calculator', 'Boom happened'),
+    );
+    const seqOf = async (q: string) => (await firstContentMatches(db(), p.id, [run.id], q)).get(run.id);
+    expect(await seqOf('hello')).toEqual({ seq: 0, text: 'hello there' });
+    expect(await seqOf('calculator')).toMatchObject({ seq: 2 });
+    expect(await seqOf('answer')).toMatchObject({ seq: 11 });
+    expect(await seqOf('boom')).toMatchObject({ seq: 60, text: 'Boom happened' });
+    expect(await seqOf('absent')).toBeUndefined();
+    expect((await firstContentMatches(db(), other.id, [run.id], 'hello')).size).toBe(0);
+    expect((await listRuns(db(), other.id, { q: 'hello' }, { limit: 10 })).data).toHaveLength(0);
+  });
+
+  it('filters by exact metadata values and offers the keys of recent runs', async () => {
+    const p = await makeProject(db());
+    await makeRun(db(), p.id, { name: 'a', metadata: { env: 'prod', attempt: 2, nested: { x: 1 } } });
+    await makeRun(db(), p.id, { name: 'b', metadata: { env: 'production' } });
+    await makeRun(db(), p.id, { name: 'c', metadata: { env: 'dev', team: 'core' } });
+    const names = async (meta: Record<string, string>) =>
+      (await listRuns(db(), p.id, { meta }, { limit: 10 })).data.map((r) => r.name).sort();
+    expect(await names({ env: 'prod' })).toEqual(['a']);
+    expect(await names({ attempt: '2' })).toEqual(['a']);
+    expect(await names({ env: 'dev', team: 'core' })).toEqual(['c']);
+    expect(await names({ env: 'dev', team: 'other' })).toEqual([]);
+    expect(await names({ missing: 'x' })).toEqual([]);
+    expect(await recentMetadataKeys(db(), p.id)).toEqual(['attempt', 'env', 'nested', 'team']);
+  });
+});
+
+// Stated outright, beside the expected table above: one corpus, both engines, the same answers.
+if (availableDrivers().includes('postgres')) {
+  describe('search inside runs: PGlite and Postgres agree', () => {
+    it('answers every query with the same runs', async () => {
+      const lite = await freshPglite();
+      const pg = await freshPostgres();
+      try {
+        const extra = ['the', 'is', 'it', 'près', 'gare', 'order 42', '42', 'found it'];
+        const [a, b] = [
+          await searchCorpus(lite.db, [...queries, ...extra]),
+          await searchCorpus(pg.db, [...queries, ...extra]),
+        ];
+        expect(a).toEqual(b);
+      } finally {
+        await lite.close();
+        await pg.close();
+      }
+    });
+  });
+}
