@@ -97,3 +97,16 @@ export const reservationDto = z.object({
   settledAt: timestamp.nullable(),
 });
 export type ReservationDto = z.infer<typeof reservationDto>;
+
+export const quotaResponse = z.object({ quota: quotaDto });
+export const quotaList = z.object({ data: z.array(quotaDto) });
+export const reservationResponse = z.object({
+  reservation: reservationDto,
+  windows: z.array(usageWindowDto),
+});
+export type ReservationResult = z.infer<typeof reservationResponse>;
+export const commitReservationResponse = reservationResponse.extend({
+  overrunBy: z.number().int().describe('How far the actual amount went past the reservation (0 when it fit)'),
+  late: z.boolean().describe('Committed after expiresAt'),
+});
+export const releaseReservationResponse = reservationResponse;

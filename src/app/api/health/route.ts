@@ -1,9 +1,7 @@
-import { startServer } from '@/server/startup';
+import { routes } from '@/lib/contract/routes';
+import { publicRoute } from '../v1/_lib/route';
 
 export const dynamic = 'force-dynamic';
 
-/** Readiness: answers once migrations (and the first-start seed) are done. */
-export async function GET() {
-  await startServer();
-  return Response.json({ ok: true });
-}
+/** Readiness: the wrapper awaits the server's start (migrations and the first-start seed) first. */
+export const GET = publicRoute(routes.health, async () => ({ status: 200, body: { ok: true } }));

@@ -2,14 +2,12 @@ import 'server-only';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
 import { pgErrorCode } from '@/db/sql';
+import type { BodyOf, Method, ParamsOf, QueryOf, Reply, RouteDecl } from '@/lib/contract/route';
 import { verifyApiKey } from '@/server/auth';
 import { AppError, isAppError } from '@/server/errors';
 import { startServer } from '@/server/startup';
 import { readJsonBody } from './body';
 import { assertStorableQuery } from './json-safety';
-
-type Schema = z.ZodType;
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export type ApiContext<B, Q, P> = {
   projectId: string;
@@ -19,7 +17,6 @@ export type ApiContext<B, Q, P> = {
   request: Request;
 };
 
-type RouteOptions<B, Q, P> = { body?: B; query?: Q; params?: P };
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 
 /** A JSON answer with a status (200 by default). */
@@ -27,19 +24,16 @@ export function json(data: unknown, status = 200, headers?: Record<string, strin
   return Response.json(data, { status, headers });
 }
 
-export const noContent = () => new Response(null, { status: 204 });
-
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-type Method = (typeof METHODS)[number];
-type Handler = (request: Request) => Response;
+const METHODS: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+type NotAllowed = (request: Request) => Response;
 
 /**
  * Handlers for the methods a route does not serve: 405 with `Allow` and the contract's error body
  * (Next.js would answer an empty 405). Spread the ones the route lacks: `export const PUT = other.PUT`.
  */
-export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
+export function otherMethods(...allowed: Method[]): Record<Method, NotAllowed> {
   const allow = allowed.join(', ');
-  const handler: Handler = (request) =>
+  const handler: NotAllowed = (request) =>
     json(
       {
         error: { code: 'method_not_allowed', message: `${request.method} is not allowed here; use ${allow}` },
@@ -47,7 +41,7 @@ export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
       405,
       { allow },
     );
-  return Object.fromEntries(METHODS.map((m) => [m, handler])) as Record<Method, Handler>;
+  return Object.fromEntries(METHODS.map((m) => [m, handler])) as Record<Method, NotAllowed>;
 }
 
 export function errorResponse(err: unknown): Response {
@@ -90,52 +84,85 @@ async function authenticate(request: Request): Promise<string> {
   return found.projectId;
 }
 
+type RouteHandler<D, C> = (ctx: C) => Promise<Reply<D>>;
+/** A route handler as Next.js calls it, carrying its declaration (the route/OpenAPI parity test reads it). */
+export type DeclaredHandler = ((request: Request, context: NextRouteContext) => Promise<Response>) & {
+  route: RouteDecl;
+};
+
+function toResponse(reply: { status: number; body: unknown; headers?: Record<string, string> }): Response {
+  if (reply.body === null) return new Response(null, { status: reply.status, headers: reply.headers });
+  return json(reply.body, reply.status, reply.headers);
+}
+
+async function parseInput(route: RouteDecl, request: Request, context: NextRouteContext) {
+  let params: unknown;
+  if (route.params) {
+    const parsed = route.params.safeParse(await context.params);
+    if (!parsed.success) throw new AppError('not_found', 'Not found');
+    params = parsed.data;
+  }
+  let query: unknown;
+  if (route.query) {
+    const raw = queryObject(new URL(request.url));
+    assertStorableQuery(raw);
+    const parsed = route.query.safeParse(raw);
+    if (!parsed.success) throw zodError('query parameters', parsed.error);
+    query = parsed.data;
+  }
+  let body: unknown;
+  if (route.body) {
+    const parsed = route.body.safeParse(await readJsonBody(request));
+    if (!parsed.success) throw zodError('body', parsed.error);
+    body = parsed.data;
+  }
+  return { params, query, body };
+}
+
 /**
- * The one wrapper every /api/v1 handler goes through: API-key auth (project scope), path params,
- * query and JSON body parsed with zod, and errors mapped to the contract's body. A path id that fails
- * its schema is a 404 (no such row can exist), not a 400.
+ * The one wrapper every /api/v1 handler goes through, built from the route's declaration
+ * (src/lib/contract/routes): API-key auth (project scope), path params, query and JSON body parsed
+ * with its zod schemas, the answer typed by its response schemas, errors mapped to the contract's
+ * body. A path id that fails its schema is a 404 (no such row can exist), not a 400.
  */
-export function apiRoute<
-  B extends Schema | undefined = undefined,
-  Q extends Schema | undefined = undefined,
-  P extends Schema | undefined = undefined,
->(
-  options: RouteOptions<B, Q, P>,
-  handler: (ctx: ApiContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<Response>,
-) {
-  return async (request: Request, context: NextRouteContext): Promise<Response> => {
+export function apiRoute<D extends RouteDecl>(
+  route: D,
+  handler: NoInfer<RouteHandler<D, ApiContext<BodyOf<D>, QueryOf<D>, ParamsOf<D>>>>,
+): DeclaredHandler {
+  const serve = async (request: Request, context: NextRouteContext): Promise<Response> => {
     try {
       await startServer();
       const projectId = await authenticate(request);
-      let params: unknown;
-      if (options.params) {
-        const parsed = options.params.safeParse(await context.params);
-        if (!parsed.success) throw new AppError('not_found', 'Not found');
-        params = parsed.data;
-      }
-      let query: unknown;
-      if (options.query) {
-        const raw = queryObject(new URL(request.url));
-        assertStorableQuery(raw);
-        const parsed = options.query.safeParse(raw);
-        if (!parsed.success) throw zodError('query parameters', parsed.error);
-        query = parsed.data;
-      }
-      let body: unknown;
-      if (options.body) {
-        const parsed = options.body.safeParse(await readJsonBody(request));
-        if (!parsed.success) throw zodError('body', parsed.error);
-        body = parsed.data;
-      }
-      return await handler({
+      const input = await parseInput(route, request, context);
+      const reply = await handler({
         projectId,
         request,
-        body: body as Infer<B>,
-        query: query as Infer<Q>,
-        params: params as Infer<P>,
+        body: input.body as BodyOf<D>,
+        query: input.query as QueryOf<D>,
+        params: input.params as ParamsOf<D>,
       });
+      return toResponse(reply as { status: number; body: unknown });
     } catch (err) {
       return errorResponse(err);
     }
   };
+  return Object.assign(serve, { route });
+}
+
+/** A route without an API key (`public: true` in its declaration): the OpenAPI document, health. */
+export function publicRoute<D extends RouteDecl>(
+  route: D,
+  handler: NoInfer<RouteHandler<D, { request: Request; query: QueryOf<D> }>>,
+): DeclaredHandler {
+  const serve = async (request: Request, context: NextRouteContext): Promise<Response> => {
+    try {
+      await startServer();
+      const input = await parseInput(route, request, context);
+      const reply = await handler({ request, query: input.query as QueryOf<D> });
+      return toResponse(reply as { status: number; body: unknown });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+  return Object.assign(serve, { route });
 }
