@@ -1,17 +1,6 @@
-export const errorStatus = {
-  bad_request: 400,
-  unauthorized: 401,
-  not_found: 404,
-  /** Extension of the contract: a known path with a method it does not serve (see Allow). */
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  quota_exceeded: 429,
-  internal: 500,
-} as const;
+import { type ErrorCode, errorStatus } from '@/lib/enums';
 
-export type ErrorCode = keyof typeof errorStatus;
+export { type ErrorCode, errorStatus };
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 

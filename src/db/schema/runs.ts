@@ -12,11 +12,12 @@ import {
   bigint,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { runKinds, runStatuses } from '../../lib/enums';
 import { lifecycleDates, tstz } from './columns';
 import { projects } from './projects';
 
-export const runStatus = pgEnum('run_status', ['queued', 'running', 'succeeded', 'failed', 'cancelled']);
-export const runKind = pgEnum('run_kind', ['chat', 'workflow', 'dataset']);
+export const runStatus = pgEnum('run_status', runStatuses);
+export const runKind = pgEnum('run_kind', runKinds);
 
 export const runs = pgTable(
   'runs',

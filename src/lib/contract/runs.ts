@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { cursorParam, int32, json, limitParam, metadata, page, timestamp, uuid } from './common';
 
-export const runStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-export const finishedStatuses = ['succeeded', 'failed', 'cancelled'] as const;
-export const runKinds = ['chat', 'workflow', 'dataset'] as const;
+import { finishedStatuses, runKinds, runStatuses } from '../enums';
+
+export { finishedStatuses, runKinds, runStatuses };
 
 export const runStatus = z.enum(runStatuses);
 export const runKind = z.enum(runKinds);
