@@ -2,11 +2,12 @@ import 'server-only';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode, queryRows } from '@/db/sql';
-import { type RunEvent, runEvents, runs } from '@/db/schema';
+import { type RunEvent, runEvents } from '@/db/schema';
 import type { AppendEventsResult, EventDto, EventInput, UsageEventPayload } from '@/lib/contract';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { iso } from '@/lib/time';
 import { AppError, notFound } from '../errors';
+import { assertRunInProject } from '../runs/scope';
 import { type AcceptedUsage, onUsageEventsAccepted } from './usage-hook';
 
 /**
@@ -151,11 +152,7 @@ export async function listEvents(
   runId: string,
   opts: { afterSeq?: number; limit: number; cursor?: string },
 ): Promise<{ data: RunEvent[]; nextCursor: string | null }> {
-  const [run] = await db
-    .select({ id: runs.id })
-    .from(runs)
-    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
-  if (!run) throw notFound('Run');
+  await assertRunInProject(db, projectId, runId);
   let after = opts.afterSeq ?? -1;
   if (opts.cursor) {
     const key = decodeCursor(opts.cursor, 1);
