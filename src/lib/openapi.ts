@@ -153,7 +153,7 @@ export function buildOpenApi(): JsonObject & { openapi: string } {
       responses,
       ...(route.public ? { security: [] } : {}),
     };
-    paths[route.path] = { ...paths[route.path], [route.method]: operation };
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
   }
 
   const errorResponses: JsonObject = {};

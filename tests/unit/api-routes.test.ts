@@ -52,7 +52,12 @@ describe('route declarations, route files and the OpenAPI document', () => {
   it('every method a route file serves is a declared route, and every declared route is served', async () => {
     const doc = buildOpenApi().paths as Record<string, Record<string, unknown>>;
     const documented = Object.entries(doc)
-      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))
+      .flatMap(([p, ops]) =>
+        Object.keys(ops).map((m) => {
+          expect(['get', 'post', 'put', 'patch', 'delete'], `${m} ${p}`).toContain(m);
+          return `${m.toUpperCase()} ${p}`;
+        }),
+      )
       .sort();
     const list = await served();
     expect(list.map((s) => s.key).sort()).toEqual(documented);

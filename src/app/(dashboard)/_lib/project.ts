@@ -4,7 +4,7 @@ import { cache } from 'react';
 import { getDb } from '@/db/client';
 import type { Project } from '@/db/schema';
 import { AppError } from '@/server/errors';
-import { requireSession } from '@/server/auth/session';
+import { requireSession } from '@/lib/session';
 import { listProjects } from '@/server/projects';
 import { startServer } from '@/server/startup';
 

@@ -1,10 +1,9 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
-import { pgErrorCode } from '@/db/sql';
 import type { BodyOf, Method, ParamsOf, QueryOf, Reply, RouteDecl } from '@/lib/contract/route';
 import { verifyApiKey } from '@/server/auth';
-import { AppError, isAppError } from '@/server/errors';
+import { AppError, toAppError } from '@/server/errors';
 import { startServer } from '@/server/startup';
 import { readJsonBody } from './body';
 import { assertStorableQuery } from './json-safety';
@@ -45,17 +44,8 @@ export function otherMethods(...allowed: Method[]): Record<Method, NotAllowed> {
 }
 
 export function errorResponse(err: unknown): Response {
-  if (isAppError(err)) return json(err.toBody(), err.status, err.headers);
-  const code = pgErrorCode(err);
-  // Safety net: a data exception (class 22) or a too-deep value (54001) is the input's fault. The
-  // domain and the body checks catch the known cases first; the driver's message is never passed on.
-  if (code && (code.startsWith('22') || code === '54001')) {
-    console.warn('[runledger] database refused a value', code, err);
-    return json(
-      { error: { code: 'bad_request', message: 'The request contains a value the database cannot store' } },
-      400,
-    );
-  }
+  const known = toAppError(err);
+  if (known) return json(known.toBody(), known.status, known.headers);
   // A bug: log the detail for the operator, answer without SQL, stack or secrets.
   console.error('[runledger] unhandled API error', err);
   return json({ error: { code: 'internal', message: 'Internal server error' } }, 500);
