@@ -18,10 +18,9 @@ export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
 // Debian's chromium in CI and sandboxes; Playwright's own browser on a machine without it.
 const systemChromium = '/usr/bin/chromium';
 
-const serverEnv = {
-  RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
-  RUNLEDGER_DASHBOARD_FIXTURES: '1',
-};
+const serverEnv = { RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD };
+/** Writes the fixed runs the specs rely on into the server's database before it starts. */
+const seedFixtures = 'node --conditions=react-server --import tsx tests/e2e/fixtures/seed.ts';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -65,7 +64,7 @@ export default defineConfig({
   webServer: [
     {
       name: 'pglite',
-      command: `node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
+      command: `${seedFixtures} && node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
       url: `http://127.0.0.1:${port}/api/health`,
       timeout: 120_000,
       reuseExistingServer: false,
