@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   ingest: () => import('./ingest'),
   history: () => import('./history'),
   quota: () => import('./quota'),
+  seed: () => import('./seed'),
 };
 
 async function run() {
