@@ -23,10 +23,9 @@ const POSTGRES_SPECS = [
 ];
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
 
-const serverEnv = {
-  RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
-  RUNLEDGER_DASHBOARD_FIXTURES: '1',
-};
+const serverEnv = { RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD };
+/** Writes the fixed runs the specs rely on into the server's database before it starts. */
+const seedFixtures = 'node --conditions=react-server --import tsx tests/e2e/fixtures/seed.ts';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -60,7 +59,7 @@ export default defineConfig({
   webServer: [
     {
       name: 'pglite',
-      command: `node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
+      command: `${seedFixtures} && node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
       url: `http://127.0.0.1:${port}/api/health`,
       timeout: 120_000,
       reuseExistingServer: false,

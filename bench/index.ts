@@ -10,6 +10,8 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
 
   retention: () => import('./retention'),
   usage: () => import('./usage'),
+
+  seed: () => import('./seed'),
 };
 
 async function run() {

@@ -5,7 +5,7 @@
  *   node --import tsx scripts/e2e-postgres-server.ts <port>
  * E2E_POSTGRES_SERVER_URL names the server; E2E_POSTGRES_DATABASE the database to create.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import postgres from 'postgres';
 import { adminUrl, withDatabase } from './lib/pg-url';
 
@@ -21,6 +21,14 @@ const admin = postgres(adminUrl(serverUrl), { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database "${database}"`);
 const databaseUrl = withDatabase(serverUrl, database);
 console.log(`[e2e] created database ${database}`);
+
+// The fixed runs the specs rely on, written before the app starts (tests/e2e/fixtures/seed.ts).
+const seed = spawnSync(
+  process.execPath,
+  ['--conditions=react-server', '--import', 'tsx', 'tests/e2e/fixtures/seed.ts'],
+  { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'inherit' },
+);
+if (seed.status !== 0) console.error('[e2e] seeding the fixtures failed');
 
 const app = spawn(
   process.execPath,

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { z } from 'zod';
-import { isAppError } from '@/server/errors';
-import { getSession, type Session } from '@/server/auth/session';
+import { toAppError } from '@/server/errors';
+import { getSession, type Session } from '@/lib/session';
 
 /** What a validated action answers; `useActionState` keeps it as the form's state. */
 export type ActionState<T extends object = object> =
@@ -51,7 +51,8 @@ export function validatedAction<S extends z.ZodType, T extends object>(
       const result = await fn(parsed.data, session);
       return { ok: true, ...result };
     } catch (err) {
-      if (isAppError(err)) return { error: err.message };
+      const known = toAppError(err);
+      if (known) return { error: known.message };
       // redirect()/notFound() signal through thrown errors: let them through.
       throw err;
     }

@@ -1,327 +1,13 @@
 import { z } from 'zod';
 import * as c from './contract';
+import type { ErrorStatus, RouteDecl } from './contract/route';
+import { apiRoutes } from './contract/routes';
 
 /**
- * The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the routes parse with.
- * Routes are declared below; request schemas are rendered as input (defaults optional), responses
- * as output. Named schemas go to components and are referenced, so recursive ones (Report) work.
+ * The OpenAPI 3.1 document of /api/v1, built from the route declarations the handlers are built from
+ * (src/lib/contract/routes). Request schemas are rendered as input (defaults optional), responses as
+ * output. Named schemas go to components and are referenced, so recursive ones (Report) work.
  */
-
-type Status = 200 | 201 | 204;
-type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 429;
-
-export type ApiRouteDoc = {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  summary: string;
-  description?: string;
-  tag: string;
-  /** Path parameters (all uuids here). */
-  params?: Record<string, string>;
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  /** Success answers: a schema, or null for no body (204). */
-  responses: Partial<Record<Status, { description: string; schema: z.ZodType | null }>>;
-  /** Error statuses this route can answer besides 400/401/500/503, which every route can. */
-  errors?: ErrorStatus[];
-  /** No API key needed. */
-  public?: boolean;
-};
-
-// Usage routes answer these; the usage engineer owns them (move into contract/usage.ts with the routes).
-const quotaResponse = z.object({ quota: c.quotaDto });
-const quotaList = z.object({ data: z.array(c.quotaDto) });
-const reservationResponse = z.object({ reservation: c.reservationDto, windows: z.array(c.usageWindowDto) });
-const commitResponse = z.object({
-  reservation: c.reservationDto,
-  windows: z.array(c.usageWindowDto),
-  overrunBy: z.number().int().describe('How far the actual amount went past the reservation (0 when it fit)'),
-  late: z.boolean().describe('Committed after expiresAt'),
-});
-const releaseResponse = reservationResponse;
-const reportData = z.object({ data: z.array(c.reportDto) });
-
-const id = { id: 'The resource id (uuid)' };
-const writeErrors: ErrorStatus[] = [413, 415];
-
-export const apiRoutes: ApiRouteDoc[] = [
-  // --- runs
-  {
-    method: 'post',
-    path: '/api/v1/runs',
-    tag: 'Runs',
-    summary: 'Create a run',
-    description:
-      'With a client-chosen `id` already stored: the same body answers 200 with the stored run, another body 409.',
-    body: c.createRunBody,
-    responses: {
-      201: { description: 'Created', schema: c.runResponse },
-      200: { description: 'Idempotent retry: the stored run', schema: c.runResponse },
-    },
-    errors: [409, ...writeErrors],
-  },
-  {
-    method: 'get',
-    path: '/api/v1/runs',
-    tag: 'Runs',
-    summary: 'List runs, newest first',
-    query: c.listRunsQuery,
-    responses: { 200: { description: 'A page of runs', schema: c.runPage } },
-  },
-  {
-    method: 'get',
-    path: '/api/v1/runs/export',
-    tag: 'Runs',
-    summary: 'Export the filtered history as CSV or JSONL (streamed)',
-    description:
-      "The filters of GET /runs (`meta.<key>=<value>` included), every page, newest first. `format=csv` (a header row; JSON fields as JSON text) or `jsonl` (a run per line; `events=1` adds each run's events). Streamed from keyset pages: constant server memory.",
-    query: c.exportRunsQuery,
-    responses: { 200: { description: 'text/csv or application/x-ndjson', schema: null } },
-  },
-  {
-    method: 'get',
-    path: '/api/v1/runs/{id}',
-    tag: 'Runs',
-    summary: 'Get a run',
-    params: id,
-    responses: { 200: { description: 'The run', schema: c.runResponse } },
-    errors: [404],
-  },
-  {
-    method: 'patch',
-    path: '/api/v1/runs/{id}',
-    tag: 'Runs',
-    summary: 'Update a run',
-    description:
-      'A finished run cannot become queued/running again (409). A finished status without `endedAt` sets it to now.',
-    params: id,
-    body: c.updateRunBody,
-    responses: { 200: { description: 'The updated run', schema: c.runResponse } },
-    errors: [404, 409, ...writeErrors],
-  },
-  {
-    method: 'delete',
-    path: '/api/v1/runs/{id}',
-    tag: 'Runs',
-    summary: 'Delete a run with its events, results and reports',
-    params: id,
-    responses: { 204: { description: 'Deleted', schema: null } },
-    errors: [404],
-  },
-  // --- events
-  {
-    method: 'post',
-    path: '/api/v1/runs/{id}/events',
-    tag: 'Events',
-    summary: 'Append events (1..1000, unique seqs)',
-    description:
-      'A seq already stored with the same type and payload is a duplicate (ignored); with a different one the whole call is 409 with `details.seqs`, storing nothing. `usage` events add their tokens and cost to the run.',
-    params: id,
-    body: c.appendEventsBody,
-    responses: { 200: { description: 'Counts of new and duplicate events', schema: c.appendEventsResponse } },
-    errors: [404, 409, ...writeErrors],
-  },
-  {
-    method: 'get',
-    path: '/api/v1/runs/{id}/events',
-    tag: 'Events',
-    summary: 'List events with seq > afterSeq, ascending',
-    params: id,
-    query: c.listEventsQuery,
-    responses: { 200: { description: 'A page of events', schema: c.eventPage } },
-    errors: [404],
-  },
-  // --- results
-  {
-    method: 'post',
-    path: '/api/v1/runs/{id}/results',
-    tag: 'Results',
-    summary: 'Store dataset-item results (1..1000); an itemId already stored is replaced',
-    params: id,
-    body: c.addResultsBody,
-    responses: { 200: { description: 'How many rows were written', schema: c.addResultsResponse } },
-    errors: [404, ...writeErrors],
-  },
-  {
-    method: 'get',
-    path: '/api/v1/runs/{id}/results',
-    tag: 'Results',
-    summary: 'List results by itemId',
-    params: id,
-    query: c.listResultsQuery,
-    responses: { 200: { description: 'A page of results', schema: c.resultPage } },
-    errors: [404],
-  },
-  {
-    method: 'get',
-    path: '/api/v1/runs/{id}/results/export',
-    tag: 'Results',
-    summary: "Export a dataset run's results as CSV or JSONL (streamed)",
-    params: id,
-    query: c.exportResultsQuery,
-    responses: {
-      200: { description: 'text/csv (with a status column) or application/x-ndjson', schema: null },
-    },
-    errors: [404],
-  },
-  // --- reports
-  {
-    method: 'post',
-    path: '/api/v1/runs/{id}/reports',
-    tag: 'Reports',
-    summary: 'Create a report (or a branch report under parentReportId)',
-    description:
-      'A parent report of another project (or unknown) is 404; a parent of another run of the project is 400. The same client `id` with the same fields answers 200 with the stored report, other fields 409.',
-    params: id,
-    body: c.createReportBody,
-    responses: {
-      201: { description: 'Created', schema: c.reportResponse },
-      200: { description: 'Idempotent retry: the stored report', schema: c.reportResponse },
-    },
-    errors: [404, 409, ...writeErrors],
-  },
-  {
-    method: 'get',
-    path: '/api/v1/runs/{id}/reports',
-    tag: 'Reports',
-    summary: "A run's reports with their sections in order and their branch reports nested",
-    params: id,
-    responses: { 200: { description: 'Top-level reports, oldest first', schema: reportData } },
-    errors: [404],
-  },
-  {
-    method: 'post',
-    path: '/api/v1/reports/{id}/sections',
-    tag: 'Reports',
-    summary: 'Add a Markdown section (appended, or inserted at `position`)',
-    params: id,
-    body: c.createSectionBody,
-    responses: { 201: { description: 'Created', schema: c.sectionResponse } },
-    errors: [404, ...writeErrors],
-  },
-  {
-    method: 'patch',
-    path: '/api/v1/reports/{id}',
-    tag: 'Reports',
-    summary: "Change a report's title or status",
-    params: id,
-    body: c.updateReportBody,
-    responses: { 200: { description: 'The updated report', schema: c.reportResponse } },
-    errors: [404, ...writeErrors],
-  },
-  // --- project settings
-  {
-    method: 'get',
-    path: '/api/v1/project/retention',
-    tag: 'Project',
-    summary: "The project's retention (runs: days or null for forever; usage ledger: days)",
-    responses: { 200: { description: 'Retention', schema: c.retentionResponse } },
-  },
-  {
-    method: 'put',
-    path: '/api/v1/project/retention',
-    tag: 'Project',
-    summary: 'Replace the retention; the background job deletes what expired on its next pass',
-    description:
-      'Runs older than runDays are deleted with their events, results and reports; ledger rows older than usageDays (whole UTC days, never inside the current month) and counters of ended windows are deleted. Batches of at most 1000 rows.',
-    body: c.putRetentionBody,
-    responses: { 200: { description: 'Retention', schema: c.retentionResponse } },
-    errors: writeErrors,
-  },
-  // --- usage and quotas
-  {
-    method: 'put',
-    path: '/api/v1/quotas',
-    tag: 'Usage',
-    summary: 'Create or replace a quota (upsert on subject + metric + window)',
-    body: c.putQuotaBody,
-    responses: { 200: { description: 'The quota', schema: quotaResponse } },
-    errors: writeErrors,
-  },
-  {
-    method: 'get',
-    path: '/api/v1/quotas',
-    tag: 'Usage',
-    summary: "The project's quotas",
-    responses: { 200: { description: 'Quotas', schema: quotaList } },
-  },
-  {
-    method: 'delete',
-    path: '/api/v1/quotas/{id}',
-    tag: 'Usage',
-    summary: 'Delete a quota',
-    params: id,
-    responses: { 204: { description: 'Deleted', schema: null } },
-    errors: [404],
-  },
-  {
-    method: 'post',
-    path: '/api/v1/usage',
-    tag: 'Usage',
-    summary: 'Check every hard quota and record usage, atomically',
-    description:
-      'Over a hard quota: 429 with the windows in `details` and Retry-After / RateLimit-* headers; nothing is recorded. The same idempotencyKey returns the first answer.',
-    body: c.recordUsageBody,
-    responses: { 200: { description: 'Recorded', schema: c.recordUsageResponse } },
-    errors: [404, 429, ...writeErrors],
-  },
-  {
-    method: 'get',
-    path: '/api/v1/usage',
-    tag: 'Usage',
-    summary: 'The current windows of a subject and metric',
-    query: c.getUsageQuery,
-    responses: { 200: { description: 'Windows', schema: c.getUsageResponse } },
-  },
-  {
-    method: 'get',
-    path: '/api/v1/usage/series',
-    tag: 'Usage',
-    summary: 'Usage totals per hour or day',
-    query: c.usageSeriesQuery,
-    responses: { 200: { description: 'Buckets', schema: c.usageSeriesResponse } },
-  },
-  {
-    method: 'post',
-    path: '/api/v1/usage/reservations',
-    tag: 'Usage',
-    summary: 'Hold capacity against every hard quota until commit, release or expiry',
-    body: c.createReservationBody,
-    responses: { 201: { description: 'Held', schema: reservationResponse } },
-    errors: [404, 429, ...writeErrors],
-  },
-  {
-    method: 'post',
-    path: '/api/v1/usage/reservations/{id}/commit',
-    tag: 'Usage',
-    summary: 'Settle a reservation with the actual amount',
-    description:
-      'The actual amount is recorded, the unused rest released; an amount above the reservation is recorded in full and `overrunBy` says by how much. Settling twice: 409.',
-    params: id,
-    body: c.commitReservationBody,
-    responses: { 200: { description: 'Committed', schema: commitResponse } },
-    errors: [404, 409, ...writeErrors],
-  },
-  {
-    method: 'post',
-    path: '/api/v1/usage/reservations/{id}/release',
-    tag: 'Usage',
-    summary: 'Cancel a reservation',
-    params: id,
-    responses: { 200: { description: 'Released', schema: releaseResponse } },
-    errors: [404, 409],
-  },
-  {
-    method: 'get',
-    path: '/api/v1/openapi.json',
-    tag: 'Meta',
-    summary: 'This document (no API key needed)',
-    public: true,
-    responses: {
-      200: { description: 'OpenAPI 3.1 document', schema: z.looseObject({ openapi: z.string() }) },
-    },
-  },
-];
 
 const errorDescriptions: Record<ErrorStatus | 500 | 503, string> = {
   400: 'bad_request: malformed JSON, schema violation (zod issues in details), bad query parameters',
@@ -332,7 +18,7 @@ const errorDescriptions: Record<ErrorStatus | 500 | 503, string> = {
   415: 'unsupported_media_type: the body is not application/json',
   429: 'quota_exceeded: a hard quota would be exceeded (windows in details)',
   500: 'internal: a bug; never leaks SQL, stack traces or secrets',
-  503: 'service_unavailable: the database cannot be reached or the server is shutting down; retry after Retry-After seconds',
+  503: 'service_unavailable: the database cannot be reached or the server is shutting down; retry after Retry-After',
 };
 
 /** Named components: the schemas a reader looks for by name, referenced wherever they appear. */
@@ -376,7 +62,7 @@ const pascal = (s: string) =>
     .join('');
 
 /** Builds the document (pure; the route caches it). */
-export function buildOpenApi(): JsonObject {
+export function buildOpenApi(): JsonObject & { openapi: string } {
   // Requests as input, responses as output, each in its own registry, so names never mean two shapes.
   const inputs = z.registry<{ id: string }>();
   const outputs = z.registry<{ id: string }>();
@@ -384,9 +70,9 @@ export function buildOpenApi(): JsonObject {
     if (name.endsWith('Input') || name === 'JsonValue') inputs.add(schema, { id: name });
     if (!name.endsWith('Input')) outputs.add(schema, { id: name });
   }
-  const ops: { route: ApiRouteDoc; op: string }[] = apiRoutes.map((route) => ({
+  const ops: { route: RouteDecl; op: string }[] = apiRoutes.map((route) => ({
     route,
-    op: `${route.method}${pascal(route.path.replace('/api/v1', ''))}`,
+    op: `${route.method.toLowerCase()}${pascal(route.path.replace(/^\/api(\/v1)?/, ''))}`,
   }));
   for (const { route, op } of ops) {
     if (route.body && !inputs.has(route.body)) inputs.add(route.body, { id: `${pascal(op)}Body` });
@@ -421,14 +107,13 @@ export function buildOpenApi(): JsonObject {
   const paths: Record<string, JsonObject> = {};
   for (const { route, op } of ops) {
     const parameters: JsonObject[] = [];
-    for (const [name, description] of Object.entries(route.params ?? {})) {
-      parameters.push({
-        name,
-        in: 'path',
-        required: true,
-        description,
-        schema: { type: 'string', format: 'uuid' },
-      });
+    if (route.params) {
+      const path = tidy(z.toJSONSchema(route.params, { io: 'input' })) as JsonObject;
+      for (const [name, { description, ...schema }] of Object.entries(
+        path.properties as Record<string, JsonObject>,
+      )) {
+        parameters.push({ name, in: 'path', required: true, description, schema });
+      }
     }
     if (route.query) {
       const q = schemas[inputs.get(route.query)!.id]!;
@@ -446,10 +131,15 @@ export function buildOpenApi(): JsonObject {
             description: res.description,
             content: { 'application/json': { schema: ref(outputs, res.schema) } },
           }
-        : { description: res.description };
+        : res.contentTypes
+          ? {
+              description: res.description,
+              content: Object.fromEntries(res.contentTypes.map((t) => [t, { schema: { type: 'string' } }])),
+            }
+          : { description: res.description };
     }
     const errors: (ErrorStatus | 500 | 503)[] = route.public
-      ? []
+      ? (route.errors ?? [])
       : [400, 401, ...(route.errors ?? []), 500, 503];
     for (const status of [...new Set(errors)].sort()) {
       responses[status] = { $ref: `#/components/responses/Error${status}` };
@@ -471,7 +161,7 @@ export function buildOpenApi(): JsonObject {
       responses,
       ...(route.public ? { security: [] } : {}),
     };
-    paths[route.path] = { ...paths[route.path], [route.method]: operation };
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
   }
 
   const errorResponses: JsonObject = {};
@@ -479,6 +169,7 @@ export function buildOpenApi(): JsonObject {
     errorResponses[`Error${status}`] = {
       description,
       content: { 'application/json': { schema: { $ref: uri('Error') } } },
+      ...(status === '503' ? { headers: { 'Retry-After': { schema: { type: 'integer' } } } } : {}),
       ...(status === '429'
         ? {
             headers: Object.fromEntries(
@@ -488,9 +179,7 @@ export function buildOpenApi(): JsonObject {
               ]),
             ),
           }
-        : status === '503'
-          ? { headers: { 'Retry-After': { schema: { type: 'integer' } } } }
-          : {}),
+        : {}),
     };
   }
 

@@ -1,6 +1,9 @@
 /** Calendar windows in UTC: a quota's window starts at the top of its minute/hour/day/month. */
-export const windowKinds = ['minute', 'hour', 'day', 'month'] as const;
-export type WindowKind = (typeof windowKinds)[number];
+import { type QuotaWindow, quotaWindows } from './enums';
+
+/** The quota windows (declared in ./enums), shortest first. */
+export const windowKinds = quotaWindows;
+export type WindowKind = QuotaWindow;
 
 /** The start of the window containing `at`. */
 export function windowStart(window: WindowKind, at: Date): Date {

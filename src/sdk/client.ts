@@ -24,9 +24,11 @@ import type {
   ListEventsQuery,
   ListResultsQuery,
   ListRunsQuery,
+  ReservationCommitted,
   ReservationCreated,
-  ReservationSettled,
+  ReservationReleased,
   RunledgerOptions,
+  UsageQuery,
   UsageSeries,
   UsageSeriesQuery,
   UsageWindows,
@@ -279,7 +281,7 @@ export class Runledger {
   }
 
   /** The current windows of a subject and metric (`GET /usage`). */
-  getUsage(query: { subject: string; metric: string }, opts?: RequestOptions): Promise<UsageWindows> {
+  getUsage(query: UsageQuery, opts?: RequestOptions): Promise<UsageWindows> {
     return this.send({ method: 'GET', path: '/api/v1/usage', query, idempotent: true }, opts);
   }
 
@@ -338,7 +340,7 @@ export class Runledger {
     reservationId: string,
     amount: number,
     opts?: RequestOptions,
-  ): Promise<ReservationSettled> {
+  ): Promise<ReservationCommitted> {
     return this.send(
       {
         method: 'POST',
@@ -351,7 +353,7 @@ export class Runledger {
   }
 
   /** Cancels a reservation (`POST /usage/reservations/{id}/release`); sent once, like a commit. */
-  releaseReservation(reservationId: string, opts?: RequestOptions): Promise<ReservationSettled> {
+  releaseReservation(reservationId: string, opts?: RequestOptions): Promise<ReservationReleased> {
     return this.send(
       {
         method: 'POST',

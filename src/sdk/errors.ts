@@ -1,9 +1,8 @@
-import type { z } from 'zod';
-import type { errorBody } from '../lib/contract/common';
+import type { ErrorCode } from '../lib/enums';
 
 /** The `code` of an error answered by the API, or raised by the client itself. */
 export type RunledgerErrorCode =
-  | z.infer<typeof errorBody>['error']['code']
+  | ErrorCode
   /** The server could not be reached, or the connection broke. */
   | 'network_error'
   /** No answer within `timeoutMs`. */

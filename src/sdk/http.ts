@@ -1,3 +1,4 @@
+import { errorStatus } from '../lib/enums';
 import { RunledgerError, type RunledgerErrorCode } from './errors';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -166,16 +167,13 @@ export class Transport {
   }
 }
 
-const fallbackCodes: Record<number, RunledgerErrorCode> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'quota_exceeded',
-  503: 'service_unavailable',
-};
+/** The code of a status, for answers whose body is not the contract's (a proxy's error page, say). */
+const fallbackCodes = new Map<number, RunledgerErrorCode>(
+  Object.entries(errorStatus)
+    // 5xx answers are `internal` below; a 405 without the contract's body is not runledger's.
+    .filter(([code]) => code !== 'internal' && code !== 'method_not_allowed')
+    .map(([code, status]) => [status, code as RunledgerErrorCode]),
+);
 
 function errorFromResponse(req: HttpRequest, res: Response, text: string): RunledgerError {
   const retryAfter = Number.parseInt(res.headers.get('retry-after') ?? '', 10);
@@ -199,7 +197,7 @@ function errorFromResponse(req: HttpRequest, res: Response, text: string): Runle
   }
   return new RunledgerError({
     status: res.status,
-    code: fallbackCodes[res.status] ?? (res.status >= 500 ? 'internal' : 'unexpected_response'),
+    code: fallbackCodes.get(res.status) ?? (res.status >= 500 ? 'internal' : 'unexpected_response'),
     message: `${req.method} ${req.path} answered ${res.status} ${res.statusText}`.trim(),
     details: text.slice(0, 500) || undefined,
     retryAfterSeconds,

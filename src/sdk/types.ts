@@ -1,5 +1,6 @@
-import type { RunFilters, UpdateRunInput } from '../lib/contract/runs';
-import type { ReservationDto, UsageWindowDto } from '../lib/contract/usage';
+import type { BodyInput, QueryInput, ResponseBody } from '../lib/contract/route';
+import type { routes } from '../lib/contract/routes';
+import type { finishedStatuses } from '../lib/contract/runs';
 import type { FetchLike } from './http';
 
 export type RunledgerOptions = {
@@ -19,26 +20,28 @@ export type RunledgerOptions = {
   retryMaxDelayMs?: number;
 };
 
+// Every type below is derived from the route declarations the server parses and answers with
+// (type-only imports: the SDK stays framework-free at run time).
+
 /** Query of `GET /runs`: filters (`from`/`to` on `createdAt`, `q` a name substring) and paging. */
-export type ListRunsQuery = RunFilters & { limit?: number; cursor?: string };
+export type ListRunsQuery = QueryInput<typeof routes.listRuns>;
 /** Query of `GET /runs/{id}/events`. */
-export type ListEventsQuery = { afterSeq?: number; limit?: number; cursor?: string };
+export type ListEventsQuery = QueryInput<typeof routes.listEvents>;
 /** Query of `GET /runs/{id}/results`. */
-export type ListResultsQuery = { status?: 'succeeded' | 'failed'; limit?: number; cursor?: string };
+export type ListResultsQuery = QueryInput<typeof routes.listResults>;
 /** Fields of `PATCH /runs/{id}` that `finishRun` accepts besides the status. */
-export type FinishRunInput = Omit<UpdateRunInput, 'status'> & {
+export type FinishRunInput = Omit<BodyInput<typeof routes.updateRun>, 'status'> & {
   /** Default `succeeded`. */
-  status?: 'succeeded' | 'failed' | 'cancelled';
+  status?: (typeof finishedStatuses)[number];
 };
-export type UsageSeriesQuery = {
-  metric: string;
-  subject?: string;
-  from?: string;
-  to?: string;
-  bucket?: 'hour' | 'day';
-};
-export type UsageWindows = { windows: UsageWindowDto[] };
-export type UsageSeries = { data: { bucket: string; total: number }[] };
-export type ReservationCreated = { reservation: ReservationDto; windows: UsageWindowDto[] };
-/** The answer of commit/release: the settled reservation, plus any fields the server adds (overage). */
-export type ReservationSettled = { reservation: ReservationDto } & Record<string, unknown>;
+export type UsageQuery = QueryInput<typeof routes.getUsage>;
+export type UsageSeriesQuery = QueryInput<typeof routes.usageSeries>;
+export type UsageWindows = ResponseBody<typeof routes.getUsage>;
+export type UsageSeries = ResponseBody<typeof routes.usageSeries>;
+export type ReservationCreated = ResponseBody<typeof routes.createReservation>;
+/** The answer of commit: the settled reservation, its windows, `overrunBy` and `late`. */
+export type ReservationCommitted = ResponseBody<typeof routes.commitReservation>;
+/** The answer of release: the released reservation and its windows. */
+export type ReservationReleased = ResponseBody<typeof routes.releaseReservation>;
+/** Either settlement's answer (commit adds `overrunBy` and `late`). */
+export type ReservationSettled = ReservationCommitted | ReservationReleased;

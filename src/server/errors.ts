@@ -1,23 +1,8 @@
-import type { z } from 'zod';
-import type { errorBody } from '@/lib/contract/common';
+import { isConnectionError } from '@/db/connection-errors';
+import { pgErrorCode } from '@/db/sql';
+import { type ErrorCode, errorStatus } from '@/lib/enums';
 
-/** The contract declares the codes (src/lib/contract/common.ts); this maps each one to its status. */
-export const errorStatus = {
-  bad_request: 400,
-  unauthorized: 401,
-  not_found: 404,
-  /** Extension of the contract: a known path with a method it does not serve (see Allow). */
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  quota_exceeded: 429,
-  internal: 500,
-  /** The database cannot be reached, or the server is shutting down: retry after `Retry-After`. */
-  service_unavailable: 503,
-} as const satisfies Record<z.infer<typeof errorBody>['error']['code'], number>;
-
-export type ErrorCode = keyof typeof errorStatus;
+export { type ErrorCode, errorStatus };
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
@@ -61,6 +46,35 @@ export function isAppError(err: unknown): err is AppError {
     e.code in errorStatus &&
     typeof e.toBody === 'function'
   );
+}
+
+/** Seconds a client is told to wait (`Retry-After`) while the database is unreachable. */
+export const RETRY_AFTER_SECONDS = 2;
+
+export function serviceUnavailable(message: string, retryAfterSeconds = RETRY_AFTER_SECONDS): AppError {
+  return new AppError('service_unavailable', message, undefined, {
+    'retry-after': String(retryAfterSeconds),
+  });
+}
+
+/**
+ * What a thrown value means for the caller: an AppError as it is, a database error the input caused as
+ * its AppError, anything else (a bug) undefined. The one place where SQLSTATEs become answers; domain
+ * functions translate the violations they expect (unique, foreign key) themselves, with their message.
+ */
+export function toAppError(err: unknown): AppError | undefined {
+  if (isAppError(err)) return err;
+  // The database cannot be reached (refused, reset, timed out, shutting down): the contract's 503.
+  if (isConnectionError(err)) return serviceUnavailable('The database is unreachable; retry shortly');
+  const code = pgErrorCode(err);
+  if (!code) return undefined;
+  // A data exception (class 22) or a too-deep value (54001) is the input's fault. The domain and the
+  // body checks catch the known cases first; the driver's message is never passed on (and the caller
+  // logs the error's code, never the refused value).
+  if (code.startsWith('22') || code === '54001') {
+    return new AppError('bad_request', 'The request contains a value the database cannot store');
+  }
+  return undefined;
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);

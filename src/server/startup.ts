@@ -3,7 +3,6 @@ import { getConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { env } from '@/lib/env';
 import { ensureAdminPassword } from './auth/admin';
-import { seedDashboardFixtures } from './demo/dashboard-fixtures';
 import { seedDemoIfEmpty } from './demo/seed';
 import { startRetentionJob } from './retention';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
@@ -25,9 +24,6 @@ async function startOnce(): Promise<void> {
   if (['1', 'true'].includes(env().RUNLEDGER_SEED_DEMO)) {
     const seeded = await seedDemoIfEmpty(conn.db);
     if (seeded) console.log(`[runledger] seeded the demo project (${seeded.runs} runs)`);
-  }
-  if (process.env.RUNLEDGER_DASHBOARD_FIXTURES === '1' && (await seedDashboardFixtures(conn.db))) {
-    console.log('[runledger] seeded the dashboard test fixtures');
   }
   const minutes = env().RUNLEDGER_RETENTION_INTERVAL_MINUTES;
   if (minutes > 0) {

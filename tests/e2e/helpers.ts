@@ -2,13 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { expect, type Page, test as base } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from '../../playwright.config';
 
-/** Fixed ids of the runs that `src/server/demo/dashboard-fixtures.ts` seeds for these tests. */
-export const FIXTURES = {
-  chat: '00000000-0000-4000-8000-00000000da01',
-  xss: '00000000-0000-4000-8000-00000000da02',
-  dataset: '00000000-0000-4000-8000-00000000da03',
-  long: '00000000-0000-4000-8000-00000000da04',
-};
+/** Fixed ids of the runs that `fixtures/dashboard.ts` seeds for these tests. */
+export { FIXTURE_IDS as FIXTURES } from './fixtures/ids';
 
 export async function signIn(page: Page, password = E2E_ADMIN_PASSWORD) {
   await page.goto('/login');

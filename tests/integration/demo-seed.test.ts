@@ -28,15 +28,12 @@ async function replay(chunks: UIMessageChunk[]): Promise<UIMessage | undefined> 
 describeEachDb('demo seed', ({ db }) => {
   let projectId = '';
 
-  it('seeds once, fast', async () => {
-    const t0 = Date.now();
+  // How long it takes is measured by `npm run bench -- seed`, not asserted here.
+  it('seeds once', async () => {
     const seeded = await seedDemoIfEmpty(db());
-    const ms = Date.now() - t0;
     expect(seeded).not.toBeNull();
     projectId = seeded!.projectId;
     expect(seeded!.runs).toBeGreaterThanOrEqual(190);
-    // ~2 s on Postgres, ~5 s on PGlite alone; generous so a loaded CI machine does not flake.
-    expect(ms).toBeLessThan(30_000);
     expect(await seedDemoIfEmpty(db())).toBeNull();
     expect(await seedDemo(db())).toBeNull();
     const [{ n }] = await queryRows<{ n: number }>(

@@ -75,9 +75,13 @@ describeEachDb('runs', ({ db }) => {
         tags: i % 3 === 0 ? ['three'] : [],
         userId: `u${i % 4}`,
       });
-      // created_at defaults to now(); space the rows out so the order is deterministic.
-      await new Promise((r) => setTimeout(r, 2));
     }
+    // created_at defaults to now(): give the rows distinct times so the order is deterministic.
+    await queryRows(
+      db(),
+      sql`update runs set created_at = timestamptz '2026-01-01T00:00:00Z' + (split_part(name, ' ', 2)::int * interval '1 second')
+          where project_id = ${p.id}`,
+    );
     const seen: string[] = [];
     let cursor: string | undefined;
     const pages = [];

@@ -1,7 +1,8 @@
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { AppError, isAppError } from '@/server/errors';
-import { isDatabaseUnavailable, toAppError } from '@/server/unavailable';
+import { toAppError } from '@/server/errors';
+import { isDatabaseUnavailable } from '@/server/unavailable';
 
 /** The error a real postgres.js query gets from a server that is not there (port 1: refused). */
 async function refusedError(): Promise<unknown> {

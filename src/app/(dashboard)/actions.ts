@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
-import { destroySession } from '@/server/auth/session';
+import { destroySession } from '@/lib/session';
 import { getProjectBySlug } from '@/server/projects';
 import { AppError } from '@/server/errors';
 import { PROJECT_COOKIE } from './_lib/project';

@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { checkAdminPassword } from '@/server/auth/admin';
-import { createSession } from '@/server/auth/session';
+import { createSession } from '@/lib/session';
 import { startServer } from '@/server/startup';
 
 export type LoginState = { error?: string; fieldErrors?: Record<string, string[]> } | null;

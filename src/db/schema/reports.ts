@@ -8,11 +8,12 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { reportStatuses } from '../../lib/enums';
 import { lifecycleDates, tstz } from './columns';
 import { projects } from './projects';
 import { runs } from './runs';
 
-export const reportStatus = pgEnum('report_status', ['draft', 'final']);
+export const reportStatus = pgEnum('report_status', reportStatuses);
 
 export const reports = pgTable(
   'reports',

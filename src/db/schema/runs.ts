@@ -15,11 +15,12 @@ import {
   customType,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { runKinds, runStatuses } from '../../lib/enums';
 import { lifecycleDates, tstz } from './columns';
 import { projects } from './projects';
 
-export const runStatus = pgEnum('run_status', ['queued', 'running', 'succeeded', 'failed', 'cancelled']);
-export const runKind = pgEnum('run_kind', ['chat', 'workflow', 'dataset']);
+export const runStatus = pgEnum('run_status', runStatuses);
+export const runKind = pgEnum('run_kind', runKinds);
 
 /** A Postgres tsvector; written only by SQL (to_tsvector), never read into JS. */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });

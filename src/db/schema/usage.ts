@@ -10,13 +10,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { quotaModes, quotaWindows, reservationStatuses } from '../../lib/enums';
 import { lifecycleDates, tstz } from './columns';
 import { projects } from './projects';
 import { runs } from './runs';
 
-export const quotaWindow = pgEnum('quota_window', ['minute', 'hour', 'day', 'month']);
-export const quotaMode = pgEnum('quota_mode', ['hard', 'soft']);
-export const reservationStatus = pgEnum('reservation_status', ['held', 'committed', 'released', 'expired']);
+export const quotaWindow = pgEnum('quota_window', quotaWindows);
+export const quotaMode = pgEnum('quota_mode', quotaModes);
+export const reservationStatus = pgEnum('reservation_status', reservationStatuses);
 
 /** The ledger: one row per accepted usage record; never updated. */
 export const usageEvents = pgTable(

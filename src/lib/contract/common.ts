@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCodes } from '../enums';
 
 /** ISO-8601 with milliseconds; any offset is accepted on input, answers are always UTC (`Z`). */
 export const timestamp = z.iso
@@ -29,18 +30,7 @@ export const page = <T extends z.ZodType>(item: T) =>
 
 export const errorBody = z.object({
   error: z.object({
-    code: z.enum([
-      'bad_request',
-      'unauthorized',
-      'not_found',
-      'method_not_allowed',
-      'conflict',
-      'payload_too_large',
-      'unsupported_media_type',
-      'quota_exceeded',
-      'internal',
-      'service_unavailable',
-    ]),
+    code: z.enum(errorCodes),
     message: z.string(),
     details: z.unknown().optional(),
   }),

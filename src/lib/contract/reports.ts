@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { int32, timestamp, uuid } from './common';
 
-export const reportStatus = z.enum(['draft', 'final']);
+import { reportStatuses } from '../enums';
+
+export const reportStatus = z.enum(reportStatuses);
 
 export const createReportBody = z.strictObject({
   id: uuid.optional(),
@@ -40,7 +42,7 @@ export type ReportDto = {
   title: string;
   branch: string | null;
   parentReportId: string | null;
-  status: 'draft' | 'final';
+  status: (typeof reportStatuses)[number];
   createdAt: string;
   updatedAt: string;
   sections: SectionDto[];

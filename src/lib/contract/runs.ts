@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { cursorParam, int32, json, limitParam, metadata, page, timestamp, uuid } from './common';
 
-export const runStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-export const finishedStatuses = ['succeeded', 'failed', 'cancelled'] as const;
-export const runKinds = ['chat', 'workflow', 'dataset'] as const;
+import { finishedStatuses, runKinds, runStatuses } from '../enums';
+
+export { finishedStatuses, runKinds, runStatuses };
 
 export const runStatus = z.enum(runStatuses);
 export const runKind = z.enum(runKinds);
@@ -97,22 +97,6 @@ export const listRunsQuery = z.strictObject({
 export type ListRunsQuery = z.input<typeof listRunsQuery>;
 export type RunFilters = Omit<z.infer<typeof listRunsQuery>, 'limit' | 'cursor'>;
 
-/** Moves `meta.<key>` query parameters into one `meta` object (a flat query string cannot nest). */
-export function gatherMetaParams(raw: unknown): unknown {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-  const out: Record<string, unknown> = {};
-  const meta: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (k.startsWith('meta.')) meta[k.slice(5)] = v;
-    else out[k] = v;
-  }
-  if (Object.keys(meta).length > 0) out.meta = meta;
-  return out;
-}
-
-/** GET /runs as the route parses it: the documented object, fed with `meta.<key>` parameters. */
-export const listRunsQueryParams = z.preprocess(gatherMetaParams, listRunsQuery);
-
 export const runDto = z.object({
   id: uuid,
   projectId: uuid,
@@ -159,7 +143,6 @@ export const exportRunsQuery = listRunsQuery.omit({ limit: true, cursor: true })
   format: exportFormat.default('csv'),
   events: flag.optional().describe('JSONL only: each run line carries its events'),
 });
-export const exportRunsQueryParams = z.preprocess(gatherMetaParams, exportRunsQuery);
 
 /** GET /runs/{id}/results/export. */
 export const exportResultsQuery = z.strictObject({ format: exportFormat.default('csv') });

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { timestamp, uuid } from './common';
 
-export const quotaWindows = ['minute', 'hour', 'day', 'month'] as const;
+import { quotaModes, quotaWindows, reservationStatuses } from '../enums';
+
+export { quotaWindows };
 export const quotaWindow = z.enum(quotaWindows);
-export const quotaMode = z.enum(['hard', 'soft']);
+export const quotaMode = z.enum(quotaModes);
 
 const subject = z.string().min(1).max(200);
 const metric = z.string().min(1).max(100);
@@ -89,7 +91,7 @@ export const reservationDto = z.object({
   subject: z.string(),
   metric: z.string(),
   amount: z.number().int(),
-  status: z.enum(['held', 'committed', 'released', 'expired']),
+  status: z.enum(reservationStatuses),
   committedAmount: z.number().int().nullable(),
   runId: uuid.nullable(),
   expiresAt: timestamp,
@@ -97,3 +99,16 @@ export const reservationDto = z.object({
   settledAt: timestamp.nullable(),
 });
 export type ReservationDto = z.infer<typeof reservationDto>;
+
+export const quotaResponse = z.object({ quota: quotaDto });
+export const quotaList = z.object({ data: z.array(quotaDto) });
+export const reservationResponse = z.object({
+  reservation: reservationDto,
+  windows: z.array(usageWindowDto),
+});
+export type ReservationResult = z.infer<typeof reservationResponse>;
+export const commitReservationResponse = reservationResponse.extend({
+  overrunBy: z.number().int().describe('How far the actual amount went past the reservation (0 when it fit)'),
+  late: z.boolean().describe('Committed after expiresAt'),
+});
+export const releaseReservationResponse = reservationResponse;

@@ -9,6 +9,7 @@ import { iso } from '@/lib/time';
 import { AppError, notFound } from '../errors';
 import { priceCost } from '../prices';
 import { deltaTypes, eventSearchText, tsConfig } from '../search/text';
+import { assertRunInProject } from '../runs/scope';
 import { type AcceptedUsage, onUsageEventsAccepted } from './usage-hook';
 
 /**
@@ -213,11 +214,7 @@ export async function listEvents(
   runId: string,
   opts: { afterSeq?: number; limit: number; cursor?: string },
 ): Promise<{ data: RunEvent[]; nextCursor: string | null }> {
-  const [run] = await db
-    .select({ id: runs.id })
-    .from(runs)
-    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
-  if (!run) throw notFound('Run');
+  await assertRunInProject(db, projectId, runId);
   let after = opts.afterSeq ?? -1;
   if (opts.cursor) {
     const key = decodeCursor(opts.cursor, 1);

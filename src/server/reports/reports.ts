@@ -2,9 +2,10 @@ import 'server-only';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@/db/sql';
-import { type Report, type ReportSection, reportSections, reports, runs } from '@/db/schema';
+import { type Report, type ReportSection, reportSections, reports } from '@/db/schema';
 import type { CreateReportInput, CreateSectionInput, ReportDto, UpdateReportInput } from '@/lib/contract';
 import { AppError, notFound } from '../errors';
+import { assertRunInProject } from '../runs/scope';
 import { toReportDto } from './serialize';
 
 export type ReportWithSections = Report & { sections: ReportSection[] };
@@ -33,11 +34,7 @@ function createReportTx(
   input: CreateReportInput,
 ): Promise<{ report: ReportWithSections; created: boolean }> {
   return db.transaction(async (tx) => {
-    const [run] = await tx
-      .select({ id: runs.id })
-      .from(runs)
-      .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
-    if (!run) throw notFound('Run');
+    await assertRunInProject(tx, projectId, runId);
     if (input.parentReportId) {
       const [parent] = await tx
         .select({ runId: reports.runId })
@@ -197,11 +194,7 @@ export async function updateReport(
 
 /** A run's reports, oldest first, each with its sections in order and its branch reports nested. */
 export async function listRunReports(db: DbOrTx, projectId: string, runId: string): Promise<ReportDto[]> {
-  const [run] = await db
-    .select({ id: runs.id })
-    .from(runs)
-    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
-  if (!run) throw notFound('Run');
+  await assertRunInProject(db, projectId, runId);
   const rows = await db
     .select()
     .from(reports)

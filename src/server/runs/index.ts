@@ -2,3 +2,4 @@ export * from './results';
 export * from './runs';
 export * from './serialize';
 export * from './facets';
+export * from './scope';

@@ -4,17 +4,12 @@ import type { DbOrTx } from '@/db/client';
 import { type RunResult, runResults, runs } from '@/db/schema';
 import type { ResultInput } from '@/lib/contract';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
-import { AppError, notFound } from '../errors';
+import { AppError } from '../errors';
+import { assertRunInProject } from './scope';
 
 /** Locks the run row: concurrent writers of one run's results queue here, so its counts stay exact. */
-async function lockRun(tx: DbOrTx, projectId: string, runId: string) {
-  const [run] = await tx
-    .select({ id: runs.id })
-    .from(runs)
-    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)))
-    .for('update');
-  if (!run) throw notFound('Run');
-}
+const lockRun = (tx: DbOrTx, projectId: string, runId: string) =>
+  assertRunInProject(tx, projectId, runId, { forUpdate: true });
 
 async function recountResults(tx: DbOrTx, runId: string) {
   await tx
@@ -92,11 +87,7 @@ export async function listResults(
   runId: string,
   opts: { status?: 'succeeded' | 'failed'; limit: number; cursor?: string },
 ): Promise<{ data: RunResult[]; nextCursor: string | null }> {
-  const [run] = await db
-    .select({ id: runs.id })
-    .from(runs)
-    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
-  if (!run) throw notFound('Run');
+  await assertRunInProject(db, projectId, runId);
   const where = [eq(runResults.runId, runId)];
   if (opts.status === 'succeeded') where.push(isNull(runResults.error));
   if (opts.status === 'failed') where.push(isNotNull(runResults.error));

@@ -3,7 +3,7 @@ import { and, eq, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type UsageReservation, usageReservations } from '@/db/schema';
 import { PG_UNIQUE_VIOLATION, pgErrorCode, queryRows } from '@/db/sql';
-import type { CreateReservationInput, ReservationDto, UsageWindowDto } from '@/lib/contract';
+import type { CreateReservationInput, ReservationDto, ReservationResult } from '@/lib/contract';
 import { AppError, notFound } from '../errors';
 import {
   adjustHoldSql,
@@ -18,7 +18,7 @@ import {
 } from './counters';
 import { toReservationDto, toWindowDto } from './serialize';
 
-export type ReservationResult = { reservation: ReservationDto; windows: UsageWindowDto[] };
+export type { ReservationResult };
 
 /**
  * Holds `amount` against every quota window of the subject and metric at once (the same all-or-nothing

@@ -120,15 +120,18 @@ describeEachDb('usage reservations', ({ db }) => {
     });
   });
 
-  it('stops holding capacity once expired (1-second ttl, real clock)', async () => {
+  it('stops holding capacity once expired (1-second ttl)', async () => {
     const p = await makeProject(db());
     await putQuota(db(), p.id, { subject: '*', metric: 'tokens', window: 'day', limit: 100 });
-    await createReservation(db(), p.id, { ...key, amount: 100, ttlSeconds: 1 });
-    await expect(recordUsage(db(), p.id, { ...key, amount: 1 })).rejects.toMatchObject({
+    await createReservation(db(), p.id, { ...key, amount: 100, ttlSeconds: 1 }, { now });
+    const justBefore = new Date(now.getTime() + 999);
+    await expect(recordUsage(db(), p.id, { ...key, amount: 1 }, { now: justBefore })).rejects.toMatchObject({
       code: 'quota_exceeded',
     });
-    await new Promise((r) => setTimeout(r, 1100));
-    expect((await recordUsage(db(), p.id, { ...key, amount: 30 })).windows[0]!.used).toBe(30);
+    const expired = new Date(now.getTime() + 1100);
+    expect((await recordUsage(db(), p.id, { ...key, amount: 30 }, { now: expired })).windows[0]!.used).toBe(
+      30,
+    );
     expect(await counterMismatches(db(), p.id)).toEqual([]);
   });
 

@@ -3,7 +3,8 @@ import { cookies } from 'next/headers';
 import { cache } from 'react';
 import { getDb } from '@/db/client';
 import type { Project } from '@/db/schema';
-import { requireSession } from '@/server/auth/session';
+import { AppError } from '@/server/errors';
+import { requireSession } from '@/lib/session';
 import { listProjects } from '@/server/projects';
 import { startServer } from '@/server/startup';
 
@@ -23,6 +24,16 @@ export const dashboardContext = cache(async (): Promise<DashboardContext> => {
   const project = projects.find((p) => p.slug === slug) ?? projects[0] ?? null;
   return { projects, project };
 });
+
+/**
+ * The project chosen in the dashboard, for server actions: checks the session again (redirects to
+ * /login without one); no project at all is a not_found AppError.
+ */
+export async function currentProjectId(): Promise<string> {
+  const { project } = await dashboardContext();
+  if (!project) throw new AppError('not_found', 'No project selected');
+  return project.id;
+}
 
 /** Like dashboardContext, for pages that need a project: none at all renders the empty state. */
 export async function requireProject(): Promise<{ projects: Project[]; project: Project } | null> {

@@ -6,14 +6,7 @@ import { validatedAction } from '@/lib/actions';
 import { quotaMode, quotaWindow } from '@/lib/contract/usage';
 import { AppError } from '@/server/errors';
 import { deleteQuota, getQuota, listQuotas, putQuota, updateQuota } from '@/server/usage';
-import { dashboardContext } from '../_lib/project';
-
-/** The project chosen in the dashboard; checks the session again (redirects to /login without one). */
-async function currentProjectId(): Promise<string> {
-  const { project } = await dashboardContext();
-  if (!project) throw new AppError('not_found', 'No project selected');
-  return project.id;
-}
+import { currentProjectId } from '../_lib/project';
 
 // Form fields arrive as strings: a limit is digits only, so '', '-5', '1.5' and '1e3' are refused
 // with a message instead of being coerced into a number.

@@ -1,25 +1,20 @@
 import { getConnection } from '@/db/client';
+import { routes } from '@/lib/contract/routes';
+import { serviceUnavailable } from '@/server/errors';
 import { pingDatabase } from '@/server/health';
 import { isDraining } from '@/server/lifecycle';
-import { startServer } from '@/server/startup';
-import { serviceUnavailable } from '@/server/unavailable';
-import { errorResponse } from '../v1/_lib/route';
+import { publicRoute } from '../v1/_lib/route';
 
 export const dynamic = 'force-dynamic';
 
 /**
- * Readiness for load balancers and orchestrators: 200 once the server has started and the database
- * answers a `select 1`; 503 with the contract's error body and Retry-After while it cannot reach the
- * database, is still starting, or is shutting down.
+ * Readiness for load balancers and orchestrators: the wrapper awaits the server's start (503 while it
+ * cannot reach its database); then the database must answer a `select 1` (503 when it does not), and a
+ * server that is shutting down answers 503 too.
  */
-export async function GET() {
-  try {
-    if (isDraining()) throw serviceUnavailable('The server is shutting down', 1);
-    await startServer();
-    const conn = getConnection();
-    await pingDatabase(conn.db);
-    return Response.json({ ok: true, database: conn.driver });
-  } catch (err) {
-    return errorResponse(err);
-  }
-}
+export const GET = publicRoute(routes.health, async () => {
+  if (isDraining()) throw serviceUnavailable('The server is shutting down', 1);
+  const conn = getConnection();
+  await pingDatabase(conn.db);
+  return { status: 200, body: { ok: true, database: conn.driver } };
+});

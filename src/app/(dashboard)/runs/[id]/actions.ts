@@ -2,10 +2,9 @@
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
-import { AppError } from '@/server/errors';
 import { listEvents } from '@/server/events';
-import { dashboardContext } from '../../_lib/project';
-import type { ReplayEvent } from './replay/model';
+import { currentProjectId } from '../../_lib/project';
+import { toReplayEvents } from './replay-events';
 
 const EVENTS_PAGE = 2500;
 
@@ -13,15 +12,7 @@ const EVENTS_PAGE = 2500;
 export const loadEvents = validatedAction(
   z.object({ runId: z.uuid(), afterSeq: z.number().int().min(-1) }),
   async ({ runId, afterSeq }) => {
-    const { project } = await dashboardContext();
-    if (!project) throw new AppError('not_found', 'Run not found');
-    const page = await listEvents(getDb(), project.id, runId, { afterSeq, limit: EVENTS_PAGE });
-    const events: ReplayEvent[] = page.data.map((e) => ({
-      seq: e.seq,
-      type: e.type,
-      ts: e.ts.toISOString(),
-      payload: e.payload,
-    }));
-    return { events, done: page.nextCursor === null };
+    const page = await listEvents(getDb(), await currentProjectId(), runId, { afterSeq, limit: EVENTS_PAGE });
+    return { events: toReplayEvents(page.data), done: page.nextCursor === null };
   },
 );

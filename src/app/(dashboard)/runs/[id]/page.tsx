@@ -9,8 +9,8 @@ import { requireProject } from '../../_lib/project';
 import { NoProject } from '../../no-project';
 import { AutoRefresh } from '../auto-refresh';
 import { DatasetResults } from './dataset-results';
-import type { ReplayEvent } from './replay/model';
 import { Replay } from './replay/replay';
+import { toReplayEvents } from './replay-events';
 import { RunHeader } from './run-header';
 
 export const metadata: Metadata = { title: 'Run · runledger' };
@@ -37,12 +37,7 @@ export default async function RunPage({
     listEvents(db, ctx.project.id, run.id, { limit: FIRST_PAGE }),
     listRunReports(db, ctx.project.id, run.id),
   ]);
-  const initialEvents: ReplayEvent[] = eventsPage.data.map((e) => ({
-    seq: e.seq,
-    type: e.type,
-    ts: e.ts.toISOString(),
-    payload: e.payload,
-  }));
+  const initialEvents = toReplayEvents(eventsPage.data);
   const live = run.status === 'running' || run.status === 'queued';
   const resultsFilter = sp.results === 'failed' ? 'failed' : undefined;
   const rcursor = typeof sp.rcursor === 'string' ? sp.rcursor : undefined;

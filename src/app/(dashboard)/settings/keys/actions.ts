@@ -4,14 +4,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
 import { createApiKey, revokeApiKey } from '@/server/auth';
-import { AppError } from '@/server/errors';
-import { dashboardContext } from '../../_lib/project';
-
-async function currentProjectId(): Promise<string> {
-  const { project } = await dashboardContext();
-  if (!project) throw new AppError('not_found', 'No project selected');
-  return project.id;
-}
+import { currentProjectId } from '../../_lib/project';
 
 export const createKey = validatedAction(
   z.object({ name: z.string().trim().min(1, 'Give the key a name').max(100, 'At most 100 characters') }),

@@ -1,17 +1,22 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
-import { describeDbError, pgErrorCode } from '@/db/sql';
+import {
+  type BodyOf,
+  type Method,
+  nestDottedParams,
+  type ParamsOf,
+  type QueryOf,
+  type Reply,
+  type RouteDecl,
+} from '@/lib/contract/route';
 import { verifyApiKey } from '@/server/auth';
-import { AppError, isAppError } from '@/server/errors';
+import { describeDbError, pgErrorCode } from '@/db/sql';
+import { AppError, toAppError } from '@/server/errors';
 import { trackRequest } from '@/server/lifecycle';
 import { startServer } from '@/server/startup';
-import { toAppError } from '@/server/unavailable';
 import { readJsonBody } from './body';
 import { assertStorableQuery } from './json-safety';
-
-type Schema = z.ZodType;
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export type ApiContext<B, Q, P> = {
   projectId: string;
@@ -21,7 +26,6 @@ export type ApiContext<B, Q, P> = {
   request: Request;
 };
 
-type RouteOptions<B, Q, P> = { body?: B; query?: Q; params?: P };
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 
 /** A JSON answer with a status (200 by default). */
@@ -29,19 +33,16 @@ export function json(data: unknown, status = 200, headers?: Record<string, strin
   return Response.json(data, { status, headers });
 }
 
-export const noContent = () => new Response(null, { status: 204 });
-
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-type Method = (typeof METHODS)[number];
-type Handler = (request: Request) => Response;
+const METHODS: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+type NotAllowed = (request: Request) => Response;
 
 /**
  * Handlers for the methods a route does not serve: 405 with `Allow` and the contract's error body
  * (Next.js would answer an empty 405). Spread the ones the route lacks: `export const PUT = other.PUT`.
  */
-export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
+export function otherMethods(...allowed: Method[]): Record<Method, NotAllowed> {
   const allow = allowed.join(', ');
-  const handler: Handler = (request) =>
+  const handler: NotAllowed = (request) =>
     json(
       {
         error: { code: 'method_not_allowed', message: `${request.method} is not allowed here; use ${allow}` },
@@ -49,7 +50,7 @@ export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
       405,
       { allow },
     );
-  return Object.fromEntries(METHODS.map((m) => [m, handler])) as Record<Method, Handler>;
+  return Object.fromEntries(METHODS.map((m) => [m, handler])) as Record<Method, NotAllowed>;
 }
 
 /** Where a request went and how large it was: all a log says about it (never its body). */
@@ -69,20 +70,15 @@ const frames = (err: unknown) =>
     .slice(0, 12)
     .join('\n');
 
-export function errorResponse(thrown: unknown, request?: Request): Response {
-  const err = toAppError(thrown);
-  if (isAppError(err)) return json(err.toBody(), err.status, err.headers);
-  const code = pgErrorCode(err);
+export function errorResponse(err: unknown, request?: Request): Response {
+  const known = toAppError(err);
   const db = describeDbError(err);
-  // Safety net: a data exception (class 22) or a too-deep value (54001) is the input's fault. The
-  // domain and the body checks catch the known cases first; the driver's message is never passed on.
-  // The log names the error, the route and the sizes, never the refused value or the body.
-  if (code && (code.startsWith('22') || code === '54001')) {
-    console.warn('[runledger] database refused a value', { ...requestSummary(request), ...db });
-    return json(
-      { error: { code: 'bad_request', message: 'The request contains a value the database cannot store' } },
-      400,
-    );
+  if (known) {
+    // A value the database refused: the log names the error, the route and the sizes, never the
+    // refused value or the body.
+    if (known.code === 'bad_request' && pgErrorCode(err))
+      console.warn('[runledger] database refused a value', { ...requestSummary(request), ...db });
+    return json(known.toBody(), known.status, known.headers);
   }
   // A bug: log the detail for the operator (for a query error: its code, message head and frames, not
   // its parameters), answer without SQL, stack or secrets.
@@ -115,55 +111,96 @@ async function authenticate(request: Request): Promise<string> {
   return found.projectId;
 }
 
-/**
- * The one wrapper every /api/v1 handler goes through: API-key auth (project scope), path params,
- * query and JSON body parsed with zod, and errors mapped to the contract's body. A path id that fails
- * its schema is a 404 (no such row can exist), not a 400.
- */
-export function apiRoute<
-  B extends Schema | undefined = undefined,
-  Q extends Schema | undefined = undefined,
-  P extends Schema | undefined = undefined,
->(
-  options: RouteOptions<B, Q, P>,
-  handler: (ctx: ApiContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<Response>,
-) {
-  return (request: Request, context: NextRouteContext): Promise<Response> =>
-    trackRequest(() => handle(request, context), errorResponse);
+type RouteHandler<D, C> = (ctx: C) => Promise<Reply<D>>;
+/** A route handler as Next.js calls it, carrying its declaration (the route/OpenAPI parity test reads it). */
+export type DeclaredHandler = ((request: Request, context: NextRouteContext) => Promise<Response>) & {
+  route: RouteDecl;
+};
 
-  async function handle(request: Request, context: NextRouteContext): Promise<Response> {
+function toResponse(reply: { status: number; body: unknown; headers?: Record<string, string> }): Response {
+  if (reply.body === null) return new Response(null, { status: reply.status, headers: reply.headers });
+  if (reply.body instanceof ReadableStream)
+    return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  return json(reply.body, reply.status, reply.headers);
+}
+
+async function parseInput(route: RouteDecl, request: Request, context: NextRouteContext) {
+  let params: unknown;
+  if (route.params) {
+    const parsed = route.params.safeParse(await context.params);
+    if (!parsed.success) throw new AppError('not_found', 'Not found');
+    params = parsed.data;
+  }
+  let query: unknown;
+  if (route.query) {
+    const raw = queryObject(new URL(request.url));
+    assertStorableQuery(raw);
+    const parsed = route.query.safeParse(nestDottedParams(raw));
+    if (!parsed.success) throw zodError('query parameters', parsed.error);
+    query = parsed.data;
+  }
+  let body: unknown;
+  if (route.body) {
+    const parsed = route.body.safeParse(await readJsonBody(request));
+    if (!parsed.success) throw zodError('body', parsed.error);
+    body = parsed.data;
+  }
+  return { params, query, body };
+}
+
+/**
+ * The one wrapper every /api/v1 handler goes through, built from the route's declaration
+ * (src/lib/contract/routes): API-key auth (project scope), path params, query and JSON body parsed
+ * with its zod schemas, the answer typed by its response schemas, errors mapped to the contract's
+ * body. A path id that fails its schema is a 404 (no such row can exist), not a 400.
+ */
+/** Counts the request in flight, so a shutdown waits for it (and refuses new ones with a 503). */
+const tracked =
+  (serve: (request: Request, context: NextRouteContext) => Promise<Response>) =>
+  (request: Request, context: NextRouteContext): Promise<Response> =>
+    trackRequest(
+      () => serve(request, context),
+      (err) => errorResponse(err, request),
+    );
+
+export function apiRoute<D extends RouteDecl>(
+  route: D,
+  handler: NoInfer<RouteHandler<D, ApiContext<BodyOf<D>, QueryOf<D>, ParamsOf<D>>>>,
+): DeclaredHandler {
+  const serve = async (request: Request, context: NextRouteContext): Promise<Response> => {
     try {
       await startServer();
       const projectId = await authenticate(request);
-      let params: unknown;
-      if (options.params) {
-        const parsed = options.params.safeParse(await context.params);
-        if (!parsed.success) throw new AppError('not_found', 'Not found');
-        params = parsed.data;
-      }
-      let query: unknown;
-      if (options.query) {
-        const raw = queryObject(new URL(request.url));
-        assertStorableQuery(raw);
-        const parsed = options.query.safeParse(raw);
-        if (!parsed.success) throw zodError('query parameters', parsed.error);
-        query = parsed.data;
-      }
-      let body: unknown;
-      if (options.body) {
-        const parsed = options.body.safeParse(await readJsonBody(request));
-        if (!parsed.success) throw zodError('body', parsed.error);
-        body = parsed.data;
-      }
-      return await handler({
+      const input = await parseInput(route, request, context);
+      const reply = await handler({
         projectId,
         request,
-        body: body as Infer<B>,
-        query: query as Infer<Q>,
-        params: params as Infer<P>,
+        body: input.body as BodyOf<D>,
+        query: input.query as QueryOf<D>,
+        params: input.params as ParamsOf<D>,
       });
+      return toResponse(reply as { status: number; body: unknown });
     } catch (err) {
       return errorResponse(err, request);
     }
-  }
+  };
+  return Object.assign(tracked(serve), { route });
+}
+
+/** A route without an API key (`public: true` in its declaration): the OpenAPI document, health. */
+export function publicRoute<D extends RouteDecl>(
+  route: D,
+  handler: NoInfer<RouteHandler<D, { request: Request; query: QueryOf<D> }>>,
+): DeclaredHandler {
+  const serve = async (request: Request, context: NextRouteContext): Promise<Response> => {
+    try {
+      await startServer();
+      const input = await parseInput(route, request, context);
+      const reply = await handler({ request, query: input.query as QueryOf<D> });
+      return toResponse(reply as { status: number; body: unknown });
+    } catch (err) {
+      return errorResponse(err, request);
+    }
+  };
+  return Object.assign(tracked(serve), { route });
 }

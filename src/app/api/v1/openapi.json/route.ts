@@ -1,15 +1,14 @@
+import { routes } from '@/lib/contract/routes';
 import { buildOpenApi } from '@/lib/openapi';
-import { otherMethods } from '../_lib/route';
+import { otherMethods, publicRoute } from '../_lib/route';
 
-let cached: string | undefined;
+let cached: ReturnType<typeof buildOpenApi> | undefined;
 
 /** The public OpenAPI document: no API key, so tools and the dashboard can read it. */
-export function GET(): Response {
-  cached ??= JSON.stringify(buildOpenApi());
-  return new Response(cached, {
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
-  });
-}
+export const GET = publicRoute(routes.openApiDocument, async () => {
+  cached ??= buildOpenApi();
+  return { status: 200, body: cached, headers: { 'cache-control': 'public, max-age=300' } };
+});
 
 const other = otherMethods('GET');
 export const POST = other.POST;

@@ -1,13 +1,13 @@
 import { getDb } from '@/db/client';
-import { putQuotaBody } from '@/lib/contract';
+import { routes } from '@/lib/contract/routes';
 import { listQuotas, putQuota } from '@/server/usage';
-import { apiRoute, json } from '../_lib/route';
+import { apiRoute } from '../_lib/route';
 
 /** Upsert on subject + metric + window: the same call again changes the limit or mode in place. */
-export const PUT = apiRoute({ body: putQuotaBody }, async ({ projectId, body }) => {
-  return json({ quota: await putQuota(getDb(), projectId, body) });
+export const PUT = apiRoute(routes.putQuota, async ({ projectId, body }) => {
+  return { status: 200, body: { quota: await putQuota(getDb(), projectId, body) } };
 });
 
-export const GET = apiRoute({}, async ({ projectId }) => {
-  return json({ data: await listQuotas(getDb(), projectId) });
+export const GET = apiRoute(routes.listQuotas, async ({ projectId }) => {
+  return { status: 200, body: { data: await listQuotas(getDb(), projectId) } };
 });

@@ -1,17 +1,17 @@
 import { getDb } from '@/db/client';
-import { createRunBody, listRunsQueryParams } from '@/lib/contract';
+import { routes } from '@/lib/contract/routes';
 import { createRun, listRuns, toRunDto } from '@/server/runs';
-import { apiRoute, json, otherMethods } from '../_lib/route';
+import { apiRoute, otherMethods } from '../_lib/route';
 
-export const POST = apiRoute({ body: createRunBody }, async ({ projectId, body }) => {
+export const POST = apiRoute(routes.createRun, async ({ projectId, body }) => {
   const { run, created } = await createRun(getDb(), projectId, body);
-  return json({ run: toRunDto(run) }, created ? 201 : 200);
+  return { status: created ? 201 : 200, body: { run: toRunDto(run) } };
 });
 
-export const GET = apiRoute({ query: listRunsQueryParams }, async ({ projectId, query }) => {
+export const GET = apiRoute(routes.listRuns, async ({ projectId, query }) => {
   const { limit, cursor, ...filters } = query;
   const page = await listRuns(getDb(), projectId, filters, { limit, cursor });
-  return json({ data: page.data.map(toRunDto), nextCursor: page.nextCursor });
+  return { status: 200, body: { data: page.data.map(toRunDto), nextCursor: page.nextCursor } };
 });
 
 const other = otherMethods('GET', 'POST');

@@ -1,9 +1,9 @@
 import { getDb } from '@/db/client';
+import { routes } from '@/lib/contract/routes';
 import { deleteQuota } from '@/server/usage';
-import { idParams } from '../../_lib/params';
-import { apiRoute, noContent } from '../../_lib/route';
+import { apiRoute } from '../../_lib/route';
 
-export const DELETE = apiRoute({ params: idParams }, async ({ projectId, params }) => {
+export const DELETE = apiRoute(routes.deleteQuota, async ({ projectId, params }) => {
   await deleteQuota(getDb(), projectId, params.id);
-  return noContent();
+  return { status: 204, body: null };
 });

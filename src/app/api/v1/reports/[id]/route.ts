@@ -1,15 +1,14 @@
 import { getDb } from '@/db/client';
-import { updateReportBody } from '@/lib/contract';
+import { routes } from '@/lib/contract/routes';
 import { toReportDto, updateReport } from '@/server/reports';
-import { idParams } from '../../_lib/params';
-import { apiRoute, json, otherMethods } from '../../_lib/route';
+import { apiRoute, otherMethods } from '../../_lib/route';
 
-export const PATCH = apiRoute(
-  { params: idParams, body: updateReportBody },
-  async ({ projectId, params, body }) => {
-    return json({ report: toReportDto(await updateReport(getDb(), projectId, params.id, body)) });
-  },
-);
+export const PATCH = apiRoute(routes.updateReport, async ({ projectId, params, body }) => {
+  return {
+    status: 200,
+    body: { report: toReportDto(await updateReport(getDb(), projectId, params.id, body)) },
+  };
+});
 
 const other = otherMethods('PATCH');
 export const GET = other.GET;

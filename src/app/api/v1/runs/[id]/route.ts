@@ -1,23 +1,19 @@
 import { getDb } from '@/db/client';
-import { updateRunBody } from '@/lib/contract';
+import { routes } from '@/lib/contract/routes';
 import { deleteRun, requireRun, toRunDto, updateRun } from '@/server/runs';
-import { apiRoute, json, noContent, otherMethods } from '../../_lib/route';
-import { idParams } from '../../_lib/params';
+import { apiRoute, otherMethods } from '../../_lib/route';
 
-export const GET = apiRoute({ params: idParams }, async ({ projectId, params }) => {
-  return json({ run: toRunDto(await requireRun(getDb(), projectId, params.id)) });
+export const GET = apiRoute(routes.getRun, async ({ projectId, params }) => {
+  return { status: 200, body: { run: toRunDto(await requireRun(getDb(), projectId, params.id)) } };
 });
 
-export const PATCH = apiRoute(
-  { params: idParams, body: updateRunBody },
-  async ({ projectId, params, body }) => {
-    return json({ run: toRunDto(await updateRun(getDb(), projectId, params.id, body)) });
-  },
-);
+export const PATCH = apiRoute(routes.updateRun, async ({ projectId, params, body }) => {
+  return { status: 200, body: { run: toRunDto(await updateRun(getDb(), projectId, params.id, body)) } };
+});
 
-export const DELETE = apiRoute({ params: idParams }, async ({ projectId, params }) => {
+export const DELETE = apiRoute(routes.deleteRun, async ({ projectId, params }) => {
   await deleteRun(getDb(), projectId, params.id);
-  return noContent();
+  return { status: 204, body: null };
 });
 
 const other = otherMethods('GET', 'PATCH', 'DELETE');

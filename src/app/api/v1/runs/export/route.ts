@@ -1,19 +1,20 @@
 import { getDb } from '@/db/client';
-import { exportRunsQueryParams } from '@/lib/contract';
+import { routes } from '@/lib/contract/routes';
 import { exportContentType, exportRuns, exportStream } from '@/server/export';
 import { apiRoute, otherMethods } from '../../_lib/route';
 
 /** The filtered history as a streamed CSV or JSONL download (constant memory: keyset pages on demand). */
-export const GET = apiRoute({ query: exportRunsQueryParams }, async ({ projectId, query }) => {
+export const GET = apiRoute(routes.exportRuns, async ({ projectId, query }) => {
   const { format, events, ...filters } = query;
-  const body = await exportStream(exportRuns(getDb(), projectId, filters, { format, events }));
-  return new Response(body, {
+  return {
+    status: 200,
+    body: await exportStream(exportRuns(getDb(), projectId, filters, { format, events })),
     headers: {
       'content-type': exportContentType(format),
       'content-disposition': `attachment; filename="runs.${format}"`,
       'cache-control': 'no-store',
     },
-  });
+  };
 });
 
 const other = otherMethods('GET');

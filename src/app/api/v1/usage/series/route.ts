@@ -1,8 +1,8 @@
 import { getDb } from '@/db/client';
-import { usageSeriesQuery } from '@/lib/contract';
+import { routes } from '@/lib/contract/routes';
 import { usageSeries } from '@/server/usage';
-import { apiRoute, json } from '../../_lib/route';
+import { apiRoute } from '../../_lib/route';
 
-export const GET = apiRoute({ query: usageSeriesQuery }, async ({ projectId, query }) => {
-  return json(await usageSeries(getDb(), projectId, query));
+export const GET = apiRoute(routes.usageSeries, async ({ projectId, query }) => {
+  return { status: 200, body: await usageSeries(getDb(), projectId, query) };
 });

@@ -1,15 +1,14 @@
 import { getDb } from '@/db/client';
-import { createSectionBody } from '@/lib/contract';
+import { routes } from '@/lib/contract/routes';
 import { addSection, toSectionDto } from '@/server/reports';
-import { idParams } from '../../../_lib/params';
-import { apiRoute, json, otherMethods } from '../../../_lib/route';
+import { apiRoute, otherMethods } from '../../../_lib/route';
 
-export const POST = apiRoute(
-  { params: idParams, body: createSectionBody },
-  async ({ projectId, params, body }) => {
-    return json({ section: toSectionDto(await addSection(getDb(), projectId, params.id, body)) }, 201);
-  },
-);
+export const POST = apiRoute(routes.addSection, async ({ projectId, params, body }) => {
+  return {
+    status: 201,
+    body: { section: toSectionDto(await addSection(getDb(), projectId, params.id, body)) },
+  };
+});
 
 const other = otherMethods('POST');
 export const GET = other.GET;

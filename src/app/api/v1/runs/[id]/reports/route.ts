@@ -1,20 +1,16 @@
 import { getDb } from '@/db/client';
-import { createReportBody } from '@/lib/contract';
+import { routes } from '@/lib/contract/routes';
 import { createReport, listRunReports, toReportDto } from '@/server/reports';
-import { idParams } from '../../../_lib/params';
-import { apiRoute, json, otherMethods } from '../../../_lib/route';
+import { apiRoute, otherMethods } from '../../../_lib/route';
 
 /** 201 when created; a retry with the same client id and fields answers 200 with the stored report. */
-export const POST = apiRoute(
-  { params: idParams, body: createReportBody },
-  async ({ projectId, params, body }) => {
-    const { report, created } = await createReport(getDb(), projectId, params.id, body);
-    return json({ report: toReportDto(report) }, created ? 201 : 200);
-  },
-);
+export const POST = apiRoute(routes.createReport, async ({ projectId, params, body }) => {
+  const { report, created } = await createReport(getDb(), projectId, params.id, body);
+  return { status: created ? 201 : 200, body: { report: toReportDto(report) } };
+});
 
-export const GET = apiRoute({ params: idParams }, async ({ projectId, params }) => {
-  return json({ data: await listRunReports(getDb(), projectId, params.id) });
+export const GET = apiRoute(routes.listRunReports, async ({ projectId, params }) => {
+  return { status: 200, body: { data: await listRunReports(getDb(), projectId, params.id) } };
 });
 
 const other = otherMethods('GET', 'POST');

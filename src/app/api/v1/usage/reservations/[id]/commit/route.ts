@@ -1,13 +1,9 @@
 import { getDb } from '@/db/client';
-import { commitReservationBody } from '@/lib/contract';
+import { routes } from '@/lib/contract/routes';
 import { commitReservation } from '@/server/usage';
-import { idParams } from '../../../../_lib/params';
-import { apiRoute, json } from '../../../../_lib/route';
+import { apiRoute } from '../../../../_lib/route';
 
 /** Settles a reservation: `overrunBy` says how far the actual amount went past the hold; twice is a 409. */
-export const POST = apiRoute(
-  { params: idParams, body: commitReservationBody },
-  async ({ projectId, params, body }) => {
-    return json(await commitReservation(getDb(), projectId, params.id, body));
-  },
-);
+export const POST = apiRoute(routes.commitReservation, async ({ projectId, params, body }) => {
+  return { status: 200, body: await commitReservation(getDb(), projectId, params.id, body) };
+});

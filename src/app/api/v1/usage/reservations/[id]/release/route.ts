@@ -1,9 +1,9 @@
 import { getDb } from '@/db/client';
+import { routes } from '@/lib/contract/routes';
 import { releaseReservation } from '@/server/usage';
-import { idParams } from '../../../../_lib/params';
-import { apiRoute, json } from '../../../../_lib/route';
+import { apiRoute } from '../../../../_lib/route';
 
 /** Cancels a held reservation (no body needed); after a commit or a release it is a 409. */
-export const POST = apiRoute({ params: idParams }, async ({ projectId, params }) => {
-  return json(await releaseReservation(getDb(), projectId, params.id));
+export const POST = apiRoute(routes.releaseReservation, async ({ projectId, params }) => {
+  return { status: 200, body: await releaseReservation(getDb(), projectId, params.id) };
 });

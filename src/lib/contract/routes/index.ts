@@ -1,0 +1,16 @@
+import type { RouteDecl } from '../route';
+import * as events from './events';
+import * as meta from './meta';
+import * as project from './project';
+import * as reports from './reports';
+import * as results from './results';
+import * as runs from './runs';
+import * as usage from './usage';
+
+/**
+ * Every API route, by name. A route file serves a declaration with `apiRoute(routes.x, handler)`;
+ * the OpenAPI document lists exactly these (tests/unit/api-routes.test.ts checks both directions).
+ */
+export const routes = { ...runs, ...events, ...results, ...reports, ...usage, ...project, ...meta };
+
+export const apiRoutes: RouteDecl[] = Object.values(routes);

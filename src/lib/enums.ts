@@ -1,0 +1,37 @@
+/**
+ * The value lists shared by the database schema (pgEnum), the API contract (z.enum), the UI and the
+ * SDK, declared once. Plain constants with no imports: drizzle-kit and the SDK load this file too.
+ */
+
+export const runStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+/** The statuses a run cannot leave. */
+export const finishedStatuses = ['succeeded', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
+export const runKinds = ['chat', 'workflow', 'dataset'] as const;
+export type RunKind = (typeof runKinds)[number];
+
+/** Calendar windows in UTC (src/lib/windows.ts computes their bounds). */
+export const quotaWindows = ['minute', 'hour', 'day', 'month'] as const;
+export type QuotaWindow = (typeof quotaWindows)[number];
+export const quotaModes = ['hard', 'soft'] as const;
+export const reservationStatuses = ['held', 'committed', 'released', 'expired'] as const;
+
+export const reportStatuses = ['draft', 'final'] as const;
+
+/** The API's error codes and the HTTP status each answers with. */
+export const errorStatus = {
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  /** Extension of the contract: a known path with a method it does not serve (see Allow). */
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  quota_exceeded: 429,
+  internal: 500,
+  /** The database cannot be reached, or the server is shutting down: retry after `Retry-After`. */
+  service_unavailable: 503,
+} as const;
+export type ErrorCode = keyof typeof errorStatus;
+export const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
