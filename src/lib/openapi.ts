@@ -270,6 +270,27 @@ export const apiRoutes: ApiRouteDoc[] = [
     responses: { 200: { description: 'Released', schema: releaseResponse } },
     errors: [404, 409],
   },
+  // --- OpenTelemetry
+  {
+    method: 'post',
+    path: '/api/v1/otel/v1/traces',
+    tag: 'OpenTelemetry',
+    summary: 'OTLP/HTTP traces export: each trace becomes a run',
+    description:
+      'Set `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` to this URL and `OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer <key>`. Accepts `application/x-protobuf` (answered in protobuf) or `application/json` (OTLP/JSON, shown here), gzip or not. Spans are stored once per span id; re-sent and reordered exports change nothing. Invalid spans are rejected and counted in `partialSuccess`; the others are stored.',
+    body: z.looseObject({ resourceSpans: z.array(z.looseObject({})) }),
+    responses: {
+      200: {
+        description: 'Accepted (empty), or partly accepted',
+        schema: z.object({
+          partialSuccess: z
+            .object({ rejectedSpans: z.string(), errorMessage: z.string() })
+            .optional(),
+        }),
+      },
+    },
+    errors: writeErrors,
+  },
   {
     method: 'get',
     path: '/api/v1/openapi.json',

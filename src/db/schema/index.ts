@@ -4,3 +4,4 @@ export * from './projects';
 export * from './reports';
 export * from './runs';
 export * from './usage';
+export * from './otel';
