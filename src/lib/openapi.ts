@@ -283,9 +283,7 @@ export const apiRoutes: ApiRouteDoc[] = [
       200: {
         description: 'Accepted (empty), or partly accepted',
         schema: z.object({
-          partialSuccess: z
-            .object({ rejectedSpans: z.string(), errorMessage: z.string() })
-            .optional(),
+          partialSuccess: z.object({ rejectedSpans: z.string(), errorMessage: z.string() }).optional(),
         }),
       },
     },

@@ -8,9 +8,42 @@ import type { UIMessageChunk } from 'ai';
  */
 export type TranscriptEvent = { type: string; payload: unknown };
 
+const UI_CHUNK_TYPES = new Set([
+  'start',
+  'start-step',
+  'finish-step',
+  'finish',
+  'abort',
+  'error',
+  'message-metadata',
+  'text-start',
+  'text-delta',
+  'text-end',
+  'reasoning-start',
+  'reasoning-delta',
+  'reasoning-end',
+  'tool-input-start',
+  'tool-input-delta',
+  'tool-input-available',
+  'tool-input-error',
+  'tool-output-available',
+  'tool-output-error',
+  'tool-output-denied',
+  'tool-approval-request',
+  'source-url',
+  'source-document',
+  'file',
+]);
+
+/** Whether an event type is an AI SDK UI message chunk (the rest are runledger's or the app's own). */
+export const isUiChunk = (type: string) => UI_CHUNK_TYPES.has(type) || type.startsWith('data-');
+
 export const chunkEvent = (chunk: UIMessageChunk): TranscriptEvent => ({ type: chunk.type, payload: chunk });
 
-export const userMessageEvent = (text: string): TranscriptEvent => ({ type: 'user-message', payload: { text } });
+export const userMessageEvent = (text: string): TranscriptEvent => ({
+  type: 'user-message',
+  payload: { text },
+});
 
 export type UsagePayload = { inputTokens: number; outputTokens: number; model?: string; costUsd?: number };
 
@@ -40,7 +73,11 @@ export function contentChunks(idPrefix: string, content: StepContent): UIMessage
   (content.reasoning ?? []).forEach((delta, i) => {
     if (!delta) return;
     const id = `${idPrefix}-r${i}`;
-    out.push({ type: 'reasoning-start', id }, { type: 'reasoning-delta', id, delta }, { type: 'reasoning-end', id });
+    out.push(
+      { type: 'reasoning-start', id },
+      { type: 'reasoning-delta', id, delta },
+      { type: 'reasoning-end', id },
+    );
   });
   (content.text ?? []).forEach((delta, i) => {
     if (!delta) return;
@@ -86,6 +123,6 @@ export function messageText(message: unknown): string {
 export function lastUserText(messages: unknown): string | undefined {
   if (!Array.isArray(messages) || messages.length === 0) return undefined;
   const last = messages[messages.length - 1] as { role?: unknown } | null;
-  if (!last || last.role !== 'user') return undefined;
+  if (last?.role !== 'user') return undefined;
   return messageText(last);
 }

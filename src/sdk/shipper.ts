@@ -157,7 +157,9 @@ export class Shipper {
     } catch (err) {
       // A run that could not be created cannot take events either.
       if (what === 'create the run') this.lost.add(runId);
-      this.warn(`could not ${what} for run ${runId}; dropped: ${err instanceof Error ? err.message : String(err)}`);
+      this.warn(
+        `could not ${what} for run ${runId}; dropped: ${err instanceof Error ? err.message : String(err)}`,
+      );
       return false;
     }
   }

@@ -58,7 +58,8 @@ const THREAD_KEYS = ['threadId', 'sessionId', 'conversationId'];
  * them is swallowed, so the app's calls behave as without it.
  */
 export function runledgerTelemetry(options: RunledgerTelemetryOptions): RunledgerTelemetry {
-  const client = options.client ?? new Runledger({ baseUrl: options.baseUrl ?? '', apiKey: options.apiKey ?? '' });
+  const client =
+    options.client ?? new Runledger({ baseUrl: options.baseUrl ?? '', apiKey: options.apiKey ?? '' });
   const shipper = new Shipper(client, options);
   const calls = new Map<string, Call>();
 
@@ -113,8 +114,8 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
         status: 'running',
         startedAt: ts,
         model: start.modelId ?? base.model,
-        ...(userId ?? base.userId ? { userId: userId ?? base.userId } : {}),
-        ...(threadId ?? base.threadId ? { threadId: threadId ?? base.threadId } : {}),
+        ...((userId ?? base.userId) ? { userId: userId ?? base.userId } : {}),
+        ...((threadId ?? base.threadId) ? { threadId: threadId ?? base.threadId } : {}),
         tags: [...new Set([...(base.tags ?? []), ...tags])],
         metadata: { ...base.metadata, ...ctx, operationId: e.operationId, provider: start.provider },
         ...(userText !== undefined ? { input: { text: userText } } : {}),
@@ -150,7 +151,11 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
         if (part.type === 'text') content.text.push(part.text);
         else if (part.type === 'reasoning') content.reasoning.push(part.text);
         else if (part.type === 'tool-call') {
-          content.toolCalls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: toJson(part.input) });
+          content.toolCalls.push({
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            input: toJson(part.input),
+          });
           call.toolInputs.add(part.toolCallId);
         }
       }
@@ -185,7 +190,9 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
       const ts = at(e);
       const out = e.toolOutput;
       const error = out.type === 'tool-error' ? serializeError(out.error) : undefined;
-      const result = error ? { error: error.message } : { output: toJson((out as { output?: unknown }).output) };
+      const result = error
+        ? { error: error.message }
+        : { output: toJson((out as { output?: unknown }).output) };
       push(call, chunkEvent(toolResultChunk(e.toolCall.toolCallId, result)), ts);
       push(
         call,
@@ -208,7 +215,15 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
       const ts = at(e);
       const { inputTokens, outputTokens } = e.usage;
       if (inputTokens !== undefined || outputTokens !== undefined) {
-        push(call, usageEvent({ inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, model: e.model.modelId }), ts);
+        push(
+          call,
+          usageEvent({
+            inputTokens: inputTokens ?? 0,
+            outputTokens: outputTokens ?? 0,
+            model: e.model.modelId,
+          }),
+          ts,
+        );
       }
       push(call, chunkEvent({ type: 'finish-step' }), ts);
     }),
@@ -217,15 +232,28 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
       if (!('callId' in e) || !calls.has(e.callId)) return;
       const ts = at(e);
       const finish = e as { finishReason?: string; text?: string };
-      push(calls.get(e.callId)!, chunkEvent({ type: 'finish', finishReason: finish.finishReason as never }), ts);
-      end(e.callId, 'succeeded', ts, typeof finish.text === 'string' ? { output: { text: finish.text } } : {});
+      push(
+        calls.get(e.callId)!,
+        chunkEvent({ type: 'finish', finishReason: finish.finishReason as never }),
+        ts,
+      );
+      end(
+        e.callId,
+        'succeeded',
+        ts,
+        typeof finish.text === 'string' ? { output: { text: finish.text } } : {},
+      );
     }),
 
     onAbort: guard((e) => {
       const call = calls.get(e.callId);
       if (!call) return;
       const ts = at(e);
-      push(call, chunkEvent({ type: 'abort', ...(typeof e.reason === 'string' ? { reason: e.reason } : {}) }), ts);
+      push(
+        call,
+        chunkEvent({ type: 'abort', ...(typeof e.reason === 'string' ? { reason: e.reason } : {}) }),
+        ts,
+      );
       end(e.callId, 'cancelled', ts, {});
     }),
 

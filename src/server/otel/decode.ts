@@ -176,5 +176,5 @@ function anyValue(v: unknown): OtelValue {
 
 /** Postgres JSON cannot hold NUL or lone surrogates: replaced rather than failing the export. */
 function storable(s: string): string {
-  return s.toWellFormed().replace(/\u0000/g, '\uFFFD');
+  return s.toWellFormed().replaceAll(String.fromCharCode(0), '\uFFFD');
 }

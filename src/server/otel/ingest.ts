@@ -68,7 +68,12 @@ export async function ingestSpans(db: DbOrTx, projectId: string, spans: OtelSpan
   });
 }
 
-type TraceRow = { traceId: string; runId: string; facts: ReturnType<typeof traceFacts>; root: ReturnType<typeof rootFacts> | null };
+type TraceRow = {
+  traceId: string;
+  runId: string;
+  facts: ReturnType<typeof traceFacts>;
+  root: ReturnType<typeof rootFacts> | null;
+};
 
 async function upsertRuns(tx: DbOrTx, projectId: string, traces: TraceRow[]) {
   const rows = traces.map((t) => ({

@@ -61,9 +61,11 @@ export function mapSpan(span: OtelSpan): MappedSpan {
     const input = jsonAttr(span.attributes, 'gen_ai.input.messages', 'ai.prompt.messages');
     const userText = lastUserText(input);
     if (userText !== undefined) events.push(at(start, userMessageEvent(userText)));
-    if (input !== undefined) events.push(at(start, { type: 'prompt', payload: { spanId: span.spanId, messages: input } }));
+    if (input !== undefined)
+      events.push(at(start, { type: 'prompt', payload: { spanId: span.spanId, messages: input } }));
     events.push(at(start, chunkEvent({ type: 'start-step' })));
-    for (const chunk of contentChunks(span.spanId, outputContent(span.attributes))) events.push(at(end, chunkEvent(chunk)));
+    for (const chunk of contentChunks(span.spanId, outputContent(span.attributes)))
+      events.push(at(end, chunkEvent(chunk)));
     if (failed) events.push(at(end, chunkEvent({ type: 'error', errorText: errorText(span) })));
     events.push(at(end, chunkEvent({ type: 'finish-step' })));
   } else if (op === 'execute_tool') {
@@ -142,9 +144,12 @@ function outputContent(a: OtelAttributes): StepContent {
 
 function usageOf(span: OtelSpan): UsagePayload | null {
   const a = span.attributes;
-  const input = num(a['gen_ai.usage.input_tokens']) ?? num(a['ai.usage.inputTokens']) ?? num(a['ai.usage.promptTokens']);
+  const input =
+    num(a['gen_ai.usage.input_tokens']) ?? num(a['ai.usage.inputTokens']) ?? num(a['ai.usage.promptTokens']);
   const output =
-    num(a['gen_ai.usage.output_tokens']) ?? num(a['ai.usage.outputTokens']) ?? num(a['ai.usage.completionTokens']);
+    num(a['gen_ai.usage.output_tokens']) ??
+    num(a['ai.usage.outputTokens']) ??
+    num(a['ai.usage.completionTokens']);
   if (input === undefined && output === undefined) return null;
   const model = modelOf(span);
   return { inputTokens: input ?? 0, outputTokens: output ?? 0, ...(model ? { model } : {}) };
@@ -153,7 +158,10 @@ function usageOf(span: OtelSpan): UsagePayload | null {
 export function modelOf(span: OtelSpan): string | undefined {
   const a = span.attributes;
   return (
-    str(a['gen_ai.response.model']) ?? str(a['gen_ai.request.model']) ?? str(a['ai.response.model']) ?? str(a['ai.model.id'])
+    str(a['gen_ai.response.model']) ??
+    str(a['gen_ai.request.model']) ??
+    str(a['ai.response.model']) ??
+    str(a['ai.model.id'])
   );
 }
 
@@ -170,7 +178,8 @@ export function errorText(span: OtelSpan): string {
 /** The final answer of an agent span, from its output messages or the legacy ai.response.text. */
 export function outputTextOf(span: OtelSpan): string | undefined {
   const messages = jsonAttr(span.attributes, 'gen_ai.output.messages');
-  if (Array.isArray(messages) && messages.length > 0) return messageText(messages[messages.length - 1]) || undefined;
+  if (Array.isArray(messages) && messages.length > 0)
+    return messageText(messages[messages.length - 1]) || undefined;
   return str(span.attributes['ai.response.text']);
 }
 
@@ -191,8 +200,10 @@ function parseMaybe(v: unknown): unknown {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-export const str = (v: OtelValue | unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+export const str = (v: OtelValue | unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : undefined;
 const num = (v: OtelValue | undefined): number | undefined => {
   const n = typeof v === 'string' ? Number(v) : v;
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.round(n) : undefined;

@@ -35,7 +35,13 @@ export type RootFacts = {
   metadata: Record<string, unknown>;
 };
 
-const USER_KEYS = ['user.id', 'enduser.id', 'ai.telemetry.metadata.userId', 'ai.settings.context.userId', 'langfuse.user.id'];
+const USER_KEYS = [
+  'user.id',
+  'enduser.id',
+  'ai.telemetry.metadata.userId',
+  'ai.settings.context.userId',
+  'langfuse.user.id',
+];
 const THREAD_KEYS = [
   'gen_ai.conversation.id',
   'session.id',
@@ -60,7 +66,12 @@ const pick = (keys: string[], ...sources: OtelAttributes[]): string | null => {
 export const nsToIso = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();
 
 export function traceFacts(spans: OtelSpan[]): TraceFacts {
-  let facts: TraceFacts = { userId: null, threadId: null, model: null, startedAt: nsToIso(spans[0]!.startNs) };
+  let facts: TraceFacts = {
+    userId: null,
+    threadId: null,
+    model: null,
+    startedAt: nsToIso(spans[0]!.startNs),
+  };
   let earliest = spans[0]!.startNs;
   for (const s of spans) {
     if (s.startNs < earliest) earliest = s.startNs;
@@ -82,7 +93,10 @@ export function rootFacts(root: OtelSpan): RootFacts {
   const tags = Array.isArray(tagsValue)
     ? tagsValue.filter((t): t is string => typeof t === 'string').slice(0, 50)
     : typeof tagsValue === 'string'
-      ? tagsValue.split(',').map((t) => t.trim()).filter(Boolean)
+      ? tagsValue
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
       : [];
   const service = str(root.resource['service.name']);
   const name =

@@ -16,7 +16,10 @@ export const POST = apiRoute({}, async ({ projectId, request }) => {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const format = type === 'application/x-protobuf' ? 'protobuf' : type === 'application/json' ? 'json' : null;
   if (!format) {
-    throw new AppError('unsupported_media_type', 'The body must be application/x-protobuf or application/json');
+    throw new AppError(
+      'unsupported_media_type',
+      'The body must be application/x-protobuf or application/json',
+    );
   }
   let body: Uint8Array = await readRawBody(request);
   const encoding = (request.headers.get('content-encoding') ?? '').trim().toLowerCase();
@@ -25,7 +28,10 @@ export const POST = apiRoute({}, async ({ projectId, request }) => {
       body = gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES });
     } catch (err) {
       if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new AppError('payload_too_large', `The inflated body is larger than ${MAX_INFLATED_BYTES} bytes`);
+        throw new AppError(
+          'payload_too_large',
+          `The inflated body is larger than ${MAX_INFLATED_BYTES} bytes`,
+        );
       }
       throw new AppError('bad_request', 'The body is not valid gzip');
     }
@@ -36,7 +42,10 @@ export const POST = apiRoute({}, async ({ projectId, request }) => {
   await ingestSpans(getDb(), projectId, decoded.spans);
   const partial =
     decoded.rejected > 0
-      ? { rejectedSpans: decoded.rejected, errorMessage: `Rejected ${decoded.rejected} invalid span(s): ${decoded.reasons.join('; ')}` }
+      ? {
+          rejectedSpans: decoded.rejected,
+          errorMessage: `Rejected ${decoded.rejected} invalid span(s): ${decoded.reasons.join('; ')}`,
+        }
       : null;
   if (format === 'protobuf') {
     return new Response(Buffer.from(encodeProtobufResponse(partial)), {
@@ -44,7 +53,16 @@ export const POST = apiRoute({}, async ({ projectId, request }) => {
       headers: { 'content-type': 'application/x-protobuf' },
     });
   }
-  return json(partial ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {});
+  return json(
+    partial
+      ? {
+          partialSuccess: {
+            rejectedSpans: String(partial.rejectedSpans),
+            errorMessage: partial.errorMessage,
+          },
+        }
+      : {},
+  );
 });
 
 const other = otherMethods('POST');
