@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   ingest: () => import('./ingest'),
   history: () => import('./history'),
   quota: () => import('./quota'),
+  otlp: () => import('./otlp'),
 };
 
 async function run() {

@@ -32,9 +32,10 @@ describeEachServer(
       return out;
     };
     const tokensUsed = async (subject: string) => {
-      const res = await api(`/api/v1/usage?subject=${subject}&metric=tokens`);
-      const body = (await res.json()) as { windows: { used: number }[] };
-      return body.windows[0]?.used ?? 0;
+      // The ledger's total for the subject (the series sums its usage records).
+      const res = await api(`/api/v1/usage/series?subject=${subject}&metric=tokens`);
+      const body = (await res.json()) as { data: { total: number }[] };
+      return body.data.reduce((sum, b) => sum + b.total, 0);
     };
 
     for (const [label, Exporter] of [
@@ -45,6 +46,7 @@ describeEachServer(
         const exporter = new Exporter({
           url: `${server().baseUrl}${PATH}`,
           headers: { Authorization: `Bearer ${server().keys.main}` },
+          timeoutMillis: 60_000,
         });
         const { provider, tracer } = tracerWith(exporter);
         const userId = `otel-${label}`;
@@ -103,6 +105,7 @@ describeEachServer(
       const spans = m.spans();
       // Reference: everything at once, into the other project.
       const whole = await api(PATH, {
+        method: 'POST',
         project: 'other',
         body: toProtobuf(spans),
         headers: { 'content-type': 'application/x-protobuf' },
@@ -113,7 +116,11 @@ describeEachServer(
       const parts = [spans.slice(-2), spans.slice(3, -2), spans.slice(0, 3)];
       const runId = runOf(traceId);
       const send = (i: number) =>
-        api(PATH, { body: toJson(parts[i]!), headers: { 'content-type': 'application/json' } });
+        api(PATH, {
+          method: 'POST',
+          body: toJson(parts[i]!),
+          headers: { 'content-type': 'application/json' },
+        });
       expect((await send(2)).status).toBe(200);
       // Before the root span arrives, the run is listed as running and fills in later.
       const early = await client().getRun(runId);
@@ -145,7 +152,11 @@ describeEachServer(
       const body = gzipSync(toProtobuf(m.spans()));
       const headers = { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' };
       for (let i = 0; i < 2; i++) {
-        const res = await api(PATH, { body, headers });
+        const res = await api(PATH, {
+          method: 'POST',
+          body,
+          headers,
+        });
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toBe('application/x-protobuf');
       }
@@ -165,6 +176,7 @@ describeEachServer(
       const m = memoryTracer();
       const traceId = legacyAiSdkTrace(m.tracer, 'legacy-user');
       const res = await api(PATH, {
+        method: 'POST',
         body: gzipSync(toJson(m.spans())),
         headers: { 'content-encoding': 'gzip' },
       });
@@ -200,7 +212,10 @@ describeEachServer(
       };
       const spans = doc.resourceSpans[0]!.scopeSpans[0]!.spans;
       spans.push({ ...spans[0], spanId: 'zz' }, { ...spans[0], traceId: '0'.repeat(32) });
-      const res = await api(PATH, { body: doc });
+      const res = await api(PATH, {
+        method: 'POST',
+        body: doc,
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
       expect(body.partialSuccess.rejectedSpans).toBe('2');
@@ -212,27 +227,69 @@ describeEachServer(
       const before = (await client().listRuns({ limit: 200 })).data.length;
       const proto = { 'content-type': 'application/x-protobuf' };
       expect(
-        (await api(PATH, { body: new Uint8Array([0xff, 0xff, 0xff, 0x0f]), headers: proto })).status,
+        (
+          await api(PATH, {
+            method: 'POST',
+            body: new Uint8Array([0xff, 0xff, 0xff, 0x0f]),
+            headers: proto,
+          })
+        ).status,
       ).toBe(400);
       expect(
-        (await api(PATH, { body: '{"resourceSpans": [', headers: { 'content-type': 'application/json' } }))
-          .status,
+        (
+          await api(PATH, {
+            method: 'POST',
+            body: '{"resourceSpans": [',
+            headers: { 'content-type': 'application/json' },
+          })
+        ).status,
       ).toBe(400);
-      expect((await api(PATH, { body: 'not gzip', headers: { 'content-encoding': 'gzip' } })).status).toBe(
-        400,
-      );
-      const wrongType = await api(PATH, { body: 'x', headers: { 'content-type': 'text/plain' } });
+      expect(
+        (
+          await api(PATH, {
+            method: 'POST',
+            body: 'not gzip',
+            headers: { 'content-encoding': 'gzip' },
+          })
+        ).status,
+      ).toBe(400);
+      const wrongType = await api(PATH, {
+        method: 'POST',
+        body: 'x',
+        headers: { 'content-type': 'text/plain' },
+      });
       expect(wrongType.status).toBe(415);
       expect(await wrongType.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
-      const big = await api(PATH, { body: new Uint8Array(5 * 1024 * 1024 + 1), headers: proto });
+      const big = await api(PATH, {
+        method: 'POST',
+        body: new Uint8Array(5 * 1024 * 1024 + 1),
+        headers: proto,
+      });
       expect(big.status).toBe(413);
       const bomb = await api(PATH, {
+        method: 'POST',
         body: gzipSync(Buffer.alloc(30 * 1024 * 1024)),
         headers: { ...proto, 'content-encoding': 'gzip' },
       });
       expect(bomb.status).toBe(413);
-      expect((await api(PATH, { key: null, body: {} })).status).toBe(401);
-      expect((await api(PATH, { project: 'revoked', body: {} })).status).toBe(401);
+      expect(
+        (
+          await api(PATH, {
+            method: 'POST',
+            key: null,
+            body: {},
+          })
+        ).status,
+      ).toBe(401);
+      expect(
+        (
+          await api(PATH, {
+            method: 'POST',
+            project: 'revoked',
+            body: {},
+          })
+        ).status,
+      ).toBe(401);
       expect((await client().listRuns({ limit: 200 })).data.length).toBe(before);
     });
   },

@@ -13,7 +13,7 @@ import {
   type RunledgerTelemetry,
   runledgerTelemetry,
 } from '@/sdk';
-import { mockUsage, weatherChat } from '../../helpers/ai-mocks';
+import { mockUsage, weatherModel } from '../../helpers/ai-mocks';
 import { describeEachServer } from '../../helpers/server';
 
 const finish = (unified: 'stop' | 'tool-calls') => ({ unified, raw: undefined });
@@ -73,8 +73,9 @@ describeEachServer('AI SDK telemetry integration', ({ server, api }) => {
     return { run: data[0]!, events };
   };
   const ledger = async (subject: string) => {
-    const res = await api(`/api/v1/usage?subject=${subject}&metric=tokens`);
-    return ((await res.json()) as { windows: { used: number }[] }).windows[0]?.used ?? 0;
+    // The ledger's total for the subject (the series sums every usage record).
+    const res = await api(`/api/v1/usage/series?subject=${subject}&metric=tokens`);
+    return ((await res.json()) as { data: { total: number }[] }).data.reduce((sum, b) => sum + b.total, 0);
   };
 
   it('a 3-step generateText tool loop becomes a run: name, context, steps, tools, usage', async () => {
@@ -149,10 +150,13 @@ describeEachServer('AI SDK telemetry integration', ({ server, api }) => {
 
   it('a streamText call is recorded the same way, the stream untouched', async () => {
     const result = streamText({
-      ...weatherChat(),
+      model: weatherModel(),
+      prompt: 'What is the weather in Paris?',
+      stopWhen: stepCountIs(3),
+      tools: { getWeather: weatherTool() },
       runtimeContext: { userId: 'st-user' },
       telemetry: { includeRuntimeContext: { userId: true } },
-    } as Parameters<typeof streamText>[0]);
+    });
     expect(await result.text).toBe('It is 21 °C and sunny in Paris.');
     const { run, events } = await runOfUser('st-user');
     expect(run).toMatchObject({
