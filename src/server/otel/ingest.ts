@@ -8,7 +8,13 @@ import type { OtelSpan } from './decode';
 import { mapSpan } from './map';
 import { rootFacts, traceFacts, traceRunId } from './trace';
 
-export type IngestResult = { runs: number; spans: number; newSpans: number };
+export type IngestResult = {
+  runs: number;
+  spans: number;
+  newSpans: number;
+  /** Spans refused because their trace's run id is taken by another project's run. */
+  refused: number;
+};
 
 /**
  * Stores the spans of one OTLP export, each trace as a run, in one transaction:
@@ -21,7 +27,7 @@ export type IngestResult = { runs: number; spans: number; newSpans: number };
  *    against the run's user, as soon as the run has one.
  */
 export async function ingestSpans(db: DbOrTx, projectId: string, spans: OtelSpan[]): Promise<IngestResult> {
-  if (spans.length === 0) return { runs: 0, spans: 0, newSpans: 0 };
+  if (spans.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0 };
   const byTrace = new Map<string, OtelSpan[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId);
@@ -34,6 +40,39 @@ export async function ingestSpans(db: DbOrTx, projectId: string, spans: OtelSpan
     return { traceId, runId, facts: traceFacts(list), root: root ? rootFacts(root) : null };
   });
   const runOf = new Map(traces.map((t) => [t.traceId, t.runId]));
+
+  return db.transaction(async (tx) => {
+    await upsertRuns(tx, projectId, traces);
+    // A run id is derived from the project, but a client may create a run with any id: a trace
+    // whose id is held by another project's run is refused, never written into that run.
+    const foreign = new Set(
+      (
+        await queryRows<{ id: string }>(
+          tx,
+          sql`select id from runs where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(
+            traces.map((t) => t.runId),
+          )}::jsonb)) and project_id <> ${projectId}::uuid`,
+        )
+      ).map((r) => r.id),
+    );
+    const kept = foreign.size ? spans.filter((s) => !foreign.has(runOf.get(s.traceId)!)) : spans;
+    const inserted = await insertSpans(tx, kept, runOf);
+    const affected = [...new Set(inserted.map((r) => r.run_id))];
+    if (affected.length > 0) {
+      await rebuildEvents(tx, affected);
+      await ledgerUsage(tx, projectId, affected);
+    }
+    return {
+      runs: traces.length - foreign.size,
+      spans: kept.length,
+      newSpans: inserted.length,
+      refused: spans.length - kept.length,
+    };
+  });
+}
+
+async function insertSpans(tx: DbOrTx, spans: OtelSpan[], runOf: Map<string, string>) {
+  if (spans.length === 0) return [];
   const spanRows = spans.map((s) => {
     const mapped = mapSpan(s);
     return {
@@ -48,24 +87,15 @@ export async function ingestSpans(db: DbOrTx, projectId: string, spans: OtelSpan
     };
   });
 
-  return db.transaction(async (tx) => {
-    await upsertRuns(tx, projectId, traces);
-    const inserted = await queryRows<{ run_id: string }>(
-      tx,
-      sql`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
-          select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
-          from jsonb_to_recordset(${JSON.stringify(spanRows)}::jsonb) as x(run_id uuid, span_id text,
-               parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)
-          on conflict (run_id, span_id) do nothing
-          returning run_id`,
-    );
-    const affected = [...new Set(inserted.map((r) => r.run_id))];
-    if (affected.length > 0) {
-      await rebuildEvents(tx, affected);
-      await ledgerUsage(tx, projectId, affected);
-    }
-    return { runs: traces.length, spans: spans.length, newSpans: inserted.length };
-  });
+  return queryRows<{ run_id: string }>(
+    tx,
+    sql`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
+        select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
+        from jsonb_to_recordset(${JSON.stringify(spanRows)}::jsonb) as x(run_id uuid, span_id text,
+             parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)
+        on conflict (run_id, span_id) do nothing
+        returning run_id`,
+  );
 }
 
 type TraceRow = {

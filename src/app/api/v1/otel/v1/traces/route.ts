@@ -39,7 +39,11 @@ export const POST = apiRoute({}, async ({ projectId, request }) => {
     throw new AppError('unsupported_media_type', `Content-Encoding ${encoding} is not supported (use gzip)`);
   }
   const decoded = format === 'protobuf' ? decodeProtobuf(body) : decodeJson(body);
-  await ingestSpans(getDb(), projectId, decoded.spans);
+  const stored = await ingestSpans(getDb(), projectId, decoded.spans);
+  if (stored.refused > 0) {
+    decoded.rejected += stored.refused;
+    decoded.reasons.push(`${stored.refused} span(s) of a trace whose run id belongs to another project`);
+  }
   const partial =
     decoded.rejected > 0
       ? {
