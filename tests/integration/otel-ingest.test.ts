@@ -59,4 +59,23 @@ describeEachDb('OTLP span assembly', ({ db }) => {
     const squatted = await getRunById(db(), attacker.id, traceRunId(victim.id, traceId));
     expect(squatted).toMatchObject({ name: 'squatted', eventCount: 0, userId: null });
   });
+
+  it('concurrent exports sharing traces and users neither fail nor count twice', async () => {
+    const p = await makeProject(db());
+    const traces = Array.from({ length: 6 }, (_, i) => agentSpans(`conc-user-${i % 2}`));
+    // 6 exports at once: each holds halves of two traces, in opposite orders, plus repeats.
+    const exports = traces.map((t, i) => {
+      const next = traces[(i + 1) % traces.length]!;
+      return [...next.spans.slice(3), ...t.spans.slice(0, 3), ...t.spans.slice(3)].reverse();
+    });
+    await Promise.all([...exports, ...exports.slice(0, 2)].map((spans) => ingestSpans(db(), p.id, spans)));
+    for (const t of traces) {
+      expect(await getRunById(db(), p.id, traceRunId(p.id, t.traceId))).toMatchObject({
+        status: 'succeeded',
+        inputTokens: 30,
+        outputTokens: 12,
+      });
+    }
+    expect(await ledgerTotal(db(), p.id, 'tokens')).toMatchObject({ total: 6 * 42 });
+  });
 });

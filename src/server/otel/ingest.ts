@@ -42,6 +42,14 @@ export async function ingestSpans(db: DbOrTx, projectId: string, spans: OtelSpan
   const runOf = new Map(traces.map((t) => [t.traceId, t.runId]));
 
   return db.transaction(async (tx) => {
+    // Concurrent exports of one trace take turns (a run's events are rebuilt as a whole); the locks
+    // are taken in id order so that two exports sharing several traces cannot deadlock.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))
+          from (select value as id from jsonb_array_elements_text(${JSON.stringify(
+            traces.map((t) => t.runId),
+          )}::jsonb) order by 1) ids`,
+    );
     await upsertRuns(tx, projectId, traces);
     // A run id is derived from the project, but a client may create a run with any id: a trace
     // whose id is held by another project's run is refused, never written into that run.
@@ -211,8 +219,11 @@ async function ledgerUsage(tx: DbOrTx, projectId: string, runIds: string[]) {
                sum((usage->>'inputTokens')::bigint) as input_tokens,
                sum((usage->>'outputTokens')::bigint) as output_tokens,
                min(usage->>'model') as model
-        from due group by run_id, user_id`,
+        from due group by run_id, user_id
+        order by user_id, run_id`,
   );
+  // In subject order: each record takes its subject's counter lock, and concurrent exports must take
+  // them in the same order.
   for (const p of pending) {
     const spanIds = Array.isArray(p.span_ids) ? p.span_ids : p.span_ids.replace(/[{}]/g, '').split(',');
     const key = createHash('sha256').update(spanIds.join(',')).digest('hex').slice(0, 32);
