@@ -200,11 +200,11 @@ async function rawRound(sql: postgres.Sql, batches: RawBatch[], spans: number): 
                on conflict (id) do nothing`;
       await tx`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
                select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
-               from jsonb_to_recordset(${JSON.stringify(b.spans)}::jsonb) as x(run_id uuid, span_id text,
+               from jsonb_to_recordset(${JSON.stringify(b.spans)}::text::jsonb) as x(run_id uuid, span_id text,
                     parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)`;
       await tx`insert into run_events (run_id, seq, type, ts, payload)
                select x.run_id, x.seq, x.type, x.ts, x.payload
-               from jsonb_to_recordset(${JSON.stringify(b.events)}::jsonb) as x(run_id uuid, seq int, type text, ts timestamptz, payload jsonb)`;
+               from jsonb_to_recordset(${JSON.stringify(b.events)}::text::jsonb) as x(run_id uuid, seq int, type text, ts timestamptz, payload jsonb)`;
     });
   });
   const [row] = await sql<{ n: number }[]>`
@@ -228,7 +228,6 @@ export async function main() {
   console.log(
     `otlp: ${TRACES} traces, ${spans.length} spans in ${bodies.length} protobuf exports of ${BATCH} (~${Math.round(bytes / bodies.length / 1024)} KiB each), ${CONCURRENCY} clients, ${rounds} rounds`,
   );
-  const raw = rawBatches(bodies);
   const rawDb = await freshBenchDatabase('otlpraw');
   const sql = postgres(rawDb.url, { max: CONCURRENCY, onnotice: () => {} });
   const raws: number[] = [];
@@ -244,7 +243,8 @@ export async function main() {
           (_, k) => ProtobufTraceSerializer.serializeRequest(warm.slice(k * 70, k * 70 + 70))!,
         );
         await apiRound(server, warmBodies, 0); // compiles the route, opens the pool's connections
-        raws.push(await rawRound(sql, raw, spans.length));
+        // Fresh run ids per round, like the endpoint's fresh project per server.
+        raws.push(await rawRound(sql, rawBatches(bodies), spans.length));
         apis.push(await apiRound(server, bodies, spans.length));
       } finally {
         await server.stop();
