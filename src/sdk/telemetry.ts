@@ -140,8 +140,6 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
       push(call, chunkEvent({ type: 'start-step' }), ts);
     }),
 
-    onLanguageModelCallStart: guard(() => {}),
-
     onLanguageModelCallEnd: guard((e) => {
       const call = calls.get(e.callId);
       if (!call) return;
