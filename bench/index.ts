@@ -12,6 +12,8 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   usage: () => import('./usage'),
 
   seed: () => import('./seed'),
+
+  otlp: () => import('./otlp'),
 };
 
 async function run() {

@@ -50,6 +50,20 @@ CREATE TABLE "usage_daily" (
 	CONSTRAINT "usage_daily_project_id_metric_day_subject_model_pk" PRIMARY KEY("project_id","metric","day","subject","model")
 );
 --> statement-breakpoint
+CREATE TABLE "otel_spans" (
+	"run_id" uuid NOT NULL,
+	"span_id" text NOT NULL,
+	"parent_span_id" text,
+	"name" text NOT NULL,
+	"start_ns" numeric(20, 0) NOT NULL,
+	"end_ns" numeric(20, 0) NOT NULL,
+	"events" jsonb NOT NULL,
+	"usage" jsonb,
+	"ledgered" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "otel_spans_run_id_span_id_pk" PRIMARY KEY("run_id","span_id")
+);
+--> statement-breakpoint
 DROP INDEX "run_events_run_type_idx";--> statement-breakpoint
 DROP INDEX "usage_events_project_metric_occurred_idx";--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "cost_source" "cost_source";--> statement-breakpoint
@@ -59,6 +73,7 @@ ALTER TABLE "model_prices" ADD CONSTRAINT "model_prices_project_id_projects_id_f
 ALTER TABLE "project_retention" ADD CONSTRAINT "project_retention_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_models" ADD CONSTRAINT "run_models_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "usage_daily" ADD CONSTRAINT "usage_daily_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "otel_spans" ADD CONSTRAINT "otel_spans_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "cost_recompute_jobs_project_created_idx" ON "cost_recompute_jobs" USING btree ("project_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "model_prices_project_model_from_unique" ON "model_prices" USING btree ("project_id","model","effective_from");--> statement-breakpoint
 ALTER TABLE "runs" ADD CONSTRAINT "runs_parent_run_id_runs_id_fk" FOREIGN KEY ("parent_run_id") REFERENCES "public"."runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint

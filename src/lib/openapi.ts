@@ -76,6 +76,8 @@ export function buildOpenApi(): JsonObject & { openapi: string } {
   }));
   for (const { route, op } of ops) {
     if (route.body && !inputs.has(route.body)) inputs.add(route.body, { id: `${pascal(op)}Body` });
+    const raw = route.rawBody?.schema;
+    if (raw && !inputs.has(raw)) inputs.add(raw, { id: `${pascal(op)}Body` });
     if (route.query && !inputs.has(route.query)) inputs.add(route.query, { id: `${pascal(op)}Query` });
     let n = 0;
     for (const res of Object.values(route.responses)) {
@@ -126,17 +128,14 @@ export function buildOpenApi(): JsonObject & { openapi: string } {
     const responses: JsonObject = {};
     for (const [status, res] of Object.entries(route.responses)) {
       if (!res) continue;
-      responses[status] = res.schema
-        ? {
-            description: res.description,
-            content: { 'application/json': { schema: ref(outputs, res.schema) } },
-          }
-        : res.contentTypes
-          ? {
-              description: res.description,
-              content: Object.fromEntries(res.contentTypes.map((t) => [t, { schema: { type: 'string' } }])),
-            }
-          : { description: res.description };
+      // JSON under its schema; any other declared type (a stream, protobuf) as bytes.
+      const content: JsonObject = Object.fromEntries(
+        (res.contentTypes ?? []).map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+      );
+      if (res.schema) content['application/json'] = { schema: ref(outputs, res.schema) };
+      responses[status] = Object.keys(content).length
+        ? { description: res.description, content }
+        : { description: res.description };
     }
     const errors: (ErrorStatus | 500 | 503)[] = route.public
       ? (route.errors ?? [])
@@ -155,6 +154,22 @@ export function buildOpenApi(): JsonObject & { openapi: string } {
             requestBody: {
               required: true,
               content: { 'application/json': { schema: ref(inputs, route.body) } },
+            },
+          }
+        : {}),
+      ...(route.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              description: route.rawBody.description,
+              content: Object.fromEntries(
+                route.rawBody.contentTypes.map((t) => [
+                  t,
+                  t === 'application/json' && route.rawBody?.schema
+                    ? { schema: ref(inputs, route.rawBody.schema) }
+                    : { schema: { type: 'string', format: 'binary' } },
+                ]),
+              ),
             },
           }
         : {}),
@@ -193,7 +208,9 @@ export function buildOpenApi(): JsonObject & { openapi: string } {
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
-    tags: ['Runs', 'Events', 'Results', 'Reports', 'Usage', 'Project', 'Meta'].map((name) => ({ name })),
+    tags: ['Runs', 'Events', 'Results', 'Reports', 'Usage', 'Project', 'OpenTelemetry', 'Meta'].map(
+      (name) => ({ name }),
+    ),
     paths,
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: rl_...' } },

@@ -58,3 +58,5 @@ export type {
   ReservationDto,
   UsageWindowDto,
 } from '../lib/contract/usage';
+export { runledgerTelemetry, type RunledgerTelemetry, type RunledgerTelemetryOptions } from './telemetry';
+export { Shipper, type ShipperOptions } from './shipper';

@@ -1,5 +1,12 @@
 import type { LanguageModelUsage, UIMessageChunk } from 'ai';
 import type { CreateRunInput, RunDto } from '../lib/contract/runs';
+import {
+  chunkEvent,
+  statusEvent,
+  type TranscriptEvent,
+  usageEvent,
+  userMessageEvent,
+} from '../lib/transcript';
 import type { Runledger } from './client';
 import { serializeError } from './errors';
 import type { EventBuffer, EventBufferOptions } from './event-buffer';
@@ -161,8 +168,8 @@ async function record(
       startSeq: options.buffer?.startSeq ?? (run.lastSeq ?? -1) + 1,
       onError: options.buffer?.onError ?? options.onError,
     });
-    if (options.userText !== undefined) ready.push('user-message', { text: options.userText }, startedAt);
-    for (const { chunk, ts } of early) ready.push(chunk.type, chunk, ts);
+    if (options.userText !== undefined) pushEvent(ready, userMessageEvent(options.userText), startedAt);
+    for (const { chunk, ts } of early) pushEvent(ready, chunkEvent(chunk), ts);
     early.length = 0;
     buffer = ready;
   })().catch((error: unknown) => {
@@ -183,7 +190,7 @@ async function record(
         await reader.cancel().catch(() => {});
         break;
       }
-      if (buffer) buffer.push(value.type, value);
+      if (buffer) pushEvent(buffer, chunkEvent(value));
       else early.push({ chunk: value, ts: new Date() });
       if (value.type === 'text-delta') text += value.delta;
       else if (value.type === 'finish') finished = true;
@@ -212,9 +219,9 @@ async function record(
   const model = options.model ?? options.run?.model ?? tokens?.modelId ?? run.model ?? undefined;
   const hasUsage = inputTokens !== undefined || outputTokens !== undefined;
   if (hasUsage) {
-    buffer.push('usage', { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, model });
+    pushEvent(buffer, usageEvent({ inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, model }));
   }
-  buffer.push('status', { status });
+  pushEvent(buffer, statusEvent(status));
   // The run is ended even when some events could not be stored; that failure is thrown afterwards.
   const closing = await buffer.close().then(
     () => undefined,
@@ -246,6 +253,8 @@ async function record(
   }
   return { runId, status, run: stored };
 }
+
+const pushEvent = (buffer: EventBuffer, e: TranscriptEvent, ts?: Date) => buffer.push(e.type, e.payload, ts);
 
 function newRun(runId: string, options: RecordRunOptions, startedAt: Date): CreateRunInput {
   const { run = {}, userText } = options;

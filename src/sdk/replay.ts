@@ -1,8 +1,6 @@
 import type { UIMessage, UIMessageChunk } from 'ai';
 import type { EventDto } from '../lib/contract/events';
-
-/** runledger's own event types; every other type is an AI SDK UI message chunk. */
-const OWN_TYPES = new Set(['user-message', 'usage', 'report-section', 'status']);
+import { isUiChunk } from '../lib/transcript';
 
 /**
  * Rebuilds the chat messages of a run from its stored events (in seq order): a `user-message` event
@@ -36,7 +34,7 @@ export async function eventsToUIMessages(
         role: 'user',
         parts: [{ type: 'text', text: typeof text === 'string' ? text : '' }],
       });
-    } else if (!OWN_TYPES.has(event.type)) {
+    } else if (isUiChunk(event.type)) {
       if (event.type === 'start') await flushAssistant();
       chunks.push(event.payload as UIMessageChunk);
     }

@@ -36,6 +36,11 @@ export type RouteDecl<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A body the handler reads itself (`request`), in one of these content types (e.g. OTLP protobuf);
+   * `schema` documents its JSON form. Exclusive with `body`.
+   */
+  rawBody?: { description: string; contentTypes: string[]; schema?: z.ZodType };
   responses: R;
   errors?: ErrorStatus[];
   /** No API key needed. */
@@ -105,13 +110,11 @@ export type BodyInput<D> =
     : never;
 
 type ResponsesOf<D> = D extends RouteDecl<infer _P, infer _Q, infer _B, infer R> ? R : never;
+type JsonBody<X> = X extends { schema: infer S } ? (S extends z.ZodType ? z.output<S> : null) : never;
+/** With `contentTypes`: bytes or a stream in one of them (and the JSON of `schema`, if it has one). */
 type SchemaBody<X> = X extends { contentTypes: string[] }
-  ? ReadableStream<Uint8Array>
-  : X extends { schema: infer S }
-    ? S extends z.ZodType
-      ? z.output<S>
-      : null
-    : never;
+  ? ReadableStream<Uint8Array> | Uint8Array | Exclude<JsonBody<X>, null>
+  : JsonBody<X>;
 
 /** The JSON a route answers with `status` (default: any of its success statuses). */
 export type ResponseBody<D, S extends keyof ResponsesOf<D> = keyof ResponsesOf<D>> = SchemaBody<

@@ -1,6 +1,7 @@
 import type { RouteDecl } from '../route';
 import * as events from './events';
 import * as meta from './meta';
+import * as otel from './otel';
 import * as project from './project';
 import * as reports from './reports';
 import * as results from './results';
@@ -11,6 +12,6 @@ import * as usage from './usage';
  * Every API route, by name. A route file serves a declaration with `apiRoute(routes.x, handler)`;
  * the OpenAPI document lists exactly these (tests/unit/api-routes.test.ts checks both directions).
  */
-export const routes = { ...runs, ...events, ...results, ...reports, ...usage, ...project, ...meta };
+export const routes = { ...runs, ...events, ...results, ...reports, ...usage, ...project, ...otel, ...meta };
 
 export const apiRoutes: RouteDecl[] = Object.values(routes);

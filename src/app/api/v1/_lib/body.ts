@@ -14,24 +14,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   if (!/^application\/([a-z0-9.+-]+\+)?json\b/i.test(type.trim())) {
     throw new AppError('unsupported_media_type', 'The body must be application/json');
   }
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!request.body) throw new AppError('bad_request', 'A JSON body is required');
-
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await readRawBody(request)).toString('utf8');
   if (text.trim() === '') throw new AppError('bad_request', 'A JSON body is required');
   let value: unknown;
   try {
@@ -43,5 +26,29 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   return value;
 }
 
-const tooLarge = () =>
-  new AppError('payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes (5 MiB)`);
+/**
+ * Reads a body as bytes, at most `limit` (413 past it, by Content-Length or while streaming, so an
+ * oversized body is never buffered whole). 400 when there is no body.
+ */
+export async function readRawBody(request: Request, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) throw tooLarge(limit);
+  if (!request.body) throw new AppError('bad_request', 'A body is required');
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+const tooLarge = (limit = MAX_BODY_BYTES) =>
+  new AppError('payload_too_large', `The body is larger than ${limit} bytes (${limit / 1024 / 1024} MiB)`);

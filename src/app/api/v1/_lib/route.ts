@@ -119,8 +119,8 @@ export type DeclaredHandler = ((request: Request, context: NextRouteContext) => 
 
 function toResponse(reply: { status: number; body: unknown; headers?: Record<string, string> }): Response {
   if (reply.body === null) return new Response(null, { status: reply.status, headers: reply.headers });
-  if (reply.body instanceof ReadableStream)
-    return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  if (reply.body instanceof ReadableStream || reply.body instanceof Uint8Array)
+    return new Response(reply.body as BodyInit, { status: reply.status, headers: reply.headers });
   return json(reply.body, reply.status, reply.headers);
 }
 

@@ -1,39 +1,7 @@
 /** An event as the replay gets it from the server. */
 export type ReplayEvent = { seq: number; type: string; ts: string; payload: unknown };
 
-const UI_CHUNK_TYPES = new Set([
-  'start',
-  'start-step',
-  'finish-step',
-  'finish',
-  'abort',
-  'error',
-  'message-metadata',
-  'text-start',
-  'text-delta',
-  'text-end',
-  'reasoning-start',
-  'reasoning-delta',
-  'reasoning-end',
-  'tool-input-start',
-  'tool-input-delta',
-  'tool-input-available',
-  'tool-input-error',
-  'tool-output-available',
-  'tool-output-error',
-  'tool-output-denied',
-  'tool-approval-request',
-  'source-url',
-  'source-document',
-  'file',
-  'reasoning-file',
-  'custom',
-  'steering-message',
-  'reset-step',
-  'tool-approval-response',
-]);
-
-export const isUiChunk = (type: string) => UI_CHUNK_TYPES.has(type) || type.startsWith('data-');
+export { isUiChunk } from '@/lib/transcript';
 /** Events the "next tool call / error" jump stops at. */
 export const isMarker = (type: string) =>
   type === 'tool-input-start' ||

@@ -1,0 +1,6 @@
+import { z } from 'zod';
+
+/** OTLP/JSON's ExportTraceServiceResponse: empty, or the spans that were refused and why. */
+export const otlpExportResponse = z.object({
+  partialSuccess: z.object({ rejectedSpans: z.string(), errorMessage: z.string() }).optional(),
+});
