@@ -1,9 +1,11 @@
 'use client';
 import { debounce, useQueryStates } from 'nuqs';
-import { useEffect, useState, useTransition } from 'react';
+import { useTransition } from 'react';
 import { Input, Select } from '@/components/ui/input';
+import { OptionSelect } from './option-select';
 import { runKinds, runStatuses } from '@/lib/contract/runs';
 import { runsSearchParams, timeRanges } from './search-params';
+import { TextFilter } from './text-filter';
 
 const rangeLabels: Record<(typeof timeRanges)[number], string> = {
   '1h': 'Last hour',
@@ -12,37 +14,6 @@ const rangeLabels: Record<(typeof timeRanges)[number], string> = {
   '30d': 'Last 30 days',
 };
 
-/** A text filter applied on Enter or blur, so typing does not reload the list on every key. */
-function TextFilter({
-  label,
-  value,
-  onApply,
-}: {
-  label: string;
-  value: string | null;
-  onApply: (v: string | null) => void;
-}) {
-  const [draft, setDraft] = useState(value ?? '');
-  useEffect(() => setDraft(value ?? ''), [value]);
-  const apply = () => {
-    const v = draft.trim() || null;
-    if (v !== value) onApply(v);
-  };
-  return (
-    <Input
-      aria-label={label}
-      placeholder={label}
-      value={draft}
-      onChange={(e) => setDraft(e.target.value)}
-      onBlur={apply}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') apply();
-      }}
-      className="w-32"
-    />
-  );
-}
-
 export function RunFilters({ models }: { models: string[] }) {
   const [pending, startTransition] = useTransition();
   const [params, setParams] = useQueryStates(runsSearchParams, { shallow: false, startTransition });
@@ -50,6 +21,10 @@ export function RunFilters({ models }: { models: string[] }) {
   const set = (patch: Partial<typeof params>, opts?: Parameters<typeof setParams>[1]) =>
     setParams({ ...patch, cursor: null }, opts);
   const active = Object.entries(params).some(([k, v]) => k !== 'cursor' && v !== null);
+  // Every filter (and the cursor) back to null.
+  const cleared = Object.fromEntries(Object.keys(params).map((k) => [k, null])) as {
+    [K in keyof typeof params]: null;
+  };
 
   return (
     <div className="mb-4 flex flex-wrap items-center gap-2" aria-busy={pending}>
@@ -61,30 +36,20 @@ export function RunFilters({ models }: { models: string[] }) {
         onChange={(e) => set({ q: e.target.value || null }, { limitUrlUpdates: debounce(350) })}
         className="w-56"
       />
-      <Select
-        aria-label="Status"
-        value={params.status ?? ''}
-        onChange={(e) => set({ status: (e.target.value || null) as typeof params.status })}
-      >
-        <option value="">All statuses</option>
-        {runStatuses.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-      </Select>
-      <Select
-        aria-label="Kind"
-        value={params.kind ?? ''}
-        onChange={(e) => set({ kind: (e.target.value || null) as typeof params.kind })}
-      >
-        <option value="">All kinds</option>
-        {runKinds.map((k) => (
-          <option key={k} value={k}>
-            {k}
-          </option>
-        ))}
-      </Select>
+      <OptionSelect
+        label="Status"
+        all="All statuses"
+        value={params.status}
+        options={runStatuses}
+        onChange={(status) => set({ status })}
+      />
+      <OptionSelect
+        label="Kind"
+        all="All kinds"
+        value={params.kind}
+        options={runKinds}
+        onChange={(kind) => set({ kind })}
+      />
       <Select
         aria-label="Model"
         value={params.model ?? ''}
@@ -100,37 +65,21 @@ export function RunFilters({ models }: { models: string[] }) {
           </option>
         ))}
       </Select>
-      <Select
-        aria-label="Time range"
-        value={params.range ?? ''}
-        onChange={(e) => set({ range: (e.target.value || null) as typeof params.range })}
-      >
-        <option value="">Any time</option>
-        {timeRanges.map((r) => (
-          <option key={r} value={r}>
-            {rangeLabels[r]}
-          </option>
-        ))}
-      </Select>
+      <OptionSelect
+        label="Time range"
+        all="Any time"
+        value={params.range}
+        options={timeRanges}
+        labels={rangeLabels}
+        onChange={(range) => set({ range })}
+      />
       <TextFilter label="User" value={params.user} onApply={(user) => set({ user })} />
       <TextFilter label="Thread" value={params.thread} onApply={(thread) => set({ thread })} />
       <TextFilter label="Tag" value={params.tag} onApply={(tag) => set({ tag })} />
       {active && (
         <button
           type="button"
-          onClick={() =>
-            setParams({
-              status: null,
-              kind: null,
-              model: null,
-              user: null,
-              thread: null,
-              tag: null,
-              range: null,
-              q: null,
-              cursor: null,
-            })
-          }
+          onClick={() => setParams(cleared)}
           className="h-9 px-2 text-sm text-zinc-500 hover:text-zinc-900 hover:underline"
         >
           Clear filters

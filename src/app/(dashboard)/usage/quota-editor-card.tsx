@@ -2,7 +2,8 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { Table, Th } from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { listQuotas } from '@/server/usage';
-import { CreateQuotaForm, QuotaEditRow } from './quota-editor';
+import { QuotaEditRow } from './quota-edit-row';
+import { CreateQuotaForm } from './quota-editor';
 
 /** The project's quotas, editable in place, and the form for a new one. */
 export async function QuotaEditor({ projectId }: { projectId: string }) {
