@@ -1,32 +1,12 @@
 import Link from 'next/link';
-import { Badge, type Tone } from '@/components/ui/badge';
-import { Card, CardHeader } from '@/components/ui/card';
-import { Table, Td, Th } from '@/components/ui/table';
-import { formatDuration, prettyJson } from '@/lib/format';
+import { Card } from '@/components/ui/card';
 import type { compareDatasetRuns, ItemChange } from '@/server/compare';
 import { itemChanges } from '@/server/compare/changes';
+import { ItemCompareTable, labels } from './item-compare-table';
 
 type Comparison = Awaited<ReturnType<typeof compareDatasetRuns>>;
 
-const labels: Record<ItemChange, { text: string; tone: Tone }> = {
-  regressed: { text: 'regressed', tone: 'red' },
-  fixed: { text: 'fixed', tone: 'green' },
-  both_pass: { text: 'both pass', tone: 'gray' },
-  both_fail: { text: 'both fail', tone: 'amber' },
-  only_a: { text: 'only in A', tone: 'violet' },
-  only_b: { text: 'only in B', tone: 'violet' },
-};
-
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
-
-function Cell({ value }: { value: unknown }) {
-  const text = value === null || value === undefined ? '—' : prettyJson(value);
-  return (
-    <Td className="max-w-64 align-top">
-      <pre className="max-h-40 overflow-auto whitespace-pre-wrap break-words font-mono text-xs">{text}</pre>
-    </Td>
-  );
-}
 
 /** Two dataset runs item by item: pass rates with their delta, counts per change, a filter by change. */
 export function DatasetCompare({
@@ -86,39 +66,7 @@ export function DatasetCompare({
           </Link>
         ))}
       </nav>
-      <Card>
-        <CardHeader title={`${items.length} items`} />
-        <Table data-testid="item-compare">
-          <thead>
-            <tr>
-              <Th>Item</Th>
-              <Th>Change</Th>
-              <Th>Output A</Th>
-              <Th>Output B</Th>
-              <Th>Ground truth</Th>
-              <Th className="text-right">Latency Δ</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((i) => (
-              <tr key={i.itemId} data-change={i.change}>
-                <Td className="align-top font-mono text-xs">{i.itemId}</Td>
-                <Td className="align-top">
-                  <Badge tone={labels[i.change].tone}>{labels[i.change].text}</Badge>
-                </Td>
-                <Cell value={i.a ? (i.a.error ?? i.a.output) : null} />
-                <Cell value={i.b ? (i.b.error ?? i.b.output) : null} />
-                <Cell value={i.groundTruth} />
-                <Td className="text-right align-top tabular-nums">
-                  {i.latencyDeltaMs === null
-                    ? '—'
-                    : `${i.latencyDeltaMs > 0 ? '+' : i.latencyDeltaMs < 0 ? '−' : '±'}${formatDuration(Math.abs(i.latencyDeltaMs))}`}
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      </Card>
+      <ItemCompareTable items={items} />
     </div>
   );
 }
