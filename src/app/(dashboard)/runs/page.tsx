@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { createSearchParamsCache, createSerializer, type SearchParams } from 'nuqs/server';
-import { Button, ButtonLink } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { getDb } from '@/db/client';
 import { AppError } from '@/server/errors';
@@ -10,8 +9,8 @@ import { firstContentMatches, recentMetadataKeys } from '@/server/search';
 import { requireProject } from '../_lib/project';
 import { NoProject } from '../no-project';
 import { AutoRefresh } from './auto-refresh';
-import { ExportLinks } from './export-links';
 import { RunFilters } from './filters';
+import { RunsPageFooter } from './runs-page-footer';
 import { MetaFilter } from './meta-filter';
 import { RunsTable } from './runs-table';
 import { filtersFromParams, metaFromSearchParams, metaSearchString, runsSearchParams } from './search-params';
@@ -88,33 +87,12 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         ) : (
           <RunsTable runs={page.data} search={search} selectable />
         )}
-        <div className="flex flex-wrap items-center justify-between gap-2 px-4 py-2.5 text-sm text-zinc-500">
-          <span className="flex items-center gap-3">
-            {page.data.length} runs on this page
-            <form id="compare-form" action="/runs/compare" method="get">
-              <Button type="submit" size="sm" variant="secondary">
-                Compare selected (2)
-              </Button>
-            </form>
-            <ExportLinks query={exportQuery} />
-          </span>
-          <div className="flex gap-2">
-            <ButtonLink
-              size="sm"
-              href={page.prevCursor ? href(page.prevCursor) : '#'}
-              disabled={!page.prevCursor}
-            >
-              ← Newer
-            </ButtonLink>
-            <ButtonLink
-              size="sm"
-              href={page.nextCursor ? href(page.nextCursor) : '#'}
-              disabled={!page.nextCursor}
-            >
-              Older →
-            </ButtonLink>
-          </div>
-        </div>
+        <RunsPageFooter
+          count={page.data.length}
+          exportQuery={exportQuery}
+          newer={page.prevCursor ? href(page.prevCursor) : null}
+          older={page.nextCursor ? href(page.nextCursor) : null}
+        />
       </Card>
     </div>
   );

@@ -1,0 +1,37 @@
+import { Button, ButtonLink } from '@/components/ui/button';
+import { ExportLinks } from './export-links';
+
+/** Under the runs table: the page's size, compare and export, and the keyset page links. */
+export function RunsPageFooter({
+  count,
+  exportQuery,
+  newer,
+  older,
+}: {
+  count: number;
+  exportQuery: string;
+  newer: string | null;
+  older: string | null;
+}) {
+  return (
+    <div className="flex flex-wrap items-center justify-between gap-2 px-4 py-2.5 text-sm text-zinc-500">
+      <span className="flex items-center gap-3">
+        {count} runs on this page
+        <form id="compare-form" action="/runs/compare" method="get">
+          <Button type="submit" size="sm" variant="secondary">
+            Compare selected (2)
+          </Button>
+        </form>
+        <ExportLinks query={exportQuery} />
+      </span>
+      <div className="flex gap-2">
+        <ButtonLink size="sm" href={newer ?? '#'} disabled={!newer}>
+          ← Newer
+        </ButtonLink>
+        <ButtonLink size="sm" href={older ?? '#'} disabled={!older}>
+          Older →
+        </ButtonLink>
+      </div>
+    </div>
+  );
+}
