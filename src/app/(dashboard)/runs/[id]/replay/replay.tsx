@@ -2,31 +2,14 @@
 import { useMemo, useState, useSyncExternalStore } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
-import { formatDuration } from '@/lib/format';
-import { ReplayControls } from './controls';
-import { isErrorEvent, type ReplayEvent } from './model';
+import type { ReplayEvent } from './model';
+import { PlaybackBar } from './playback-bar';
 import { SidePanels } from './side-panels';
 import { ReplayStore } from './store';
 import { Transcript } from './transcript';
 import { transcriptRows } from './transcript-rows';
 import { useEventLoader } from './use-event-loader';
-import { type Playback, usePlayback, usePlaybackKeys } from './use-playback';
-
-const MAX_TICKS = 400;
-
-function sample<T>(xs: T[]): T[] {
-  if (xs.length <= MAX_TICKS) return xs;
-  const step = xs.length / MAX_TICKS;
-  return Array.from({ length: MAX_TICKS }, (_, i) => xs[Math.floor(i * step)]!);
-}
-
-function positionLabel(store: ReplayStore, p: Playback): string {
-  const n = store.events.length;
-  if (p.cut === null) return `complete run · ${n.toLocaleString('en-US')} events`;
-  const current = p.index >= 0 ? store.events[p.index] : undefined;
-  if (!current) return 'start of the run';
-  return `event ${p.index + 1}/${n} · seq ${current.seq} · ${formatDuration(p.playhead)}`;
-}
+import { usePlayback, usePlaybackKeys } from './use-playback';
 
 /** The run's replay: controls and transcript on the left, reports and the raw events on the right. */
 export function Replay({
@@ -49,7 +32,7 @@ export function Replay({
   const { done, error } = useEventLoader(store, { runId, initialDone, totalEvents, live });
   const p = usePlayback(store, done);
   usePlaybackKeys(p);
-  const { events, timeline, markers } = store;
+  const { events } = store;
   const cutSeq = p.cut === null ? Number.POSITIVE_INFINITY : p.cut;
   const at = p.cut === null ? null : p.index + 1;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store grows in place; `version` says when
@@ -73,24 +56,7 @@ export function Replay({
     <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_minmax(0,460px)]">
       <Card className="min-w-0">
         <div className="sticky top-0 z-10 rounded-t-lg border-b border-zinc-200 bg-white/95 px-4 py-3 backdrop-blur">
-          <ReplayControls
-            playing={p.playing}
-            onPlayPause={() => (p.playing ? p.pause() : p.play())}
-            speed={p.speed}
-            onSpeed={p.setSpeed}
-            timeline={timeline}
-            playhead={p.playhead}
-            onScrub={p.scrub}
-            onStep={p.step}
-            onJump={p.jump}
-            markers={sample(
-              markers.filter((i) => !isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!),
-            )}
-            errors={sample(
-              markers.filter((i) => isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!),
-            )}
-            positionLabel={positionLabel(store, p)}
-          />
+          <PlaybackBar store={store} playback={p} />
         </div>
         <div className="px-4 py-4">
           {events.length === 0 ? (

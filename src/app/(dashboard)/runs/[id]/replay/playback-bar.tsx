@@ -1,0 +1,43 @@
+'use client';
+import { formatDuration } from '@/lib/format';
+import { ReplayControls } from './controls';
+import { isErrorEvent } from './model';
+import type { ReplayStore } from './store';
+import type { Playback } from './use-playback';
+
+const MAX_TICKS = 400;
+
+function sample<T>(xs: T[]): T[] {
+  if (xs.length <= MAX_TICKS) return xs;
+  const step = xs.length / MAX_TICKS;
+  return Array.from({ length: MAX_TICKS }, (_, i) => xs[Math.floor(i * step)]!);
+}
+
+function positionLabel(store: ReplayStore, p: Playback): string {
+  const n = store.events.length;
+  if (p.cut === null) return `complete run · ${n.toLocaleString('en-US')} events`;
+  const current = p.index >= 0 ? store.events[p.index] : undefined;
+  if (!current) return 'start of the run';
+  return `event ${p.index + 1}/${n} · seq ${current.seq} · ${formatDuration(p.playhead)}`;
+}
+
+/** The replay's controls wired to its store and playback: play, speed, scrubber with markers, steps. */
+export function PlaybackBar({ store, playback: p }: { store: ReplayStore; playback: Playback }) {
+  const { events, timeline, markers } = store;
+  return (
+    <ReplayControls
+      playing={p.playing}
+      onPlayPause={() => (p.playing ? p.pause() : p.play())}
+      speed={p.speed}
+      onSpeed={p.setSpeed}
+      timeline={timeline}
+      playhead={p.playhead}
+      onScrub={p.scrub}
+      onStep={p.step}
+      onJump={p.jump}
+      markers={sample(markers.filter((i) => !isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
+      errors={sample(markers.filter((i) => isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
+      positionLabel={positionLabel(store, p)}
+    />
+  );
+}
