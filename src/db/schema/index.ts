@@ -4,3 +4,6 @@ export * from './projects';
 export * from './reports';
 export * from './runs';
 export * from './usage';
+export * from './audit';
+export * from './auth';
+export * from './members';

@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
-import { AppError } from '@/server/errors';
 import { listEvents } from '@/server/events';
-import { dashboardContext } from '../../_lib/project';
+import { projectFor } from '../../_lib/project';
 import type { ReplayEvent } from './replay/model';
 
 const EVENTS_PAGE = 5000;
@@ -13,8 +12,7 @@ const EVENTS_PAGE = 5000;
 export const loadEvents = validatedAction(
   z.object({ runId: z.uuid(), afterSeq: z.number().int().min(-1) }),
   async ({ runId, afterSeq }) => {
-    const { project } = await dashboardContext();
-    if (!project) throw new AppError('not_found', 'Run not found');
+    const { project } = await projectFor('viewer');
     const page = await listEvents(getDb(), project.id, runId, { afterSeq, limit: EVENTS_PAGE });
     const events: ReplayEvent[] = page.data.map((e) => ({
       seq: e.seq,
