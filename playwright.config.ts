@@ -14,11 +14,13 @@ const postgresServerUrl = process.env.TEST_DATABASE_URL || undefined;
 process.env.E2E_POSTGRES_DATABASE ??= `runledger_e2e_${Date.now().toString(36)}_${process.pid}`;
 const POSTGRES_SPECS = ['demo.spec.ts', 'live.spec.ts', 'replay.spec.ts', 'runs.spec.ts', 'usage.spec.ts'];
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
+export const E2E_ADMIN_EMAIL = 'owner@e2e.test';
 
 // Debian's chromium in CI and sandboxes; Playwright's own browser on a machine without it.
 const systemChromium = '/usr/bin/chromium';
 
 const serverEnv = {
+  RUNLEDGER_ADMIN_EMAIL: E2E_ADMIN_EMAIL,
   RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
   RUNLEDGER_DASHBOARD_FIXTURES: '1',
 };

@@ -241,6 +241,16 @@ export const apiRoutes: ApiRouteDoc[] = [
     responses: { 200: { description: 'Buckets', schema: c.usageSeriesResponse } },
   },
   {
+    method: 'get',
+    path: '/api/v1/audit',
+    tag: 'Audit',
+    summary: "The project's audit log, newest first, in keyset pages",
+    description:
+      'Every write made from the dashboard or the CLI (keys, quotas with before/after, run deletes, members, retention), written in the same transaction as the change.',
+    query: c.listAuditQuery,
+    responses: { 200: { description: 'Entries', schema: c.listAuditResponse } },
+  },
+  {
     method: 'post',
     path: '/api/v1/usage/reservations',
     tag: 'Usage',

@@ -4,3 +4,4 @@ export * from './reports';
 export * from './results';
 export * from './runs';
 export * from './usage';
+export * from './audit';

@@ -1,12 +1,12 @@
 import 'server-only';
-import { hashPassword } from 'better-auth/crypto';
+import { hashPassword, verifyPassword } from 'better-auth/crypto';
 import { APIError } from 'better-auth';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { accounts } from '@/db/schema';
 import { writeAudit } from '../audit/audit';
 import type { Auth } from './auth';
-import { isLegacyHash } from './legacy-password';
+import { isLegacyHash, verifyLegacyHash } from './legacy-password';
 import { clearAccountFailures, recordFailure, throttleMessage, throttleWait } from './throttle';
 
 export const WRONG_CREDENTIALS = 'Wrong email or password.';
@@ -79,3 +79,15 @@ export async function sessionUser(auth: Auth, headers: Headers) {
 }
 
 export type SessionUser = NonNullable<Awaited<ReturnType<typeof sessionUser>>>;
+
+/** Checks a user's current password (before changing it), with either hash format. */
+export async function verifyUserPassword(db: Db, userId: string, password: string): Promise<boolean> {
+  const [row] = await db
+    .select({ password: accounts.password })
+    .from(accounts)
+    .where(and(eq(accounts.userId, userId), eq(accounts.providerId, 'credential')));
+  if (!row?.password) return false;
+  return isLegacyHash(row.password)
+    ? verifyLegacyHash(password, row.password)
+    : verifyPassword({ hash: row.password, password });
+}

@@ -1,3 +1,4 @@
 export * from './invites';
 export * from './join';
 export * from './members';
+export * from './settings';
