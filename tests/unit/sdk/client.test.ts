@@ -229,3 +229,12 @@ describe('Runledger client', () => {
     expect((patch.body as { endedAt: string }).endedAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
   });
 });
+
+describe('runUrl', () => {
+  it('is the dashboard link of the run under the base URL', () => {
+    const rl = new Runledger({ baseUrl: 'https://runs.example.com/', apiKey: 'rl_x' });
+    expect(rl.runUrl('00000000-0000-4000-8000-000000000001')).toBe(
+      'https://runs.example.com/runs/00000000-0000-4000-8000-000000000001',
+    );
+  });
+});

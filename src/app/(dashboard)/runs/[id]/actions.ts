@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
 import { listEvents } from '@/server/events';
-import { projectFor } from '../../_lib/project';
+import { runAccess } from '@/server/access';
+import { AppError } from '@/server/errors';
+import { dashboardContext } from '../../_lib/project';
 import type { ReplayEvent } from './replay/model';
 
 const EVENTS_PAGE = 5000;
@@ -12,8 +14,10 @@ const EVENTS_PAGE = 5000;
 export const loadEvents = validatedAction(
   z.object({ runId: z.uuid(), afterSeq: z.number().int().min(-1) }),
   async ({ runId, afterSeq }) => {
-    const { project } = await projectFor('viewer');
-    const page = await listEvents(getDb(), project.id, runId, { afterSeq, limit: EVENTS_PAGE });
+    // The run's own project, when it is the user's; anything else is "not found".
+    const access = await runAccess(getDb(), (await dashboardContext()).user.actor, runId);
+    if (!access) throw new AppError('not_found', 'Run not found');
+    const page = await listEvents(getDb(), access.project.id, runId, { afterSeq, limit: EVENTS_PAGE });
     const events: ReplayEvent[] = page.data.map((e) => ({
       seq: e.seq,
       type: e.type,

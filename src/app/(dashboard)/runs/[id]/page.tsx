@@ -5,6 +5,7 @@ import { getDb } from '@/db/client';
 import { listEvents } from '@/server/events';
 import { listRunReports } from '@/server/reports';
 import { getRunById } from '@/server/runs';
+import { runAccess } from '@/server/access';
 import { requireProject } from '../../_lib/project';
 import { NoProject } from '../../no-project';
 import { AutoRefresh } from '../auto-refresh';
@@ -30,12 +31,16 @@ export default async function RunPage({
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) notFound();
   const db = getDb();
-  const run = await getRunById(db, ctx.project.id, id);
+  // The run's own project, when it is one of the user's (not necessarily the one last viewed).
+  const access = await runAccess(db, ctx.user.actor, id);
+  if (!access) notFound();
+  const projectId = access.project.id;
+  const run = await getRunById(db, projectId, id);
   if (!run) notFound();
   const sp = await searchParams;
   const [eventsPage, reports] = await Promise.all([
-    listEvents(db, ctx.project.id, run.id, { limit: FIRST_PAGE }),
-    listRunReports(db, ctx.project.id, run.id),
+    listEvents(db, projectId, run.id, { limit: FIRST_PAGE }),
+    listRunReports(db, projectId, run.id),
   ]);
   const initialEvents: ReplayEvent[] = eventsPage.data.map((e) => ({
     seq: e.seq,
@@ -56,7 +61,7 @@ export default async function RunPage({
         </div>
       )}
       {run.kind === 'dataset' && (
-        <DatasetResults run={run} projectId={ctx.project.id} status={resultsFilter} cursor={rcursor} />
+        <DatasetResults run={run} projectId={projectId} status={resultsFilter} cursor={rcursor} />
       )}
       <Replay
         key={run.id}
