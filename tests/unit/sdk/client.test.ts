@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunledgerError } from '@/sdk';
+import { Runledger, RunledgerError } from '@/sdk';
 import { error, FakeServer, sleep } from './fake-server';
 
 let server: FakeServer;
