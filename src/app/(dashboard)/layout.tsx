@@ -69,6 +69,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
                   <Icon d={icons.members} /> Members
                 </NavLink>
               )}
+              {user.actor.isAdmin && (
+                <NavLink href="/settings/projects">
+                  <Icon d={icons.datasets} /> Projects
+                </NavLink>
+              )}
             </nav>
             <div className="mt-auto border-t border-zinc-800 pt-3">
               <Link
