@@ -90,7 +90,7 @@ test('a /runs/<id> link of project B opens that run while the last project viewe
     data: { name: 'Run of project B' },
   });
   expect(created.status()).toBe(201);
-  const runId = (await created.json()).id as string;
+  const runId = (await created.json()).run.id as string;
 
   // Switch to the demo project (A), then follow B's link.
   await page.goto('/runs');

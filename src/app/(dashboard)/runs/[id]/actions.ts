@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
 import { listEvents } from '@/server/events';
-import { runAccess } from '@/server/access';
+import { redirect } from 'next/navigation';
+import { requireProjectRole, runAccess } from '@/server/access';
+import { deleteRunAudited } from '@/server/audit/changes';
 import { AppError } from '@/server/errors';
-import { dashboardContext } from '../../_lib/project';
+import { auditScope, dashboardContext } from '../../_lib/project';
 import type { ReplayEvent } from './replay/model';
 
 const EVENTS_PAGE = 5000;
@@ -27,3 +29,13 @@ export const loadEvents = validatedAction(
     return { events, done: page.nextCursor === null };
   },
 );
+
+/** Deletes the run with its events, results and reports (editors and owners; audited). */
+export const deleteRunAction = validatedAction(z.object({ runId: z.uuid() }), async ({ runId }, session) => {
+  const db = getDb();
+  const access = await runAccess(db, session.actor, runId);
+  if (!access) throw new AppError('not_found', 'Run not found');
+  const editor = await requireProjectRole(db, session.actor, { id: access.project.id }, 'editor');
+  await deleteRunAudited(db, auditScope(editor), runId);
+  redirect('/runs');
+});

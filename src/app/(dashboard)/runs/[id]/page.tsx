@@ -5,11 +5,12 @@ import { getDb } from '@/db/client';
 import { listEvents } from '@/server/events';
 import { listRunReports } from '@/server/reports';
 import { getRunById } from '@/server/runs';
-import { runAccess } from '@/server/access';
+import { hasRole, runAccess } from '@/server/access';
 import { requireProject } from '../../_lib/project';
 import { NoProject } from '../../no-project';
 import { AutoRefresh } from '../auto-refresh';
 import { DatasetResults } from './dataset-results';
+import { DeleteRunButton } from './delete-run-button';
 import type { ReplayEvent } from './replay/model';
 import { Replay } from './replay/replay';
 import { RunHeader } from './run-header';
@@ -55,6 +56,11 @@ export default async function RunPage({
   return (
     <div>
       <RunHeader run={run} />
+      {hasRole(access.role, 'editor') && (
+        <div className="-mt-3 mb-3 flex justify-end">
+          <DeleteRunButton runId={run.id} />
+        </div>
+      )}
       {live && (
         <div className="-mt-3 mb-3">
           <AutoRefresh active />
