@@ -50,8 +50,8 @@ test('the owner invites a viewer, who reads but cannot edit, and is signed out w
   await expect(viewer.getByText('Read-only: viewers cannot change quotas.')).toBeVisible();
   await expect(viewer.getByRole('button', { name: 'Add quota' })).toBeDisabled();
   await viewer.getByTestId('quota-editor-fieldset').evaluate((el) => el.removeAttribute('disabled'));
-  await viewer.getByLabel('Metric').fill('forged-metric');
-  await viewer.getByLabel('Limit').fill('1');
+  await viewer.locator('#quota-metric').fill('forged-metric');
+  await viewer.locator('#quota-limit').fill('1');
   await viewer.getByRole('button', { name: 'Add quota' }).click();
   await expect(viewer.getByRole('alert').filter({ hasText: 'needs the editor role' })).toBeVisible();
   await screenshot(viewer, 'viewer-quota-refused');
