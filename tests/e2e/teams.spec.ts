@@ -95,7 +95,7 @@ test('a /runs/<id> link of project B opens that run while the last project viewe
 
   // Switch to the demo project (A), then follow B's link.
   await page.goto('/runs');
-  await page.getByLabel('Project').selectOption({ label: 'Demo project' });
+  await page.getByLabel('Project', { exact: true }).selectOption({ label: 'Demo project' });
   await expect(page.getByRole('heading', { name: 'Runs' })).toBeVisible();
   await expect(page.getByText('of Demo project')).toBeVisible();
   await page.goto(`/runs/${runId}`);
