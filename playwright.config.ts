@@ -22,8 +22,9 @@ const POSTGRES_SPECS = [
   'usage.spec.ts',
 ];
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
+export const E2E_ADMIN_EMAIL = 'owner@e2e.test';
 
-const serverEnv = { RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD };
+const serverEnv = { RUNLEDGER_ADMIN_EMAIL: E2E_ADMIN_EMAIL, RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD };
 /** Writes the fixed runs the specs rely on into the server's database before it starts. */
 const seedFixtures = 'node --conditions=react-server --import tsx tests/e2e/fixtures/seed.ts';
 

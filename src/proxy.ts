@@ -1,15 +1,58 @@
 import { type NextRequest, NextResponse } from 'next/server';
 
-// A convenience redirect only: every page and server action verifies the session itself.
+const SESSION_COOKIES = ['rl.session_token', '__Secure-rl.session_token'];
+const DASHBOARD = /^\/(?:$|runs|threads|datasets|settings|usage)(?:\/|$)/;
+
+/** A fresh nonce per response: Next.js puts it on its own scripts (read from the request's CSP). */
+function contentSecurityPolicy(nonce: string): string {
+  const dev = process.env.NODE_ENV === 'development';
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
+    // React and the charts set style attributes; styles cannot run code.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' blob: data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 export function proxy(request: NextRequest) {
-  if (request.cookies.has('rl_session')) return NextResponse.next();
-  const url = request.nextUrl.clone();
-  const next = request.nextUrl.pathname + request.nextUrl.search;
-  url.pathname = '/login';
-  url.search = next === '/' ? '' : `?next=${encodeURIComponent(next)}`;
-  return NextResponse.redirect(url);
+  const { pathname, search } = request.nextUrl;
+  // A convenience redirect only: every page and server action verifies the session itself.
+  if (DASHBOARD.test(pathname) && !SESSION_COOKIES.some((c) => request.cookies.has(c))) {
+    const url = request.nextUrl.clone();
+    const next = pathname + search;
+    url.pathname = '/login';
+    url.search = next === '/' ? '' : `?next=${encodeURIComponent(next)}`;
+    return NextResponse.redirect(url);
+  }
+  const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
+  const csp = contentSecurityPolicy(nonce);
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('x-nonce', nonce);
+  requestHeaders.set('content-security-policy', csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set('content-security-policy', csp);
+  response.headers.set('x-frame-options', 'DENY');
+  response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+  response.headers.set('x-content-type-options', 'nosniff');
+  return response;
 }
 
 export const config = {
-  matcher: ['/', '/runs/:path*', '/threads/:path*', '/datasets/:path*', '/settings/:path*', '/usage/:path*'],
+  // Every page; not the API (JSON, no scripts) nor static files.
+  matcher: [
+    {
+      source: '/((?!api/|_next/static|_next/image|favicon.ico).*)',
+      missing: [
+        { type: 'header', key: 'next-router-prefetch' },
+        { type: 'header', key: 'purpose', value: 'prefetch' },
+      ],
+    },
+  ],
 };

@@ -2,18 +2,26 @@ import { parseArgs } from 'node:util';
 import { getConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { isDataDirLocked } from '@/db/pglite-lock';
-import { createApiKey } from '@/server/auth';
+import { ROLES } from '@/server/access';
+import { createUser, generatePassword, getUserByEmail } from '@/server/accounts/users';
+import { writeAudit } from '@/server/audit';
+import { createKeyAudited } from '@/server/audit/changes';
+import { putMember } from '@/server/members';
 import { seedDemo } from '@/server/demo/seed';
 import { ensureProject } from '@/server/projects';
 
 const usage = `usage: npm run cli -- <command>
   migrate                                   apply the committed migrations
   keys create --project <slug> [--name N]   create the project if missing and a key; the key is the last line
+  users create --email E --project P --role viewer|editor|owner [--name N]
+                                            create the user (printing a one-time password to change)
+                                            or, for an existing user, set their role in the project
   seed-demo                                 seed the demo project (idempotent)`;
 
 type Command =
   | { kind: 'migrate' }
   | { kind: 'keys-create'; project: string; name: string }
+  | { kind: 'users-create'; email: string; project: string; role: (typeof ROLES)[number]; name?: string }
   | { kind: 'seed-demo' };
 
 /** Reads the command line before any database is opened, so bad usage fails at once. */
@@ -29,6 +37,30 @@ function parseCommand(argv: string[]): Command | { kind: 'error'; message: strin
       });
       if (!values.project) return { kind: 'error', message: '--project <slug> is required', exitCode: 1 };
       return { kind: 'keys-create', project: values.project, name: values.name ?? 'cli' };
+    } catch (err) {
+      return { kind: 'error', message: err instanceof Error ? err.message : String(err), exitCode: 1 };
+    }
+  }
+  if (command === 'users' && sub === 'create') {
+    try {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          email: { type: 'string' },
+          project: { type: 'string' },
+          role: { type: 'string' },
+          name: { type: 'string' },
+        },
+      });
+      const role = ROLES.find((r) => r === values.role);
+      if (!values.email || !values.project || !role) {
+        return {
+          kind: 'error',
+          message: `--email, --project and --role (${ROLES.join('|')}) are required`,
+          exitCode: 1,
+        };
+      }
+      return { kind: 'users-create', email: values.email, project: values.project, role, name: values.name };
     } catch (err) {
       return { kind: 'error', message: err instanceof Error ? err.message : String(err), exitCode: 1 };
     }
@@ -50,9 +82,36 @@ async function main(argv: string[]) {
       console.log(`migrations applied (${conn.driver})`);
     } else if (command.kind === 'keys-create') {
       const project = await ensureProject(conn.db, command.project);
-      const { key, apiKey } = await createApiKey(conn.db, project.id, command.name);
+      const { key, apiKey } = await createKeyAudited(
+        conn.db,
+        { actor: 'cli', projectId: project.id },
+        command.name,
+      );
       console.log(`project ${project.slug} (${project.id}), key ${apiKey.prefix}… created`);
       console.log(key);
+    } else if (command.kind === 'users-create') {
+      const project = await ensureProject(conn.db, command.project);
+      const password = generatePassword();
+      const created = await conn.db.transaction(async (tx) => {
+        const existing = await getUserByEmail(tx, command.email);
+        const user =
+          existing ??
+          (await createUser(tx, { email: command.email, name: command.name ?? command.email, password }));
+        await putMember(tx, project.id, user.id, command.role);
+        await writeAudit(tx, {
+          projectId: project.id,
+          actor: 'cli',
+          action: existing ? 'member.changed' : 'member.added',
+          target: user.email,
+          after: { role: command.role },
+        });
+        return { user, isNew: !existing };
+      });
+      console.log(`${created.user.email} is ${command.role} of ${project.slug}`);
+      if (created.isNew) {
+        console.log('sign in with this password (shown once; change it under Settings → Account):');
+        console.log(password);
+      }
     } else {
       const seeded = await seedDemo(conn.db);
       console.log(

@@ -1,7 +1,8 @@
 import 'server-only';
 import type { z } from 'zod';
+import { currentUser, FOREIGN_ORIGIN, sameOriginRequest } from '@/app/_lib/auth';
+import type { SessionUser } from '@/server/accounts/sign-in';
 import { toAppError } from '@/server/errors';
-import { getSession, type Session } from '@/lib/session';
 
 /** What a validated action answers; `useActionState` keeps it as the form's state. */
 export type ActionState<T extends object = object> =
@@ -20,18 +21,19 @@ function formDataToObject(data: FormData): Record<string, string> {
 }
 
 /**
- * Wraps a server action: checks the session, parses the FormData (or a plain object) with `schema`,
+ * Wraps a server action: refuses a missing or foreign Origin, checks the session, parses the FormData (or a plain object) with `schema`,
  * answers every field's error, and turns AppErrors into a message. Usable with `useActionState`.
  */
 export function validatedAction<S extends z.ZodType, T extends object>(
   schema: S,
-  fn: (data: z.output<S>, session: Session) => Promise<T>,
+  fn: (data: z.output<S>, session: SessionUser) => Promise<T>,
 ) {
   return async (
     _prev: ActionState<T> | null,
     input: FormData | Record<string, unknown>,
   ): Promise<ActionState<T>> => {
-    const session = await getSession();
+    if (!(await sameOriginRequest())) return { error: FOREIGN_ORIGIN };
+    const session = await currentUser();
     if (!session) return { error: 'Your session has expired. Sign in again.' };
     const raw = input instanceof FormData ? formDataToObject(input) : input;
     const parsed = schema.safeParse(raw);

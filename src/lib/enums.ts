@@ -22,6 +22,8 @@ export const reportStatuses = ['draft', 'final'] as const;
 export const errorStatus = {
   bad_request: 400,
   unauthorized: 401,
+  /** Signed in and a member, but the role does not allow this. */
+  forbidden: 403,
   not_found: 404,
   /** Extension of the contract: a known path with a method it does not serve (see Allow). */
   method_not_allowed: 405,

@@ -4,7 +4,12 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Where the embedded PGlite keeps its files when DATABASE_URL is not set. */
   RUNLEDGER_DATA_DIR: z.string().min(1).default('./.data/pglite'),
+  /** The owner account's email, used on the first start of an empty database. */
+  RUNLEDGER_ADMIN_EMAIL: z.string().email().optional(),
+  /** The owner account's password on the first start; unset: generated and printed once. */
   RUNLEDGER_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Trust X-Forwarded-For / X-Forwarded-Host / X-Forwarded-Proto (set behind a reverse proxy only). */
+  RUNLEDGER_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
   /** Signs dashboard session cookies; generated once and stored in app_settings when unset. */
   RUNLEDGER_SESSION_SECRET: z.string().min(32).optional(),
   /** Seed the demo project on the first start of an empty database (default on). */

@@ -12,6 +12,7 @@ import { apiRoutes } from './contract/routes';
 const errorDescriptions: Record<ErrorStatus | 500 | 503, string> = {
   400: 'bad_request: malformed JSON, schema violation (zod issues in details), bad query parameters',
   401: 'unauthorized: missing, malformed, unknown or revoked API key',
+  403: 'forbidden: signed in and a member of the project, but the role does not allow this',
   404: 'not_found: unknown id, or an id of another project',
   409: 'conflict: the request contradicts stored state',
   413: 'payload_too_large: body over 5 MiB',
@@ -208,7 +209,7 @@ export function buildOpenApi(): JsonObject & { openapi: string } {
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
-    tags: ['Runs', 'Events', 'Results', 'Reports', 'Usage', 'Project', 'OpenTelemetry', 'Meta'].map(
+    tags: ['Runs', 'Events', 'Results', 'Reports', 'Usage', 'Project', 'Audit', 'OpenTelemetry', 'Meta'].map(
       (name) => ({ name }),
     ),
     paths,

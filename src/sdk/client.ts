@@ -49,10 +49,12 @@ const enc = encodeURIComponent;
  */
 export class Runledger {
   private readonly http: Transport;
+  private readonly baseUrl: string;
 
   constructor(options: RunledgerOptions) {
     if (!options.baseUrl) throw new TypeError('Runledger: baseUrl is required');
     if (!options.apiKey) throw new TypeError('Runledger: apiKey is required');
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     const retry: RetryPolicy = {
       maxRetries: options.maxRetries ?? 3,
       baseDelayMs: options.retryBaseDelayMs ?? 250,
@@ -65,6 +67,14 @@ export class Runledger {
       timeoutMs: options.timeoutMs ?? 30_000,
       retry,
     });
+  }
+
+  /**
+   * The dashboard link of a run, to print in a terminal: it opens the run in its own project for
+   * anyone signed in who may see that project.
+   */
+  runUrl(runId: string): string {
+    return `${this.baseUrl}/runs/${encodeURIComponent(runId)}`;
   }
 
   private send<T>(req: Omit<HttpRequest, 'signal'>, opts?: RequestOptions): Promise<T> {

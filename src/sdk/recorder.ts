@@ -25,6 +25,8 @@ export type RecordRunOptions = {
   buffer?: EventBufferOptions;
   /** Recording failures (server down, quota refusal); the user's stream is never affected by them. */
   onError?: (error: unknown) => void;
+  /** Called once at the start with the run's dashboard link (`client.runUrl`), e.g. `console.log`. */
+  logRunUrl?: (url: string) => void;
 };
 
 export type RecordStreamTextOptions = RecordRunOptions & {
@@ -139,6 +141,7 @@ function startRecording(
   extras?: StreamTextExtras,
 ): Recording {
   const runId = options.runId ?? options.run?.id ?? crypto.randomUUID();
+  options.logRunUrl?.(client.runUrl(runId));
   const [userSide, recordingSide] = source.tee();
   const done = record(client, runId, options, recordingSide, extras);
   // The caller may ignore `done`; its failures are also reported through onError.

@@ -2,23 +2,28 @@ import 'server-only';
 import { getConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { env } from '@/lib/env';
-import { ensureAdminPassword } from './auth/admin';
+import { ensureOwner } from './accounts/owner';
 import { seedDemoIfEmpty } from './demo/seed';
 import { startRetentionJob } from './retention';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 
-/** Migrations, then the admin password and the demo project on the first start of an empty database. */
+/** Migrations, then the owner account and the demo project on the first start of an empty database. */
 async function startOnce(): Promise<void> {
   const conn = getConnection();
   const t0 = Date.now();
   await runMigrations(conn);
   console.log(`[runledger] database ready (${conn.driver}, migrations in ${Date.now() - t0} ms)`);
-  const password = await ensureAdminPassword(conn.db);
-  if (password) {
+  const owner = await ensureOwner(conn.db);
+  if (owner) {
     const url = `http://localhost:${process.env.PORT ?? 3000}/login`;
-    // Printed once: only the hash is stored, so this is the one chance to read it.
+    const how = {
+      env: 'with RUNLEDGER_ADMIN_PASSWORD',
+      upgrade: 'with the admin password this install already had',
+      generated: `with this generated password (shown once, set RUNLEDGER_ADMIN_PASSWORD to choose your own):\n\n    ${owner.generatedPassword}\n`,
+    }[owner.from];
+    // Printed once: only the hash is stored, so this is the one chance to read a generated password.
     console.log(
-      `\n[runledger] generated the admin password (shown once, set RUNLEDGER_ADMIN_PASSWORD to choose your own):\n\n    ${password}\n\n[runledger] sign in at ${url}\n`,
+      `\n[runledger] created the owner account. Sign in at ${url} as\n\n    ${owner.email}\n\n[runledger] ${how}\n`,
     );
   }
   if (['1', 'true'].includes(env().RUNLEDGER_SEED_DEMO)) {

@@ -1,11 +1,13 @@
 import { expect, test } from '@playwright/test';
+import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from '../../playwright.config';
 import { screenshot, signIn } from './helpers';
 
 test('a wrong password is refused with a message', async ({ page }) => {
   await page.goto('/login');
-  await page.getByLabel('Admin password').fill('not-the-password');
+  await page.getByLabel('Email').fill(E2E_ADMIN_EMAIL);
+  await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: /wrong password/i })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Wrong email or password.' })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
   await screenshot(page, 'login-refused');
   // Still no access to the dashboard.
@@ -15,11 +17,15 @@ test('a wrong password is refused with a message', async ({ page }) => {
 
 test('signing in opens the dashboard; signing out closes it', async ({ page, context }) => {
   await signIn(page);
-  const cookie = (await context.cookies()).find((c) => c.name === 'rl_session');
+  const cookie = (await context.cookies()).find((c) => c.name === 'rl.session_token');
   expect(cookie?.httpOnly).toBe(true);
   expect(cookie?.sameSite).toBe('Lax');
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
+  await page.goto('/settings/keys');
+  await expect(page).toHaveURL(/\/login/);
+  // The session row is gone: the copied cookie no longer opens anything.
+  await context.addCookies([{ ...cookie!, expires: -1 }]);
   await page.goto('/settings/keys');
   await expect(page).toHaveURL(/\/login/);
 });
@@ -27,8 +33,8 @@ test('signing in opens the dashboard; signing out closes it', async ({ page, con
 test('a forged session cookie does not open the dashboard', async ({ page, context }) => {
   await context.addCookies([
     {
-      name: 'rl_session',
-      value: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLWlzLWZha2U',
+      name: 'rl.session_token',
+      value: 'forged-token.c2lnbmF0dXJlLWlzLWZha2U',
       url: 'http://127.0.0.1',
     },
   ]);
@@ -39,7 +45,26 @@ test('a forged session cookie does not open the dashboard', async ({ page, conte
 test('after sign-in the next= path is honoured', async ({ page }) => {
   await page.goto('/settings/keys');
   await expect(page).toHaveURL(/\/login\?next=/);
-  await page.getByLabel('Admin password').fill('e2e-admin-password');
+  await page.getByLabel('Email').fill(E2E_ADMIN_EMAIL);
+  await page.getByLabel('Password').fill(E2E_ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/settings\/keys$/);
+});
+
+test('?next= that normalises to another host lands on the runs page instead', async ({ page }) => {
+  await page.goto('/login?next=%2F%09%2Fevil.example');
+  await page.getByLabel('Email').fill(E2E_ADMIN_EMAIL);
+  await page.getByLabel('Password').fill(E2E_ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/runs$/);
+});
+
+test('pages carry a nonce CSP and the other security headers', async ({ page }) => {
+  const response = await page.goto('/login');
+  const headers = response!.headers();
+  expect(headers['content-security-policy']).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+  expect(headers['content-security-policy']).not.toContain('unsafe-eval');
+  expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+  expect(headers['x-content-type-options']).toBe('nosniff');
 });

@@ -1,13 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { expect, type Page, test as base } from '@playwright/test';
-import { E2E_ADMIN_PASSWORD } from '../../playwright.config';
+import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from '../../playwright.config';
 
 /** Fixed ids of the runs that `fixtures/dashboard.ts` seeds for these tests. */
 export { FIXTURE_IDS as FIXTURES } from './fixtures/ids';
 
-export async function signIn(page: Page, password = E2E_ADMIN_PASSWORD) {
+/** Signs in (as the owner created on the first start by default) and waits for the runs page. */
+export async function signIn(page: Page, password = E2E_ADMIN_PASSWORD, email = E2E_ADMIN_EMAIL) {
   await page.goto('/login');
-  await page.getByLabel('Admin password').fill(password);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/runs/);
 }

@@ -1,20 +1,21 @@
 'use server';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
-import { destroySession } from '@/lib/session';
-import { getProjectBySlug } from '@/server/projects';
+import { projectAccess } from '@/server/access';
+import { getAuth } from '@/server/accounts/auth';
 import { AppError } from '@/server/errors';
 import { PROJECT_COOKIE } from './_lib/project';
 
 export const switchProject = validatedAction(
   z.object({ slug: z.string().min(1).max(64) }),
-  async ({ slug }) => {
-    const project = await getProjectBySlug(getDb(), slug);
-    if (!project) throw new AppError('not_found', 'Project not found');
-    (await cookies()).set(PROJECT_COOKIE, project.slug, {
+  async ({ slug }, session) => {
+    // Only the user's own projects: another project is "not found", as if it did not exist.
+    const access = await projectAccess(getDb(), session.actor, { slug });
+    if (!access) throw new AppError('not_found', 'Project not found');
+    (await cookies()).set(PROJECT_COOKIE, access.project.slug, {
       httpOnly: true,
       sameSite: 'lax',
       path: '/',
@@ -25,7 +26,17 @@ export const switchProject = validatedAction(
   },
 );
 
+/** Ends this browser's session (its row is deleted: a copied cookie stops working too). */
 export const signOut = validatedAction(z.object({}), async () => {
-  await destroySession();
+  await (await getAuth()).api.signOut({ headers: new Headers(await headers()) });
+  redirect('/login');
+});
+
+/** Ends every session of the user, on every device, this one included. */
+export const signOutEverywhere = validatedAction(z.object({}), async () => {
+  const auth = await getAuth();
+  const h = new Headers(await headers());
+  await auth.api.revokeSessions({ headers: h });
+  (await cookies()).delete('rl.session_token');
   redirect('/login');
 });

@@ -5,6 +5,7 @@ import { NavLink } from './_components/nav-link';
 import { ProjectSwitcher } from './_components/project-switcher';
 import { SignOutButton } from './_components/sign-out-button';
 import { dashboardContext } from './_lib/project';
+import { hasRole } from '@/server/access';
 
 const icons = {
   runs: 'M4 6h16M4 12h16M4 18h10',
@@ -13,6 +14,8 @@ const icons = {
     'M4 7c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3Zm0 0v10c0 1.7 3.6 3 8 3s8-1.3 8-3V7M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3',
   retention: 'M12 7v5l3 2m6-2a9 9 0 1 1-18 0 9 9 0 0 1 18 0Z',
   keys: 'M15 7a4 4 0 1 1-3.9 4.9L4 19v2h3v-2h2v-2h2l1.1-1.1A4 4 0 0 1 15 7Z',
+  members: 'M16 19v-1a4 4 0 0 0-8 0v1M12 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6Z',
+  audit: 'M6 4h12v16H6zM9 8h6M9 12h6M9 16h4',
 };
 
 function Icon({ d }: { d: string }) {
@@ -31,7 +34,7 @@ function Icon({ d }: { d: string }) {
 }
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const { projects, project } = await dashboardContext();
+  const { projects, project, user } = await dashboardContext();
   return (
     <NuqsAdapter>
       <div className="flex min-h-screen">
@@ -57,14 +60,39 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               <NavLink href="/settings/keys">
                 <Icon d={icons.keys} /> API keys
               </NavLink>
-              <NavLink href="/settings/retention">
-                <Icon d={icons.retention} /> Retention
-              </NavLink>
+              {project && hasRole(project.role, 'owner') && (
+                <NavLink href="/settings/retention">
+                  <Icon d={icons.retention} /> Retention
+                </NavLink>
+              )}
               <NavLink href="/settings/prices">
                 <Icon d={icons.usage} /> Model prices
               </NavLink>
+              {project && hasRole(project.role, 'editor') && (
+                <NavLink href="/settings/audit">
+                  <Icon d={icons.audit} /> Audit log
+                </NavLink>
+              )}
+              {project && hasRole(project.role, 'owner') && (
+                <NavLink href="/settings/members">
+                  <Icon d={icons.members} /> Members
+                </NavLink>
+              )}
+              {user.actor.isAdmin && (
+                <NavLink href="/settings/projects">
+                  <Icon d={icons.datasets} /> Projects
+                </NavLink>
+              )}
             </nav>
             <div className="mt-auto border-t border-zinc-800 pt-3">
+              <Link
+                href="/settings/account"
+                className="block truncate px-2.5 py-1 text-xs text-zinc-400 hover:text-zinc-100"
+                data-testid="account-link"
+              >
+                {user.actor.email}
+                {project && <span className="text-zinc-500"> · {project.role}</span>}
+              </Link>
               <SignOutButton />
             </div>
           </aside>

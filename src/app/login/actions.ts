@@ -1,36 +1,41 @@
 'use server';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { FOREIGN_ORIGIN, sameOriginRequest } from '@/app/_lib/auth';
 import { getDb } from '@/db/client';
-import { checkAdminPassword } from '@/server/auth/admin';
-import { createSession } from '@/lib/session';
+import { clientAddress, safeNextPath } from '@/lib/request-security';
+import { getAuth } from '@/server/accounts/auth';
+import { signInWithPassword } from '@/server/accounts/sign-in';
 import { startServer } from '@/server/startup';
 
 export type LoginState = { error?: string; fieldErrors?: Record<string, string[]> } | null;
 
 const loginSchema = z.object({
-  password: z.string().min(1, 'Enter the admin password').max(1000),
+  email: z.string().trim().min(1, 'Enter your email').max(320),
+  password: z.string().min(1, 'Enter your password').max(1000),
   next: z.string().max(2000).optional(),
 });
 
-/** Only same-site paths: an open redirect through ?next= would be a phishing aid. */
-function safeNext(next: string | undefined): string {
-  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/runs';
-}
-
 // The one action without a session: it is how a session starts.
 export async function signIn(_prev: LoginState, formData: FormData): Promise<LoginState> {
+  if (!(await sameOriginRequest())) return { error: FOREIGN_ORIGIN };
   const parsed = loginSchema.safeParse({
+    email: formData.get('email') ?? '',
     password: formData.get('password') ?? '',
     next: formData.get('next') ?? undefined,
   });
   if (!parsed.success) {
-    return { error: 'Enter the admin password.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
+    return { error: 'Enter your email and password.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
   }
   await startServer();
-  if (!(await checkAdminPassword(getDb(), parsed.data.password))) {
-    return { error: 'Wrong password. Try again.' };
-  }
-  await createSession();
-  redirect(safeNext(parsed.data.next));
+  const h = new Headers(await headers());
+  const result = await signInWithPassword(getDb(), await getAuth(), {
+    email: parsed.data.email,
+    password: parsed.data.password,
+    address: clientAddress(h),
+    headers: h,
+  });
+  if (!result.ok) return { error: result.error };
+  redirect(safeNextPath(parsed.data.next));
 }

@@ -10,15 +10,13 @@ export function LoginForm({ next }: { next?: string }) {
     <form action={action} className="flex flex-col gap-4">
       {next && <input type="hidden" name="next" value={next} />}
       <div className="flex flex-col gap-1.5">
-        <Label htmlFor="password">Admin password</Label>
-        <Input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          autoFocus
-          required
-        />
+        <Label htmlFor="email">Email</Label>
+        <Input id="email" name="email" type="email" autoComplete="username" autoFocus required />
+        <FieldError errors={state?.fieldErrors?.email} />
+      </div>
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="password">Password</Label>
+        <Input id="password" name="password" type="password" autoComplete="current-password" required />
         <FieldError errors={state?.fieldErrors?.password} />
       </div>
       {state?.error && (

@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { getSession } from '@/lib/session';
+import { currentUser } from '@/app/_lib/auth';
 import { LoginForm } from './login-form';
 
 export const metadata: Metadata = { title: 'Sign in · runledger' };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
-  if (await getSession()) redirect('/runs');
+  if (await currentUser()) redirect('/runs');
   const { next } = await searchParams;
   return (
     <main className="flex min-h-screen items-center justify-center bg-zinc-100 px-4">
@@ -17,8 +17,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           </p>
           <h1 className="mt-3 text-base font-medium text-zinc-800">Sign in to the dashboard</h1>
           <p className="mt-1 text-sm text-zinc-500">
-            Use <code className="rounded bg-zinc-100 px-1">RUNLEDGER_ADMIN_PASSWORD</code>, or the password
-            printed on the first start.
+            Your account, or the owner account printed on the first start (
+            <code className="rounded bg-zinc-100 px-1">RUNLEDGER_ADMIN_EMAIL</code> /{' '}
+            <code className="rounded bg-zinc-100 px-1">RUNLEDGER_ADMIN_PASSWORD</code>).
           </p>
         </div>
         <LoginForm next={typeof next === 'string' ? next : undefined} />

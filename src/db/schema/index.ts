@@ -7,3 +7,6 @@ export * from './retention';
 export * from './runs';
 export * from './usage';
 export * from './otel';
+export * from './audit';
+export * from './auth';
+export * from './members';

@@ -5,3 +5,4 @@ export * from './results';
 export * from './retention';
 export * from './runs';
 export * from './usage';
+export * from './audit';

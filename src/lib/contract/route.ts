@@ -9,7 +9,7 @@ import { z } from 'zod';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type SuccessStatus = 200 | 201 | 204;
 /** Error statuses a route can answer besides 400/401/500, which every authenticated route can. */
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
 
 /**
  * A success answer: its JSON schema; or null for no body (204); or, with `contentTypes`, a streamed

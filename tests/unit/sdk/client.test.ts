@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunledgerError } from '@/sdk';
+import { Runledger, RunledgerError } from '@/sdk';
 import { error, FakeServer, sleep } from './fake-server';
 
 let server: FakeServer;
@@ -227,5 +227,14 @@ describe('Runledger client', () => {
     expect(finished).toMatchObject({ status: 'succeeded', output: { ok: true } });
     const patch = server.requestsTo('PATCH', /runs/)[0]!;
     expect((patch.body as { endedAt: string }).endedAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+  });
+});
+
+describe('runUrl', () => {
+  it('is the dashboard link of the run under the base URL', () => {
+    const rl = new Runledger({ baseUrl: 'https://runs.example.com/', apiKey: 'rl_x' });
+    expect(rl.runUrl('00000000-0000-4000-8000-000000000001')).toBe(
+      'https://runs.example.com/runs/00000000-0000-4000-8000-000000000001',
+    );
   });
 });

@@ -5,8 +5,14 @@ import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
 import { quotaMode, quotaWindow } from '@/lib/contract/usage';
 import { AppError } from '@/server/errors';
-import { deleteQuota, getQuota, listQuotas, putQuota, updateQuota } from '@/server/usage';
-import { currentProjectId } from '../_lib/project';
+import { changeQuotaAudited, createQuotaAudited, removeQuotaAudited } from '@/server/audit/changes';
+import { listQuotas } from '@/server/usage';
+import { auditScope, projectFor } from '../_lib/project';
+
+/** The project chosen in the dashboard, where the user must be an editor (checked on the server). */
+async function editorScope() {
+  return auditScope(await projectFor('editor'));
+}
 
 // Form fields arrive as strings: a limit is digits only, so '', '-5', '1.5' and '1e3' are refused
 // with a message instead of being coerced into a number.
@@ -34,8 +40,8 @@ const createQuotaSchema = z.object({
 
 export const createQuota = validatedAction(createQuotaSchema, async (input) => {
   const db = getDb();
-  const projectId = await currentProjectId();
-  const existing = (await listQuotas(db, projectId)).find(
+  const scope = await editorScope();
+  const existing = (await listQuotas(db, scope.projectId)).find(
     (q) => q.subject === input.subject && q.metric === input.metric && q.window === input.window,
   );
   if (existing) {
@@ -44,7 +50,7 @@ export const createQuota = validatedAction(createQuotaSchema, async (input) => {
       `A ${input.window} quota on ${input.metric} for ${input.subject} already exists: change it in the list`,
     );
   }
-  const quota = await putQuota(db, projectId, input);
+  const quota = await createQuotaAudited(db, scope, input);
   revalidatePath('/usage');
   return { quotaId: quota.id };
 });
@@ -53,10 +59,8 @@ export const changeQuota = validatedAction(
   z.object({ id: z.uuid('Unknown quota'), limit: limitField, mode: modeField }),
   async ({ id, limit, mode }) => {
     const db = getDb();
-    const projectId = await currentProjectId();
     // The id comes from the browser: it must name a quota of the current project (else not found).
-    await getQuota(db, projectId, id);
-    const quota = await updateQuota(db, projectId, id, { limit, mode });
+    const quota = await changeQuotaAudited(db, await editorScope(), id, { limit, mode });
     revalidatePath('/usage');
     return { quotaId: quota.id, limit: quota.limit, mode: quota.mode };
   },
@@ -64,9 +68,7 @@ export const changeQuota = validatedAction(
 
 export const removeQuota = validatedAction(z.object({ id: z.uuid('Unknown quota') }), async ({ id }) => {
   const db = getDb();
-  const projectId = await currentProjectId();
-  await getQuota(db, projectId, id);
-  await deleteQuota(db, projectId, id);
+  await removeQuotaAudited(db, await editorScope(), id);
   revalidatePath('/usage');
   return {};
 });

@@ -92,7 +92,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
         </Section>
       </div>
       <Section title="Edit quotas">
-        <QuotaEditor projectId={projectId} />
+        <QuotaEditor projectId={projectId} readOnly={ctx.project.role === 'viewer'} />
       </Section>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { RouteDecl } from '../route';
+import * as audit from './audit';
 import * as events from './events';
 import * as meta from './meta';
 import * as otel from './otel';
@@ -12,6 +13,16 @@ import * as usage from './usage';
  * Every API route, by name. A route file serves a declaration with `apiRoute(routes.x, handler)`;
  * the OpenAPI document lists exactly these (tests/unit/api-routes.test.ts checks both directions).
  */
-export const routes = { ...runs, ...events, ...results, ...reports, ...usage, ...project, ...otel, ...meta };
+export const routes = {
+  ...runs,
+  ...events,
+  ...results,
+  ...reports,
+  ...usage,
+  ...project,
+  ...audit,
+  ...otel,
+  ...meta,
+};
 
 export const apiRoutes: RouteDecl[] = Object.values(routes);

@@ -5,10 +5,12 @@ import { getDb } from '@/db/client';
 import { listEvents } from '@/server/events';
 import { listRunReports } from '@/server/reports';
 import { getRunById } from '@/server/runs';
+import { hasRole, runAccess } from '@/server/access';
 import { requireProject } from '../../_lib/project';
 import { NoProject } from '../../no-project';
 import { AutoRefresh } from '../auto-refresh';
 import { DatasetResults } from './dataset-results';
+import { DeleteRunButton } from './delete-run-button';
 import { Replay } from './replay/replay';
 import { toReplayEvents } from './replay-events';
 import { RunHeader } from './run-header';
@@ -30,12 +32,16 @@ export default async function RunPage({
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) notFound();
   const db = getDb();
-  const run = await getRunById(db, ctx.project.id, id);
+  // The run's own project, when it is one of the user's (not necessarily the one last viewed).
+  const access = await runAccess(db, ctx.user.actor, id);
+  if (!access) notFound();
+  const projectId = access.project.id;
+  const run = await getRunById(db, projectId, id);
   if (!run) notFound();
   const sp = await searchParams;
   const [eventsPage, reports] = await Promise.all([
-    listEvents(db, ctx.project.id, run.id, { limit: FIRST_PAGE }),
-    listRunReports(db, ctx.project.id, run.id),
+    listEvents(db, projectId, run.id, { limit: FIRST_PAGE }),
+    listRunReports(db, projectId, run.id),
   ]);
   const initialEvents = toReplayEvents(eventsPage.data);
   const live = run.status === 'running' || run.status === 'queued';
@@ -45,13 +51,18 @@ export default async function RunPage({
   return (
     <div>
       <RunHeader run={run} />
+      {hasRole(access.role, 'editor') && (
+        <div className="-mt-3 mb-3 flex justify-end">
+          <DeleteRunButton runId={run.id} />
+        </div>
+      )}
       {live && (
         <div className="-mt-3 mb-3">
           <AutoRefresh active />
         </div>
       )}
       {run.kind === 'dataset' && (
-        <DatasetResults run={run} projectId={ctx.project.id} status={resultsFilter} cursor={rcursor} />
+        <DatasetResults run={run} projectId={projectId} status={resultsFilter} cursor={rcursor} />
       )}
       <Replay
         key={run.id}

@@ -30,7 +30,7 @@ function Problem({ title, children }: { title: string; children: React.ReactNode
 
 /** `/runs/compare?a=<id>&b=<id>`: two runs side by side, or two dataset runs item by item. */
 export default async function ComparePage({ searchParams }: { searchParams: Promise<SP> }) {
-  const ctx = await requireProject();
+  const ctx = await requireProject('compare');
   if (!ctx) return <NoProject />;
   const sp = await searchParams;
   // The history's checkboxes send `run=<id>` twice: turn that into the shareable a/b form.

@@ -3,13 +3,13 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
-import { createApiKey, revokeApiKey } from '@/server/auth';
-import { currentProjectId } from '../../_lib/project';
+import { createKeyAudited, revokeKeyAudited } from '@/server/audit/changes';
+import { auditScope, projectFor } from '../../_lib/project';
 
 export const createKey = validatedAction(
   z.object({ name: z.string().trim().min(1, 'Give the key a name').max(100, 'At most 100 characters') }),
   async ({ name }) => {
-    const { key, apiKey } = await createApiKey(getDb(), await currentProjectId(), name);
+    const { key, apiKey } = await createKeyAudited(getDb(), auditScope(await projectFor('editor')), name);
     revalidatePath('/settings/keys');
     // The plain key is answered once, to this response only; the database keeps its hash.
     return { key, name: apiKey.name };
@@ -18,7 +18,7 @@ export const createKey = validatedAction(
 
 export const revokeKey = validatedAction(z.object({ keyId: z.uuid() }), async ({ keyId }) => {
   // Scoped to the current project: a key id of another project is "not found".
-  await revokeApiKey(getDb(), await currentProjectId(), keyId);
+  await revokeKeyAudited(getDb(), auditScope(await projectFor('editor')), keyId);
   revalidatePath('/settings/keys');
   return {};
 });

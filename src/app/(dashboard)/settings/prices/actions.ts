@@ -3,20 +3,13 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
-import { AppError } from '@/server/errors';
-import {
-  createRecomputeJob,
-  deletePrice,
-  seedCommonPrices,
-  startRecomputeInBackground,
-  upsertPrice,
-} from '@/server/prices';
-import { dashboardContext } from '../../_lib/project';
+import { removePriceAudited, savePriceAudited, seedPricesAudited } from '@/server/audit/changes';
+import { createRecomputeJob, startRecomputeInBackground } from '@/server/prices';
+import { auditScope, projectFor } from '../../_lib/project';
 
-async function currentProjectId(): Promise<string> {
-  const { project } = await dashboardContext();
-  if (!project) throw new AppError('not_found', 'No project selected');
-  return project.id;
+/** Prices are edited by editors and owners (checked on the server, audited); viewers only read them. */
+async function editorScope() {
+  return auditScope(await projectFor('editor'));
 }
 
 const day = z
@@ -48,8 +41,9 @@ const priceSchema = z.object({
 
 export const savePrice = validatedAction(priceSchema, async ({ recompute, ...input }) => {
   const db = getDb();
-  const projectId = await currentProjectId();
-  const price = await upsertPrice(db, projectId, input);
+  const scope = await editorScope();
+  const { projectId } = scope;
+  const price = await savePriceAudited(db, scope, input);
   let jobId: string | null = null;
   if (recompute) {
     const job = await createRecomputeJob(db, projectId, {
@@ -65,13 +59,13 @@ export const savePrice = validatedAction(priceSchema, async ({ recompute, ...inp
 });
 
 export const removePrice = validatedAction(z.object({ priceId: z.uuid() }), async ({ priceId }) => {
-  await deletePrice(getDb(), await currentProjectId(), priceId);
+  await removePriceAudited(getDb(), await editorScope(), priceId);
   revalidatePath('/settings/prices');
   return {};
 });
 
 export const seedPrices = validatedAction(z.object({}), async () => {
-  const added = await seedCommonPrices(getDb(), await currentProjectId());
+  const added = await seedPricesAudited(getDb(), await editorScope());
   revalidatePath('/settings/prices');
   return { added };
 });

@@ -15,7 +15,7 @@ const money = (v: number | null) => (v === null ? '—' : `$${v}`);
 
 /** The project's price table: runs and usage events with tokens and no cost are priced from it. */
 export default async function PricesPage() {
-  const ctx = await requireProject();
+  const ctx = await requireProject('prices');
   if (!ctx) return <NoProject />;
   const db = getDb();
   const [prices, jobs] = await Promise.all([

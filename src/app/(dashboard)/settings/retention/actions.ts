@@ -3,9 +3,8 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
-import { AppError } from '@/server/errors';
-import { putRetention } from '@/server/retention';
-import { dashboardContext } from '../../_lib/project';
+import { setRetentionAudited } from '@/server/audit/changes';
+import { auditScope, projectFor } from '../../_lib/project';
 
 const days = (what: string) =>
   z.coerce
@@ -23,10 +22,10 @@ const retentionForm = z.object({
   usageDays: days('Usage ledger'),
 });
 
+/** Retention is the owner's (issue 11); the change and its audit entry commit together. */
 export const saveRetention = validatedAction(retentionForm, async (input) => {
-  const { project } = await dashboardContext();
-  if (!project) throw new AppError('not_found', 'No project selected');
-  const retention = await putRetention(getDb(), project.id, input);
+  const owner = await projectFor('owner');
+  const retention = await setRetentionAudited(getDb(), auditScope(owner), input);
   revalidatePath('/settings/retention');
   return { retention };
 });

@@ -9,7 +9,7 @@ import { RetentionForm } from './retention-form';
 export const metadata: Metadata = { title: 'Retention · runledger' };
 
 export default async function RetentionPage() {
-  const ctx = await requireProject();
+  const ctx = await requireProject('retention');
   if (!ctx) return <NoProject />;
   const retention = await getRetention(getDb(), ctx.project.id);
   return (

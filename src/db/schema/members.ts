@@ -1,0 +1,60 @@
+import { index, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { users } from './auth';
+import { tstz } from './columns';
+import { projects } from './projects';
+
+/** The roles in a project, weakest first: viewer reads, editor also writes data, owner also manages. */
+export const projectRole = pgEnum('project_role', ['viewer', 'editor', 'owner']);
+export type ProjectRole = (typeof projectRole.enumValues)[number];
+
+export const projectMembers = pgTable(
+  'project_members',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    userId: text()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: projectRole().notNull(),
+    createdAt: tstz().notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'project_members_pk', columns: [t.projectId, t.userId] }),
+    index('project_members_user_idx').on(t.userId),
+  ],
+);
+
+/** A single-use invite link for a role; only the SHA-256 of its token is stored. */
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    role: projectRole().notNull(),
+    tokenHash: text().notNull().unique('invites_token_hash_unique'),
+    createdBy: text().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: tstz().notNull().defaultNow(),
+    expiresAt: tstz().notNull(),
+    /** Set when used; a used invite never admits anyone again. */
+    usedAt: tstz(),
+    usedBy: text().references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('invites_project_idx').on(t.projectId)],
+);
+
+/** Failed sign-ins per key (`email:<addr>` or `ip:<addr>`), one row per failure, for throttling. */
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    key: text().notNull(),
+    at: tstz().notNull().defaultNow(),
+  },
+  (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at)],
+);
+
+export type ProjectMember = typeof projectMembers.$inferSelect;
+export type Invite = typeof invites.$inferSelect;

@@ -1,0 +1,89 @@
+import { randomBytes, scryptSync } from 'node:crypto';
+import path from 'node:path';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
+import { runMigrations } from '@/db/migrate';
+import { accounts } from '@/db/schema';
+import { ensureOwner } from '@/server/accounts/owner';
+import { sessionUser } from '@/server/accounts/sign-in';
+import { listAccessibleProjects } from '@/server/access';
+import { signInCookie, testAuth } from '../../helpers/accounts';
+import { availableDrivers } from '../../helpers/db';
+import { adminUrl, testServerUrl, withDatabase } from '../../helpers/pg-url';
+
+/** The migrations of commit 1260db6, the last release with the single admin password. */
+const OLD_MIGRATIONS = path.resolve('tests/fixtures/migrations-1260db6');
+
+/** The admin password hash as that release stored it (`scrypt$N$r$p$salt$hash`). */
+function legacyHash(password: string) {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+  return ['scrypt', 16384, 8, 1, salt.toString('base64url'), hash.toString('base64url')].join('$');
+}
+
+async function oldDatabase(
+  driver: 'pglite' | 'postgres',
+): Promise<{ conn: DbConnection; drop: () => Promise<void> }> {
+  if (driver === 'pglite') {
+    const conn = connectPglite();
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the driver-specific handle
+    await migratePglite(conn.db as any, { migrationsFolder: OLD_MIGRATIONS });
+    return { conn, drop: async () => {} };
+  }
+  const server = testServerUrl()!;
+  const name = `runledger_upgrade_${Date.now().toString(36)}_${process.pid}`;
+  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = withDatabase(server, name);
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  await migratePostgres(drizzlePostgres(client), { migrationsFolder: OLD_MIGRATIONS });
+  await client.end();
+  return {
+    conn: connectPostgres(url, 2),
+    drop: async () => {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+for (const driver of availableDrivers()) {
+  describe(`upgrade from the single admin password [${driver}]`, () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    afterAll(async () => {
+      for (const c of cleanups) await c();
+    });
+
+    it('keeps the admin password as the owner password, and the owner owns the old projects', async () => {
+      const { conn, drop } = await oldDatabase(driver);
+      cleanups.push(async () => {
+        await conn.close();
+        await drop();
+      });
+      const db = conn.db;
+      await db.execute(
+        sql`insert into app_settings (key, value) values ('admin_password_hash', ${legacyHash('old admin pw')})`,
+      );
+      await db.execute(sql`insert into projects (slug, name) values ('legacy', 'Legacy')`);
+
+      await runMigrations(conn);
+      const created = await ensureOwner(db, { email: 'admin@example.com' });
+      expect(created).toEqual({ email: 'admin@example.com', from: 'upgrade' });
+
+      const cookie = await signInCookie(db, 'admin@example.com', 'old admin pw');
+      const me = await sessionUser(testAuth(db), new Headers({ cookie }));
+      expect(me?.actor.isAdmin).toBe(true);
+      expect((await listAccessibleProjects(db, me!.actor)).map((p) => p.slug)).toContain('legacy');
+      // That first sign-in rehashed the password with better-auth; it still signs in.
+      const [row] = await db.select().from(accounts).where(eq(accounts.userId, me!.actor.id));
+      expect(row?.password?.startsWith('scrypt$')).toBe(false);
+      await signInCookie(db, 'admin@example.com', 'old admin pw');
+      // A fresh PGlite (initdb, then every migration) takes a while on a busy machine.
+    }, 240_000);
+  });
+}
