@@ -37,8 +37,10 @@ async function runSteps(tx: DbOrTx, steps: Step[], phases?: IngestPhases): Promi
 }
 
 /**
- * Stores the spans of one OTLP export, each trace as a run, in one transaction of two round trips:
- * 1. the export's runs are locked (in id order, so exports sharing traces cannot deadlock); every
+ * Stores the spans of one OTLP export, each trace as a run, atomically per run: the runs no other
+ * export is writing in one transaction, those busy in a second one that waits for them. Per transaction,
+ * two pipelined round trips:
+ * 1. the runs are locked (in id order, so exports sharing traces cannot deadlock); every
  *    trace's run exists (a placeholder `running` run until its root span arrives) and learns what this
  *    export says about its user, thread and model; a root span sets name, status and times; spans are
  *    stored once, keyed by (run, span id), in one insert that ignores spans already stored and returns
@@ -72,40 +74,94 @@ export async function ingestSpans(
   });
   const runOf = new Map(traces.map((t) => [t.traceId, t.runId]));
   const rows = spanRows(spans, runOf);
-  const runIds = JSON.stringify(traces.map((t) => t.runId));
   if (phases) phases.map = (phases.map ?? 0) + performance.now() - t0;
 
-  const result = await db.transaction(async (tx) => {
-    const stored = await runSteps(
+  // Runs another export is writing (a trace split over two exports) are not waited for while holding
+  // the others: they are stored in a second transaction, after this one commits, so exports sharing a
+  // trace never queue up behind each other's whole transaction.
+  let busy: TraceRow[] = [];
+  const first = await db.transaction(async (tx) => {
+    const t = performance.now();
+    const free = new Set(
+      (
+        await queryRowsPrepared<{ id: string }>(
+          tx,
+          sql`select id from (select value as id from jsonb_array_elements_text(${JSON.stringify(
+            traces.map((t) => t.runId),
+          )}::jsonb) order by 1) ids where pg_try_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))`,
+        )
+      ).map((r) => r.id),
+    );
+    if (phases) phases.lock = (phases.lock ?? 0) + performance.now() - t;
+    busy = traces.filter((t) => !free.has(t.runId));
+    return store(
       tx,
-      [
-        { phase: 'lock', query: lockRunsSql(runIds) },
-        { phase: 'runs', query: upsertRunsSql(projectId, traces) },
-        { phase: 'runs', query: rootsSql(projectId, traces) },
-        {
-          phase: 'runs',
-          query: sql`select id from runs where id in (select value::uuid from jsonb_array_elements_text(${runIds}::jsonb))
-                 and project_id <> ${projectId}::uuid`,
-        },
-        { phase: 'spans', query: insertSpansSql(projectId, rows) },
-      ],
+      projectId,
+      traces.filter((t) => free.has(t.runId)),
+      rows,
+      false,
       phases,
     );
-    // A run id is derived from the project, but a client may create a run with any id: a trace whose
-    // id is held by another project's run is refused, never written into that run.
-    const foreign = new Set((stored[3] as { id: string }[]).map((r) => r.id));
-    const inserted = stored[4] as { run_id: string; span_id: string }[];
-    if (inserted.length > 0) await assemble(tx, projectId, rows, inserted, phases);
-    const refused = foreign.size ? rows.filter((r) => foreign.has(r.run_id)).length : 0;
-    return {
-      runs: traces.length - foreign.size,
-      spans: spans.length - refused,
-      newSpans: inserted.length,
-      refused,
-    };
   });
+  const second = busy.length
+    ? await db.transaction((tx) => store(tx, projectId, busy, rows, true, phases))
+    : null;
   if (phases) phases.total = (phases.total ?? 0) + performance.now() - t0;
-  return result;
+  return {
+    runs: first.runs + (second?.runs ?? 0),
+    spans: first.spans + (second?.spans ?? 0),
+    newSpans: first.newSpans + (second?.newSpans ?? 0),
+    refused: first.refused + (second?.refused ?? 0),
+  };
+}
+
+/**
+ * Stores the spans of the given traces (`rows` may hold others: they are left out). With `lock`, the
+ * runs' locks are taken first, in id order (so exports sharing traces cannot deadlock); without, the
+ * caller holds them.
+ */
+async function store(
+  tx: DbOrTx,
+  projectId: string,
+  traces: TraceRow[],
+  allRows: SpanRow[],
+  lock: boolean,
+  phases?: IngestPhases,
+): Promise<IngestResult> {
+  if (traces.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0 };
+  const ids = new Set(traces.map((t) => t.runId));
+  const rows = allRows.filter((r) => ids.has(r.run_id));
+  const runIds = JSON.stringify([...ids]);
+  const stored = await runSteps(
+    tx,
+    [
+      ...(lock ? [{ phase: 'lock', query: lockRunsSql(runIds) }] : []),
+      { phase: 'runs', query: upsertRunsSql(projectId, traces) },
+      { phase: 'runs', query: rootsSql(projectId, traces) },
+      {
+        phase: 'runs',
+        query: sql`select id from runs where id in (select value::uuid from jsonb_array_elements_text(${runIds}::jsonb))
+               and project_id <> ${projectId}::uuid`,
+      },
+      { phase: 'spans', query: insertSpansSql(projectId, rows) },
+    ],
+    phases,
+  );
+  const [foreignRows, inserted] = stored.slice(-2) as [
+    { id: string }[],
+    { run_id: string; span_id: string }[],
+  ];
+  // A run id is derived from the project, but a client may create a run with any id: a trace whose
+  // id is held by another project's run is refused, never written into that run.
+  const foreign = new Set(foreignRows.map((r) => r.id));
+  if (inserted.length > 0) await assemble(tx, projectId, rows, inserted, phases);
+  const refused = foreign.size ? rows.filter((r) => foreign.has(r.run_id)).length : 0;
+  return {
+    runs: traces.length - foreign.size,
+    spans: rows.length - refused,
+    newSpans: inserted.length,
+    refused,
+  };
 }
 
 type SpanRow = {
