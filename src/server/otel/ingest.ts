@@ -137,7 +137,7 @@ async function store(
     [
       ...(lock ? [{ phase: 'lock', query: lockRunsSql(runIds) }] : []),
       { phase: 'runs', query: upsertRunsSql(projectId, traces) },
-      { phase: 'runs', query: rootsSql(projectId, traces) },
+      { phase: 'roots', query: rootsSql(projectId, traces) },
       {
         phase: 'runs',
         query: sql`select id from runs where id in (select value::uuid from jsonb_array_elements_text(${runIds}::jsonb))
@@ -366,7 +366,7 @@ async function assemble(
       // Usage of spans not yet in the ledger, per run whose user is known: the subjects' counter
       // locks in subject order, then one statement for every run's ledger row and the counters.
       {
-        phase: 'ledger',
+        phase: 'usage locks',
         query: counterLocksSql(
           projectId,
           'tokens',
