@@ -290,21 +290,23 @@ async function assemble(
     tx,
     [
       {
-        // A run is rebuilt when a stored event comes later than its earliest new one, or when its
+        // A run is rebuilt when a stored event comes later than its earliest new one (only runs that
+        // had spans before are looked at), or when its
         // stored events are not exactly its spans' (e.g. appended through the events API): its
         // events go, and the next statement lays them all out again from the spans.
         phase: 'events',
         query: sql`with ${newSpans},
-          first as (
-            select distinct on (s.run_id) s.run_id, (e.value->>'at')::numeric as at, s.start_ns, s.span_id, e.ord
-            from otel_spans s join n on n.run_id = s.run_id and n.span_id = s.span_id
-            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-            order by s.run_id, ${timeline}
-          ),
           old as (
             select s.run_id, s.span_id, s.start_ns, s.events from otel_spans s
             where s.run_id in (select run_id from n)
               and not exists (select 1 from n where n.run_id = s.run_id and n.span_id = s.span_id)
+          ),
+          first as (
+            select distinct on (s.run_id) s.run_id, (e.value->>'at')::numeric as at, s.start_ns, s.span_id, e.ord
+            from otel_spans s join n on n.run_id = s.run_id and n.span_id = s.span_id
+            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+            where s.run_id in (select run_id from old)
+            order by s.run_id, ${timeline}
           ),
           late as (
             select a.run_id from (select distinct run_id from n) a
