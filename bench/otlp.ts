@@ -16,15 +16,18 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import postgres from 'postgres';
+import { connectPostgres } from '@/db/client';
 import { decodeProtobuf } from '@/server/otel/decode';
+import { type IngestPhases, ingestSpans } from '@/server/otel/ingest';
 import { mapSpan } from '@/server/otel/map';
+import { createProject } from '@/server/projects';
 import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
 
 const TRACES = Number(process.env.BENCH_TRACES ?? 2000);
 const BATCH = 512;
 const CONCURRENCY = 8;
 
-function makeSpans(traces: number): ReadableSpan[] {
+export function makeSpans(traces: number): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('bench');
@@ -213,6 +216,47 @@ async function rawRound(sql: postgres.Sql, batches: RawBatch[], spans: number): 
   return (spans / ms) * 1000;
 }
 
+type Ingest = typeof ingestSpans;
+
+/**
+ * Where the endpoint's time goes: the same exports through the domain function in this process (decode,
+ * then ingestSpans with a profile: its statements run one by one, each timed) over 8 connections to a
+ * fresh database, 8 at a time. Phases are summed over the clients (so include lock waits).
+ */
+export async function phaseRound(bodies: Uint8Array[], spans: number, ingest: Ingest = ingestSpans) {
+  const fresh = await freshBenchDatabase('otlpphases');
+  const conn = connectPostgres(fresh.url, CONCURRENCY);
+  try {
+    const project = await createProject(conn.db, { slug: `phases-${randomUUID().slice(0, 8)}` });
+    const phases: IngestPhases = {};
+    const ms = await pool(bodies, CONCURRENCY, async (body) => {
+      const t0 = performance.now();
+      const decoded = decodeProtobuf(body).spans;
+      phases.decode = (phases.decode ?? 0) + performance.now() - t0;
+      await ingest(conn.db, project.id, decoded, { phases });
+    });
+    return { rate: (spans / ms) * 1000, phases };
+  } finally {
+    await conn.close();
+    await fresh.drop();
+  }
+}
+
+export function printPhases(label: string, rate: number, phases: IngestPhases) {
+  const { total = 0, decode = 0, ...rest } = phases;
+  const all = total + decode;
+  const named = Object.values(rest).reduce((a, b) => a + b, 0);
+  const parts = { decode, ...rest, 'begin/commit': total - named };
+  console.log(
+    `  ${label}: ${fmt(rate)} in-process, statements one by one; time per phase (sum over clients):`,
+  );
+  console.log(
+    `    ${Object.entries(parts)
+      .map(([k, v]) => `${k} ${Math.round(v)} ms (${((v / all) * 100).toFixed(0)}%)`)
+      .join(', ')}`,
+  );
+}
+
 const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} spans/s`.padStart(16);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
@@ -255,6 +299,8 @@ export async function main() {
     await sql.end({ timeout: 5 });
     await rawDb.drop();
   }
+  const profile = await phaseRound(bodies, spans.length);
+  printPhases('phases', profile.rate, profile.phases);
   const rawMedian = median(raws);
   const apiMedian = median(apis);
   const ratio = apiMedian / rawMedian;

@@ -1,12 +1,12 @@
 /** OTLP assembly in the domain, on each database: order-independence, duplicates, other projects. */
 import { expect, it } from 'vitest';
-import { listEvents } from '@/server/events';
+import { appendEvents, listEvents } from '@/server/events';
 import { decodeProtobuf, ingestSpans, type OtelSpan, traceRunId } from '@/server/otel';
 import { getRunById } from '@/server/runs';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 import { genAiAgentTrace, memoryTracer, toProtobuf } from '../helpers/otel';
-import { ledgerTotal } from '../helpers/usage';
+import { counterMismatches, ledgerTotal } from '../helpers/usage';
 
 function agentSpans(userId: string): { traceId: string; spans: OtelSpan[] } {
   const m = memoryTracer();
@@ -28,10 +28,14 @@ describeEachDb('OTLP span assembly', ({ db }) => {
 
   it('every arrival order and repetition of the spans assembles the same run and ledger', async () => {
     const { traceId, spans } = agentSpans('order-user');
+    const byStart = [...spans].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
     const orders = [
       spans.map((s) => [s]),
       [...spans].reverse().map((s) => [s]),
       [spans.slice(2), spans.slice(0, 4), spans],
+      // Mostly later spans each time: their events are appended rather than rebuilt.
+      byStart.map((s) => [s]),
+      [byStart.slice(0, 3), byStart.slice(3), byStart.slice(5)],
     ];
     const results = [];
     for (const batches of orders) {
@@ -45,8 +49,45 @@ describeEachDb('OTLP span assembly', ({ db }) => {
       inputTokens: 30,
       eventCount: results[0]!.events.length,
     });
-    expect(results[1]).toEqual(results[0]);
-    expect(results[2]).toEqual(results[0]);
+    for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+  });
+
+  it('appends later spans and rebuilds earlier ones to the same events, replacing events added otherwise', async () => {
+    const { traceId, spans } = agentSpans('other-events-user');
+    const root = spans.find((s) => s.parentSpanId === null)!;
+    const steps = spans
+      .filter((s) => s.parentSpanId === root.spanId)
+      .sort((a, b) => (a.startNs < b.startNs ? -1 : 1));
+    const subtree = (step: OtelSpan) => spans.filter((s) => s === step || s.parentSpanId === step.spanId);
+    const [first, second] = [subtree(steps[0]!), subtree(steps[1]!)];
+    expect(first.length + second.length + 1).toBe(spans.length);
+    const reference = await makeProject(db());
+    await ingestSpans(db(), reference.id, [...first, ...second]);
+    const bothSteps = await snapshot(reference.id, traceRunId(reference.id, traceId));
+    await ingestSpans(db(), reference.id, [root]);
+    const whole = await snapshot(reference.id, traceRunId(reference.id, traceId));
+    // Step 2 after step 1 comes later on the timeline (appended), step 1 after step 2 does not (rebuilt);
+    // the root then comes first (rebuilt). An event appended through the events API in between goes.
+    for (const [a, b] of [
+      [first, second],
+      [second, first],
+    ]) {
+      for (const foreignEvent of [false, true]) {
+        const p = await makeProject(db());
+        const runId = traceRunId(p.id, traceId);
+        await ingestSpans(db(), p.id, a!);
+        if (foreignEvent) {
+          const { lastSeq } = (await getRunById(db(), p.id, runId))!;
+          await appendEvents(db(), p.id, runId, [
+            { seq: (lastSeq ?? -1) + 1, type: 'text-delta', payload: { delta: 'x' } },
+          ]);
+        }
+        await ingestSpans(db(), p.id, b!);
+        expect(await snapshot(p.id, runId)).toEqual(bothSteps);
+        await ingestSpans(db(), p.id, [root]);
+        expect(await snapshot(p.id, runId)).toEqual(whole);
+      }
+    }
   });
 
   it('refuses a trace whose run id is held by a run of another project', async () => {
@@ -77,5 +118,6 @@ describeEachDb('OTLP span assembly', ({ db }) => {
       });
     }
     expect(await ledgerTotal(db(), p.id, 'tokens')).toMatchObject({ total: 6 * 42 });
+    expect(await counterMismatches(db(), p.id)).toEqual([]);
   });
 });

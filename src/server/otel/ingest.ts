@@ -1,11 +1,11 @@
 import 'server-only';
-import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { queryRows } from '@/db/sql';
-import { recordRunUsage } from '../usage';
+import { queryRowsPrepared } from '@/db/sql';
+import type { UsagePayload } from '@/lib/transcript';
+import { counterLocksSql, forcedLedgerBatchSql } from '../usage';
 import type { OtelSpan } from './decode';
-import { mapSpan } from './map';
+import { mapSpan, type SpanEvent } from './map';
 import { rootFacts, traceFacts, traceRunId } from './trace';
 
 export type IngestResult = {
@@ -16,18 +16,51 @@ export type IngestResult = {
   refused: number;
 };
 
+/** Milliseconds spent per phase, summed over calls (a profile: the statements then run one by one). */
+export type IngestPhases = Record<string, number>;
+
+type Step = { phase: string; query: SQL };
+
 /**
- * Stores the spans of one OTLP export, each trace as a run, in one transaction:
- * 1. every trace's run exists (a placeholder `running` run until its root span arrives) and learns
- *    what this export says about its user, thread and model; a root span sets name, status and times;
- * 2. spans are stored once, keyed by (run, span id): a span already stored is ignored;
- * 3. the events of each run that got new spans are rebuilt from all its spans, ordered by time, so
- *    the run is the same whatever order and however often the spans arrived;
- * 4. model-call usage not yet in the ledger is recorded once (idempotency key from the span ids)
- *    against the run's user, as soon as the run has one.
+ * Runs the statements of one step of the transaction: pipelined (issued together, executed in order, one
+ * round trip), or one by one and timed per phase when a profile is asked for.
  */
-export async function ingestSpans(db: DbOrTx, projectId: string, spans: OtelSpan[]): Promise<IngestResult> {
+async function runSteps(tx: DbOrTx, steps: Step[], phases?: IngestPhases): Promise<unknown[][]> {
+  if (!phases) return Promise.all(steps.map((s) => queryRowsPrepared<unknown>(tx, s.query)));
+  const out: unknown[][] = [];
+  for (const s of steps) {
+    const t0 = performance.now();
+    out.push(await queryRowsPrepared<unknown>(tx, s.query));
+    phases[s.phase] = (phases[s.phase] ?? 0) + performance.now() - t0;
+  }
+  return out;
+}
+
+/**
+ * Stores the spans of one OTLP export, each trace as a run, atomically per run: the runs no other
+ * export is writing in one transaction, those busy in a second one that waits for them. Per transaction,
+ * two pipelined round trips:
+ * 1. the runs are locked (in id order, so exports sharing traces cannot deadlock); every
+ *    trace's run exists (a placeholder `running` run until its root span arrives) and learns what this
+ *    export says about its user, thread and model; a root span sets name, status and times; spans are
+ *    stored once, keyed by (run, span id), in one insert that ignores spans already stored and returns
+ *    the new ones (never into another project's run);
+ * 2. only for the runs that got new spans: their events are appended when every new event comes after
+ *    the stored ones on the timeline (event time, then span start, span id and the event's place in
+ *    its span), else rebuilt from all their spans in that order, so the run is the same whatever order
+ *    and however often the spans arrived; the run's counters and tokens follow; model-call usage not
+ *    yet in the ledger is recorded once per span (idempotency key from the span ids), per run whose
+ *    user (the quota subject) is known, as one batched ledger write for the whole export.
+ */
+export async function ingestSpans(
+  db: DbOrTx,
+  projectId: string,
+  spans: OtelSpan[],
+  opts: { phases?: IngestPhases } = {},
+): Promise<IngestResult> {
   if (spans.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0 };
+  const { phases } = opts;
+  const t0 = performance.now();
   const byTrace = new Map<string, OtelSpan[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId);
@@ -40,48 +73,110 @@ export async function ingestSpans(db: DbOrTx, projectId: string, spans: OtelSpan
     return { traceId, runId, facts: traceFacts(list), root: root ? rootFacts(root) : null };
   });
   const runOf = new Map(traces.map((t) => [t.traceId, t.runId]));
+  const rows = spanRows(spans, runOf);
+  if (phases) phases.map = (phases.map ?? 0) + performance.now() - t0;
 
-  return db.transaction(async (tx) => {
-    // Concurrent exports of one trace take turns (a run's events are rebuilt as a whole); the locks
-    // are taken in id order so that two exports sharing several traces cannot deadlock.
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))
-          from (select value as id from jsonb_array_elements_text(${JSON.stringify(
-            traces.map((t) => t.runId),
-          )}::jsonb) order by 1) ids`,
-    );
-    await upsertRuns(tx, projectId, traces);
-    // A run id is derived from the project, but a client may create a run with any id: a trace
-    // whose id is held by another project's run is refused, never written into that run.
-    const foreign = new Set(
+  // Runs another export is writing (a trace split over two exports) are not waited for while holding
+  // the others: they are stored in a second transaction, after this one commits, so exports sharing a
+  // trace never queue up behind each other's whole transaction.
+  let busy: TraceRow[] = [];
+  const first = await db.transaction(async (tx) => {
+    const t = performance.now();
+    const free = new Set(
       (
-        await queryRows<{ id: string }>(
+        await queryRowsPrepared<{ id: string }>(
           tx,
-          sql`select id from runs where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(
+          sql`select id from (select value as id from jsonb_array_elements_text(${JSON.stringify(
             traces.map((t) => t.runId),
-          )}::jsonb)) and project_id <> ${projectId}::uuid`,
+          )}::jsonb) order by 1) ids where pg_try_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))`,
         )
       ).map((r) => r.id),
     );
-    const kept = foreign.size ? spans.filter((s) => !foreign.has(runOf.get(s.traceId)!)) : spans;
-    const inserted = await insertSpans(tx, kept, runOf);
-    const affected = [...new Set(inserted.map((r) => r.run_id))];
-    if (affected.length > 0) {
-      await rebuildEvents(tx, affected);
-      await ledgerUsage(tx, projectId, affected);
-    }
-    return {
-      runs: traces.length - foreign.size,
-      spans: kept.length,
-      newSpans: inserted.length,
-      refused: spans.length - kept.length,
-    };
+    if (phases) phases.lock = (phases.lock ?? 0) + performance.now() - t;
+    busy = traces.filter((t) => !free.has(t.runId));
+    return store(
+      tx,
+      projectId,
+      traces.filter((t) => free.has(t.runId)),
+      rows,
+      false,
+      phases,
+    );
   });
+  const second = busy.length
+    ? await db.transaction((tx) => store(tx, projectId, busy, rows, true, phases))
+    : null;
+  if (phases) phases.total = (phases.total ?? 0) + performance.now() - t0;
+  return {
+    runs: first.runs + (second?.runs ?? 0),
+    spans: first.spans + (second?.spans ?? 0),
+    newSpans: first.newSpans + (second?.newSpans ?? 0),
+    refused: first.refused + (second?.refused ?? 0),
+  };
 }
 
-async function insertSpans(tx: DbOrTx, spans: OtelSpan[], runOf: Map<string, string>) {
-  if (spans.length === 0) return [];
-  const spanRows = spans.map((s) => {
+/**
+ * Stores the spans of the given traces (`rows` may hold others: they are left out). With `lock`, the
+ * runs' locks are taken first, in id order (so exports sharing traces cannot deadlock); without, the
+ * caller holds them.
+ */
+async function store(
+  tx: DbOrTx,
+  projectId: string,
+  traces: TraceRow[],
+  allRows: SpanRow[],
+  lock: boolean,
+  phases?: IngestPhases,
+): Promise<IngestResult> {
+  if (traces.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0 };
+  const ids = new Set(traces.map((t) => t.runId));
+  const rows = allRows.filter((r) => ids.has(r.run_id));
+  const runIds = JSON.stringify([...ids]);
+  const stored = await runSteps(
+    tx,
+    [
+      ...(lock ? [{ phase: 'lock', query: lockRunsSql(runIds) }] : []),
+      { phase: 'runs', query: upsertRunsSql(projectId, traces) },
+      { phase: 'roots', query: rootsSql(projectId, traces) },
+      {
+        phase: 'runs',
+        query: sql`select id from runs where id in (select value::uuid from jsonb_array_elements_text(${runIds}::jsonb))
+               and project_id <> ${projectId}::uuid`,
+      },
+      { phase: 'spans', query: insertSpansSql(projectId, rows) },
+    ],
+    phases,
+  );
+  const [foreignRows, inserted] = stored.slice(-2) as [
+    { id: string }[],
+    { run_id: string; span_id: string }[],
+  ];
+  // A run id is derived from the project, but a client may create a run with any id: a trace whose
+  // id is held by another project's run is refused, never written into that run.
+  const foreign = new Set(foreignRows.map((r) => r.id));
+  if (inserted.length > 0) await assemble(tx, projectId, rows, inserted, phases);
+  const refused = foreign.size ? rows.filter((r) => foreign.has(r.run_id)).length : 0;
+  return {
+    runs: traces.length - foreign.size,
+    spans: rows.length - refused,
+    newSpans: inserted.length,
+    refused,
+  };
+}
+
+type SpanRow = {
+  run_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  start_ns: string;
+  end_ns: string;
+  events: SpanEvent[];
+  usage: UsagePayload | null;
+};
+
+function spanRows(spans: OtelSpan[], runOf: Map<string, string>): SpanRow[] {
+  return spans.map((s) => {
     const mapped = mapSpan(s);
     return {
       run_id: runOf.get(s.traceId)!,
@@ -94,16 +189,23 @@ async function insertSpans(tx: DbOrTx, spans: OtelSpan[], runOf: Map<string, str
       usage: mapped.usage,
     };
   });
+}
 
-  return queryRows<{ run_id: string }>(
-    tx,
-    sql`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
-        select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
-        from jsonb_to_recordset(${JSON.stringify(spanRows)}::jsonb) as x(run_id uuid, span_id text,
-             parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)
-        on conflict (run_id, span_id) do nothing
-        returning run_id`,
-  );
+/** Concurrent exports of one trace take turns; the locks are taken in id order. */
+function lockRunsSql(runIds: string): SQL {
+  return sql`select pg_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))
+    from (select value as id from jsonb_array_elements_text(${runIds}::jsonb) order by 1) ids`;
+}
+
+/** The spans not stored yet, into the runs of this project only; returns the new ones. */
+function insertSpansSql(projectId: string, rows: SpanRow[]): SQL {
+  return sql`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
+    select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(run_id uuid, span_id text,
+         parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)
+    where exists (select 1 from runs r where r.id = x.run_id and r.project_id = ${projectId}::uuid)
+    on conflict (run_id, span_id) do nothing
+    returning run_id, span_id`;
 }
 
 type TraceRow = {
@@ -113,7 +215,7 @@ type TraceRow = {
   root: ReturnType<typeof rootFacts> | null;
 };
 
-async function upsertRuns(tx: DbOrTx, projectId: string, traces: TraceRow[]) {
+function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
   const rows = traces.map((t) => ({
     id: t.runId,
     name: `trace ${t.traceId.slice(0, 8)}`,
@@ -125,115 +227,180 @@ async function upsertRuns(tx: DbOrTx, projectId: string, traces: TraceRow[]) {
   }));
   // Placeholders for new traces; what a span says about user/thread/model fills only what is unknown.
   // The WHERE keeps a re-sent export from touching a run it cannot change.
-  await tx.execute(
-    sql`insert into runs (id, project_id, kind, name, status, user_id, thread_id, model, started_at, metadata)
-        select x.id, ${projectId}::uuid, 'chat', x.name, 'running', x.user_id, x.thread_id, x.model, x.started_at, x.metadata
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, name text, user_id text,
-             thread_id text, model text, started_at timestamptz, metadata jsonb)
-        on conflict (id) do update set
-          user_id = coalesce(runs.user_id, excluded.user_id),
-          thread_id = coalesce(runs.thread_id, excluded.thread_id),
-          model = coalesce(runs.model, excluded.model),
-          started_at = least(runs.started_at, excluded.started_at),
-          updated_at = now()
-        where runs.project_id = excluded.project_id and (
-          (runs.user_id is null and excluded.user_id is not null)
-          or (runs.thread_id is null and excluded.thread_id is not null)
-          or (runs.model is null and excluded.model is not null)
-          or excluded.started_at < runs.started_at)`,
-  );
+  return sql`insert into runs (id, project_id, kind, name, status, user_id, thread_id, model, started_at, metadata)
+    select x.id, ${projectId}::uuid, 'chat', x.name, 'running', x.user_id, x.thread_id, x.model, x.started_at, x.metadata
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, name text, user_id text,
+         thread_id text, model text, started_at timestamptz, metadata jsonb)
+    order by x.id
+    on conflict (id) do update set
+      user_id = coalesce(runs.user_id, excluded.user_id),
+      thread_id = coalesce(runs.thread_id, excluded.thread_id),
+      model = coalesce(runs.model, excluded.model),
+      started_at = least(runs.started_at, excluded.started_at),
+      updated_at = now()
+    where runs.project_id = excluded.project_id and (
+      (runs.user_id is null and excluded.user_id is not null)
+      or (runs.thread_id is null and excluded.thread_id is not null)
+      or (runs.model is null and excluded.model is not null)
+      or excluded.started_at < runs.started_at)`;
+}
+
+/** What root spans say about their runs (name, outcome, times); a no-op without roots. */
+function rootsSql(projectId: string, traces: TraceRow[]): SQL {
   const roots = traces.filter((t) => t.root).map((t) => ({ id: t.runId, ...t.root! }));
-  if (roots.length === 0) return;
-  await tx.execute(
-    sql`update runs r set name = x.name, status = x.status::run_status, started_at = x."startedAt",
-          ended_at = x."endedAt", error = x.error, output = coalesce(x.output, r.output),
-          tags = array(select jsonb_array_elements_text(x.tags)), metadata = r.metadata || x.metadata,
-          updated_at = now()
-        from jsonb_to_recordset(${JSON.stringify(roots)}::jsonb) as x(id uuid, name text, status text,
-             "startedAt" timestamptz, "endedAt" timestamptz, error jsonb, output jsonb, tags jsonb, metadata jsonb)
-        where r.id = x.id and r.project_id = ${projectId}::uuid
-          and (r.name, r.status::text, r.started_at, r.ended_at, r.error, r.tags)
-            is distinct from (x.name, x.status, x."startedAt", x."endedAt", x.error, array(select jsonb_array_elements_text(x.tags)))`,
-  );
+  return sql`update runs r set name = x.name, status = x.status::run_status, started_at = x."startedAt",
+      ended_at = x."endedAt", error = x.error, output = coalesce(x.output, r.output),
+      tags = array(select jsonb_array_elements_text(x.tags)), metadata = r.metadata || x.metadata,
+      updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(roots)}::jsonb) as x(id uuid, name text, status text,
+         "startedAt" timestamptz, "endedAt" timestamptz, error jsonb, output jsonb, tags jsonb, metadata jsonb)
+    where r.id = x.id and r.project_id = ${projectId}::uuid
+      and (r.name, r.status::text, r.started_at, r.ended_at, r.error, r.tags)
+        is distinct from (x.name, x.status, x."startedAt", x."endedAt", x.error, array(select jsonb_array_elements_text(x.tags)))`;
 }
 
 /**
- * Re-derives the events of the given runs from their spans: one seq per event, in timeline order
- * (event time, then span start, span id and the event's place in its span), and the run's counters
- * and token totals from the same rows.
+ * Step 2, for the runs that got new spans (`inserted`): events, counters and usage, pipelined.
+ * Events keep one seq per event in timeline order: (event time, span start, span id, place in span).
  */
-async function rebuildEvents(tx: DbOrTx, runIds: string[]) {
-  const ids = JSON.stringify(runIds);
-  await tx.execute(
-    sql`delete from run_events where run_id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb))`,
-  );
-  await tx.execute(
-    sql`insert into run_events (run_id, seq, type, ts, payload)
-        select s.run_id,
-               (row_number() over (partition by s.run_id
-                  order by (e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord) - 1)::int,
-               e.value->>'type',
-               to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
-               coalesce(e.value->'payload', '{}'::jsonb)
-        from otel_spans s
-        cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-        where s.run_id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb))`,
-  );
-  await tx.execute(
-    sql`update runs r set
-          event_count = agg.events, last_seq = case when agg.events > 0 then agg.events - 1 end,
-          input_tokens = agg.input_tokens, output_tokens = agg.output_tokens,
-          total_tokens = agg.input_tokens + agg.output_tokens, updated_at = now()
-        from (
-          select s.run_id,
-                 sum(jsonb_array_length(s.events))::int as events,
-                 coalesce(sum((s.usage->>'inputTokens')::bigint), 0) as input_tokens,
-                 coalesce(sum((s.usage->>'outputTokens')::bigint), 0) as output_tokens
-          from otel_spans s
-          where s.run_id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb))
-          group by s.run_id
-        ) agg
-        where r.id = agg.run_id`,
-  );
-}
-
-/** Usage of spans not yet in the ledger, per run whose user (the quota subject) is known. */
-async function ledgerUsage(tx: DbOrTx, projectId: string, runIds: string[]) {
-  const pending = await queryRows<{
-    run_id: string;
-    user_id: string;
-    span_ids: string[] | string;
-    input_tokens: string | number;
-    output_tokens: string | number;
-    model: string | null;
-  }>(
-    tx,
-    sql`with due as (
-          update otel_spans s set ledgered = true
-          from runs r
-          where s.run_id = r.id and r.user_id is not null and s.usage is not null and not s.ledgered
-            and s.run_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(runIds)}::jsonb))
-          returning s.run_id, r.user_id, s.span_id, s.usage
-        )
-        select run_id, user_id, array_agg(span_id order by span_id) as span_ids,
-               sum((usage->>'inputTokens')::bigint) as input_tokens,
-               sum((usage->>'outputTokens')::bigint) as output_tokens,
-               min(usage->>'model') as model
-        from due group by run_id, user_id
-        order by user_id, run_id`,
-  );
-  // In subject order: each record takes its subject's counter lock, and concurrent exports must take
-  // them in the same order.
-  for (const p of pending) {
-    const spanIds = Array.isArray(p.span_ids) ? p.span_ids : p.span_ids.replace(/[{}]/g, '').split(',');
-    const key = createHash('sha256').update(spanIds.join(',')).digest('hex').slice(0, 32);
-    await recordRunUsage(tx, projectId, {
-      runId: p.run_id,
-      userId: p.user_id,
-      inputTokens: Number(p.input_tokens),
-      outputTokens: Number(p.output_tokens),
-      model: p.model,
-      idempotencyKey: `otel:${p.run_id}:${key}`,
-    });
+async function assemble(
+  tx: DbOrTx,
+  projectId: string,
+  rows: SpanRow[],
+  inserted: { run_id: string; span_id: string }[],
+  phases?: IngestPhases,
+) {
+  const newKeys = JSON.stringify(inserted);
+  const isNew = new Set(inserted.map((r) => `${r.run_id}/${r.span_id}`));
+  const tokens = new Map<string, { run_id: string; input_tokens: number; output_tokens: number }>();
+  for (const r of rows) {
+    if (!isNew.has(`${r.run_id}/${r.span_id}`)) continue;
+    const t = tokens.get(r.run_id) ?? { run_id: r.run_id, input_tokens: 0, output_tokens: 0 };
+    t.input_tokens += r.usage?.inputTokens ?? 0;
+    t.output_tokens += r.usage?.outputTokens ?? 0;
+    tokens.set(r.run_id, t);
+    isNew.delete(`${r.run_id}/${r.span_id}`); // a span repeated within the export counts once
   }
+  const affected = JSON.stringify([...tokens.keys()]);
+  const newSpans = sql`n as (select x.run_id, x.span_id from jsonb_to_recordset(${newKeys}::jsonb) as x(run_id uuid, span_id text))`;
+  const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
+  const inAffected = sql`(select value::uuid from jsonb_array_elements_text(${affected}::jsonb))`;
+  const at = new Date();
+  await runSteps(
+    tx,
+    [
+      {
+        // A run is rebuilt when a stored event comes later than its earliest new one (only runs that
+        // had spans before are looked at), or when its
+        // stored events are not exactly its spans' (e.g. appended through the events API): its
+        // events go, and the next statement lays them all out again from the spans.
+        phase: 'events',
+        query: sql`with ${newSpans},
+          old as (
+            select s.run_id, s.span_id, s.start_ns, s.events from otel_spans s
+            where s.run_id in (select run_id from n)
+              and not exists (select 1 from n where n.run_id = s.run_id and n.span_id = s.span_id)
+          ),
+          first as (
+            select distinct on (s.run_id) s.run_id, (e.value->>'at')::numeric as at, s.start_ns, s.span_id, e.ord
+            from otel_spans s join n on n.run_id = s.run_id and n.span_id = s.span_id
+            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+            where s.run_id in (select run_id from old)
+            order by s.run_id, ${timeline}
+          ),
+          late as (
+            select a.run_id from (select distinct run_id from n) a
+            left join first f on f.run_id = a.run_id
+            where (select count(*) from run_events ev where ev.run_id = a.run_id)
+                    <> coalesce((select sum(jsonb_array_length(s.events)) from old s where s.run_id = a.run_id), 0)
+               or exists (
+                 select 1 from old s
+                 cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+                 where s.run_id = f.run_id and (${timeline}) > (f.at, f.start_ns, f.span_id, f.ord))
+          )
+          delete from run_events where run_id in (select run_id from late)`,
+      },
+      {
+        // Runs without stored events get all their spans' events; the others only the new spans',
+        // after their last seq (every new event comes later on the timeline than the stored ones).
+        phase: 'events',
+        query: sql`with ${newSpans},
+          base as (
+            select a.id as run_id, max(ev.seq) as last
+            from ${inAffected} as a(id) left join run_events ev on ev.run_id = a.id
+            group by a.id
+          ),
+          src as (
+            select s.run_id, s.start_ns, s.span_id, e.value, e.ord
+            from otel_spans s join base on base.run_id = s.run_id and base.last is null
+            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+            union all
+            select s.run_id, s.start_ns, s.span_id, e.value, e.ord
+            from n join base on base.run_id = n.run_id and base.last is not null
+            join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
+            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+          )
+          insert into run_events (run_id, seq, type, ts, payload)
+          select e.run_id,
+                 (coalesce(base.last, -1) + row_number() over (partition by e.run_id
+                    order by (e.value->>'at')::numeric, e.start_ns, e.span_id, e.ord))::int,
+                 e.value->>'type',
+                 to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
+                 coalesce(e.value->'payload', '{}'::jsonb)
+          from src e join base on base.run_id = e.run_id`,
+      },
+      {
+        phase: 'counters',
+        query: sql`update runs r set
+            event_count = x.events, last_seq = x.last,
+            input_tokens = r.input_tokens + x.input_tokens, output_tokens = r.output_tokens + x.output_tokens,
+            total_tokens = r.input_tokens + x.input_tokens + r.output_tokens + x.output_tokens,
+            updated_at = now()
+          from (
+            select d.run_id, d.input_tokens, d.output_tokens,
+                   (select count(*) from run_events ev where ev.run_id = d.run_id)::int as events,
+                   (select max(ev.seq) from run_events ev where ev.run_id = d.run_id) as last
+            from jsonb_to_recordset(${JSON.stringify([...tokens.values()])}::jsonb)
+                 as d(run_id uuid, input_tokens bigint, output_tokens bigint)
+          ) x
+          where r.id = x.run_id`,
+      },
+      // Usage of spans not yet in the ledger, per run whose user is known: the subjects' counter
+      // locks in subject order, then one statement for every run's ledger row and the counters.
+      {
+        phase: 'usage locks',
+        query: counterLocksSql(
+          projectId,
+          'tokens',
+          sql`select r.user_id as subject from runs r
+              where r.id in ${inAffected} and r.user_id is not null
+                and exists (select 1 from otel_spans s where s.run_id = r.id and s.usage is not null and not s.ledgered)`,
+        ),
+      },
+      {
+        phase: 'ledger',
+        query: forcedLedgerBatchSql(
+          projectId,
+          'tokens',
+          at,
+          sql`due as (
+              update otel_spans s set ledgered = true
+              from runs r
+              where s.run_id = r.id and r.user_id is not null and s.usage is not null and not s.ledgered
+                and s.run_id in ${inAffected}
+              returning s.run_id, r.user_id, s.span_id, s.usage
+            ),
+            usage_rows as (
+              select user_id as subject, run_id,
+                     coalesce(sum((usage->>'inputTokens')::bigint), 0) + coalesce(sum((usage->>'outputTokens')::bigint), 0) as amount,
+                     min(usage->>'model') as model,
+                     'otel:' || run_id || ':' || left(encode(sha256(convert_to(
+                       string_agg(span_id, ',' order by span_id), 'UTF8')), 'hex'), 32) || ':tokens' as idempotency_key
+              from due group by run_id, user_id
+            )`,
+        ),
+      },
+    ],
+    phases,
+  );
 }

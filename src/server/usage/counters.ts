@@ -5,7 +5,7 @@ import { pgErrorCode, queryRowsPrepared as queryRows } from '@/db/sql';
 import { secondsUntil, type WindowKind } from '@/lib/windows';
 import { AppError } from '../errors';
 import { toWindowDto, type WindowState } from './serialize';
-import { applicableQuotasSql, countedWindowsSql, counterLockSql, windowsAt } from './windows';
+import { applicableQuotasSql, countedWindowsSql, counterLockSql, windowsAt, windowValues } from './windows';
 
 /** The counters of one subject and metric in one project. */
 export type UsageKey = { projectId: string; subject: string; metric: string };
@@ -311,4 +311,47 @@ export async function quotaExceededError(
       'RateLimit-Reset': String(Math.max(1, secondsUntil(tightest.resetAt, at))),
     },
   );
+}
+
+/**
+ * The locks of several subjects' counters of one metric, taken in subject order: every writer that
+ * holds more than one takes them in this order, so two such writers cannot deadlock. `subjects` selects
+ * a text column `subject` (nulls and repeats are ignored). Same keys as counterLockSql.
+ */
+export function counterLocksSql(projectId: string, metric: string, subjects: SQL): SQL {
+  return sql`select pg_advisory_xact_lock(hashtextextended(
+      'usage:' || ${projectId}::text || ':' || k.subject || ':' || ${metric}::text, 0))
+    from (select distinct x.subject from (${subjects}) x where x.subject is not null order by 1) k`;
+}
+
+/**
+ * Records, in ONE statement, usage that already happened (a run's tokens: forced, never refused) for
+ * many ledger rows at once: each row whose idempotency key is not stored yet is written to the ledger,
+ * and every subject's new total is added to each window of its counters at `at` (the same windows
+ * applySql counts, with or without a quota). `ctes` are WITH items (data-modifying ones allowed)
+ * defining at least `usage_rows(subject, run_id, amount, model, idempotency_key)`. The caller holds
+ * the subjects' counter locks (counterLocksSql). Expired holds are left for the next writer of the key
+ * (they stay counted as held, so the counters still equal ledger + holds).
+ */
+export function forcedLedgerBatchSql(projectId: string, metric: string, at: Date, ctes: SQL): SQL {
+  return sql`with ${ctes},
+    ins as (
+      insert into usage_events (project_id, subject, metric, amount, run_id, model, idempotency_key, occurred_at)
+      select ${projectId}::uuid, u.subject, ${metric}::text, u.amount::bigint, u.run_id::uuid, u.model::text,
+        u.idempotency_key::text, ${at.toISOString()}::timestamptz
+      from usage_rows u where u.subject is not null and u.amount > 0
+      on conflict (project_id, idempotency_key) do nothing
+      returning subject, amount
+    ),
+    per as (select subject, sum(amount)::bigint as amount from ins group by subject),
+    c as (
+      insert into usage_counters as uc (project_id, subject, metric, period, window_start, used)
+      select ${projectId}::uuid, per.subject, ${metric}::text, w.period, w.start, per.amount
+      from per cross join (values ${windowValues(at)}) as w(period, start)
+      order by per.subject, w.period
+      on conflict (project_id, subject, metric, period, window_start)
+      do update set used = uc.used + excluded.used
+      returning 1
+    )
+    select (select count(*) from ins)::int as recorded, (select count(*) from c)::int as counters`;
 }

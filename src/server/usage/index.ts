@@ -1,5 +1,5 @@
 export * from './charts';
-export { currentWindows, type UsageKey } from './counters';
+export { counterLocksSql, currentWindows, forcedLedgerBatchSql, type UsageKey } from './counters';
 export * from './current';
 export * from './quota-state';
 export * from './quota-status';

@@ -13,7 +13,7 @@ export function windowsAt(at: Date): WindowAt[] {
 }
 
 /** `(period, start)` rows of the windows containing `at`, for a VALUES list. */
-function windowValues(at: Date): SQL {
+export function windowValues(at: Date): SQL {
   return sql.join(
     windowsAt(at).map((w) => sql`(${w.window}::quota_window, ${w.start.toISOString()}::timestamptz)`),
     sql`, `,
