@@ -28,7 +28,13 @@ const seed = spawnSync(
   ['--conditions=react-server', '--import', 'tsx', 'tests/e2e/fixtures/seed.ts'],
   { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'inherit' },
 );
-if (seed.status !== 0) console.error('[e2e] seeding the fixtures failed');
+if (seed.status !== 0) {
+  // Without the fixtures every spec would fail later for no visible reason: stop here, loudly.
+  console.error('[e2e] seeding the fixtures failed');
+  await admin.unsafe(`drop database if exists "${database}" with (force)`);
+  await admin.end();
+  process.exit(1);
+}
 
 const app = spawn(
   process.execPath,

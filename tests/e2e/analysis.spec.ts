@@ -82,3 +82,15 @@ test('the filtered history downloads as CSV', async ({ authedPage: page }) => {
   expect(names).toContain('Fixture: weather in Lisbon');
   expect(names.every((n) => n!.includes('Fixture'))).toBe(true);
 });
+
+test('a download with a filter the page would drop is refused, not widened', async ({ authedPage: page }) => {
+  for (const query of ['status=faild', 'format=xml', 'range=2y', 'events=yes']) {
+    const res = await page.request.get(`/runs/export?${query}`);
+    expect(res.status(), query).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('bad_request');
+  }
+  const ok = await page.request.get('/runs/export?status=failed&format=jsonl');
+  expect(ok.status()).toBe(200);
+  expect(ok.headers()['content-type']).toContain('ndjson');
+});

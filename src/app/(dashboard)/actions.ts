@@ -7,7 +7,7 @@ import { validatedAction } from '@/lib/actions';
 import { projectAccess } from '@/server/access';
 import { getAuth } from '@/server/accounts/auth';
 import { AppError } from '@/server/errors';
-import { PROJECT_COOKIE } from './_lib/project';
+import { rememberProject } from './_lib/project';
 
 export const switchProject = validatedAction(
   z.object({ slug: z.string().min(1).max(64) }),
@@ -15,12 +15,7 @@ export const switchProject = validatedAction(
     // Only the user's own projects: another project is "not found", as if it did not exist.
     const access = await projectAccess(getDb(), session.actor, { slug });
     if (!access) throw new AppError('not_found', 'Project not found');
-    (await cookies()).set(PROJECT_COOKIE, access.project.slug, {
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      maxAge: 365 * 86_400,
-    });
+    await rememberProject(access.project.slug);
     // Ids in the current URL belong to the old project: start over from its runs.
     redirect('/runs');
   },

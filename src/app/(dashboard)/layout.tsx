@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { NavLink } from './_components/nav-link';
 import { ProjectSwitcher } from './_components/project-switcher';
 import { SignOutButton } from './_components/sign-out-button';
-import { dashboardContext } from './_lib/project';
+import { dashboardContext, PAGE_ROLES } from './_lib/project';
 import { hasRole } from '@/server/access';
 
 const icons = {
@@ -60,7 +60,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               <NavLink href="/settings/keys">
                 <Icon d={icons.keys} /> API keys
               </NavLink>
-              {project && hasRole(project.role, 'owner') && (
+              {project && hasRole(project.role, PAGE_ROLES.retention) && (
                 <NavLink href="/settings/retention">
                   <Icon d={icons.retention} /> Retention
                 </NavLink>
@@ -68,12 +68,12 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               <NavLink href="/settings/prices">
                 <Icon d={icons.usage} /> Model prices
               </NavLink>
-              {project && hasRole(project.role, 'editor') && (
+              {project && hasRole(project.role, PAGE_ROLES.audit) && (
                 <NavLink href="/settings/audit">
                   <Icon d={icons.audit} /> Audit log
                 </NavLink>
               )}
-              {project && hasRole(project.role, 'owner') && (
+              {project && hasRole(project.role, PAGE_ROLES.members) && (
                 <NavLink href="/settings/members">
                   <Icon d={icons.members} /> Members
                 </NavLink>

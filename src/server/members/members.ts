@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type ProjectRole, projectMembers, users } from '@/db/schema';
 import { revokeSessions } from '../accounts/users';
@@ -39,13 +39,17 @@ export async function putMember(
     .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role } });
 }
 
+/**
+ * Refuses to demote or remove the last owner. The owners' rows are locked first, so two owners
+ * demoting each other at once cannot both pass the count (callers run this in the change's transaction).
+ */
 async function assertOtherOwner(db: DbOrTx, projectId: string, userId: string) {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
+  const owners = await db
+    .select({ userId: projectMembers.userId })
     .from(projectMembers)
-    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.role, 'owner')));
-  const member = await getMember(db, projectId, userId);
-  if (member?.role === 'owner' && (row?.n ?? 0) <= 1) {
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.role, 'owner')))
+    .for('update');
+  if (owners.some((o) => o.userId === userId) && owners.length <= 1) {
     throw new AppError('conflict', 'A project keeps at least one owner: make someone else owner first');
   }
 }

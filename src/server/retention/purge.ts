@@ -120,6 +120,14 @@ async function purgeRunChunk(ctx: Ctx, runIds: string[]): Promise<void> {
       select count(*)::int as n from d`,
     'reports',
   );
+  // OTLP spans a run was assembled from go with it, in batches too (else the runs delete cascades them).
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from otel_spans where (run_id, span_id) in (
+        select run_id, span_id from otel_spans where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    null,
+  );
   // The ledger outlives runs (its own retention): it only forgets which run it came from.
   for (const table of [sql`usage_events`, sql`usage_reservations`]) {
     await repeat(

@@ -11,6 +11,16 @@ import { AppError } from '@/server/errors';
 
 export const PROJECT_COOKIE = 'rl_project';
 
+/** Remembers the project this browser last opened (a year; a hint only: access is checked per request). */
+export async function rememberProject(slug: string): Promise<void> {
+  (await cookies()).set(PROJECT_COOKIE, slug, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    maxAge: 365 * 86_400,
+  });
+}
+
 export type RoledProject = Project & { role: ProjectRole };
 export type DashboardContext = { user: SessionUser; projects: RoledProject[]; project: RoledProject | null };
 

@@ -1,5 +1,5 @@
 'use server';
-import { cookies, headers } from 'next/headers';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { currentUser, FOREIGN_ORIGIN, sameOriginRequest } from '@/app/_lib/auth';
@@ -10,7 +10,7 @@ import { signInWithPassword } from '@/server/accounts/sign-in';
 import { isAppError } from '@/server/errors';
 import { acceptInvite } from '@/server/members';
 import { getProjectById } from '@/server/projects';
-import { PROJECT_COOKIE } from '../../(dashboard)/_lib/project';
+import { rememberProject } from '../../(dashboard)/_lib/project';
 
 export type JoinState = { error?: string; fieldErrors?: Record<string, string[]> } | null;
 
@@ -23,8 +23,7 @@ const newAccount = z.object({
 
 async function openProject(projectId: string): Promise<never> {
   const project = await getProjectById(getDb(), projectId);
-  if (project)
-    (await cookies()).set(PROJECT_COOKIE, project.slug, { httpOnly: true, sameSite: 'lax', path: '/' });
+  if (project) await rememberProject(project.slug);
   redirect('/runs');
 }
 

@@ -5,6 +5,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { formatTime } from '@/lib/format';
 import { type AuditPage, listAudit } from '@/server/audit';
+import { isAppError } from '@/server/errors';
 import { requireProject } from '../../_lib/project';
 import { NoProject } from '../../no-project';
 
@@ -21,7 +22,9 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     page = await listAudit(getDb(), ctx.project.id, {
       cursor: typeof cursor === 'string' ? cursor : undefined,
     });
-  } catch {
+  } catch (err) {
+    // A hand-edited cursor shows the first page; anything else is a real failure.
+    if (!(isAppError(err) && err.code === 'bad_request')) throw err;
     page = await listAudit(getDb(), ctx.project.id);
   }
   return (

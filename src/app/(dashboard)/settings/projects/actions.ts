@@ -1,5 +1,4 @@
 'use server';
-import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
@@ -7,7 +6,7 @@ import { validatedAction } from '@/lib/actions';
 import { writeAudit } from '@/server/audit';
 import { AppError } from '@/server/errors';
 import { createProject, projectSlug } from '@/server/projects';
-import { PROJECT_COOKIE } from '../../_lib/project';
+import { rememberProject } from '../../_lib/project';
 
 /** Only the instance admin creates projects (and owns every project). */
 export const createProjectAction = validatedAction(
@@ -24,7 +23,7 @@ export const createProjectAction = validatedAction(
       });
       return p;
     });
-    (await cookies()).set(PROJECT_COOKIE, project.slug, { httpOnly: true, sameSite: 'lax', path: '/' });
+    await rememberProject(project.slug);
     redirect('/runs');
   },
 );
