@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stableMarkdown } from '@/app/(dashboard)/runs/[id]/replay/markdown';
+import { stableMarkdown } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/markdown';
 
 describe('stableMarkdown (streaming Markdown that will not jump)', () => {
   it('holds back a table until its delimiter row is complete', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplayEvent } from '@/app/(dashboard)/runs/[id]/replay/model';
-import { ReplayStore } from '@/app/(dashboard)/runs/[id]/replay/store';
-import { TranscriptFold } from '@/app/(dashboard)/runs/[id]/replay/transcript-fold';
+import type { ReplayEvent } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/model';
+import { ReplayStore } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/store';
+import { TranscriptFold } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/transcript-fold';
 
 /** Two conversations turns; the second is one long tool loop (a message bigger than a checkpoint gap). */
 function run(steps: number): ReplayEvent[] {

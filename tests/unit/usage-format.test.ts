@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barState, formatAmount, formatResetsIn } from '@/app/(dashboard)/usage/format';
+import { barState, formatAmount, formatResetsIn } from '@/app/(dashboard)/p/[slug]/usage/format';
 
 describe('usage page formatting', () => {
   it('colors a bar amber from 80 % and red from 100 % of the limit', () => {

@@ -5,13 +5,13 @@ import {
   createInvite,
   removeMember,
   revokeInvite,
-} from '@/app/(dashboard)/settings/members/actions';
-import { removePrice, savePrice, seedPrices } from '@/app/(dashboard)/settings/prices/actions';
-import { saveRetention } from '@/app/(dashboard)/settings/retention/actions';
-import { GET as exportRuns } from '@/app/(dashboard)/runs/export/route';
-import { createKey, revokeKey } from '@/app/(dashboard)/settings/keys/actions';
-import { changeQuota, createQuota, removeQuota } from '@/app/(dashboard)/usage/actions';
-import { deleteRunAction, loadEvents } from '@/app/(dashboard)/runs/[id]/actions';
+} from '@/app/(dashboard)/p/[slug]/settings/members/actions';
+import { removePrice, savePrice, seedPrices } from '@/app/(dashboard)/p/[slug]/settings/prices/actions';
+import { saveRetention } from '@/app/(dashboard)/p/[slug]/settings/retention/actions';
+import { GET as exportRuns } from '@/app/(dashboard)/p/[slug]/runs/export/route';
+import { createKey, revokeKey } from '@/app/(dashboard)/p/[slug]/settings/keys/actions';
+import { changeQuota, createQuota, removeQuota } from '@/app/(dashboard)/p/[slug]/usage/actions';
+import { deleteRunAction, loadEvents } from '@/app/(dashboard)/p/[slug]/runs/[id]/actions';
 import { PAGE_ROLES, requireProject } from '@/app/(dashboard)/_lib/project';
 import { FOREIGN_ORIGIN } from '@/app/_lib/auth';
 import { auditLog, type ProjectRole } from '@/db/schema';

@@ -1,0 +1,35 @@
+'use server';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { validatedAction } from '@/lib/actions';
+import { listEvents } from '@/server/events';
+import { redirect } from 'next/navigation';
+import { requireProjectRole, runAccess } from '@/server/access';
+import { deleteRunAudited } from '@/server/audit/changes';
+import { AppError } from '@/server/errors';
+import { auditScope, dashboardContext } from '@/app/(dashboard)/_lib/project';
+import { toReplayEvents } from './replay-events';
+
+const EVENTS_PAGE = 2500;
+
+/** The next page of a run's events (seq > afterSeq) for the replay and the inspector. */
+export const loadEvents = validatedAction(
+  z.object({ runId: z.uuid(), afterSeq: z.number().int().min(-1) }),
+  async ({ runId, afterSeq }) => {
+    // The run's own project, when it is the user's; anything else is "not found".
+    const access = await runAccess(getDb(), (await dashboardContext()).user.actor, runId);
+    if (!access) throw new AppError('not_found', 'Run not found');
+    const page = await listEvents(getDb(), access.project.id, runId, { afterSeq, limit: EVENTS_PAGE });
+    return { events: toReplayEvents(page.data), done: page.nextCursor === null };
+  },
+);
+
+/** Deletes the run with its events, results and reports (editors and owners; audited). */
+export const deleteRunAction = validatedAction(z.object({ runId: z.uuid() }), async ({ runId }, session) => {
+  const db = getDb();
+  const access = await runAccess(db, session.actor, runId);
+  if (!access) throw new AppError('not_found', 'Run not found');
+  const editor = await requireProjectRole(db, session.actor, { id: access.project.id }, 'editor');
+  await deleteRunAudited(db, auditScope(editor), runId);
+  redirect('/runs');
+});

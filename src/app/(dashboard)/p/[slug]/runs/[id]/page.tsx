@@ -1,0 +1,78 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { listEvents } from '@/server/events';
+import { listRunReports } from '@/server/reports';
+import { getRunById } from '@/server/runs';
+import { hasRole, runAccess } from '@/server/access';
+import { requireProject } from '@/app/(dashboard)/_lib/project';
+import { NoProject } from '@/app/(dashboard)/no-project';
+import { AutoRefresh } from '../auto-refresh';
+import { DatasetResults } from './dataset-results';
+import { DeleteRunButton } from './delete-run-button';
+import { Replay } from './replay/replay';
+import { toReplayEvents } from './replay-events';
+import { RunHeader } from './run-header';
+
+export const metadata: Metadata = { title: 'Run · runledger' };
+
+/** Server-rendered so the first paint has a transcript; the replay fetches the rest on demand. */
+const FIRST_PAGE = 2000;
+
+export default async function RunPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const ctx = await requireProject();
+  if (!ctx) return <NoProject />;
+  const { id } = await params;
+  if (!z.uuid().safeParse(id).success) notFound();
+  const db = getDb();
+  // The run's own project, when it is one of the user's (not necessarily the one last viewed).
+  const access = await runAccess(db, ctx.user.actor, id);
+  if (!access) notFound();
+  const projectId = access.project.id;
+  const run = await getRunById(db, projectId, id);
+  if (!run) notFound();
+  const sp = await searchParams;
+  const [eventsPage, reports] = await Promise.all([
+    listEvents(db, projectId, run.id, { limit: FIRST_PAGE }),
+    listRunReports(db, projectId, run.id),
+  ]);
+  const initialEvents = toReplayEvents(eventsPage.data);
+  const live = run.status === 'running' || run.status === 'queued';
+  const resultsFilter = sp.results === 'failed' ? 'failed' : undefined;
+  const rcursor = typeof sp.rcursor === 'string' ? sp.rcursor : undefined;
+
+  return (
+    <div>
+      <RunHeader run={run} />
+      {hasRole(access.role, 'editor') && (
+        <div className="-mt-3 mb-3 flex justify-end">
+          <DeleteRunButton runId={run.id} />
+        </div>
+      )}
+      {live && (
+        <div className="-mt-3 mb-3">
+          <AutoRefresh active />
+        </div>
+      )}
+      {run.kind === 'dataset' && (
+        <DatasetResults run={run} projectId={projectId} status={resultsFilter} cursor={rcursor} />
+      )}
+      <Replay
+        key={run.id}
+        runId={run.id}
+        initialEvents={initialEvents}
+        initialDone={eventsPage.nextCursor === null}
+        totalEvents={run.eventCount}
+        reports={reports}
+        live={live}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { getDb } from '@/db/client';
+import { compareDatasetRuns, compareRuns, type ItemChange, itemChanges } from '@/server/compare';
+import { isAppError } from '@/server/errors';
+import { getRunById } from '@/server/runs';
+import { requireProject } from '@/app/(dashboard)/_lib/project';
+import { NoProject } from '@/app/(dashboard)/no-project';
+import { DatasetCompare } from './dataset-compare';
+import { RunCompare } from './run-compare';
+
+export const metadata: Metadata = { title: 'Compare runs · runledger' };
+
+type SP = Record<string, string | string[] | undefined>;
+const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+function Problem({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <PageHeader title="Compare runs" />
+      <Card>
+        <EmptyState title={title}>{children}</EmptyState>
+      </Card>
+    </div>
+  );
+}
+
+/** `/runs/compare?a=<id>&b=<id>`: two runs side by side, or two dataset runs item by item. */
+export default async function ComparePage({ searchParams }: { searchParams: Promise<SP> }) {
+  const ctx = await requireProject('compare');
+  if (!ctx) return <NoProject />;
+  const sp = await searchParams;
+  // The history's checkboxes send `run=<id>` twice: turn that into the shareable a/b form.
+  const picked = list(sp.run);
+  if (picked.length > 0) {
+    if (picked.length !== 2) {
+      return (
+        <Problem title="Pick exactly two runs">
+          You picked {picked.length}.{' '}
+          <Link href="/runs" className="underline">
+            Back to the runs
+          </Link>
+        </Problem>
+      );
+    }
+    redirect(`/runs/compare?a=${encodeURIComponent(picked[0]!)}&b=${encodeURIComponent(picked[1]!)}`);
+  }
+  const a = typeof sp.a === 'string' ? sp.a : '';
+  const b = typeof sp.b === 'string' ? sp.b : '';
+  if (!z.uuid().safeParse(a).success || !z.uuid().safeParse(b).success) {
+    return <Problem title="Pick two runs">Tick two runs in the history, then Compare.</Problem>;
+  }
+  const db = getDb();
+  const projectId = ctx.project.id;
+  const [runA, runB] = await Promise.all([getRunById(db, projectId, a), getRunById(db, projectId, b)]);
+  if (!runA || !runB)
+    return <Problem title="Run not found">One of the two runs does not exist in this project.</Problem>;
+  const base = `/runs/compare?a=${a}&b=${b}`;
+  const dataset = runA.kind === 'dataset' && runB.kind === 'dataset';
+  if (dataset) {
+    const change = itemChanges.includes(sp.change as ItemChange) ? (sp.change as ItemChange) : null;
+    try {
+      const cmp = await compareDatasetRuns(db, projectId, a, b);
+      return (
+        <div>
+          <PageHeader
+            title="Compare dataset runs"
+            description={`Dataset ${runA.datasetId}: A is the baseline.`}
+          />
+          <DatasetCompare cmp={cmp} change={change} base={base} />
+        </div>
+      );
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'bad_request') throw err;
+      // Different datasets: fall through to the run comparison, saying why.
+    }
+  }
+  const cmp = await compareRuns(db, projectId, a, b);
+  return (
+    <div>
+      <PageHeader
+        title="Compare runs"
+        description={
+          dataset ? 'These dataset runs are on different datasets: compared as runs.' : 'A is the baseline.'
+        }
+      />
+      <RunCompare {...cmp} />
+    </div>
+  );
+}

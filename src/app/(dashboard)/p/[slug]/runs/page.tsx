@@ -1,0 +1,99 @@
+import type { Metadata } from 'next';
+import { createSearchParamsCache, createSerializer, type SearchParams } from 'nuqs/server';
+import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { getDb } from '@/db/client';
+import { AppError } from '@/server/errors';
+import { searchWords } from '@/lib/highlight';
+import { listRunModels, listRuns, type RunPage } from '@/server/runs';
+import { firstContentMatches, recentMetadataKeys } from '@/server/search';
+import { requireProject } from '@/app/(dashboard)/_lib/project';
+import { NoProject } from '@/app/(dashboard)/no-project';
+import { AutoRefresh } from './auto-refresh';
+import { RunFilters } from './filters';
+import { RunsPageFooter } from './runs-page-footer';
+import { MetaFilter } from './meta-filter';
+import { RunsTable } from './runs-table';
+import { filtersFromParams, metaFromSearchParams, metaSearchString, runsSearchParams } from './search-params';
+
+export const metadata: Metadata = { title: 'Runs · runledger' };
+
+const cache = createSearchParamsCache(runsSearchParams);
+const serialize = createSerializer(runsSearchParams);
+const PAGE_SIZE = 50;
+
+export default async function RunsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const ctx = await requireProject();
+  if (!ctx) return <NoProject />;
+  const raw = await searchParams;
+  const params = cache.parse(raw);
+  const meta = metaFromSearchParams(raw);
+  const filters = filtersFromParams(params, meta);
+  const db = getDb();
+  // The list, the model facet (a small summary table) and the recent metadata keys are read in
+  // parallel. A hand-edited cursor shows the first page rather than an error.
+  const [cursorPage, models, metaKeys] = await Promise.all([
+    listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE, cursor: params.cursor ?? undefined }).catch(
+      (err) => {
+        if (err instanceof AppError && err.code === 'bad_request') return null;
+        throw err;
+      },
+    ),
+    listRunModels(db, ctx.project.id),
+    recentMetadataKeys(db, ctx.project.id),
+  ]);
+  const badCursor = cursorPage === null;
+  const page: RunPage = cursorPage ?? (await listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE }));
+  const search = filters.q
+    ? {
+        words: searchWords(filters.q),
+        matches: await firstContentMatches(
+          db,
+          ctx.project.id,
+          page.data.map((r) => r.id),
+          filters.q,
+        ),
+      }
+    : undefined;
+  const filtered =
+    Object.keys(meta).length > 0 || Object.entries(params).some(([k, v]) => k !== 'cursor' && v !== null);
+  const metaQuery = metaSearchString(meta);
+  const href = (cursor: string) =>
+    `/runs${serialize({ ...params, cursor })}${metaQuery ? `&${metaQuery}` : ''}`;
+  const exportQuery = `${serialize({ ...params, cursor: null }).replace(/^\?/, '')}${metaQuery ? `&${metaQuery}` : ''}`;
+
+  return (
+    <div>
+      <PageHeader
+        title="Runs"
+        description={
+          <span className="inline-flex items-center gap-3">
+            Every chat turn, workflow and dataset run of {ctx.project.name}, newest first.
+            <AutoRefresh active={page.data.some((r) => r.status === 'running' || r.status === 'queued')} />
+          </span>
+        }
+      />
+      <RunFilters models={models} />
+      <MetaFilter keys={metaKeys} />
+      {badCursor && (
+        <p className="mb-3 text-sm text-amber-700">That page link was not valid; showing the newest runs.</p>
+      )}
+      <Card>
+        {page.data.length === 0 ? (
+          <EmptyState title={filtered ? 'No runs match these filters' : 'No runs yet'}>
+            {filtered
+              ? 'Try a wider time range or clear a filter.'
+              : 'Runs appear here as soon as an agent records one through the API or the SDK.'}
+          </EmptyState>
+        ) : (
+          <RunsTable runs={page.data} search={search} selectable />
+        )}
+        <RunsPageFooter
+          count={page.data.length}
+          exportQuery={exportQuery}
+          newer={page.prevCursor ? href(page.prevCursor) : null}
+          older={page.nextCursor ? href(page.nextCursor) : null}
+        />
+      </Card>
+    </div>
+  );
+}

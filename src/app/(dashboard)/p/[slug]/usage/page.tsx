@@ -1,0 +1,99 @@
+import type { Metadata } from 'next';
+import { createSearchParamsCache, type SearchParams } from 'nuqs/server';
+import { type ReactNode, Suspense } from 'react';
+import { Card, CardHeader, PageHeader } from '@/components/ui/card';
+import { getDb } from '@/db/client';
+import { usageMetrics } from '@/server/usage/dashboard';
+import { requireProject } from '@/app/(dashboard)/_lib/project';
+import { NoProject } from '@/app/(dashboard)/no-project';
+import { CostSection } from './cost-section';
+import { usageSearchParams } from './search-params';
+import { DailyCharts } from './daily-charts';
+import { HourlyTokens } from './hourly-tokens';
+import { QuotaEditor } from './quota-editor-card';
+import { QuotaOverview } from './quota-overview';
+import { SubjectDetail } from './subject-detail';
+import { TopSubjects } from './top-subjects';
+import { SubjectSearch } from './subject-search';
+
+export const metadata: Metadata = { title: 'Usage · runledger' };
+
+const cache = createSearchParamsCache(usageSearchParams);
+
+/** A section's place while its query runs, so the quotas show before the charts are ready. */
+function Pending({ title, height = 'h-40' }: { title: string; height?: string }) {
+  return (
+    <Card>
+      <CardHeader title={title} />
+      <div className="p-4" role="status" aria-busy aria-label={`Loading ${title.toLowerCase()}`}>
+        <div className={`${height} animate-pulse rounded bg-zinc-100`} />
+      </div>
+    </Card>
+  );
+}
+
+const Section = ({ title, children, height }: { title: string; children: ReactNode; height?: string }) => (
+  <Suspense fallback={<Pending title={title} height={height} />}>{children}</Suspense>
+);
+
+export default async function UsagePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const ctx = await requireProject();
+  if (!ctx) return <NoProject />;
+  const projectId = ctx.project.id;
+  const params = cache.parse(await searchParams);
+  const metrics = await usageMetrics(getDb(), projectId, new Date(Date.now() - 31 * 86_400_000));
+  const topMetric = params.top && metrics.includes(params.top) ? params.top : (metrics[0] ?? 'tokens');
+  const subject = params.subject?.trim() || null;
+
+  return (
+    <div className="flex max-w-7xl flex-col gap-5">
+      <PageHeader
+        title="Usage"
+        description={
+          <>Metered usage and quotas of {ctx.project.name}. Windows are calendar windows in UTC.</>
+        }
+      />
+      <Section title="Quotas">
+        <QuotaOverview projectId={projectId} />
+      </Section>
+
+      <Card>
+        <CardHeader title="Subject" actions={<SubjectSearch />}>
+          <p className="text-xs text-zinc-500">
+            One subject&apos;s usage and quotas in every current window.
+          </p>
+        </CardHeader>
+        {subject ? (
+          <Suspense key={subject} fallback={<div className="h-24 animate-pulse bg-zinc-50" aria-busy />}>
+            <SubjectDetail projectId={projectId} subject={subject} />
+          </Suspense>
+        ) : (
+          <p className="px-4 py-3 text-sm text-zinc-500">Look up a subject (usually a run&apos;s user id).</p>
+        )}
+      </Card>
+
+      <Section title="Cost" height="h-56">
+        <CostSection projectId={projectId} />
+      </Section>
+      <Section title="Usage per day" height="h-56">
+        <DailyCharts projectId={projectId} metrics={metrics} />
+      </Section>
+      <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
+        <Section title="Tokens per hour" height="h-56">
+          <HourlyTokens projectId={projectId} />
+        </Section>
+        <Section title="Top subjects" height="h-56">
+          <TopSubjects
+            projectId={projectId}
+            metrics={metrics}
+            metric={topMetric}
+            window={params.topWindow ?? 'day'}
+          />
+        </Section>
+      </div>
+      <Section title="Edit quotas">
+        <QuotaEditor projectId={projectId} readOnly={ctx.project.role === 'viewer'} />
+      </Section>
+    </div>
+  );
+}
