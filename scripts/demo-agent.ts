@@ -4,6 +4,7 @@
  *
  *   npm run cli -- keys create --project demo          # prints the key as its last line
  *   RUNLEDGER_API_KEY=rl_... npm run demo:agent        # RUNLEDGER_URL defaults to http://localhost:3000
+ *   (RUNLEDGER_PROJECT=<slug> makes the printed links go straight to /p/<slug>/runs/<id>)
  */
 import { stepCountIs, streamText, tool } from 'ai';
 import { MockLanguageModelV4, simulateReadableStream } from 'ai/test';
@@ -22,8 +23,8 @@ if (!apiKey) {
   );
   process.exit(1);
 }
-const client = new Runledger({ baseUrl, apiKey });
-const runUrl = (id: string) => `${baseUrl.replace(/\/+$/, '')}/runs/${id}`;
+const client = new Runledger({ baseUrl, apiKey, project: process.env.RUNLEDGER_PROJECT });
+const runUrl = (id: string) => client.runUrl(id);
 
 const usage = (input: number, output: number) => ({
   inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },

@@ -1,7 +1,8 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { PROJECT_COOKIE, PROJECT_COOKIE_OPTIONS, PROJECT_HEADER, projectSlugOf } from '@/lib/project-path';
 
 const SESSION_COOKIES = ['rl.session_token', '__Secure-rl.session_token'];
-const DASHBOARD = /^\/(?:$|runs|threads|datasets|settings|usage)(?:\/|$)/;
+const DASHBOARD = /^\/(?:$|p|runs|threads|datasets|settings|usage)(?:\/|$)/;
 
 /** A fresh nonce per response: Next.js puts it on its own scripts (read from the request's CSP). */
 function contentSecurityPolicy(nonce: string): string {
@@ -36,7 +37,16 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set('content-security-policy', csp);
+  // The project is the one in the address: server actions (posted to the page's URL) and route handlers
+  // read its slug from this header, never from one the client sent.
+  const slug = projectSlugOf(pathname);
+  requestHeaders.delete(PROJECT_HEADER);
+  if (slug) requestHeaders.set(PROJECT_HEADER, slug);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
+  // "Last project viewed", for the old unscoped links and `/` (a hint: access is checked per request).
+  if (slug && request.method === 'GET' && request.cookies.get(PROJECT_COOKIE)?.value !== slug) {
+    response.cookies.set(PROJECT_COOKIE, slug, PROJECT_COOKIE_OPTIONS);
+  }
   response.headers.set('content-security-policy', csp);
   response.headers.set('x-frame-options', 'DENY');
   response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');

@@ -8,7 +8,7 @@ export default function NotFound() {
       <p className="mt-2 text-sm text-zinc-500">
         This page does not exist, or what it shows belongs to another project.
       </p>
-      <Link href="/runs" className="mt-5 inline-block text-sm font-medium text-zinc-900 underline">
+      <Link href="/" className="mt-5 inline-block text-sm font-medium text-zinc-900 underline">
         Go to runs
       </Link>
     </div>

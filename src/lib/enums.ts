@@ -7,6 +7,10 @@ export const runStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancell
 export type RunStatus = (typeof runStatuses)[number];
 /** The statuses a run cannot leave. */
 export const finishedStatuses = ['succeeded', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
+/** The roles in a project, weakest first: viewer reads, editor also writes data, owner also manages. */
+export const projectRoles = ['viewer', 'editor', 'owner'] as const;
+export type ProjectRole = (typeof projectRoles)[number];
+
 export const runKinds = ['chat', 'workflow', 'dataset'] as const;
 export type RunKind = (typeof runKinds)[number];
 

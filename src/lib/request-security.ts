@@ -42,7 +42,7 @@ const BASE = 'http://runledger.invalid';
  * `?next=` after sign-in: a same-origin path only, judged after the URL parser normalised it (it drops
  * tabs and newlines and reads `\` as `/`, so `/%09/evil` stays a path but `/\t/evil` becomes `//evil`).
  */
-export function safeNextPath(next: string | null | undefined, fallback = '/runs'): string {
+export function safeNextPath(next: string | null | undefined, fallback = '/'): string {
   if (!next?.startsWith('/')) return fallback;
   let url: URL;
   try {

@@ -16,6 +16,7 @@ import type {
   RecordUsageInput,
   RecordUsageResult,
 } from '../lib/contract/usage';
+import { projectPath } from '../lib/project-path';
 import { RunledgerError } from './errors';
 import { EventBuffer, type EventBufferOptions } from './event-buffer';
 import { type HttpRequest, type RequestOptions, type RetryPolicy, Transport } from './http';
@@ -50,11 +51,13 @@ const enc = encodeURIComponent;
 export class Runledger {
   private readonly http: Transport;
   private readonly baseUrl: string;
+  private readonly project: string | undefined;
 
   constructor(options: RunledgerOptions) {
     if (!options.baseUrl) throw new TypeError('Runledger: baseUrl is required');
     if (!options.apiKey) throw new TypeError('Runledger: apiKey is required');
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.project = options.project || undefined;
     const retry: RetryPolicy = {
       maxRetries: options.maxRetries ?? 3,
       baseDelayMs: options.retryBaseDelayMs ?? 250,
@@ -70,11 +73,15 @@ export class Runledger {
   }
 
   /**
-   * The dashboard link of a run, to print in a terminal: it opens the run in its own project for
-   * anyone signed in who may see that project.
+   * The dashboard link of a run, to print in a terminal: `/p/<project>/runs/<id>` when the client was
+   * given its project's slug, else the permalink `/runs/<id>`, which the dashboard redirects to the run's
+   * own project for anyone signed in who may see it.
    */
   runUrl(runId: string): string {
-    return `${this.baseUrl}/runs/${encodeURIComponent(runId)}`;
+    const path = this.project
+      ? projectPath(this.project, 'runs', runId)
+      : `/runs/${encodeURIComponent(runId)}`;
+    return `${this.baseUrl}${path}`;
   }
 
   private send<T>(req: Omit<HttpRequest, 'signal'>, opts?: RequestOptions): Promise<T> {

@@ -8,6 +8,11 @@ export type RunledgerOptions = {
   baseUrl: string;
   /** A project's API key (`rl_...`); `npm run cli -- keys create --project <slug>` prints one. */
   apiKey: string;
+  /**
+   * The slug of the key's project, for `runUrl`: with it, links go straight to `/p/<slug>/runs/<id>`;
+   * without it, to the permalink `/runs/<id>`, which the dashboard sends to the run's own project.
+   */
+  project?: string;
   /** A `fetch` implementation; defaults to the global one. */
   fetch?: FetchLike;
   /** Per attempt; default 30 000. */

@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
 import type { DbConnection } from '@/db/client';
+import { PROJECT_COOKIE, PROJECT_HEADER } from '@/lib/project-path';
 import { testAuth } from './accounts';
 
 /**
@@ -9,9 +10,22 @@ import { testAuth } from './accounts';
  */
 export const request = { headers: new Headers() };
 
-export function setRequest(opts: { cookie?: string; project?: string; origin?: string | null }) {
-  const cookies = [opts.cookie, opts.project ? `rl_project=${opts.project}` : undefined].filter(Boolean);
+/**
+ * `project`: the slug of the page's address (`/p/<slug>/…`), as the proxy passes it on to actions and
+ * route handlers; `lastProject`: the cookie that remembers the project last viewed.
+ */
+export function setRequest(opts: {
+  cookie?: string;
+  project?: string;
+  lastProject?: string;
+  origin?: string | null;
+}) {
+  const cookies = [
+    opts.cookie,
+    opts.lastProject ? `${PROJECT_COOKIE}=${opts.lastProject}` : undefined,
+  ].filter(Boolean);
   const h = new Headers({ host: 'localhost:3000' });
+  if (opts.project) h.set(PROJECT_HEADER, opts.project);
   if (opts.origin !== null) h.set('origin', opts.origin ?? 'http://localhost:3000');
   if (cookies.length) h.set('cookie', cookies.join('; '));
   request.headers = h;

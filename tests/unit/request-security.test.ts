@@ -3,8 +3,8 @@ import { clientAddress, isSameOrigin, safeNextPath } from '@/lib/request-securit
 
 describe('safeNextPath', () => {
   it.each([
-    ['/settings/keys', '/settings/keys'],
-    ['/runs?status=error#x', '/runs?status=error#x'],
+    ['/p/demo/settings/keys', '/p/demo/settings/keys'],
+    ['/p/demo/runs?status=error#x', '/p/demo/runs?status=error#x'],
     ['/%09/evil.example', '/%09/evil.example'],
   ])('keeps the same-origin path %s', (next, expected) => {
     expect(safeNextPath(next)).toBe(expected);
@@ -20,8 +20,8 @@ describe('safeNextPath', () => {
     'javascript:alert(1)',
     '',
     undefined,
-  ])('refuses %j (normalises to another host or is not a path)', (next) => {
-    expect(safeNextPath(next)).toBe('/runs');
+  ])('refuses %j (normalises to another host or is not a path): `/`, the last project', (next) => {
+    expect(safeNextPath(next)).toBe('/');
   });
 });
 

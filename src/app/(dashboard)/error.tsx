@@ -28,7 +28,7 @@ export default function DashboardError({
       </p>
       <div className="mt-4 flex gap-2">
         <Button onClick={reset}>Try again</Button>
-        <a href="/runs" className="inline-flex h-9 items-center px-3 text-sm text-zinc-600 hover:underline">
+        <a href="/" className="inline-flex h-9 items-center px-3 text-sm text-zinc-600 hover:underline">
           Back to runs
         </a>
       </div>

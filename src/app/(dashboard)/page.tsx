@@ -1,5 +1,12 @@
 import { redirect } from 'next/navigation';
+import { projectPath } from '@/lib/project-path';
+import { dashboardContext, landingSlug } from './_lib/project';
+import { NoProject } from './no-project';
 
-export default function Home() {
-  redirect('/runs');
+/** `/`: the runs of the project last viewed (else the first); the empty state when there is none. */
+export default async function Home() {
+  const { user } = await dashboardContext();
+  const slug = await landingSlug(user);
+  if (slug) redirect(projectPath(slug, 'runs'));
+  return <NoProject />;
 }

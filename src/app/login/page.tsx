@@ -6,7 +6,7 @@ import { LoginForm } from './login-form';
 export const metadata: Metadata = { title: 'Sign in · runledger' };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
-  if (await currentUser()) redirect('/runs');
+  if (await currentUser()) redirect('/');
   const { next } = await searchParams;
   return (
     <main className="flex min-h-screen items-center justify-center bg-zinc-100 px-4">

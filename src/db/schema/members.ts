@@ -1,11 +1,12 @@
 import { index, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { type ProjectRole, projectRoles } from '../../lib/enums';
 import { users } from './auth';
 import { tstz } from './columns';
 import { projects } from './projects';
 
-/** The roles in a project, weakest first: viewer reads, editor also writes data, owner also manages. */
-export const projectRole = pgEnum('project_role', ['viewer', 'editor', 'owner']);
-export type ProjectRole = (typeof projectRole.enumValues)[number];
+/** The roles in a project, weakest first (declared in src/lib/enums.ts). */
+export const projectRole = pgEnum('project_role', projectRoles);
+export type { ProjectRole };
 
 export const projectMembers = pgTable(
   'project_members',

@@ -1,2 +1,3 @@
 export * from './roles';
 export * from './runs';
+export * from './landing';

@@ -7,7 +7,9 @@ import { AppError } from '../errors';
 /** Weakest first, as declared in the schema's enum. */
 export const ROLES: readonly ProjectRole[] = projectRole.enumValues;
 
-export const hasRole = (actual: ProjectRole, min: ProjectRole) => ROLES.indexOf(actual) >= ROLES.indexOf(min);
+import { hasRole } from '@/lib/project-path';
+
+export { hasRole };
 
 /** Who is acting: a signed-in user (id, email, instance admin flag). */
 export type Actor = { id: string; email: string; isAdmin: boolean };

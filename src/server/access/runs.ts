@@ -6,7 +6,7 @@ import { type Actor, type ProjectAccess, projectAccess } from './roles';
 
 /**
  * The actor's access to the project a run belongs to, or null (no such run, or not their project:
- * both answer "not found"). Lets a `/runs/<id>` link open in its own project, whichever project the
+ * both answer "not found"). Lets an old `/runs/<id>` link land in its own project, whichever project the
  * sidebar showed last.
  */
 export async function runAccess(db: DbOrTx, actor: Actor, runId: string): Promise<ProjectAccess | null> {

@@ -213,9 +213,10 @@ describeEachDb('role matrix', (ctx) => {
           expect(result).toMatchObject({ ok: true });
           if (action.write) expect(after).toBe(before + 1);
         } else {
-          // Refused in P: an error (forbidden, or not found for ids of a project that is not theirs),
-          // or, for an outsider, an action that landed in their own project; P is untouched.
+          // Refused in P: forbidden for a member, not found for an outsider (P's address is not theirs);
+          // P is untouched.
           if (who !== 'outsider') expect(result.error).toMatch(/needs the (editor|owner) role/);
+          else expect(result.error).toMatch(/not found/i);
           expect(after).toBe(before);
         }
       });
@@ -227,13 +228,13 @@ describeEachDb('role matrix', (ctx) => {
       const role = roleOf(who);
       const allowed = role !== null && hasRole(role, min);
       it(`page ${page} × ${who}: ${allowed ? 'allowed' : 'refused'}`, async () => {
-        setRequest({ cookie: cookies[who], project: slug });
-        const result = await requireProject(page).then(
-          (r) => r?.project.id ?? null,
+        // The page under `/p/<P's slug>/`.
+        setRequest({ cookie: cookies[who] });
+        const result = await requireProject(slug, page).then(
+          (r) => r.project.id,
           (err: Error & { digest?: string }) => err.digest ?? err.message,
         );
         if (allowed) expect(result).toBe(projectId);
-        else if (who === 'outsider') expect(result).not.toBe(projectId);
         else expect(String(result)).toMatch(/404/);
       });
     }
@@ -253,20 +254,22 @@ describeEachDb('role matrix', (ctx) => {
   });
 
   for (const who of WHO) {
-    it(`runs export × ${who}: the current project's runs, never P's for an outsider`, async () => {
+    it(`runs export × ${who}: P's runs, not found for an outsider`, async () => {
       setRequest({ cookie: cookies[who], project: slug });
-      const res = await exportRuns(new Request('http://localhost:3000/runs/export?format=csv'));
+      const res = await exportRuns(new Request(`http://localhost:3000/p/${slug}/runs/export?format=csv`));
+      if (who === 'outsider') {
+        expect(res.status).toBe(404);
+        return;
+      }
       expect(res.status).toBe(200);
-      const disposition = res.headers.get('content-disposition') ?? '';
-      if (who === 'outsider') expect(disposition).not.toContain(`runs-${slug}-`);
-      else expect(disposition).toContain(`runs-${slug}-`);
+      expect(res.headers.get('content-disposition') ?? '').toContain(`runs-${slug}-`);
       await res.text();
     });
   }
 
   it('runs export without a session goes to /login', async () => {
     setRequest({ project: slug });
-    const err = await exportRuns(new Request('http://localhost:3000/runs/export')).catch((e) => e);
+    const err = await exportRuns(new Request(`http://localhost:3000/p/${slug}/runs/export`)).catch((e) => e);
     expect(String(err.digest)).toMatch(/NEXT_REDIRECT.*\/login/);
   });
 

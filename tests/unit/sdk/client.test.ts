@@ -237,4 +237,11 @@ describe('runUrl', () => {
       'https://runs.example.com/runs/00000000-0000-4000-8000-000000000001',
     );
   });
+
+  it('links straight under the project when the client knows its slug', () => {
+    const rl = new Runledger({ baseUrl: 'https://runs.example.com', apiKey: 'rl_x', project: 'my-app' });
+    expect(rl.runUrl('00000000-0000-4000-8000-000000000001')).toBe(
+      'https://runs.example.com/p/my-app/runs/00000000-0000-4000-8000-000000000001',
+    );
+  });
 });

@@ -4,12 +4,11 @@ import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { cn } from '@/lib/cn';
 
-export function NavLink({ href, children }: { href: string; children: ReactNode }) {
+/** A sidebar link, marked current on its page, the pages below it, and those below `also`. */
+export function NavLink({ href, also, children }: { href: string; also?: string; children: ReactNode }) {
   const pathname = usePathname();
-  const active =
-    pathname === href ||
-    pathname.startsWith(`${href}/`) ||
-    (href === '/runs' && pathname.startsWith('/threads'));
+  const under = (p: string) => pathname === p || pathname.startsWith(`${p}/`);
+  const active = under(href) || (also !== undefined && under(also));
   return (
     <Link
       href={href}

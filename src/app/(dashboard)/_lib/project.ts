@@ -1,77 +1,83 @@
 import 'server-only';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { requireUser } from '@/app/_lib/auth';
 import { getDb } from '@/db/client';
 import type { Project, ProjectRole } from '@/db/schema';
+import {
+  type DashboardPage,
+  hasRole,
+  PAGE_ROLES,
+  PROJECT_COOKIE,
+  PROJECT_COOKIE_OPTIONS,
+  PROJECT_HEADER,
+} from '@/lib/project-path';
 import type { SessionUser } from '@/server/accounts/sign-in';
-import { hasRole, listAccessibleProjects, type ProjectAccess, requireProjectRole } from '@/server/access';
+import {
+  landingProject,
+  listAccessibleProjects,
+  type ProjectAccess,
+  requireProjectRole,
+} from '@/server/access';
 import { AppError } from '@/server/errors';
 
-export const PROJECT_COOKIE = 'rl_project';
+export { PAGE_ROLES };
 
-/** Remembers the project this browser last opened (a year; a hint only: access is checked per request). */
+/**
+ * Remembers the project this browser last viewed, for the old unscoped links and `/`. The proxy does
+ * it on every `/p/<slug>/…` page view; actions that land in a project they just created or joined call
+ * it too. A hint only: access is checked per request.
+ */
 export async function rememberProject(slug: string): Promise<void> {
-  (await cookies()).set(PROJECT_COOKIE, slug, {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    maxAge: 365 * 86_400,
-  });
+  (await cookies()).set(PROJECT_COOKIE, slug, PROJECT_COOKIE_OPTIONS);
+}
+
+/** The slug of the project this browser last viewed (unchecked), or null. */
+export async function lastProjectSlug(): Promise<string | null> {
+  return (await cookies()).get(PROJECT_COOKIE)?.value ?? null;
+}
+
+/** Where `/` and the old unscoped links land for this user (see landingProject), or null. */
+export async function landingSlug(user: SessionUser, runId?: string | null): Promise<string | null> {
+  return landingProject(getDb(), user.actor, { runId, lastSlug: await lastProjectSlug() });
 }
 
 export type RoledProject = Project & { role: ProjectRole };
-export type DashboardContext = { user: SessionUser; projects: RoledProject[]; project: RoledProject | null };
+export type DashboardContext = { user: SessionUser; projects: RoledProject[] };
 
-/**
- * The signed-in dashboard's context: checks the session, then picks, among the projects the user may
- * open, the one chosen in the `rl_project` cookie (or the first). Every page calls this first.
- */
+/** The signed-in dashboard's context: checks the session, then lists the projects the user may open. */
 export const dashboardContext = cache(async (): Promise<DashboardContext> => {
   const user = await requireUser();
   const projects = await listAccessibleProjects(getDb(), user.actor);
-  const slug = (await cookies()).get(PROJECT_COOKIE)?.value;
-  const project = projects.find((p) => p.slug === slug) ?? projects[0] ?? null;
-  return { user, projects, project };
+  return { user, projects };
 });
 
-/** The least role each dashboard page needs; the page data functions check it on the server. */
-export const PAGE_ROLES = {
-  runs: 'viewer',
-  run: 'viewer',
-  threads: 'viewer',
-  datasets: 'viewer',
-  usage: 'viewer',
-  keys: 'viewer',
-  compare: 'viewer',
-  prices: 'viewer',
-  audit: 'editor',
-  members: 'owner',
-  retention: 'owner',
-} as const satisfies Record<string, ProjectRole>;
-
 /**
- * For pages that need a project: none at all renders the empty state (null); a role below the page's
- * renders not-found, like a project that is not the user's.
+ * For the pages under `/p/<slug>/`: the project of the address, when it is the user's with at least
+ * the page's role. Anything else (not their project, no such project, a role below the page's)
+ * renders not-found: the same answer whether the project exists or not.
  */
 export async function requireProject(
-  page: keyof typeof PAGE_ROLES = 'runs',
-): Promise<{ projects: RoledProject[]; project: RoledProject; user: SessionUser } | null> {
-  const ctx = await dashboardContext();
-  if (!ctx.project) return null;
-  if (!hasRole(ctx.project.role, PAGE_ROLES[page])) notFound();
-  return { projects: ctx.projects, project: ctx.project, user: ctx.user };
+  slug: string,
+  page: DashboardPage = 'runs',
+): Promise<{ projects: RoledProject[]; project: RoledProject; user: SessionUser }> {
+  const { user, projects } = await dashboardContext();
+  const project = projects.find((p) => p.slug === slug);
+  if (!project || !hasRole(project.role, PAGE_ROLES[page])) notFound();
+  return { projects, project, user };
 }
 
 /**
- * For server actions: the current project with at least `min`, checked again against the database.
- * Throws AppError (not_found / forbidden), which the action wrapper answers as the form's error.
+ * For server actions and the download route: the project of the page's address (the proxy passes its
+ * slug on), with at least `min`, checked against the database. Throws AppError (not_found / forbidden),
+ * which the action wrapper answers as the form's error.
  */
 export async function projectFor(min: ProjectRole): Promise<ProjectAccess> {
-  const ctx = await dashboardContext();
-  if (!ctx.project) throw new AppError('not_found', 'No project selected');
-  return requireProjectRole(getDb(), ctx.user.actor, { id: ctx.project.id }, min);
+  const { user } = await dashboardContext();
+  const slug = (await headers()).get(PROJECT_HEADER);
+  if (!slug) throw new AppError('not_found', 'Project not found');
+  return requireProjectRole(getDb(), user.actor, { slug }, min);
 }
 
 /** The audit scope of an action: who acts, in which project. */

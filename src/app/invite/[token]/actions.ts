@@ -4,6 +4,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { currentUser, FOREIGN_ORIGIN, sameOriginRequest } from '@/app/_lib/auth';
 import { getDb } from '@/db/client';
+import { projectPath } from '@/lib/project-path';
 import { clientAddress } from '@/lib/request-security';
 import { getAuth } from '@/server/accounts/auth';
 import { signInWithPassword } from '@/server/accounts/sign-in';
@@ -23,8 +24,9 @@ const newAccount = z.object({
 
 async function openProject(projectId: string): Promise<never> {
   const project = await getProjectById(getDb(), projectId);
-  if (project) await rememberProject(project.slug);
-  redirect('/runs');
+  if (!project) redirect('/');
+  await rememberProject(project.slug);
+  redirect(projectPath(project.slug, 'runs'));
 }
 
 /** A new person: creates the account from the invite, then signs it in. */

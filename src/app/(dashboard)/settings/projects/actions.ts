@@ -3,10 +3,11 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
+import { projectPath } from '@/lib/project-path';
 import { writeAudit } from '@/server/audit';
 import { AppError } from '@/server/errors';
 import { createProject, projectSlug } from '@/server/projects';
-import { rememberProject } from '../../_lib/project';
+import { rememberProject } from '@/app/(dashboard)/_lib/project';
 
 /** Only the instance admin creates projects (and owns every project). */
 export const createProjectAction = validatedAction(
@@ -24,6 +25,6 @@ export const createProjectAction = validatedAction(
       return p;
     });
     await rememberProject(project.slug);
-    redirect('/runs');
+    redirect(projectPath(project.slug, 'runs'));
   },
 );

@@ -8,13 +8,12 @@ import type { Run } from '@/db/schema';
 import { formatShortTime } from '@/lib/format';
 import { listDatasetRuns } from '@/server/runs';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
+import { projectPath } from '@/lib/project-path';
 
 export const metadata: Metadata = { title: 'Datasets · runledger' };
 
-export default async function DatasetsPage() {
-  const ctx = await requireProject();
-  if (!ctx) return <NoProject />;
+export default async function DatasetsPage({ params }: { params: Promise<{ slug: string }> }) {
+  const ctx = await requireProject((await params).slug, 'datasets');
   const runs = await listDatasetRuns(getDb(), ctx.project.id);
   const groups = new Map<string, Run[]>();
   for (const r of runs) {
@@ -61,7 +60,10 @@ export default async function DatasetsPage() {
                         <StatusBadge status={r.status} />
                       </Td>
                       <Td>
-                        <Link href={`/runs/${r.id}`} className="font-medium text-zinc-900 hover:underline">
+                        <Link
+                          href={projectPath(ctx.project.slug, 'runs', r.id)}
+                          className="font-medium text-zinc-900 hover:underline"
+                        >
                           {r.name}
                         </Link>
                       </Td>

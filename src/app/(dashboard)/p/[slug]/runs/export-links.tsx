@@ -1,7 +1,9 @@
-/** Downloads of the filtered history (every page, streamed by /runs/export). */
-export function ExportLinks({ query }: { query: string }) {
+import { projectPath } from '@/lib/project-path';
+
+/** Downloads of the filtered history (every page, streamed by /p/<slug>/runs/export). */
+export function ExportLinks({ slug, query }: { slug: string; query: string }) {
   const href = (format: string, extra = '') =>
-    `/runs/export?format=${format}${extra}${query ? `&${query}` : ''}`;
+    `${projectPath(slug, 'runs', 'export')}?format=${format}${extra}${query ? `&${query}` : ''}`;
   const cls = 'text-xs text-zinc-600 underline hover:text-zinc-900';
   return (
     <span className="flex items-center gap-2 text-xs">

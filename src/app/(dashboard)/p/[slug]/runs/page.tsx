@@ -7,7 +7,7 @@ import { searchWords } from '@/lib/highlight';
 import { listRunModels, listRuns, type RunPage } from '@/server/runs';
 import { firstContentMatches, recentMetadataKeys } from '@/server/search';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
+import { projectPath } from '@/lib/project-path';
 import { AutoRefresh } from './auto-refresh';
 import { RunFilters } from './filters';
 import { RunsPageFooter } from './runs-page-footer';
@@ -21,9 +21,14 @@ const cache = createSearchParamsCache(runsSearchParams);
 const serialize = createSerializer(runsSearchParams);
 const PAGE_SIZE = 50;
 
-export default async function RunsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const ctx = await requireProject();
-  if (!ctx) return <NoProject />;
+export default async function RunsPage({
+  params: route,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
+  const ctx = await requireProject((await route).slug, 'runs');
   const raw = await searchParams;
   const params = cache.parse(raw);
   const meta = metaFromSearchParams(raw);
@@ -58,7 +63,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     Object.keys(meta).length > 0 || Object.entries(params).some(([k, v]) => k !== 'cursor' && v !== null);
   const metaQuery = metaSearchString(meta);
   const href = (cursor: string) =>
-    `/runs${serialize({ ...params, cursor })}${metaQuery ? `&${metaQuery}` : ''}`;
+    `${projectPath(ctx.project.slug, 'runs')}${serialize({ ...params, cursor })}${metaQuery ? `&${metaQuery}` : ''}`;
   const exportQuery = `${serialize({ ...params, cursor: null }).replace(/^\?/, '')}${metaQuery ? `&${metaQuery}` : ''}`;
 
   return (
@@ -85,9 +90,10 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
               : 'Runs appear here as soon as an agent records one through the API or the SDK.'}
           </EmptyState>
         ) : (
-          <RunsTable runs={page.data} search={search} selectable />
+          <RunsTable slug={ctx.project.slug} runs={page.data} search={search} selectable />
         )}
         <RunsPageFooter
+          slug={ctx.project.slug}
           count={page.data.length}
           exportQuery={exportQuery}
           newer={page.prevCursor ? href(page.prevCursor) : null}

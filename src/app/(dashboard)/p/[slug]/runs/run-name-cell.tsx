@@ -1,19 +1,24 @@
 import Link from 'next/link';
 import type { Run } from '@/db/schema';
 import { snippet } from '@/lib/highlight';
+import { projectPath } from '@/lib/project-path';
 import type { ContentMatch } from '@/server/search';
 import { Highlighted } from './highlighted';
 
 /** A run's name linking to its replay; in a search, with the words marked and the matching content below. */
 export function RunNameCell({
+  slug,
   run,
   search,
 }: {
+  /** The project in the address. */
+  slug: string;
   run: Run;
   search?: { words: string[]; matches: Map<string, ContentMatch> };
 }) {
   const match = search?.matches.get(run.id);
-  const href = match ? `/runs/${run.id}?seq=${match.seq}` : `/runs/${run.id}`;
+  const runPath = projectPath(slug, 'runs', run.id);
+  const href = match ? `${runPath}?seq=${match.seq}` : runPath;
   return (
     <>
       <Link href={href} className="block truncate font-medium text-zinc-900 hover:underline">

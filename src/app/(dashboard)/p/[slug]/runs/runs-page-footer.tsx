@@ -1,13 +1,16 @@
 import { Button, ButtonLink } from '@/components/ui/button';
+import { projectPath } from '@/lib/project-path';
 import { ExportLinks } from './export-links';
 
 /** Under the runs table: the page's size, compare and export, and the keyset page links. */
 export function RunsPageFooter({
+  slug,
   count,
   exportQuery,
   newer,
   older,
 }: {
+  slug: string;
   count: number;
   exportQuery: string;
   newer: string | null;
@@ -17,12 +20,12 @@ export function RunsPageFooter({
     <div className="flex flex-wrap items-center justify-between gap-2 px-4 py-2.5 text-sm text-zinc-500">
       <span className="flex items-center gap-3">
         {count} runs on this page
-        <form id="compare-form" action="/runs/compare" method="get">
+        <form id="compare-form" action={projectPath(slug, 'runs', 'compare')} method="get">
           <Button type="submit" size="sm" variant="secondary">
             Compare selected (2)
           </Button>
         </form>
-        <ExportLinks query={exportQuery} />
+        <ExportLinks slug={slug} query={exportQuery} />
       </span>
       <div className="flex gap-2">
         <ButtonLink size="sm" href={newer ?? '#'} disabled={!newer}>

@@ -4,6 +4,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import type { Run } from '@/db/schema';
 import type { ContentMatch } from '@/server/search';
 import { RunNameCell } from './run-name-cell';
+import { projectPath } from '@/lib/project-path';
 import { formatCost, formatDuration, formatShortTime, formatTokens, runDuration } from '@/lib/format';
 
 /** Tags shown per row; the rest are counted (all of them are in the cell's title). */
@@ -12,11 +13,14 @@ const MAX_TAGS = 1;
 export type RunsTableSearch = { words: string[]; matches: Map<string, ContentMatch> };
 
 export function RunsTable({
+  slug,
   runs,
   showThread = true,
   search,
   selectable = false,
 }: {
+  /** The project in the address (the links stay in it). */
+  slug: string;
   runs: Run[];
   showThread?: boolean;
   /** A search: matching words are marked and names open the replay at the first matching event. */
@@ -64,10 +68,10 @@ export function RunsTable({
               <StatusBadge status={run.status} />
             </Td>
             <Td className="min-w-48 max-w-60">
-              <RunNameCell run={run} search={search} />
+              <RunNameCell slug={slug} run={run} search={search} />
               {showThread && run.threadId && (
                 <Link
-                  href={`/threads/${encodeURIComponent(run.threadId)}`}
+                  href={projectPath(slug, 'threads', run.threadId)}
                   className="block truncate text-xs text-zinc-400 hover:text-zinc-700 hover:underline"
                 >
                   thread {run.threadId}

@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
+import { projectPath } from '@/lib/project-path';
 
-export default function SettingsPage() {
-  redirect('/settings/keys');
+export default async function SettingsPage({ params }: { params: Promise<{ slug: string }> }) {
+  redirect(projectPath((await params).slug, 'settings', 'keys'));
 }

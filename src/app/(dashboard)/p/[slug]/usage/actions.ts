@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
+import { projectRoute } from '@/lib/project-path';
 import { quotaMode, quotaWindow } from '@/lib/contract/usage';
 import { AppError } from '@/server/errors';
 import { changeQuotaAudited, createQuotaAudited, removeQuotaAudited } from '@/server/audit/changes';
@@ -51,7 +52,7 @@ export const createQuota = validatedAction(createQuotaSchema, async (input) => {
     );
   }
   const quota = await createQuotaAudited(db, scope, input);
-  revalidatePath('/usage');
+  revalidatePath(projectRoute('usage'), 'page');
   return { quotaId: quota.id };
 });
 
@@ -61,7 +62,7 @@ export const changeQuota = validatedAction(
     const db = getDb();
     // The id comes from the browser: it must name a quota of the current project (else not found).
     const quota = await changeQuotaAudited(db, await editorScope(), id, { limit, mode });
-    revalidatePath('/usage');
+    revalidatePath(projectRoute('usage'), 'page');
     return { quotaId: quota.id, limit: quota.limit, mode: quota.mode };
   },
 );
@@ -69,6 +70,6 @@ export const changeQuota = validatedAction(
 export const removeQuota = validatedAction(z.object({ id: z.uuid('Unknown quota') }), async ({ id }) => {
   const db = getDb();
   await removeQuotaAudited(db, await editorScope(), id);
-  revalidatePath('/usage');
+  revalidatePath(projectRoute('usage'), 'page');
   return {};
 });

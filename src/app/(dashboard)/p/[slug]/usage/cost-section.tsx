@@ -3,13 +3,14 @@ import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { formatCost } from '@/lib/format';
+import { projectPath } from '@/lib/project-path';
 import { costPerDay, topUsersByCost } from '@/server/prices';
 import { CostPerDayChart } from './cost-chart';
 
 const DAYS = 30;
 
 /** Run cost over the last 30 days: per day by model and by user, and the users who cost most. */
-export async function CostSection({ projectId }: { projectId: string }) {
+export async function CostSection({ slug, projectId }: { slug: string; projectId: string }) {
   const db = getDb();
   const from = new Date(Date.now() - (DAYS - 1) * 86_400_000);
   const [byModel, byUser, top] = await Promise.all([
@@ -18,7 +19,10 @@ export async function CostSection({ projectId }: { projectId: string }) {
     topUsersByCost(db, projectId, from),
   ]);
   const prices = (
-    <Link href="/settings/prices" className="text-xs text-zinc-500 underline hover:text-zinc-900">
+    <Link
+      href={projectPath(slug, 'settings', 'prices')}
+      className="text-xs text-zinc-500 underline hover:text-zinc-900"
+    >
       Model prices
     </Link>
   );
@@ -60,7 +64,10 @@ export async function CostSection({ projectId }: { projectId: string }) {
             {top.map((u) => (
               <tr key={u.userId}>
                 <Td>
-                  <Link href={`/runs?user=${encodeURIComponent(u.userId)}`} className="hover:underline">
+                  <Link
+                    href={`${projectPath(slug, 'runs')}?user=${encodeURIComponent(u.userId)}`}
+                    className="hover:underline"
+                  >
                     {u.userId}
                   </Link>
                 </Td>

@@ -5,7 +5,6 @@ import { Card, CardHeader, PageHeader } from '@/components/ui/card';
 import { getDb } from '@/db/client';
 import { usageMetrics } from '@/server/usage/dashboard';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
 import { CostSection } from './cost-section';
 import { usageSearchParams } from './search-params';
 import { DailyCharts } from './daily-charts';
@@ -36,9 +35,14 @@ const Section = ({ title, children, height }: { title: string; children: ReactNo
   <Suspense fallback={<Pending title={title} height={height} />}>{children}</Suspense>
 );
 
-export default async function UsagePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const ctx = await requireProject();
-  if (!ctx) return <NoProject />;
+export default async function UsagePage({
+  params: route,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
+  const ctx = await requireProject((await route).slug, 'usage');
   const projectId = ctx.project.id;
   const params = cache.parse(await searchParams);
   const metrics = await usageMetrics(getDb(), projectId, new Date(Date.now() - 31 * 86_400_000));
@@ -54,7 +58,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
         }
       />
       <Section title="Quotas">
-        <QuotaOverview projectId={projectId} />
+        <QuotaOverview slug={ctx.project.slug} projectId={projectId} />
       </Section>
 
       <Card>
@@ -73,7 +77,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
       </Card>
 
       <Section title="Cost" height="h-56">
-        <CostSection projectId={projectId} />
+        <CostSection slug={ctx.project.slug} projectId={projectId} />
       </Section>
       <Section title="Usage per day" height="h-56">
         <DailyCharts projectId={projectId} metrics={metrics} />
@@ -84,6 +88,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
         </Section>
         <Section title="Top subjects" height="h-56">
           <TopSubjects
+            slug={ctx.project.slug}
             projectId={projectId}
             metrics={metrics}
             metric={topMetric}

@@ -4,10 +4,11 @@ import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { getDb } from '@/db/client';
 import { type QuotaStatus, quotaStatus } from '@/server/usage';
 import { formatAmount, formatResetsIn, windowLabels } from './format';
+import { projectPath } from '@/lib/project-path';
 import { ModeBadge, PercentText, QuotaBar } from './quota-bar';
 
 /** One quota: who it governs, its bar, and when it resets. */
-function QuotaStatusRow({ status: s, now }: { status: QuotaStatus; now: Date }) {
+function QuotaStatusRow({ slug, status: s, now }: { slug: string; status: QuotaStatus; now: Date }) {
   const q = s.quota;
   const label = `${q.subject} ${q.metric} ${q.window}`;
   return (
@@ -32,7 +33,7 @@ function QuotaStatusRow({ status: s, now }: { status: QuotaStatus; now: Date }) 
                   {' · busiest: '}
                   <Link
                     className="font-mono underline-offset-2 hover:underline"
-                    href={`/usage?subject=${encodeURIComponent(s.subject)}`}
+                    href={`${projectPath(slug, 'usage')}?subject=${encodeURIComponent(s.subject)}`}
                   >
                     {s.subject}
                   </Link>
@@ -43,7 +44,7 @@ function QuotaStatusRow({ status: s, now }: { status: QuotaStatus; now: Date }) 
           ) : (
             <Link
               className="font-mono underline-offset-2 hover:underline"
-              href={`/usage?subject=${encodeURIComponent(q.subject)}`}
+              href={`${projectPath(slug, 'usage')}?subject=${encodeURIComponent(q.subject)}`}
             >
               {q.subject}
             </Link>
@@ -69,7 +70,7 @@ function QuotaStatusRow({ status: s, now }: { status: QuotaStatus; now: Date }) 
 }
 
 /** Every quota in its current window: used / limit, remaining, when it resets. */
-export async function QuotaOverview({ projectId }: { projectId: string }) {
+export async function QuotaOverview({ slug, projectId }: { slug: string; projectId: string }) {
   const now = new Date();
   const statuses = await quotaStatus(getDb(), projectId, { now });
   return (
@@ -87,7 +88,7 @@ export async function QuotaOverview({ projectId }: { projectId: string }) {
       ) : (
         <ul className="divide-y divide-zinc-100" data-testid="quota-list">
           {statuses.map((s) => (
-            <QuotaStatusRow key={s.quota.id} status={s} now={now} />
+            <QuotaStatusRow key={s.quota.id} slug={slug} status={s} now={now} />
           ))}
         </ul>
       )}

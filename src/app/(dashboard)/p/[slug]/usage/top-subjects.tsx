@@ -6,14 +6,17 @@ import { topSubjects } from '@/server/usage';
 import { formatAmount, windowNames } from './format';
 import { ModeBadge, PercentText, QuotaBar } from './quota-bar';
 import { TopControls } from './subject-search';
+import { projectPath } from '@/lib/project-path';
 
 /** The subjects that used the most of a metric in a current window, with their quotas. */
 export async function TopSubjects({
+  slug,
   projectId,
   metrics,
   metric,
   window,
 }: {
+  slug: string;
   projectId: string;
   metrics: string[];
   metric: string;
@@ -44,7 +47,7 @@ export async function TopSubjects({
                 <Td className="font-mono text-xs">
                   <Link
                     className="text-zinc-900 underline-offset-2 hover:underline"
-                    href={`/usage?subject=${encodeURIComponent(r.subject)}`}
+                    href={`${projectPath(slug, 'usage')}?subject=${encodeURIComponent(r.subject)}`}
                   >
                     {r.subject}
                   </Link>

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
+import { projectPath } from '@/lib/project-path';
 import { listEvents } from '@/server/events';
 import { redirect } from 'next/navigation';
 import { requireProjectRole, runAccess } from '@/server/access';
@@ -31,5 +32,5 @@ export const deleteRunAction = validatedAction(z.object({ runId: z.uuid() }), as
   if (!access) throw new AppError('not_found', 'Run not found');
   const editor = await requireProjectRole(db, session.actor, { id: access.project.id }, 'editor');
   await deleteRunAudited(db, auditScope(editor), runId);
-  redirect('/runs');
+  redirect(projectPath(access.project.slug, 'runs'));
 });

@@ -2,6 +2,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { getDb } from '@/db/client';
 import type { Run } from '@/db/schema';
+import { projectPath } from '@/lib/project-path';
 import { AppError } from '@/server/errors';
 import { listResults } from '@/server/runs';
 import { ResultsFilter } from './results-filter';
@@ -10,11 +11,13 @@ import { ResultsTable } from './results-table';
 
 /** A dataset run's per-item results: counts, pass rate, filter by failed (URL), cursor pages. */
 export async function DatasetResults({
+  slug,
   run,
   projectId,
   status,
   cursor,
 }: {
+  slug: string;
   run: Run;
   projectId: string;
   status?: 'failed' | 'succeeded';
@@ -27,7 +30,7 @@ export async function DatasetResults({
     if (!(err instanceof AppError && err.code === 'bad_request')) throw err;
     page = await listResults(getDb(), projectId, run.id, { status, limit: 25 });
   }
-  const base = `/runs/${run.id}`;
+  const base = projectPath(slug, 'runs', run.id);
   const link = (p: Record<string, string | undefined>) => {
     const q = new URLSearchParams(Object.entries(p).filter((e): e is [string, string] => Boolean(e[1])));
     const s = q.toString();

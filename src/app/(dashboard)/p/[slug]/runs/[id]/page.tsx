@@ -5,9 +5,8 @@ import { getDb } from '@/db/client';
 import { listEvents } from '@/server/events';
 import { listRunReports } from '@/server/reports';
 import { getRunById } from '@/server/runs';
-import { hasRole, runAccess } from '@/server/access';
+import { hasRole } from '@/server/access';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
 import { AutoRefresh } from '../auto-refresh';
 import { DatasetResults } from './dataset-results';
 import { DeleteRunButton } from './delete-run-button';
@@ -24,18 +23,15 @@ export default async function RunPage({
   params,
   searchParams,
 }: {
-  params: Promise<{ id: string }>;
+  params: Promise<{ slug: string; id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const ctx = await requireProject();
-  if (!ctx) return <NoProject />;
-  const { id } = await params;
+  const { slug, id } = await params;
+  const ctx = await requireProject(slug, 'run');
   if (!z.uuid().safeParse(id).success) notFound();
   const db = getDb();
-  // The run's own project, when it is one of the user's (not necessarily the one last viewed).
-  const access = await runAccess(db, ctx.user.actor, id);
-  if (!access) notFound();
-  const projectId = access.project.id;
+  // A run of another project is not found here, whichever projects the user may see.
+  const projectId = ctx.project.id;
   const run = await getRunById(db, projectId, id);
   if (!run) notFound();
   const sp = await searchParams;
@@ -50,8 +46,8 @@ export default async function RunPage({
 
   return (
     <div>
-      <RunHeader run={run} />
-      {hasRole(access.role, 'editor') && (
+      <RunHeader slug={slug} run={run} />
+      {hasRole(ctx.project.role, 'editor') && (
         <div className="-mt-3 mb-3 flex justify-end">
           <DeleteRunButton runId={run.id} />
         </div>
@@ -62,7 +58,7 @@ export default async function RunPage({
         </div>
       )}
       {run.kind === 'dataset' && (
-        <DatasetResults run={run} projectId={projectId} status={resultsFilter} cursor={rcursor} />
+        <DatasetResults slug={slug} run={run} projectId={projectId} status={resultsFilter} cursor={rcursor} />
       )}
       <Replay
         key={run.id}

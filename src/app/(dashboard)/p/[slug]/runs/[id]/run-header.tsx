@@ -11,6 +11,7 @@ import {
   prettyJson,
   runDuration,
 } from '@/lib/format';
+import { projectPath } from '@/lib/project-path';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -21,13 +22,13 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function RunHeader({ run }: { run: Run }) {
+export function RunHeader({ slug, run }: { slug: string; run: Run }) {
   const metadata = run.metadata as Record<string, unknown>;
   const hasMetadata = metadata && Object.keys(metadata).length > 0;
   return (
     <Card className="mb-5 p-4" data-testid="run-header">
       <div className="mb-3 flex flex-wrap items-center gap-2">
-        <Link href="/runs" className="text-sm text-zinc-500 hover:text-zinc-900">
+        <Link href={projectPath(slug, 'runs')} className="text-sm text-zinc-500 hover:text-zinc-900">
           Runs
         </Link>
         <span className="text-zinc-300">/</span>
@@ -47,10 +48,7 @@ export function RunHeader({ run }: { run: Run }) {
         <Field label="User">{run.userId ?? '—'}</Field>
         <Field label="Thread">
           {run.threadId ? (
-            <Link
-              href={`/threads/${encodeURIComponent(run.threadId)}`}
-              className="text-blue-700 hover:underline"
-            >
+            <Link href={projectPath(slug, 'threads', run.threadId)} className="text-blue-700 hover:underline">
               {run.threadId}
             </Link>
           ) : (

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { Card } from '@/components/ui/card';
+import { projectPath } from '@/lib/project-path';
 import type { compareDatasetRuns, ItemChange } from '@/server/compare';
 import { itemChanges } from '@/server/compare/changes';
 import { ItemCompareTable, labels } from './item-compare-table';
@@ -10,10 +11,12 @@ const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}
 
 /** Two dataset runs item by item: pass rates with their delta, counts per change, a filter by change. */
 export function DatasetCompare({
+  slug,
   cmp,
   change,
   base,
 }: {
+  slug: string;
   cmp: Comparison;
   change: ItemChange | null;
   base: string;
@@ -26,14 +29,14 @@ export function DatasetCompare({
         <div className="flex flex-wrap items-center gap-6 px-4 py-3 text-sm" data-testid="pass-rates">
           <span>
             A{' '}
-            <Link href={`/runs/${cmp.a.id}`} className="font-medium hover:underline">
+            <Link href={projectPath(slug, 'runs', cmp.a.id)} className="font-medium hover:underline">
               {cmp.a.name}
             </Link>
             : {pct(cmp.passRateA)}
           </span>
           <span>
             B{' '}
-            <Link href={`/runs/${cmp.b.id}`} className="font-medium hover:underline">
+            <Link href={projectPath(slug, 'runs', cmp.b.id)} className="font-medium hover:underline">
               {cmp.b.name}
             </Link>
             : {pct(cmp.passRateB)}

@@ -8,7 +8,7 @@ import { compareDatasetRuns, compareRuns, type ItemChange, itemChanges } from '@
 import { isAppError } from '@/server/errors';
 import { getRunById } from '@/server/runs';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
+import { projectPath } from '@/lib/project-path';
 import { DatasetCompare } from './dataset-compare';
 import { RunCompare } from './run-compare';
 
@@ -28,11 +28,17 @@ function Problem({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
-/** `/runs/compare?a=<id>&b=<id>`: two runs side by side, or two dataset runs item by item. */
-export default async function ComparePage({ searchParams }: { searchParams: Promise<SP> }) {
-  const ctx = await requireProject('compare');
-  if (!ctx) return <NoProject />;
+/** `/p/<slug>/runs/compare?a=<id>&b=<id>`: two runs side by side, or two dataset runs item by item. */
+export default async function ComparePage({
+  params: route,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<SP>;
+}) {
+  const ctx = await requireProject((await route).slug, 'compare');
   const sp = await searchParams;
+  const comparePath = projectPath(ctx.project.slug, 'runs', 'compare');
   // The history's checkboxes send `run=<id>` twice: turn that into the shareable a/b form.
   const picked = list(sp.run);
   if (picked.length > 0) {
@@ -40,13 +46,13 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       return (
         <Problem title="Pick exactly two runs">
           You picked {picked.length}.{' '}
-          <Link href="/runs" className="underline">
+          <Link href={projectPath(ctx.project.slug, 'runs')} className="underline">
             Back to the runs
           </Link>
         </Problem>
       );
     }
-    redirect(`/runs/compare?a=${encodeURIComponent(picked[0]!)}&b=${encodeURIComponent(picked[1]!)}`);
+    redirect(`${comparePath}?a=${encodeURIComponent(picked[0]!)}&b=${encodeURIComponent(picked[1]!)}`);
   }
   const a = typeof sp.a === 'string' ? sp.a : '';
   const b = typeof sp.b === 'string' ? sp.b : '';
@@ -58,7 +64,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const [runA, runB] = await Promise.all([getRunById(db, projectId, a), getRunById(db, projectId, b)]);
   if (!runA || !runB)
     return <Problem title="Run not found">One of the two runs does not exist in this project.</Problem>;
-  const base = `/runs/compare?a=${a}&b=${b}`;
+  const base = `${comparePath}?a=${a}&b=${b}`;
   const dataset = runA.kind === 'dataset' && runB.kind === 'dataset';
   if (dataset) {
     const change = itemChanges.includes(sp.change as ItemChange) ? (sp.change as ItemChange) : null;
@@ -70,7 +76,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             title="Compare dataset runs"
             description={`Dataset ${runA.datasetId}: A is the baseline.`}
           />
-          <DatasetCompare cmp={cmp} change={change} base={base} />
+          <DatasetCompare slug={ctx.project.slug} cmp={cmp} change={change} base={base} />
         </div>
       );
     } catch (err) {
@@ -87,7 +93,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
           dataset ? 'These dataset runs are on different datasets: compared as runs.' : 'A is the baseline.'
         }
       />
-      <RunCompare {...cmp} />
+      <RunCompare slug={ctx.project.slug} {...cmp} />
     </div>
   );
 }

@@ -1,16 +1,20 @@
 import Link from 'next/link';
 import { StatusBadge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
+import { projectPath } from '@/lib/project-path';
 import type { RunSide } from '@/server/compare';
 import { StatsTable } from './stats-table';
 import { StepsSideBySide } from './steps';
 import { WordDiff } from './word-diff';
 
-function RunTitle({ label, side }: { label: string; side: RunSide }) {
+function RunTitle({ slug, label, side }: { slug: string; label: string; side: RunSide }) {
   return (
     <div className="min-w-0">
       <span className="mr-2 text-xs font-semibold text-zinc-400">{label}</span>
-      <Link href={`/runs/${side.run.id}`} className="font-medium text-zinc-900 hover:underline">
+      <Link
+        href={projectPath(slug, 'runs', side.run.id)}
+        className="font-medium text-zinc-900 hover:underline"
+      >
         {side.run.name}
       </Link>{' '}
       <StatusBadge status={side.run.status} />
@@ -20,12 +24,22 @@ function RunTitle({ label, side }: { label: string; side: RunSide }) {
   );
 }
 
-export function RunCompare({ left, right, stepCount }: { left: RunSide; right: RunSide; stepCount: number }) {
+export function RunCompare({
+  slug,
+  left,
+  right,
+  stepCount,
+}: {
+  slug: string;
+  left: RunSide;
+  right: RunSide;
+  stepCount: number;
+}) {
   return (
     <div className="flex flex-col gap-4">
       <div className="grid grid-cols-2 gap-4">
-        <RunTitle label="A" side={left} />
-        <RunTitle label="B" side={right} />
+        <RunTitle slug={slug} label="A" side={left} />
+        <RunTitle slug={slug} label="B" side={right} />
       </div>
       <Card>
         <CardHeader title="Numbers" />

@@ -7,15 +7,20 @@ import { formatTime } from '@/lib/format';
 import { type AuditPage, listAudit } from '@/server/audit';
 import { isAppError } from '@/server/errors';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
+import { projectPath } from '@/lib/project-path';
 
 export const metadata: Metadata = { title: 'Audit log · runledger' };
 
 const show = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
 
-export default async function AuditLogPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
-  const ctx = await requireProject('audit');
-  if (!ctx) return <NoProject />;
+export default async function AuditLogPage({
+  params: route,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ cursor?: string }>;
+}) {
+  const ctx = await requireProject((await route).slug, 'audit');
   const { cursor } = await searchParams;
   let page: AuditPage;
   try {
@@ -61,7 +66,10 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         )}
         {page.nextCursor && (
           <div className="flex justify-end px-4 py-2.5">
-            <ButtonLink size="sm" href={`/settings/audit?cursor=${page.nextCursor}`}>
+            <ButtonLink
+              size="sm"
+              href={`${projectPath(ctx.project.slug, 'settings', 'audit')}?cursor=${page.nextCursor}`}
+            >
               Older →
             </ButtonLink>
           </div>

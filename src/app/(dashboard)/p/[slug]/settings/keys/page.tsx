@@ -6,14 +6,12 @@ import { getDb } from '@/db/client';
 import { formatTime } from '@/lib/format';
 import { listApiKeys } from '@/server/auth';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
 import { CreateKeyForm, RevokeKeyButton } from './key-forms';
 
 export const metadata: Metadata = { title: 'API keys · runledger' };
 
-export default async function KeysPage() {
-  const ctx = await requireProject();
-  if (!ctx) return <NoProject />;
+export default async function KeysPage({ params }: { params: Promise<{ slug: string }> }) {
+  const ctx = await requireProject((await params).slug, 'keys');
   const keys = await listApiKeys(getDb(), ctx.project.id);
   return (
     <div className="max-w-5xl">

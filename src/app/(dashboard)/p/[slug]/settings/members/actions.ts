@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { projectRole } from '@/db/schema';
 import { validatedAction } from '@/lib/actions';
+import { projectRoute } from '@/lib/project-path';
 import {
   changeMemberAudited,
   createInviteAudited,
@@ -22,14 +23,14 @@ async function ownerScope() {
 
 export const createInvite = validatedAction(z.object({ role }), async ({ role }) => {
   const { token, invite } = await createInviteAudited(getDb(), await ownerScope(), role);
-  revalidatePath('/settings/members');
+  revalidatePath(projectRoute('settings', 'members'), 'page');
   // The token is answered once; the browser prefixes its own origin to make the link.
   return { path: `/invite/${token}`, role: invite.role, expiresAt: invite.expiresAt.toISOString() };
 });
 
 export const revokeInvite = validatedAction(z.object({ inviteId: z.uuid() }), async ({ inviteId }) => {
   await revokeInviteAudited(getDb(), await ownerScope(), inviteId);
-  revalidatePath('/settings/members');
+  revalidatePath(projectRoute('settings', 'members'), 'page');
   return {};
 });
 
@@ -37,7 +38,7 @@ export const changeMember = validatedAction(
   z.object({ userId: z.string().min(1).max(100), role }),
   async ({ userId, role }) => {
     await changeMemberAudited(getDb(), await ownerScope(), userId, role);
-    revalidatePath('/settings/members');
+    revalidatePath(projectRoute('settings', 'members'), 'page');
     return {};
   },
 );
@@ -46,7 +47,7 @@ export const removeMember = validatedAction(
   z.object({ userId: z.string().min(1).max(100) }),
   async ({ userId }) => {
     await removeMemberAudited(getDb(), await ownerScope(), userId);
-    revalidatePath('/settings/members');
+    revalidatePath(projectRoute('settings', 'members'), 'page');
     return {};
   },
 );

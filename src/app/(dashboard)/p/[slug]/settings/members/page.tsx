@@ -7,15 +7,13 @@ import { formatTime } from '@/lib/format';
 import { ROLES } from '@/server/access';
 import { listMembers, listOpenInvites } from '@/server/members';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
 import { InviteForm } from './invite-form';
 import { MemberRoleForm, RemoveMemberButton, RevokeInviteButton } from './member-forms';
 
 export const metadata: Metadata = { title: 'Members · runledger' };
 
-export default async function MembersPage() {
-  const ctx = await requireProject('members');
-  if (!ctx) return <NoProject />;
+export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
+  const ctx = await requireProject((await params).slug, 'members');
   const db = getDb();
   const [members, invites] = await Promise.all([
     listMembers(db, ctx.project.id),

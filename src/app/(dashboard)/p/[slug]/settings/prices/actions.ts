@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
+import { projectRoute } from '@/lib/project-path';
 import { removePriceAudited, savePriceAudited, seedPricesAudited } from '@/server/audit/changes';
 import { createRecomputeJob, startRecomputeInBackground } from '@/server/prices';
 import { auditScope, projectFor } from '@/app/(dashboard)/_lib/project';
@@ -54,18 +55,18 @@ export const savePrice = validatedAction(priceSchema, async ({ recompute, ...inp
     startRecomputeInBackground(db, projectId, job.id);
     jobId = job.id;
   }
-  revalidatePath('/settings/prices');
+  revalidatePath(projectRoute('settings', 'prices'), 'page');
   return { model: price.model, jobId };
 });
 
 export const removePrice = validatedAction(z.object({ priceId: z.uuid() }), async ({ priceId }) => {
   await removePriceAudited(getDb(), await editorScope(), priceId);
-  revalidatePath('/settings/prices');
+  revalidatePath(projectRoute('settings', 'prices'), 'page');
   return {};
 });
 
 export const seedPrices = validatedAction(z.object({}), async () => {
   const added = await seedPricesAudited(getDb(), await editorScope());
-  revalidatePath('/settings/prices');
+  revalidatePath(projectRoute('settings', 'prices'), 'page');
   return { added };
 });

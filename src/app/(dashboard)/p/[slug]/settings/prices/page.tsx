@@ -6,7 +6,6 @@ import { getDb } from '@/db/client';
 import { formatTime } from '@/lib/format';
 import { listPrices, listRecomputeJobs } from '@/server/prices';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
 import { PriceForm, RemovePriceButton, SeedPricesButton } from './price-form';
 
 export const metadata: Metadata = { title: 'Model prices · runledger' };
@@ -14,9 +13,8 @@ export const metadata: Metadata = { title: 'Model prices · runledger' };
 const money = (v: number | null) => (v === null ? '—' : `$${v}`);
 
 /** The project's price table: runs and usage events with tokens and no cost are priced from it. */
-export default async function PricesPage() {
-  const ctx = await requireProject('prices');
-  if (!ctx) return <NoProject />;
+export default async function PricesPage({ params }: { params: Promise<{ slug: string }> }) {
+  const ctx = await requireProject((await params).slug, 'prices');
   const db = getDb();
   const [prices, jobs] = await Promise.all([
     listPrices(db, ctx.project.id),

@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
+import { projectRoute } from '@/lib/project-path';
 import { setRetentionAudited } from '@/server/audit/changes';
 import { auditScope, projectFor } from '@/app/(dashboard)/_lib/project';
 
@@ -26,6 +27,6 @@ const retentionForm = z.object({
 export const saveRetention = validatedAction(retentionForm, async (input) => {
   const owner = await projectFor('owner');
   const retention = await setRetentionAudited(getDb(), auditScope(owner), input);
-  revalidatePath('/settings/retention');
+  revalidatePath(projectRoute('settings', 'retention'), 'page');
   return { retention };
 });

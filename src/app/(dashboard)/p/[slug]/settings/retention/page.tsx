@@ -3,14 +3,12 @@ import { Card, CardHeader, PageHeader } from '@/components/ui/card';
 import { getDb } from '@/db/client';
 import { getRetention } from '@/server/retention';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
 import { RetentionForm } from './retention-form';
 
 export const metadata: Metadata = { title: 'Retention · runledger' };
 
-export default async function RetentionPage() {
-  const ctx = await requireProject('retention');
-  if (!ctx) return <NoProject />;
+export default async function RetentionPage({ params }: { params: Promise<{ slug: string }> }) {
+  const ctx = await requireProject((await params).slug, 'retention');
   const retention = await getRetention(getDb(), ctx.project.id);
   return (
     <div className="max-w-3xl">

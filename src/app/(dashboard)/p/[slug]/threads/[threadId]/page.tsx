@@ -7,7 +7,7 @@ import { getDb } from '@/db/client';
 import { AppError } from '@/server/errors';
 import { listThreadRuns } from '@/server/runs';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { NoProject } from '@/app/(dashboard)/no-project';
+import { projectPath } from '@/lib/project-path';
 import { AutoRefresh } from '../../runs/auto-refresh';
 import { RunsTable } from '../../runs/runs-table';
 
@@ -17,11 +17,10 @@ export default async function ThreadPage({
   params,
   searchParams,
 }: {
-  params: Promise<{ threadId: string }>;
+  params: Promise<{ slug: string; threadId: string }>;
   searchParams: Promise<{ after?: string | string[] }>;
 }) {
-  const ctx = await requireProject();
-  if (!ctx) return <NoProject />;
+  const ctx = await requireProject((await params).slug, 'threads');
   const threadId = decodeURIComponent((await params).threadId);
   const after = (await searchParams).after;
   const cursor = typeof after === 'string' && after ? after : undefined;
@@ -34,7 +33,7 @@ export default async function ThreadPage({
   });
   const runs = page.data;
   if (runs.length === 0 && !cursor) notFound();
-  const base = `/threads/${encodeURIComponent(threadId)}`;
+  const base = projectPath(ctx.project.slug, 'threads', threadId);
   return (
     <div>
       <PageHeader
@@ -42,7 +41,10 @@ export default async function ThreadPage({
         description={
           <span className="inline-flex items-center gap-3">
             {page.total} runs of this conversation, in order.{' '}
-            <Link href={`/runs?thread=${encodeURIComponent(threadId)}`} className="underline">
+            <Link
+              href={`${projectPath(ctx.project.slug, 'runs')}?thread=${encodeURIComponent(threadId)}`}
+              className="underline"
+            >
               Filter the runs list
             </Link>
             <AutoRefresh active={runs.some((r) => r.status === 'running' || r.status === 'queued')} />
@@ -50,7 +52,7 @@ export default async function ThreadPage({
         }
       />
       <Card>
-        <RunsTable runs={runs} showThread={false} />
+        <RunsTable slug={ctx.project.slug} runs={runs} showThread={false} />
         <div className="flex items-center justify-between gap-2 px-4 py-2.5 text-sm text-zinc-500">
           <span>
             {runs.length} of {page.total} runs on this page
