@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { expect, FIXTURES, screenshot, test } from './helpers';
+import { expect, FIXTURES, screenshot, test, inDemo } from './helpers';
 
 test('a content search highlights the words and opens the replay at the first matching event', async ({
   authedPage: page,
 }) => {
   // "getWeather" is only in the content (a tool name), not in any run name.
-  await page.goto('/runs?q=getweather');
+  await page.goto(inDemo('/runs?q=getweather'));
   const row = page
     .getByTestId('runs-table')
     .locator('tbody tr')
@@ -22,7 +22,7 @@ test('a content search highlights the words and opens the replay at the first ma
   await expect(page.getByTestId('run-name')).toHaveText('Fixture: weather in Lisbon');
 
   // A word in the name and the user message: both marked.
-  await page.goto('/runs?q=lisbon');
+  await page.goto(inDemo('/runs?q=lisbon'));
   const hits = page.getByTestId('runs-table').getByTestId('search-hit');
   await expect(hits.first()).toBeVisible();
   expect((await hits.allTextContents()).every((t) => t.toLowerCase() === 'lisbon')).toBe(true);
@@ -31,7 +31,7 @@ test('a content search highlights the words and opens the replay at the first ma
 test('two runs picked in the history open a compare page with deltas and a word diff', async ({
   authedPage: page,
 }) => {
-  await page.goto('/runs?q=Fixture');
+  await page.goto(inDemo('/runs?q=Fixture'));
   await page.getByLabel('Compare Fixture: weather in Lisbon').check();
   await page.getByLabel('Compare Fixture: XSS probe').check();
   await page.getByRole('button', { name: 'Compare selected (2)' }).click();
@@ -50,7 +50,7 @@ test('two runs picked in the history open a compare page with deltas and a word 
 test('two dataset runs on the same dataset compare item by item, filtered by change', async ({
   authedPage: page,
 }) => {
-  await page.goto('/runs?kind=dataset&q=support-agent');
+  await page.goto(inDemo('/runs?kind=dataset&q=support-agent'));
   await page.getByLabel(/^Compare Eval: support-agent v1/).check();
   await page.getByLabel(/^Compare Eval: support-agent v2/).check();
   await page.getByRole('button', { name: 'Compare selected (2)' }).click();
@@ -70,7 +70,7 @@ test('two dataset runs on the same dataset compare item by item, filtered by cha
 });
 
 test('the filtered history downloads as CSV', async ({ authedPage: page }) => {
-  await page.goto('/runs?q=Fixture');
+  await page.goto(inDemo('/runs?q=Fixture'));
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'CSV', exact: true }).click(),
@@ -85,12 +85,12 @@ test('the filtered history downloads as CSV', async ({ authedPage: page }) => {
 
 test('a download with a filter the page would drop is refused, not widened', async ({ authedPage: page }) => {
   for (const query of ['status=faild', 'format=xml', 'range=2y', 'events=yes']) {
-    const res = await page.request.get(`/runs/export?${query}`);
+    const res = await page.request.get(inDemo(`/runs/export?${query}`));
     expect(res.status(), query).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('bad_request');
   }
-  const ok = await page.request.get('/runs/export?status=failed&format=jsonl');
+  const ok = await page.request.get(inDemo('/runs/export?status=failed&format=jsonl'));
   expect(ok.status()).toBe(200);
   expect(ok.headers()['content-type']).toContain('ndjson');
 });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from '../../playwright.config';
-import { screenshot, signIn } from './helpers';
+import { inDemo, screenshot, signIn } from './helpers';
 
 test('a wrong password is refused with a message', async ({ page }) => {
   await page.goto('/login');
@@ -11,8 +11,8 @@ test('a wrong password is refused with a message', async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
   await screenshot(page, 'login-refused');
   // Still no access to the dashboard.
-  await page.goto('/runs');
-  await expect(page).toHaveURL(/\/login\?next=%2Fruns/);
+  await page.goto(inDemo('/runs'));
+  await expect(page).toHaveURL(/\/login\?next=%2Fp%2Fdemo%2Fruns/);
 });
 
 test('signing in opens the dashboard; signing out closes it', async ({ page, context }) => {
@@ -22,11 +22,11 @@ test('signing in opens the dashboard; signing out closes it', async ({ page, con
   expect(cookie?.sameSite).toBe('Lax');
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
-  await page.goto('/settings/keys');
+  await page.goto(inDemo('/settings/keys'));
   await expect(page).toHaveURL(/\/login/);
   // The session row is gone: the copied cookie no longer opens anything.
   await context.addCookies([{ ...cookie!, expires: -1 }]);
-  await page.goto('/settings/keys');
+  await page.goto(inDemo('/settings/keys'));
   await expect(page).toHaveURL(/\/login/);
 });
 
@@ -38,17 +38,17 @@ test('a forged session cookie does not open the dashboard', async ({ page, conte
       url: 'http://127.0.0.1',
     },
   ]);
-  await page.goto('/runs');
+  await page.goto(inDemo('/runs'));
   await expect(page).toHaveURL(/\/login/);
 });
 
 test('after sign-in the next= path is honoured', async ({ page }) => {
-  await page.goto('/settings/keys');
+  await page.goto(inDemo('/settings/keys'));
   await expect(page).toHaveURL(/\/login\?next=/);
   await page.getByLabel('Email').fill(E2E_ADMIN_EMAIL);
   await page.getByLabel('Password').fill(E2E_ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/settings\/keys$/);
+  await expect(page).toHaveURL(/\/p\/demo\/settings\/keys$/);
 });
 
 test('?next= that normalises to another host lands on the runs page instead', async ({ page }) => {
@@ -56,7 +56,7 @@ test('?next= that normalises to another host lands on the runs page instead', as
   await page.getByLabel('Email').fill(E2E_ADMIN_EMAIL);
   await page.getByLabel('Password').fill(E2E_ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/runs$/);
+  await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/p\/demo\/runs$/);
 });
 
 test('pages carry a nonce CSP and the other security headers', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { uuidFrom } from '../../src/server/demo/random';
-import { expect, screenshot, test } from './helpers';
+import { expect, screenshot, test, inDemo } from './helpers';
 
 // The demo project a user sees after the README's start command (ids are derived from fixed names,
 // the same on every install; see DEMO_RUN_IDS in src/server/demo/seed.ts).
@@ -12,12 +12,12 @@ const DEMO = {
 test('the demo seed: history lists the three kinds of runs across many pages', async ({
   authedPage: page,
 }) => {
-  await page.goto('/runs');
+  await page.goto(inDemo('/runs'));
   const rows = page.getByTestId('runs-table').locator('tbody tr');
   await expect(rows.first()).toBeVisible();
   expect(await rows.count()).toBeGreaterThanOrEqual(20);
   for (const kind of ['chat', 'workflow', 'dataset'] as const) {
-    await page.goto(`/runs?kind=${kind}`);
+    await page.goto(inDemo(`/runs?kind=${kind}`));
     await expect(rows.first()).toBeVisible();
     expect(await rows.count()).toBeGreaterThan(0);
   }
@@ -26,7 +26,7 @@ test('the demo seed: history lists the three kinds of runs across many pages', a
 test('the demo seed: a workflow run shows its report with nested branch reports', async ({
   authedPage: page,
 }) => {
-  await page.goto(`/runs/${DEMO.workflowWithBranches}`);
+  await page.goto(inDemo(`/runs/${DEMO.workflowWithBranches}`));
   const report = page.getByTestId('report').first();
   await expect(report).toBeVisible();
   const branches = report.getByTestId('branch-report');
@@ -44,10 +44,10 @@ test('the demo seed: a workflow run shows its report with nested branch reports'
 test('the demo seed: a chat run with a tool call, from its first event to the end', async ({
   authedPage: page,
 }) => {
-  await page.goto(`/runs/${DEMO.toolCall}`);
+  await page.goto(inDemo(`/runs/${DEMO.toolCall}`));
   await expect(page.getByTestId('tool-card').first()).toContainText('output available');
   await expect(page.getByTestId('user-message').first()).toBeVisible();
-  await page.goto(`/runs/${DEMO.toolCall}?seq=0`);
+  await page.goto(inDemo(`/runs/${DEMO.toolCall}?seq=0`));
   await expect(page.getByTestId('replay-position')).toContainText('seq 0');
   await expect(page.getByTestId('tool-card')).toHaveCount(0);
   // "instant" plays to the end at once: the complete run, and the position leaves the URL.
@@ -59,7 +59,7 @@ test('the demo seed: a chat run with a tool call, from its first event to the en
 });
 
 test('the demo seed: a dataset run shows its results and pass rate', async ({ authedPage: page }) => {
-  await page.goto(`/runs/${DEMO.datasetV1}`);
+  await page.goto(inDemo(`/runs/${DEMO.datasetV1}`));
   await expect(page.getByTestId('dataset-summary')).toContainText(/pass rate \d+\.\d%/);
   expect(await page.getByTestId('result-row').count()).toBeGreaterThan(10);
   await page.getByRole('link', { name: 'Failed only' }).click();

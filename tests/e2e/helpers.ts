@@ -2,8 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { expect, type Page, test as base } from '@playwright/test';
 import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from '../../playwright.config';
 
+import { projectPath } from '@/lib/project-path';
+import { FIXTURE_PROJECT } from './fixtures/ids';
+
 /** Fixed ids of the runs that `fixtures/dashboard.ts` seeds for these tests. */
 export { FIXTURE_IDS as FIXTURES } from './fixtures/ids';
+
+/** A dashboard path in the project of the fixtures: `inDemo('/runs')` is `/p/demo/runs`. */
+export const inDemo = (path: string) => `${projectPath(FIXTURE_PROJECT)}${path}`;
 
 /** Signs in (as the owner created on the first start by default) and waits for the runs page. */
 export async function signIn(page: Page, password = E2E_ADMIN_PASSWORD, email = E2E_ADMIN_EMAIL) {
@@ -11,12 +17,12 @@ export async function signIn(page: Page, password = E2E_ADMIN_PASSWORD, email = 
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/runs/);
+  await expect(page).toHaveURL(/\/p\/[^/]+\/runs/);
 }
 
 /** Creates an API key in Settings → API keys and returns the plain key (shown once). */
 export async function createApiKeyInUi(page: Page, name: string): Promise<string> {
-  await page.goto('/settings/keys');
+  await page.goto(inDemo('/settings/keys'));
   await page.getByLabel('Name').fill(name);
   await page.getByRole('button', { name: 'Create key' }).click();
   const plain = page.getByTestId('plain-key');

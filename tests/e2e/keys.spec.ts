@@ -1,4 +1,4 @@
-import { createApiKeyInUi, expect, screenshot, test } from './helpers';
+import { createApiKeyInUi, expect, screenshot, test, inDemo } from './helpers';
 
 test('an API key is created (shown once), works on the API, and is revoked', async ({
   authedPage: page,
@@ -26,7 +26,7 @@ test('an API key is created (shown once), works on the API, and is revoked', asy
 });
 
 test('an empty key name is refused with a field error', async ({ authedPage: page }) => {
-  await page.goto('/settings/keys');
+  await page.goto(inDemo('/settings/keys'));
   await page.getByLabel('Name').fill('   ');
   await page.getByRole('button', { name: 'Create key' }).click();
   await expect(page.getByText('Give the key a name')).toBeVisible();

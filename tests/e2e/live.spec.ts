@@ -1,4 +1,4 @@
-import { createApiKeyInUi, expect, test } from './helpers';
+import { createApiKeyInUi, expect, test, inDemo } from './helpers';
 
 test('a running run refreshes by itself: new events stream into the replay, the finish shows in the list', async ({
   authedPage: page,
@@ -22,12 +22,12 @@ test('a running run refreshes by itself: new events stream into the replay, the 
     { seq: 1, type: 'start', payload: { type: 'start' } },
   ]);
 
-  await page.goto(`/runs?q=${encodeURIComponent(name)}`);
+  await page.goto(inDemo(`/runs?q=${encodeURIComponent(name)}`));
   const row = page.getByTestId('runs-table').locator('tbody tr', { hasText: name });
   await expect(row).toHaveAttribute('data-status', 'running');
   await expect(page.getByText('live', { exact: true }).first()).toBeVisible();
 
-  await page.goto(`/runs/${runId}`);
+  await page.goto(inDemo(`/runs/${runId}`));
   await expect(page.getByTestId('user-message')).toHaveText('Are you streaming live?');
   // Appended while the page is open: they appear without a reload.
   await append([
@@ -48,6 +48,6 @@ test('a running run refreshes by itself: new events stream into the replay, the 
   await expect(page.getByTestId('replay-position')).toContainText('7 events', { timeout: 15_000 });
   await expect(page.getByTestId('run-header').getByText('succeeded')).toBeVisible({ timeout: 15_000 });
 
-  await page.goto(`/runs?q=${encodeURIComponent(name)}`);
+  await page.goto(inDemo(`/runs?q=${encodeURIComponent(name)}`));
   await expect(row).toHaveAttribute('data-status', 'succeeded');
 });

@@ -1,5 +1,5 @@
 import { genAiAgentTrace, memoryTracer, toJson } from '../helpers/otel';
-import { createApiKeyInUi, expect, test } from './helpers';
+import { createApiKeyInUi, expect, test, inDemo } from './helpers';
 
 test('a trace sent over OTLP replays as a conversation', async ({ authedPage: page, request }) => {
   const key = await createApiKeyInUi(page, `otel e2e ${Date.now()}`);
@@ -17,7 +17,7 @@ test('a trace sent over OTLP replays as a conversation', async ({ authedPage: pa
   const [run] = ((await list.json()) as { data: { id: string; name: string }[] }).data;
   expect(run?.name).toBe('weather-agent');
 
-  await page.goto(`/runs/${run!.id}`);
+  await page.goto(inDemo(`/runs/${run!.id}`));
   await expect(page.getByTestId('user-message')).toHaveText('Weather in Paris?');
   const transcript = page.getByTestId('transcript');
   await expect(transcript).toContainText('It is 21 °C in Paris.');

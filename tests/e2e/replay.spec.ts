@@ -1,7 +1,7 @@
-import { expect, FIXTURES, screenshot, test } from './helpers';
+import { expect, FIXTURES, screenshot, test, inDemo } from './helpers';
 
 const FINAL_TEXT = 'A perfect afternoon for a walk along the river.';
-const chatUrl = `/runs/${FIXTURES.chat}`;
+const chatUrl = inDemo(`/runs/${FIXTURES.chat}`);
 
 test('without ?seq the complete run is shown, with its tool call card', async ({ authedPage: page }) => {
   await page.goto(chatUrl);
@@ -91,7 +91,7 @@ test('the report and its branch report are shown; sections appear with their eve
 });
 
 test('a dataset run shows its results, pass rate and the failed filter', async ({ authedPage: page }) => {
-  await page.goto(`/runs/${FIXTURES.dataset}`);
+  await page.goto(inDemo(`/runs/${FIXTURES.dataset}`));
   await expect(page.getByTestId('dataset-summary')).toContainText('3 passed');
   await expect(page.getByTestId('dataset-summary')).toContainText('2 failed');
   await expect(page.getByTestId('dataset-summary')).toContainText('pass rate 60.0%');
@@ -107,7 +107,7 @@ test('a dataset run shows its results, pass rate and the failed filter', async (
 test('a run longer than the first page loads the rest and the inspector scrolls to the end', async ({
   authedPage: page,
 }) => {
-  await page.goto(`/runs/${FIXTURES.long}`);
+  await page.goto(inDemo(`/runs/${FIXTURES.long}`));
   await expect(page.getByTestId('replay-position')).toHaveText(/complete run · 3,000 events/, {
     timeout: 30_000,
   });
@@ -118,7 +118,7 @@ test('a run longer than the first page loads the rest and the inspector scrolls 
     el.scrollTop = el.scrollHeight;
   });
   await expect(inspector.locator('[data-testid="event-row"][data-seq="2999"]')).toBeVisible();
-  await page.goto(`/runs/${FIXTURES.long}?seq=2500`);
+  await page.goto(inDemo(`/runs/${FIXTURES.long}?seq=2500`));
   await expect(page.getByTestId('replay-position')).toContainText('seq 2500', { timeout: 30_000 });
   await expect(page.locator('[data-testid="event-row"][aria-current="step"]')).toHaveAttribute(
     'data-seq',

@@ -1,11 +1,11 @@
-import { createApiKeyInUi, expect, test } from './helpers';
+import { createApiKeyInUi, expect, test, inDemo } from './helpers';
 
 test('retention is edited in Settings → Retention and the API answers the same', async ({
   authedPage: page,
   request,
 }) => {
   const key = await createApiKeyInUi(page, `retention ${Date.now()}`);
-  await page.goto('/settings/retention');
+  await page.goto(inDemo('/settings/retention'));
   const runs = page.getByLabel('Keep runs (days; empty: forever)');
   const usage = page.getByLabel('Keep the usage ledger (days)');
 

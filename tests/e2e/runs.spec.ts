@@ -1,13 +1,13 @@
-import { expect, FIXTURES, screenshot, test } from './helpers';
+import { expect, FIXTURES, screenshot, test, inDemo } from './helpers';
 
 test('the history list applies filters from the URL, and a filter choice lands in the URL', async ({
   authedPage: page,
 }) => {
-  await page.goto('/runs');
+  await page.goto(inDemo('/runs'));
   await expect(page.getByTestId('runs-table')).toBeVisible();
   await screenshot(page, 'runs');
 
-  await page.goto('/runs?status=failed&q=xss');
+  await page.goto(inDemo('/runs?status=failed&q=xss'));
   const rows = page.getByTestId('runs-table').locator('tbody tr');
   await expect(rows.filter({ hasText: 'Fixture: XSS probe' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'Fixture: weather in Lisbon' })).toHaveCount(0);
@@ -16,7 +16,7 @@ test('the history list applies filters from the URL, and a filter choice lands i
   }
   await expect(page.getByLabel('Status')).toHaveValue('failed');
 
-  await page.goto('/runs');
+  await page.goto(inDemo('/runs'));
   await page.getByLabel('Kind').selectOption('dataset');
   await expect(page).toHaveURL(/kind=dataset/);
   await expect(rows.filter({ hasText: 'Fixture: capitals eval' })).toHaveCount(1);
@@ -24,7 +24,7 @@ test('the history list applies filters from the URL, and a filter choice lands i
 });
 
 test('the tag and thread filters work, and a thread lists its runs', async ({ authedPage: page }) => {
-  await page.goto('/runs?tag=weather');
+  await page.goto(inDemo('/runs?tag=weather'));
   const rows = page.getByTestId('runs-table').locator('tbody tr');
   await expect(rows.filter({ hasText: 'Fixture: weather in Lisbon' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'Fixture: XSS probe' })).toHaveCount(0);
@@ -35,12 +35,12 @@ test('the tag and thread filters work, and a thread lists its runs', async ({ au
 });
 
 test('a filter that matches nothing shows an empty state', async ({ authedPage: page }) => {
-  await page.goto('/runs?q=no-run-has-this-name-zzz');
+  await page.goto(inDemo('/runs?q=no-run-has-this-name-zzz'));
   await expect(page.getByText('No runs match these filters')).toBeVisible();
 });
 
 test('opening a run from the list shows its header', async ({ authedPage: page }) => {
-  await page.goto('/runs?q=weather');
+  await page.goto(inDemo('/runs?q=weather'));
   await page.getByRole('link', { name: 'Fixture: weather in Lisbon' }).click();
   await expect(page).toHaveURL(new RegExp(`/runs/${FIXTURES.chat}`));
   await expect(page.getByTestId('run-name')).toHaveText('Fixture: weather in Lisbon');
@@ -48,6 +48,6 @@ test('opening a run from the list shows its header', async ({ authedPage: page }
 });
 
 test('an unknown run shows the not-found page', async ({ authedPage: page }) => {
-  await page.goto('/runs/00000000-0000-4000-8000-0000000000ff');
+  await page.goto(inDemo('/runs/00000000-0000-4000-8000-0000000000ff'));
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
 });

@@ -1,9 +1,9 @@
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, screenshot, test } from './helpers';
+import { expect, screenshot, test, inDemo } from './helpers';
 
 /** An API key of the current project, made through the keys page (the e2e server has no other). */
 async function createKey(page: Page): Promise<string> {
-  await page.goto('/settings/keys');
+  await page.goto(inDemo('/settings/keys'));
   await page.getByLabel('Name').fill(`usage e2e ${Date.now()}`);
   await page.getByRole('button', { name: 'Create key' }).click();
   const plain = page.getByTestId('plain-key');
@@ -34,7 +34,7 @@ test('the usage page shows quotas and usage; a quota is created, changed and del
   await record(request, key, { subject: `${subject}_2`, metric: 'tokens', amount: 300, model: 'model-b' });
 
   // The top-subjects table on this test's own metric (the demo data may have busier subjects).
-  await page.goto(`/usage?top=${metric}`);
+  await page.goto(inDemo(`/usage?top=${metric}`));
   await expect(page.getByRole('heading', { name: 'Usage', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Quotas', exact: true })).toBeVisible();
   await expect(page.getByTestId(`daily-chart-${metric}`)).toBeVisible();

@@ -1,10 +1,10 @@
-import { expect, FIXTURES, screenshot, test } from './helpers';
+import { expect, FIXTURES, screenshot, test, inDemo } from './helpers';
 
 test('markup stored in events, results and reports renders as text and never runs', async ({
   authedPage: page,
   dialogs,
 }) => {
-  await page.goto(`/runs/${FIXTURES.xss}`);
+  await page.goto(inDemo(`/runs/${FIXTURES.xss}`));
   const transcript = page.getByTestId('transcript');
   await expect(transcript).toContainText('user says <script>alert(1)</script> <img src=x onerror=alert(1)>');
   await expect(transcript).toContainText('assistant says <script>alert(1)</script>');
