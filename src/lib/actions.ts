@@ -21,20 +21,22 @@ function formDataToObject(data: FormData): Record<string, string> {
 }
 
 /**
- * Wraps a server action: refuses a missing or foreign Origin, checks the session, parses the FormData (or a plain object) with `schema`,
- * answers every field's error, and turns AppErrors into a message. Usable with `useActionState`.
+ * The checks every server action makes, in order: refuses a missing or foreign Origin, finds who is
+ * acting (`who` answers null when the action needs a session and there is none), parses the FormData
+ * (or a plain object) with `schema` answering every field's error, and turns AppErrors into a message.
  */
-export function validatedAction<S extends z.ZodType, T extends object>(
+function checkedAction<S extends z.ZodType, T extends object, W>(
   schema: S,
-  fn: (data: z.output<S>, session: SessionUser) => Promise<T>,
+  who: () => Promise<W | null>,
+  fn: (data: z.output<S>, who: W) => Promise<T>,
 ) {
   return async (
     _prev: ActionState<T> | null,
     input: FormData | Record<string, unknown>,
   ): Promise<ActionState<T>> => {
     if (!(await sameOriginRequest())) return { error: FOREIGN_ORIGIN };
-    const session = await currentUser();
-    if (!session) return { error: 'Your session has expired. Sign in again.' };
+    const actor = await who();
+    if (actor === null) return { error: 'Your session has expired. Sign in again.' };
     const raw = input instanceof FormData ? formDataToObject(input) : input;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
@@ -50,7 +52,7 @@ export function validatedAction<S extends z.ZodType, T extends object>(
       };
     }
     try {
-      const result = await fn(parsed.data, session);
+      const result = await fn(parsed.data, actor);
       return { ok: true, ...result };
     } catch (err) {
       const known = toAppError(err);
@@ -59,4 +61,30 @@ export function validatedAction<S extends z.ZodType, T extends object>(
       throw err;
     }
   };
+}
+
+/**
+ * Wraps a server action of a signed-in user: the Origin check, the session, zod parsing with every
+ * field's error, AppErrors as the form's message. Usable with `useActionState`.
+ */
+export function validatedAction<S extends z.ZodType, T extends object>(
+  schema: S,
+  fn: (data: z.output<S>, session: SessionUser) => Promise<T>,
+) {
+  return checkedAction(schema, currentUser, fn);
+}
+
+/**
+ * The same wrapper for the few actions of someone not signed in yet (joining with a new account from an
+ * invite): every check but the session.
+ */
+export function publicAction<S extends z.ZodType, T extends object>(
+  schema: S,
+  fn: (data: z.output<S>) => Promise<T>,
+) {
+  return checkedAction(
+    schema,
+    async () => true as const,
+    (data) => fn(data),
+  );
 }

@@ -52,7 +52,8 @@ export async function changeQuotaAudited(
   input: { limit?: number; mode?: 'hard' | 'soft' },
 ) {
   return db.transaction(async (tx) => {
-    const before = await getQuota(tx, s.projectId, id);
+    // Locked: a concurrent change waits, so "before" is the value this change replaces.
+    const before = await getQuota(tx, s.projectId, id, { forUpdate: true });
     const after = await updateQuota(tx, s.projectId, id, input);
     await writeAudit(tx, { ...s, action: 'quota.changed', target: id, before, after });
     return after;
@@ -61,7 +62,7 @@ export async function changeQuotaAudited(
 
 export async function removeQuotaAudited(db: Db, s: Scope, id: string) {
   return db.transaction(async (tx) => {
-    const before = await getQuota(tx, s.projectId, id);
+    const before = await getQuota(tx, s.projectId, id, { forUpdate: true });
     await deleteQuota(tx, s.projectId, id);
     await writeAudit(tx, { ...s, action: 'quota.deleted', target: id, before });
   });

@@ -51,11 +51,21 @@ export async function listQuotas(db: DbOrTx, projectId: string): Promise<QuotaDt
     .map(toQuotaDto);
 }
 
-export async function getQuota(db: DbOrTx, projectId: string, id: string): Promise<QuotaDto> {
-  const [row] = await db
+/**
+ * One quota of the project. `forUpdate` locks its row until the transaction ends (inside one): what is
+ * read is then what the following change replaces, as the audit's "before" must be.
+ */
+export async function getQuota(
+  db: DbOrTx,
+  projectId: string,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<QuotaDto> {
+  const query = db
     .select()
     .from(quotas)
     .where(and(eq(quotas.id, id), eq(quotas.projectId, projectId)));
+  const [row] = await (opts.forUpdate ? query.for('update') : query);
   if (!row) throw notFound('Quota');
   return toQuotaDto(row);
 }

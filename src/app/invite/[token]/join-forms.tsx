@@ -27,7 +27,7 @@ export function NewAccountForm({ token }: { token: string }) {
       <Field label="Password" htmlFor="join-password" errors={errors?.password}>
         <Input id="join-password" name="password" type="password" autoComplete="new-password" required />
       </Field>
-      <Alert error={errors ? undefined : state?.error} />
+      <Alert error={errors?.token?.[0] ?? (errors ? undefined : state?.error)} />
       <Button type="submit" disabled={pending}>
         Create account and join
       </Button>
@@ -40,7 +40,7 @@ export function JoinButton({ token }: { token: string }) {
   return (
     <form action={action} className="flex flex-col gap-3">
       <input type="hidden" name="token" value={token} />
-      <Alert error={state?.error} />
+      <Alert error={state?.fieldErrors?.token?.[0] ?? state?.error} />
       <Button type="submit" disabled={pending}>
         Join the project
       </Button>
