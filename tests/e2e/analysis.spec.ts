@@ -16,7 +16,7 @@ test('a content search highlights the words and opens the replay at the first ma
   await expect(snippet.getByTestId('search-hit')).toHaveText(['getWeather']);
   await screenshot(page, 'runs-search');
   const href = await snippet.getAttribute('href');
-  expect(href).toMatch(new RegExp(`^/runs/${FIXTURES.chat}\\?seq=\\d+$`));
+  expect(href).toMatch(new RegExp(`^${inDemo(`/runs/${FIXTURES.chat}`)}\\?seq=\\d+$`));
   await snippet.click();
   await expect(page).toHaveURL(new RegExp(`/runs/${FIXTURES.chat}\\?seq=\\d+`));
   await expect(page.getByTestId('run-name')).toHaveText('Fixture: weather in Lisbon');

@@ -97,14 +97,12 @@ test('a /runs/<id> link of project B opens that run while the last project viewe
   // Switch to the demo project (A): the same page there. Then follow B's old-style link.
   await page.getByLabel('Project', { exact: true }).selectOption({ label: 'Demo project' });
   await expect(page).toHaveURL(new RegExp(`${inDemo('/settings/keys')}$`));
-  await page.getByRole('link', { name: 'Runs', exact: true }).click();
-  await expect(page.getByText('of Demo project')).toBeVisible();
+  // An old path lands in the project viewed last (A); B's run link, in B.
+  await page.goto('/usage');
+  await expect(page).toHaveURL(new RegExp(`${inDemo('/usage')}$`));
   await page.goto(`/runs/${runId}`);
   await expect(page).toHaveURL(new RegExp(`${projectPath(slug, 'runs', runId)}$`));
   await expect(page.getByText('Run of project B').first()).toBeVisible();
-  // Any other old path lands in the project viewed last: A.
-  await page.goto('/usage');
-  await expect(page).toHaveURL(new RegExp(`${inDemo('/usage')}$`));
 });
 
 test('the printed owner credentials sign in', async ({ page }) => {
