@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { listEvents } from '@/server/events';
+import { replayBaseAt } from '@/server/replay';
 import { listRunReports } from '@/server/reports';
 import { getRunById } from '@/server/runs';
 import { hasRole, runAccess } from '@/server/access';
@@ -17,7 +18,11 @@ import { RunHeader } from './run-header';
 
 export const metadata: Metadata = { title: 'Run · runledger' };
 
-/** Server-rendered so the first paint has a transcript; the replay fetches the rest on demand. */
+/**
+ * Server-rendered so the first paint has a transcript; the replay fetches the rest on demand. At
+ * `?seq=N` the page starts from the server's transcript checkpoint at or before N (at most
+ * CHECKPOINT_EVERY events before it), so a late moment needs neither the events before it nor their fold.
+ */
 const FIRST_PAGE = 2000;
 
 export default async function RunPage({
@@ -39,8 +44,10 @@ export default async function RunPage({
   const run = await getRunById(db, projectId, id);
   if (!run) notFound();
   const sp = await searchParams;
+  const seq = typeof sp.seq === 'string' && /^\d{1,9}$/.test(sp.seq) ? Number(sp.seq) : null;
+  const base = seq === null ? null : await replayBaseAt(db, projectId, run.id, seq);
   const [eventsPage, reports] = await Promise.all([
-    listEvents(db, projectId, run.id, { limit: FIRST_PAGE }),
+    listEvents(db, projectId, run.id, { afterSeq: base?.seq ?? -1, limit: FIRST_PAGE }),
     listRunReports(db, projectId, run.id),
   ]);
   const initialEvents = toReplayEvents(eventsPage.data);
@@ -65,8 +72,10 @@ export default async function RunPage({
         <DatasetResults run={run} projectId={projectId} status={resultsFilter} cursor={rcursor} />
       )}
       <Replay
-        key={run.id}
+        // A link to another moment of a finished run starts from another checkpoint.
+        key={live ? run.id : `${run.id}:${base?.seq ?? ''}`}
         runId={run.id}
+        base={base}
         initialEvents={initialEvents}
         initialDone={eventsPage.nextCursor === null}
         totalEvents={run.eventCount}

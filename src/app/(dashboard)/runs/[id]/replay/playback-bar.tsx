@@ -14,11 +14,11 @@ function sample<T>(xs: T[]): T[] {
 }
 
 function positionLabel(store: ReplayStore, p: Playback): string {
-  const n = store.events.length;
+  const n = store.count;
   if (p.cut === null) return `complete run · ${n.toLocaleString('en-US')} events`;
-  const current = p.index >= 0 ? store.events[p.index] : undefined;
-  if (!current) return 'start of the run';
-  return `event ${p.index + 1}/${n} · seq ${current.seq} · ${formatDuration(p.playhead)}`;
+  const seq = p.index >= 0 ? store.events[p.index]!.seq : store.baseSeq;
+  if (seq < 0) return 'start of the run';
+  return `event ${store.base + p.index + 1}/${n} · seq ${seq} · ${formatDuration(p.playhead)}`;
 }
 
 /** The replay's controls wired to its store and playback: play, speed, scrubber with markers, steps. */

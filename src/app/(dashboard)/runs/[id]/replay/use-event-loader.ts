@@ -20,7 +20,7 @@ export function useEventLoader(
   const [done, setDone] = useState(initialDone);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (done && !live && store.events.length >= totalEvents) return;
+    if (done && !live && store.count >= totalEvents) return;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const pull = async () => {
