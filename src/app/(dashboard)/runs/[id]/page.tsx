@@ -23,7 +23,7 @@ export const metadata: Metadata = { title: 'Run · runledger' };
  * `?seq=N` the page starts from the server's transcript checkpoint at or before N (at most
  * CHECKPOINT_EVERY events before it), so a late moment needs neither the events before it nor their fold.
  */
-const FIRST_PAGE = 2000;
+const FIRST_PAGE = 1000;
 
 export default async function RunPage({
   params,

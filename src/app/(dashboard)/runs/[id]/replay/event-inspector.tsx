@@ -40,6 +40,7 @@ export function EventInspector({
     estimateSize,
     overscan: 12,
     getItemKey,
+    useFlushSync: false,
   });
   const t0 = Number.isFinite(start) ? start : 0;
 

@@ -1,5 +1,5 @@
 'use client';
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { startTransition, useEffect, useMemo, useState } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
 import type { ReplayBase } from '@/lib/replay/transcript';
@@ -32,9 +32,13 @@ export function Replay({
   live: boolean;
 }) {
   const [store] = useState(() => new ReplayStore(initialEvents, base));
-  const version = useSyncExternalStore(store.subscribe, store.getVersion, store.getVersion);
+  // New pages re-render in a transition: React can split the rows' rendering into short tasks and
+  // put input (a scrub, a key) first (a store subscription would render them synchronously).
+  const [version, setVersion] = useState(store.version);
+  useEffect(() => store.subscribe(() => startTransition(() => setVersion(store.getVersion()))), [store]);
   const { done, error } = useEventLoader(store, { runId, initialDone, totalEvents, live });
   const p = usePlayback(store, done);
+  const [openedAtSeq] = useState(() => p.cut !== null);
   usePlaybackKeys(p);
   const { events } = store;
   const cutSeq = p.cut === null ? Number.POSITIVE_INFINITY : p.cut;
@@ -68,7 +72,7 @@ export function Replay({
               {done ? 'This run has no events.' : 'Loading events…'}
             </p>
           ) : (
-            <Transcript rows={rows} playing={p.playing} />
+            <Transcript rows={rows} playing={p.playing} showEnd={openedAtSeq} />
           )}
           {!done && p.cut === null && store.count > 0 && (
             <p className="mt-3 text-xs text-zinc-400">

@@ -88,7 +88,9 @@ export class ReplayStore {
 
   subscribe = (listener: () => void) => {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   };
   getVersion = () => this.version;
 }
