@@ -56,7 +56,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     const p = await makeProject(db());
     const run = await makeRun(db(), p.id);
     await append(db(), p.id, run.id, events);
-    expect(await ensureCheckpoints(db(), run.id)).toBe(3);
+    expect((await ensureCheckpoints(db(), run.id)).written).toBe(3);
     expect(await checkpointSeqs(db(), run.id)).toEqual([999, 1999, 2999]);
     for (const n of [0, 999, 1742, 2999, 3599]) {
       const base = await replayBaseAt(db(), p.id, run.id, n);
@@ -85,11 +85,13 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
       run.id,
       events.filter((e) => !late.includes(e)),
     );
-    await ensureCheckpoints(db(), run.id);
+    const before = await ensureCheckpoints(db(), run.id);
     // Without the late events the second checkpoint folds 1,000 events up to seq 2009.
     expect(await checkpointSeqs(db(), run.id)).toEqual([999, 2009, 3009]);
     await appendEvents(db(), p.id, run.id, late as EventInput[]);
     expect(await checkpointSeqs(db(), run.id)).toEqual([999]);
+    // A pass that remembers the last checkpoint it wrote notices it is gone and reads the chain.
+    expect((await ensureCheckpoints(db(), run.id, undefined, before.last)).written).toBe(2);
     const base = await replayBaseAt(db(), p.id, run.id, 3500);
     expect(base).toMatchObject({ seq: 2999, count: 3000 });
     expect(fromBase(base, 3500).items).toEqual(fromScratch(3500).items);

@@ -53,9 +53,15 @@ async function readChain(db: DbOrTx, runId: string, uptoSeq: number): Promise<Re
  * before it since it was read), and after its predecessor: an append that lands meanwhile either
  * waits for it and then deletes it (the run_events trigger), or makes the check fail.
  */
-export async function ensureCheckpoints(db: DbOrTx, runId: string, uptoSeq = MAX_SEQ): Promise<number> {
-  let base = await readChain(db, runId, MAX_SEQ);
-  if (base && base.seq >= uptoSeq) return 0;
+export async function ensureCheckpoints(
+  db: DbOrTx,
+  runId: string,
+  uptoSeq = MAX_SEQ,
+  /** The last checkpoint this process wrote for the run: used when it is still stored (saves the chain read). */
+  from: ReplayBase | null = null,
+): Promise<{ written: number; last: ReplayBase | null }> {
+  let base = from && (await stillStored(db, runId, from)) ? from : await readChain(db, runId, MAX_SEQ);
+  if (base && base.seq >= uptoSeq) return { written: 0, last: base };
   const folder = TranscriptFolder.from(base?.transcript ?? null);
   const clock = base ? { ...base.clock } : startClock();
   let prev = base?.transcript ?? null;
@@ -68,7 +74,7 @@ export async function ensureCheckpoints(db: DbOrTx, runId: string, uptoSeq = MAX
       .where(and(eq(runEvents.runId, runId), gt(runEvents.seq, after)))
       .orderBy(asc(runEvents.seq))
       .limit(CHECKPOINT_EVERY);
-    if (page.length < CHECKPOINT_EVERY) return written;
+    if (page.length < CHECKPOINT_EVERY) return { written, last: base };
     for (const e of page) {
       tick(clock, e.ts.toISOString());
       folder.apply({ seq: e.seq, type: e.type, payload: e.payload });
@@ -92,12 +98,27 @@ export async function ensureCheckpoints(db: DbOrTx, runId: string, uptoSeq = MAX
       );
       return !!row;
     });
-    if (!ok) return written;
+    if (!ok) return { written, last: null };
     written++;
     prev = state;
     base = { count: eventCount, seq, clock: { ...clock }, transcript: state };
-    if (seq >= uptoSeq) return written;
+    if (seq >= uptoSeq) return { written, last: base };
   }
+}
+
+/** Whether a checkpoint is still stored: the trigger deletes a stale one with all after it, so its chain is whole. */
+async function stillStored(db: DbOrTx, runId: string, cp: ReplayBase): Promise<boolean> {
+  const rows = await db
+    .select({ seq: runTranscriptCheckpoints.seq })
+    .from(runTranscriptCheckpoints)
+    .where(
+      and(
+        eq(runTranscriptCheckpoints.runId, runId),
+        eq(runTranscriptCheckpoints.seq, cp.seq),
+        eq(runTranscriptCheckpoints.eventCount, cp.count),
+      ),
+    );
+  return rows.length > 0;
 }
 
 /**

@@ -1,10 +1,13 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
+import type { ReplayBase } from '@/lib/replay/transcript';
 import { ensureCheckpoints } from './checkpoints';
 
 const DELAY_MS = 500;
 /** Runs with a pass under way (value: another pass was asked for meanwhile). */
 const running = new Map<string, boolean>();
+/** The last checkpoint a pass wrote, kept while more passes follow (the next starts from it). */
+const last = new Map<string, ReplayBase>();
 
 /**
  * After an append: fold the run's new events into checkpoints in the background, one pass per run at
@@ -18,13 +21,17 @@ export function scheduleCheckpoints(db: DbOrTx, runId: string) {
   }
   running.set(runId, false);
   const pass = () => {
-    ensureCheckpoints(db, runId)
+    ensureCheckpoints(db, runId, undefined, last.get(runId) ?? null)
+      .then((r) => (r.last ? last.set(runId, r.last) : last.delete(runId)))
       .catch((err) => console.error('[runledger] transcript checkpoints failed', runId, err))
       .finally(() => {
         if (running.get(runId)) {
           running.set(runId, false);
           setTimeout(pass, DELAY_MS).unref?.();
-        } else running.delete(runId);
+        } else {
+          running.delete(runId);
+          last.delete(runId);
+        }
       });
   };
   setTimeout(pass, DELAY_MS).unref?.();
