@@ -160,6 +160,10 @@ async function measure(page: Page, baseUrl: string, runId: string, size: number)
   await page.goto(`${baseUrl}/runs/${runId}?seq=${seq}`, { waitUntil: 'commit' });
   await page.getByTestId('replay-position').getByText(`seq ${seq} `).waitFor({ timeout: 600_000 });
   const seqLink = await now(page);
+  // Opened at a late moment the page holds the checkpoint and the events after it, not the run.
+  const seqCdp = await page.context().newCDPSession(page);
+  await seqCdp.send('HeapProfiler.collectGarbage');
+  const seqHeap = ((await seqCdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize;
 
   return {
     firstText,
@@ -171,6 +175,7 @@ async function measure(page: Page, baseUrl: string, runId: string, size: number)
     scrubMs,
     scrubTasks,
     seqLink,
+    seqHeap,
   };
 }
 
@@ -205,7 +210,7 @@ export async function main() {
         `${Math.round(sortedScrub[5]!)} / ${Math.round(sortedScrub[9]!)} ms`,
         summary(m.scrubTasks),
         s(m.seqLink),
-        `${(m.heap / 1e6).toFixed(0)} MB`,
+        `${(m.heap / 1e6).toFixed(0)} MB / ${(m.seqHeap / 1e6).toFixed(0)} MB`,
         `${sql.first.toFixed(1)} ms / ${sql.all.toFixed(0)} ms`,
         `${(m.loaded / sql.all).toFixed(0)}×`,
       ];
@@ -217,7 +222,7 @@ export async function main() {
     await server.stop();
   }
   console.log(
-    '\n| events | first text painted | whole run loaded | long tasks loading (n / longest) | scrolling | scrub p50 / max | long tasks scrubbing | `?seq=` near the end | JS heap | raw SQL first 2,000 / all | loaded ÷ raw SQL all |',
+    '\n| events | first text painted | whole run loaded | long tasks loading (n / longest) | scrolling | scrub p50 / max | long tasks scrubbing | `?seq=` near the end | JS heap: whole run / at `?seq=` | raw SQL first 2,000 / all | loaded ÷ raw SQL all |',
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
