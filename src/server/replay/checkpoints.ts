@@ -132,6 +132,14 @@ export async function replayBaseAt(
   seq: number,
 ): Promise<ReplayBase | null> {
   await assertRunInProject(db, projectId, runId);
-  await ensureCheckpoints(db, runId, seq);
+  // Fold only when a checkpoint at or before `seq` is missing (usually the background pass has made it).
+  const [due] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from run_events e
+        where e.run_id = ${runId}::uuid and e.seq <= ${seq}
+          and e.seq > coalesce((select max(c.seq) from run_transcript_checkpoints c
+                                where c.run_id = ${runId}::uuid), -1)`,
+  );
+  if ((due?.n ?? 0) >= CHECKPOINT_EVERY) await ensureCheckpoints(db, runId, seq);
   return readChain(db, runId, seq);
 }
