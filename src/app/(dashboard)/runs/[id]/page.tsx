@@ -72,8 +72,9 @@ export default async function RunPage({
         <DatasetResults run={run} projectId={projectId} status={resultsFilter} cursor={rcursor} />
       )}
       <Replay
-        // A link to another moment of a finished run starts from another checkpoint.
-        key={live ? run.id : `${run.id}:${base?.seq ?? ''}`}
+        // A link to another moment of a finished run may start from another checkpoint (a live run's
+        // refreshes keep the replay as it is).
+        key={live || !base ? run.id : `${run.id}:${base.seq}`}
         runId={run.id}
         base={base}
         initialEvents={initialEvents}

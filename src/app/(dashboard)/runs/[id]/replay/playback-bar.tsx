@@ -1,4 +1,6 @@
 'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
 import { formatDuration } from '@/lib/format';
 import { ReplayControls } from './controls';
 import { isErrorEvent } from './model';
@@ -24,20 +26,32 @@ function positionLabel(store: ReplayStore, p: Playback): string {
 /** The replay's controls wired to its store and playback: play, speed, scrubber with markers, steps. */
 export function PlaybackBar({ store, playback: p }: { store: ReplayStore; playback: Playback }) {
   const { events, timeline, markers } = store;
+  const path = usePathname();
   return (
-    <ReplayControls
-      playing={p.playing}
-      onPlayPause={() => (p.playing ? p.pause() : p.play())}
-      speed={p.speed}
-      onSpeed={p.setSpeed}
-      timeline={timeline}
-      playhead={p.playhead}
-      onScrub={p.scrub}
-      onStep={p.step}
-      onJump={p.jump}
-      markers={sample(markers.filter((i) => !isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
-      errors={sample(markers.filter((i) => isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
-      positionLabel={positionLabel(store, p)}
-    />
+    <>
+      {store.base > 0 && (
+        <p className="mb-2 text-xs text-zinc-500">
+          Opened at a moment: the replay starts at event {store.base.toLocaleString('en-US')} (seq{' '}
+          {store.baseSeq}).{' '}
+          <Link href={path} className="text-blue-700 underline">
+            Replay the whole run
+          </Link>
+        </p>
+      )}
+      <ReplayControls
+        playing={p.playing}
+        onPlayPause={() => (p.playing ? p.pause() : p.play())}
+        speed={p.speed}
+        onSpeed={p.setSpeed}
+        timeline={timeline}
+        playhead={p.playhead}
+        onScrub={p.scrub}
+        onStep={p.step}
+        onJump={p.jump}
+        markers={sample(markers.filter((i) => !isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
+        errors={sample(markers.filter((i) => isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
+        positionLabel={positionLabel(store, p)}
+      />
+    </>
   );
 }
