@@ -41,14 +41,16 @@ export type BenchServer = {
   driver: 'pglite' | 'postgres';
   baseUrl: string;
   key: string;
+  /** The slug of the bench's project: its dashboard pages are `/p/<slug>/…`. */
+  projectSlug: string;
   /** The database URL (Postgres only). */
   databaseUrl?: string;
   stop: () => Promise<void>;
 };
 
-async function seedProject(conn: DbConnection): Promise<string> {
+async function seedProject(conn: DbConnection): Promise<{ key: string; slug: string }> {
   const project = await createProject(conn.db, { slug: `bench-${Math.random().toString(36).slice(2, 8)}` });
-  return (await createApiKey(conn.db, project.id, 'bench')).key;
+  return { key: (await createApiKey(conn.db, project.id, 'bench')).key, slug: project.slug };
 }
 
 /**
@@ -62,19 +64,19 @@ export async function startBenchServer(
   let dataDir: string | undefined;
   let databaseUrl: string | undefined;
   let drop: (() => Promise<void>) | undefined;
-  let key: string;
+  let seeded: { key: string; slug: string };
   if (driver === 'pglite') {
     dataDir = mkdtempSync(path.join(tmpdir(), 'runledger-bench-'));
     const conn = connectPglite(dataDir);
     await runMigrations(conn);
-    key = await seedProject(conn);
+    seeded = await seedProject(conn);
     await conn.close();
   } else {
     const db = await freshBenchDatabase('api');
     databaseUrl = db.url;
     drop = db.drop;
     const conn = connectPostgres(databaseUrl, 1);
-    key = await seedProject(conn);
+    seeded = await seedProject(conn);
     await conn.close();
   }
 
@@ -93,5 +95,12 @@ export async function startBenchServer(
       await drop?.();
     },
   });
-  return { driver, baseUrl: app.baseUrl, key, databaseUrl, stop: app.stop };
+  return {
+    driver,
+    baseUrl: app.baseUrl,
+    key: seeded.key,
+    projectSlug: seeded.slug,
+    databaseUrl,
+    stop: app.stop,
+  };
 }

@@ -1,5 +1,5 @@
 import { AGENT_RUN_FIRST_TEXT, AGENT_RUN_QUESTION, agentRun } from '../../scripts/lib/agent-run';
-import { createApiKeyInUi, expect, test, inDemo } from './helpers';
+import { createApiKeyInUi, expect, test } from './helpers';
 
 declare global {
   interface Window {
@@ -47,12 +47,12 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   }
 
   // Server-rendered: the HTML itself holds the question and the first answer, as Markdown rendered.
-  const html = await (await page.request.get(inDemo(`/runs/${runId}`))).text();
+  const html = await (await page.request.get(`/runs/${runId}`)).text();
   expect(html).toContain(AGENT_RUN_QUESTION);
   expect(html).toContain(AGENT_RUN_FIRST_TEXT);
 
   await page.addInitScript(watchFirstScreen, AGENT_RUN_FIRST_TEXT);
-  await page.goto(inDemo(`/runs/${runId}`));
+  await page.goto(`/runs/${runId}`);
   await expect(page.getByTestId('replay-position')).toHaveText(/complete run · 20,000 events/, {
     timeout: 180_000,
   });
@@ -65,7 +65,22 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   expect(await page.getByTestId('transcript').locator('li').count()).toBeLessThan(60);
   // The Markdown table of a step renders as a table, and a late moment opens directly.
   await expect(page.getByTestId('transcript').locator('table').first()).toBeVisible();
-  await page.goto(inDemo(`/runs/${runId}?seq=19990`));
-  await expect(page.getByTestId('replay-position')).toContainText('seq 19990', { timeout: 120_000 });
-  await expect(page.getByTestId('transcript')).toBeVisible();
+
+  // A late moment opens from the server's transcript checkpoint: no page of earlier events is fetched
+  // (the events after the checkpoint come with the HTML), and the moment is the right one: the step
+  // under way at seq 19,990 is on screen, the next one is not.
+  // (Finished, so no live polling either.)
+  await request.patch(`/api/v1/runs/${runId}`, { headers, data: { status: 'succeeded' } });
+  const step = events.slice(0, 19_991).filter((e) => e.type === 'start-step').length;
+  const actions: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.headers()['next-action']) actions.push(r.url());
+  });
+  await page.goto(`/runs/${runId}?seq=19990`);
+  await expect(page.getByTestId('replay-position')).toContainText('event 19991/20000 · seq 19990', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('transcript')).toContainText(`Step ${step}.`);
+  await expect(page.getByTestId('transcript')).not.toContainText(`Step ${step + 1}.`);
+  expect(actions).toEqual([]);
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { startClock, tick, TranscriptFolder } from '@/lib/replay/transcript';
 import type { ReplayEvent } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/model';
 import { ReplayStore } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/store';
 import { TranscriptFold } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/transcript-fold';
+
+type ReplayBaseJson = ConstructorParameters<typeof ReplayStore>[1];
 
 /** Two conversations turns; the second is one long tool loop (a message bigger than a checkpoint gap). */
 function run(steps: number): ReplayEvent[] {
@@ -79,6 +82,31 @@ describe('TranscriptFold', () => {
     expect(at[0]).toBe(all[0]);
     expect(at[1]).toBe(all[1]);
     expect(at[3]).not.toBe(all[3]); // the tool loop is still streaming there
+  });
+
+  it('started from a base (a server checkpoint, as at ?seq=N) it answers every later point as the whole run does', () => {
+    const cut = 1700;
+    const folder = new TranscriptFolder();
+    const clock = startClock();
+    for (const e of events.slice(0, cut)) {
+      folder.apply(e);
+      tick(clock, e.ts);
+    }
+    // Through JSON, as the page hands it to the browser.
+    const base = JSON.parse(
+      JSON.stringify({ count: cut, seq: cut - 1, clock, transcript: folder.state() }),
+    ) as ReplayBaseJson;
+    const whole = new ReplayStore(events);
+    const store = new ReplayStore(events.slice(cut, cut + 300), base);
+    store.append(events.slice(cut + 300));
+    expect(store.count).toBe(events.length);
+    expect(store.lastSeq).toBe(events.at(-1)!.seq);
+    expect(store.timeline.times).toEqual(whole.timeline.times.slice(cut));
+    expect(store.timeline.start).toBe(whole.timeline.times[cut - 1]);
+    for (const n of [0, 1, 250, 900, events.length - cut - 1, events.length - cut]) {
+      expect(store.transcript.at(n), `at ${cut} + ${n}`).toEqual(whole.transcript.at(cut + n));
+    }
+    expect(store.transcript.all()).toEqual(whole.transcript.all());
   });
 
   it('ignores events it already holds when pages overlap', () => {

@@ -1,4 +1,4 @@
-import { bigint, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tstz } from './columns';
 import { runs } from './runs';
 
@@ -21,3 +21,27 @@ export const runEvents = pgTable(
 );
 
 export type RunEvent = typeof runEvents.$inferSelect;
+
+/**
+ * The replay transcript folded up to an event (src/server/replay): a chain per run, each row holding
+ * what changed since the previous one, so `?seq=N` resumes from the nearest row instead of folding the
+ * run from its start. A trigger on run_events deletes the rows an out-of-order insert makes stale.
+ */
+export const runTranscriptCheckpoints = pgTable(
+  'run_transcript_checkpoints',
+  {
+    runId: uuid()
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    /** The last event seq folded in. */
+    seq: integer().notNull(),
+    /** How many events (those with seq <= `seq`) were folded in. */
+    eventCount: integer().notNull(),
+    /** The delta from the previous checkpoint of the run (src/server/replay/codec.ts). */
+    state: jsonb().notNull(),
+    createdAt: tstz().notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.seq] })],
+);
+
+export type RunTranscriptCheckpoint = typeof runTranscriptCheckpoints.$inferSelect;

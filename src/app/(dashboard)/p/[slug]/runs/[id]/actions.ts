@@ -11,7 +11,8 @@ import { AppError } from '@/server/errors';
 import { auditScope, dashboardContext } from '@/app/(dashboard)/_lib/project';
 import { toReplayEvents } from './replay-events';
 
-const EVENTS_PAGE = 2500;
+/** Small enough that decoding and folding one page stays a short task in the browser. */
+const EVENTS_PAGE = 1500;
 
 /** The next page of a run's events (seq > afterSeq) for the replay and the inspector. */
 export const loadEvents = validatedAction(

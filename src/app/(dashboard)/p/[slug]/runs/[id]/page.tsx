@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { listEvents } from '@/server/events';
+import { replayBaseAt } from '@/server/replay';
 import { listRunReports } from '@/server/reports';
 import { getRunById } from '@/server/runs';
 import { hasRole } from '@/server/access';
@@ -16,8 +17,12 @@ import { RunHeader } from './run-header';
 
 export const metadata: Metadata = { title: 'Run · runledger' };
 
-/** Server-rendered so the first paint has a transcript; the replay fetches the rest on demand. */
-const FIRST_PAGE = 2000;
+/**
+ * Server-rendered so the first paint has a transcript; the replay fetches the rest on demand. At
+ * `?seq=N` the page starts from the server's transcript checkpoint at or before N (at most
+ * CHECKPOINT_EVERY events before it), so a late moment needs neither the events before it nor their fold.
+ */
+const FIRST_PAGE = 1000;
 
 export default async function RunPage({
   params,
@@ -35,8 +40,10 @@ export default async function RunPage({
   const run = await getRunById(db, projectId, id);
   if (!run) notFound();
   const sp = await searchParams;
+  const seq = typeof sp.seq === 'string' && /^\d{1,9}$/.test(sp.seq) ? Number(sp.seq) : null;
+  const base = seq === null ? null : await replayBaseAt(db, projectId, run.id, seq);
   const [eventsPage, reports] = await Promise.all([
-    listEvents(db, projectId, run.id, { limit: FIRST_PAGE }),
+    listEvents(db, projectId, run.id, { afterSeq: base?.seq ?? -1, limit: FIRST_PAGE }),
     listRunReports(db, projectId, run.id),
   ]);
   const initialEvents = toReplayEvents(eventsPage.data);
@@ -61,8 +68,11 @@ export default async function RunPage({
         <DatasetResults slug={slug} run={run} projectId={projectId} status={resultsFilter} cursor={rcursor} />
       )}
       <Replay
-        key={run.id}
+        // A link to another moment of a finished run may start from another checkpoint (a live run's
+        // refreshes keep the replay as it is).
+        key={live || !base ? run.id : `${run.id}:${base.seq}`}
         runId={run.id}
+        base={base}
         initialEvents={initialEvents}
         initialDone={eventsPage.nextCursor === null}
         totalEvents={run.eventCount}

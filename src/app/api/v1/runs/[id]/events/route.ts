@@ -1,10 +1,14 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
 import { appendEvents, listEvents, toEventDto } from '@/server/events';
+import { scheduleCheckpoints } from '@/server/replay';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 
 export const POST = apiRoute(routes.appendEvents, async ({ projectId, params, body }) => {
-  return { status: 200, body: await appendEvents(getDb(), projectId, params.id, body.events) };
+  const result = await appendEvents(getDb(), projectId, params.id, body.events);
+  // The replay's transcript checkpoints follow in the background (src/server/replay).
+  if (result.accepted > 0) scheduleCheckpoints(getDb(), params.id);
+  return { status: 200, body: result };
 });
 
 export const GET = apiRoute(routes.listEvents, async ({ projectId, params, query }) => {

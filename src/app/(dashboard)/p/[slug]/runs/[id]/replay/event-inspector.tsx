@@ -14,6 +14,7 @@ export function EventInspector({
   onSeek,
   loading,
   total,
+  start,
 }: {
   /** Grows in place as pages load; `count` is how many of them to show. */
   events: ReplayEvent[];
@@ -22,6 +23,8 @@ export function EventInspector({
   onSeek: (index: number) => void;
   loading: boolean;
   total: number;
+  /** The run's first timestamp (ms): rows show their offset from it. */
+  start: number;
 }) {
   const parent = useRef<HTMLDivElement>(null);
   const [expanded, setExpanded] = useState<Set<number>>(() => new Set());
@@ -37,8 +40,9 @@ export function EventInspector({
     estimateSize,
     overscan: 12,
     getItemKey,
+    useFlushSync: false,
   });
-  const t0 = events.length ? Date.parse(events[0]!.ts) : 0;
+  const t0 = Number.isFinite(start) ? start : 0;
 
   useEffect(() => {
     if (position >= 0 && position < count) virtualizer.scrollToIndex(position, { align: 'auto' });

@@ -1,5 +1,5 @@
 'use client';
-import { memo, type ReactElement } from 'react';
+import { memo, type ReactElement, useDeferredValue, useSyncExternalStore } from 'react';
 import renderMarkdown from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import rehypeSanitize from 'rehype-sanitize';
@@ -57,8 +57,27 @@ export const Markdown = memo(function Markdown({
   source: string;
   streaming?: boolean;
 }) {
-  return <div className={prose}>{streaming ? parse(stableMarkdown(source)) : rendered(source)}</div>;
+  // A row that mounts after hydration (scrolling, scrubbing, a page of events arriving) shows its
+  // text as it is for a frame and is parsed in a deferred render that React can split between rows,
+  // so a screenful of new rows is not one long task. The server render and hydration parse at once
+  // (the first screen comes as Markdown, never as text first), and so does a parse already cached.
+  const hydrated = useSyncExternalStore(noSubscribe, isClient, isServer);
+  const cached = renderedCache.has(source);
+  const deferred = useDeferredValue(source, hydrated && !cached && !streaming ? '' : source);
+  if (streaming) return <div className={prose}>{parse(stableMarkdown(source))}</div>;
+  if (deferred !== source) {
+    return (
+      <div className={prose}>
+        <p className="whitespace-pre-wrap break-words">{source}</p>
+      </div>
+    );
+  }
+  return <div className={prose}>{rendered(source)}</div>;
 });
+
+const noSubscribe = () => () => {};
+const isClient = () => true;
+const isServer = () => false;
 
 /**
  * Parsed Markdown by source text: a row of the windowed transcript that scrolls out and back in (or a

@@ -24,7 +24,3 @@ export function lastAtOrBefore(sorted: ArrayLike<number>, x: number): number {
   }
   return ans;
 }
-
-export const GAP_THRESHOLD_MS = 2000;
-/** How long a compressed idle gap lasts on the replay timeline. */
-export const COMPRESSED_GAP_MS = 600;

@@ -1,4 +1,6 @@
 'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
 import { formatDuration } from '@/lib/format';
 import { ReplayControls } from './controls';
 import { isErrorEvent } from './model';
@@ -14,30 +16,42 @@ function sample<T>(xs: T[]): T[] {
 }
 
 function positionLabel(store: ReplayStore, p: Playback): string {
-  const n = store.events.length;
+  const n = store.count;
   if (p.cut === null) return `complete run · ${n.toLocaleString('en-US')} events`;
-  const current = p.index >= 0 ? store.events[p.index] : undefined;
-  if (!current) return 'start of the run';
-  return `event ${p.index + 1}/${n} · seq ${current.seq} · ${formatDuration(p.playhead)}`;
+  const seq = p.index >= 0 ? store.events[p.index]!.seq : store.baseSeq;
+  if (seq < 0) return 'start of the run';
+  return `event ${store.base + p.index + 1}/${n} · seq ${seq} · ${formatDuration(p.playhead)}`;
 }
 
 /** The replay's controls wired to its store and playback: play, speed, scrubber with markers, steps. */
 export function PlaybackBar({ store, playback: p }: { store: ReplayStore; playback: Playback }) {
   const { events, timeline, markers } = store;
+  const path = usePathname();
   return (
-    <ReplayControls
-      playing={p.playing}
-      onPlayPause={() => (p.playing ? p.pause() : p.play())}
-      speed={p.speed}
-      onSpeed={p.setSpeed}
-      timeline={timeline}
-      playhead={p.playhead}
-      onScrub={p.scrub}
-      onStep={p.step}
-      onJump={p.jump}
-      markers={sample(markers.filter((i) => !isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
-      errors={sample(markers.filter((i) => isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
-      positionLabel={positionLabel(store, p)}
-    />
+    <>
+      {store.base > 0 && (
+        <p className="mb-2 text-xs text-zinc-500">
+          Opened at a moment: the replay starts at event {store.base.toLocaleString('en-US')} (seq{' '}
+          {store.baseSeq}).{' '}
+          <Link href={path} className="text-blue-700 underline">
+            Replay the whole run
+          </Link>
+        </p>
+      )}
+      <ReplayControls
+        playing={p.playing}
+        onPlayPause={() => (p.playing ? p.pause() : p.play())}
+        speed={p.speed}
+        onSpeed={p.setSpeed}
+        timeline={timeline}
+        playhead={p.playhead}
+        onScrub={p.scrub}
+        onStep={p.step}
+        onJump={p.jump}
+        markers={sample(markers.filter((i) => !isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
+        errors={sample(markers.filter((i) => isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
+        positionLabel={positionLabel(store, p)}
+      />
+    </>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { startTransition, useEffect, useMemo, useState } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
+import type { ReplayBase } from '@/lib/replay/transcript';
 import type { ReplayEvent } from './model';
 import { PlaybackBar } from './playback-bar';
 import { SidePanels } from './side-panels';
@@ -14,6 +15,7 @@ import { usePlayback, usePlaybackKeys } from './use-playback';
 /** The run's replay: controls and transcript on the left, reports and the raw events on the right. */
 export function Replay({
   runId,
+  base,
   initialEvents,
   initialDone,
   totalEvents,
@@ -21,16 +23,22 @@ export function Replay({
   live,
 }: {
   runId: string;
+  /** The server's transcript checkpoint the events start after (the page opened at `?seq=N`). */
+  base: ReplayBase | null;
   initialEvents: ReplayEvent[];
   initialDone: boolean;
   totalEvents: number;
   reports: ReportDto[];
   live: boolean;
 }) {
-  const [store] = useState(() => new ReplayStore(initialEvents));
-  const version = useSyncExternalStore(store.subscribe, store.getVersion, store.getVersion);
+  const [store] = useState(() => new ReplayStore(initialEvents, base));
+  // New pages re-render in a transition: React can split the rows' rendering into short tasks and
+  // put input (a scrub, a key) first (a store subscription would render them synchronously).
+  const [version, setVersion] = useState(store.version);
+  useEffect(() => store.subscribe(() => startTransition(() => setVersion(store.getVersion()))), [store]);
   const { done, error } = useEventLoader(store, { runId, initialDone, totalEvents, live });
   const p = usePlayback(store, done);
+  const [openedAtSeq] = useState(() => p.cut !== null);
   usePlaybackKeys(p);
   const { events } = store;
   const cutSeq = p.cut === null ? Number.POSITIVE_INFINITY : p.cut;
@@ -41,7 +49,7 @@ export function Replay({
     [store, version, at],
   );
 
-  if (events.length === 0 && done && !live && reports.length === 0) {
+  if (store.count === 0 && done && !live && reports.length === 0) {
     return (
       <Card>
         <CardHeader title="Replay" />
@@ -59,16 +67,16 @@ export function Replay({
           <PlaybackBar store={store} playback={p} />
         </div>
         <div className="px-4 py-4">
-          {events.length === 0 ? (
+          {store.count === 0 ? (
             <p className="py-8 text-center text-sm text-zinc-400">
               {done ? 'This run has no events.' : 'Loading events…'}
             </p>
           ) : (
-            <Transcript rows={rows} playing={p.playing} />
+            <Transcript rows={rows} playing={p.playing} showEnd={openedAtSeq} />
           )}
-          {!done && p.cut === null && events.length > 0 && (
+          {!done && p.cut === null && store.count > 0 && (
             <p className="mt-3 text-xs text-zinc-400">
-              Loading the rest of the run ({events.length.toLocaleString('en-US')} of{' '}
+              Loading the rest of the run ({store.count.toLocaleString('en-US')} of{' '}
               {totalEvents.toLocaleString('en-US')} events)…
             </p>
           )}
@@ -82,7 +90,7 @@ export function Replay({
         position={p.cut === null ? events.length : p.index}
         onSeek={p.seekFromInspector}
         loading={!done}
-        total={Math.max(totalEvents, events.length)}
+        total={Math.max(totalEvents, store.count)}
       />
     </div>
   );

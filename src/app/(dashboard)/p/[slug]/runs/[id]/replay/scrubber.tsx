@@ -16,8 +16,9 @@ export function Scrubber({
   markers: number[];
   errors: number[];
 }) {
-  const total = Math.max(timeline.total, 1);
-  const pct = (t: number) => `${Math.min(100, (t / total) * 100)}%`;
+  const from = timeline.start;
+  const total = Math.max(timeline.total, from + 1);
+  const pct = (t: number) => `${Math.max(0, Math.min(100, ((t - from) / (total - from)) * 100))}%`;
   return (
     <div className="relative h-6">
       <div className="pointer-events-none absolute inset-x-0 top-1/2 h-1.5 -translate-y-1/2 rounded-full bg-zinc-200" />
@@ -50,10 +51,10 @@ export function Scrubber({
       <input
         type="range"
         aria-label="Replay position"
-        min={0}
+        min={from}
         max={total}
         step="any"
-        value={Math.min(playhead, total)}
+        value={Math.max(from, Math.min(playhead, total))}
         onChange={(e) => onScrub(Number(e.target.value))}
         className="absolute inset-0 h-6 w-full cursor-pointer appearance-none bg-transparent [&::-webkit-slider-thumb]:size-3.5 [&::-webkit-slider-thumb]:appearance-none [&::-webkit-slider-thumb]:rounded-full [&::-webkit-slider-thumb]:border-2 [&::-webkit-slider-thumb]:border-white [&::-webkit-slider-thumb]:bg-zinc-900 [&::-webkit-slider-thumb]:shadow"
       />

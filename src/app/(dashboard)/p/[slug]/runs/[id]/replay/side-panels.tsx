@@ -42,6 +42,7 @@ export function SidePanels({
           onSeek={onSeek}
           loading={loading}
           total={total}
+          start={store.start}
         />
       </Card>
     </div>

@@ -1,6 +1,6 @@
 'use client';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { cn } from '@/lib/cn';
 import { PartView } from './parts';
 import type { TranscriptRow } from './transcript-rows';
@@ -59,7 +59,16 @@ const ESTIMATE = 72;
  * steps is windowed too). Rows sit in normal flow between two spacers, so the server-rendered first
  * screen lays out exactly as it will once measured: nothing above the viewport moves while more loads.
  */
-export function Transcript({ rows, playing }: { rows: TranscriptRow[]; playing: boolean }) {
+export function Transcript({
+  rows,
+  playing,
+  showEnd,
+}: {
+  rows: TranscriptRow[];
+  playing: boolean;
+  /** Scroll to the last row once (the page opened at a moment: `?seq=N`). */
+  showEnd: boolean;
+}) {
   const list = useRef<HTMLOListElement>(null);
   const [margin, setMargin] = useState(0);
   useLayoutEffect(() => {
@@ -77,7 +86,15 @@ export function Transcript({ rows, playing }: { rows: TranscriptRow[]; playing: 
     overscan: 3,
     scrollMargin: margin,
     initialRect: { width: 1000, height: 1000 },
+    // Scroll updates are batched by React instead of each rendering synchronously.
+    useFlushSync: false,
   });
+  const shownEnd = useRef(false);
+  useEffect(() => {
+    if (!showEnd || shownEnd.current || rows.length === 0 || margin === 0) return;
+    shownEnd.current = true;
+    virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+  }, [showEnd, rows.length, margin, virtualizer]);
   if (rows.length === 0) {
     return (
       <p className="px-1 py-8 text-center text-sm text-zinc-400">

@@ -20,7 +20,7 @@ export function useEventLoader(
   const [done, setDone] = useState(initialDone);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (done && !live && store.events.length >= totalEvents) return;
+    if (done && !live && store.count >= totalEvents) return;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const pull = async () => {
@@ -31,7 +31,10 @@ export function useEventLoader(
           setError(res.error ?? 'Could not load events');
           return;
         }
-        // The store ignores seqs it already holds, whatever the timing of overlapping pulls.
+        // The store ignores seqs it already holds, whatever the timing of overlapping pulls. Folding
+        // waits for the next macrotask, so input and rendering get the main thread between pages.
+        await new Promise((r) => setTimeout(r, 0));
+        if (cancelled) return;
         store.append(res.events);
         if (res.done) break;
       }

@@ -22,7 +22,8 @@ export function usePlayback(store: ReplayStore, done: boolean) {
   const { timeline, events } = store;
   const last = events.length - 1;
   const index = cut === null ? last : lastAtOrBefore(store.seqs, cut);
-  const restingPlayhead = cut === null ? timeline.total : index >= 0 ? timeline.times[index]! : 0;
+  const restingPlayhead =
+    cut === null ? timeline.total : index >= 0 ? timeline.times[index]! : timeline.start;
   const shownPlayhead = playing ? playhead : restingPlayhead;
 
   useEffect(() => {
@@ -30,13 +31,13 @@ export function usePlayback(store: ReplayStore, done: boolean) {
     if (!playing) setCut(seqParam);
   }, [seqParam, playing]);
 
-  const seqAt = (i: number) => (i < 0 ? -1 : store.events[i]!.seq);
+  const seqAt = (i: number) => (i < 0 ? store.baseSeq : store.events[i]!.seq);
 
   const seekIndex = (i: number, writeUrl = !playing) => {
     const clamped = Math.max(-1, Math.min(i, store.events.length - 1));
     const seq = seqAt(clamped);
     setCut(seq);
-    playheadRef.current = clamped < 0 ? 0 : store.timeline.times[clamped]!;
+    playheadRef.current = clamped < 0 ? store.timeline.start : store.timeline.times[clamped]!;
     setPlayhead(playheadRef.current);
     if (writeUrl) void setSeqParam(seq);
   };
@@ -62,8 +63,8 @@ export function usePlayback(store: ReplayStore, done: boolean) {
       return;
     }
     if (cut === null || index >= last) {
-      playheadRef.current = 0;
-      setCut(-1);
+      playheadRef.current = timeline.start;
+      setCut(store.baseSeq);
     } else playheadRef.current = restingPlayhead;
     setPlayhead(playheadRef.current);
     setPlaying(true);
@@ -105,7 +106,7 @@ export function usePlayback(store: ReplayStore, done: boolean) {
       }
       playheadRef.current = Math.min(playheadRef.current, tl.total);
       setPlayhead(playheadRef.current);
-      const seq = store.events[lastAtOrBefore(tl.times, playheadRef.current)]?.seq ?? -1;
+      const seq = store.events[lastAtOrBefore(tl.times, playheadRef.current)]?.seq ?? store.baseSeq;
       setCut((c) => (c === seq ? c : seq));
       raf = requestAnimationFrame(tick);
     };
