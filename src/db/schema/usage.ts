@@ -68,6 +68,25 @@ export const usageDaily = pgTable(
   (t) => [primaryKey({ columns: [t.projectId, t.metric, t.day, t.subject, t.model] })],
 );
 
+/**
+ * The ledger summed per UTC hour and subject: the hourly chart, the series API and the hour window of
+ * the usage page read it. Kept by the same statement trigger as usage_daily; retention trims it with
+ * the ledger.
+ */
+export const usageHourly = pgTable(
+  'usage_hourly',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    metric: text().notNull(),
+    hour: tstz().notNull(),
+    subject: text().notNull(),
+    total: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.metric, t.hour, t.subject] })],
+);
+
 /** Running totals per calendar window (UTC); includes capacity held by open reservations. */
 export const usageCounters = pgTable(
   'usage_counters',
@@ -142,5 +161,6 @@ export type UsageCounter = typeof usageCounters.$inferSelect;
 export type Quota = typeof quotas.$inferSelect;
 export type UsageReservation = typeof usageReservations.$inferSelect;
 export type UsageDaily = typeof usageDaily.$inferSelect;
+export type UsageHourly = typeof usageHourly.$inferSelect;
 export type QuotaWindow = (typeof quotaWindow.enumValues)[number];
 export type QuotaMode = (typeof quotaMode.enumValues)[number];

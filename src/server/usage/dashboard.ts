@@ -1,5 +1,5 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
 import type { UsageWindowDto } from '@/lib/contract';
@@ -59,23 +59,46 @@ export async function subjectUsage(
     WindowKind,
     string
   >;
-  const rows = await queryRows<{ metric: string; minute: number; hour: number; day: number; month: number }>(
+  const t = (k: WindowKind) => sql`${w[k]}::timestamptz`;
+  const key = (m: SQL) => sql`project_id = ${projectId}::uuid and metric = ${m} and subject = ${subject}`;
+  // Per metric of the project (a loose index scan of the daily rollup, as in usageMetrics), each window
+  // from the smallest rollup that holds it: month and day from usage_daily, the hour from usage_hourly,
+  // and only the current minute from the ledger (an index range of this subject's last minute).
+  const rows = await queryRows<{
+    metric: string;
+    minute: number;
+    hour: number;
+    day: number;
+    month: number;
+    seen: boolean;
+  }>(
     db,
-    sql`select metric,
-          coalesce(sum(amount) filter (where occurred_at >= ${w.minute}::timestamptz), 0)::float8 as minute,
-          coalesce(sum(amount) filter (where occurred_at >= ${w.hour}::timestamptz), 0)::float8 as hour,
-          coalesce(sum(amount) filter (where occurred_at >= ${w.day}::timestamptz), 0)::float8 as day,
-          coalesce(sum(amount), 0)::float8 as month
-        from usage_events
-        where project_id = ${projectId}::uuid and subject = ${subject}
-          and occurred_at >= ${w.month}::timestamptz and occurred_at <= ${at.toISOString()}::timestamptz
-        group by metric
+    sql`with recursive m as (
+          select min(metric) as metric from usage_daily where project_id = ${projectId}::uuid
+          union all
+          select (select min(metric) from usage_daily where project_id = ${projectId}::uuid and metric > m.metric)
+          from m where m.metric is not null
+        ),
+        s as (
+          select m.metric,
+            (select sum(amount) from usage_events where ${key(sql`m.metric`)}
+              and occurred_at >= ${t('minute')} and occurred_at <= ${at.toISOString()}::timestamptz) as minute,
+            (select sum(total) from usage_hourly where ${key(sql`m.metric`)} and hour = ${t('hour')}) as hour,
+            (select sum(total) from usage_daily where ${key(sql`m.metric`)} and day = ${t('day')}) as day,
+            (select sum(total) from usage_daily where ${key(sql`m.metric`)}
+              and day >= ${t('month')} and day <= ${at.toISOString()}::timestamptz) as month
+          from m where m.metric is not null
+        )
+        select metric, coalesce(minute, 0)::float8 as minute, coalesce(hour, 0)::float8 as hour,
+          coalesce(day, 0)::float8 as day, coalesce(month, 0)::float8 as month, month is not null as seen
+        from s
         union all
-        select distinct metric, 0, 0, 0, 0 from quotas
+        select distinct metric, 0, 0, 0, 0, true from quotas
         where project_id = ${projectId}::uuid and subject in (${subject}, '*')`,
   );
   const byMetric = new Map<string, Record<WindowKind, number>>();
   for (const r of rows) {
+    if (!r.seen) continue;
     const prev = byMetric.get(r.metric) ?? { minute: 0, hour: 0, day: 0, month: 0 };
     byMetric.set(r.metric, {
       minute: prev.minute + Number(r.minute),
