@@ -10,11 +10,14 @@ import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { windowStart } from '@/lib/windows';
+import { costPerDay, topUsersByCost } from '@/server/prices';
 import { listQuotas, quotaStatus, topSubjects, usageByModelPerDay, usageSeries } from '@/server/usage';
 import { subjectUsage, usageMetrics } from '@/server/usage/dashboard';
 import { freshBenchDatabase } from './lib/server';
 
 const LEDGER_ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 2_000_000);
+/** Runs with a cost in the last 30 days (the cost section reads them): 1M runs over 90 days' density. */
+const COST_RUNS = Number(process.env.BENCH_USAGE_RUNS ?? 330_000);
 const SUBJECTS = 1000;
 const P = '00000000-0000-4000-8000-0000000000aa';
 const REPEAT = 15;
@@ -64,12 +67,25 @@ async function fill(sql: postgres.Sql) {
     select ${P}::uuid, 'user_' || lpad(s::text, 4, '0'), 'requests', 'minute',
       date_trunc('minute', now()) - m * interval '1 minute', 1 + (s * m) % 90
     from generate_series(0, 113) m, generate_series(0, ${SUBJECTS - 1}) s`;
+  // Runs with a cost, over the last 30 days (indexes rebuilt after the insert, as bench/history does).
+  const indexes = await sql<{ name: string; def: string }[]>`
+    select indexname as name, indexdef as def from pg_indexes where tablename = 'runs' and indexname <> 'runs_pkey'`;
+  for (const i of indexes) await sql.unsafe(`drop index ${i.name}`);
+  await sql`insert into runs (project_id, name, status, user_id, model, created_at, started_at, updated_at,
+      input_tokens, output_tokens, total_tokens, cost_usd, cost_source)
+    select ${P}::uuid, 'Run #' || g, 'succeeded', 'user_' || lpad((g % ${SUBJECTS})::text, 4, '0'),
+      (array['gpt-4o-mini','claude-sonnet-4','gemini-2.5-flash','gpt-4.1'])[1 + g % 4], t.at, t.at, t.at,
+      500, 200, 700, 0.0001 * (1 + g % 50), 'price'
+    from generate_series(1, ${COST_RUNS}) g cross join lateral (select now() - random() * interval '30 days' as at) t`;
+  await sql`set maintenance_work_mem = '256MB'`;
+  for (const i of indexes) await sql.unsafe(i.def);
   await sql`vacuum analyze`;
-  const [c] = await sql<{ ledger: number; counters: number; daily: number }[]>`
+  const [c] = await sql<{ ledger: number; counters: number; daily: number; hourly: number; runs: number }[]>`
     select (select count(*) from usage_events)::int as ledger, (select count(*) from usage_counters)::int as counters,
-           (select count(*) from usage_daily)::int as daily`;
+           (select count(*) from usage_daily)::int as daily, (select count(*) from usage_hourly)::int as hourly,
+           (select count(*) from runs)::int as runs`;
   console.log(
-    `usage: ${c!.ledger.toLocaleString()} ledger rows, ${c!.counters.toLocaleString()} counter rows, ${c!.daily.toLocaleString()} daily rollup rows; filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    `usage: ${c!.ledger.toLocaleString()} ledger rows, ${c!.counters.toLocaleString()} counter rows, ${c!.daily.toLocaleString()} daily and ${c!.hourly.toLocaleString()} hourly rollup rows, ${c!.runs.toLocaleString()} runs with a cost; filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 
@@ -81,6 +97,7 @@ export async function main() {
   try {
     await fill(sql);
     const since = new Date(Date.now() - 31 * 86_400_000);
+    const costFrom = new Date(Date.now() - 29 * 86_400_000);
     const page = async (opts: { topWindow?: 'day' | 'month' | 'hour'; subject?: string }) => {
       const metrics = await usageMetrics(db, P, since);
       await Promise.all([
@@ -90,6 +107,9 @@ export async function main() {
         topSubjects(db, P, { metric: metrics[0]!, window: opts.topWindow ?? 'day', limit: 10 }),
         listQuotas(db, P),
         opts.subject ? subjectUsage(db, P, opts.subject) : null,
+        costPerDay(db, P, costFrom, 'model'),
+        costPerDay(db, P, costFrom, 'user'),
+        topUsersByCost(db, P, costFrom),
       ]);
     };
     const day0 = windowStart('day', new Date(Date.now() - 29 * 86_400_000)).toISOString();
@@ -106,12 +126,21 @@ export async function main() {
           (m) => sql`select day, model, sum(total) from usage_daily
             where project_id = ${P} and metric = ${m} and day >= ${day0} group by 1, 2`,
         ),
-        sql`select date_trunc('hour', occurred_at, 'UTC'), sum(amount) from usage_events
-            where project_id = ${P} and metric = 'tokens' and occurred_at >= now() - interval '48 hours' group by 1`,
+        sql`select hour, sum(total) from usage_hourly
+            where project_id = ${P} and metric = 'tokens' and hour >= now() - interval '48 hours' group by 1`,
         sql`select subject, sum(total) from usage_daily where project_id = ${P} and metric = 'tokens'
             and day >= ${top} group by 1 order by 2 desc limit 10`,
+        ...['model', 'user_id'].map(
+          (
+            k,
+          ) => sql`select date_trunc('day', coalesce(started_at, created_at), 'UTC'), ${sql(k)}, sum(cost_usd)
+            from runs where project_id = ${P} and created_at >= ${costFrom.toISOString()} and cost_usd > 0 group by 1, 2`,
+        ),
+        sql`select user_id, sum(cost_usd), count(*) from runs where project_id = ${P}
+            and created_at >= ${costFrom.toISOString()} and user_id is not null and cost_usd > 0
+            group by 1 order by 2 desc limit 10`,
       ]);
-    // What the page ran before: the same reads over the ledger, one after another.
+    // What the page ran before the rollups: the same reads over the ledger, one after another.
     const before = async () => {
       await sql`select distinct metric from usage_events where project_id = ${P} and occurred_at >= ${since.toISOString()}`;
       for (const m of ['tokens', 'requests', 'cost_micros'])
