@@ -220,7 +220,7 @@ export function runFilterConditions(projectId: string, f: RunFilters): SQL[] {
 }
 
 /** How many runs (in list order) a search reads newest-first before it asks the search indexes instead. */
-export const SEARCH_WINDOW = 2000;
+export const SEARCH_WINDOW = 5000;
 
 /**
  * A page of a search (`q`), in list order, with bounded work whatever the term's frequency (the planner
