@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
 import { putQuota, recordUsage, topSubjects, usageByModelPerDay, usageSeries } from '@/server/usage';
+import { subjectUsage } from '@/server/usage/dashboard';
 import { describeEachDb } from '../../helpers/db';
 import { makeProject } from '../../helpers/fixtures';
 import { rollupMismatches } from '../../helpers/usage';
@@ -183,5 +184,28 @@ describeEachDb('usage reads', ({ db }) => {
         }
       }
     }
+  });
+
+  it("gives a subject's minute, hour, day and month from the rollups as the ledger sums them", async () => {
+    const p = await makeProject(db());
+    const now = at('2026-11-23T10:30:30.000Z');
+    const rec = (subject: string, metric: string, amount: number, when: string) =>
+      recordUsage(db(), p.id, { subject, metric, amount }, { ...at(when), force: true });
+    await rec('a', 'tokens', 1, '2026-10-31T23:59:59.000Z'); // last month
+    await rec('a', 'tokens', 2, '2026-11-01T00:00:00.000Z'); // this month
+    await rec('a', 'tokens', 4, '2026-11-23T00:00:00.000Z'); // today
+    await rec('a', 'tokens', 8, '2026-11-23T10:00:00.000Z'); // this hour
+    await rec('a', 'tokens', 16, '2026-11-23T10:30:00.000Z'); // this minute
+    await rec('b', 'tokens', 32, '2026-11-23T10:30:10.000Z'); // another subject
+    await rec('a', 'requests', 1, '2026-11-02T00:00:00.000Z');
+    await rec('a', 'old', 5, '2026-10-02T00:00:00.000Z'); // nothing this month, no quota: left out
+    await putQuota(db(), p.id, { subject: '*', metric: 'images', window: 'day', limit: 5 }, now);
+    const rows = await subjectUsage(db(), p.id, 'a', now);
+    expect(rows.map((r) => [r.metric, r.used])).toEqual([
+      ['tokens', { minute: 16, hour: 24, day: 28, month: 30 }],
+      ['requests', { minute: 0, hour: 0, day: 0, month: 1 }],
+      ['images', { minute: 0, hour: 0, day: 0, month: 0 }],
+    ]);
+    expect(rows.find((r) => r.metric === 'images')!.windows).toHaveLength(1);
   });
 });
