@@ -1,8 +1,9 @@
 /**
  * Usage page benchmark: the /usage page's reads (the real domain functions, run as the page runs them:
- * the metric list, then every section in parallel) over 2,000,000 ledger rows (30 days, 1000 subjects,
- * 3 metrics, 4 models) and 864,000 counter rows, beside the same reads written by hand with postgres.js,
- * and beside the ledger scans the page ran before the daily rollup.
+ * the metric list, then every section in parallel, the cost section included) over 2,000,000 ledger
+ * rows (30 days, 1000 subjects, 3 metrics, 4 models), 864,000 counter rows and 330,000 runs with a cost
+ * (BENCH_USAGE_RUNS), beside the same reads written by hand with postgres.js (rollups: usage_daily,
+ * usage_hourly, run_cost_daily), and beside the ledger and runs scans the page ran before the rollups.
  *
  *   npx tsx --conditions=react-server bench/usage.ts
  */
@@ -98,6 +99,7 @@ export async function main() {
     await fill(sql);
     const since = new Date(Date.now() - 31 * 86_400_000);
     const costFrom = new Date(Date.now() - 29 * 86_400_000);
+    const costDay = windowStart('day', costFrom).toISOString();
     const page = async (opts: { topWindow?: 'day' | 'month' | 'hour'; subject?: string }) => {
       const metrics = await usageMetrics(db, P, since);
       await Promise.all([
@@ -131,14 +133,11 @@ export async function main() {
         sql`select subject, sum(total) from usage_daily where project_id = ${P} and metric = 'tokens'
             and day >= ${top} group by 1 order by 2 desc limit 10`,
         ...['model', 'user_id'].map(
-          (
-            k,
-          ) => sql`select date_trunc('day', coalesce(started_at, created_at), 'UTC'), ${sql(k)}, sum(cost_usd)
-            from runs where project_id = ${P} and created_at >= ${costFrom.toISOString()} and cost_usd > 0 group by 1, 2`,
+          (k) => sql`select day, ${sql(k)}, sum(usd) from run_cost_daily
+            where project_id = ${P} and day >= ${costDay} and runs > 0 group by 1, 2`,
         ),
-        sql`select user_id, sum(cost_usd), count(*) from runs where project_id = ${P}
-            and created_at >= ${costFrom.toISOString()} and user_id is not null and cost_usd > 0
-            group by 1 order by 2 desc limit 10`,
+        sql`select user_id, sum(usd), sum(runs) from run_cost_daily where project_id = ${P}
+            and day >= ${costDay} and user_id <> '' and runs > 0 group by 1 order by 2 desc limit 10`,
       ]);
     // What the page ran before the rollups: the same reads over the ledger, one after another.
     const before = async () => {
@@ -148,6 +147,13 @@ export async function main() {
           where project_id = ${P} and metric = ${m} and occurred_at >= ${day0} group by 1, 2`;
       await sql`select subject, sum(amount) from usage_events where project_id = ${P} and metric = 'tokens'
           and occurred_at >= ${month0} group by 1 order by 2 desc limit 10`;
+      // The cost section read the runs (three scans of the last 30 days).
+      for (const k of ['model', 'user_id'])
+        await sql`select date_trunc('day', coalesce(started_at, created_at), 'UTC'), ${sql(k)}, sum(cost_usd)
+          from runs where project_id = ${P} and created_at >= ${costFrom.toISOString()} and cost_usd > 0 group by 1, 2`;
+      await sql`select user_id, sum(cost_usd), count(*) from runs where project_id = ${P}
+          and created_at >= ${costFrom.toISOString()} and user_id is not null and cost_usd > 0
+          group by 1 order by 2 desc limit 10`;
     };
     const views: { name: string; fn: () => Promise<unknown>; raw: () => Promise<unknown> }[] = [
       { name: '/usage (top subjects: today)', fn: () => page({}), raw: () => raw(today) },
@@ -168,12 +174,19 @@ export async function main() {
     }
     const b0 = performance.now();
     await before();
-    console.log(`before (ledger scans, sequential, month view): ${(performance.now() - b0).toFixed(0)} ms`);
+    console.log(
+      `before (ledger and runs scans, sequential, month view): ${(performance.now() - b0).toFixed(0)} ms`,
+    );
     for (const [name, fn] of [
       ['quotaStatus', () => quotaStatus(db, P)],
       ['usageMetrics', () => usageMetrics(db, P, since)],
       ['daily by model (tokens)', () => usageByModelPerDay(db, P, { metric: 'tokens', days: 30 })],
       ['top subjects (month)', () => topSubjects(db, P, { metric: 'tokens', window: 'month', limit: 10 })],
+      ['top subjects (hour)', () => topSubjects(db, P, { metric: 'tokens', window: 'hour', limit: 10 })],
+      ['hourly series (48 h)', () => usageSeries(db, P, { metric: 'tokens', bucket: 'hour' })],
+      ['subjectUsage', () => subjectUsage(db, P, 'user_0042')],
+      ['cost per day by user', () => costPerDay(db, P, costFrom, 'user')],
+      ['top users by cost', () => topUsersByCost(db, P, costFrom)],
     ] as const) {
       const t = await time(fn);
       console.log(`  ${name.padEnd(26)} p50 ${pct(t, 50).toFixed(1)} ms`);

@@ -65,7 +65,12 @@ export const usageDaily = pgTable(
     model: text().notNull().default(''),
     total: bigint({ mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.metric, t.day, t.subject, t.model] })],
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.metric, t.day, t.subject, t.model] }),
+    // One subject's days (the usage page's subject lookup). `total` stays out: the trigger's updates of
+    // a day's cell remain HOT, so this index costs only when a new cell is inserted.
+    index('usage_daily_project_subject_idx').on(t.projectId, t.subject, t.metric, t.day),
+  ],
 );
 
 /**

@@ -36,6 +36,21 @@ export async function usageMetrics(db: DbOrTx, projectId: string, since: Date): 
   return rows.map((r) => r.metric).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
+/** Every metric of the project's ledger: a loose index scan of the daily rollup's (project, metric) key. */
+async function ledgerMetrics(db: DbOrTx, projectId: string): Promise<string[]> {
+  const rows = await queryRows<{ metric: string }>(
+    db,
+    sql`with recursive m as (
+          select min(metric) as metric from usage_daily where project_id = ${projectId}::uuid
+          union all
+          select (select min(metric) from usage_daily where project_id = ${projectId}::uuid and metric > m.metric)
+          from m where m.metric is not null
+        )
+        select metric from m where metric is not null`,
+  );
+  return rows.map((r) => r.metric);
+}
+
 export type SubjectMetricUsage = {
   metric: string;
   /** Ledger totals of the subject in each current calendar window. */
@@ -61,44 +76,39 @@ export async function subjectUsage(
   >;
   const t = (k: WindowKind) => sql`${w[k]}::timestamptz`;
   const key = (m: SQL) => sql`project_id = ${projectId}::uuid and metric = ${m} and subject = ${subject}`;
-  // Per metric of the project (a loose index scan of the daily rollup, as in usageMetrics), each window
-  // from the smallest rollup that holds it: month and day from usage_daily, the hour from usage_hourly,
-  // and only the current minute from the ledger (an index range of this subject's last minute).
+  // Per metric of the project, each window from the smallest rollup that holds it: month and day from
+  // usage_daily, the hour from usage_hourly, and only the current minute from the ledger (an index range
+  // of this subject's last minute). The metrics are listed first, so the statement is planned for those
+  // few rows (a recursive CTE is estimated at 100, which priced the statement into JIT compilation).
+  const metrics = await ledgerMetrics(db, projectId);
+  const m = sql`m.metric`;
+  const ledger = metrics.length
+    ? sql`select m.metric,
+          coalesce((select sum(amount) from usage_events where ${key(m)}
+            and occurred_at >= ${t('minute')} and occurred_at <= ${at.toISOString()}::timestamptz), 0)::float8 as minute,
+          coalesce((select sum(total) from usage_hourly where ${key(m)} and hour = ${t('hour')}), 0)::float8 as hour,
+          coalesce((select sum(total) from usage_daily where ${key(m)} and day = ${t('day')}), 0)::float8 as day,
+          (select sum(total) from usage_daily where ${key(m)}
+            and day >= ${t('month')} and day <= ${at.toISOString()}::timestamptz)::float8 as month
+        from (values ${sql.join(
+          metrics.map((x) => sql`(${x})`),
+          sql`, `,
+        )}) as m(metric)`
+    : null;
   const rows = await queryRows<{
     metric: string;
     minute: number;
     hour: number;
     day: number;
-    month: number;
-    seen: boolean;
+    month: number | null;
   }>(
     db,
-    sql`with recursive m as (
-          select min(metric) as metric from usage_daily where project_id = ${projectId}::uuid
-          union all
-          select (select min(metric) from usage_daily where project_id = ${projectId}::uuid and metric > m.metric)
-          from m where m.metric is not null
-        ),
-        s as (
-          select m.metric,
-            (select sum(amount) from usage_events where ${key(sql`m.metric`)}
-              and occurred_at >= ${t('minute')} and occurred_at <= ${at.toISOString()}::timestamptz) as minute,
-            (select sum(total) from usage_hourly where ${key(sql`m.metric`)} and hour = ${t('hour')}) as hour,
-            (select sum(total) from usage_daily where ${key(sql`m.metric`)} and day = ${t('day')}) as day,
-            (select sum(total) from usage_daily where ${key(sql`m.metric`)}
-              and day >= ${t('month')} and day <= ${at.toISOString()}::timestamptz) as month
-          from m where m.metric is not null
-        )
-        select metric, coalesce(minute, 0)::float8 as minute, coalesce(hour, 0)::float8 as hour,
-          coalesce(day, 0)::float8 as day, coalesce(month, 0)::float8 as month, month is not null as seen
-        from s
-        union all
-        select distinct metric, 0, 0, 0, 0, true from quotas
+    sql`${ledger ? sql`select * from (${ledger}) s where month is not null union all ` : sql``}
+        select distinct metric, 0, 0, 0, 0 from quotas
         where project_id = ${projectId}::uuid and subject in (${subject}, '*')`,
   );
   const byMetric = new Map<string, Record<WindowKind, number>>();
   for (const r of rows) {
-    if (!r.seen) continue;
     const prev = byMetric.get(r.metric) ?? { minute: 0, hour: 0, day: 0, month: 0 };
     byMetric.set(r.metric, {
       minute: prev.minute + Number(r.minute),

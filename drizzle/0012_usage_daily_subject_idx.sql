@@ -1,0 +1,1 @@
+CREATE INDEX "usage_daily_project_subject_idx" ON "usage_daily" USING btree ("project_id","subject","metric","day");
