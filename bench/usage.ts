@@ -1,8 +1,9 @@
 /**
  * Usage page benchmark: the /usage page's reads (the real domain functions, run as the page runs them:
- * the metric list, then every section in parallel) over 2,000,000 ledger rows (30 days, 1000 subjects,
- * 3 metrics, 4 models) and 864,000 counter rows, beside the same reads written by hand with postgres.js,
- * and beside the ledger scans the page ran before the daily rollup.
+ * the metric list, then every section in parallel, the cost section included) over 2,000,000 ledger
+ * rows (30 days, 1000 subjects, 3 metrics, 4 models), 864,000 counter rows and 330,000 runs with a cost
+ * (BENCH_USAGE_RUNS), beside the same reads written by hand with postgres.js (rollups: usage_daily,
+ * usage_hourly, run_cost_daily), and beside the ledger and runs scans the page ran before the rollups.
  *
  *   npx tsx --conditions=react-server bench/usage.ts
  */
@@ -10,11 +11,14 @@ import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { windowStart } from '@/lib/windows';
+import { costPerDay, topUsersByCost } from '@/server/prices';
 import { listQuotas, quotaStatus, topSubjects, usageByModelPerDay, usageSeries } from '@/server/usage';
 import { subjectUsage, usageMetrics } from '@/server/usage/dashboard';
 import { freshBenchDatabase } from './lib/server';
 
 const LEDGER_ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 2_000_000);
+/** Runs with a cost in the last 30 days (the cost section reads them): 1M runs over 90 days' density. */
+const COST_RUNS = Number(process.env.BENCH_USAGE_RUNS ?? 330_000);
 const SUBJECTS = 1000;
 const P = '00000000-0000-4000-8000-0000000000aa';
 const REPEAT = 15;
@@ -64,12 +68,25 @@ async function fill(sql: postgres.Sql) {
     select ${P}::uuid, 'user_' || lpad(s::text, 4, '0'), 'requests', 'minute',
       date_trunc('minute', now()) - m * interval '1 minute', 1 + (s * m) % 90
     from generate_series(0, 113) m, generate_series(0, ${SUBJECTS - 1}) s`;
+  // Runs with a cost, over the last 30 days (indexes rebuilt after the insert, as bench/history does).
+  const indexes = await sql<{ name: string; def: string }[]>`
+    select indexname as name, indexdef as def from pg_indexes where tablename = 'runs' and indexname <> 'runs_pkey'`;
+  for (const i of indexes) await sql.unsafe(`drop index ${i.name}`);
+  await sql`insert into runs (project_id, name, status, user_id, model, created_at, started_at, updated_at,
+      input_tokens, output_tokens, total_tokens, cost_usd, cost_source)
+    select ${P}::uuid, 'Run #' || g, 'succeeded', 'user_' || lpad((g % ${SUBJECTS})::text, 4, '0'),
+      (array['gpt-4o-mini','claude-sonnet-4','gemini-2.5-flash','gpt-4.1'])[1 + g % 4], t.at, t.at, t.at,
+      500, 200, 700, 0.0001 * (1 + g % 50), 'price'
+    from generate_series(1, ${COST_RUNS}) g cross join lateral (select now() - random() * interval '30 days' as at) t`;
+  await sql`set maintenance_work_mem = '256MB'`;
+  for (const i of indexes) await sql.unsafe(i.def);
   await sql`vacuum analyze`;
-  const [c] = await sql<{ ledger: number; counters: number; daily: number }[]>`
+  const [c] = await sql<{ ledger: number; counters: number; daily: number; hourly: number; runs: number }[]>`
     select (select count(*) from usage_events)::int as ledger, (select count(*) from usage_counters)::int as counters,
-           (select count(*) from usage_daily)::int as daily`;
+           (select count(*) from usage_daily)::int as daily, (select count(*) from usage_hourly)::int as hourly,
+           (select count(*) from runs)::int as runs`;
   console.log(
-    `usage: ${c!.ledger.toLocaleString()} ledger rows, ${c!.counters.toLocaleString()} counter rows, ${c!.daily.toLocaleString()} daily rollup rows; filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    `usage: ${c!.ledger.toLocaleString()} ledger rows, ${c!.counters.toLocaleString()} counter rows, ${c!.daily.toLocaleString()} daily and ${c!.hourly.toLocaleString()} hourly rollup rows, ${c!.runs.toLocaleString()} runs with a cost; filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 
@@ -81,6 +98,8 @@ export async function main() {
   try {
     await fill(sql);
     const since = new Date(Date.now() - 31 * 86_400_000);
+    const costFrom = new Date(Date.now() - 29 * 86_400_000);
+    const costDay = windowStart('day', costFrom).toISOString();
     const page = async (opts: { topWindow?: 'day' | 'month' | 'hour'; subject?: string }) => {
       const metrics = await usageMetrics(db, P, since);
       await Promise.all([
@@ -90,6 +109,9 @@ export async function main() {
         topSubjects(db, P, { metric: metrics[0]!, window: opts.topWindow ?? 'day', limit: 10 }),
         listQuotas(db, P),
         opts.subject ? subjectUsage(db, P, opts.subject) : null,
+        costPerDay(db, P, costFrom, 'model'),
+        costPerDay(db, P, costFrom, 'user'),
+        topUsersByCost(db, P, costFrom),
       ]);
     };
     const day0 = windowStart('day', new Date(Date.now() - 29 * 86_400_000)).toISOString();
@@ -106,12 +128,18 @@ export async function main() {
           (m) => sql`select day, model, sum(total) from usage_daily
             where project_id = ${P} and metric = ${m} and day >= ${day0} group by 1, 2`,
         ),
-        sql`select date_trunc('hour', occurred_at, 'UTC'), sum(amount) from usage_events
-            where project_id = ${P} and metric = 'tokens' and occurred_at >= now() - interval '48 hours' group by 1`,
+        sql`select hour, sum(total) from usage_hourly
+            where project_id = ${P} and metric = 'tokens' and hour >= now() - interval '48 hours' group by 1`,
         sql`select subject, sum(total) from usage_daily where project_id = ${P} and metric = 'tokens'
             and day >= ${top} group by 1 order by 2 desc limit 10`,
+        ...['model', 'user_id'].map(
+          (k) => sql`select day, ${sql(k)}, sum(usd) from run_cost_daily
+            where project_id = ${P} and day >= ${costDay} and runs > 0 group by 1, 2`,
+        ),
+        sql`select user_id, sum(usd), sum(runs) from run_cost_daily where project_id = ${P}
+            and day >= ${costDay} and user_id <> '' and runs > 0 group by 1 order by 2 desc limit 10`,
       ]);
-    // What the page ran before: the same reads over the ledger, one after another.
+    // What the page ran before the rollups: the same reads over the ledger, one after another.
     const before = async () => {
       await sql`select distinct metric from usage_events where project_id = ${P} and occurred_at >= ${since.toISOString()}`;
       for (const m of ['tokens', 'requests', 'cost_micros'])
@@ -119,6 +147,13 @@ export async function main() {
           where project_id = ${P} and metric = ${m} and occurred_at >= ${day0} group by 1, 2`;
       await sql`select subject, sum(amount) from usage_events where project_id = ${P} and metric = 'tokens'
           and occurred_at >= ${month0} group by 1 order by 2 desc limit 10`;
+      // The cost section read the runs (three scans of the last 30 days).
+      for (const k of ['model', 'user_id'])
+        await sql`select date_trunc('day', coalesce(started_at, created_at), 'UTC'), ${sql(k)}, sum(cost_usd)
+          from runs where project_id = ${P} and created_at >= ${costFrom.toISOString()} and cost_usd > 0 group by 1, 2`;
+      await sql`select user_id, sum(cost_usd), count(*) from runs where project_id = ${P}
+          and created_at >= ${costFrom.toISOString()} and user_id is not null and cost_usd > 0
+          group by 1 order by 2 desc limit 10`;
     };
     const views: { name: string; fn: () => Promise<unknown>; raw: () => Promise<unknown> }[] = [
       { name: '/usage (top subjects: today)', fn: () => page({}), raw: () => raw(today) },
@@ -139,12 +174,19 @@ export async function main() {
     }
     const b0 = performance.now();
     await before();
-    console.log(`before (ledger scans, sequential, month view): ${(performance.now() - b0).toFixed(0)} ms`);
+    console.log(
+      `before (ledger and runs scans, sequential, month view): ${(performance.now() - b0).toFixed(0)} ms`,
+    );
     for (const [name, fn] of [
       ['quotaStatus', () => quotaStatus(db, P)],
       ['usageMetrics', () => usageMetrics(db, P, since)],
       ['daily by model (tokens)', () => usageByModelPerDay(db, P, { metric: 'tokens', days: 30 })],
       ['top subjects (month)', () => topSubjects(db, P, { metric: 'tokens', window: 'month', limit: 10 })],
+      ['top subjects (hour)', () => topSubjects(db, P, { metric: 'tokens', window: 'hour', limit: 10 })],
+      ['hourly series (48 h)', () => usageSeries(db, P, { metric: 'tokens', bucket: 'hour' })],
+      ['subjectUsage', () => subjectUsage(db, P, 'user_0042')],
+      ['cost per day by user', () => costPerDay(db, P, costFrom, 'user')],
+      ['top users by cost', () => topUsersByCost(db, P, costFrom)],
     ] as const) {
       const t = await time(fn);
       console.log(`  ${name.padEnd(26)} p50 ${pct(t, 50).toFixed(1)} ms`);

@@ -61,3 +61,35 @@ export async function missingCounters(db: DbOrTx, projectId: string) {
             and uc.period::text = w.period and uc.window_start = w.start)`,
   );
 }
+
+/**
+ * The rollups the ledger's insert trigger keeps: every (day, subject, model) row of usage_daily and
+ * (hour, subject) row of usage_hourly must equal the ledger's sum for it. Returns the mismatches.
+ */
+export async function rollupMismatches(db: DbOrTx, projectId: string) {
+  return queryRows<{
+    rollup: string;
+    metric: string;
+    at: string;
+    subject: string;
+    ledger: number;
+    total: number;
+  }>(
+    db,
+    sql`with e as (select * from usage_events where project_id = ${projectId}::uuid),
+        ld as (select metric, date_trunc('day', occurred_at, 'UTC') as at, subject, coalesce(model, '') as model,
+                 sum(amount) as total from e group by 1, 2, 3, 4),
+        rd as (select metric, day as at, subject, model, total from usage_daily where project_id = ${projectId}::uuid),
+        lh as (select metric, date_trunc('hour', occurred_at, 'UTC') as at, subject, sum(amount) as total
+               from e group by 1, 2, 3),
+        rh as (select metric, hour as at, subject, total from usage_hourly where project_id = ${projectId}::uuid)
+        select 'daily' as rollup, metric, at::text, subject, coalesce(ld.total, 0)::float8 as ledger,
+          coalesce(rd.total, 0)::float8 as total
+        from ld full join rd using (metric, at, subject, model)
+        where coalesce(ld.total, 0) <> coalesce(rd.total, 0)
+        union all
+        select 'hourly', metric, at::text, subject, coalesce(lh.total, 0)::float8, coalesce(rh.total, 0)::float8
+        from lh full join rh using (metric, at, subject)
+        where coalesce(lh.total, 0) <> coalesce(rh.total, 0)`,
+  );
+}

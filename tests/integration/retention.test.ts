@@ -9,6 +9,7 @@ import { addResults, listRunModels } from '@/server/runs';
 import { putQuota, recordUsage } from '@/server/usage';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
+import { rollupMismatches } from '../helpers/usage';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-03-20T12:00:00.000Z');
@@ -152,7 +153,7 @@ describeEachDb('retention', ({ db }) => {
     expect(again).toMatchObject({ runs: 0, events: 0, batches: 0 });
   });
 
-  it('cuts the ledger by whole UTC days, never inside the current month, and trims the daily rollup', async () => {
+  it('cuts the ledger by whole UTC days, never inside the current month, and trims the daily and hourly rollups', async () => {
     const p = await makeProject(db());
     await putRetention(db(), p.id, { runDays: null, usageDays: 25 });
     const at = (iso: string) => new Date(iso);
@@ -177,6 +178,7 @@ describeEachDb('retention', ({ db }) => {
     const [r] = await purgeExpired(db(), { now: NOW, batchSize: 4, projectId: p.id });
     expect(r!.ledger).toBe(6);
     expect(r!.dailyRollups).toBe(6);
+    expect(r!.hourlyRollups).toBe(6);
     const left = await queryRows<{ occurred_at: Date | string }>(
       db(),
       sql`select occurred_at from usage_events where project_id = ${p.id}::uuid order by occurred_at`,
@@ -195,6 +197,7 @@ describeEachDb('retention', ({ db }) => {
       sql`select coalesce(sum(total), 0)::int as n from usage_daily where project_id = ${p.id}::uuid`,
     );
     expect(daily).toBe(ledger);
+    expect(await rollupMismatches(db(), p.id)).toEqual([]);
 
     // usageDays 1 on the 20th would cut the 19th, but the month window started on the 1st: kept.
     await recordUsage(
@@ -214,6 +217,8 @@ describeEachDb('retention', ({ db }) => {
         sql`select count(*)::int as n from usage_events where project_id = ${p.id}::uuid and occurred_at >= '2026-03-01'`,
       ),
     ).toBe(4);
+    expect(r2!.hourlyRollups).toBe(3);
+    expect(await rollupMismatches(db(), p.id)).toEqual([]);
   });
 
   it('prunes counters of ended windows and never a current one', async () => {

@@ -161,6 +161,68 @@ describeEachDb('search inside runs', ({ db }) => {
     expect(await names({ missing: 'x' })).toEqual([]);
     expect(await recentMetadataKeys(db(), p.id)).toEqual(['attempt', 'env', 'nested', 'team']);
   });
+
+  it('pages a search the same whether its matches are near the newest runs or only far behind them', async () => {
+    const p = await makeProject(db());
+    // 40 runs, one a minute (pairs share a timestamp: the id breaks the tie); content words set directly.
+    for (let i = 0; i < 40; i++) {
+      const run = await makeRun(db(), p.id, {
+        name: i === 1 ? 'Special rare case' : `run ${i}`,
+        status: i % 3 ? 'succeeded' : 'failed',
+      });
+      const words = [
+        i % 2 === 0 ? 'common' : '',
+        i === 3 || i === 5 ? 'rare' : '',
+        i % 7 === 0 ? 'medium' : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      await db().execute(
+        sql`update runs set created_at = ${new Date(Date.UTC(2026, 0, 1, 0, Math.floor(i / 2))).toISOString()}::timestamptz,
+              search = to_tsvector('simple', ${words}) where id = ${run.id}::uuid`,
+      );
+    }
+    const expected = async (q: string, status?: 'failed') =>
+      (
+        await queryRows<{ id: string }>(
+          db(),
+          sql`select id from runs where project_id = ${p.id}::uuid ${status ? sql`and status = ${status}` : sql``}
+                and (name ilike ${`%${q}%`} or search @@ plainto_tsquery('simple', ${q}))
+              order by created_at desc, id desc`,
+        )
+      ).map((r) => r.id);
+    for (const [q, status] of [
+      ['common'],
+      ['rare'],
+      ['medium'],
+      ['common', 'failed'],
+      ['nothing'],
+    ] as const) {
+      for (const searchWindow of [1, 5, 2000]) {
+        const filters = { q, status };
+        const label = `${q} ${status ?? ''} window ${searchWindow}`;
+        // Forward through every page, then back from the last page through every previous one.
+        const forward: string[] = [];
+        let cursor: string | undefined;
+        let last = null as Awaited<ReturnType<typeof listRuns>> | null;
+        do {
+          last = await listRuns(db(), p.id, filters, { limit: 3, cursor, searchWindow });
+          forward.push(...last.data.map((r) => r.id));
+          cursor = last.nextCursor ?? undefined;
+        } while (cursor);
+        const want = await expected(q, status);
+        expect(forward, label).toEqual(want);
+        const back: string[] = [];
+        let prev = last.prevCursor;
+        while (prev) {
+          const page = await listRuns(db(), p.id, filters, { limit: 3, cursor: prev, searchWindow });
+          back.unshift(...page.data.map((r) => r.id));
+          prev = page.prevCursor;
+        }
+        expect([...back, ...last.data.map((r) => r.id)], `${label} backwards`).toEqual(want);
+      }
+    }
+  });
 });
 
 // Stated outright, beside the expected table above: one corpus, both engines, the same answers.

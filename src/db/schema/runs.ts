@@ -6,6 +6,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgEnum,
   pgTable,
   text,
@@ -131,6 +132,28 @@ export const runModels = pgTable(
     model: text().notNull(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.model] })],
+);
+
+/**
+ * Run cost per UTC day of the run's start (its creation when it has none), model and user, for the
+ * usage page's cost charts: kept by row triggers on runs (custom migration) whenever a run's cost,
+ * model, user or times change, and when it is deleted. `usd` is numeric so what a trigger subtracts
+ * cancels exactly what it added. '' stands for a run without a model or user.
+ */
+export const runCostDaily = pgTable(
+  'run_cost_daily',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    day: tstz().notNull(),
+    model: text().notNull().default(''),
+    userId: text().notNull().default(''),
+    usd: numeric().notNull().default('0'),
+    /** Runs with a cost above 0 in this cell. */
+    runs: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.day, t.model, t.userId] })],
 );
 
 /** Every column but `search` (words for the index, never needed in JS): select runs with these. */

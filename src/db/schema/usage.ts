@@ -65,7 +65,31 @@ export const usageDaily = pgTable(
     model: text().notNull().default(''),
     total: bigint({ mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.metric, t.day, t.subject, t.model] })],
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.metric, t.day, t.subject, t.model] }),
+    // One subject's days (the usage page's subject lookup). `total` stays out: the trigger's updates of
+    // a day's cell remain HOT, so this index costs only when a new cell is inserted.
+    index('usage_daily_project_subject_idx').on(t.projectId, t.subject, t.metric, t.day),
+  ],
+);
+
+/**
+ * The ledger summed per UTC hour and subject: the hourly chart, the series API and the hour window of
+ * the usage page read it. Kept by the same statement trigger as usage_daily; retention trims it with
+ * the ledger.
+ */
+export const usageHourly = pgTable(
+  'usage_hourly',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    metric: text().notNull(),
+    hour: tstz().notNull(),
+    subject: text().notNull(),
+    total: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.metric, t.hour, t.subject] })],
 );
 
 /** Running totals per calendar window (UTC); includes capacity held by open reservations. */
@@ -142,5 +166,6 @@ export type UsageCounter = typeof usageCounters.$inferSelect;
 export type Quota = typeof quotas.$inferSelect;
 export type UsageReservation = typeof usageReservations.$inferSelect;
 export type UsageDaily = typeof usageDaily.$inferSelect;
+export type UsageHourly = typeof usageHourly.$inferSelect;
 export type QuotaWindow = (typeof quotaWindow.enumValues)[number];
 export type QuotaMode = (typeof quotaMode.enumValues)[number];

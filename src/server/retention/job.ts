@@ -6,7 +6,7 @@ import { type ProjectPurge, type PurgeOptions, purgeExpired } from './purge';
 export function describePurge(p: ProjectPurge, ms: number): string {
   const parts = [
     p.runs && `${p.runs} runs (${p.events} events, ${p.results} results, ${p.reports} reports)`,
-    p.ledger && `${p.ledger} ledger rows (${p.dailyRollups} daily rollups)`,
+    p.ledger && `${p.ledger} ledger rows (${p.dailyRollups} daily, ${p.hourlyRollups} hourly rollups)`,
     p.counters && `${p.counters} counters of past windows`,
   ].filter(Boolean);
   return `[runledger] retention: ${p.slug}: deleted ${parts.join(', ')} in ${p.batches} batches, ${ms} ms`;

@@ -20,6 +20,7 @@ export type PurgeCounts = {
   reportSections: number;
   ledger: number;
   dailyRollups: number;
+  hourlyRollups: number;
   counters: number;
   /** Statements (each its own transaction) that deleted or updated rows. */
   batches: number;
@@ -45,14 +46,15 @@ const zero = (): PurgeCounts => ({
   reportSections: 0,
   ledger: 0,
   dailyRollups: 0,
+  hourlyRollups: 0,
   counters: 0,
   batches: 0,
 });
 
 /**
- * Where the ledger may be cut: `usageDays` before `now`, rounded down to a UTC day (so the daily
- * rollup is trimmed by whole days), and never after the start of the current month, the longest quota
- * window (a counter must stay recomputable from the ledger of its window).
+ * Where the ledger may be cut: `usageDays` before `now`, rounded down to a UTC day (so the daily and
+ * hourly rollups are trimmed with it, by whole days), and never after the start of the current month,
+ * the longest quota window (a counter must stay recomputable from the ledger of its window).
  */
 export function ledgerCutoff(now: Date, usageDays: number): Date {
   const byDays = windowStart('day', new Date(now.getTime() - usageDays * DAY));
@@ -195,6 +197,15 @@ async function purgeLedger(ctx: Ctx, projectId: string, cutoff: Date): Promise<v
           limit ${n}) returning 1)
         select count(*)::int as n from d`,
       'dailyRollups',
+    );
+    await repeat(
+      ctx,
+      () => sql`with d as (delete from usage_hourly where (project_id, metric, hour, subject) in (
+          select project_id, metric, hour, subject from usage_hourly
+          where project_id = ${projectId}::uuid and metric = ${metric} and hour < ${at}::timestamptz
+          limit ${n}) returning 1)
+        select count(*)::int as n from d`,
+      'hourlyRollups',
     );
   }
 }

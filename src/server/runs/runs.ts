@@ -198,6 +198,10 @@ export type RunPage = { data: Run[]; nextCursor: string | null; prevCursor: stri
 /** Escapes LIKE wildcards so `q` matches literally. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** `q`: the name as a substring, or every word of q among the run's content words (src/server/search). */
+export const runSearchCondition = (q: string): SQL =>
+  sql`(${runs.name} ilike ${likePattern(q)} or ${runs.search} @@ ${searchQuery(q)})`;
+
 export function runFilterConditions(projectId: string, f: RunFilters): SQL[] {
   const where: SQL[] = [eq(runs.projectId, projectId)];
   if (f.status) where.push(eq(runs.status, f.status));
@@ -206,14 +210,76 @@ export function runFilterConditions(projectId: string, f: RunFilters): SQL[] {
   if (f.threadId) where.push(eq(runs.threadId, f.threadId));
   if (f.model) where.push(eq(runs.model, f.model));
   if (f.tag) where.push(sql`${runs.tags} @> array[${f.tag}]::text[]`);
-  // The name as a substring, or every word of q among the run's content words (src/server/search).
-  if (f.q) where.push(sql`(${runs.name} ilike ${likePattern(f.q)} or ${runs.search} @@ ${searchQuery(f.q)})`);
+  if (f.q) where.push(runSearchCondition(f.q));
   for (const [key, value] of Object.entries(f.meta ?? {})) {
     where.push(sql`${runs.metadata} ->> ${key} = ${value}`);
   }
   if (f.from) where.push(gte(runs.createdAt, new Date(f.from)));
   if (f.to) where.push(lte(runs.createdAt, new Date(f.to)));
   return where;
+}
+
+/** How many runs (in list order) a search reads newest-first before it asks the search indexes instead. */
+export const SEARCH_WINDOW = 5000;
+
+/**
+ * A page of a search (`q`), in list order, with bounded work whatever the term's frequency (the planner
+ * cannot tell a rare content word from a common one: a LIMIT over the newest-first index with a term
+ * it wrongly thinks common read the whole project). First the next SEARCH_WINDOW runs that the other
+ * filters keep, read in list order and filtered (a common term fills the page there); only if that
+ * window holds fewer than `n` matches, the rest is read through the trigram / tsvector GIN indexes
+ * (a subquery planned without the LIMIT, so the planner cannot turn it into a newest-first walk),
+ * then sorted: a term rare enough to get there has few matches.
+ */
+async function searchPage(
+  db: DbOrTx,
+  where: SQL[],
+  q: SQL,
+  backwards: boolean,
+  n: number,
+  window = SEARCH_WINDOW,
+): Promise<Run[]> {
+  const dir = backwards ? sql`asc nulls first` : sql`desc nulls last`;
+  const order = [sql`${runs.createdAt} ${dir}`, sql`${runs.id} ${dir}`];
+  const [edge] = await db
+    .select({ createdAt: runs.createdAt, id: runs.id })
+    .from(runs)
+    .where(and(...where))
+    .orderBy(...order)
+    .offset(window - 1)
+    .limit(1);
+  // Fewer than SEARCH_WINDOW runs to look at: any plan reads at most those.
+  if (!edge)
+    return db
+      .select(runColumns)
+      .from(runs)
+      .where(and(...where, q))
+      .orderBy(...order)
+      .limit(n);
+  const key = sql`(${edge.createdAt.toISOString()}::timestamptz, ${edge.id}::uuid)`;
+  const inWindow = backwards
+    ? sql`(${runs.createdAt}, ${runs.id}) <= ${key}`
+    : sql`(${runs.createdAt}, ${runs.id}) >= ${key}`;
+  const near = await db
+    .select(runColumns)
+    .from(runs)
+    .where(and(...where, q, inWindow))
+    .orderBy(...order)
+    .limit(n);
+  if (near.length >= n) return near;
+  const beyond = backwards
+    ? sql`(${runs.createdAt}, ${runs.id}) > ${key}`
+    : sql`(${runs.createdAt}, ${runs.id}) < ${key}`;
+  // OFFSET 0 keeps the subquery from being flattened into the ordered, limited outer query.
+  const far = await db
+    .select(runColumns)
+    .from(runs)
+    .where(
+      sql`${runs.id} in (select id from (select id, created_at from runs where ${and(...where, q, beyond)} offset 0) m
+        order by created_at ${dir}, id ${dir} limit ${n - near.length})`,
+    )
+    .orderBy(...order);
+  return [...near, ...far];
 }
 
 /**
@@ -224,9 +290,9 @@ export async function listRuns(
   db: DbOrTx,
   projectId: string,
   filters: RunFilters,
-  page: { limit: number; cursor?: string },
+  page: { limit: number; cursor?: string /** Tests: a smaller SEARCH_WINDOW. */; searchWindow?: number },
 ): Promise<RunPage> {
-  const where = runFilterConditions(projectId, filters);
+  const where = runFilterConditions(projectId, { ...filters, q: undefined });
   let backwards = false;
   if (page.cursor) {
     const key = decodeCursor(page.cursor, 3);
@@ -252,12 +318,14 @@ export async function listRuns(
   const order = backwards
     ? [sql`${runs.createdAt} asc nulls first`, sql`${runs.id} asc nulls first`]
     : [sql`${runs.createdAt} desc nulls last`, sql`${runs.id} desc nulls last`];
-  const rows = await db
-    .select(runColumns)
-    .from(runs)
-    .where(and(...where))
-    .orderBy(...order)
-    .limit(page.limit + 1);
+  const rows = filters.q
+    ? await searchPage(db, where, runSearchCondition(filters.q), backwards, page.limit + 1, page.searchWindow)
+    : await db
+        .select(runColumns)
+        .from(runs)
+        .where(and(...where))
+        .orderBy(...order)
+        .limit(page.limit + 1);
   const more = rows.length > page.limit;
   const data = more ? rows.slice(0, page.limit) : rows;
   if (backwards) data.reverse();

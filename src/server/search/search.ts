@@ -2,13 +2,14 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
-import { anyWordQuery, deltaTypes, eventSearchText, tsConfig } from './text';
+import { anyWordQuery, eventSearchText, runSearchWordsSql, tsConfig } from './text';
 
 export type ContentMatch = { seq: number; text: string };
 
 /**
  * For each run of a search result, the first event whose text holds a word of `q`: the replay opens
- * there (`?seq=`) and the list shows its text. One lateral probe per run through (run_id, seq).
+ * there (`?seq=`) and the list shows its text. One lateral probe per run through (run_id, seq), only
+ * for runs whose words hold one (a run found by its name alone is not read event by event).
  */
 export async function firstContentMatches(
   db: DbOrTx,
@@ -31,7 +32,8 @@ export async function firstContentMatches(
             and to_tsvector(${tsConfig}, coalesce(${eventSearchText('e.')}, '')) @@ ${anyWordQuery(q)}
           order by e.seq limit 1
         ) m
-        where r.project_id = ${projectId}::uuid and r.id in (${ids})`,
+        where r.project_id = ${projectId}::uuid and r.id in (${ids})
+          and r.search @@ ${anyWordQuery(q)}`,
   );
   for (const r of rows) out.set(r.run_id, { seq: Number(r.seq), text: r.txt });
   return out;
@@ -56,12 +58,9 @@ export async function recentMetadataKeys(db: DbOrTx, projectId: string, sample =
  * appendEvents, e.g. the demo seed's bulk insert, or data stored before content search existed).
  */
 export async function rebuildSearchWords(db: DbOrTx, projectId: string): Promise<void> {
-  const text = eventSearchText('e.');
   await db.execute(sql`
     update runs r set search = w.words
-    from (select e.run_id, strip(to_tsvector(${tsConfig}, concat_ws(' ',
-            string_agg(${text}, ' ' order by e.seq) filter (where e.type not in ${deltaTypes}),
-            string_agg(${text}, '' order by e.seq) filter (where e.type in ${deltaTypes})))) as words
+    from (select e.run_id, ${sql.raw(runSearchWordsSql('e.'))} as words
           from run_events e join runs x on x.id = e.run_id
           where x.project_id = ${projectId}::uuid group by e.run_id) w
     where r.id = w.run_id`);

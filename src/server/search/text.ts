@@ -26,8 +26,22 @@ export function eventSearchTextSql(col = ''): string {
   end)`;
 }
 
+const deltaTypeList = `('text-delta', 'text-start', 'text-end')`;
 /** Event types whose text is a delta, concatenated without separators. */
-export const deltaTypes = sql.raw(`('text-delta', 'text-start', 'text-end')`);
+export const deltaTypes = sql.raw(deltaTypeList);
+
+/**
+ * A run's search words from its events (an aggregate over rows with `type`, `seq`, `payload`, prefixed
+ * by `col`): the other events' texts joined by spaces, then the deltas joined as they stream. The same
+ * words the append builds when the events arrive in one batch (tests/integration/search.test.ts); used
+ * by rebuildSearchWords and by bench/history's bulk fill.
+ */
+export function runSearchWordsSql(col = ''): string {
+  const text = eventSearchTextSql(col);
+  return `strip(to_tsvector('simple'::regconfig, concat_ws(' ',
+    string_agg(${text}, ' ' order by ${col}seq) filter (where ${col}type not in ${deltaTypeList}),
+    string_agg(${text}, '' order by ${col}seq) filter (where ${col}type in ${deltaTypeList}))))`;
+}
 
 /** The one text-search configuration: `simple` (no stemming, no stop words) gives the same words everywhere. */
 export const tsConfig = sql.raw(`'simple'::regconfig`);

@@ -1,8 +1,9 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
 import { iso } from '@/lib/time';
+import { windowEndFromStart, windowStart } from '@/lib/windows';
 import { AppError } from '../errors';
 import { windowsAt } from './windows';
 
@@ -10,9 +11,51 @@ import { windowsAt } from './windows';
 
 const MAX_BUCKETS = 5000;
 
+const ceilTo = (unit: 'hour' | 'day', at: Date) => {
+  const start = windowStart(unit, at);
+  return start.getTime() === at.getTime() ? start : windowEndFromStart(unit, start);
+};
+const later = (a: Date, b: Date) => (a > b ? a : b);
+const earlier = (a: Date, b: Date) => (a < b ? a : b);
+
+/**
+ * The ledger's rows in [from, to] (both ends included) as (at, amount) rows, read from the rollups:
+ * whole days from usage_daily (when `days`), whole hours from usage_hourly, and only the partial hours
+ * at the two ends from the ledger. Every part is one range of an index; the parts do not overlap.
+ */
+function ledgerRange(
+  projectId: string,
+  metric: string,
+  subject: string | undefined,
+  from: Date,
+  to: Date,
+  days: boolean,
+): SQL {
+  const t = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+  const who = subject === undefined ? sql`` : sql`and subject = ${subject}`;
+  // Whole hours [h1, h2); whole days [d1, d2) inside them (empty for hour buckets).
+  const h1 = ceilTo('hour', from);
+  const h2 = later(windowStart('hour', to), h1);
+  const d1 = days ? earlier(ceilTo('day', from), h2) : h2;
+  const d2 = days ? later(earlier(windowStart('day', to), h2), d1) : h2;
+  const key = sql`project_id = ${projectId}::uuid and metric = ${metric} ${who}`;
+  return sql`select occurred_at as at, amount as total from usage_events
+      where ${key} and occurred_at >= ${t(from)} and occurred_at < ${t(h1)} and occurred_at <= ${t(to)}
+    union all
+    select occurred_at, amount from usage_events
+      where ${key} and occurred_at >= ${t(h2)} and occurred_at <= ${t(to)} and occurred_at >= ${t(from)}
+    union all
+    select hour, total from usage_hourly where ${key} and hour >= ${t(h1)} and hour < ${t(d1)}
+    union all
+    select hour, total from usage_hourly where ${key} and hour >= ${t(d2)} and hour < ${t(h2)}
+    union all
+    select day, total from usage_daily where ${key} and day >= ${t(d1)} and day < ${t(d2)}`;
+}
+
 /**
  * Ledger totals per hour or day bucket (UTC), every bucket of the range present (0 when empty), for
- * charts. Default range: the last 7 days by day, the last 48 hours by hour.
+ * charts. Default range: the last 7 days by day, the last 48 hours by hour. Read from the rollups
+ * (usage_daily, usage_hourly) and the ledger only for the partial hours at the ends of the range.
  */
 export async function usageSeries(
   db: DbOrTx,
@@ -38,11 +81,8 @@ export async function usageSeries(
                                  ${`1 ${unit}`}::interval) as bucket
         ),
         t as (
-          select date_trunc(${unit}, occurred_at, 'UTC') as bucket, sum(amount) as total
-          from usage_events
-          where project_id = ${projectId}::uuid and metric = ${input.metric}
-            ${input.subject ? sql`and subject = ${input.subject}` : sql``}
-            and occurred_at >= ${from.toISOString()}::timestamptz and occurred_at <= ${to.toISOString()}::timestamptz
+          select date_trunc(${unit}, x.at, 'UTC') as bucket, sum(x.total) as total
+          from (${ledgerRange(projectId, input.metric, input.subject, from, to, unit === 'day')}) x
           group by 1
         )
         select b.bucket, coalesce(t.total, 0)::float8 as total from b left join t on t.bucket = b.bucket

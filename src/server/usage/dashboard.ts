@@ -1,5 +1,5 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
 import type { UsageWindowDto } from '@/lib/contract';
@@ -36,6 +36,21 @@ export async function usageMetrics(db: DbOrTx, projectId: string, since: Date): 
   return rows.map((r) => r.metric).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
+/** Every metric of the project's ledger: a loose index scan of the daily rollup's (project, metric) key. */
+async function ledgerMetrics(db: DbOrTx, projectId: string): Promise<string[]> {
+  const rows = await queryRows<{ metric: string }>(
+    db,
+    sql`with recursive m as (
+          select min(metric) as metric from usage_daily where project_id = ${projectId}::uuid
+          union all
+          select (select min(metric) from usage_daily where project_id = ${projectId}::uuid and metric > m.metric)
+          from m where m.metric is not null
+        )
+        select metric from m where metric is not null`,
+  );
+  return rows.map((r) => r.metric);
+}
+
 export type SubjectMetricUsage = {
   metric: string;
   /** Ledger totals of the subject in each current calendar window. */
@@ -59,18 +74,36 @@ export async function subjectUsage(
     WindowKind,
     string
   >;
-  const rows = await queryRows<{ metric: string; minute: number; hour: number; day: number; month: number }>(
+  const t = (k: WindowKind) => sql`${w[k]}::timestamptz`;
+  const key = (m: SQL) => sql`project_id = ${projectId}::uuid and metric = ${m} and subject = ${subject}`;
+  // Per metric of the project, each window from the smallest rollup that holds it: month and day from
+  // usage_daily, the hour from usage_hourly, and only the current minute from the ledger (an index range
+  // of this subject's last minute). The metrics are listed first, so the statement is planned for those
+  // few rows (a recursive CTE is estimated at 100, which priced the statement into JIT compilation).
+  const metrics = await ledgerMetrics(db, projectId);
+  const m = sql`m.metric`;
+  const ledger = metrics.length
+    ? sql`select m.metric,
+          coalesce((select sum(amount) from usage_events where ${key(m)}
+            and occurred_at >= ${t('minute')} and occurred_at <= ${at.toISOString()}::timestamptz), 0)::float8 as minute,
+          coalesce((select sum(total) from usage_hourly where ${key(m)} and hour = ${t('hour')}), 0)::float8 as hour,
+          coalesce((select sum(total) from usage_daily where ${key(m)} and day = ${t('day')}), 0)::float8 as day,
+          (select sum(total) from usage_daily where ${key(m)}
+            and day >= ${t('month')} and day <= ${at.toISOString()}::timestamptz)::float8 as month
+        from (values ${sql.join(
+          metrics.map((x) => sql`(${x})`),
+          sql`, `,
+        )}) as m(metric)`
+    : null;
+  const rows = await queryRows<{
+    metric: string;
+    minute: number;
+    hour: number;
+    day: number;
+    month: number | null;
+  }>(
     db,
-    sql`select metric,
-          coalesce(sum(amount) filter (where occurred_at >= ${w.minute}::timestamptz), 0)::float8 as minute,
-          coalesce(sum(amount) filter (where occurred_at >= ${w.hour}::timestamptz), 0)::float8 as hour,
-          coalesce(sum(amount) filter (where occurred_at >= ${w.day}::timestamptz), 0)::float8 as day,
-          coalesce(sum(amount), 0)::float8 as month
-        from usage_events
-        where project_id = ${projectId}::uuid and subject = ${subject}
-          and occurred_at >= ${w.month}::timestamptz and occurred_at <= ${at.toISOString()}::timestamptz
-        group by metric
-        union all
+    sql`${ledger ? sql`select * from (${ledger}) s where month is not null union all ` : sql``}
         select distinct metric, 0, 0, 0, 0 from quotas
         where project_id = ${projectId}::uuid and subject in (${subject}, '*')`,
   );

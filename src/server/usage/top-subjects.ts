@@ -22,22 +22,25 @@ export type SubjectUsage = {
 };
 
 /**
- * `select subject, used` of one window (group by subject follows). Day and month windows are whole UTC
- * days: read from the daily rollup. Minutes and hours are short: read from the ledger.
+ * `select subject, used` of one window (group by subject follows), from the rollups: day and month
+ * windows are whole UTC days (usage_daily), the hour window one row per subject (usage_hourly). Only
+ * the minute window, shorter than any rollup, reads the ledger (one minute of it).
  */
 function usedPerSubject(projectId: string, metric: string, window: WindowKind, start: Date, end: Date): SQL {
+  const range = (col: SQL) =>
+    sql`project_id = ${projectId}::uuid and metric = ${metric}
+      and ${col} >= ${start.toISOString()}::timestamptz and ${col} < ${end.toISOString()}::timestamptz`;
   if (window === 'day' || window === 'month') {
-    return sql`select subject, sum(total)::float8 as used from usage_daily
-      where project_id = ${projectId}::uuid and metric = ${metric}
-        and day >= ${start.toISOString()}::timestamptz and day < ${end.toISOString()}::timestamptz`;
+    return sql`select subject, sum(total)::float8 as used from usage_daily where ${range(sql`day`)}`;
   }
-  return sql`select subject, sum(amount)::float8 as used from usage_events
-    where project_id = ${projectId}::uuid and metric = ${metric}
-      and occurred_at >= ${start.toISOString()}::timestamptz and occurred_at < ${end.toISOString()}::timestamptz`;
+  if (window === 'hour') {
+    return sql`select subject, sum(total)::float8 as used from usage_hourly where ${range(sql`hour`)}`;
+  }
+  return sql`select subject, sum(amount)::float8 as used from usage_events where ${range(sql`occurred_at`)}`;
 }
 
 /**
- * The subjects that used the most of a metric in the current window (from the ledger), each with the
+ * The subjects that used the most of a metric in the current window (from the rollups), each with the
  * quota that applies to it in that window (its own, else `*`) and how close it is to it.
  */
 export async function topSubjects(

@@ -15,7 +15,7 @@ import {
 } from '@/server/usage';
 import { describeEachDb } from '../../helpers/db';
 import { makeProject } from '../../helpers/fixtures';
-import { counterMismatches, missingCounters } from '../../helpers/usage';
+import { counterMismatches, missingCounters, rollupMismatches } from '../../helpers/usage';
 
 /** mulberry32: a small seeded generator, so a failing sequence can be replayed from its seed. */
 function prng(seed: number) {
@@ -64,7 +64,7 @@ async function ledgerRows(db: DbOrTx, projectId: string) {
 
 describeEachDb('usage counters under random quota changes (property)', ({ db }) => {
   for (const seed of [1, 7, 2026]) {
-    it(`every counter equals its ledger sum and no hard limit is passed (seed ${seed})`, async () => {
+    it(`every counter and rollup row equals its ledger sum and no hard limit is passed (seed ${seed})`, async () => {
       const rnd = prng(seed);
       const p = await makeProject(db());
       const quotas = new Map<string, QuotaModel>();
@@ -175,6 +175,7 @@ describeEachDb('usage counters under random quota changes (property)', ({ db }) 
         }
         expect(await counterMismatches(db(), p.id), label).toEqual([]);
         expect(await missingCounters(db(), p.id), label).toEqual([]);
+        expect(await rollupMismatches(db(), p.id), label).toEqual([]);
       }
       // The sequence really exercised every path.
       for (const [name, n] of Object.entries(counts)) expect(n, name).toBeGreaterThan(0);

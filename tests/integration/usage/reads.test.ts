@@ -1,7 +1,36 @@
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import type { DbOrTx } from '@/db/client';
+import { queryRows } from '@/db/sql';
 import { putQuota, recordUsage, topSubjects, usageByModelPerDay, usageSeries } from '@/server/usage';
+import { subjectUsage } from '@/server/usage/dashboard';
 import { describeEachDb } from '../../helpers/db';
 import { makeProject } from '../../helpers/fixtures';
+import { rollupMismatches } from '../../helpers/usage';
+
+/** What usageSeries answered before the rollups: the ledger summed per bucket over [from, to]. */
+async function ledgerSeries(
+  db: DbOrTx,
+  projectId: string,
+  q: { metric: string; subject?: string; from: string; to: string; bucket: 'hour' | 'day' },
+) {
+  const rows = await queryRows<{ bucket: string | Date; total: number }>(
+    db,
+    sql`with b as (
+          select generate_series(date_trunc(${q.bucket}, ${q.from}::timestamptz, 'UTC'),
+            date_trunc(${q.bucket}, ${q.to}::timestamptz, 'UTC'), ${`1 ${q.bucket}`}::interval) as bucket
+        ),
+        t as (
+          select date_trunc(${q.bucket}, occurred_at, 'UTC') as bucket, sum(amount) as total from usage_events
+          where project_id = ${projectId}::uuid and metric = ${q.metric}
+            ${q.subject ? sql`and subject = ${q.subject}` : sql``}
+            and occurred_at >= ${q.from}::timestamptz and occurred_at <= ${q.to}::timestamptz
+          group by 1
+        )
+        select b.bucket, coalesce(t.total, 0)::float8 as total from b left join t using (bucket) order by 1`,
+  );
+  return rows.map((r) => ({ bucket: new Date(r.bucket).toISOString(), total: Number(r.total) }));
+}
 
 const at = (s: string) => ({ now: new Date(s) });
 
@@ -110,5 +139,73 @@ describeEachDb('usage reads', ({ db }) => {
       ['a', null],
       ['b', null],
     ]);
+  });
+
+  it('answers the series from the rollups exactly as the ledger does, for any range', async () => {
+    const p = await makeProject(db());
+    // Records over four days at uneven times (some on the hour and the day), two subjects, two metrics.
+    const t0 = Date.parse('2026-11-20T00:00:00.000Z');
+    const values: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const ms = t0 + ((i * 2_417_003) % (4 * 86_400_000)) - (i % 7 === 0 ? (i * 1000) % 3_600_000 : 0);
+      const at = new Date(i % 11 === 0 ? Math.floor(ms / 3_600_000) * 3_600_000 : ms).toISOString();
+      values.push(
+        `('${p.id}'::uuid, 's${i % 2}', '${i % 5 === 0 ? 'requests' : 'tokens'}', ${1 + i}, '${at}')`,
+      );
+    }
+    // One statement of many rows, as bulk writers do: the trigger groups them.
+    await db().execute(
+      sql.raw(
+        `insert into usage_events (project_id, subject, metric, amount, occurred_at) values ${values.join(',')}`,
+      ),
+    );
+    await recordUsage(
+      db(),
+      p.id,
+      { subject: 's1', metric: 'tokens', amount: 1000 },
+      at('2026-11-21T00:00:00.000Z'),
+    );
+    expect(await rollupMismatches(db(), p.id)).toEqual([]);
+    const ranges: [string, string][] = [
+      ['2026-11-19T22:00:00.000Z', '2026-11-24T02:00:00.000Z'],
+      ['2026-11-20T00:00:00.000Z', '2026-11-23T00:00:00.000Z'],
+      ['2026-11-20T07:31:12.345Z', '2026-11-22T19:02:59.999Z'],
+      ['2026-11-21T00:00:00.000Z', '2026-11-21T00:00:00.000Z'],
+      ['2026-11-21T03:10:00.000Z', '2026-11-21T03:50:00.000Z'],
+      ['2026-11-21T03:10:00.000Z', '2026-11-21T22:59:00.000Z'],
+      ['2026-11-20T23:30:00.000Z', '2026-11-21T00:30:00.000Z'],
+    ];
+    for (const [from, to] of ranges) {
+      for (const bucket of ['hour', 'day'] as const) {
+        for (const subject of [undefined, 's1']) {
+          const q = { metric: 'tokens', subject, from, to, bucket };
+          const got = await usageSeries(db(), p.id, q);
+          expect(got.data, JSON.stringify(q)).toEqual(await ledgerSeries(db(), p.id, q));
+        }
+      }
+    }
+  });
+
+  it("gives a subject's minute, hour, day and month from the rollups as the ledger sums them", async () => {
+    const p = await makeProject(db());
+    const now = at('2026-11-23T10:30:30.000Z');
+    const rec = (subject: string, metric: string, amount: number, when: string) =>
+      recordUsage(db(), p.id, { subject, metric, amount }, { ...at(when), force: true });
+    await rec('a', 'tokens', 1, '2026-10-31T23:59:59.000Z'); // last month
+    await rec('a', 'tokens', 2, '2026-11-01T00:00:00.000Z'); // this month
+    await rec('a', 'tokens', 4, '2026-11-23T00:00:00.000Z'); // today
+    await rec('a', 'tokens', 8, '2026-11-23T10:00:00.000Z'); // this hour
+    await rec('a', 'tokens', 16, '2026-11-23T10:30:00.000Z'); // this minute
+    await rec('b', 'tokens', 32, '2026-11-23T10:30:10.000Z'); // another subject
+    await rec('a', 'requests', 1, '2026-11-02T00:00:00.000Z');
+    await rec('a', 'old', 5, '2026-10-02T00:00:00.000Z'); // nothing this month, no quota: left out
+    await putQuota(db(), p.id, { subject: '*', metric: 'images', window: 'day', limit: 5 }, now);
+    const rows = await subjectUsage(db(), p.id, 'a', now);
+    expect(rows.map((r) => [r.metric, r.used])).toEqual([
+      ['tokens', { minute: 16, hour: 24, day: 28, month: 30 }],
+      ['requests', { minute: 0, hour: 0, day: 0, month: 1 }],
+      ['images', { minute: 0, hour: 0, day: 0, month: 0 }],
+    ]);
+    expect(rows.find((r) => r.metric === 'images')!.windows).toHaveLength(1);
   });
 });
