@@ -11,24 +11,120 @@ import { assertRunInProject } from '../runs/scope';
 import { afterEventsStoredSql, storedEventReturning } from './after-store';
 import { onUsageEventsAccepted, type PricedUsage } from './usage-hook';
 
+/** Adds milliseconds to a named phase (a request's Server-Timing); optional everywhere. */
+export type PhaseTimer = { add: (phase: string, ms: number) => void };
+
+export type AppendOptions = {
+  /**
+   * The JSON text `{"events": [...]}` the validated `events` were parsed from (a request body checked by
+   * appendEventsBody, a strict schema without transforms, so it holds exactly them): sent to Postgres
+   * as it came instead of serializing the events again.
+   */
+  bodyJson?: string;
+  timing?: PhaseTimer;
+};
+
 /**
  * Appends a batch of events in one INSERT ... SELECT with ON CONFLICT DO NOTHING. A seq already stored
  * with the same type and payload is a duplicate (a safe retry); with another type or payload the whole
- * batch is refused (409, nothing stored). The run's event_count/last_seq, and for newly stored `usage`
- * events its token and cost totals, move in the same transaction. A run deleted meanwhile is a 404.
+ * batch is refused (409, nothing stored). The run's event_count/last_seq, search words, and for newly
+ * stored `usage` events its token and cost totals and the usage ledger, move atomically with the events.
+ * A run deleted meanwhile is a 404.
+ *
+ * A batch without `usage` events is one autocommit statement (one round trip: no BEGIN/COMMIT) that
+ * also checks the seqs it did not insert: when one is stored with another type or payload, or is not
+ * visible to the statement (a concurrent append of the same seq committed after it started), the
+ * statement fails on purpose, nothing is stored, and the batch is appended again in a transaction,
+ * which answers the duplicates or the 409.
  */
 export async function appendEvents(
   db: DbOrTx,
   projectId: string,
   runId: string,
   events: EventInput[],
+  opts: AppendOptions = {},
 ): Promise<AppendEventsResult> {
+  const timing = opts.timing;
+  let t = performance.now();
+  const batch = opts.bodyJson ?? JSON.stringify({ events });
+  timing?.add('serialize', performance.now() - t);
   try {
-    return await appendEventsTx(db, projectId, runId, events);
+    if (!events.some((e) => e.type === 'usage')) {
+      t = performance.now();
+      try {
+        const [row] = await queryRowsPrepared<AppendRow>(db, appendSql(projectId, runId, batch, true));
+        if (!row?.found) throw notFound('Run');
+        return { accepted: row.accepted, duplicates: events.length - row.accepted };
+      } catch (err) {
+        if (!isRetry(err)) throw err;
+      } finally {
+        timing?.add('db', performance.now() - t);
+      }
+    }
+    t = performance.now();
+    try {
+      return await appendEventsTx(db, projectId, runId, events, batch);
+    } finally {
+      timing?.add('db tx', performance.now() - t);
+    }
   } catch (err) {
     if (pgErrorCode(err) === PG_FOREIGN_KEY_VIOLATION) throw notFound('Run');
     throw err;
   }
+}
+
+const RETRY = 'runledger:append_in_transaction';
+
+/** The error appendSql's check raises on purpose (a failed cast naming RETRY). */
+function isRetry(err: unknown): boolean {
+  if (pgErrorCode(err) !== '22P02') return false;
+  for (let e: unknown = err, i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    if (String((e as { message?: unknown }).message ?? '').includes(RETRY)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * The append statement: check the run, insert what is new, then the step after events are stored
+ * (counters, usage totals and prices, search words; shared with OTLP assembly) on what was inserted.
+ * `batch` is JSON text `{"events": [...]}`; defaults in SQL (a JSON null payload reads as SQL null, so it
+ * becomes {} like a missing one; seq goes through numeric so `1.0` reads as 1, as JSON.parse has it).
+ * With `check`, it fails (see appendEvents) when a seq it did not insert is stored differently or not
+ * visible; the check only runs when some event was not inserted.
+ */
+function appendSql(projectId: string, runId: string, batch: string, check: boolean) {
+  const checkSql = check
+    ? sql`, chk as (
+          select count(*) filter (where e.seq is null or e.type <> x.type
+                   or e.payload <> coalesce(x.payload, '{}'::jsonb)) as bad
+          from jsonb_to_recordset(${batch}::jsonb -> 'events') as x(seq numeric, type text, payload jsonb)
+          left join run_events e on e.run_id = ${runId}::uuid and e.seq = x.seq::int
+          where (select count(*) from ins) < jsonb_array_length(${batch}::jsonb -> 'events')
+            and x.seq::int not in (select seq from ins)
+        )`
+    : sql``;
+  const fail = check ? sql`, (select ${RETRY}::text from chk where chk.bad > 0)::int as retry` : sql``;
+  return sql`with run as (
+        select id from runs where id = ${runId}::uuid and project_id = ${projectId}::uuid
+      ), base as (
+        select id as run_id, false as fresh from run
+      ), ins as (
+        insert into run_events (run_id, seq, type, ts, payload)
+        select run.id, x.seq::int, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
+        from run, jsonb_to_recordset(${batch}::jsonb -> 'events')
+          as x(seq numeric, type text, ts timestamptz, payload jsonb)
+        on conflict (run_id, seq) do nothing
+        returning ${storedEventReturning}, ts, case when type = 'usage' then payload end as usage
+      ), usage as (
+        select run_id, seq as ord, seq::text as key, ts as at, usage as payload from ins where usage is not null
+      ), ${afterEventsStoredSql(projectId)}${checkSql}
+      select exists (select 1 from run) as found,
+             (select count(*) from ins)::int as accepted,
+             (select json_agg(json_build_object('seq', ord, 'inputTokens', input_tokens,
+                'outputTokens', output_tokens, 'model', event_model, 'costUsd', cost_usd) order by ord)
+              from priced) as usage,
+             (select user_id from upd) as user_id${fail}`;
 }
 
 async function appendEventsTx(
@@ -36,44 +132,19 @@ async function appendEventsTx(
   projectId: string,
   runId: string,
   events: EventInput[],
+  batch: string,
 ): Promise<AppendEventsResult> {
-  // The validated events carry only seq/type/ts/payload: serialized as they are, defaults in SQL (a
-  // JSON null payload reads as SQL null, so it becomes {} like a missing one).
-  const batch = JSON.stringify(events);
   return db.transaction(async (tx) => {
-    // One statement on the common path (round trips dominate on a busy host): check the run, insert
-    // what is new, then the step after events are stored (counters, usage totals and prices, search
-    // words; shared with OTLP assembly) on what was inserted.
-    const [row] = await queryRowsPrepared<AppendRow>(
-      tx,
-      sql`with run as (
-            select id from runs where id = ${runId}::uuid and project_id = ${projectId}::uuid
-          ), base as (
-            select id as run_id, false as fresh from run
-          ), ins as (
-            insert into run_events (run_id, seq, type, ts, payload)
-            select run.id, x.seq, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
-            from run, jsonb_to_recordset(${batch}::jsonb) as x(seq int, type text, ts timestamptz, payload jsonb)
-            on conflict (run_id, seq) do nothing
-            returning ${storedEventReturning}, ts, case when type = 'usage' then payload end as usage
-          ), usage as (
-            select run_id, seq as ord, seq::text as key, ts as at, usage as payload from ins where usage is not null
-          ), ${afterEventsStoredSql(projectId)}
-          select exists (select 1 from run) as found,
-                 (select count(*) from ins)::int as accepted,
-                 (select json_agg(json_build_object('seq', ord, 'inputTokens', input_tokens,
-                    'outputTokens', output_tokens, 'model', event_model, 'costUsd', cost_usd) order by ord)
-                  from priced) as usage,
-                 (select user_id from upd) as user_id`,
-    );
+    const [row] = await queryRowsPrepared<AppendRow>(tx, appendSql(projectId, runId, batch, false));
     if (!row?.found) throw notFound('Run');
     const duplicates = events.length - row.accepted;
     if (duplicates > 0) {
       // Events this call inserted equal their input, so any difference is with an event stored before.
       const clashes = await queryRowsPrepared<{ seq: number }>(
         tx,
-        sql`select x.seq from jsonb_to_recordset(${batch}::jsonb) as x(seq int, type text, payload jsonb)
-            join run_events e on e.run_id = ${runId}::uuid and e.seq = x.seq
+        sql`select x.seq::int as seq from jsonb_to_recordset(${batch}::jsonb -> 'events')
+              as x(seq numeric, type text, payload jsonb)
+            join run_events e on e.run_id = ${runId}::uuid and e.seq = x.seq::int
             where e.type <> x.type or e.payload <> coalesce(x.payload, '{}'::jsonb)
             order by x.seq`,
       );

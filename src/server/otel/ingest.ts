@@ -108,6 +108,9 @@ export async function ingestSpans(
   const second = busy.length
     ? await db.transaction((tx) => store(tx, projectId, busy, rows, true, phases))
     : null;
+  const t1 = performance.now();
+  await queryRowsPrepared(db, ledgerSpanUsageSql(projectId, JSON.stringify(traces.map((t) => t.runId))));
+  if (phases) phases.usage = (phases.usage ?? 0) + performance.now() - t1;
   if (phases) phases.total = (phases.total ?? 0) + performance.now() - t0;
   return {
     runs: first.runs + (second?.runs ?? 0),
@@ -191,6 +194,60 @@ function spanRows(spans: OtelSpan[], runOf: Map<string, string>): SpanRow[] {
       usage: mapped.usage,
     };
   });
+}
+
+/**
+ * Records the usage of the given runs' spans not yet in the ledger, for the runs whose user (the quota
+ * subject) is known, as ONE autocommit statement run after the spans' transactions commit: the subjects'
+ * counter locks (tokens and cost_micros, in key order, taken by an InitPlan before any row is written),
+ * the spans marked ledgered, one ledger row per run and metric (idempotency key from its span ids;
+ * cost priced as the run's cost is) and the counters. Exports that count the same users queue only for
+ * this statement, which commits on the server without a client round trip in between. If the process
+ * stops between the spans' commit and this statement, the next export of the trace (an exporter's
+ * retry of the same one included) records what was left.
+ */
+function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
+  const inRuns = sql`(select value::uuid from jsonb_array_elements_text(${runIds}::jsonb))`;
+  const locks = counterLocksSql(
+    projectId,
+    sql`select r.user_id as subject, m.metric from runs r
+        cross join (values ('cost_micros'), ('tokens')) as m(metric)
+        where r.id in ${inRuns} and r.project_id = ${projectId}::uuid and r.user_id is not null
+          and exists (select 1 from otel_spans s where s.run_id = r.id and s.usage is not null and not s.ledgered)`,
+  );
+  return forcedLedgerBatchSql(
+    projectId,
+    new Date(),
+    sql`due as (
+        update otel_spans s set ledgered = true
+        from runs r
+        where s.run_id = r.id and r.user_id is not null and s.usage is not null and not s.ledgered
+          and s.run_id in ${inRuns} and r.project_id = ${projectId}::uuid
+          and (select count(*) from (${locks}) l) >= 0
+        returning s.run_id, r.user_id, r.model as run_model, s.span_id, s.usage, s.end_ns
+      ),
+      per_run as (
+        select user_id as subject, run_id,
+               coalesce(sum((usage->>'inputTokens')::bigint), 0) + coalesce(sum((usage->>'outputTokens')::bigint), 0) as tokens,
+               round((coalesce(sum(coalesce((usage->>'costUsd')::float8, ${priceCostSql(projectId, {
+                 model: sql`coalesce(usage->>'model', run_model)`,
+                 at: spanEnd(''),
+                 input: sql`(usage->>'inputTokens')::float8`,
+                 output: sql`(usage->>'outputTokens')::float8`,
+                 cached: sql`(usage->>'cachedInputTokens')::float8`,
+               })})), 0) * 1000000)::numeric) as micros,
+               min(usage->>'model') as model,
+               'otel:' || run_id || ':' || left(encode(sha256(convert_to(
+                 string_agg(span_id, ',' order by span_id), 'UTF8')), 'hex'), 32) as key
+        from due group by run_id, user_id
+      ),
+      usage_rows as (
+        select subject, 'tokens' as metric, run_id, tokens as amount, model, key || ':tokens' as idempotency_key
+        from per_run
+        union all
+        select subject, 'cost_micros', run_id, micros, model, key || ':cost' from per_run
+      )`,
+  );
 }
 
 /** A span's end as a timestamp (its usage event's time), from `end_ns` (prefix `col`). */
@@ -279,7 +336,6 @@ async function assemble(
   const newSpans = sql`n as (select x.run_id, x.span_id from jsonb_to_recordset(${newKeys}::jsonb) as x(run_id uuid, span_id text))`;
   const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
   const inAffected = sql`(select value::uuid from jsonb_array_elements_text(${affected}::jsonb))`;
-  const at = new Date();
   await runSteps(
     tx,
     [
@@ -356,54 +412,6 @@ async function assemble(
           ),
           ${afterEventsStoredSql(projectId)}
           select count(*)::int as runs from upd`,
-      },
-      // Usage of spans not yet in the ledger, per run whose user is known: the subjects' counter
-      // locks in key order, then one statement for every run's ledger rows (tokens, and cost priced
-      // as the run's cost is) and the counters.
-      {
-        phase: 'usage locks',
-        query: counterLocksSql(
-          projectId,
-          sql`select r.user_id as subject, m.metric from runs r
-              cross join (values ('cost_micros'), ('tokens')) as m(metric)
-              where r.id in ${inAffected} and r.user_id is not null
-                and exists (select 1 from otel_spans s where s.run_id = r.id and s.usage is not null and not s.ledgered)`,
-        ),
-      },
-      {
-        phase: 'ledger',
-        query: forcedLedgerBatchSql(
-          projectId,
-          at,
-          sql`due as (
-              update otel_spans s set ledgered = true
-              from runs r
-              where s.run_id = r.id and r.user_id is not null and s.usage is not null and not s.ledgered
-                and s.run_id in ${inAffected}
-              returning s.run_id, r.user_id, r.model as run_model, s.span_id, s.usage, s.end_ns
-            ),
-            per_run as (
-              select user_id as subject, run_id,
-                     coalesce(sum((usage->>'inputTokens')::bigint), 0) + coalesce(sum((usage->>'outputTokens')::bigint), 0) as tokens,
-                     round((coalesce(sum(coalesce((usage->>'costUsd')::float8, ${priceCostSql(projectId, {
-                       model: sql`coalesce(usage->>'model', run_model)`,
-                       at: spanEnd(''),
-                       input: sql`(usage->>'inputTokens')::float8`,
-                       output: sql`(usage->>'outputTokens')::float8`,
-                       cached: sql`(usage->>'cachedInputTokens')::float8`,
-                     })})), 0) * 1000000)::numeric) as micros,
-                     min(usage->>'model') as model,
-                     'otel:' || run_id || ':' || left(encode(sha256(convert_to(
-                       string_agg(span_id, ',' order by span_id), 'UTF8')), 'hex'), 32) as key
-              from due group by run_id, user_id
-            ),
-            usage_rows as (
-              select subject, 'tokens' as metric, run_id, tokens as amount, model, key || ':tokens' as idempotency_key
-              from per_run
-              union all
-              select subject, 'cost_micros', run_id, micros, model, key || ':cost' from per_run
-            )`,
-        ),
       },
     ],
     phases,

@@ -3,8 +3,13 @@ import { routes } from '@/lib/contract/routes';
 import { appendEvents, listEvents, toEventDto } from '@/server/events';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 
-export const POST = apiRoute(routes.appendEvents, async ({ projectId, params, body }) => {
-  return { status: 200, body: await appendEvents(getDb(), projectId, params.id, body.events) };
+export const POST = apiRoute(routes.appendEvents, async ({ projectId, params, body, rawBody, timing }) => {
+  // The body's JSON text goes to Postgres as it came (the strict schema validated exactly it).
+  const result = await appendEvents(getDb(), projectId, params.id, body.events, {
+    bodyJson: rawBody ?? undefined,
+    timing,
+  });
+  return { status: 200, body: result };
 });
 
 export const GET = apiRoute(routes.listEvents, async ({ projectId, params, query }) => {
