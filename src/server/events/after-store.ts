@@ -23,9 +23,20 @@ export const storedEventReturning: SQL = sql`run_id, seq, type, ${eventSearchTex
  * run's, else the first model of this batch) on the day of `at` (priceCostSql: one index probe per
  * row, in the statement); and `upd`, the runs moved: event count, last seq, tokens, cost (+ the sum of
  * the usages' costs), cost source (`client` once any client cost is in), search words (grown by the
- * new events' text) and model. `upd` RETURNs id and user_id.
+ * new events' text) and model. `upd` RETURNs id and user_id. `words`, for a caller whose `base` is
+ * one run: the text of the words its batch adds (searchWordsOf; words of events that turn out to be
+ * duplicates are in the run already, so adding them again changes nothing).
  */
-export function afterEventsStoredSql(projectId: string): SQL {
+export function afterEventsStoredSql(projectId: string, opts: { words?: string | null } = {}): SQL {
+  // The words: computed by the caller for a one-run batch (searchWordsOf: each chunk once), else
+  // from the stored events' text.
+  const words =
+    typeof opts.words === 'string'
+      ? sql`select run_id, ${opts.words}::text as text from base`
+      : sql`select run_id, concat_ws(' ',
+          string_agg(txt, ' ' order by seq) filter (where type not in ${deltaTypes}),
+          string_agg(txt, '' order by seq) filter (where type in ${deltaTypes})) as text
+        from ins where txt is not null group by run_id`;
   return sql`first_model as (
       select distinct on (u.run_id) u.run_id, u.payload->>'model' as model
       from usage u where u.payload ? 'model' order by u.run_id, u.ord, u.at, u.key
@@ -52,12 +63,7 @@ export function afterEventsStoredSql(projectId: string): SQL {
       from priced group by run_id
     ),
     cnt as (select run_id, count(*)::int as n, max(seq) as last from ins group by run_id),
-    words as (
-      select run_id, concat_ws(' ',
-          string_agg(txt, ' ' order by seq) filter (where type not in ${deltaTypes}),
-          string_agg(txt, '' order by seq) filter (where type in ${deltaTypes})) as text
-      from ins where txt is not null group by run_id
-    ),
+    words as (${words}),
     upd as (
       update runs r set
         event_count = case when b.fresh then 0 else r.event_count end + coalesce(cnt.n, 0),

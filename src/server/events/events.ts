@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { iso } from '@/lib/time';
 import { AppError, notFound } from '../errors';
 import { assertRunInProject } from '../runs/scope';
+import { searchWordsOf } from '../search/text';
 import { afterEventsStoredSql, storedEventReturning } from './after-store';
 import { onUsageEventsAccepted, type PricedUsage } from './usage-hook';
 
@@ -48,11 +49,14 @@ export async function appendEvents(
   let t = performance.now();
   const batch = opts.bodyJson ?? JSON.stringify({ events });
   timing?.add('serialize', performance.now() - t);
+  t = performance.now();
+  const words = searchWordsOf(events);
+  timing?.add('words', performance.now() - t);
   try {
     if (!events.some((e) => e.type === 'usage')) {
       t = performance.now();
       try {
-        const [row] = await queryRowsPrepared<AppendRow>(db, appendSql(projectId, runId, batch, true));
+        const [row] = await queryRowsPrepared<AppendRow>(db, appendSql(projectId, runId, batch, words, true));
         if (!row?.found) throw notFound('Run');
         return { accepted: row.accepted, duplicates: events.length - row.accepted };
       } catch (err) {
@@ -63,7 +67,7 @@ export async function appendEvents(
     }
     t = performance.now();
     try {
-      return await appendEventsTx(db, projectId, runId, events, batch);
+      return await appendEventsTx(db, projectId, runId, events, batch, words);
     } finally {
       timing?.add('db tx', performance.now() - t);
     }
@@ -93,7 +97,7 @@ function isRetry(err: unknown): boolean {
  * With `check`, it fails (see appendEvents) when a seq it did not insert is stored differently or not
  * visible; the check only runs when some event was not inserted.
  */
-function appendSql(projectId: string, runId: string, batch: string, check: boolean) {
+function appendSql(projectId: string, runId: string, batch: string, words: string | null, check: boolean) {
   const checkSql = check
     ? sql`, chk as (
           select count(*) filter (where e.seq is null or e.type <> x.type
@@ -118,7 +122,7 @@ function appendSql(projectId: string, runId: string, batch: string, check: boole
         returning ${storedEventReturning}, ts, case when type = 'usage' then payload end as usage
       ), usage as (
         select run_id, seq as ord, seq::text as key, ts as at, usage as payload from ins where usage is not null
-      ), ${afterEventsStoredSql(projectId)}${checkSql}
+      ), ${afterEventsStoredSql(projectId, { words })}${checkSql}
       select exists (select 1 from run) as found,
              (select count(*) from ins)::int as accepted,
              (select json_agg(json_build_object('seq', ord, 'inputTokens', input_tokens,
@@ -133,9 +137,10 @@ async function appendEventsTx(
   runId: string,
   events: EventInput[],
   batch: string,
+  words: string | null,
 ): Promise<AppendEventsResult> {
   return db.transaction(async (tx) => {
-    const [row] = await queryRowsPrepared<AppendRow>(tx, appendSql(projectId, runId, batch, false));
+    const [row] = await queryRowsPrepared<AppendRow>(tx, appendSql(projectId, runId, batch, words, false));
     if (!row?.found) throw notFound('Run');
     const duplicates = events.length - row.accepted;
     if (duplicates > 0) {
