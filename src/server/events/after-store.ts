@@ -15,7 +15,8 @@ export const storedEventReturning: SQL = sql`run_id, seq, type, ${eventSearchTex
  * - `ins(run_id, seq, type, txt)`: the events this statement stored (RETURNING storedEventReturning);
  * - `usage(run_id, ord, key, at, payload)`: the usage counted now (a `usage` payload: inputTokens,
  *   outputTokens, optional model, cachedInputTokens, costUsd), ordered by `ord`, keyed by `key`;
- * - `base(run_id, fresh)`: every run the statement touched; `fresh` when all its events were (re)written
+ * - `base(run_id, fresh)`: every run the statement touched, all of this project (the caller checked:
+ *   the runs are found by primary key only, so the plan never reads the project's runs); `fresh` when all its events were (re)written
  *   by this statement, so its counters and search words restart from them.
  *
  * It defines `priced(run_id, ord, key, event_model, tokens, client_cost, cost_usd)`: each usage with its
@@ -84,7 +85,7 @@ export function afterEventsStoredSql(projectId: string, opts: { words?: string |
         left join cnt on cnt.run_id = b.run_id
         left join tot on tot.run_id = b.run_id
         left join words w on w.run_id = b.run_id
-      where r.id = b.run_id and r.project_id = ${projectId}::uuid
+      where r.id = b.run_id
         and (b.fresh or cnt.run_id is not null or tot.run_id is not null)
       returning r.id, r.user_id
     )`;

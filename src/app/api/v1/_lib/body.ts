@@ -46,6 +46,9 @@ export async function readRawBody(request: Request, limit = MAX_BODY_BYTES): Pro
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) throw tooLarge(limit);
   if (!request.body) throw new AppError('bad_request', 'A body is required');
+  // With a Content-Length within the limit, the HTTP parser delivers exactly that many bytes: read them
+  // in one call. Without one (chunked), count while streaming.
+  if (Number.isFinite(declared)) return Buffer.from(await request.arrayBuffer());
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
