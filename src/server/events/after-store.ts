@@ -4,10 +4,12 @@ import { priceCostSql } from '../prices/price-sql';
 import { deltaTypes, eventSearchText, tsConfig } from '../search/text';
 
 /**
- * What a statement that stores events RETURNs for the step after it (storedEventsSql): the event's run,
- * seq and type, the text it adds to its run's search words, and its payload when it is a `usage` event.
+ * What a statement that stores events RETURNs for the step after it (afterEventsStoredSql): the event's
+ * run, seq and type, and the text it adds to its run's search words (null `withText` false: the caller
+ * gives the words itself).
  */
-export const storedEventReturning: SQL = sql`run_id, seq, type, ${eventSearchText()} as txt`;
+export const storedEventReturning = (withText = true): SQL =>
+  withText ? sql`run_id, seq, type, ${eventSearchText()} as txt` : sql`run_id, seq, type, null::text as txt`;
 
 /**
  * The one step after events are stored, shared by every way events arrive (the events API, OTLP

@@ -56,7 +56,10 @@ export async function appendEvents(
     if (!events.some((e) => e.type === 'usage')) {
       t = performance.now();
       try {
-        const [row] = await queryRowsPrepared<AppendRow>(db, appendSql(projectId, runId, batch, words, true));
+        const [row] = await queryRowsPrepared<AppendRow>(
+          db,
+          appendSql(projectId, runId, batch, events.length, words, true),
+        );
         if (!row?.found) throw notFound('Run');
         return { accepted: row.accepted, duplicates: events.length - row.accepted };
       } catch (err) {
@@ -95,31 +98,42 @@ function isRetry(err: unknown): boolean {
  * `batch` is JSON text `{"events": [...]}`; defaults in SQL (a JSON null payload reads as SQL null, so it
  * becomes {} like a missing one; seq goes through numeric so `1.0` reads as 1, as JSON.parse has it).
  * With `check`, it fails (see appendEvents) when a seq it did not insert is stored differently or not
- * visible; the check only runs when some event was not inserted.
+ * visible; the check only runs when fewer than `count` (the batch's size) were inserted. `words`: the
+ * batch's search words (searchWordsOf), else null to take them from the stored events in SQL.
  */
-function appendSql(projectId: string, runId: string, batch: string, words: string | null, check: boolean) {
+function appendSql(
+  projectId: string,
+  runId: string,
+  batch: string,
+  count: number,
+  words: string | null,
+  check: boolean,
+) {
   const checkSql = check
     ? sql`, chk as (
           select count(*) filter (where e.seq is null or e.type <> x.type
                    or e.payload <> coalesce(x.payload, '{}'::jsonb)) as bad
-          from jsonb_to_recordset(${batch}::jsonb -> 'events') as x(seq numeric, type text, payload jsonb)
+          from jsonb_to_recordset((select events from body)) as x(seq numeric, type text, payload jsonb)
           left join run_events e on e.run_id = ${runId}::uuid and e.seq = x.seq::int
-          where (select count(*) from ins) < jsonb_array_length(${batch}::jsonb -> 'events')
+          where (select count(*) from ins) < ${count}::int
             and x.seq::int not in (select seq from ins)
         )`
     : sql``;
   const fail = check ? sql`, (select ${RETRY}::text from chk where chk.bad > 0)::int as retry` : sql``;
-  return sql`with run as (
+  // The body is one parameter, parsed once (`body`), whoever reads it.
+  return sql`with body as (
+        select ${batch}::jsonb -> 'events' as events
+      ), run as (
         select id from runs where id = ${runId}::uuid and project_id = ${projectId}::uuid
       ), base as (
         select id as run_id, false as fresh from run
       ), ins as (
         insert into run_events (run_id, seq, type, ts, payload)
         select run.id, x.seq::int, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
-        from run, jsonb_to_recordset(${batch}::jsonb -> 'events')
+        from run, jsonb_to_recordset((select events from body))
           as x(seq numeric, type text, ts timestamptz, payload jsonb)
         on conflict (run_id, seq) do nothing
-        returning ${storedEventReturning}, ts, case when type = 'usage' then payload end as usage
+        returning ${storedEventReturning(words === null)}, ts, case when type = 'usage' then payload end as usage
       ), usage as (
         select run_id, seq as ord, seq::text as key, ts as at, usage as payload from ins where usage is not null
       ), ${afterEventsStoredSql(projectId, { words })}${checkSql}
@@ -140,7 +154,10 @@ async function appendEventsTx(
   words: string | null,
 ): Promise<AppendEventsResult> {
   return db.transaction(async (tx) => {
-    const [row] = await queryRowsPrepared<AppendRow>(tx, appendSql(projectId, runId, batch, words, false));
+    const [row] = await queryRowsPrepared<AppendRow>(
+      tx,
+      appendSql(projectId, runId, batch, events.length, words, false),
+    );
     if (!row?.found) throw notFound('Run');
     const duplicates = events.length - row.accepted;
     if (duplicates > 0) {

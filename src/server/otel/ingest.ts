@@ -401,7 +401,7 @@ async function assemble(
                    to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
                    coalesce(e.value->'payload', '{}'::jsonb)
             from src e join prior on prior.run_id = e.run_id
-            returning ${storedEventReturning}
+            returning ${storedEventReturning()}
           ),
           base as (select run_id, last is null as fresh from prior),
           usage as (
