@@ -218,10 +218,11 @@ async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
         },
       ],
       [
+        // ::text first: postgres.js would serialize a string sent as jsonb as a JSON string.
         'insert from the JSON body (jsonb_to_recordset)',
         (i, runId) => sql`insert into run_events (run_id, seq, type, ts, payload)
             select ${runId}::uuid, x.seq::int, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
-            from jsonb_to_recordset(${bodies[i]!}::jsonb -> 'events') as x(seq numeric, type text, ts timestamptz, payload jsonb)
+            from jsonb_to_recordset(${bodies[i]!}::text::jsonb -> 'events') as x(seq numeric, type text, ts timestamptz, payload jsonb)
             on conflict (run_id, seq) do nothing`,
       ],
       [
