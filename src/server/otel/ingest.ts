@@ -50,9 +50,11 @@ async function runSteps(tx: DbOrTx, steps: Step[], phases?: IngestPhases): Promi
  * 2. only for the runs that got new spans: their events are appended when every new event comes after
  *    the stored ones on the timeline (event time, then span start, span id and the event's place in
  *    its span), else rebuilt from all their spans in that order, so the run is the same whatever order
- *    and however often the spans arrived; the run's counters and tokens follow; model-call usage not
- *    yet in the ledger is recorded once per span (idempotency key from the span ids), per run whose
- *    user (the quota subject) is known, as one batched ledger write for the whole export.
+ *    and however often the spans arrived; then the step every event path shares (counters, tokens,
+ *    price-table cost, search words: src/server/events/after-store.ts), in the same statement.
+ * After the transactions commit, model-call usage not yet in the ledger is recorded once per span
+ * (idempotency key from the span ids), per run whose user (the quota subject) is known, in one
+ * autocommit statement for the whole export (ledgerSpanUsageSql).
  */
 export async function ingestSpans(
   db: DbOrTx,
