@@ -5,10 +5,15 @@
  * `INSERT ... SELECT FROM unnest(...)`, batches of 1000 over 8 connections, into a fresh database.
  *
  *   npx next build && npx tsx --conditions=react-server bench/ingest.ts
+ *
+ * It also prints where an append's time goes: the server's per-phase Server-Timing summed over the
+ * appends (RUNLEDGER_SERVER_TIMING=1 on the bench server), and the database side alone.
  */
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
+import { connectPostgres } from '@/db/client';
+import { appendEvents } from '@/server/events';
 import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
@@ -48,8 +53,46 @@ async function pool<T>(jobs: T[], concurrency: number, work: (job: T) => Promise
   return performance.now() - t0;
 }
 
+/**
+ * Where the time of the API's appends went: the server's Server-Timing phases (RUNLEDGER_SERVER_TIMING)
+ * summed over every append, and the latency each request had at the client.
+ */
+type Split = { requests: number; latency: number; phases: Map<string, number> };
+const newSplit = (): Split => ({ requests: 0, latency: 0, phases: new Map() });
+
+function addServerTiming(split: Split, header: string | null): void {
+  for (const part of (header ?? '').split(',')) {
+    const m = /^\s*([^;]+);dur=([0-9.]+)/.exec(part);
+    if (m) split.phases.set(m[1]!, (split.phases.get(m[1]!) ?? 0) + Number(m[2]));
+  }
+}
+
+/** The split as lines: ms per request and share of the request's latency at the client. */
+export function formatSplit(split: Split): string[] {
+  const per = (ms: number) => ms / Math.max(1, split.requests);
+  const pct = (ms: number) => `${((ms / split.latency) * 100).toFixed(0).padStart(3)}%`;
+  const get = (k: string) => split.phases.get(k) ?? 0;
+  const handler = get('handler');
+  const inHandler = ['serialize', 'words', 'db', 'db tx'];
+  const rows: [string, number][] = [
+    ['auth (API key lookup)', get('auth')],
+    ['body (read the request stream)', get('body')],
+    ['parse (JSON.parse + storable check)', get('parse')],
+    ['validate (zod, 1000 events)', get('validate')],
+    ...inHandler.map((k): [string, number] => [`append: ${k}`, get(k)]),
+    ['append: other', Math.max(0, handler - inHandler.reduce((n, k) => n + get(k), 0))],
+    ['answer (JSON response)', get('answer')],
+  ];
+  const server = ['auth', 'body', 'parse', 'validate', 'handler', 'answer'].reduce((n, k) => n + get(k), 0);
+  rows.push(['outside the handler (HTTP, Next.js, client)', Math.max(0, split.latency - server)]);
+  return [
+    `  where an append's time goes (${split.requests} requests, mean latency ${per(split.latency).toFixed(1)} ms at 8 clients):`,
+    ...rows.map(([k, v]) => `    ${k.padEnd(46)} ${per(v).toFixed(2).padStart(7)} ms ${pct(v)}`),
+  ];
+}
+
 /** One timed API round on a started server: RUNS new runs, every event of `events` into them. */
-async function apiRound(server: BenchServer, events: Event[][]): Promise<number> {
+async function apiRound(server: BenchServer, events: Event[][], split?: Split): Promise<number> {
   {
     const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
     const runIds: string[] = [];
@@ -76,9 +119,15 @@ async function apiRound(server: BenchServer, events: Event[][]): Promise<number>
     });
     let accepted = 0;
     const ms = await pool(jobs, CONCURRENCY, async (job) => {
+      const t0 = performance.now();
       const res = await fetch(job.url, { method: 'POST', headers, body: job.body });
       if (res.status !== 200) throw new Error(`append: ${res.status} ${await res.text()}`);
       const body = (await res.json()) as { accepted: number; duplicates: number };
+      if (split) {
+        split.requests++;
+        split.latency += performance.now() - t0;
+        addServerTiming(split, res.headers.get('server-timing'));
+      }
       if (body.accepted !== job.n) throw new Error(`append: accepted ${body.accepted} of ${job.n}`);
       accepted += body.accepted;
     });
@@ -143,6 +192,70 @@ async function rawRound(sql: postgres.Sql, events: Event[][]): Promise<number> {
   }
 }
 
+/**
+ * The database side of one append, alone on one connection (no HTTP, no concurrency): the raw unnest
+ * insert, the same rows from the body's JSON text (jsonb_to_recordset, what the append uses), and the
+ * whole append statement (run check, insert, counters, search words, prices), per 1000-event batch.
+ */
+async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
+  const n = Math.min(20, events.length);
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const conn = connectPostgres(url, 1);
+  try {
+    const [project] = await sql<{ id: string }[]>`
+      insert into projects (slug, name) values (${`split-${randomUUID()}`}, 'split') returning id`;
+    const bodies = events.slice(0, n).map((batch) => JSON.stringify({ events: batch }));
+    const work: [string, (i: number, runId: string) => Promise<unknown>][] = [
+      [
+        'raw unnest insert',
+        (i, runId) => {
+          const batch = events[i]!;
+          return sql`insert into run_events (run_id, seq, type, ts, payload)
+            select ${runId}::uuid, x.seq, x.type, x.ts, x.payload::jsonb
+            from unnest(${batch.map((e) => e.seq)}::int[], ${batch.map((e) => e.type)}::text[],
+                        ${batch.map((e) => e.ts)}::timestamptz[], ${batch.map((e) => JSON.stringify(e.payload))}::text[])
+              as x(seq, type, ts, payload)`;
+        },
+      ],
+      [
+        // ::text first: postgres.js would serialize a string sent as jsonb as a JSON string.
+        'insert from the JSON body (jsonb_to_recordset)',
+        (i, runId) => sql`insert into run_events (run_id, seq, type, ts, payload)
+            select ${runId}::uuid, x.seq::int, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
+            from jsonb_to_recordset(${bodies[i]!}::text::jsonb -> 'events') as x(seq numeric, type text, ts timestamptz, payload jsonb)
+            on conflict (run_id, seq) do nothing`,
+      ],
+      [
+        'appendEvents (+ run check, counters, search words)',
+        (i, runId) => appendEvents(conn.db, project!.id, runId, events[i]!, { bodyJson: bodies[i]! }),
+      ],
+    ];
+    // Interleaved (batch by batch, each case on a run of its own) so load from elsewhere hits all
+    // alike; the first batch warms up and is not counted.
+    const ids = work.map(() => Array.from({ length: n + 1 }, () => randomUUID()));
+    await sql`insert into runs (id, project_id, name) select unnest(${ids.flat()}::uuid[]), ${project!.id}, 'split'`;
+    const totals = work.map(() => 0);
+    for (let i = 0; i <= n; i++) {
+      for (let c = 0; c < work.length; c++) {
+        const t0 = performance.now();
+        await work[c]![1](Math.max(0, i - 1), ids[c]![i]!);
+        if (i > 0) totals[c]! += performance.now() - t0;
+      }
+    }
+    const cases = work.map(([k], c): [string, number] => [k, totals[c]! / n]);
+    const base = cases[0]![1];
+    return [
+      '  the database side alone (one connection, mean per 1000-event batch):',
+      ...cases.map(
+        ([k, ms]) => `    ${k.padEnd(52)} ${ms.toFixed(1).padStart(6)} ms  ${(ms / base).toFixed(2)}x`,
+      ),
+    ];
+  } finally {
+    await sql.end({ timeout: 5 });
+    await conn.close();
+  }
+}
+
 const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`.padStart(18);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
@@ -164,17 +277,20 @@ export async function main(): Promise<{
   );
   const rawDb = await freshBenchDatabase('raw');
   const sql = postgres(rawDb.url, { max: CONCURRENCY, onnotice: () => {} });
-  const pgServer = await startBenchServer('postgres');
+  const pgServer = await startBenchServer('postgres', { RUNLEDGER_SERVER_TIMING: '1' });
   const raws: number[] = [];
   const apis: number[] = [];
+  const split = newSplit();
+  let dbLines: string[] = [];
   try {
     await Promise.all(Array.from({ length: CONCURRENCY }, () => sql`select 1`));
     await warmUp(pgServer);
     for (let i = 0; i < rounds; i++) {
       raws.push(await rawRound(sql, events));
-      apis.push(await apiRound(pgServer, events));
+      apis.push(await apiRound(pgServer, events, split));
       console.log(`  round ${i + 1}: raw ${fmt(raws[i]!)}   API on Postgres ${fmt(apis[i]!)}`);
     }
+    dbLines = await dbSplit(rawDb.url, events);
   } finally {
     await pgServer.stop();
     await sql.end({ timeout: 5 });
@@ -195,7 +311,8 @@ export async function main(): Promise<{
   console.log(`  raw postgres.js unnest insert ${fmt(raw)} (median)`);
   console.log(`  API on Postgres               ${fmt(apiPostgres)} (median)`);
   console.log(`  API on PGlite                 ${fmt(apiPglite)} (median)`);
-  console.log(`  API (Postgres) / raw          ${(ratio * 100).toFixed(0).padStart(9)}% (target >= 50%)`);
+  console.log(`  API (Postgres) / raw          ${(ratio * 100).toFixed(0).padStart(9)}% (target >= 75%)`);
+  for (const line of [...formatSplit(split), ...dbLines]) console.log(line);
   return { apiPostgres, apiPglite, raw, ratio };
 }
 

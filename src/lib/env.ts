@@ -18,6 +18,8 @@ const envSchema = z.object({
   RUNLEDGER_RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** Milliseconds the retention job pauses between batches, leaving the database to requests. */
   RUNLEDGER_RETENTION_PAUSE_MS: z.coerce.number().int().min(0).max(10_000).default(5),
+  /** Answer every /api/v1 request with a Server-Timing header (per-phase milliseconds; benchmarks). */
+  RUNLEDGER_SERVER_TIMING: z.enum(['0', '1', 'true', 'false']).default('0'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 

@@ -2,7 +2,8 @@
 import { expect, it } from 'vitest';
 import { appendEvents, listEvents } from '@/server/events';
 import { decodeProtobuf, ingestSpans, type OtelSpan, traceRunId } from '@/server/otel';
-import { getRunById } from '@/server/runs';
+import { upsertPrice } from '@/server/prices';
+import { getRunById, listRuns } from '@/server/runs';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 import { genAiAgentTrace, memoryTracer, toProtobuf } from '../helpers/otel';
@@ -118,6 +119,45 @@ describeEachDb('OTLP span assembly', ({ db }) => {
       });
     }
     expect(await ledgerTotal(db(), p.id, 'tokens')).toMatchObject({ total: 6 * 42 });
+    expect(await counterMismatches(db(), p.id)).toEqual([]);
+  });
+
+  it('makes an OTLP run searchable by its content and prices it like an API run', async () => {
+    const p = await makeProject(db());
+    await upsertPrice(db(), p.id, {
+      model: 'mock-model',
+      inputPerMillion: 2,
+      outputPerMillion: 10,
+      effectiveFrom: '2026-01-01',
+    });
+    const { traceId, spans } = agentSpans('search-user');
+    // Split in two exports, later half first: the run is laid out again when the earlier half comes.
+    await ingestSpans(db(), p.id, spans.slice(3));
+    await ingestSpans(db(), p.id, spans.slice(0, 3));
+    const runId = traceRunId(p.id, traceId);
+    for (const q of ['paris', 'getWeather']) {
+      const page = await listRuns(db(), p.id, { q }, { limit: 10 });
+      expect(page.data.map((r) => r.id)).toEqual([runId]);
+    }
+    expect((await listRuns(db(), p.id, { q: 'zanzibar' }, { limit: 10 })).data).toEqual([]);
+    const run = (await getRunById(db(), p.id, runId))!;
+    const expected = (30 * 2 + 12 * 10) / 1_000_000;
+    expect(run).toMatchObject({ inputTokens: 30, outputTokens: 12, costSource: 'price' });
+    expect(run.costUsd).toBeCloseTo(expected, 12);
+    // The ledger counts the same cost, once, as the events API path does.
+    expect(await ledgerTotal(db(), p.id, 'cost_micros')).toMatchObject({ total: Math.round(expected * 1e6) });
+    // The same spans through the events API price to the same cost.
+    const api = await makeRun(db(), p.id, { userId: 'api-user' });
+    const usage = (await listEvents(db(), p.id, runId, { limit: 1000 })).data.filter(
+      (e) => e.type === 'usage',
+    );
+    await appendEvents(
+      db(),
+      p.id,
+      api.id,
+      usage.map((e, seq) => ({ seq, type: 'usage', ts: e.ts.toISOString(), payload: e.payload as never })),
+    );
+    expect((await getRunById(db(), p.id, api.id))!.costUsd).toBeCloseTo(run.costUsd, 12);
     expect(await counterMismatches(db(), p.id)).toEqual([]);
   });
 });

@@ -186,6 +186,66 @@ describeEachDb('model prices', ({ db }) => {
     });
   });
 
+  it('prices a run by one rule at ingest, on PATCH and on recompute; recompute keeps client costs', async () => {
+    const p = await makeProject(db());
+    const price = (model: string, input: number, output: number, effectiveFrom: string) =>
+      upsertPrice(db(), p.id, { model, inputPerMillion: input, outputPerMillion: output, effectiveFrom });
+    await price('m', 2, 10, '2026-01-01');
+    await price('m2', 1, 1, '2026-01-01');
+    // The run's own tokens at its start, plus each usage event for its model at its time.
+    const run = (
+      await createRun(db(), p.id, {
+        name: 'mixed',
+        model: 'm',
+        startedAt: '2026-02-10T00:00:00.000Z',
+        inputTokens: 1_000_000,
+      })
+    ).run;
+    await appendEvents(db(), p.id, run.id, [
+      {
+        seq: 0,
+        type: 'usage',
+        ts: '2026-03-02T00:00:00.000Z',
+        payload: { inputTokens: 0, outputTokens: 1_000_000 },
+      },
+      {
+        seq: 1,
+        type: 'usage',
+        ts: '2026-03-02T00:00:00.000Z',
+        payload: { inputTokens: 1_000_000, outputTokens: 0, model: 'm2' },
+      },
+    ]);
+    expect((await getRunById(db(), p.id, run.id))!.costUsd).toBeCloseTo(2 + 10 + 1, 9);
+    // PATCH of the model (same totals): the same rule gives the same cost (not the totals at one price).
+    expect((await updateRun(db(), p.id, run.id, { model: 'm' })).costUsd).toBeCloseTo(13, 9);
+    // A client cost on one usage event makes the run's cost the client's: recompute leaves it.
+    const clientRun = (await createRun(db(), p.id, { name: 'client event', model: 'm' })).run;
+    await appendEvents(db(), p.id, clientRun.id, [
+      { seq: 0, type: 'usage', payload: { inputTokens: 1_000_000, outputTokens: 0 } },
+      { seq: 1, type: 'usage', payload: { inputTokens: 1, outputTokens: 0, costUsd: 0.5 } },
+    ]);
+    const clientCost = (await getRunById(db(), p.id, clientRun.id))!;
+    expect(clientCost).toMatchObject({ costSource: 'client' });
+    expect(clientCost.costUsd).toBeCloseTo(2.5, 9);
+    const sentByClient = (
+      await createRun(db(), p.id, { name: 'client', model: 'm', inputTokens: 1_000_000, costUsd: 0.1 })
+    ).run;
+
+    // A new price from March on: recompute re-prices the March events only.
+    await price('m', 4, 20, '2026-03-01');
+    const today = new Date().toISOString().slice(0, 10);
+    const job = await createRecomputeJob(db(), p.id, { model: 'm', from: today, to: today });
+    await runRecomputeJob(db(), p.id, job.id);
+    expect((await getRunById(db(), p.id, run.id))!.costUsd).toBeCloseTo(2 + 20 + 1, 9);
+    expect((await getRunById(db(), p.id, clientRun.id))!.costUsd).toBeCloseTo(2.5, 9);
+    expect((await getRunById(db(), p.id, sentByClient.id))!.costUsd).toBe(0.1);
+    // A job for m2 finds the run by its m2 event; nothing changed for m2, so neither does the cost.
+    const m2 = await createRecomputeJob(db(), p.id, { model: 'm2', from: today, to: today });
+    await runRecomputeJob(db(), p.id, m2.id);
+    expect(await getRecomputeJob(db(), p.id, m2.id)).toMatchObject({ status: 'done', processed: 1 });
+    expect((await getRunById(db(), p.id, run.id))!.costUsd).toBeCloseTo(23, 9);
+  });
+
   it('seeds the common models once', async () => {
     const p = await makeProject(db());
     const first = await seedCommonPrices(db(), p.id);

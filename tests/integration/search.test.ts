@@ -127,6 +127,41 @@ describeEachDb('search inside runs', ({ db }) => {
     expect(appended).toContain("'sunny'");
   });
 
+  it('gives the words of a batch computed once per chunk the same lexemes as the stored events', async () => {
+    const p = await makeProject(db());
+    const tricky = [
+      'e-mail me at ana@example.com or see https://ex.am/ple?q=1&r=2 re: v1.2.3 (3.14, -5, 1e3)',
+      "don't   stop\tthe\nsub-word  don't co-op 2026-11-28 état Straße 東京 foo_bar",
+      'done done done',
+    ];
+    const events: EventInput[] = [
+      { seq: 0, type: 'user-message', payload: { text: tricky[0]! } },
+      // Deltas out of seq order and split inside words; repeated chunks.
+      { seq: 4, type: 'text-delta', payload: { delta: 'ther. done done' } },
+      { seq: 2, type: 'text-start', payload: {} },
+      { seq: 3, type: 'text-delta', payload: { delta: 'wea' } },
+      { seq: 5, type: 'text-end', payload: {} },
+      { seq: 6, type: 'error', payload: { errorText: tricky[1]! } },
+      { seq: 7, type: 'tool-input-available', payload: { toolName: 'get_weather-v2' } },
+      { seq: 8, type: 'user-message', payload: { text: tricky[2]! } },
+      { seq: 9, type: 'user-message', payload: { text: null } },
+    ];
+    const run = await makeRun(db(), p.id, { name: 'chunks' });
+    await appendEvents(db(), p.id, run.id, events);
+    const words = async () =>
+      (
+        await queryRows<{ w: string }>(
+          db(),
+          sql`select search::text as w from runs where id = ${run.id}::uuid`,
+        )
+      )[0]!.w;
+    const appended = await words();
+    await rebuildSearchWords(db(), p.id);
+    expect(await words()).toBe(appended);
+    expect(appended).toContain("'weather'");
+    expect(appended).toContain("'ana@example.com'");
+  });
+
   it('opens a found run at its first matching event and keeps other projects out', async () => {
     const p = await makeProject(db());
     const other = await makeProject(db());

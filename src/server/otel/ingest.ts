@@ -3,6 +3,8 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRowsPrepared } from '@/db/sql';
 import type { UsagePayload } from '@/lib/transcript';
+import { afterEventsStoredSql, storedEventReturning } from '../events/after-store';
+import { priceCostSql } from '../prices/price-sql';
 import { counterLocksSql, forcedLedgerBatchSql } from '../usage';
 import type { OtelSpan } from './decode';
 import { mapSpan, type SpanEvent } from './map';
@@ -48,9 +50,11 @@ async function runSteps(tx: DbOrTx, steps: Step[], phases?: IngestPhases): Promi
  * 2. only for the runs that got new spans: their events are appended when every new event comes after
  *    the stored ones on the timeline (event time, then span start, span id and the event's place in
  *    its span), else rebuilt from all their spans in that order, so the run is the same whatever order
- *    and however often the spans arrived; the run's counters and tokens follow; model-call usage not
- *    yet in the ledger is recorded once per span (idempotency key from the span ids), per run whose
- *    user (the quota subject) is known, as one batched ledger write for the whole export.
+ *    and however often the spans arrived; then the step every event path shares (counters, tokens,
+ *    price-table cost, search words: src/server/events/after-store.ts), in the same statement.
+ * After the transactions commit, model-call usage not yet in the ledger is recorded once per span
+ * (idempotency key from the span ids), per run whose user (the quota subject) is known, in one
+ * autocommit statement for the whole export (ledgerSpanUsageSql).
  */
 export async function ingestSpans(
   db: DbOrTx,
@@ -106,6 +110,9 @@ export async function ingestSpans(
   const second = busy.length
     ? await db.transaction((tx) => store(tx, projectId, busy, rows, true, phases))
     : null;
+  const t1 = performance.now();
+  await queryRowsPrepared(db, ledgerSpanUsageSql(projectId, JSON.stringify(traces.map((t) => t.runId))));
+  if (phases) phases.usage = (phases.usage ?? 0) + performance.now() - t1;
   if (phases) phases.total = (phases.total ?? 0) + performance.now() - t0;
   return {
     runs: first.runs + (second?.runs ?? 0),
@@ -154,7 +161,7 @@ async function store(
   // A run id is derived from the project, but a client may create a run with any id: a trace whose
   // id is held by another project's run is refused, never written into that run.
   const foreign = new Set(foreignRows.map((r) => r.id));
-  if (inserted.length > 0) await assemble(tx, projectId, rows, inserted, phases);
+  if (inserted.length > 0) await assemble(tx, projectId, inserted, phases);
   const refused = foreign.size ? rows.filter((r) => foreign.has(r.run_id)).length : 0;
   return {
     runs: traces.length - foreign.size,
@@ -190,6 +197,63 @@ function spanRows(spans: OtelSpan[], runOf: Map<string, string>): SpanRow[] {
     };
   });
 }
+
+/**
+ * Records the usage of the given runs' spans not yet in the ledger, for the runs whose user (the quota
+ * subject) is known, as ONE autocommit statement run after the spans' transactions commit: the subjects'
+ * counter locks (tokens and cost_micros, in key order, taken by an InitPlan before any row is written),
+ * the spans marked ledgered, one ledger row per run and metric (idempotency key from its span ids;
+ * cost priced as the run's cost is) and the counters. Exports that count the same users queue only for
+ * this statement, which commits on the server without a client round trip in between. If the process
+ * stops between the spans' commit and this statement, the next export of the trace (an exporter's
+ * retry of the same one included) records what was left.
+ */
+function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
+  const inRuns = sql`(select value::uuid from jsonb_array_elements_text(${runIds}::jsonb))`;
+  const locks = counterLocksSql(
+    projectId,
+    sql`select r.user_id as subject, m.metric from runs r
+        cross join (values ('cost_micros'), ('tokens')) as m(metric)
+        where r.id in ${inRuns} and r.project_id = ${projectId}::uuid and r.user_id is not null
+          and exists (select 1 from otel_spans s where s.run_id = r.id and s.usage is not null and not s.ledgered)`,
+  );
+  return forcedLedgerBatchSql(
+    projectId,
+    new Date(),
+    sql`due as (
+        update otel_spans s set ledgered = true
+        from runs r
+        where s.run_id = r.id and r.user_id is not null and s.usage is not null and not s.ledgered
+          and s.run_id in ${inRuns} and r.project_id = ${projectId}::uuid
+          and (select count(*) from (${locks}) l) >= 0
+        returning s.run_id, r.user_id, r.model as run_model, s.span_id, s.usage, s.end_ns
+      ),
+      per_run as (
+        select user_id as subject, run_id,
+               coalesce(sum((usage->>'inputTokens')::bigint), 0) + coalesce(sum((usage->>'outputTokens')::bigint), 0) as tokens,
+               round((coalesce(sum(coalesce((usage->>'costUsd')::float8, ${priceCostSql(projectId, {
+                 model: sql`coalesce(usage->>'model', run_model)`,
+                 at: spanEnd(''),
+                 input: sql`(usage->>'inputTokens')::float8`,
+                 output: sql`(usage->>'outputTokens')::float8`,
+                 cached: sql`(usage->>'cachedInputTokens')::float8`,
+               })})), 0) * 1000000)::numeric) as micros,
+               min(usage->>'model') as model,
+               'otel:' || run_id || ':' || left(encode(sha256(convert_to(
+                 string_agg(span_id, ',' order by span_id), 'UTF8')), 'hex'), 32) as key
+        from due group by run_id, user_id
+      ),
+      usage_rows as (
+        select subject, 'tokens' as metric, run_id, tokens as amount, model, key || ':tokens' as idempotency_key
+        from per_run
+        union all
+        select subject, 'cost_micros', run_id, micros, model, key || ':cost' from per_run
+      )`,
+  );
+}
+
+/** A span's end as a timestamp (its usage event's time), from `end_ns` (prefix `col`). */
+const spanEnd = (col: string) => sql.raw(`to_timestamp((${col}end_ns / 1000000)::float8 / 1000)`);
 
 /** Concurrent exports of one trace take turns; the locks are taken in id order. */
 function lockRunsSql(runIds: string): SQL {
@@ -266,26 +330,14 @@ function rootsSql(projectId: string, traces: TraceRow[]): SQL {
 async function assemble(
   tx: DbOrTx,
   projectId: string,
-  rows: SpanRow[],
   inserted: { run_id: string; span_id: string }[],
   phases?: IngestPhases,
 ) {
   const newKeys = JSON.stringify(inserted);
-  const isNew = new Set(inserted.map((r) => `${r.run_id}/${r.span_id}`));
-  const tokens = new Map<string, { run_id: string; input_tokens: number; output_tokens: number }>();
-  for (const r of rows) {
-    if (!isNew.has(`${r.run_id}/${r.span_id}`)) continue;
-    const t = tokens.get(r.run_id) ?? { run_id: r.run_id, input_tokens: 0, output_tokens: 0 };
-    t.input_tokens += r.usage?.inputTokens ?? 0;
-    t.output_tokens += r.usage?.outputTokens ?? 0;
-    tokens.set(r.run_id, t);
-    isNew.delete(`${r.run_id}/${r.span_id}`); // a span repeated within the export counts once
-  }
-  const affected = JSON.stringify([...tokens.keys()]);
+  const affected = JSON.stringify([...new Set(inserted.map((r) => r.run_id))]);
   const newSpans = sql`n as (select x.run_id, x.span_id from jsonb_to_recordset(${newKeys}::jsonb) as x(run_id uuid, span_id text))`;
   const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
   const inAffected = sql`(select value::uuid from jsonb_array_elements_text(${affected}::jsonb))`;
-  const at = new Date();
   await runSteps(
     tx,
     [
@@ -323,82 +375,45 @@ async function assemble(
       {
         // Runs without stored events get all their spans' events; the others only the new spans',
         // after their last seq (every new event comes later on the timeline than the stored ones).
+        // Then the step every event path shares (src/server/events/after-store): counters, the new
+        // spans' tokens and their price, search words (restarted for runs laid out again).
         phase: 'events',
         query: sql`with ${newSpans},
-          base as (
+          prior as (
             select a.id as run_id, max(ev.seq) as last
             from ${inAffected} as a(id) left join run_events ev on ev.run_id = a.id
             group by a.id
           ),
           src as (
             select s.run_id, s.start_ns, s.span_id, e.value, e.ord
-            from otel_spans s join base on base.run_id = s.run_id and base.last is null
+            from otel_spans s join prior on prior.run_id = s.run_id and prior.last is null
             cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
             union all
             select s.run_id, s.start_ns, s.span_id, e.value, e.ord
-            from n join base on base.run_id = n.run_id and base.last is not null
+            from n join prior on prior.run_id = n.run_id and prior.last is not null
             join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
             cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-          )
-          insert into run_events (run_id, seq, type, ts, payload)
-          select e.run_id,
-                 (coalesce(base.last, -1) + row_number() over (partition by e.run_id
-                    order by (e.value->>'at')::numeric, e.start_ns, e.span_id, e.ord))::int,
-                 e.value->>'type',
-                 to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
-                 coalesce(e.value->'payload', '{}'::jsonb)
-          from src e join base on base.run_id = e.run_id`,
-      },
-      {
-        phase: 'counters',
-        query: sql`update runs r set
-            event_count = x.events, last_seq = x.last,
-            input_tokens = r.input_tokens + x.input_tokens, output_tokens = r.output_tokens + x.output_tokens,
-            total_tokens = r.input_tokens + x.input_tokens + r.output_tokens + x.output_tokens,
-            updated_at = now()
-          from (
-            select d.run_id, d.input_tokens, d.output_tokens,
-                   (select count(*) from run_events ev where ev.run_id = d.run_id)::int as events,
-                   (select max(ev.seq) from run_events ev where ev.run_id = d.run_id) as last
-            from jsonb_to_recordset(${JSON.stringify([...tokens.values()])}::jsonb)
-                 as d(run_id uuid, input_tokens bigint, output_tokens bigint)
-          ) x
-          where r.id = x.run_id`,
-      },
-      // Usage of spans not yet in the ledger, per run whose user is known: the subjects' counter
-      // locks in subject order, then one statement for every run's ledger row and the counters.
-      {
-        phase: 'usage locks',
-        query: counterLocksSql(
-          projectId,
-          'tokens',
-          sql`select r.user_id as subject from runs r
-              where r.id in ${inAffected} and r.user_id is not null
-                and exists (select 1 from otel_spans s where s.run_id = r.id and s.usage is not null and not s.ledgered)`,
-        ),
-      },
-      {
-        phase: 'ledger',
-        query: forcedLedgerBatchSql(
-          projectId,
-          'tokens',
-          at,
-          sql`due as (
-              update otel_spans s set ledgered = true
-              from runs r
-              where s.run_id = r.id and r.user_id is not null and s.usage is not null and not s.ledgered
-                and s.run_id in ${inAffected}
-              returning s.run_id, r.user_id, s.span_id, s.usage
-            ),
-            usage_rows as (
-              select user_id as subject, run_id,
-                     coalesce(sum((usage->>'inputTokens')::bigint), 0) + coalesce(sum((usage->>'outputTokens')::bigint), 0) as amount,
-                     min(usage->>'model') as model,
-                     'otel:' || run_id || ':' || left(encode(sha256(convert_to(
-                       string_agg(span_id, ',' order by span_id), 'UTF8')), 'hex'), 32) || ':tokens' as idempotency_key
-              from due group by run_id, user_id
-            )`,
-        ),
+          ),
+          ins as (
+            insert into run_events (run_id, seq, type, ts, payload)
+            select e.run_id,
+                   (coalesce(prior.last, -1) + row_number() over (partition by e.run_id
+                      order by (e.value->>'at')::numeric, e.start_ns, e.span_id, e.ord))::int,
+                   e.value->>'type',
+                   to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
+                   coalesce(e.value->'payload', '{}'::jsonb)
+            from src e join prior on prior.run_id = e.run_id
+            returning ${storedEventReturning()}
+          ),
+          base as (select run_id, last is null as fresh from prior),
+          usage as (
+            select s.run_id, 0 as ord, s.span_id as key, ${spanEnd('s.')} as at, s.usage as payload
+            from (select distinct run_id, span_id from n) n
+            join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
+            where s.usage is not null
+          ),
+          ${afterEventsStoredSql(projectId)}
+          select count(*)::int as runs from upd`,
       },
     ],
     phases,

@@ -1,3 +1,4 @@
 export * from './prices';
 export * from './recompute';
 export * from './costs';
+export * from './price-sql';

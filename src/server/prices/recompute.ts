@@ -1,9 +1,10 @@
 import 'server-only';
-import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { type CostRecomputeJob, costRecomputeJobs, type ModelPrice, modelPrices, runs } from '@/db/schema';
+import { type CostRecomputeJob, costRecomputeJobs, runs } from '@/db/schema';
 import { AppError } from '../errors';
-import { assertDay, costFromPrice, utcDay } from './prices';
+import { repriceRunsSql } from './price-sql';
+import { assertDay } from './prices';
 
 export const RECOMPUTE_BATCH = 500;
 
@@ -44,20 +45,11 @@ export async function listRecomputeJobs(db: DbOrTx, projectId: string, limit = 1
 
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
 
-/** The price of each run's model in force at its start, from the prices loaded once per batch. */
-function pickPrice(prices: ModelPrice[], model: string, at: Date): ModelPrice | null {
-  const day = utcDay(at);
-  let best: ModelPrice | null = null;
-  for (const p of prices) {
-    if (p.model === model && p.effectiveFrom <= day && (!best || p.effectiveFrom > best.effectiveFrom))
-      best = p;
-  }
-  return best;
-}
-
 /**
- * One batch: the next RECOMPUTE_BATCH priced runs after the job's cursor get the cost of their tokens at
- * the price in force when they started (a run whose model has no price then keeps its cost). Returns
+ * One batch: the next RECOMPUTE_BATCH priced runs after the job's cursor get their cost again by the
+ * pricing rule (repriceRunsSql: each usage event at the price in force on its day, plus the run's own
+ * tokens beyond them at its start; a run none of whose parts has a price keeps its cost). Runs with a
+ * client-sent cost are never touched. Returns
  * false when the job is done. Each batch is one transaction, so a crash loses at most one batch of work.
  */
 export async function recomputeBatch(db: DbOrTx, projectId: string, jobId: string): Promise<boolean> {
@@ -75,40 +67,29 @@ export async function recomputeBatch(db: DbOrTx, projectId: string, jobId: strin
       gte(runs.createdAt, new Date(`${job.fromDate}T00:00:00Z`)),
       lt(runs.createdAt, nextDay(job.toDate)),
     ];
-    if (job.model) where.push(eq(runs.model, job.model));
+    // A model's runs: the run's model, or a usage event of that model (priced for it).
+    if (job.model) {
+      where.push(sql`(${runs.model} = ${job.model} or exists (select 1 from run_events ev
+        where ev.run_id = ${runs.id} and ev.type = 'usage' and ev.payload->>'model' = ${job.model}))`);
+    }
     if (job.cursor) {
       const [at, id] = job.cursor.split('|');
       where.push(sql`(${runs.createdAt}, ${runs.id}) > (${at}::timestamptz, ${id}::uuid)`);
     }
+    // Locked: an append or PATCH of these runs waits for this batch (and then adds to or replaces the
+    // cost it wrote); a run that got a client-sent cost meanwhile is no longer 'price' and is skipped.
     const batch = await tx
-      .select({
-        id: runs.id,
-        model: runs.model,
-        inputTokens: runs.inputTokens,
-        outputTokens: runs.outputTokens,
-        startedAt: runs.startedAt,
-        createdAt: runs.createdAt,
-      })
+      .select({ id: runs.id, createdAt: runs.createdAt })
       .from(runs)
       .where(and(...where))
       .orderBy(asc(runs.createdAt), asc(runs.id))
-      .limit(RECOMPUTE_BATCH);
-    const models = [...new Set(batch.map((r) => r.model).filter((m): m is string => Boolean(m)))];
-    const prices = models.length
-      ? await tx
-          .select()
-          .from(modelPrices)
-          .where(and(eq(modelPrices.projectId, projectId), inArray(modelPrices.model, models)))
-      : [];
-    const costs: { id: string; cost: number }[] = [];
-    for (const r of batch) {
-      const price = r.model ? pickPrice(prices, r.model, r.startedAt ?? r.createdAt) : null;
-      if (price) costs.push({ id: r.id, cost: costFromPrice(price, r) });
-    }
-    if (costs.length > 0) {
-      await tx.execute(sql`update runs set cost_usd = c.cost, updated_at = now()
-        from jsonb_to_recordset(${JSON.stringify(costs)}::jsonb) as c(id uuid, cost float8)
-        where runs.id = c.id and runs.project_id = ${projectId}::uuid and runs.cost_source = 'price'`);
+      .limit(RECOMPUTE_BATCH)
+      .for('update');
+    if (batch.length > 0) {
+      const ids = JSON.stringify(batch.map((r) => r.id));
+      await tx.execute(
+        repriceRunsSql(projectId, sql`select value::uuid from jsonb_array_elements_text(${ids}::jsonb)`),
+      );
     }
     const last = batch[batch.length - 1];
     const done = batch.length < RECOMPUTE_BATCH;

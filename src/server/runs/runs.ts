@@ -5,10 +5,11 @@ import { type NewRun, type Run, runColumns, runs } from '@/db/schema';
 import { type CreateRunInput, finishedStatuses, type RunFilters, type UpdateRunInput } from '@/lib/contract';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { toDate } from '@/lib/time';
-import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@/db/sql';
+import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode, queryRows } from '@/db/sql';
 import { AppError, notFound } from '../errors';
 import { sameJson } from '../json';
 import { priceCost } from '../prices';
+import { repriceRunsSql } from '../prices/price-sql';
 import { searchQuery } from '../search/text';
 
 const isFinished = (status: string) => (finishedStatuses as readonly string[]).includes(status);
@@ -160,26 +161,21 @@ export async function updateRun(
       patch.totalTokens =
         (input.inputTokens ?? current.inputTokens) + (input.outputTokens ?? current.outputTokens);
     }
-    if (input.costUsd !== undefined) {
-      patch.costSource = 'client';
-    } else if (
+    if (input.costUsd !== undefined) patch.costSource = 'client';
+    const [updated] = await tx.update(runs).set(patch).where(eq(runs.id, runId)).returning(runColumns);
+    if (
+      input.costUsd === undefined &&
       current.costSource !== 'client' &&
       (input.inputTokens !== undefined || input.outputTokens !== undefined || input.model !== undefined)
     ) {
-      // New token totals without a cost: the price table prices them (a client-sent cost stays).
-      const cost = await priceCost(
+      // New token totals or model without a cost: priced by the one rule (its usage events at their
+      // prices, its own tokens beyond them at its start); a client-sent cost stays.
+      const [priced] = await queryRows<{ cost_usd: number }>(
         tx,
-        projectId,
-        input.model !== undefined ? input.model : current.model,
-        current.startedAt ?? current.createdAt,
-        {
-          inputTokens: input.inputTokens ?? current.inputTokens,
-          outputTokens: input.outputTokens ?? current.outputTokens,
-        },
+        repriceRunsSql(projectId, sql`select ${runId}::uuid`),
       );
-      if (cost !== null) Object.assign(patch, { costUsd: cost, costSource: 'price' as const });
+      if (priced) return { ...updated!, costUsd: Number(priced.cost_usd), costSource: 'price' as const };
     }
-    const [updated] = await tx.update(runs).set(patch).where(eq(runs.id, runId)).returning(runColumns);
     return updated!;
   });
 }

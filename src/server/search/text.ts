@@ -2,9 +2,28 @@ import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
 
 /**
- * The text an event adds to its run's search words: what the user sent, the assistant's text, tool
- * names and error messages. Text blocks arrive as deltas: `text-start`/`text-end` give a space so two
- * blocks do not run together. `col` prefixes the type/payload columns (e.g. `e.`). Constant SQL only.
+ * What each event type adds to its run's search words: a payload field's text, or a literal (text
+ * blocks arrive as deltas: `text-start`/`text-end` give a space so two blocks do not run together).
+ * What the user sent, the assistant's text, tool names and error messages. The one declaration: the
+ * SQL (eventSearchText) and the JS (searchWordsOf) forms are both built from it.
+ */
+const SEARCH_TEXT: Record<string, { field: string } | { literal: string }> = {
+  'user-message': { field: 'text' },
+  'text-delta': { field: 'delta' },
+  'text-start': { literal: ' ' },
+  'text-end': { literal: ' ' },
+  'tool-input-start': { field: 'toolName' },
+  'tool-input-available': { field: 'toolName' },
+  'tool-output-error': { field: 'errorText' },
+  error: { field: 'errorText' },
+};
+
+/** Event types whose text is a delta, concatenated without separators (the others join with a space). */
+const DELTA_TYPES = ['text-delta', 'text-start', 'text-end'];
+
+/**
+ * The text an event adds to its run's search words (SEARCH_TEXT), as SQL. `col` prefixes the
+ * type/payload columns (e.g. `e.`). Constant SQL only.
  */
 export function eventSearchText(col = ''): SQL {
   return sql.raw(eventSearchTextSql(col));
@@ -12,22 +31,60 @@ export function eventSearchText(col = ''): SQL {
 
 /** eventSearchText as SQL text (for scripts that build statements by hand, e.g. bench/history). */
 export function eventSearchTextSql(col = ''): string {
-  const t = `${col}type`;
-  const p = `${col}payload`;
-  return `(case ${t}
-    when 'user-message' then ${p}->>'text'
-    when 'text-delta' then ${p}->>'delta'
-    when 'text-start' then ' '
-    when 'text-end' then ' '
-    when 'tool-input-start' then ${p}->>'toolName'
-    when 'tool-input-available' then ${p}->>'toolName'
-    when 'tool-output-error' then ${p}->>'errorText'
-    when 'error' then ${p}->>'errorText'
-  end)`;
+  const whens = Object.entries(SEARCH_TEXT).map(
+    ([type, src]) =>
+      `when '${type}' then ${'field' in src ? `${col}payload->>'${src.field}'` : `'${src.literal}'`}`,
+  );
+  return `(case ${col}type\n    ${whens.join('\n    ')}\n  end)`;
 }
 
-const deltaTypeList = `('text-delta', 'text-start', 'text-end')`;
-/** Event types whose text is a delta, concatenated without separators. */
+/** ASCII whitespace: the Postgres text-search parser never makes a word (but an XML tag) across it. */
+const BLANKS = /[ \t\n\r\f\v]+/;
+
+/**
+ * The words a batch of events adds to its run, as a short text with the same `simple` lexemes as the
+ * SQL form (the non-delta texts joined by spaces, the deltas in seq order joined as they are), but
+ * each whitespace-separated chunk once: to_tsvector over a 60 KB batch of text deltas was most of an
+ * append's database time, and words without positions do not need the repeats. Null when the batch
+ * must go the SQL way: a text field that is not a string (Postgres renders JSON its own way) or a `<`
+ * (an XML tag is one token across spaces).
+ */
+export function searchWordsOf(events: { seq: number; type: string; payload?: unknown }[]): string | null {
+  const parts: string[] = [];
+  const deltas: { seq: number; text: string }[] = [];
+  let sorted = true;
+  for (const e of events) {
+    const src = SEARCH_TEXT[e.type];
+    if (!src) continue;
+    let text: string;
+    if ('literal' in src) text = src.literal;
+    else {
+      const v =
+        e.payload && typeof e.payload === 'object' && !Array.isArray(e.payload)
+          ? (e.payload as Record<string, unknown>)[src.field]
+          : undefined;
+      if (v === undefined || v === null) continue;
+      if (typeof v !== 'string') return null;
+      text = v;
+    }
+    if (text.includes('<')) return null;
+    if (DELTA_TYPES.includes(e.type)) {
+      if (deltas.length && deltas[deltas.length - 1]!.seq > e.seq) sorted = false;
+      deltas.push({ seq: e.seq, text });
+    } else parts.push(text);
+  }
+  if (!sorted) deltas.sort((a, b) => a.seq - b.seq);
+  let joined = '';
+  for (const d of deltas) joined += d.text;
+  const unique = new Set<string>();
+  for (const text of [...parts, joined]) {
+    for (const chunk of text.split(BLANKS)) if (chunk) unique.add(chunk);
+  }
+  return [...unique].join(' ');
+}
+
+const deltaTypeList = `(${DELTA_TYPES.map((t) => `'${t}'`).join(', ')})`;
+/** DELTA_TYPES as an SQL list. */
 export const deltaTypes = sql.raw(deltaTypeList);
 
 /**

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
+import { env } from '@/lib/env';
 import {
   type BodyOf,
   type Method,
@@ -15,7 +16,7 @@ import { describeDbError, pgErrorCode } from '@/db/sql';
 import { AppError, toAppError } from '@/server/errors';
 import { trackRequest } from '@/server/lifecycle';
 import { startServer } from '@/server/startup';
-import { readJsonBody } from './body';
+import { readJsonBodyText } from './body';
 import { assertStorableQuery } from './json-safety';
 
 export type ApiContext<B, Q, P> = {
@@ -24,7 +25,26 @@ export type ApiContext<B, Q, P> = {
   query: Q;
   params: P;
   request: Request;
+  /** The JSON text the body was parsed from (null without a body): a handler may hand it on unparsed. */
+  rawBody: string | null;
+  /** Adds milliseconds to a phase of this request's Server-Timing (when RUNLEDGER_SERVER_TIMING is on). */
+  timing: Timing;
 };
+
+/** Milliseconds per phase of one request; `add` sums into a phase. */
+export type Timing = { add: (phase: string, ms: number) => void };
+
+const noTiming: Timing = { add: () => {} };
+
+/** Per-phase timings for the Server-Timing header, or a no-op when the setting is off. */
+function startTiming(): { timing: Timing; header: () => string | null } {
+  if (!['1', 'true'].includes(env().RUNLEDGER_SERVER_TIMING)) return { timing: noTiming, header: () => null };
+  const phases = new Map<string, number>();
+  return {
+    timing: { add: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms) },
+    header: () => [...phases].map(([k, v]) => `${k};dur=${v.toFixed(3)}`).join(', '),
+  };
+}
 
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 
@@ -124,7 +144,12 @@ function toResponse(reply: { status: number; body: unknown; headers?: Record<str
   return json(reply.body, reply.status, reply.headers);
 }
 
-async function parseInput(route: RouteDecl, request: Request, context: NextRouteContext) {
+async function parseInput(
+  route: RouteDecl,
+  request: Request,
+  context: NextRouteContext,
+  timing: Timing = noTiming,
+) {
   let params: unknown;
   if (route.params) {
     const parsed = route.params.safeParse(await context.params);
@@ -140,12 +165,18 @@ async function parseInput(route: RouteDecl, request: Request, context: NextRoute
     query = parsed.data;
   }
   let body: unknown;
+  let rawBody: string | null = null;
   if (route.body) {
-    const parsed = route.body.safeParse(await readJsonBody(request));
+    let t = performance.now();
+    const read = await readJsonBodyText(request, timing);
+    rawBody = read.text;
+    t = performance.now();
+    const parsed = route.body.safeParse(read.value);
+    timing.add('validate', performance.now() - t);
     if (!parsed.success) throw zodError('body', parsed.error);
     body = parsed.data;
   }
-  return { params, query, body };
+  return { params, query, body, rawBody };
 }
 
 /**
@@ -168,21 +199,34 @@ export function apiRoute<D extends RouteDecl>(
   handler: NoInfer<RouteHandler<D, ApiContext<BodyOf<D>, QueryOf<D>, ParamsOf<D>>>>,
 ): DeclaredHandler {
   const serve = async (request: Request, context: NextRouteContext): Promise<Response> => {
+    const { timing, header } = startTiming();
+    let response: Response;
     try {
       await startServer();
+      let t = performance.now();
       const projectId = await authenticate(request);
-      const input = await parseInput(route, request, context);
+      timing.add('auth', performance.now() - t);
+      const input = await parseInput(route, request, context, timing);
+      t = performance.now();
       const reply = await handler({
         projectId,
         request,
         body: input.body as BodyOf<D>,
         query: input.query as QueryOf<D>,
         params: input.params as ParamsOf<D>,
+        rawBody: input.rawBody,
+        timing,
       });
-      return toResponse(reply as { status: number; body: unknown });
+      timing.add('handler', performance.now() - t);
+      t = performance.now();
+      response = toResponse(reply as { status: number; body: unknown });
+      timing.add('answer', performance.now() - t);
     } catch (err) {
-      return errorResponse(err, request);
+      response = errorResponse(err, request);
     }
+    const serverTiming = header();
+    if (serverTiming) response.headers.set('server-timing', serverTiming);
+    return response;
   };
   return Object.assign(tracked(serve), { route });
 }

@@ -4,8 +4,12 @@ import { appendEvents, listEvents, toEventDto } from '@/server/events';
 import { scheduleCheckpoints } from '@/server/replay';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 
-export const POST = apiRoute(routes.appendEvents, async ({ projectId, params, body }) => {
-  const result = await appendEvents(getDb(), projectId, params.id, body.events);
+export const POST = apiRoute(routes.appendEvents, async ({ projectId, params, body, rawBody, timing }) => {
+  // The body's JSON text goes to Postgres as it came (the strict schema validated exactly it).
+  const result = await appendEvents(getDb(), projectId, params.id, body.events, {
+    bodyJson: rawBody ?? undefined,
+    timing,
+  });
   // The replay's transcript checkpoints follow in the background (src/server/replay).
   if (result.accepted > 0) scheduleCheckpoints(getDb(), params.id);
   return { status: 200, body: result };

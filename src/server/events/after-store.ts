@@ -1,0 +1,94 @@
+import 'server-only';
+import { type SQL, sql } from 'drizzle-orm';
+import { priceCostSql } from '../prices/price-sql';
+import { deltaTypes, eventSearchText, tsConfig } from '../search/text';
+
+/**
+ * What a statement that stores events RETURNs for the step after it (afterEventsStoredSql): the event's
+ * run, seq and type, and the text it adds to its run's search words (null `withText` false: the caller
+ * gives the words itself).
+ */
+export const storedEventReturning = (withText = true): SQL =>
+  withText ? sql`run_id, seq, type, ${eventSearchText()} as txt` : sql`run_id, seq, type, null::text as txt`;
+
+/**
+ * The one step after events are stored, shared by every way events arrive (the events API, OTLP
+ * assembly), as WITH items that follow the caller's. The caller defines:
+ * - `ins(run_id, seq, type, txt)`: the events this statement stored (RETURNING storedEventReturning);
+ * - `usage(run_id, ord, key, at, payload)`: the usage counted now (a `usage` payload: inputTokens,
+ *   outputTokens, optional model, cachedInputTokens, costUsd), ordered by `ord`, keyed by `key`;
+ * - `base(run_id, fresh)`: every run the statement touched, all of this project (the caller checked:
+ *   the runs are found by primary key only, so the plan never reads the project's runs); `fresh` when all its events were (re)written
+ *   by this statement, so its counters and search words restart from them.
+ *
+ * It defines `priced(run_id, ord, key, event_model, tokens, client_cost, cost_usd)`: each usage with its
+ * cost, the client's (`costUsd`) when sent, else the price table's for the usage's model (else the
+ * run's, else the first model of this batch) on the day of `at` (priceCostSql: one index probe per
+ * row, in the statement); and `upd`, the runs moved: event count, last seq, tokens, cost (+ the sum of
+ * the usages' costs), cost source (`client` once any client cost is in), search words (grown by the
+ * new events' text) and model. `upd` RETURNs id and user_id. `words`, for a caller whose `base` is
+ * one run: the text of the words its batch adds (searchWordsOf; words of events that turn out to be
+ * duplicates are in the run already, so adding them again changes nothing).
+ */
+export function afterEventsStoredSql(projectId: string, opts: { words?: string | null } = {}): SQL {
+  // The words: computed by the caller for a one-run batch (searchWordsOf: each chunk once), else
+  // from the stored events' text.
+  const words =
+    typeof opts.words === 'string'
+      ? sql`select run_id, ${opts.words}::text as text from base`
+      : sql`select run_id, concat_ws(' ',
+          string_agg(txt, ' ' order by seq) filter (where type not in ${deltaTypes}),
+          string_agg(txt, '' order by seq) filter (where type in ${deltaTypes})) as text
+        from ins where txt is not null group by run_id`;
+  return sql`first_model as (
+      select distinct on (u.run_id) u.run_id, u.payload->>'model' as model
+      from usage u where u.payload ? 'model' order by u.run_id, u.ord, u.at, u.key
+    ),
+    priced as (
+      select u.run_id, u.ord, u.key, u.payload->>'model' as event_model,
+        coalesce((u.payload->>'inputTokens')::bigint, 0) as input_tokens,
+        coalesce((u.payload->>'outputTokens')::bigint, 0) as output_tokens,
+        (u.payload->>'costUsd')::float8 as client_cost,
+        coalesce((u.payload->>'costUsd')::float8, ${priceCostSql(projectId, {
+          model: sql`coalesce(u.payload->>'model', r.model, fm.model)`,
+          at: sql`u.at`,
+          input: sql`(u.payload->>'inputTokens')::float8`,
+          output: sql`(u.payload->>'outputTokens')::float8`,
+          cached: sql`(u.payload->>'cachedInputTokens')::float8`,
+        })}) as cost_usd
+      from usage u join runs r on r.id = u.run_id
+      left join first_model fm on fm.run_id = u.run_id
+    ),
+    tot as (
+      select run_id, sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens,
+        sum(coalesce(cost_usd, 0)) as cost_usd, bool_or(client_cost is not null) as client,
+        bool_or(cost_usd is not null) as priced
+      from priced group by run_id
+    ),
+    cnt as (select run_id, count(*)::int as n, max(seq) as last from ins group by run_id),
+    words as (${words}),
+    upd as (
+      update runs r set
+        event_count = case when b.fresh then 0 else r.event_count end + coalesce(cnt.n, 0),
+        last_seq = case when b.fresh then cnt.last else greatest(r.last_seq, cnt.last) end,
+        input_tokens = r.input_tokens + coalesce(tot.input_tokens, 0),
+        output_tokens = r.output_tokens + coalesce(tot.output_tokens, 0),
+        total_tokens = r.total_tokens + coalesce(tot.input_tokens + tot.output_tokens, 0),
+        cost_usd = r.cost_usd + coalesce(tot.cost_usd, 0),
+        cost_source = case when tot.client then 'client'::cost_source
+          when tot.priced then coalesce(r.cost_source, 'price'::cost_source) else r.cost_source end,
+        search = case
+          when length(btrim(coalesce(w.text, ''))) = 0 then case when b.fresh then null else r.search end
+          when b.fresh then strip(to_tsvector(${tsConfig}, w.text))
+          else strip(coalesce(r.search, ''::tsvector) || to_tsvector(${tsConfig}, w.text)) end,
+        model = coalesce(r.model, (select fm.model from first_model fm where fm.run_id = r.id)),
+        updated_at = now()
+      from base b
+        left join cnt on cnt.run_id = b.run_id
+        left join tot on tot.run_id = b.run_id
+        left join words w on w.run_id = b.run_id
+      where r.id = b.run_id
+        and (b.fresh or cnt.run_id is not null or tot.run_id is not null)
+      returning r.id, r.user_id
+    )`;
+}
