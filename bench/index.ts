@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   seed: () => import('./seed'),
 
   otlp: () => import('./otlp'),
+  export: () => import('./export'),
 };
 
 async function run() {

@@ -43,6 +43,8 @@ export type BenchServer = {
   key: string;
   /** The slug of the bench's project: its dashboard pages are `/p/<slug>/…`. */
   projectSlug: string;
+  /** The server's process id (benches read its memory from /proc). */
+  pid: number;
   /** The database URL (Postgres only). */
   databaseUrl?: string;
   stop: () => Promise<void>;
@@ -100,6 +102,7 @@ export async function startBenchServer(
     baseUrl: app.baseUrl,
     key: seeded.key,
     projectSlug: seeded.slug,
+    pid: app.pid,
     databaseUrl,
     stop: app.stop,
   };
