@@ -18,7 +18,13 @@ import { createLowlight } from 'lowlight';
  */
 export const languages = { bash, css, diff, javascript, json, markdown, python, sql, typescript, xml, yaml };
 
-export const lowlight = createLowlight(languages);
+let shared: ReturnType<typeof createLowlight> | null = null;
+
+/** The grammars are registered at the first highlight, not when the replay's code is loaded (hydration). */
+export function lowlight(): ReturnType<typeof createLowlight> {
+  shared ??= createLowlight(languages);
+  return shared;
+}
 
 type HastNode = {
   type: string;
@@ -34,8 +40,8 @@ function highlightCode(node: HastNode, parent: HastNode | null) {
   if (node.type === 'element' && node.tagName === 'code' && parent?.tagName === 'pre') {
     const classes = Array.isArray(node.properties?.className) ? node.properties.className.map(String) : [];
     const lang = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length);
-    if (!lang || !lowlight.registered(lang)) return;
-    const result = lowlight.highlight(lang, textOf(node));
+    if (!lang || !lowlight().registered(lang)) return;
+    const result = lowlight().highlight(lang, textOf(node));
     node.properties = { ...node.properties, className: ['hljs', ...classes] };
     if (result.children.length > 0) node.children = result.children as HastNode[];
     return;
