@@ -16,8 +16,27 @@ import { AGENT_RUN_FIRST_TEXT, agentRun } from '../scripts/lib/agent-run';
 import { chromiumLaunchOptions } from '../scripts/lib/chromium';
 import { type BenchServer, startBenchServer } from './lib/server';
 import { projectPath } from '../src/lib/project-path';
+import { busyStretches, type CpuProfile } from './lib/cpu-profile';
 
 const SIZES = (process.env.BENCH_REPLAY_SIZES ?? '1000,10000,100000').split(',').map(Number);
+/** BENCH_REPLAY_PROFILE=1: a CPU profile of the load, printing what each main-thread stretch > 50 ms ran. */
+const PROFILE = process.env.BENCH_REPLAY_PROFILE === '1';
+
+async function startProfile(page: Page) {
+  if (!PROFILE) return null;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  return async (what: string) => {
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+    for (const s of busyStretches(profile)) {
+      console.log(`  [${what}] busy ${s.ms.toFixed(0)} ms at ${s.startMs.toFixed(0)} ms`);
+      console.log(`    self: ${s.self.join('; ')}`);
+      console.log(`    incl: ${s.inclusive.join('; ')}`);
+    }
+  };
+}
 
 type LongTask = { start: number; duration: number };
 declare global {
@@ -125,6 +144,7 @@ const summary = (ts: LongTask[]) =>
 
 /** `runsUrl`: the project's runs page (`…/p/<slug>/runs`), so no redirect is in the timings. */
 async function measure(page: Page, runsUrl: string, runId: string, size: number) {
+  const stopProfile = await startProfile(page);
   await page.goto(`${runsUrl}/${runId}`, { waitUntil: 'commit' });
   await page.waitForFunction(() => window.__firstText !== null, null, { timeout: 120_000 });
   const firstText = await page.evaluate(() => window.__firstText!);
@@ -136,6 +156,7 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
     .getByTestId('transcript')
     .evaluate((el, t) => el.textContent?.includes(t) ?? false, AGENT_RUN_FIRST_TEXT);
   const loadTasks = await longTasks(page, 0);
+  await stopProfile?.(`load ${size}`);
 
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
@@ -184,18 +205,21 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
 
   // A link to a late moment: time from navigation until that seq is the position shown.
   const seq = size - 10;
+  const stopSeqProfile = await startProfile(page);
   await page.goto(`${runsUrl}/${runId}?seq=${seq}`, { waitUntil: 'commit' });
   await page.getByTestId('replay-position').getByText(`seq ${seq} `).waitFor({ timeout: 600_000 });
   const seqLink = await now(page);
   const seqShown = await page.evaluate(() => window.__seqShown);
+  await stopSeqProfile?.(`?seq ${size}`);
   // Opened at a late moment the page holds the checkpoint and the events after it, not the run.
   const seqCdp = await page.context().newCDPSession(page);
   await seqCdp.send('HeapProfiler.collectGarbage');
   const seqHeap = ((await seqCdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize;
   // The server's part of it: the page's HTML at that moment (checkpoint chain, events after it, render).
   const h0 = performance.now();
-  await page.request.get(`${runsUrl}/${runId}?seq=${seq}`);
+  const seqRes = await page.request.get(`${runsUrl}/${runId}?seq=${seq}`);
   const seqHtml = performance.now() - h0;
+  const seqHtmlKb = (await seqRes.body()).length / 1024;
 
   return {
     firstText,
@@ -209,6 +233,7 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
     seqLink,
     seqHeap,
     seqHtml,
+    seqHtmlKb,
     seqShown,
   };
 }
@@ -247,7 +272,7 @@ export async function main() {
         summary(m.scrollTasks),
         `${Math.round(sortedScrub[5]!)} / ${Math.round(sortedScrub[9]!)} ms`,
         summary(m.scrubTasks),
-        `${m.seqShown === null ? '?' : s(m.seqShown)} / ${s(m.seqLink)} (HTML ${Math.round(m.seqHtml)} ms)`,
+        `${m.seqShown === null ? '?' : s(m.seqShown)} / ${s(m.seqLink)} (HTML ${Math.round(m.seqHtml)} ms, ${Math.round(m.seqHtmlKb)} kB)`,
         `${(m.heap / 1e6).toFixed(0)} MB / ${(m.seqHeap / 1e6).toFixed(0)} MB`,
         `${sql.first.toFixed(1)} ms / ${sql.all.toFixed(0)} ms`,
         `${(m.loaded / sql.all).toFixed(0)}×`,

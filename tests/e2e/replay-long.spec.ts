@@ -83,4 +83,9 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   await expect(page.getByTestId('transcript')).toContainText(`Step ${step}.`);
   await expect(page.getByTestId('transcript')).not.toContainText(`Step ${step + 1}.`);
   expect(actions).toEqual([]);
+  // The moment is in the server's HTML itself (shown before any script runs), not the run's start.
+  const seqHtml = await (await page.request.get(`/runs/${runId}?seq=19990`)).text();
+  const shown = /<ol[^>]*data-testid="transcript"[^>]*>([\s\S]*?)<\/ol>/.exec(seqHtml)?.[1] ?? '';
+  expect(shown).toContain(`Step ${step}.`);
+  expect(shown).not.toContain(AGENT_RUN_FIRST_TEXT);
 });

@@ -7,6 +7,7 @@ import { replayBaseAt } from '@/server/replay';
 import { listRunReports } from '@/server/reports';
 import { getRunById } from '@/server/runs';
 import { hasRole } from '@/server/access';
+import { isAppError } from '@/server/errors';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { AutoRefresh } from '../auto-refresh';
 import { DatasetResults } from './dataset-results';
@@ -15,6 +16,12 @@ import { Replay } from './replay/replay';
 import { toReplayEvents } from './replay-events';
 import { RunHeader } from './run-header';
 
+/** The run is not the project's: `getRunById` says so (null), the checkpoint lookup throws. */
+function notFoundAsNull(err: unknown): null {
+  if (isAppError(err) && err.code === 'not_found') return null;
+  throw err;
+}
+
 export const metadata: Metadata = { title: 'Run · runledger' };
 
 /**
@@ -22,7 +29,9 @@ export const metadata: Metadata = { title: 'Run · runledger' };
  * `?seq=N` the page starts from the server's transcript checkpoint at or before N (at most
  * CHECKPOINT_EVERY events before it), so a late moment needs neither the events before it nor their fold.
  */
-const FIRST_PAGE = 1000;
+const FIRST_PAGE = 400;
+/** At `?seq=N`: the events up to N (and a few after), the rest streams in behind the first paint. */
+const AFTER_SEQ = 20;
 
 export default async function RunPage({
   params,
@@ -35,17 +44,21 @@ export default async function RunPage({
   const ctx = await requireProject(slug, 'run');
   if (!z.uuid().safeParse(id).success) notFound();
   const db = getDb();
-  // A run of another project is not found here, whichever projects the user may see.
+  // A run of another project is not found here, whichever projects the user may see (every query
+  // below is scoped to the project, so they can run side by side).
   const projectId = ctx.project.id;
-  const run = await getRunById(db, projectId, id);
-  if (!run) notFound();
   const sp = await searchParams;
   const seq = typeof sp.seq === 'string' && /^\d{1,9}$/.test(sp.seq) ? Number(sp.seq) : null;
-  const base = seq === null ? null : await replayBaseAt(db, projectId, run.id, seq);
-  const [eventsPage, reports] = await Promise.all([
-    listEvents(db, projectId, run.id, { afterSeq: base?.seq ?? -1, limit: FIRST_PAGE }),
-    listRunReports(db, projectId, run.id),
+  const [run, base, reports] = await Promise.all([
+    getRunById(db, projectId, id),
+    seq === null ? null : replayBaseAt(db, projectId, id, seq).catch(notFoundAsNull),
+    listRunReports(db, projectId, id),
   ]);
+  if (!run) notFound();
+  const afterSeq = base?.seq ?? -1;
+  // The first screen only: a screenful from the start, or the events up to the moment asked for.
+  const limit = seq === null ? FIRST_PAGE : Math.max(1, Math.min(FIRST_PAGE * 3, seq - afterSeq + AFTER_SEQ));
+  const eventsPage = await listEvents(db, projectId, run.id, { afterSeq, limit });
   const initialEvents = toReplayEvents(eventsPage.data);
   const live = run.status === 'running' || run.status === 'queued';
   const resultsFilter = sp.results === 'failed' ? 'failed' : undefined;

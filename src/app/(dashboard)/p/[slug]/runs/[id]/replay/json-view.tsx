@@ -27,7 +27,7 @@ export const JsonView = memo(function JsonView({
   );
   const body = useMemo(() => {
     if (tone === 'error' || text.length > MAX_HIGHLIGHT) return text;
-    return toJsxRuntime(lowlight.highlight('json', text), { Fragment, jsx, jsxs });
+    return toJsxRuntime(lowlight().highlight('json', text), { Fragment, jsx, jsxs });
   }, [text, tone]);
   const lines = text.split('\n', OPEN_LINES + 1).length;
   return (

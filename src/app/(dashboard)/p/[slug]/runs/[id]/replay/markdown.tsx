@@ -1,10 +1,9 @@
 'use client';
-import { memo, type ReactElement, useDeferredValue, useSyncExternalStore } from 'react';
+import { memo, type ReactElement, useDeferredValue, useState, useSyncExternalStore } from 'react';
 import renderMarkdown from 'react-markdown';
-import rehypeHighlight from 'rehype-highlight';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
-import { languages } from './highlight';
+import { rehypeHighlightCode } from './highlight';
 
 type MdNode = { type: string; value?: string; children?: MdNode[] };
 
@@ -19,7 +18,7 @@ function remarkHtmlAsText() {
 
 const remarkPlugins = [remarkGfm, remarkHtmlAsText];
 // Highlighting runs after the sanitizer: it only adds spans with hljs-* classes around text.
-const rehypePlugins = [rehypeSanitize, [rehypeHighlight, { languages, detect: false }]] as const;
+const rehypePlugins = [rehypeSanitize, rehypeHighlightCode];
 
 /**
  * Of Markdown that is still streaming, the part that renders now as it will when complete: a table
@@ -59,12 +58,20 @@ export const Markdown = memo(function Markdown({
 }) {
   // A row that mounts after hydration (scrolling, scrubbing, a page of events arriving) shows its
   // text as it is for a frame and is parsed in a deferred render that React can split between rows,
-  // so a screenful of new rows is not one long task. The server render and hydration parse at once
-  // (the first screen comes as Markdown, never as text first), and so does a parse already cached.
+  // so a screenful of new rows is not one long task. The server renders the first screen as Markdown;
+  // hydration keeps that HTML as it is (an element with `dangerouslySetInnerHTML` has no children to
+  // hydrate, and React leaves its server content alone) and parses it in a deferred render after, one
+  // row per unit of work, so hydration is not one long parse either. A parse already cached is at once.
   const hydrated = useSyncExternalStore(noSubscribe, isClient, isServer);
+  const [fromServer] = useState(() => !hydrated);
+  const parsedLate = useDeferredValue(hydrated, false);
   const cached = renderedCache.has(source);
   const deferred = useDeferredValue(source, hydrated && !cached && !streaming ? '' : source);
   if (streaming) return <div className={prose}>{parse(stableMarkdown(source))}</div>;
+  if (fromServer && !parsedLate && !cached && typeof window !== 'undefined') {
+    // biome-ignore lint/security/noDangerouslySetInnerHtml: empty: keeps the server's sanitized Markdown until parsed here
+    return <div className={prose} suppressHydrationWarning dangerouslySetInnerHTML={EMPTY} />;
+  }
   if (deferred !== source) {
     return (
       <div className={prose}>
@@ -75,6 +82,7 @@ export const Markdown = memo(function Markdown({
   return <div className={prose}>{rendered(source)}</div>;
 });
 
+const EMPTY = { __html: '' };
 const noSubscribe = () => () => {};
 const isClient = () => true;
 const isServer = () => false;
@@ -100,7 +108,6 @@ function parse(source: string): ReactElement {
   return renderMarkdown({
     children: source,
     remarkPlugins,
-    // biome-ignore lint/suspicious/noExplicitAny: the plugin tuple's option type is not inferred through `as const`
-    rehypePlugins: rehypePlugins as any,
+    rehypePlugins,
   });
 }

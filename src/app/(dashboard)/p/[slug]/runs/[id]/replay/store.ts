@@ -83,7 +83,12 @@ export class ReplayStore {
     if (!added) return;
     this.transcript.catchUp();
     this.version++;
-    if (notify) for (const l of this.listeners) l();
+    if (notify) this.notify();
+  }
+
+  /** Tells the subscribers the store changed (after appends made with `notify = false`). */
+  notify() {
+    for (const l of this.listeners) l();
   }
 
   subscribe = (listener: () => void) => {

@@ -1,6 +1,6 @@
 'use client';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { cn } from '@/lib/cn';
 import { PartView } from './parts';
 import type { TranscriptRow } from './transcript-rows';
@@ -52,6 +52,16 @@ const AssistantSlice = memo(function AssistantSlice({
 });
 
 const ESTIMATE = 72;
+/** Rows the server HTML shows at a moment (`?seq=N`): the last few before it, so the HTML paints it. */
+const TAIL = 4;
+
+function RowView({ row, streaming }: { row: TranscriptRow; streaming: boolean }) {
+  return row.kind === 'user' ? (
+    <UserRow text={row.text} />
+  ) : (
+    <AssistantSlice row={row} streaming={streaming} />
+  );
+}
 
 /**
  * The conversation, windowed over the page's scroll: only the rows in and near the viewport are in the
@@ -71,9 +81,14 @@ export function Transcript({
 }) {
   const list = useRef<HTMLOListElement>(null);
   const [margin, setMargin] = useState(0);
+  // Opened at a moment, the server HTML (and the hydration render, which must match it) holds only the
+  // last rows in flow, so the moment is on screen without JS; the windowed list takes over before the
+  // first paint after hydration and scrolls to its end.
+  const [tail, setTail] = useState(showEnd && rows.length > TAIL);
   useLayoutEffect(() => {
     const el = list.current;
     if (el) setMargin(el.getBoundingClientRect().top + window.scrollY);
+    setTail(false);
   }, []);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
@@ -90,11 +105,11 @@ export function Transcript({
     useFlushSync: false,
   });
   const shownEnd = useRef(false);
-  useEffect(() => {
-    if (!showEnd || shownEnd.current || rows.length === 0 || margin === 0) return;
+  useLayoutEffect(() => {
+    if (!showEnd || shownEnd.current || tail || rows.length === 0 || margin === 0) return;
     shownEnd.current = true;
     virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
-  }, [showEnd, rows.length, margin, virtualizer]);
+  }, [showEnd, tail, rows.length, margin, virtualizer]);
   if (rows.length === 0) {
     return (
       <p className="px-1 py-8 text-center text-sm text-zinc-400">
@@ -102,24 +117,30 @@ export function Transcript({
       </p>
     );
   }
+  const lastOpen = rows.at(-1);
+  const isStreaming = (row: TranscriptRow) => playing && row === lastOpen && row.kind === 'part' && row.open;
+  if (tail) {
+    const from = rows.length - TAIL;
+    return (
+      <ol ref={list} data-testid="transcript">
+        {rows.slice(from).map((row, i) => (
+          <li key={row.key} data-index={from + i} data-seq={row.seq}>
+            <RowView row={row} streaming={isStreaming(row)} />
+          </li>
+        ))}
+      </ol>
+    );
+  }
   const items = virtualizer.getVirtualItems();
   const before = items.length ? items[0]!.start - margin : 0;
   const after = items.length ? virtualizer.getTotalSize() - (items.at(-1)!.end - margin) : 0;
-  const lastOpen = rows.at(-1);
   return (
     <ol ref={list} data-testid="transcript" style={{ paddingTop: before, paddingBottom: Math.max(0, after) }}>
       {items.map((v) => {
         const row = rows[v.index]!;
         return (
           <li key={v.key} data-index={v.index} data-seq={row.seq} ref={virtualizer.measureElement}>
-            {row.kind === 'user' ? (
-              <UserRow text={row.text} />
-            ) : (
-              <AssistantSlice
-                row={row}
-                streaming={playing && row === lastOpen && row.kind === 'part' && row.open}
-              />
-            )}
+            <RowView row={row} streaming={isStreaming(row)} />
           </li>
         );
       })}

@@ -1,7 +1,11 @@
 'use client';
 import { useEffect, useState } from 'react';
+import { yieldToMain } from '@/lib/yield';
 import { loadEvents } from '../actions';
 import type { ReplayStore } from './store';
+
+/** Events folded per task: a page is folded in slices with a yield between them, so no task is long. */
+const SLICE = 250;
 
 /**
  * The first page came with the HTML; the rest streams into the store behind it, one page at a time
@@ -31,11 +35,17 @@ export function useEventLoader(
           setError(res.error ?? 'Could not load events');
           return;
         }
-        // The store ignores seqs it already holds, whatever the timing of overlapping pulls. Folding
-        // waits for the next macrotask, so input and rendering get the main thread between pages.
-        await new Promise((r) => setTimeout(r, 0));
-        if (cancelled) return;
-        store.append(res.events);
+        // The store ignores seqs it already holds, whatever the timing of overlapping pulls. Each slice
+        // is folded in its own task, so input and rendering get the main thread in between; React is
+        // told once, after the page's last slice.
+        const { events } = res;
+        const before = store.version;
+        for (let i = 0; i < events.length; i += SLICE) {
+          await yieldToMain();
+          if (cancelled) return;
+          store.append(events.slice(i, i + SLICE), false);
+        }
+        if (store.version !== before) store.notify();
         if (res.done) break;
       }
       setDone(true);
