@@ -117,7 +117,7 @@ export async function main() {
     const raw = await rawRead(url, projectId);
     console.log(`server RSS before the exports: ${idleMb.toFixed(0)} MB`);
     console.log(
-      '| export | rows | time | rows/s | raw SQL rows/s | ratio | MB sent | server RSS peak (before) |',
+      '| export | rows | time | rows/s | raw SQL rows/s | ratio | MB sent | server RSS peak (before) | RSS at 1/4, 2/4, 3/4, 4/4 of the rows |',
     );
     console.log('|---|---|---|---|---|---|---|---|---|');
     const rawRate = raw.rows / (raw.ms / 1000);
