@@ -1,9 +1,12 @@
 /** OTLP assembly in the domain, on each database: order-independence, duplicates, other projects. */
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { queryRows } from '@/db/sql';
 import { appendEvents, listEvents } from '@/server/events';
 import { decodeProtobuf, ingestSpans, type OtelSpan, traceRunId } from '@/server/otel';
 import { upsertPrice } from '@/server/prices';
 import { getRunById, listRuns } from '@/server/runs';
+import { rebuildSearchWords } from '@/server/search';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 import { genAiAgentTrace, memoryTracer, toProtobuf } from '../helpers/otel';
@@ -140,6 +143,21 @@ describeEachDb('OTLP span assembly', ({ db }) => {
       expect(page.data.map((r) => r.id)).toEqual([runId]);
     }
     expect((await listRuns(db(), p.id, { q: 'zanzibar' }, { limit: 10 })).data).toEqual([]);
+    // The words computed in the server (a new run, a run appended to in timeline order) and in SQL (a
+    // run laid out again) are the words rebuilt from the stored events.
+    const inOrder = agentSpans('words-user');
+    await ingestSpans(db(), p.id, inOrder.spans.slice(0, 3));
+    await ingestSpans(db(), p.id, inOrder.spans.slice(3));
+    const words = () =>
+      queryRows<{ id: string; w: string }>(
+        db(),
+        sql`select id, search::text as w from runs where project_id = ${p.id}::uuid order by id`,
+      );
+    const stored = await words();
+    expect(stored.map((r) => r.id).sort()).toEqual([runId, traceRunId(p.id, inOrder.traceId)].sort());
+    expect(stored.every((r) => r.w.includes("'paris'"))).toBe(true);
+    await rebuildSearchWords(db(), p.id);
+    expect(await words()).toEqual(stored);
     const run = (await getRunById(db(), p.id, runId))!;
     const expected = (30 * 2 + 12 * 10) / 1_000_000;
     expect(run).toMatchObject({ inputTokens: 30, outputTokens: 12, costSource: 'price' });
