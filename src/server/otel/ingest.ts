@@ -392,7 +392,7 @@ async function assemble(
         // had spans before are looked at), or when its
         // stored events are not exactly its spans' (e.g. appended through the events API): its
         // events go, and the next statement lays them all out again from the spans.
-        phase: 'events',
+        phase: 'events check',
         query: sql`with ${newSpans},
           old as (
             select s.run_id, s.span_id, s.start_ns, s.events from otel_spans s
@@ -423,7 +423,7 @@ async function assemble(
         // after their last seq (every new event comes later on the timeline than the stored ones).
         // Then the step every event path shares (src/server/events/after-store): counters, the new
         // spans' tokens and their price, search words (restarted for runs laid out again).
-        phase: 'events',
+        phase: 'events store',
         query: sql`with ${newSpans},
           prior as (
             select a.id as run_id, max(ev.seq) as last
