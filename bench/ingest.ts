@@ -83,14 +83,7 @@ export function formatSplit(split: Split): string[] {
     ['append: other', Math.max(0, handler - inHandler.reduce((n, k) => n + get(k), 0))],
     ['answer (JSON response)', get('answer')],
   ];
-  // The key lookup runs while the body is read and parsed: `auth+input` is the wall time of both.
-  const overlapped = split.phases.has('auth+input');
-  if (overlapped) rows.unshift(['auth + body + parse + validate (overlapped, wall)', get('auth+input')]);
-  const server = (
-    overlapped
-      ? ['auth+input', 'handler', 'answer']
-      : ['auth', 'body', 'parse', 'validate', 'handler', 'answer']
-  ).reduce((n, k) => n + get(k), 0);
+  const server = ['auth', 'body', 'parse', 'validate', 'handler', 'answer'].reduce((n, k) => n + get(k), 0);
   rows.push(['outside the handler (HTTP, Next.js, client)', Math.max(0, split.latency - server)]);
   return [
     `  where an append's time goes (${split.requests} requests, mean latency ${per(split.latency).toFixed(1)} ms at 8 clients):`,
