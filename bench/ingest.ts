@@ -192,53 +192,81 @@ async function rawRound(sql: postgres.Sql, events: Event[][]): Promise<number> {
   }
 }
 
+/** The triggers an append fires besides its statement's own work (BENCH_NO_TRIGGERS, and dbSplit's A/B). */
+const WRITE_TRIGGERS = [
+  ['run_events', 'run_events_checkpoints_invalidate'],
+  ['runs', 'runs_cost_insert'],
+  ['runs', 'runs_cost_update'],
+] as const;
+
+async function setWriteTriggers(sql: postgres.Sql, on: boolean): Promise<void> {
+  for (const [table, name] of WRITE_TRIGGERS)
+    await sql.unsafe(`alter table ${table} ${on ? 'enable' : 'disable'} trigger ${name}`);
+}
+
 /**
  * The database side of one append, alone on one connection (no HTTP, no concurrency): the raw unnest
  * insert, the same rows from the body's JSON text (jsonb_to_recordset, what the append uses), and the
- * whole append statement (run check, insert, counters, search words, prices), per 1000-event batch.
+ * whole append statement (run check, insert, counters, search words, prices), per 1000-event batch;
+ * then the raw insert and the append in a second database whose write triggers are disabled (their
+ * cost, A/B in the same interleaved loop; a second database, so no ALTER between cases drops the
+ * prepared plans).
  */
 async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
   const n = Math.min(20, events.length);
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  const conn = connectPostgres(url, 1);
+  const bodies = events.slice(0, n).map((batch) => JSON.stringify({ events: batch }));
+  const off = await freshBenchDatabase('trigoff');
+  const sides = [url, off.url].map((u) => ({
+    sql: postgres(u, { max: 1, onnotice: () => {} }),
+    conn: connectPostgres(u, 1),
+    project: '',
+  }));
   try {
-    const [project] = await sql<{ id: string }[]>`
-      insert into projects (slug, name) values (${`split-${randomUUID()}`}, 'split') returning id`;
-    const bodies = events.slice(0, n).map((batch) => JSON.stringify({ events: batch }));
-    const work: [string, (i: number, runId: string) => Promise<unknown>][] = [
-      [
-        'raw unnest insert',
-        (i, runId) => {
-          const batch = events[i]!;
-          return sql`insert into run_events (run_id, seq, type, ts, payload)
-            select ${runId}::uuid, x.seq, x.type, x.ts, x.payload::jsonb
-            from unnest(${batch.map((e) => e.seq)}::int[], ${batch.map((e) => e.type)}::text[],
-                        ${batch.map((e) => e.ts)}::timestamptz[], ${batch.map((e) => JSON.stringify(e.payload))}::text[])
-              as x(seq, type, ts, payload)`;
-        },
-      ],
+    await setWriteTriggers(sides[1]!.sql, false);
+    for (const side of sides) {
+      const [project] = await side.sql<{ id: string }[]>`
+        insert into projects (slug, name) values (${`split-${randomUUID()}`}, 'split') returning id`;
+      side.project = project!.id;
+    }
+    type Case = [string, (typeof sides)[number], (i: number, runId: string) => Promise<unknown>];
+    const raw = (side: (typeof sides)[number]) => (i: number, runId: string) => {
+      const batch = events[i]!;
+      return side.sql`insert into run_events (run_id, seq, type, ts, payload)
+        select ${runId}::uuid, x.seq, x.type, x.ts, x.payload::jsonb
+        from unnest(${batch.map((e) => e.seq)}::int[], ${batch.map((e) => e.type)}::text[],
+                    ${batch.map((e) => e.ts)}::timestamptz[], ${batch.map((e) => JSON.stringify(e.payload))}::text[])
+          as x(seq, type, ts, payload)`;
+    };
+    const append = (side: (typeof sides)[number]) => (i: number, runId: string) =>
+      appendEvents(side.conn.db, side.project, runId, events[i]!, { bodyJson: bodies[i]! });
+    const [on, noTriggers] = sides as [(typeof sides)[number], (typeof sides)[number]];
+    const work: Case[] = [
+      ['raw unnest insert', on, raw(on)],
       [
         // ::text first: postgres.js would serialize a string sent as jsonb as a JSON string.
         'insert from the JSON body (jsonb_to_recordset)',
-        (i, runId) => sql`insert into run_events (run_id, seq, type, ts, payload)
+        on,
+        (i, runId) => on.sql`insert into run_events (run_id, seq, type, ts, payload)
             select ${runId}::uuid, x.seq::int, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
             from jsonb_to_recordset(${bodies[i]!}::text::jsonb -> 'events') as x(seq numeric, type text, ts timestamptz, payload jsonb)
             on conflict (run_id, seq) do nothing`,
       ],
-      [
-        'appendEvents (+ run check, counters, search words)',
-        (i, runId) => appendEvents(conn.db, project!.id, runId, events[i]!, { bodyJson: bodies[i]! }),
-      ],
+      ['appendEvents (+ run check, counters, search words)', on, append(on)],
+      ['raw unnest insert, write triggers off', noTriggers, raw(noTriggers)],
+      ['appendEvents, write triggers off', noTriggers, append(noTriggers)],
     ];
     // Interleaved (batch by batch, each case on a run of its own) so load from elsewhere hits all
     // alike; the first batch warms up and is not counted.
     const ids = work.map(() => Array.from({ length: n + 1 }, () => randomUUID()));
-    await sql`insert into runs (id, project_id, name) select unnest(${ids.flat()}::uuid[]), ${project!.id}, 'split'`;
+    for (const side of sides) {
+      const mine = ids.filter((_, c) => work[c]![1] === side).flat();
+      await side.sql`insert into runs (id, project_id, name) select unnest(${mine}::uuid[]), ${side.project}, 'split'`;
+    }
     const totals = work.map(() => 0);
     for (let i = 0; i <= n; i++) {
       for (let c = 0; c < work.length; c++) {
         const t0 = performance.now();
-        await work[c]![1](Math.max(0, i - 1), ids[c]![i]!);
+        await work[c]![2](Math.max(0, i - 1), ids[c]![i]!);
         if (i > 0) totals[c]! += performance.now() - t0;
       }
     }
@@ -251,8 +279,11 @@ async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
       ),
     ];
   } finally {
-    await sql.end({ timeout: 5 });
-    await conn.close();
+    for (const side of sides) {
+      await side.sql.end({ timeout: 5 });
+      await side.conn.close();
+    }
+    await off.drop();
   }
 }
 
@@ -284,6 +315,14 @@ export async function main(): Promise<{
   let dbLines: string[] = [];
   try {
     await Promise.all(Array.from({ length: CONCURRENCY }, () => sql`select 1`));
+    if (process.env.BENCH_NO_TRIGGERS === '1') {
+      // A/B of the write triggers' cost under load: off in both databases of this run.
+      const server = postgres(pgServer.databaseUrl!, { max: 1, onnotice: () => {} });
+      await setWriteTriggers(server, false);
+      await server.end();
+      await setWriteTriggers(sql, false);
+      console.log('  write triggers disabled (BENCH_NO_TRIGGERS=1)');
+    }
     await warmUp(pgServer);
     for (let i = 0; i < rounds; i++) {
       raws.push(await rawRound(sql, events));

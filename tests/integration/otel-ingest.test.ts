@@ -1,9 +1,12 @@
 /** OTLP assembly in the domain, on each database: order-independence, duplicates, other projects. */
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { queryRows } from '@/db/sql';
 import { appendEvents, listEvents } from '@/server/events';
 import { decodeProtobuf, ingestSpans, type OtelSpan, traceRunId } from '@/server/otel';
 import { upsertPrice } from '@/server/prices';
 import { getRunById, listRuns } from '@/server/runs';
+import { rebuildSearchWords } from '@/server/search';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 import { genAiAgentTrace, memoryTracer, toProtobuf } from '../helpers/otel';
@@ -159,5 +162,23 @@ describeEachDb('OTLP span assembly', ({ db }) => {
     );
     expect((await getRunById(db(), p.id, api.id))!.costUsd).toBeCloseTo(run.costUsd, 12);
     expect(await counterMismatches(db(), p.id)).toEqual([]);
+    // The words computed in the server (a new run, a run appended to in timeline order) and in SQL (a
+    // run laid out again) are the words rebuilt from the stored events.
+    const p2 = await makeProject(db());
+    const inOrder = agentSpans('words-user');
+    await ingestSpans(db(), p2.id, inOrder.spans.slice(0, 3));
+    await ingestSpans(db(), p2.id, inOrder.spans.slice(3));
+    const ids = [runId, traceRunId(p2.id, inOrder.traceId)];
+    const words = () =>
+      queryRows<{ id: string; w: string }>(
+        db(),
+        sql`select id, search::text as w from runs where id in (${sql.raw(ids.map((id) => `'${id}'::uuid`).join(', '))}) order by id`,
+      );
+    const stored = await words();
+    expect(stored).toHaveLength(2);
+    expect(stored.every((r) => r.w.includes("'paris'"))).toBe(true);
+    await rebuildSearchWords(db(), p.id);
+    await rebuildSearchWords(db(), p2.id);
+    expect(await words()).toEqual(stored);
   });
 });

@@ -26,21 +26,32 @@ export const storedEventReturning = (withText = true): SQL =>
  * run's, else the first model of this batch) on the day of `at` (priceCostSql: one index probe per
  * row, in the statement); and `upd`, the runs moved: event count, last seq, tokens, cost (+ the sum of
  * the usages' costs), cost source (`client` once any client cost is in), search words (grown by the
- * new events' text) and model. `upd` RETURNs id and user_id. `words`, for a caller whose `base` is
+ * new events' text) and model. `upd` RETURNs id and user_id. `wordsByRun`: a query of (run_id, text),
+ * the words the batch adds to those runs (searchWordsOf), as the `given` item; runs it leaves out take
+ * theirs from `ins`. `words`, for a caller whose `base` is
  * one run: the text of the words its batch adds (searchWordsOf; words of events that turn out to be
  * duplicates are in the run already, so adding them again changes nothing).
  */
-export function afterEventsStoredSql(projectId: string, opts: { words?: string | null } = {}): SQL {
-  // The words: computed by the caller for a one-run batch (searchWordsOf: each chunk once), else
+export function afterEventsStoredSql(
+  projectId: string,
+  opts: { words?: string | null; wordsByRun?: SQL } = {},
+): SQL {
+  // The words: computed by the caller (searchWordsOf: each chunk once) for a one-run batch, or per run
+  // (`wordsByRun`, a query of (run_id, text): the other runs take theirs from the stored events), else
   // from the stored events' text.
   const words =
     typeof opts.words === 'string'
       ? sql`select run_id, ${opts.words}::text as text from base`
-      : sql`select run_id, concat_ws(' ',
-          string_agg(txt, ' ' order by seq) filter (where type not in ${deltaTypes}),
-          string_agg(txt, '' order by seq) filter (where type in ${deltaTypes})) as text
-        from ins where txt is not null group by run_id`;
-  return sql`first_model as (
+      : opts.wordsByRun
+        ? sql`select run_id, text from given
+          union all
+          ${storedWordsSql(sql`run_id not in (select run_id from given)`)}`
+        : storedWordsSql();
+  const given = opts.wordsByRun
+    ? sql`given as (${opts.wordsByRun}),
+    `
+    : sql``;
+  return sql`${given}first_model as (
       select distinct on (u.run_id) u.run_id, u.payload->>'model' as model
       from usage u where u.payload ? 'model' order by u.run_id, u.ord, u.at, u.key
     ),
@@ -91,4 +102,12 @@ export function afterEventsStoredSql(projectId: string, opts: { words?: string |
         and (b.fresh or cnt.run_id is not null or tot.run_id is not null)
       returning r.id, r.user_id
     )`;
+}
+
+/** The words of the events stored by the statement (`ins`), per run, from their text (`txt`). */
+function storedWordsSql(where?: SQL): SQL {
+  return sql`select run_id, concat_ws(' ',
+      string_agg(txt, ' ' order by seq) filter (where type not in ${deltaTypes}),
+      string_agg(txt, '' order by seq) filter (where type in ${deltaTypes})) as text
+    from ins where txt is not null${where ? sql` and ${where}` : sql``} group by run_id`;
 }

@@ -5,6 +5,7 @@ import { queryRowsPrepared } from '@/db/sql';
 import type { UsagePayload } from '@/lib/transcript';
 import { afterEventsStoredSql, storedEventReturning } from '../events/after-store';
 import { priceCostSql } from '../prices/price-sql';
+import { searchWordsOf } from '../search/text';
 import { counterLocksSql, forcedLedgerBatchSql } from '../usage';
 import type { OtelSpan } from './decode';
 import { mapSpan, type SpanEvent } from './map';
@@ -161,7 +162,7 @@ async function store(
   // A run id is derived from the project, but a client may create a run with any id: a trace whose
   // id is held by another project's run is refused, never written into that run.
   const foreign = new Set(foreignRows.map((r) => r.id));
-  if (inserted.length > 0) await assemble(tx, projectId, inserted, phases);
+  if (inserted.length > 0) await assemble(tx, projectId, inserted, rows, phases);
   const refused = foreign.size ? rows.filter((r) => foreign.has(r.run_id)).length : 0;
   return {
     runs: traces.length - foreign.size,
@@ -169,6 +170,47 @@ async function store(
     newSpans: inserted.length,
     refused,
   };
+}
+
+/**
+ * Per run, the search words its new spans' events add (searchWordsOf over them in timeline order:
+ * event time, span start, span id, place in the span); a run whose events need the SQL form is left out.
+ */
+function newSpanWords(
+  inserted: { run_id: string; span_id: string }[],
+  rows: SpanRow[],
+): Record<string, string> {
+  const isNew = new Set(inserted.map((r) => `${r.run_id} ${r.span_id}`));
+  const perRun = new Map<string, { at: string; start: string; span: string; ord: number; e: SpanEvent }[]>();
+  for (const r of rows) {
+    if (!isNew.has(`${r.run_id} ${r.span_id}`)) continue;
+    let list = perRun.get(r.run_id);
+    if (!list) {
+      list = [];
+      perRun.set(r.run_id, list);
+    }
+    for (const [ord, e] of r.events.entries()) {
+      list.push({ at: e.at, start: r.start_ns, span: r.span_id, ord, e });
+    }
+  }
+  const out: Record<string, string> = {};
+  for (const [runId, list] of perRun) {
+    list.sort(
+      (a, b) =>
+        compareDigits(a.at, b.at) ||
+        compareDigits(a.start, b.start) ||
+        (a.span < b.span ? -1 : a.span > b.span ? 1 : 0) ||
+        a.ord - b.ord,
+    );
+    const words = searchWordsOf(list.map((x, seq) => ({ seq, type: x.e.type, payload: x.e.payload })));
+    if (words !== null) out[runId] = words;
+  }
+  return out;
+}
+
+/** Compares two non-negative integers written in decimal digits (nanosecond times exceed 2^53). */
+function compareDigits(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 type SpanRow = {
@@ -331,8 +373,12 @@ async function assemble(
   tx: DbOrTx,
   projectId: string,
   inserted: { run_id: string; span_id: string }[],
+  rows: SpanRow[],
   phases?: IngestPhases,
 ) {
+  const t0 = performance.now();
+  const words = JSON.stringify(newSpanWords(inserted, rows));
+  if (phases) phases.words = (phases.words ?? 0) + performance.now() - t0;
   const newKeys = JSON.stringify(inserted);
   const affected = JSON.stringify([...new Set(inserted.map((r) => r.run_id))]);
   const newSpans = sql`n as (select x.run_id, x.span_id from jsonb_to_recordset(${newKeys}::jsonb) as x(run_id uuid, span_id text))`;
@@ -346,7 +392,7 @@ async function assemble(
         // had spans before are looked at), or when its
         // stored events are not exactly its spans' (e.g. appended through the events API): its
         // events go, and the next statement lays them all out again from the spans.
-        phase: 'events',
+        phase: 'events check',
         query: sql`with ${newSpans},
           old as (
             select s.run_id, s.span_id, s.start_ns, s.events from otel_spans s
@@ -377,7 +423,7 @@ async function assemble(
         // after their last seq (every new event comes later on the timeline than the stored ones).
         // Then the step every event path shares (src/server/events/after-store): counters, the new
         // spans' tokens and their price, search words (restarted for runs laid out again).
-        phase: 'events',
+        phase: 'events store',
         query: sql`with ${newSpans},
           prior as (
             select a.id as run_id, max(ev.seq) as last
@@ -412,7 +458,16 @@ async function assemble(
             join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
             where s.usage is not null
           ),
-          ${afterEventsStoredSql(projectId)}
+          ${afterEventsStoredSql(projectId, {
+            // The words of the new spans' events, computed here (searchWordsOf), for the runs they
+            // are appended to or that have no other spans; a run laid out again from older spans too
+            // takes its words from the stored events.
+            wordsByRun: sql`select b.run_id, w.value as text
+              from base b join jsonb_each_text(${words}::jsonb) w on w.key::uuid = b.run_id
+              where not b.fresh or not exists (
+                select 1 from otel_spans s where s.run_id = b.run_id
+                  and not exists (select 1 from n where n.run_id = s.run_id and n.span_id = s.span_id))`,
+          })}
           select count(*)::int as runs from upd`,
       },
     ],
