@@ -3,18 +3,41 @@ import type { DbOrTx } from '@/db/client';
 import type { ReplayBase } from '@/lib/replay/transcript';
 import { ensureCheckpoints } from './checkpoints';
 
-const DELAY_MS = 500;
+/** A run's checkpoints are folded once it has had no append for this long… */
+const QUIET_MS = 1000;
+/** …or, for a run that keeps streaming, at least this often. */
+const MAX_WAIT_MS = 5000;
+/** Runs waiting for their quiet period: the timer, and when the first unfolded append came. */
+const pending = new Map<string, { timer: ReturnType<typeof setTimeout>; since: number }>();
 /** Runs with a pass under way (value: another pass was asked for meanwhile). */
 const running = new Map<string, boolean>();
 /** The last checkpoint a pass wrote, kept while more passes follow (the next starts from it). */
 const last = new Map<string, ReplayBase>();
 
 /**
- * After an append: fold the run's new events into checkpoints in the background, one pass per run at
- * a time (a request during a pass runs one more after it), so a `?seq=` link finds them ready. A pass
- * lost or skipped costs only speed: the page folds what is missing when it needs it.
+ * After an append: fold the run's new events into checkpoints in the background once the run goes quiet
+ * (or every few seconds while it streams), one pass per run at a time, so a `?seq=` link finds them
+ * ready. Waiting for a quiet moment keeps the fold (a read of the new events and a write) off the
+ * ingest's busiest time and folds a streaming run in larger steps. A pass lost or skipped costs only
+ * speed: the page folds what is missing when it needs it.
  */
 export function scheduleCheckpoints(db: DbOrTx, runId: string) {
+  const now = Date.now();
+  const waiting = pending.get(runId);
+  if (waiting) clearTimeout(waiting.timer);
+  const since = waiting?.since ?? now;
+  const timer = setTimeout(
+    () => {
+      pending.delete(runId);
+      startPass(db, runId);
+    },
+    Math.max(0, Math.min(QUIET_MS, since + MAX_WAIT_MS - now)),
+  );
+  timer.unref?.();
+  pending.set(runId, { timer, since });
+}
+
+function startPass(db: DbOrTx, runId: string) {
   if (running.has(runId)) {
     running.set(runId, true);
     return;
@@ -27,12 +50,13 @@ export function scheduleCheckpoints(db: DbOrTx, runId: string) {
       .finally(() => {
         if (running.get(runId)) {
           running.set(runId, false);
-          setTimeout(pass, DELAY_MS).unref?.();
+          pass();
         } else {
           running.delete(runId);
-          last.delete(runId);
+          // Kept while the run streams on (another pass is due): the next pass starts from it.
+          if (!pending.has(runId)) last.delete(runId);
         }
       });
   };
-  setTimeout(pass, DELAY_MS).unref?.();
+  pass();
 }
