@@ -16,7 +16,7 @@ import { Replay } from './replay/replay';
 import { toReplayEvents } from './replay-events';
 import { RunHeader } from './run-header';
 
-/** The run is not the project's: `getRunById` says so (null), the checkpoint lookup throws. */
+/** The run is not the project's: `getRunById` says so (null), the checkpoint and report lookups throw. */
 function notFoundAsNull(err: unknown): null {
   if (isAppError(err) && err.code === 'not_found') return null;
   throw err;
@@ -52,9 +52,9 @@ export default async function RunPage({
   const [run, base, reports] = await Promise.all([
     getRunById(db, projectId, id),
     seq === null ? null : replayBaseAt(db, projectId, id, seq).catch(notFoundAsNull),
-    listRunReports(db, projectId, id),
+    listRunReports(db, projectId, id).catch(notFoundAsNull),
   ]);
-  if (!run) notFound();
+  if (!run || !reports) notFound();
   const afterSeq = base?.seq ?? -1;
   // The first screen only: a screenful from the start, or the events up to the moment asked for.
   const limit = seq === null ? FIRST_PAGE : Math.max(1, Math.min(FIRST_PAGE * 3, seq - afterSeq + AFTER_SEQ));
