@@ -25,6 +25,7 @@ import { listRunModels, listRuns, listThreadRuns } from '@/server/runs';
 import { firstContentMatches, recentMetadataKeys } from '@/server/search';
 import { runSearchWordsSql } from '@/server/search/text';
 import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
+import { pct } from './lib/stats';
 
 /** Runs of the main project (BENCH_HISTORY_RUNS; BENCH_ROWS is the older name). */
 const MAIN_ROWS = Number(process.env.BENCH_HISTORY_RUNS ?? process.env.BENCH_ROWS ?? 1_000_000);
@@ -50,11 +51,6 @@ const MAIN = '00000000-0000-4000-8000-000000000001';
 const OTHER = '00000000-0000-4000-8000-000000000002';
 
 type Sql = postgres.Sql;
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 
 /** p50/p95 over REPEAT calls after a warm-up; a case slower than 250 ms gets 5 calls, to bound the runtime. */
 async function time(fn: () => Promise<unknown>): Promise<number[]> {

@@ -15,6 +15,7 @@ import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { appendEvents } from '@/server/events';
 import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
+import { median } from './lib/stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const EVENTS_PER_RUN = 1000;
@@ -288,7 +289,6 @@ async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
 }
 
 const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`.padStart(18);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /**
  * Raw and API-on-Postgres rounds alternate (BENCH_ROUNDS, default 3) so that load from other processes

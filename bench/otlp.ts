@@ -22,6 +22,7 @@ import { type IngestPhases, ingestSpans } from '@/server/otel/ingest';
 import { mapSpan } from '@/server/otel/map';
 import { createProject } from '@/server/projects';
 import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
+import { median } from './lib/stats';
 
 const TRACES = Number(process.env.BENCH_TRACES ?? 2000);
 const BATCH = 512;
@@ -258,7 +259,6 @@ export function printPhases(label: string, rate: number, phases: IngestPhases) {
 }
 
 const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} spans/s`.padStart(16);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 export async function main() {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);

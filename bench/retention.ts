@@ -14,6 +14,7 @@ import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { putRetention, purgeExpired } from '@/server/retention';
 import { startBenchServer } from './lib/server';
+import { pct } from './lib/stats';
 
 const EXPIRED_RUNS = Number(process.env.BENCH_EXPIRED_RUNS ?? 1000);
 const EVENTS_PER_RUN = 1000;
@@ -21,11 +22,6 @@ const CLIENTS = 8;
 const BATCH = 1000;
 const BASELINE_REQUESTS = Number(process.env.BENCH_BASELINE_REQUESTS ?? 400);
 const PAUSE_MS = Number(process.env.RUNLEDGER_RETENTION_PAUSE_MS ?? 5);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 
 function batchBody(from: number): string {
   const ts = new Date().toISOString();

@@ -15,6 +15,7 @@ import { costPerDay, topUsersByCost } from '@/server/prices';
 import { listQuotas, quotaStatus, topSubjects, usageByModelPerDay, usageSeries } from '@/server/usage';
 import { subjectUsage, usageMetrics } from '@/server/usage/dashboard';
 import { freshBenchDatabase } from './lib/server';
+import { pct } from './lib/stats';
 
 const LEDGER_ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 2_000_000);
 /** Runs with a cost in the last 30 days (the cost section reads them): 1M runs over 90 days' density. */
@@ -23,11 +24,6 @@ const SUBJECTS = 1000;
 const P = '00000000-0000-4000-8000-0000000000aa';
 const REPEAT = 15;
 const TARGET_MS = 300;
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 
 async function time(fn: () => Promise<unknown>): Promise<number[]> {
   await fn();
