@@ -15,6 +15,7 @@ import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { appendEvents } from '@/server/events';
 import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
+import { type CpuSample, cpuSample, cpuSince, databasesOf } from './lib/cpu';
 import { median } from './lib/stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
@@ -288,6 +289,13 @@ async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
   }
 }
 
+const noCpu = (): CpuSample => ({ bench: 0, server: 0, postgres: 0 });
+function addCpu(total: CpuSample, add: CpuSample): void {
+  total.bench += add.bench;
+  total.server += add.server;
+  total.postgres += add.postgres;
+}
+
 const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`.padStart(18);
 
 /**
@@ -312,6 +320,8 @@ export async function main(): Promise<{
   const raws: number[] = [];
   const apis: number[] = [];
   const split = newSplit();
+  const rawCpu = noCpu();
+  const apiCpu = noCpu();
   let dbLines: string[] = [];
   try {
     await Promise.all(Array.from({ length: CONCURRENCY }, () => sql`select 1`));
@@ -324,9 +334,14 @@ export async function main(): Promise<{
       console.log('  write triggers disabled (BENCH_NO_TRIGGERS=1)');
     }
     await warmUp(pgServer);
+    const dbs = databasesOf(rawDb.url, pgServer.databaseUrl);
     for (let i = 0; i < rounds; i++) {
+      let from = cpuSample(dbs, pgServer.pid);
       raws.push(await rawRound(sql, events));
+      addCpu(rawCpu, cpuSince(from, dbs, pgServer.pid));
+      from = cpuSample(dbs, pgServer.pid);
       apis.push(await apiRound(pgServer, events, split));
+      addCpu(apiCpu, cpuSince(from, dbs, pgServer.pid));
       console.log(`  round ${i + 1}: raw ${fmt(raws[i]!)}   API on Postgres ${fmt(apis[i]!)}`);
     }
     dbLines = await dbSplit(rawDb.url, events);
@@ -351,7 +366,20 @@ export async function main(): Promise<{
   console.log(`  API on Postgres               ${fmt(apiPostgres)} (median)`);
   console.log(`  API on PGlite                 ${fmt(apiPglite)} (median)`);
   console.log(`  API (Postgres) / raw          ${(ratio * 100).toFixed(0).padStart(9)}% (target >= 75%)`);
-  for (const line of [...formatSplit(split), ...dbLines]) console.log(line);
+  const events1k = (rounds * RUNS * EVENTS_PER_RUN) / 1000;
+  const cpuLines = [
+    '  CPU time per 1000 events (ms; the machine has 2 cores, so the sum bounds the throughput):',
+    ...(
+      [
+        ['raw', rawCpu],
+        ['API', apiCpu],
+      ] as const
+    ).map(
+      ([k, c]) =>
+        `    ${k.padEnd(4)} Postgres ${(c.postgres / events1k).toFixed(1).padStart(6)}   app server ${(c.server / events1k).toFixed(1).padStart(6)}   bench client ${(c.bench / events1k).toFixed(1).padStart(6)}   sum ${((c.postgres + c.server + c.bench) / events1k).toFixed(1).padStart(6)}`,
+    ),
+  ];
+  for (const line of [...formatSplit(split), ...cpuLines, ...dbLines]) console.log(line);
   return { apiPostgres, apiPglite, raw, ratio };
 }
 

@@ -19,6 +19,7 @@ describeEachDb('events', ({ db }) => {
     expect(await appendEvents(db(), p.id, run.id, batch(0, 30).reverse())).toEqual({
       accepted: 30,
       duplicates: 0,
+      eventCount: 30,
     });
     const stored = await getRunById(db(), p.id, run.id);
     expect(stored).toMatchObject({ eventCount: 30, lastSeq: 29 });
@@ -34,8 +35,16 @@ describeEachDb('events', ({ db }) => {
     const p = await makeProject(db());
     const run = await makeRun(db(), p.id);
     const events = batch(0, 200);
-    expect(await appendEvents(db(), p.id, run.id, events)).toEqual({ accepted: 200, duplicates: 0 });
-    expect(await appendEvents(db(), p.id, run.id, events)).toEqual({ accepted: 0, duplicates: 200 });
+    expect(await appendEvents(db(), p.id, run.id, events)).toEqual({
+      accepted: 200,
+      duplicates: 0,
+      eventCount: 200,
+    });
+    expect(await appendEvents(db(), p.id, run.id, events)).toEqual({
+      accepted: 0,
+      duplicates: 200,
+      eventCount: null,
+    });
     const more = batch(200, 100);
     const results = await Promise.all(
       Array.from({ length: 8 }, () => appendEvents(db(), p.id, run.id, more)),

@@ -36,7 +36,11 @@ describeEachDb('usage events count against the run user', ({ db }) => {
     });
 
     // A retried batch is all duplicates: nothing more is recorded.
-    expect(await appendEvents(db(), p.id, run.id, usageEvents)).toEqual({ accepted: 0, duplicates: 2 });
+    expect(await appendEvents(db(), p.id, run.id, usageEvents)).toEqual({
+      accepted: 0,
+      duplicates: 2,
+      eventCount: null,
+    });
     expect(await ledgerTotal(db(), p.id, 'tokens')).toEqual({ total: 130, rows: 2 });
     expect(await counterMismatches(db(), p.id)).toEqual([]);
   });

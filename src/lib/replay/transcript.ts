@@ -147,8 +147,12 @@ export const COMPRESSED_GAP_MS = 600;
 export const startClock = (): ReplayClock => ({ total: 0, prevTs: Number.NaN, start: Number.NaN });
 
 /** Moves the clock over one event; answers its replay time and, for a compressed gap, the real gap. */
-export function tick(clock: ReplayClock, ts: string): { time: number; gapAt?: number; realMs?: number } {
-  const t = Date.parse(ts);
+export function tick(
+  clock: ReplayClock,
+  /** The event's time: ISO text, or epoch milliseconds. */
+  ts: string | number,
+): { time: number; gapAt?: number; realMs?: number } {
+  const t = typeof ts === 'number' ? ts : Date.parse(ts);
   if (clock.prevTs == null || Number.isNaN(clock.prevTs))
     clock.prevTs = clock.start = Number.isFinite(t) ? t : 0;
   const real = Number.isFinite(t) ? Math.max(0, t - clock.prevTs) : 0;

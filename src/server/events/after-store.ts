@@ -26,7 +26,7 @@ export const storedEventReturning = (withText = true): SQL =>
  * run's, else the first model of this batch) on the day of `at` (priceCostSql: one index probe per
  * row, in the statement); and `upd`, the runs moved: event count, last seq, tokens, cost (+ the sum of
  * the usages' costs), cost source (`client` once any client cost is in), search words (grown by the
- * new events' text) and model. `upd` RETURNs id and user_id. `wordsByRun`: a query of (run_id, text),
+ * new events' text) and model. `upd` RETURNs id, user_id and the new event_count. `wordsByRun`: a query of (run_id, text),
  * the words the batch adds to those runs (searchWordsOf), as the `given` item; runs it leaves out take
  * theirs from `ins`. `words`, for a caller whose `base` is
  * one run: the text of the words its batch adds (searchWordsOf; words of events that turn out to be
@@ -100,7 +100,7 @@ export function afterEventsStoredSql(
         left join words w on w.run_id = b.run_id
       where r.id = b.run_id
         and (b.fresh or cnt.run_id is not null or tot.run_id is not null)
-      returning r.id, r.user_id
+      returning r.id, r.user_id, r.event_count
     )`;
 }
 

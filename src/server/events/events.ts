@@ -44,7 +44,7 @@ export async function appendEvents(
   runId: string,
   events: EventInput[],
   opts: AppendOptions = {},
-): Promise<AppendEventsResult> {
+): Promise<AppendOutcome> {
   const timing = opts.timing;
   let t = performance.now();
   const batch = opts.bodyJson ?? JSON.stringify({ events });
@@ -61,7 +61,11 @@ export async function appendEvents(
           appendSql(projectId, runId, batch, events.length, words, true),
         );
         if (!row?.found) throw notFound('Run');
-        return { accepted: row.accepted, duplicates: events.length - row.accepted };
+        return {
+          accepted: row.accepted,
+          duplicates: events.length - row.accepted,
+          eventCount: row.event_count,
+        };
       } catch (err) {
         if (!isRetry(err)) throw err;
       } finally {
@@ -142,7 +146,8 @@ function appendSql(
              (select json_agg(json_build_object('seq', ord, 'inputTokens', input_tokens,
                 'outputTokens', output_tokens, 'model', event_model, 'costUsd', cost_usd) order by ord)
               from priced) as usage,
-             (select user_id from upd) as user_id${fail}`;
+             (select user_id from upd) as user_id,
+             (select event_count from upd) as event_count${fail}`;
 }
 
 async function appendEventsTx(
@@ -152,7 +157,7 @@ async function appendEventsTx(
   events: EventInput[],
   batch: string,
   words: string | null,
-): Promise<AppendEventsResult> {
+): Promise<AppendOutcome> {
   return db.transaction(async (tx) => {
     const [row] = await queryRowsPrepared<AppendRow>(
       tx,
@@ -183,7 +188,7 @@ async function appendEventsTx(
     if (usage && usage.length > 0) {
       await onUsageEventsAccepted(tx, { projectId, runId, userId: row.user_id, events: usage });
     }
-    return { accepted: row.accepted, duplicates };
+    return { accepted: row.accepted, duplicates, eventCount: row.event_count };
   });
 }
 
@@ -192,7 +197,12 @@ type AppendRow = {
   accepted: number;
   usage: PricedUsage[] | string | null;
   user_id: string | null;
+  /** The run's event count after the append (null when nothing was inserted). */
+  event_count: number | null;
 };
+
+/** What an append did, with the run's event count after it (for the caller, not the API's answer). */
+export type AppendOutcome = AppendEventsResult & { eventCount: number | null };
 
 /** A json column as the driver gives it: parsed (postgres.js), or its text (raw PGlite). */
 function parseJson<T>(value: T | string | null): T | null {

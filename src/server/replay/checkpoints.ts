@@ -1,8 +1,8 @@
 import 'server-only';
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { runEvents, runTranscriptCheckpoints } from '@/db/schema';
-import { queryRows } from '@/db/sql';
+import { runTranscriptCheckpoints } from '@/db/schema';
+import { queryRows, queryRowsPrepared } from '@/db/sql';
 import {
   type ReplayBase,
   type ReplayClock,
@@ -68,16 +68,15 @@ export async function ensureCheckpoints(
   let written = 0;
   for (;;) {
     const after = base?.seq ?? -1;
-    const page = await db
-      .select({ seq: runEvents.seq, type: runEvents.type, ts: runEvents.ts, payload: runEvents.payload })
-      .from(runEvents)
-      .where(and(eq(runEvents.runId, runId), gt(runEvents.seq, after)))
-      .orderBy(asc(runEvents.seq))
-      .limit(CHECKPOINT_EVERY);
+    const page = await readPage(db, runId, after);
     if (page.length < CHECKPOINT_EVERY) return { written, last: base };
     for (const e of page) {
-      tick(clock, e.ts.toISOString());
-      folder.apply({ seq: e.seq, type: e.type, payload: e.payload });
+      tick(clock, e.ms);
+      folder.apply({
+        seq: e.seq,
+        type: e.type,
+        payload: typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload,
+      });
     }
     const state = folder.state();
     const seq = page.at(-1)!.seq;
@@ -104,6 +103,20 @@ export async function ensureCheckpoints(
     base = { count: eventCount, seq, clock: { ...clock }, transcript: state };
     if (seq >= uptoSeq) return { written, last: base };
   }
+}
+
+/**
+ * The next CHECKPOINT_EVERY events after `after`. Raw rows, not the ORM's: this is the background
+ * pass's hot loop, and mapping each row's columns (a Date per timestamp, read back as text) cost more
+ * than folding it. The time comes as epoch milliseconds, truncated as a JS Date would hold it.
+ */
+function readPage(db: DbOrTx, runId: string, after: number) {
+  return queryRowsPrepared<{ seq: number; type: string; ms: number; payload: unknown }>(
+    db,
+    sql`select seq, type, floor(extract(epoch from ts) * 1000)::float8 as ms, payload
+        from run_events where run_id = ${runId}::uuid and seq > ${after}
+        order by seq limit ${CHECKPOINT_EVERY}`,
+  );
 }
 
 /** Whether a checkpoint is still stored: the trigger deletes a stale one with all after it, so its chain is whole. */

@@ -1,12 +1,19 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
 import type { ReplayBase } from '@/lib/replay/transcript';
-import { ensureCheckpoints } from './checkpoints';
+import { CHECKPOINT_EVERY, ensureCheckpoints } from './checkpoints';
 
 /** A run's checkpoints are folded once it has had no append for this long… */
 const QUIET_MS = 1000;
 /** …or, for a run that keeps streaming, at least this often. */
 const MAX_WAIT_MS = 5000;
+/**
+ * Runs shorter than this are not folded in the background: a `?seq=` link folds what it needs on
+ * demand (replayBaseAt), at most this many events, a few milliseconds of server time, while the
+ * background pass would read every event of every short run back once more, most of them never
+ * opened at a `?seq=`.
+ */
+export const BACKGROUND_FOLD_FROM = 5 * CHECKPOINT_EVERY;
 /** Runs waiting for their quiet period: the timer, and when the first unfolded append came. */
 const pending = new Map<string, { timer: ReturnType<typeof setTimeout>; since: number }>();
 /** Runs with a pass under way (value: another pass was asked for meanwhile). */
@@ -15,13 +22,15 @@ const running = new Map<string, boolean>();
 const last = new Map<string, ReplayBase>();
 
 /**
- * After an append: fold the run's new events into checkpoints in the background once the run goes quiet
+ * After an append that left the run with `eventCount` events: fold its new events into checkpoints in
+ * the background (from BACKGROUND_FOLD_FROM events on) once the run goes quiet
  * (or every few seconds while it streams), one pass per run at a time, so a `?seq=` link finds them
  * ready. Waiting for a quiet moment keeps the fold (a read of the new events and a write) off the
  * ingest's busiest time and folds a streaming run in larger steps. A pass lost or skipped costs only
  * speed: the page folds what is missing when it needs it.
  */
-export function scheduleCheckpoints(db: DbOrTx, runId: string) {
+export function scheduleCheckpoints(db: DbOrTx, runId: string, eventCount: number) {
+  if (eventCount < BACKGROUND_FOLD_FROM) return;
   const now = Date.now();
   const waiting = pending.get(runId);
   if (waiting) clearTimeout(waiting.timer);

@@ -6,13 +6,19 @@ import { apiRoute, otherMethods } from '../../../_lib/route';
 
 export const POST = apiRoute(routes.appendEvents, async ({ projectId, params, body, rawBody, timing }) => {
   // The body's JSON text goes to Postgres as it came (the strict schema validated exactly it).
-  const result = await appendEvents(getDb(), projectId, params.id, body.events, {
-    bodyJson: rawBody ?? undefined,
-    timing,
-  });
+  const { accepted, duplicates, eventCount } = await appendEvents(
+    getDb(),
+    projectId,
+    params.id,
+    body.events,
+    {
+      bodyJson: rawBody ?? undefined,
+      timing,
+    },
+  );
   // The replay's transcript checkpoints follow in the background (src/server/replay).
-  if (result.accepted > 0) scheduleCheckpoints(getDb(), params.id);
-  return { status: 200, body: result };
+  if (eventCount !== null) scheduleCheckpoints(getDb(), params.id, eventCount);
+  return { status: 200, body: { accepted, duplicates } };
 });
 
 export const GET = apiRoute(routes.listEvents, async ({ projectId, params, query }) => {
