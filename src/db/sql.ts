@@ -19,6 +19,18 @@ export function pgErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** The constraint a driver error names (a unique or foreign key violation), wrapped or not. */
+export function pgConstraint(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    const o = e as { constraint?: unknown; constraint_name?: unknown };
+    const name = o.constraint_name ?? o.constraint;
+    if (typeof name === 'string') return name;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /**
  * What a log may say about a database error: its code, the driver's message cut short, the table,
  * column and constraint, and how large the query's parameters were. Never the parameters or the full
