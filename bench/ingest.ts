@@ -94,7 +94,12 @@ export function formatSplit(split: Split): string[] {
 }
 
 /** One timed API round on a started server: RUNS new runs, every event of `events` into them. */
-async function apiRound(server: BenchServer, events: Event[][], split?: Split): Promise<number> {
+async function apiRound(
+  server: BenchServer,
+  events: Event[][],
+  split?: Split,
+  cpu?: CpuMeter,
+): Promise<number> {
   {
     const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
     const runIds: string[] = [];
@@ -120,6 +125,7 @@ async function apiRound(server: BenchServer, events: Event[][], split?: Split): 
       }
     });
     let accepted = 0;
+    const from = cpu && cpuSample(cpu.databases, cpu.serverPid);
     const ms = await pool(jobs, CONCURRENCY, async (job) => {
       const t0 = performance.now();
       const res = await fetch(job.url, { method: 'POST', headers, body: job.body });
@@ -133,6 +139,7 @@ async function apiRound(server: BenchServer, events: Event[][], split?: Split): 
       if (body.accepted !== job.n) throw new Error(`append: accepted ${body.accepted} of ${job.n}`);
       accepted += body.accepted;
     });
+    if (cpu && from) addCpu(cpu.total, cpuSince(from, cpu.databases, cpu.serverPid));
     // Check: the runs' counters agree with what was sent.
     let counted = 0;
     for (const id of runIds) {
@@ -167,7 +174,7 @@ async function warmUp(server: BenchServer): Promise<void> {
 }
 
 /** One timed raw round: RUNS new run rows, every event inserted with unnest over 8 connections. */
-async function rawRound(sql: postgres.Sql, events: Event[][]): Promise<number> {
+async function rawRound(sql: postgres.Sql, events: Event[][], cpu?: CpuMeter): Promise<number> {
   {
     const [project] = await sql<{ id: string }[]>`
       insert into projects (slug, name) values (${`raw-${randomUUID()}`}, 'raw') returning id`;
@@ -178,6 +185,7 @@ async function rawRound(sql: postgres.Sql, events: Event[][]): Promise<number> {
       for (let from = 0; from < EVENTS_PER_RUN; from += BATCH)
         jobs.push({ runId, batch: events[r]!.slice(from, from + BATCH) });
     });
+    const from = cpu && cpuSample(cpu.databases);
     const ms = await pool(jobs, CONCURRENCY, async ({ runId, batch }) => {
       await sql`
         insert into run_events (run_id, seq, type, ts, payload)
@@ -186,6 +194,7 @@ async function rawRound(sql: postgres.Sql, events: Event[][]): Promise<number> {
                     ${batch.map((e) => e.ts)}::timestamptz[], ${batch.map((e) => JSON.stringify(e.payload))}::text[])
           as x(seq, type, ts, payload)`;
     });
+    if (cpu && from) addCpu(cpu.total, cpuSince(from, cpu.databases));
     const [row] = await sql<{ n: number }[]>`
       select count(*)::int as n from run_events where run_id = any(${runIds}::uuid[])`;
     const n = row!.n;
@@ -289,6 +298,9 @@ async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
   }
 }
 
+/** Where a round adds the CPU time its timed part used (Postgres's backends of `databases`, the server). */
+type CpuMeter = { databases: string[]; serverPid?: number; total: CpuSample };
+
 const noCpu = (): CpuSample => ({ bench: 0, server: 0, postgres: 0 });
 function addCpu(total: CpuSample, add: CpuSample): void {
   total.bench += add.bench;
@@ -336,12 +348,10 @@ export async function main(): Promise<{
     await warmUp(pgServer);
     const dbs = databasesOf(rawDb.url, pgServer.databaseUrl);
     for (let i = 0; i < rounds; i++) {
-      let from = cpuSample(dbs, pgServer.pid);
-      raws.push(await rawRound(sql, events));
-      addCpu(rawCpu, cpuSince(from, dbs, pgServer.pid));
-      from = cpuSample(dbs, pgServer.pid);
-      apis.push(await apiRound(pgServer, events, split));
-      addCpu(apiCpu, cpuSince(from, dbs, pgServer.pid));
+      raws.push(await rawRound(sql, events, { databases: dbs, total: rawCpu }));
+      apis.push(
+        await apiRound(pgServer, events, split, { databases: dbs, serverPid: pgServer.pid, total: apiCpu }),
+      );
       console.log(`  round ${i + 1}: raw ${fmt(raws[i]!)}   API on Postgres ${fmt(apis[i]!)}`);
     }
     dbLines = await dbSplit(rawDb.url, events);
