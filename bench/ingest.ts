@@ -388,6 +388,9 @@ export async function main(): Promise<{
       ([k, c]) =>
         `    ${k.padEnd(4)} Postgres ${(c.postgres / events1k).toFixed(1).padStart(6)}   app server ${(c.server / events1k).toFixed(1).padStart(6)}   bench client ${(c.bench / events1k).toFixed(1).padStart(6)}   sum ${((c.postgres + c.server + c.bench) / events1k).toFixed(1).padStart(6)}`,
     ),
+    // With Postgres on cores of its own (the app server and the clients elsewhere), its CPU per event
+    // is what bounds each path's throughput: this ratio is the API's share of raw's there.
+    `  Postgres-bound ratio (raw's Postgres CPU per event / the API's): ${((rawCpu.postgres / Math.max(1, apiCpu.postgres)) * 100).toFixed(0)}%`,
   ];
   for (const line of [...formatSplit(split), ...cpuLines, ...dbLines]) console.log(line);
   return { apiPostgres, apiPglite, raw, ratio };
