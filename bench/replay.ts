@@ -14,6 +14,7 @@ import { chromium, type Page } from '@playwright/test';
 import postgres from 'postgres';
 import { AGENT_RUN_FIRST_TEXT, agentRun } from '../scripts/lib/agent-run';
 import { chromiumLaunchOptions } from '../scripts/lib/chromium';
+import { BACKGROUND_FOLD_FROM, CHECKPOINT_EVERY } from '@/server/replay';
 import { type BenchServer, startBenchServer } from './lib/server';
 import { projectPath } from '../src/lib/project-path';
 import { busyStretches, type CpuProfile } from './lib/cpu-profile';
@@ -121,11 +122,15 @@ async function rawSql(url: string, runId: string) {
   return { first, all };
 }
 
-/** Waits for the server's background fold (one checkpoint per 1,000 events) so it does not share the CPU with the measurements. */
+/**
+ * Waits for the server's background fold (one checkpoint per 1,000 events, for runs of
+ * BACKGROUND_FOLD_FROM events or more; shorter runs are folded on demand by `?seq=`) so it does not
+ * share the CPU with the measurements.
+ */
 async function checkpointsReady(url: string, runId: string, size: number): Promise<number> {
   const sql = postgres(url, { max: 1 });
   const t0 = performance.now();
-  const want = Math.floor(size / 1000);
+  const want = size >= BACKGROUND_FOLD_FROM ? Math.floor(size / CHECKPOINT_EVERY) : 0;
   for (;;) {
     const [row] =
       await sql`select count(*)::int as n from run_transcript_checkpoints where run_id = ${runId}`;
