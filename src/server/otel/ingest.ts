@@ -147,7 +147,7 @@ async function store(
       { phase: 'runs', query: upsertRunsSql(projectId, traces) },
       {
         phase: 'runs',
-        query: sql`select id from runs where id in (select value::uuid from jsonb_array_elements_text(${runIds}::jsonb))
+        query: sql`select id from runs where id = any(${idArray(runIds)})
                and project_id <> ${projectId}::uuid`,
       },
       { phase: 'spans', query: insertSpansSql(projectId, rows) },
@@ -252,12 +252,12 @@ function spanRows(spans: OtelSpan[], runOf: Map<string, string>): SpanRow[] {
  * retry of the same one included) records what was left.
  */
 function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
-  const inRuns = sql`(select value::uuid from jsonb_array_elements_text(${runIds}::jsonb))`;
+  const inRuns = sql`any(${idArray(runIds)})`;
   const locks = counterLocksSql(
     projectId,
-    sql`select r.user_id as subject, m.metric from runs r
+    sql`select r.user_id as subject, m.metric from ${projectRuns(projectId, runIds)} r
         cross join (values ('cost_micros'), ('tokens')) as m(metric)
-        where r.id in ${inRuns} and r.project_id = ${projectId}::uuid and r.user_id is not null
+        where r.user_id is not null
           and exists (select 1 from otel_spans s where s.run_id = r.id and s.usage is not null and not s.ledgered)`,
   );
   return forcedLedgerBatchSql(
@@ -265,9 +265,9 @@ function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
     new Date(),
     sql`due as (
         update otel_spans s set ledgered = true
-        from runs r
+        from ${projectRuns(projectId, runIds)} r
         where s.run_id = r.id and r.user_id is not null and s.usage is not null and not s.ledgered
-          and s.run_id in ${inRuns} and r.project_id = ${projectId}::uuid
+          and s.run_id = ${inRuns}
           and (select count(*) from (${locks}) l) >= 0
         returning s.run_id, r.user_id, r.model as run_model, s.span_id, s.usage, s.end_ns
       ),
@@ -298,6 +298,22 @@ function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
 /** A span's end as a timestamp (its usage event's time), from `end_ns` (prefix `col`). */
 const spanEnd = (col: string) => sql.raw(`to_timestamp((${col}end_ns / 1000000)::float8 / 1000)`);
 
+/**
+ * A JSON list of run ids as a uuid[] for `= any(...)`: the planner then probes the primary key per id.
+ * With `in (select ... from jsonb_array_elements_text(...))` it guessed 100 rows and often scanned
+ * the project's runs (or every span, every event) instead, each export slower than the last.
+ */
+const idArray = (ids: string): SQL =>
+  sql`array(select value::uuid from jsonb_array_elements_text(${ids}::jsonb))`;
+
+/**
+ * The runs of a JSON id list that belong to the project, found by primary key: the OFFSET 0 keeps the
+ * project test out of the scan (on a young table the planner's statistics made it read every run of
+ * the project by its project index instead).
+ */
+const projectRuns = (projectId: string, ids: string): SQL =>
+  sql`(select r.* from (select * from runs where id = any(${idArray(ids)}) offset 0) r where r.project_id = ${projectId}::uuid)`;
+
 /** Concurrent exports of one trace take turns; the locks are taken in id order. */
 function lockRunsSql(runIds: string): SQL {
   return sql`select pg_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))
@@ -306,11 +322,12 @@ function lockRunsSql(runIds: string): SQL {
 
 /** The spans not stored yet, into the runs of this project only; returns the new ones. */
 function insertSpansSql(projectId: string, rows: SpanRow[]): SQL {
+  const runIds = JSON.stringify([...new Set(rows.map((r) => r.run_id))]);
   return sql`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
     select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(run_id uuid, span_id text,
          parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)
-    where exists (select 1 from runs r where r.id = x.run_id and r.project_id = ${projectId}::uuid)
+    where x.run_id = any(array(select id from ${projectRuns(projectId, runIds)} r))
     on conflict (run_id, span_id) do nothing
     returning run_id, span_id`;
 }
@@ -412,9 +429,9 @@ async function assemble(
               query: sql`with ${existingSpans},
           old as (
             select s.run_id, s.span_id, s.start_ns, s.events
-            from (select distinct run_id from n) a
-            cross join lateral (select * from otel_spans s where s.run_id = a.run_id) s
-            where not exists (select 1 from n where n.run_id = s.run_id and n.span_id = s.span_id)
+            from otel_spans s
+            where s.run_id = any(array(select distinct run_id from n))
+              and not exists (select 1 from n where n.run_id = s.run_id and n.span_id = s.span_id)
           ),
           first as (
             select distinct on (s.run_id) s.run_id, (e.value->>'at')::numeric as at, s.start_ns, s.span_id, e.ord
@@ -433,7 +450,7 @@ async function assemble(
                  cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
                  where s.run_id = f.run_id and (${timeline}) > (f.at, f.start_ns, f.span_id, f.ord))
           )
-          delete from run_events where run_id in (select run_id from late)`,
+          delete from run_events where run_id = any(array(select run_id from late))`,
             },
           ]),
       {
