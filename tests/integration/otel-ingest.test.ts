@@ -181,4 +181,67 @@ describeEachDb('OTLP span assembly', ({ db }) => {
     await rebuildSearchWords(db(), p2.id);
     expect(await words()).toEqual(stored);
   });
+  it('a root span re-sent with other content updates the run as the latest root says, its events and ledger unchanged', async () => {
+    const { traceId, spans } = agentSpans('resent-root-user');
+    const p = await makeProject(db());
+    const runId = traceRunId(p.id, traceId);
+    await ingestSpans(db(), p.id, spans);
+    const before = await snapshot(p.id, runId);
+    expect(before.run).toMatchObject({ name: 'weather-agent', status: 'succeeded', error: null });
+    const root = spans.find((s) => s.parentSpanId === null)!;
+    const failed: OtelSpan = {
+      ...root,
+      status: { code: 2, message: 'boom' },
+      attributes: { ...root.attributes, 'gen_ai.agent.name': 'renamed-agent' },
+    };
+    const result = await ingestSpans(db(), p.id, [failed]);
+    expect(result).toMatchObject({ spans: 1, newSpans: 0 });
+    const after = await snapshot(p.id, runId);
+    expect(after.run).toMatchObject({
+      name: 'renamed-agent',
+      status: 'failed',
+      error: { message: 'boom' },
+      eventCount: before.run.eventCount,
+      inputTokens: before.run.inputTokens,
+    });
+    // The span is stored once: its events are the first copy's, whatever the second one says.
+    expect(after.events).toEqual(before.events);
+    expect(await ledgerTotal(db(), p.id, 'tokens')).toMatchObject({ total: 42 });
+    // The same root again, and the whole trace again: nothing changes.
+    await ingestSpans(db(), p.id, [failed]);
+    await ingestSpans(
+      db(),
+      p.id,
+      spans.filter((s) => s !== root),
+    );
+    expect(await snapshot(p.id, runId)).toEqual(after);
+  });
+
+  it("a run created through the API under the trace's run id gets the spans' events in place of its own", async () => {
+    const { traceId, spans } = agentSpans('api-first-user');
+    const reference = await makeProject(db());
+    await ingestSpans(db(), reference.id, spans);
+    const expected = await snapshot(reference.id, traceRunId(reference.id, traceId));
+    const p = await makeProject(db());
+    const runId = traceRunId(p.id, traceId);
+    await makeRun(db(), p.id, { id: runId, name: 'made first' });
+    await appendEvents(db(), p.id, runId, [
+      { seq: 0, type: 'text-delta', payload: { delta: 'zanzibar' } },
+      { seq: 1, type: 'text-delta', payload: { delta: 'x' } },
+    ]);
+    await ingestSpans(db(), p.id, spans);
+    const got = await snapshot(p.id, runId);
+    expect(got.events).toEqual(expected.events);
+    expect(got.run).toMatchObject({
+      name: 'weather-agent',
+      status: 'succeeded',
+      eventCount: expected.events.length,
+      inputTokens: 30,
+      outputTokens: 12,
+    });
+    expect((await listRuns(db(), p.id, { q: 'zanzibar' }, { limit: 10 })).data).toEqual([]);
+    expect((await listRuns(db(), p.id, { q: 'paris' }, { limit: 10 })).data.map((r) => r.id)).toEqual([
+      runId,
+    ]);
+  });
 });

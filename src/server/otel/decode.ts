@@ -35,14 +35,16 @@ const ResponseType = root.lookupType('opentelemetry.proto.collector.trace.v1.Exp
 
 /** Decodes a protobuf ExportTraceServiceRequest; 400 when the bytes are not one. */
 export function decodeProtobuf(body: Uint8Array): DecodedExport {
-  let obj: unknown;
+  let message: unknown;
   try {
-    const message = RequestType.decode(body);
-    obj = RequestType.toObject(message, { longs: String, bytes: String, enums: Number, arrays: true });
+    message = RequestType.decode(body);
   } catch {
     throw new AppError('bad_request', 'The body is not an OTLP ExportTraceServiceRequest (protobuf)');
   }
-  return collectSpans(obj, base64ToHex);
+  // The decoded message is read as it is (no toObject: that copy, with 64-bit times as decimal strings
+  // and ids as base64, was most of the decode's time): fields are read only when set on the wire (own
+  // properties; unset ones are prototype defaults), ids are bytes, times and ints are Longs.
+  return collectSpans(message, bytesToHex);
 }
 
 /** Reads an OTLP/JSON ExportTraceServiceRequest (ids in hex, as the OTLP/JSON mapping says). */
@@ -64,13 +66,33 @@ export function encodeProtobufResponse(partial: { rejectedSpans: number; errorMe
   return ResponseType.encode(ResponseType.fromObject(payload)).finish();
 }
 
-function base64ToHex(id: unknown): string {
-  return typeof id === 'string' ? Buffer.from(id, 'base64').toString('hex') : '';
+function bytesToHex(id: unknown): string {
+  return id instanceof Uint8Array ? Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex') : '';
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const hasOwn = Object.prototype.hasOwnProperty;
+/**
+ * A field of a decoded message or of parsed JSON, only when it was sent: a protobufjs message carries
+ * the defaults of unset fields on its prototype ("" for a string, 0, an empty list), as toObject leaves
+ * them out.
+ */
+const field = (o: Record<string, unknown>, key: string): unknown =>
+  hasOwn.call(o, key) ? o[key] : undefined;
+
+/** A protobufjs Long (64-bit integer as two 32-bit halves). */
+type LongLike = { low: number; high: number; unsigned?: boolean };
+const isLong = (v: unknown): v is LongLike =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as LongLike).low === 'number' &&
+  typeof (v as LongLike).high === 'number';
+const longToBigInt = (v: LongLike, signed: boolean): bigint => {
+  const bits = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
+  return signed && !v.unsigned ? BigInt.asIntN(64, bits) : bits;
+};
 const HEX_TRACE = /^[0-9a-f]{32}$/;
 const HEX_SPAN = /^[0-9a-f]{16}$/;
 const ZERO = /^0+$/;
@@ -82,13 +104,16 @@ const ZERO = /^0+$/;
 function collectSpans(obj: unknown, idToHex: (id: unknown) => string): DecodedExport {
   const out: DecodedExport = { spans: [], rejected: 0, reasons: [] };
   if (!isRecord(obj)) return out;
-  for (const rs of list(obj.resourceSpans)) {
+  for (const rs of list(field(obj, 'resourceSpans'))) {
     if (!isRecord(rs)) continue;
-    const resource = isRecord(rs.resource) ? attributesOf(rs.resource.attributes) : {};
-    for (const ss of list(rs.scopeSpans ?? rs.instrumentationLibrarySpans)) {
+    const res = field(rs, 'resource');
+    const resource = isRecord(res) ? attributesOf(field(res, 'attributes')) : {};
+    for (const ss of list(field(rs, 'scopeSpans') ?? field(rs, 'instrumentationLibrarySpans'))) {
       if (!isRecord(ss)) continue;
-      const scope = isRecord(ss.scope) && typeof ss.scope.name === 'string' ? ss.scope.name : null;
-      for (const raw of list(ss.spans)) {
+      const sc = field(ss, 'scope');
+      const scopeName = isRecord(sc) ? field(sc, 'name') : undefined;
+      const scope = typeof scopeName === 'string' ? scopeName : null;
+      for (const raw of list(field(ss, 'spans'))) {
         const span = isRecord(raw) ? toSpan(raw, idToHex, resource, scope) : 'not an object';
         if (typeof span === 'string') {
           out.rejected++;
@@ -106,36 +131,44 @@ function toSpan(
   resource: OtelAttributes,
   scope: string | null,
 ): OtelSpan | string {
-  const traceId = idToHex(raw.traceId);
-  const spanId = idToHex(raw.spanId);
+  const traceId = idToHex(field(raw, 'traceId'));
+  const spanId = idToHex(field(raw, 'spanId'));
   if (!HEX_TRACE.test(traceId) || ZERO.test(traceId)) return 'invalid traceId';
   if (!HEX_SPAN.test(spanId) || ZERO.test(spanId)) return `span with invalid spanId in trace ${traceId}`;
-  const parent = idToHex(raw.parentSpanId);
+  const parent = idToHex(field(raw, 'parentSpanId'));
   if (parent !== '' && !HEX_SPAN.test(parent)) return `span ${spanId}: invalid parentSpanId`;
-  if (typeof raw.name !== 'string' || raw.name === '') return `span ${spanId}: missing name`;
-  const startNs = nanos(raw.startTimeUnixNano);
-  const endNs = nanos(raw.endTimeUnixNano) ?? startNs;
+  const name = field(raw, 'name');
+  if (typeof name !== 'string' || name === '') return `span ${spanId}: missing name`;
+  const startNs = nanos(field(raw, 'startTimeUnixNano'));
+  const endNs = nanos(field(raw, 'endTimeUnixNano')) ?? startNs;
   if (!startNs || startNs <= 0n) return `span ${spanId}: missing startTimeUnixNano`;
-  const status = isRecord(raw.status) ? raw.status : {};
+  const st = field(raw, 'status');
+  const status = isRecord(st) ? st : {};
+  const kind = field(raw, 'kind');
+  const code = field(status, 'code');
+  const message = field(status, 'message');
   return {
     traceId,
     spanId,
     parentSpanId: parent === '' || ZERO.test(parent) ? null : parent,
-    name: storable(raw.name.slice(0, 500)),
-    kind: typeof raw.kind === 'number' ? raw.kind : 0,
+    name: storable(name.slice(0, 500)),
+    kind: typeof kind === 'number' ? kind : 0,
     startNs,
     endNs: endNs && endNs >= startNs ? endNs : startNs,
-    attributes: attributesOf(raw.attributes),
-    events: list(raw.events)
+    attributes: attributesOf(field(raw, 'attributes')),
+    events: list(field(raw, 'events'))
       .filter(isRecord)
-      .map((e) => ({
-        name: typeof e.name === 'string' ? e.name : '',
-        timeNs: nanos(e.timeUnixNano) ?? startNs,
-        attributes: attributesOf(e.attributes),
-      })),
+      .map((e) => {
+        const eventName = field(e, 'name');
+        return {
+          name: typeof eventName === 'string' ? eventName : '',
+          timeNs: nanos(field(e, 'timeUnixNano')) ?? startNs,
+          attributes: attributesOf(field(e, 'attributes')),
+        };
+      }),
     status: {
-      code: typeof status.code === 'number' ? status.code : 0,
-      ...(typeof status.message === 'string' && status.message ? { message: status.message } : {}),
+      code: typeof code === 'number' ? code : 0,
+      ...(typeof message === 'string' && message ? { message } : {}),
     },
     resource,
     scope,
@@ -143,6 +176,7 @@ function toSpan(
 }
 
 function nanos(v: unknown): bigint | null {
+  if (isLong(v)) return longToBigInt(v, false);
   if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
   if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return BigInt(v);
   return null;
@@ -151,30 +185,43 @@ function nanos(v: unknown): bigint | null {
 function attributesOf(v: unknown): OtelAttributes {
   const out: OtelAttributes = {};
   for (const kv of list(v)) {
-    if (isRecord(kv) && typeof kv.key === 'string') out[storable(kv.key)] = anyValue(kv.value);
+    if (!isRecord(kv)) continue;
+    const key = field(kv, 'key');
+    if (typeof key === 'string') out[storable(key)] = anyValue(field(kv, 'value'));
   }
   return out;
 }
 
 function anyValue(v: unknown): OtelValue {
   if (!isRecord(v)) return null;
-  if (typeof v.stringValue === 'string') return storable(v.stringValue);
-  if (typeof v.boolValue === 'boolean') return v.boolValue;
-  if (v.intValue !== undefined) {
-    const n = Number(v.intValue);
-    return Number.isSafeInteger(n) ? n : String(v.intValue);
+  const s = field(v, 'stringValue');
+  if (typeof s === 'string') return storable(s);
+  const b = field(v, 'boolValue');
+  if (typeof b === 'boolean') return b;
+  const i = field(v, 'intValue');
+  if (i !== undefined) {
+    const big = isLong(i) ? longToBigInt(i, true) : null;
+    const n = Number(big ?? i);
+    return Number.isSafeInteger(n) ? n : String(big ?? i);
   }
-  if (v.doubleValue !== undefined) {
-    const n = Number(v.doubleValue);
-    return Number.isFinite(n) ? n : String(v.doubleValue);
+  const d = field(v, 'doubleValue');
+  if (d !== undefined) {
+    const n = Number(d);
+    return Number.isFinite(n) ? n : String(d);
   }
-  if (isRecord(v.arrayValue)) return list(v.arrayValue.values).map(anyValue);
-  if (isRecord(v.kvlistValue)) return attributesOf(v.kvlistValue.values);
-  if (typeof v.bytesValue === 'string') return v.bytesValue;
+  const arr = field(v, 'arrayValue');
+  if (isRecord(arr)) return list(field(arr, 'values')).map(anyValue);
+  const kvl = field(v, 'kvlistValue');
+  if (isRecord(kvl)) return attributesOf(field(kvl, 'values'));
+  const bytes = field(v, 'bytesValue');
+  if (typeof bytes === 'string') return bytes;
+  if (bytes instanceof Uint8Array)
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   return null;
 }
 
 /** Postgres JSON cannot hold NUL or lone surrogates: replaced rather than failing the export. */
 function storable(s: string): string {
+  if (s.isWellFormed() && !s.includes('\0')) return s;
   return s.toWellFormed().replaceAll(String.fromCharCode(0), '\uFFFD');
 }

@@ -145,24 +145,25 @@ async function store(
     [
       ...(lock ? [{ phase: 'lock', query: lockRunsSql(runIds) }] : []),
       { phase: 'runs', query: upsertRunsSql(projectId, traces) },
-      { phase: 'roots', query: rootsSql(projectId, traces) },
       {
         phase: 'runs',
-        query: sql`select id from runs where id in (select value::uuid from jsonb_array_elements_text(${runIds}::jsonb))
+        query: sql`select id from runs where id = any(${idArray(runIds)})
                and project_id <> ${projectId}::uuid`,
       },
       { phase: 'spans', query: insertSpansSql(projectId, rows) },
     ],
     phases,
   );
-  const [foreignRows, inserted] = stored.slice(-2) as [
+  const [upserted, foreignRows, inserted] = stored.slice(-3) as [
+    { id: string; created: boolean }[],
     { id: string }[],
     { run_id: string; span_id: string }[],
   ];
+  const created = new Set(upserted.filter((r) => r.created).map((r) => r.id));
   // A run id is derived from the project, but a client may create a run with any id: a trace whose
   // id is held by another project's run is refused, never written into that run.
   const foreign = new Set(foreignRows.map((r) => r.id));
-  if (inserted.length > 0) await assemble(tx, projectId, inserted, rows, phases);
+  if (inserted.length > 0) await assemble(tx, projectId, inserted, rows, created, phases);
   const refused = foreign.size ? rows.filter((r) => foreign.has(r.run_id)).length : 0;
   return {
     runs: traces.length - foreign.size,
@@ -251,12 +252,12 @@ function spanRows(spans: OtelSpan[], runOf: Map<string, string>): SpanRow[] {
  * retry of the same one included) records what was left.
  */
 function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
-  const inRuns = sql`(select value::uuid from jsonb_array_elements_text(${runIds}::jsonb))`;
+  const inRuns = sql`any(${idArray(runIds)})`;
   const locks = counterLocksSql(
     projectId,
-    sql`select r.user_id as subject, m.metric from runs r
+    sql`select r.user_id as subject, m.metric from ${projectRuns(projectId, runIds)} r
         cross join (values ('cost_micros'), ('tokens')) as m(metric)
-        where r.id in ${inRuns} and r.project_id = ${projectId}::uuid and r.user_id is not null
+        where r.user_id is not null
           and exists (select 1 from otel_spans s where s.run_id = r.id and s.usage is not null and not s.ledgered)`,
   );
   return forcedLedgerBatchSql(
@@ -264,9 +265,9 @@ function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
     new Date(),
     sql`due as (
         update otel_spans s set ledgered = true
-        from runs r
+        from ${projectRuns(projectId, runIds)} r
         where s.run_id = r.id and r.user_id is not null and s.usage is not null and not s.ledgered
-          and s.run_id in ${inRuns} and r.project_id = ${projectId}::uuid
+          and s.run_id = ${inRuns}
           and (select count(*) from (${locks}) l) >= 0
         returning s.run_id, r.user_id, r.model as run_model, s.span_id, s.usage, s.end_ns
       ),
@@ -297,6 +298,22 @@ function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
 /** A span's end as a timestamp (its usage event's time), from `end_ns` (prefix `col`). */
 const spanEnd = (col: string) => sql.raw(`to_timestamp((${col}end_ns / 1000000)::float8 / 1000)`);
 
+/**
+ * A JSON list of run ids as a uuid[] for `= any(...)`: the planner then probes the primary key per id.
+ * With `in (select ... from jsonb_array_elements_text(...))` it guessed 100 rows and often scanned
+ * the project's runs (or every span, every event) instead, each export slower than the last.
+ */
+const idArray = (ids: string): SQL =>
+  sql`array(select value::uuid from jsonb_array_elements_text(${ids}::jsonb))`;
+
+/**
+ * The runs of a JSON id list that belong to the project, found by primary key: the OFFSET 0 keeps the
+ * project test out of the scan (on a young table the planner's statistics made it read every run of
+ * the project by its project index instead).
+ */
+const projectRuns = (projectId: string, ids: string): SQL =>
+  sql`(select r.* from (select * from runs where id = any(${idArray(ids)}) offset 0) r where r.project_id = ${projectId}::uuid)`;
+
 /** Concurrent exports of one trace take turns; the locks are taken in id order. */
 function lockRunsSql(runIds: string): SQL {
   return sql`select pg_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))
@@ -305,11 +322,12 @@ function lockRunsSql(runIds: string): SQL {
 
 /** The spans not stored yet, into the runs of this project only; returns the new ones. */
 function insertSpansSql(projectId: string, rows: SpanRow[]): SQL {
+  const runIds = JSON.stringify([...new Set(rows.map((r) => r.run_id))]);
   return sql`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
     select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(run_id uuid, span_id text,
          parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)
-    where exists (select 1 from runs r where r.id = x.run_id and r.project_id = ${projectId}::uuid)
+    where x.run_id = any(array(select id from ${projectRuns(projectId, runIds)} r))
     on conflict (run_id, span_id) do nothing
     returning run_id, span_id`;
 }
@@ -324,45 +342,54 @@ type TraceRow = {
 function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
   const rows = traces.map((t) => ({
     id: t.runId,
-    name: `trace ${t.traceId.slice(0, 8)}`,
+    name: t.root?.name ?? `trace ${t.traceId.slice(0, 8)}`,
+    status: t.root?.status ?? 'running',
     user_id: t.facts.userId,
     thread_id: t.facts.threadId,
     model: t.facts.model,
-    started_at: t.facts.startedAt,
-    metadata: { otelTraceId: t.traceId },
+    started_at: t.root?.startedAt ?? t.facts.startedAt,
+    ended_at: t.root?.endedAt ?? null,
+    error: t.root?.error ?? null,
+    output: t.root?.output ?? null,
+    tags: t.root?.tags ?? [],
+    metadata: { otelTraceId: t.traceId, ...t.root?.metadata },
   }));
-  // Placeholders for new traces; what a span says about user/thread/model fills only what is unknown.
-  // The WHERE keeps a re-sent export from touching a run it cannot change.
-  return sql`insert into runs (id, project_id, kind, name, status, user_id, thread_id, model, started_at, metadata)
-    select x.id, ${projectId}::uuid, 'chat', x.name, 'running', x.user_id, x.thread_id, x.model, x.started_at, x.metadata
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, name text, user_id text,
-         thread_id text, model text, started_at timestamptz, metadata jsonb)
+  // One row version per run: a new trace's run is inserted as its root span says (a `running`
+  // placeholder until the root arrives); an existing run learns what the spans say about
+  // user/thread/model (filling only what is unknown) and, from a root span (the only rows with
+  // `ended_at`), its name, outcome and times. The WHERE keeps a re-sent export from touching a run it
+  // cannot change. RETURNING tells the runs this statement created (xmax 0: inserted, not updated).
+  const root = sql`excluded.ended_at is not null`;
+  return sql`insert into runs (id, project_id, kind, name, status, user_id, thread_id, model, started_at,
+      ended_at, error, output, tags, metadata)
+    select x.id, ${projectId}::uuid, 'chat', x.name, x.status::run_status, x.user_id, x.thread_id, x.model,
+      x.started_at, x.ended_at, x.error, x.output, array(select jsonb_array_elements_text(x.tags)), x.metadata
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, name text, status text, user_id text,
+         thread_id text, model text, started_at timestamptz, ended_at timestamptz, error jsonb, output jsonb,
+         tags jsonb, metadata jsonb)
     order by x.id
     on conflict (id) do update set
       user_id = coalesce(runs.user_id, excluded.user_id),
       thread_id = coalesce(runs.thread_id, excluded.thread_id),
       model = coalesce(runs.model, excluded.model),
-      started_at = least(runs.started_at, excluded.started_at),
+      started_at = case when ${root} then excluded.started_at else least(runs.started_at, excluded.started_at) end,
+      name = case when ${root} then excluded.name else runs.name end,
+      status = case when ${root} then excluded.status else runs.status end,
+      ended_at = case when ${root} then excluded.ended_at else runs.ended_at end,
+      error = case when ${root} then excluded.error else runs.error end,
+      output = case when ${root} then coalesce(excluded.output, runs.output) else runs.output end,
+      tags = case when ${root} then excluded.tags else runs.tags end,
+      metadata = case when ${root} then runs.metadata || excluded.metadata else runs.metadata end,
       updated_at = now()
     where runs.project_id = excluded.project_id and (
       (runs.user_id is null and excluded.user_id is not null)
       or (runs.thread_id is null and excluded.thread_id is not null)
       or (runs.model is null and excluded.model is not null)
-      or excluded.started_at < runs.started_at)`;
-}
-
-/** What root spans say about their runs (name, outcome, times); a no-op without roots. */
-function rootsSql(projectId: string, traces: TraceRow[]): SQL {
-  const roots = traces.filter((t) => t.root).map((t) => ({ id: t.runId, ...t.root! }));
-  return sql`update runs r set name = x.name, status = x.status::run_status, started_at = x."startedAt",
-      ended_at = x."endedAt", error = x.error, output = coalesce(x.output, r.output),
-      tags = array(select jsonb_array_elements_text(x.tags)), metadata = r.metadata || x.metadata,
-      updated_at = now()
-    from jsonb_to_recordset(${JSON.stringify(roots)}::jsonb) as x(id uuid, name text, status text,
-         "startedAt" timestamptz, "endedAt" timestamptz, error jsonb, output jsonb, tags jsonb, metadata jsonb)
-    where r.id = x.id and r.project_id = ${projectId}::uuid
-      and (r.name, r.status::text, r.started_at, r.ended_at, r.error, r.tags)
-        is distinct from (x.name, x.status, x."startedAt", x."endedAt", x.error, array(select jsonb_array_elements_text(x.tags)))`;
+      or (not ${root} and excluded.started_at < runs.started_at)
+      or (${root} and (runs.name, runs.status, runs.started_at, runs.ended_at, runs.error, runs.tags)
+        is distinct from (excluded.name, excluded.status, excluded.started_at, excluded.ended_at,
+          excluded.error, excluded.tags)))
+    returning id, xmax::text = '0' as created`;
 }
 
 /**
@@ -374,6 +401,7 @@ async function assemble(
   projectId: string,
   inserted: { run_id: string; span_id: string }[],
   rows: SpanRow[],
+  created: Set<string>,
   phases?: IngestPhases,
 ) {
   const t0 = performance.now();
@@ -384,19 +412,25 @@ async function assemble(
   const newSpans = sql`n as (select x.run_id, x.span_id from jsonb_to_recordset(${newKeys}::jsonb) as x(run_id uuid, span_id text))`;
   const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
   const inAffected = sql`(select value::uuid from jsonb_array_elements_text(${affected}::jsonb))`;
+  // Runs this transaction created have no stored events nor older spans: nothing to check for them.
+  const existing = inserted.filter((r) => !created.has(r.run_id));
+  const existingSpans = sql`n as (select x.run_id, x.span_id from jsonb_to_recordset(${JSON.stringify(existing)}::jsonb) as x(run_id uuid, span_id text))`;
   await runSteps(
     tx,
     [
-      {
-        // A run is rebuilt when a stored event comes later than its earliest new one (only runs that
-        // had spans before are looked at), or when its
-        // stored events are not exactly its spans' (e.g. appended through the events API): its
-        // events go, and the next statement lays them all out again from the spans.
-        phase: 'events check',
-        query: sql`with ${newSpans},
+      ...(existing.length === 0
+        ? []
+        : [
+            {
+              // A run is rebuilt when a stored event comes later than its earliest new one, or when its
+              // stored events are not exactly its spans' (e.g. appended through the events API): its
+              // events go, and the next statement lays them all out again from the spans.
+              phase: 'events check',
+              query: sql`with ${existingSpans},
           old as (
-            select s.run_id, s.span_id, s.start_ns, s.events from otel_spans s
-            where s.run_id in (select run_id from n)
+            select s.run_id, s.span_id, s.start_ns, s.events
+            from otel_spans s
+            where s.run_id = any(array(select distinct run_id from n))
               and not exists (select 1 from n where n.run_id = s.run_id and n.span_id = s.span_id)
           ),
           first as (
@@ -416,8 +450,9 @@ async function assemble(
                  cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
                  where s.run_id = f.run_id and (${timeline}) > (f.at, f.start_ns, f.span_id, f.ord))
           )
-          delete from run_events where run_id in (select run_id from late)`,
-      },
+          delete from run_events where run_id = any(array(select run_id from late))`,
+            },
+          ]),
       {
         // Runs without stored events get all their spans' events; the others only the new spans',
         // after their last seq (every new event comes later on the timeline than the stored ones).
@@ -426,9 +461,8 @@ async function assemble(
         phase: 'events store',
         query: sql`with ${newSpans},
           prior as (
-            select a.id as run_id, max(ev.seq) as last
-            from ${inAffected} as a(id) left join run_events ev on ev.run_id = a.id
-            group by a.id
+            select a.id as run_id, (select max(ev.seq) from run_events ev where ev.run_id = a.id) as last
+            from ${inAffected} as a(id)
           ),
           src as (
             select s.run_id, s.start_ns, s.span_id, e.value, e.ord
@@ -464,9 +498,8 @@ async function assemble(
             // takes its words from the stored events.
             wordsByRun: sql`select b.run_id, w.value as text
               from base b join jsonb_each_text(${words}::jsonb) w on w.key::uuid = b.run_id
-              where not b.fresh or not exists (
-                select 1 from otel_spans s where s.run_id = b.run_id
-                  and not exists (select 1 from n where n.run_id = s.run_id and n.span_id = s.span_id))`,
+              join (select run_id, count(*) as spans from n group by run_id) nc on nc.run_id = b.run_id
+              where not b.fresh or (select count(*) from otel_spans s where s.run_id = b.run_id) = nc.spans`,
           })}
           select count(*)::int as runs from upd`,
       },
