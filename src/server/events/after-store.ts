@@ -61,13 +61,14 @@ export function afterEventsStoredSql(
         coalesce((u.payload->>'outputTokens')::bigint, 0) as output_tokens,
         (u.payload->>'costUsd')::float8 as client_cost,
         coalesce((u.payload->>'costUsd')::float8, ${priceCostSql(projectId, {
-          model: sql`coalesce(u.payload->>'model', r.model, fm.model)`,
+          // The run's model by primary key per usage row (a join let the planner scan the project's runs).
+          model: sql`coalesce(u.payload->>'model', (select r.model from runs r where r.id = u.run_id), fm.model)`,
           at: sql`u.at`,
           input: sql`(u.payload->>'inputTokens')::float8`,
           output: sql`(u.payload->>'outputTokens')::float8`,
           cached: sql`(u.payload->>'cachedInputTokens')::float8`,
         })}) as cost_usd
-      from usage u join runs r on r.id = u.run_id
+      from usage u
       left join first_model fm on fm.run_id = u.run_id
     ),
     tot as (
