@@ -10,38 +10,45 @@ type Checkpoint = { count: number; itemsLen: number; open: TranscriptState['open
 const MIN_CHECKPOINT_GAP = 512;
 
 /**
- * The browser's side of the transcript: folds the store's events as they arrive and answers the
- * transcript at any earlier point from in-memory checkpoints. `base` is where the events start: the
- * server's transcript checkpoint when the page opened at `?seq=N` (null: the start of the run).
+ * The browser's side of the transcript: folds each event once as it arrives (`fold`), keeping the whole
+ * transcript and in-memory checkpoints, and answers the transcript at any earlier point by folding
+ * forward from the nearest checkpoint. It does not keep the events: `at` reads those it needs through
+ * `eventAt` (the store's payload window) and, when one is not held, stops there (`missingFrom`) until
+ * the store has fetched it. `base` is where the events start: the server's transcript checkpoint when
+ * the page opened at `?seq=N` (null: the start of the run).
  */
 export class TranscriptFold {
   private main: TranscriptFolder;
   private checkpoints: Checkpoint[];
-  private events: ReplayEvent[];
   /** The last transcript asked for at an earlier point, kept to move forward from (playback). */
   private scratch: { folder: TranscriptFolder; count: number; base: number } | null = null;
+  private folded = 0;
+  /** Where the last `at` that could not answer stopped: the first event it needs and lacks. */
+  missingFrom = -1;
 
-  constructor(events: ReplayEvent[], base: TranscriptState | null = null) {
-    this.events = events;
+  constructor(
+    private readonly eventAt: (i: number) => ReplayEvent | undefined,
+    base: TranscriptState | null = null,
+  ) {
     this.main = TranscriptFolder.from(base);
     this.checkpoints = [{ count: 0, itemsLen: this.main.closedCount, open: base?.open ?? null }];
   }
 
   get count() {
-    return this.foldedCount;
+    return this.folded;
   }
-  private foldedCount = 0;
 
-  /** Folds the events appended to the shared array since the last call. */
-  catchUp() {
-    const events = this.events;
-    for (let i = this.foldedCount; i < events.length; i++) {
-      const last = this.checkpoints.at(-1)?.count ?? 0;
-      const openParts = this.main.open?.fold.s.parts.length ?? 0;
-      if (i - last >= Math.max(MIN_CHECKPOINT_GAP, openParts)) this.checkpoints.push(this.checkpoint(i));
-      this.main.apply(events[i]!);
-    }
-    this.foldedCount = events.length;
+  /** Folds the next event (the one at index `count`); `flush` once after a batch. */
+  fold(e: ReplayEvent) {
+    const last = this.checkpoints.at(-1)!.count;
+    const openParts = this.main.open?.fold.s.parts.length ?? 0;
+    if (this.folded - last >= Math.max(MIN_CHECKPOINT_GAP, openParts))
+      this.checkpoints.push(this.checkpoint(this.folded));
+    this.main.apply(e);
+    this.folded++;
+  }
+
+  flush() {
     this.main.flush();
   }
 
@@ -56,11 +63,14 @@ export class TranscriptFold {
   }
 
   /**
-   * The transcript after the first `count` events: folded forward from the nearest checkpoint
-   * (at most a checkpoint gap of events), or from the previous answer when moving forward (playback).
+   * The transcript after the first `count` events: folded forward from the nearest checkpoint (at most
+   * a checkpoint gap of events), or from the previous answer when moving forward (playback). Null when
+   * an event it needs is not held (`missingFrom` says which); what it folded so far is kept, so the
+   * next call goes on from there.
    */
-  at(count: number): TranscriptItem[] {
-    if (count >= this.foldedCount) return this.main.items;
+  at(count: number): TranscriptItem[] | null {
+    this.missingFrom = -1;
+    if (count >= this.folded) return this.main.items;
     const n = Math.max(0, count);
     let lo = 0;
     let hi = this.checkpoints.length - 1;
@@ -79,8 +89,14 @@ export class TranscriptFold {
       s = { folder, count: base, base };
       this.scratch = s;
     }
-    for (let i = s.count; i < n; i++) s.folder.apply(this.events[i]!);
-    s.count = n;
+    for (; s.count < n; s.count++) {
+      const e = this.eventAt(s.count);
+      if (!e) {
+        this.missingFrom = s.count;
+        return null;
+      }
+      s.folder.apply(e);
+    }
     s.folder.flush();
     // Messages already finished at this point are the same as in the whole transcript: reuse those
     // objects so they do not re-render while scrubbing.

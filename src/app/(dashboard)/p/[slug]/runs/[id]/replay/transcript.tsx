@@ -73,9 +73,12 @@ export function Transcript({
   rows,
   playing,
   showEnd,
+  pending = false,
 }: {
   rows: TranscriptRow[];
   playing: boolean;
+  /** The rows are the last moment's while the events of the new one are fetched. */
+  pending?: boolean;
   /** Scroll to the last row once (the page opened at a moment: `?seq=N`). */
   showEnd: boolean;
 }) {
@@ -135,7 +138,13 @@ export function Transcript({
   const before = items.length ? items[0]!.start - margin : 0;
   const after = items.length ? virtualizer.getTotalSize() - (items.at(-1)!.end - margin) : 0;
   return (
-    <ol ref={list} data-testid="transcript" style={{ paddingTop: before, paddingBottom: Math.max(0, after) }}>
+    <ol
+      ref={list}
+      data-testid="transcript"
+      data-pending={pending || undefined}
+      aria-busy={pending || undefined}
+      style={{ paddingTop: before, paddingBottom: Math.max(0, after) }}
+    >
       {items.map((v) => {
         const row = rows[v.index]!;
         return (
