@@ -193,9 +193,12 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
       const t0 = performance.now();
       setter.call(input, String(max * f));
       input.dispatchEvent(new Event('input', { bubbles: true }));
-      for (let i = 0; i < 20; i++) {
+      // Shown: the new position painted and the transcript at it (not the last one while its events are
+      // fetched: the tab keeps a window of payloads).
+      for (let i = 0; i < 200; i++) {
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
-        if (document.querySelector('[data-testid="replay-position"]')!.textContent !== label) break;
+        const moved = document.querySelector('[data-testid="replay-position"]')!.textContent !== label;
+        if (moved && !document.querySelector('[data-testid="transcript"][data-pending]')) break;
       }
       out.push(performance.now() - t0);
     }

@@ -66,6 +66,36 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   // The Markdown table of a step renders as a table, and a late moment opens directly.
   await expect(page.getByTestId('transcript').locator('table').first()).toBeVisible();
 
+  // The tab keeps payloads only for a window (the rows in view, the moment shown): an event far from
+  // it is fetched when its row scrolls into view, and the inspector shows it whole.
+  const far = events.findIndex((e, i) => i >= 6000 && e.type === 'tool-input-available');
+  const farEvent = events[far]!;
+  const fetched: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.headers()['next-action']) fetched.push(r.url());
+  });
+  const inspector = page.getByTestId('event-inspector');
+  await inspector.evaluate((el, i) => {
+    el.scrollTop = i * 27 - 100;
+  }, far);
+  const farRow = inspector.locator(`[data-testid="event-row"][data-seq="${farEvent.seq}"]`);
+  await expect(farRow).toContainText(String(farEvent.payload.toolName));
+  expect(fetched.length).toBeGreaterThan(0);
+  await farRow.getByRole('button', { name: `Expand event ${farEvent.seq}` }).click();
+  await expect(farRow.locator('pre')).toContainText(
+    `"place": "${(farEvent.payload.input as { place: string }).place}"`,
+  );
+  // Seeking there shows the transcript at that moment (folded from events fetched again).
+  await farRow.getByRole('button', { name: /tool-input-available/ }).click();
+  await expect(page).toHaveURL(new RegExp(`seq=${farEvent.seq}$`));
+  const farStep = events.slice(0, far + 1).filter((e) => e.type === 'start-step').length;
+  await expect(page.getByTestId('transcript')).not.toHaveAttribute('data-pending');
+  await page
+    .getByTestId('transcript')
+    .evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect(page.getByTestId('transcript')).toContainText(`Step ${farStep}.`);
+  await expect(page.getByTestId('transcript')).not.toContainText(`Step ${farStep + 1}.`);
+
   // A late moment opens from the server's transcript checkpoint: no page of earlier events is fetched
   // (the events after the checkpoint come with the HTML), and the moment is the right one: the step
   // under way at seq 19,990 is on screen, the next one is not.

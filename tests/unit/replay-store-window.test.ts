@@ -20,7 +20,7 @@ function serve(log: [number, number][] = []) {
 
 /** Loads the run as the page does: the first page, then pages of 1,500. */
 function load(fetch = serve()) {
-  const store = new ReplayStore(events.slice(0, 400), null, fetch);
+  const store = new ReplayStore(events.slice(0, 400), null, { events: fetch });
   for (let i = 400; i < events.length; i += 1500) store.append(events.slice(i, i + 1500), false);
   return store;
 }
@@ -55,7 +55,7 @@ describe('ReplayStore payload window', () => {
   });
 
   it('keeps the pinned range (the rows in view) while later pages stream in', () => {
-    const store = new ReplayStore(events.slice(0, 400), null, serve());
+    const store = new ReplayStore(events.slice(0, 400), null, { events: serve() });
     store.want('inspector', 0, 30);
     for (let i = 400; i < events.length; i += 1500) store.append(events.slice(i, i + 1500), false);
     for (let i = 0; i < 30; i++) expect(store.eventAt(i)?.payload).toEqual(events[i]!.payload);

@@ -110,6 +110,39 @@ describe('TranscriptFold', () => {
     expect(store.transcript.all()).toEqual(whole.transcript.all());
   });
 
+  it('answers every point when a part before the current step changes later (late tool results, data by id)', () => {
+    const late: ReplayEvent[] = [];
+    const push = (type: string, payload: Record<string, unknown> = {}) =>
+      late.push({
+        seq: late.length,
+        type,
+        ts: new Date(Date.UTC(2026, 0, 1) + late.length * 40).toISOString(),
+        payload,
+      });
+    push('user-message', { text: 'go' });
+    push('start');
+    push('data-progress', { id: 'p', data: { done: 0 } });
+    for (let s = 0; s < 60; s++) {
+      push('start-step');
+      push('text-start', { id: `t${s}` });
+      for (let d = 0; d < 12; d++) push('text-delta', { id: `t${s}`, delta: `w${d} ` });
+      push('text-end', { id: `t${s}` });
+      push('tool-input-available', { toolCallId: `c${s}`, toolName: 'search', input: { s } });
+      // The result of the call made 15 steps ago, and the progress part (the message's first) again.
+      if (s >= 15) push('tool-output-available', { toolCallId: `c${s - 15}`, output: { s: s - 15 } });
+      if (s % 10 === 9) push('data-progress', { id: 'p', data: { done: s } });
+      push('finish-step');
+    }
+    push('finish');
+    const store = new ReplayStore(late);
+    for (let n = 0; n <= late.length; n += 37) {
+      expect(store.transcript.at(n), `at ${n}`).toEqual(fresh(late.slice(0, n)));
+    }
+    for (const n of [late.length - 1, 500, 300, 301, 302]) {
+      expect(store.transcript.at(n), `at ${n}`).toEqual(fresh(late.slice(0, n)));
+    }
+  });
+
   it('ignores events it already holds when pages overlap', () => {
     const store = new ReplayStore(events.slice(0, 100));
     store.append(events.slice(50, 200));

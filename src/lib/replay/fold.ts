@@ -10,7 +10,7 @@ import { parse as parsePartial } from 'partial-json';
  * not exist is skipped instead of ending the message: stored streams may be cut or out of spec.
  */
 
-type AnyPart = { type: string; [k: string]: unknown };
+export type AnyPart = { type: string; [k: string]: unknown };
 type PartialCall = {
   text: string;
   inputEncoding?: unknown;
@@ -106,6 +106,12 @@ type ToolUpdate = {
 
 export class MessageFold {
   s: MessageFoldState;
+  /**
+   * Told before a part already in the list is replaced (the part it was): lets a holder of a shared
+   * prefix of the parts (the browser's checkpoints) keep what it saw. Pushes and a step's reset (which
+   * only drops parts after the current step's start) are not replacements.
+   */
+  onReplace: ((i: number, old: AnyPart) => void) | null = null;
 
   constructor(state?: MessageFoldState) {
     this.s = state ?? emptyState();
@@ -140,6 +146,7 @@ export class MessageFold {
   }
 
   private set(i: number, part: AnyPart) {
+    this.onReplace?.(i, this.s.parts[i]!);
     this.s.parts[i] = part;
   }
 

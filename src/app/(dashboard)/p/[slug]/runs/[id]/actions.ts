@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
 import { projectPath } from '@/lib/project-path';
 import { listEvents } from '@/server/events';
-import { listEventsBetween } from '@/server/replay';
+import { baseParts, listEventsBetween } from '@/server/replay';
 import { redirect } from 'next/navigation';
 import { requireProjectRole, runAccess } from '@/server/access';
 import { deleteRunAudited } from '@/server/audit/changes';
@@ -37,6 +37,24 @@ export const loadEventRange = validatedAction(
     if (!access) throw new AppError('not_found', 'Run not found');
     const rows = await listEventsBetween(getDb(), access.project.id, runId, { fromSeq, toSeq });
     return { events: toReplayEvents(rows) };
+  },
+);
+
+/** Parts of the `?seq=` page's checkpoint message that the page was not sent (scrolling back to them). */
+export const loadBaseParts = validatedAction(
+  z
+    .object({
+      runId: z.uuid(),
+      seq: z.number().int().min(0),
+      key: z.string().min(1).max(200),
+      from: z.number().int().min(0),
+      to: z.number().int().min(0),
+    })
+    .refine((v) => v.to >= v.from, { message: 'to must not be below from', path: ['to'] }),
+  async ({ runId, ...at }) => {
+    const access = await runAccess(getDb(), (await dashboardContext()).user.actor, runId);
+    if (!access) throw new AppError('not_found', 'Run not found');
+    return { parts: await baseParts(getDb(), access.project.id, runId, at) };
   },
 );
 

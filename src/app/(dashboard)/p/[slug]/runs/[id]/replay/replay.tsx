@@ -2,9 +2,10 @@
 import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
-import type { ReplayBase } from '@/lib/replay/transcript';
-import { loadEventRange } from '../actions';
+import type { TrimmedBase } from '@/lib/replay/trim';
+import { loadBaseParts, loadEventRange } from '../actions';
 import type { ReplayEvent } from './model';
+import type { Part } from './parts';
 import { PlaybackBar } from './playback-bar';
 import { SidePanels } from './side-panels';
 import { ReplayStore } from './store';
@@ -28,7 +29,7 @@ export function Replay({
 }: {
   runId: string;
   /** The server's transcript checkpoint the events start after (the page opened at `?seq=N`). */
-  base: ReplayBase | null;
+  base: TrimmedBase | null;
   initialEvents: ReplayEvent[];
   initialDone: boolean;
   totalEvents: number;
@@ -37,10 +38,23 @@ export function Replay({
 }) {
   const [store] = useState(
     () =>
-      new ReplayStore(initialEvents, base, async (fromSeq, toSeq) => {
-        const res = await loadEventRange(null, { runId, fromSeq, toSeq });
-        if (!res.ok) throw new Error(res.error ?? 'Could not load events');
-        return res.events;
+      new ReplayStore(initialEvents, base, {
+        events: async (fromSeq, toSeq) => {
+          const res = await loadEventRange(null, { runId, fromSeq, toSeq });
+          if (!res.ok) throw new Error(res.error ?? 'Could not load events');
+          return res.events;
+        },
+        parts: async (from, to) => {
+          const res = await loadBaseParts(null, {
+            runId,
+            seq: store.baseSeq,
+            key: store.earlier!.key,
+            from,
+            to,
+          });
+          if (!res.ok) throw new Error(res.error ?? 'Could not load the earlier parts');
+          return res.parts as Part[];
+        },
       }),
   );
   // New pages re-render in a transition: React can split the rows' rendering into short tasks and
@@ -61,7 +75,11 @@ export function Replay({
   // The transcript at a moment needs the events since the nearest checkpoint: while those not held
   // are fetched, the last rows stay on screen (marked pending).
   const shown = useRef<TranscriptRow[]>([]);
-  const rows = useMemo(() => (items ? transcriptRows(items) : shown.current), [items]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` moves when earlier parts arrive
+  const rows = useMemo(
+    () => (items ? transcriptRows(items, store.earlier) : shown.current),
+    [items, store, version],
+  );
   shown.current = rows;
   const pending = items === null;
   const missingFrom = store.transcript.missingFrom;
@@ -95,7 +113,13 @@ export function Replay({
               {done ? 'This run has no events.' : 'Loading events…'}
             </p>
           ) : (
-            <Transcript rows={rows} playing={p.playing} showEnd={openedAtSeq} pending={pending} />
+            <Transcript
+              rows={rows}
+              playing={p.playing}
+              showEnd={openedAtSeq}
+              pending={pending}
+              earlier={store.earlier}
+            />
           )}
           {!done && p.cut === null && store.count > 0 && (
             <p className="mt-3 text-xs text-zinc-400">

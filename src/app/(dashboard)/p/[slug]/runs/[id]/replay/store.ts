@@ -1,5 +1,7 @@
-import { type ReplayBase, type ReplayClock, startClock, tick } from '@/lib/replay/transcript';
+import { type ReplayClock, startClock, tick } from '@/lib/replay/transcript';
+import { type TrimmedBase, untrimBase } from '@/lib/replay/trim';
 import { Column } from './column';
+import { EarlierParts, type FetchParts } from './earlier-parts';
 import { isMarker, lastAtOrBefore, type ReplayEvent } from './model';
 import { CHUNK, PayloadCache } from './payload-cache';
 import { TranscriptFold } from './transcript-fold';
@@ -46,6 +48,8 @@ export class ReplayStore {
   readonly sectionSeqs = new Map<string, number>();
   readonly transcript: TranscriptFold;
   readonly payloads = new PayloadCache();
+  /** The base's open message's parts the page was not sent (null: it was sent whole). */
+  readonly earlier: EarlierParts | null;
   /** Events of the run before the first one held (those folded into the base). */
   readonly base: number;
   readonly baseSeq: number;
@@ -59,10 +63,29 @@ export class ReplayStore {
   private clock: ReplayClock;
   private listeners = new Set<() => void>();
 
-  constructor(initial: ReplayEvent[], base: ReplayBase | null = null, fetcher: FetchRange | null = null) {
+  constructor(
+    initial: ReplayEvent[],
+    trimmed: TrimmedBase | null = null,
+    fetch: { events?: FetchRange; parts?: FetchParts } = {},
+  ) {
+    const base = trimmed && untrimBase(trimmed);
     this.base = base?.count ?? 0;
     this.baseSeq = base?.seq ?? -1;
-    this.fetcher = fetcher;
+    this.fetcher = fetch.events ?? null;
+    const open = base?.transcript.open;
+    this.earlier =
+      open && trimmed?.omittedParts
+        ? new EarlierParts(
+            open.key,
+            trimmed.omittedParts,
+            trimmed.omittedSteps ?? 0,
+            fetch.parts ?? null,
+            () => {
+              this.version++;
+              this.notify();
+            },
+          )
+        : null;
     this.clock = base ? { ...base.clock } : startClock();
     this.timeline = { start: this.clock.total, total: this.clock.total, gaps: [] };
     this.transcript = new TranscriptFold((i) => this.payloads.get(i), base?.transcript ?? null);

@@ -1,13 +1,32 @@
+import { type AnyPart, cloneFoldState, type MessageFoldState } from '@/lib/replay/fold';
 import { type TranscriptItem, TranscriptFolder, type TranscriptState } from '@/lib/replay/transcript';
 import type { ReplayEvent } from './model';
+import { CHUNK } from './payload-cache';
 
 export type { TranscriptItem } from '@/lib/replay/transcript';
 
-/** Everything needed to resume folding after `count` events, without the events before it. */
-type Checkpoint = { count: number; itemsLen: number; open: TranscriptState['open'] };
+/**
+ * Everything needed to resume folding after `count` events, without the events before it. The open
+ * message's parts before its current step (`shared` of them) are not copied: they are the whole
+ * transcript's parts of that message at the same positions, except those replaced since (`kept`
+ * holds what they were then). So a checkpoint costs the current step, not the message.
+ */
+type Checkpoint = {
+  count: number;
+  itemsLen: number;
+  open: {
+    key: string;
+    seq: number;
+    lastSeq: number;
+    state: Omit<MessageFoldState, 'parts'>;
+    shared: number;
+    tail: AnyPart[];
+    kept: Map<number, AnyPart> | null;
+  } | null;
+};
 
-/** Events between checkpoints, at least; more when the open message is big (its copy stays amortized). */
-const MIN_CHECKPOINT_GAP = 512;
+/** Events between checkpoints: the most a moment's transcript folds, and fetches (one payload chunk). */
+const CHECKPOINT_GAP = CHUNK;
 
 /**
  * The browser's side of the transcript: folds each event once as it arrives (`fold`), keeping the whole
@@ -31,7 +50,24 @@ export class TranscriptFold {
     base: TranscriptState | null = null,
   ) {
     this.main = TranscriptFolder.from(base);
-    this.checkpoints = [{ count: 0, itemsLen: this.main.closedCount, open: base?.open ?? null }];
+    const open = base?.open;
+    this.checkpoints = [
+      {
+        count: 0,
+        itemsLen: this.main.closedCount,
+        open: open
+          ? {
+              key: open.key,
+              seq: open.seq,
+              lastSeq: open.lastSeq,
+              state: open.state,
+              shared: 0,
+              tail: open.state.parts,
+              kept: null,
+            }
+          : null,
+      },
+    ];
   }
 
   get count() {
@@ -40,9 +76,7 @@ export class TranscriptFold {
 
   /** Folds the next event (the one at index `count`); `flush` once after a batch. */
   fold(e: ReplayEvent) {
-    const last = this.checkpoints.at(-1)!.count;
-    const openParts = this.main.open?.fold.s.parts.length ?? 0;
-    if (this.folded - last >= Math.max(MIN_CHECKPOINT_GAP, openParts))
+    if (this.folded - this.checkpoints.at(-1)!.count >= CHECKPOINT_GAP)
       this.checkpoints.push(this.checkpoint(this.folded));
     this.main.apply(e);
     this.folded++;
@@ -53,8 +87,49 @@ export class TranscriptFold {
   }
 
   private checkpoint(count: number): Checkpoint {
-    this.main.flush();
-    return { count, itemsLen: this.main.closedCount, open: this.main.openState() };
+    const itemsLen = this.main.closedCount;
+    const open = this.main.open;
+    if (!open) return { count, itemsLen, open: null };
+    const live = open.fold;
+    // Only the current step's parts are copied (a copy of the whole message would make a checkpoint
+    // cost its length).
+    const { parts, ...state } = cloneFoldState({ ...live.s, parts: [] });
+    const all = live.s.parts;
+    let shared = all.length - 1;
+    while (shared > 0 && all[shared]!.type !== 'step-start') shared--;
+    shared = Math.max(0, shared);
+    const key = open.key;
+    const cp: Checkpoint = {
+      count,
+      itemsLen,
+      open: { key, seq: open.seq, lastSeq: open.lastSeq, state, shared, tail: all.slice(shared), kept: null },
+    };
+    // A part before the current step is rarely replaced (a late tool result): the checkpoints sharing
+    // it keep the part they saw.
+    live.onReplace = (i, old) => {
+      for (let j = this.checkpoints.length - 1; j >= 0; j--) {
+        const c = this.checkpoints[j]!.open;
+        if (!c || c.key !== key) break;
+        if (i >= c.shared) continue;
+        c.kept ??= new Map();
+        if (!c.kept.has(i)) c.kept.set(i, old);
+      }
+    };
+    return cp;
+  }
+
+  /** The open message's parts at a checkpoint: the shared prefix from the whole transcript, then its own. */
+  private partsAt(cp: Checkpoint): AnyPart[] {
+    const o = cp.open!;
+    if (o.shared === 0) return o.tail;
+    const open = this.main.open;
+    const whole =
+      open?.key === o.key
+        ? open.fold.s.parts
+        : (this.main.items[cp.itemsLen] as Extract<TranscriptItem, { kind: 'assistant' }>).message.parts;
+    const prefix = (whole as AnyPart[]).slice(0, o.shared);
+    if (o.kept) for (const [i, p] of o.kept) prefix[i] = p;
+    return prefix.concat(o.tail);
   }
 
   /** The whole transcript so far. */
@@ -64,9 +139,9 @@ export class TranscriptFold {
 
   /**
    * The transcript after the first `count` events: folded forward from the nearest checkpoint (at most
-   * a checkpoint gap of events), or from the previous answer when moving forward (playback). Null when
-   * an event it needs is not held (`missingFrom` says which); what it folded so far is kept, so the
-   * next call goes on from there.
+   * CHECKPOINT_GAP events), or from the previous answer when moving forward (playback). Null when an
+   * event it needs is not held (`missingFrom` says which); what it folded so far is kept, so the next
+   * call goes on from there.
    */
   at(count: number): TranscriptItem[] | null {
     this.missingFrom = -1;
@@ -85,7 +160,16 @@ export class TranscriptFold {
     const base = cp.count;
     let s = this.scratch;
     if (!s || s.base !== base || s.count > n) {
-      const folder = TranscriptFolder.from({ closed: this.main.items.slice(0, cp.itemsLen), open: cp.open });
+      const o = cp.open;
+      const folder = TranscriptFolder.from({
+        closed: this.main.items.slice(0, cp.itemsLen),
+        open: o && {
+          key: o.key,
+          seq: o.seq,
+          lastSeq: o.lastSeq,
+          state: { ...o.state, parts: this.partsAt(cp) },
+        },
+      });
       s = { folder, count: base, base };
       this.scratch = s;
     }
