@@ -118,4 +118,11 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   const shown = /<ol[^>]*data-testid="transcript"[^>]*>([\s\S]*?)<\/ol>/.exec(seqHtml)?.[1] ?? '';
   expect(shown).toContain(`Step ${step}.`);
   expect(shown).not.toContain(AGENT_RUN_FIRST_TEXT);
+  // Nor does the page carry the message's earlier steps: they are fetched when scrolled back to.
+  expect(seqHtml).not.toContain('Step 2.');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.getByTestId('earlier-parts')).toHaveCount(0, { timeout: 30_000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.getByTestId('transcript')).toContainText(AGENT_RUN_FIRST_TEXT);
+  await expect(page.getByTestId('transcript')).toContainText('Step 2.');
 });

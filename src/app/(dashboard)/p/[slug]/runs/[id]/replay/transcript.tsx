@@ -31,6 +31,8 @@ function EarlierRow({
   earlier: EarlierParts;
 }) {
   const el = useRef<HTMLDivElement>(null);
+  // A new observer after each block (`row.count` moves): still in view, it fetches the next one.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: row.count is the trigger, not a value read
   useEffect(() => {
     const node = el.current;
     if (!node || earlier.error) return;
@@ -39,7 +41,7 @@ function EarlierRow({
     });
     io.observe(node);
     return () => io.disconnect();
-  }, [earlier, earlier.error]);
+  }, [earlier, earlier.error, row.count]);
   return (
     <div className="flex justify-start">
       <div
