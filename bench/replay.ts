@@ -8,17 +8,24 @@
  * the JS heap after load (after a GC). Beside it: the raw SQL time of fetching the same run's events.
  *
  *   npm run build && npm run bench -- replay        (BENCH_REPLAY_SIZES=1000,10000 for fewer)
+ *
+ * Runs of BENCH_REPLAY_SQL_FROM events or more (default 200,000; e.g. BENCH_REPLAY_SIZES=1000000) are
+ * written with set-based SQL (`unnest` batches of 20,000) instead of through the API, and their
+ * transcript checkpoints folded by the bench with the server's own `ensureCheckpoints`.
  */
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import postgres from 'postgres';
 import { AGENT_RUN_FIRST_TEXT, agentRun } from '../scripts/lib/agent-run';
 import { chromiumLaunchOptions } from '../scripts/lib/chromium';
+import { connectPostgres } from '../src/db/client';
+import { ensureCheckpoints } from '../src/server/replay';
 import { type BenchServer, startBenchServer } from './lib/server';
 import { projectPath } from '../src/lib/project-path';
 import { busyStretches, type CpuProfile } from './lib/cpu-profile';
 
 const SIZES = (process.env.BENCH_REPLAY_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const SQL_FROM = Number(process.env.BENCH_REPLAY_SQL_FROM ?? 200_000);
 /** BENCH_REPLAY_PROFILE=1: a CPU profile of the load, printing what each main-thread stretch > 50 ms ran. */
 const PROFILE = process.env.BENCH_REPLAY_PROFILE === '1';
 
@@ -99,6 +106,39 @@ async function ingest(server: BenchServer, size: number): Promise<string> {
     headers,
     body: JSON.stringify({ status: 'succeeded' }),
   });
+  return runId;
+}
+
+/**
+ * The same run written with set-based SQL: the events in `unnest` batches, the run's count and last seq
+ * set, then its checkpoints folded (what the server's background pass does after API appends).
+ */
+async function fillSql(server: BenchServer, size: number): Promise<string> {
+  const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
+  const created = await fetch(`${server.baseUrl}/api/v1/runs`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: `replay bench ${size}`, model: 'bench-model', status: 'running' }),
+  });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const sql = postgres(server.databaseUrl!, { max: 1, onnotice: () => {} });
+  const events = agentRun(size);
+  for (let i = 0; i < events.length; i += 20_000) {
+    const b = events.slice(i, i + 20_000);
+    await sql`insert into run_events (run_id, seq, type, ts, payload)
+      select ${runId}::uuid, u.seq, u.type, u.ts, u.payload
+      from unnest(${b.map((e) => e.seq)}::int[], ${b.map((e) => e.type)}::text[],
+                  ${b.map((e) => e.ts)}::timestamptz[], ${b.map((e) => JSON.stringify(e.payload))}::jsonb[])
+        as u(seq, type, ts, payload)`;
+  }
+  await sql`update runs set event_count = ${size}, last_seq = ${size - 1}, status = 'succeeded',
+              ended_at = ${events.at(-1)!.ts}::timestamptz where id = ${runId}::uuid`;
+  await sql.end();
+  const conn = connectPostgres(server.databaseUrl!, 1);
+  const t0 = performance.now();
+  const { written } = await ensureCheckpoints(conn.db, runId);
+  console.log(`folded ${written} checkpoints in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await conn.close();
   return runId;
 }
 
@@ -259,8 +299,11 @@ export async function main() {
     await page.addInitScript(instrument, AGENT_RUN_FIRST_TEXT);
     for (const size of SIZES) {
       const t0 = performance.now();
-      const runId = await ingest(server, size);
-      console.log(`ingested ${size} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const viaSql = size >= SQL_FROM;
+      const runId = viaSql ? await fillSql(server, size) : await ingest(server, size);
+      console.log(
+        `${viaSql ? 'wrote (SQL)' : 'ingested'} ${size} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
       const ready = await checkpointsReady(server.databaseUrl!, runId, size);
       console.log(`transcript checkpoints folded ${ready.toFixed(1)} s after the ingest`);
       const sql = await rawSql(server.databaseUrl!, runId);
