@@ -131,6 +131,13 @@ describe('TranscriptFold', () => {
       // The result of the call made 15 steps ago, and the progress part (the message's first) again.
       if (s >= 15) push('tool-output-available', { toolCallId: `c${s - 15}`, output: { s: s - 15 } });
       if (s % 10 === 9) push('data-progress', { id: 'p', data: { done: s } });
+      // Now and then a tool input streamed over more events than lie between two checkpoints.
+      if (s % 20 === 5) {
+        push('tool-input-start', { toolCallId: `long${s}`, toolName: 'write' });
+        for (let d = 0; d < 600; d++)
+          push('tool-input-delta', { toolCallId: `long${s}`, inputTextDelta: `x${d}` });
+        push('tool-input-available', { toolCallId: `long${s}`, toolName: 'write', input: {} });
+      }
       push('finish-step');
     }
     push('finish');
@@ -138,7 +145,7 @@ describe('TranscriptFold', () => {
     for (let n = 0; n <= late.length; n += 37) {
       expect(store.transcript.at(n), `at ${n}`).toEqual(fresh(late.slice(0, n)));
     }
-    for (const n of [late.length - 1, 500, 300, 301, 302]) {
+    for (const n of [late.length - 1, 500, 300, 301, 302, 2000, 2001, 1999, 4000]) {
       expect(store.transcript.at(n), `at ${n}`).toEqual(fresh(late.slice(0, n)));
     }
   });

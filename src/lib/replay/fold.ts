@@ -11,7 +11,7 @@ import { parse as parsePartial } from 'partial-json';
  */
 
 export type AnyPart = { type: string; [k: string]: unknown };
-type PartialCall = {
+export type PartialCall = {
   text: string;
   inputEncoding?: unknown;
   toolName: string;
@@ -112,6 +112,8 @@ export class MessageFold {
    * only drops parts after the current step's start) are not replacements.
    */
   onReplace: ((i: number, old: AnyPart) => void) | null = null;
+  /** The same for a streamed tool call's entry (entries are copy-on-write too). */
+  onReplaceCall: ((id: string, old: PartialCall) => void) | null = null;
 
   constructor(state?: MessageFoldState) {
     this.s = state ?? emptyState();
@@ -143,6 +145,12 @@ export class MessageFold {
       if (isTool(p) && p.toolCallId === toolCallId) return i;
     }
     return -1;
+  }
+
+  private setCall(id: string, call: PartialCall) {
+    const old = this.s.partialCalls[id];
+    if (old) this.onReplaceCall?.(id, old);
+    this.s.partialCalls[id] = call;
   }
 
   private set(i: number, part: AnyPart) {
@@ -288,14 +296,14 @@ export class MessageFold {
         return;
       case 'tool-input-start': {
         const id = String(c.toolCallId);
-        s.partialCalls[id] = {
+        this.setCall(id, {
           text: '',
           inputEncoding: c.inputEncoding,
           toolName: String(c.toolName),
           dynamic: c.dynamic as boolean | undefined,
           title: c.title,
           toolMetadata: c.toolMetadata,
-        };
+        });
         this.updateTool(
           {
             toolCallId: id,
@@ -314,9 +322,10 @@ export class MessageFold {
       }
       case 'tool-input-delta': {
         const id = String(c.toolCallId);
-        const call = s.partialCalls[id];
-        if (!call) return;
-        call.text += String(c.inputTextDelta ?? '');
+        const prev = s.partialCalls[id];
+        if (!prev) return;
+        const call = { ...prev, text: prev.text + String(c.inputTextDelta ?? '') };
+        this.setCall(id, call);
         const i = this.updateTool(
           {
             toolCallId: id,
@@ -422,6 +431,8 @@ export class MessageFold {
         const from = this.stepStart() + 1;
         s.activeText = {};
         s.activeReasoning = {};
+        if (this.onReplaceCall)
+          for (const [id, call] of Object.entries(s.partialCalls)) this.onReplaceCall(id, call);
         s.partialCalls = {};
         s.parts.length = from;
         s.staleInput = s.staleInput.filter((i) => i < from);

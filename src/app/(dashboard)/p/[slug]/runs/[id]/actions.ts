@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
 import { projectPath } from '@/lib/project-path';
 import { listEvents } from '@/server/events';
-import { baseParts, listEventsBetween } from '@/server/replay';
+import { baseParts } from '@/server/replay';
 import { redirect } from 'next/navigation';
 import { requireProjectRole, runAccess } from '@/server/access';
 import { deleteRunAudited } from '@/server/audit/changes';
@@ -24,19 +24,6 @@ export const loadEvents = validatedAction(
     if (!access) throw new AppError('not_found', 'Run not found');
     const page = await listEvents(getDb(), access.project.id, runId, { afterSeq, limit: EVENTS_PAGE });
     return { events: toReplayEvents(page.data), done: page.nextCursor === null };
-  },
-);
-
-/** Events fromSeq..toSeq (at most EVENT_RANGE_MAX) for the replay's payload window: what it dropped, again. */
-export const loadEventRange = validatedAction(
-  z
-    .object({ runId: z.uuid(), fromSeq: z.number().int().min(0), toSeq: z.number().int().min(0) })
-    .refine((v) => v.toSeq >= v.fromSeq, { message: 'toSeq must not be below fromSeq', path: ['toSeq'] }),
-  async ({ runId, fromSeq, toSeq }) => {
-    const access = await runAccess(getDb(), (await dashboardContext()).user.actor, runId);
-    if (!access) throw new AppError('not_found', 'Run not found');
-    const rows = await listEventsBetween(getDb(), access.project.id, runId, { fromSeq, toSeq });
-    return { events: toReplayEvents(rows) };
   },
 );
 

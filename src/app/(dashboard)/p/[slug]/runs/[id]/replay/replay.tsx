@@ -3,7 +3,7 @@ import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
 import type { TrimmedBase } from '@/lib/replay/trim';
-import { loadBaseParts, loadEventRange } from '../actions';
+import { loadBaseParts } from '../actions';
 import type { ReplayEvent } from './model';
 import type { Part } from './parts';
 import { PlaybackBar } from './playback-bar';
@@ -40,9 +40,14 @@ export function Replay({
     () =>
       new ReplayStore(initialEvents, base, {
         events: async (fromSeq, toSeq) => {
-          const res = await loadEventRange(null, { runId, fromSeq, toSeq });
-          if (!res.ok) throw new Error(res.error ?? 'Could not load events');
-          return res.events;
+          // The page's own path (/p/<slug>/runs/<id>): the route reads the project from it.
+          const res = await fetch(`${window.location.pathname}/events?from=${fromSeq}&to=${toSeq}`);
+          const body = (await res.json().catch(() => null)) as {
+            events?: ReplayEvent[];
+            error?: { message?: string };
+          } | null;
+          if (!res.ok || !body?.events) throw new Error(body?.error?.message ?? 'Could not load events');
+          return body.events;
         },
         parts: async (from, to) => {
           const res = await loadBaseParts(null, {

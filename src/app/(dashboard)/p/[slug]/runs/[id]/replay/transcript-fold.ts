@@ -1,4 +1,4 @@
-import { type AnyPart, cloneFoldState, type MessageFoldState } from '@/lib/replay/fold';
+import type { AnyPart, MessageFold, MessageFoldState, PartialCall } from '@/lib/replay/fold';
 import { type TranscriptItem, TranscriptFolder, type TranscriptState } from '@/lib/replay/transcript';
 import type { ReplayEvent } from './model';
 import { CHUNK } from './payload-cache';
@@ -6,10 +6,10 @@ import { CHUNK } from './payload-cache';
 export type { TranscriptItem } from '@/lib/replay/transcript';
 
 /**
- * Everything needed to resume folding after `count` events, without the events before it. The open
- * message's parts before its current step (`shared` of them) are not copied: they are the whole
- * transcript's parts of that message at the same positions, except those replaced since (`kept`
- * holds what they were then). So a checkpoint costs the current step, not the message.
+ * Everything needed to resume folding after `count` events, without the events before it. What grows
+ * with the open message is not copied: its parts before the current step (`shared` of them) and its
+ * streamed tool calls are the live fold's (`live`), except those replaced since (`kept`, `keptCalls`
+ * hold what they were then). So a checkpoint costs the current step, not the message.
  */
 type Checkpoint = {
   count: number;
@@ -18,10 +18,14 @@ type Checkpoint = {
     key: string;
     seq: number;
     lastSeq: number;
-    state: Omit<MessageFoldState, 'parts'>;
+    state: Omit<MessageFoldState, 'parts' | 'partialCalls'>;
+    /** The fold the shared parts and calls are read from (null: `tail` and `calls` are the whole state). */
+    live: MessageFold | null;
     shared: number;
     tail: AnyPart[];
+    calls: MessageFoldState['partialCalls'] | null;
     kept: Map<number, AnyPart> | null;
+    keptCalls: Map<string, PartialCall> | null;
   } | null;
 };
 
@@ -61,9 +65,12 @@ export class TranscriptFold {
               seq: open.seq,
               lastSeq: open.lastSeq,
               state: open.state,
+              live: null,
               shared: 0,
               tail: open.state.parts,
+              calls: open.state.partialCalls,
               kept: null,
+              keptCalls: null,
             }
           : null,
       },
@@ -91,45 +98,63 @@ export class TranscriptFold {
     const open = this.main.open;
     if (!open) return { count, itemsLen, open: null };
     const live = open.fold;
-    // Only the current step's parts are copied (a copy of the whole message would make a checkpoint
-    // cost its length).
-    const { parts, ...state } = cloneFoldState({ ...live.s, parts: [] });
-    const all = live.s.parts;
+    const f = live.s;
+    const all = f.parts;
     let shared = all.length - 1;
     while (shared > 0 && all[shared]!.type !== 'step-start') shared--;
     shared = Math.max(0, shared);
-    const key = open.key;
     const cp: Checkpoint = {
       count,
       itemsLen,
-      open: { key, seq: open.seq, lastSeq: open.lastSeq, state, shared, tail: all.slice(shared), kept: null },
+      open: {
+        key: open.key,
+        seq: open.seq,
+        lastSeq: open.lastSeq,
+        state: {
+          id: f.id,
+          metadata: f.metadata,
+          activeText: { ...f.activeText },
+          activeReasoning: { ...f.activeReasoning },
+          staleInput: f.staleInput.slice(),
+          errors: f.errors.slice(),
+        },
+        live,
+        shared,
+        tail: all.slice(shared),
+        calls: null,
+        kept: null,
+        keptCalls: null,
+      },
     };
-    // A part before the current step is rarely replaced (a late tool result): the checkpoints sharing
-    // it keep the part they saw.
+    // What is replaced in the live fold is kept by the checkpoints sharing it, newest first; one that
+    // already kept it means every older one did (or does not share it).
     live.onReplace = (i, old) => {
       for (let j = this.checkpoints.length - 1; j >= 0; j--) {
         const c = this.checkpoints[j]!.open;
-        if (!c || c.key !== key) break;
-        if (i >= c.shared) continue;
-        c.kept ??= new Map();
-        if (!c.kept.has(i)) c.kept.set(i, old);
+        if (c?.live !== live || i >= c.shared || c.kept?.has(i)) break;
+        (c.kept ??= new Map()).set(i, old);
+      }
+    };
+    live.onReplaceCall = (id, old) => {
+      for (let j = this.checkpoints.length - 1; j >= 0; j--) {
+        const c = this.checkpoints[j]!.open;
+        if (c?.live !== live || c.keptCalls?.has(id)) break;
+        (c.keptCalls ??= new Map()).set(id, old);
       }
     };
     return cp;
   }
 
-  /** The open message's parts at a checkpoint: the shared prefix from the whole transcript, then its own. */
-  private partsAt(cp: Checkpoint): AnyPart[] {
+  /** The open message's fold state at a checkpoint: what it shares with the live fold, then its own. */
+  private stateAt(cp: Checkpoint): MessageFoldState {
     const o = cp.open!;
-    if (o.shared === 0) return o.tail;
-    const open = this.main.open;
-    const whole =
-      open?.key === o.key
-        ? open.fold.s.parts
-        : (this.main.items[cp.itemsLen] as Extract<TranscriptItem, { kind: 'assistant' }>).message.parts;
-    const prefix = (whole as AnyPart[]).slice(0, o.shared);
-    if (o.kept) for (const [i, p] of o.kept) prefix[i] = p;
-    return prefix.concat(o.tail);
+    if (!o.live) return { ...o.state, parts: o.tail, partialCalls: o.calls! };
+    const parts = o.live.s.parts.slice(0, o.shared);
+    if (o.kept) for (const [i, p] of o.kept) parts[i] = p;
+    // Calls started after the checkpoint come along: the fold meets their start before any use.
+    const partialCalls = { ...o.live.s.partialCalls };
+    if (o.keptCalls) for (const [id, c] of o.keptCalls) partialCalls[id] = c;
+    return { ...o.state, parts: parts.concat(o.tail), partialCalls };
   }
 
   /** The whole transcript so far. */
@@ -167,7 +192,7 @@ export class TranscriptFold {
           key: o.key,
           seq: o.seq,
           lastSeq: o.lastSeq,
-          state: { ...o.state, parts: this.partsAt(cp) },
+          state: this.stateAt(cp),
         },
       });
       s = { folder, count: base, base };
