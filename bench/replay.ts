@@ -26,6 +26,8 @@ import { busyStretches, type CpuProfile } from './lib/cpu-profile';
 
 const SIZES = (process.env.BENCH_REPLAY_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const SQL_FROM = Number(process.env.BENCH_REPLAY_SQL_FROM ?? 200_000);
+/** BENCH_REPLAY_HEAP=1: the tab's heap after the load by constructor (a CDP heap snapshot), largest first. */
+const HEAP = process.env.BENCH_REPLAY_HEAP === '1';
 /** BENCH_REPLAY_PROFILE=1: a CPU profile of the load, printing what each main-thread stretch > 50 ms ran. */
 const PROFILE = process.env.BENCH_REPLAY_PROFILE === '1';
 
@@ -182,6 +184,37 @@ const now = (page: Page) => page.evaluate(() => performance.now());
 const summary = (ts: LongTask[]) =>
   `${ts.length} / ${Math.round(Math.max(0, ...ts.map((t) => t.duration)))} ms`;
 
+/** Self size per constructor (or string / array kind) of a heap snapshot: the top 12. */
+async function printHeapBreakdown(cdp: import('@playwright/test').CDPSession, size: number) {
+  let json = '';
+  const onChunk = (e: { chunk: string }) => {
+    json += e.chunk;
+  };
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  const snap = JSON.parse(json) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const f = snap.snapshot.meta.node_fields;
+  const [ti, ni, si] = [f.indexOf('type'), f.indexOf('name'), f.indexOf('self_size')];
+  const types = snap.snapshot.meta.node_types[0];
+  const by = new Map<string, { n: number; bytes: number }>();
+  for (let i = 0; i < snap.nodes.length; i += f.length) {
+    const type = types[snap.nodes[i + ti]!]!;
+    const key = type === 'object' || type === 'native' ? snap.strings[snap.nodes[i + ni]!]! : `(${type})`;
+    const e = by.get(key) ?? { n: 0, bytes: 0 };
+    e.n++;
+    e.bytes += snap.nodes[i + si]!;
+    by.set(key, e);
+  }
+  const top = [...by].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 12);
+  console.log(`  heap at ${size} events by constructor (self size):`);
+  for (const [k, v] of top) console.log(`    ${(v.bytes / 1e6).toFixed(2)} MB  ${v.n}  ${k.slice(0, 60)}`);
+}
+
 /** `runsUrl`: the project's runs page (`…/p/<slug>/runs`), so no redirect is in the timings. */
 async function measure(page: Page, runsUrl: string, runId: string, size: number) {
   const stopProfile = await startProfile(page);
@@ -201,6 +234,7 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize;
+  if (HEAP) await printHeapBreakdown(cdp, size);
 
   // Scroll: the transcript (the window) to the bottom and back, then the event list, frame by frame.
   const s0 = await now(page);

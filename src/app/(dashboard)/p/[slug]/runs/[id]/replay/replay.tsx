@@ -91,7 +91,7 @@ export function Replay({
   // Keeps (and fetches) the events folded at the position, and the next ones while playing.
   useEffect(() => {
     if (at === null) store.release('position');
-    else if (pending) store.want('position', missingFrom, at + AHEAD);
+    else if (pending) store.want('position', missingFrom, at + (p.playing ? AHEAD : 0));
     else store.want('position', at, at + (p.playing ? AHEAD : 1));
   }, [store, at, pending, missingFrom, p.playing]);
 
