@@ -186,14 +186,22 @@ const summary = (ts: LongTask[]) =>
 
 /** Self size per constructor (or string / array kind) of a heap snapshot: the top 12. */
 async function printHeapBreakdown(cdp: import('@playwright/test').CDPSession, size: number) {
-  let json = '';
+  const chunks: string[] = [];
+  let length = 0;
   const onChunk = (e: { chunk: string }) => {
-    json += e.chunk;
+    length += e.chunk.length;
+    if (length < 400e6) chunks.push(e.chunk);
   };
   cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
   await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
   cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
-  const snap = JSON.parse(json) as {
+  if (length >= 400e6) {
+    console.log(
+      `  heap snapshot at ${size} events: ${(length / 1e6).toFixed(0)} MB of JSON, too large to read here`,
+    );
+    return;
+  }
+  const snap = JSON.parse(chunks.join('')) as {
     snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
     nodes: number[];
     strings: string[];

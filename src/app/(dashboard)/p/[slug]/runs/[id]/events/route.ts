@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { isAppError } from '@/server/errors';
 import { listEventsBetween } from '@/server/replay';
-import { projectFor } from '@/app/(dashboard)/_lib/project';
+import { requireProjectRole } from '@/server/access';
+import { currentUser } from '@/app/_lib/auth';
 import { toReplayEvents } from '../replay-events';
 
 const rangeQuery = z
@@ -16,15 +17,18 @@ const rangeQuery = z
  */
 export async function GET(
   request: Request,
-  { params }: { params: Promise<{ id: string }> },
+  { params }: { params: Promise<{ slug: string; id: string }> },
 ): Promise<Response> {
-  const { id } = await params;
+  const { slug, id } = await params;
   const query = rangeQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success || !z.uuid().safeParse(id).success) {
     return Response.json({ error: { code: 'bad_request', message: 'Invalid event range' } }, { status: 400 });
   }
   try {
-    const { project } = await projectFor('viewer');
+    // The session and the role in the address's project: two lookups (a scrub waits for this answer).
+    const user = await currentUser();
+    if (!user) return Response.json({ error: { code: 'unauthorized', message: 'Sign in' } }, { status: 401 });
+    const { project } = await requireProjectRole(getDb(), user.actor, { slug }, 'viewer');
     const rows = await listEventsBetween(getDb(), project.id, id, {
       fromSeq: query.data.from,
       toSeq: query.data.to,
