@@ -112,8 +112,8 @@ export class MessageFold {
    * only drops parts after the current step's start) are not replacements.
    */
   onReplace: ((i: number, old: AnyPart) => void) | null = null;
-  /** The same for a streamed tool call's entry (entries are copy-on-write too). */
-  onReplaceCall: ((id: string, old: PartialCall) => void) | null = null;
+  /** The same for a streamed tool call's entry (copy-on-write too); `old` undefined: a new call. */
+  onReplaceCall: ((id: string, old: PartialCall | undefined) => void) | null = null;
 
   constructor(state?: MessageFoldState) {
     this.s = state ?? emptyState();
@@ -148,8 +148,7 @@ export class MessageFold {
   }
 
   private setCall(id: string, call: PartialCall) {
-    const old = this.s.partialCalls[id];
-    if (old) this.onReplaceCall?.(id, old);
+    this.onReplaceCall?.(id, this.s.partialCalls[id]);
     this.s.partialCalls[id] = call;
   }
 

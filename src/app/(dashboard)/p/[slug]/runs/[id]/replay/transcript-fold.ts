@@ -46,6 +46,8 @@ export class TranscriptFold {
   /** The last transcript asked for at an earlier point, kept to move forward from (playback). */
   private scratch: { folder: TranscriptFolder; count: number; base: number } | null = null;
   private folded = 0;
+  /** For the live fold the checkpoints share: how many checkpoints there were when each call began. */
+  private calls: { live: MessageFold; born: Map<string, number> } | null = null;
   /** Where the last `at` that could not answer stopped: the first event it needs and lacks. */
   missingFrom = -1;
 
@@ -135,8 +137,17 @@ export class TranscriptFold {
         (c.kept ??= new Map()).set(i, old);
       }
     };
+    // A call started after a checkpoint is not its business (restored, the fold meets the call's start
+    // before any use): only the checkpoints made since the call began keep its entries.
+    if (this.calls?.live !== live) this.calls = { live, born: new Map() };
+    const { born } = this.calls;
     live.onReplaceCall = (id, old) => {
-      for (let j = this.checkpoints.length - 1; j >= 0; j--) {
+      if (!old) {
+        born.set(id, this.checkpoints.length);
+        return;
+      }
+      const from = born.get(id) ?? 0;
+      for (let j = this.checkpoints.length - 1; j >= from; j--) {
         const c = this.checkpoints[j]!.open;
         if (c?.live !== live || c.keptCalls?.has(id)) break;
         (c.keptCalls ??= new Map()).set(id, old);

@@ -22,6 +22,11 @@ export type TranscriptRow =
 
 /** Rows by item, with how many of its left-out parts were still missing when they were made. */
 const cache = new WeakMap<TranscriptItem, { from: number; rows: TranscriptRow[] }>();
+/**
+ * The rows last made for a message still streaming: its next snapshot (every page of events) reuses
+ * the rows of the parts that did not change, instead of a new object per part of a long message.
+ */
+let streaming: { key: string; rows: TranscriptRow[] } | null = null;
 
 function rowsOf(item: TranscriptItem, earlier: EarlierParts | null): TranscriptRow[] {
   const mine = item.kind === 'assistant' && earlier?.key === item.key ? earlier : null;
@@ -35,6 +40,7 @@ function rowsOf(item: TranscriptItem, earlier: EarlierParts | null): TranscriptR
     let step = 0;
     const parts = item.message.parts;
     const n = parts.length + item.errors.length;
+    const prevRows = !item.done && streaming?.key === item.key ? streaming.rows : null;
     if (mine && from > 0) {
       rows.push({
         kind: 'earlier',
@@ -52,14 +58,30 @@ function rowsOf(item: TranscriptItem, earlier: EarlierParts | null): TranscriptR
       }
       const part = stored;
       if (part.type === 'step-start') step++;
+      const first = i === 0;
+      const last = i === n - 1;
+      const prev = prevRows?.[rows.length];
+      const key = `${item.key}:${i}`;
+      if (
+        prev?.kind === 'part' &&
+        prev.key === key &&
+        prev.part === part &&
+        prev.step === step &&
+        prev.first === first &&
+        prev.last === last &&
+        prev.open
+      ) {
+        rows.push(prev);
+        return;
+      }
       rows.push({
         kind: 'part',
         key: `${item.key}:${i}`,
         seq: item.seq,
         part,
         step,
-        first: i === 0,
-        last: i === n - 1,
+        first,
+        last,
         open: !item.done,
       });
     });
@@ -88,6 +110,7 @@ function rowsOf(item: TranscriptItem, earlier: EarlierParts | null): TranscriptR
     }
   }
   cache.set(item, { from, rows });
+  if (item.kind === 'assistant' && !item.done) streaming = { key: item.key, rows };
   return rows;
 }
 
