@@ -134,7 +134,8 @@ export class TranscriptFold {
       for (let j = this.checkpoints.length - 1; j >= 0; j--) {
         const c = this.checkpoints[j]!.open;
         if (c?.live !== live || i >= c.shared || c.kept?.has(i)) break;
-        (c.kept ??= new Map()).set(i, old);
+        c.kept ??= new Map();
+        c.kept.set(i, old);
       }
     };
     // A call started after a checkpoint is not its business (restored, the fold meets the call's start
@@ -150,7 +151,8 @@ export class TranscriptFold {
       for (let j = this.checkpoints.length - 1; j >= from; j--) {
         const c = this.checkpoints[j]!.open;
         if (c?.live !== live || c.keptCalls?.has(id)) break;
-        (c.keptCalls ??= new Map()).set(id, old);
+        c.keptCalls ??= new Map();
+        c.keptCalls.set(id, old);
       }
     };
     return cp;
