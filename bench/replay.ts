@@ -8,18 +8,26 @@
  * the JS heap after load (after a GC). Beside it: the raw SQL time of fetching the same run's events.
  *
  *   npm run build && npm run bench -- replay        (BENCH_REPLAY_SIZES=1000,10000 for fewer)
+ *
+ * Runs of BENCH_REPLAY_SQL_FROM events or more (default 200,000; e.g. BENCH_REPLAY_SIZES=1000000) are
+ * written with set-based SQL (`unnest` batches of 20,000) instead of through the API, and their
+ * transcript checkpoints folded by the bench with the server's own `ensureCheckpoints`.
  */
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import postgres from 'postgres';
 import { AGENT_RUN_FIRST_TEXT, agentRun } from '../scripts/lib/agent-run';
 import { chromiumLaunchOptions } from '../scripts/lib/chromium';
-import { BACKGROUND_FOLD_FROM, CHECKPOINT_EVERY } from '@/server/replay';
+import { connectPostgres } from '../src/db/client';
+import { BACKGROUND_FOLD_FROM, CHECKPOINT_EVERY, ensureCheckpoints } from '../src/server/replay';
 import { type BenchServer, startBenchServer } from './lib/server';
 import { projectPath } from '../src/lib/project-path';
 import { busyStretches, type CpuProfile } from './lib/cpu-profile';
 
 const SIZES = (process.env.BENCH_REPLAY_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const SQL_FROM = Number(process.env.BENCH_REPLAY_SQL_FROM ?? 200_000);
+/** BENCH_REPLAY_HEAP=1: the tab's heap after the load by constructor (a CDP heap snapshot), largest first. */
+const HEAP = process.env.BENCH_REPLAY_HEAP === '1';
 /** BENCH_REPLAY_PROFILE=1: a CPU profile of the load, printing what each main-thread stretch > 50 ms ran. */
 const PROFILE = process.env.BENCH_REPLAY_PROFILE === '1';
 
@@ -103,6 +111,39 @@ async function ingest(server: BenchServer, size: number): Promise<string> {
   return runId;
 }
 
+/**
+ * The same run written with set-based SQL: the events in `unnest` batches, the run's count and last seq
+ * set, then its checkpoints folded (what the server's background pass does after API appends).
+ */
+async function fillSql(server: BenchServer, size: number): Promise<string> {
+  const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
+  const created = await fetch(`${server.baseUrl}/api/v1/runs`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: `replay bench ${size}`, model: 'bench-model', status: 'running' }),
+  });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const sql = postgres(server.databaseUrl!, { max: 1, onnotice: () => {} });
+  const events = agentRun(size);
+  for (let i = 0; i < events.length; i += 20_000) {
+    const b = events.slice(i, i + 20_000);
+    await sql`insert into run_events (run_id, seq, type, ts, payload)
+      select ${runId}::uuid, u.seq, u.type, u.ts, u.payload
+      from unnest(${b.map((e) => e.seq)}::int[], ${b.map((e) => e.type)}::text[],
+                  ${b.map((e) => e.ts)}::timestamptz[], ${b.map((e) => JSON.stringify(e.payload))}::jsonb[])
+        as u(seq, type, ts, payload)`;
+  }
+  await sql`update runs set event_count = ${size}, last_seq = ${size - 1}, status = 'succeeded',
+              ended_at = ${events.at(-1)!.ts}::timestamptz where id = ${runId}::uuid`;
+  await sql.end();
+  const conn = connectPostgres(server.databaseUrl!, 1);
+  const t0 = performance.now();
+  const { written } = await ensureCheckpoints(conn.db, runId);
+  console.log(`folded ${written} checkpoints in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await conn.close();
+  return runId;
+}
+
 /** The raw SQL baseline: the run's first page (1,000, as the page renders) and all of its events. */
 async function rawSql(url: string, runId: string) {
   const sql = postgres(url, { max: 1 });
@@ -147,6 +188,45 @@ const now = (page: Page) => page.evaluate(() => performance.now());
 const summary = (ts: LongTask[]) =>
   `${ts.length} / ${Math.round(Math.max(0, ...ts.map((t) => t.duration)))} ms`;
 
+/** Self size per constructor (or string / array kind) of a heap snapshot: the top 12. */
+async function printHeapBreakdown(cdp: import('@playwright/test').CDPSession, size: number) {
+  const chunks: string[] = [];
+  let length = 0;
+  const onChunk = (e: { chunk: string }) => {
+    length += e.chunk.length;
+    if (length < 400e6) chunks.push(e.chunk);
+  };
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  if (length >= 400e6) {
+    console.log(
+      `  heap snapshot at ${size} events: ${(length / 1e6).toFixed(0)} MB of JSON, too large to read here`,
+    );
+    return;
+  }
+  const snap = JSON.parse(chunks.join('')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const f = snap.snapshot.meta.node_fields;
+  const [ti, ni, si] = [f.indexOf('type'), f.indexOf('name'), f.indexOf('self_size')];
+  const types = snap.snapshot.meta.node_types[0];
+  const by = new Map<string, { n: number; bytes: number }>();
+  for (let i = 0; i < snap.nodes.length; i += f.length) {
+    const type = types[snap.nodes[i + ti]!]!;
+    const key = type === 'object' || type === 'native' ? snap.strings[snap.nodes[i + ni]!]! : `(${type})`;
+    const e = by.get(key) ?? { n: 0, bytes: 0 };
+    e.n++;
+    e.bytes += snap.nodes[i + si]!;
+    by.set(key, e);
+  }
+  const top = [...by].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 12);
+  console.log(`  heap at ${size} events by constructor (self size):`);
+  for (const [k, v] of top) console.log(`    ${(v.bytes / 1e6).toFixed(2)} MB  ${v.n}  ${k.slice(0, 60)}`);
+}
+
 /** `runsUrl`: the project's runs page (`…/p/<slug>/runs`), so no redirect is in the timings. */
 async function measure(page: Page, runsUrl: string, runId: string, size: number) {
   const stopProfile = await startProfile(page);
@@ -166,6 +246,7 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize;
+  if (HEAP) await printHeapBreakdown(cdp, size);
 
   // Scroll: the transcript (the window) to the bottom and back, then the event list, frame by frame.
   const s0 = await now(page);
@@ -198,9 +279,12 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
       const t0 = performance.now();
       setter.call(input, String(max * f));
       input.dispatchEvent(new Event('input', { bubbles: true }));
-      for (let i = 0; i < 20; i++) {
+      // Shown: the new position painted and the transcript at it (not the last one while its events are
+      // fetched: the tab keeps a window of payloads).
+      for (let i = 0; i < 200; i++) {
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
-        if (document.querySelector('[data-testid="replay-position"]')!.textContent !== label) break;
+        const moved = document.querySelector('[data-testid="replay-position"]')!.textContent !== label;
+        if (moved && !document.querySelector('[data-testid="transcript"][data-pending]')) break;
       }
       out.push(performance.now() - t0);
     }
@@ -261,8 +345,11 @@ export async function main() {
     await page.addInitScript(instrument, AGENT_RUN_FIRST_TEXT);
     for (const size of SIZES) {
       const t0 = performance.now();
-      const runId = await ingest(server, size);
-      console.log(`ingested ${size} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const viaSql = size >= SQL_FROM;
+      const runId = viaSql ? await fillSql(server, size) : await ingest(server, size);
+      console.log(
+        `${viaSql ? 'wrote (SQL)' : 'ingested'} ${size} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
       const ready = await checkpointsReady(server.databaseUrl!, runId, size);
       console.log(`transcript checkpoints folded ${ready.toFixed(1)} s after the ingest`);
       const sql = await rawSql(server.databaseUrl!, runId);

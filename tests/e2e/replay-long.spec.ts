@@ -66,6 +66,40 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   // The Markdown table of a step renders as a table, and a late moment opens directly.
   await expect(page.getByTestId('transcript').locator('table').first()).toBeVisible();
 
+  // The tab keeps payloads only for a window (the rows in view, the moment shown): an event far from
+  // it is fetched when its row scrolls into view, and the inspector shows it whole.
+  const far = events.findIndex((e, i) => i >= 6000 && e.type === 'tool-input-available');
+  const farEvent = events[far]!;
+  const fetched: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/events?from=')) fetched.push(r.url());
+  });
+  const inspector = page.getByTestId('event-inspector');
+  await inspector.evaluate((el, i) => {
+    el.scrollTop = i * 27 - 100;
+  }, far);
+  const farRow = inspector.locator(`[data-testid="event-row"][data-seq="${farEvent.seq}"]`);
+  await expect(farRow).toContainText(String(farEvent.payload.toolName));
+  expect(fetched.length).toBeGreaterThan(0);
+  await farRow.getByRole('button', { name: `Expand event ${farEvent.seq}` }).click();
+  await expect(farRow.locator('pre')).toContainText(
+    `"place": "${(farEvent.payload.input as { place: string }).place}"`,
+  );
+  // Seeking there shows the transcript at that moment (folded from events fetched again).
+  await farRow.getByRole('button', { name: /tool-input-available/ }).click();
+  await expect(page).toHaveURL(new RegExp(`seq=${farEvent.seq}$`));
+  const farStep = events.slice(0, far + 1).filter((e) => e.type === 'start-step').length;
+  await expect(page.getByTestId('transcript')).not.toHaveAttribute('data-pending');
+  // To the end of the list (rows measured on the way make it longer: scroll until it stays there).
+  await expect
+    .poll(async () => {
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      await page.waitForTimeout(100);
+      return page.getByTestId('transcript').textContent();
+    })
+    .toContain(`Step ${farStep}.`);
+  await expect(page.getByTestId('transcript')).not.toContainText(`Step ${farStep + 1}.`);
+
   // A late moment opens from the server's transcript checkpoint: no page of earlier events is fetched
   // (the events after the checkpoint come with the HTML), and the moment is the right one: the step
   // under way at seq 19,990 is on screen, the next one is not.
@@ -74,7 +108,9 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   const step = events.slice(0, 19_991).filter((e) => e.type === 'start-step').length;
   const actions: string[] = [];
   page.on('request', (r) => {
-    if (r.method() === 'POST' && r.headers()['next-action']) actions.push(r.url());
+    // (The page before it may still finish a fetch of its own.)
+    if (r.method() === 'POST' && r.headers()['next-action'] && r.url().endsWith('seq=19990'))
+      actions.push(r.url());
   });
   await page.goto(`/runs/${runId}?seq=19990`);
   await expect(page.getByTestId('replay-position')).toContainText('event 19991/20000 · seq 19990', {
@@ -88,4 +124,11 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   const shown = /<ol[^>]*data-testid="transcript"[^>]*>([\s\S]*?)<\/ol>/.exec(seqHtml)?.[1] ?? '';
   expect(shown).toContain(`Step ${step}.`);
   expect(shown).not.toContain(AGENT_RUN_FIRST_TEXT);
+  // Nor does the page carry the message's earlier steps: they are fetched when scrolled back to.
+  expect(seqHtml).not.toContain('Step 2.');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.getByTestId('earlier-parts')).toHaveCount(0, { timeout: 30_000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.getByTestId('transcript')).toContainText(AGENT_RUN_FIRST_TEXT);
+  await expect(page.getByTestId('transcript')).toContainText('Step 2.');
 });

@@ -4,7 +4,15 @@ import { runs, runTranscriptCheckpoints } from '@/db/schema';
 import { startClock, tick, TranscriptFolder, type ReplayBase } from '@/lib/replay/transcript';
 import type { EventInput } from '@/lib/contract';
 import { appendEvents } from '@/server/events';
-import { CHECKPOINT_EVERY, ensureCheckpoints, replayBaseAt } from '@/server/replay';
+import { trimBase } from '@/lib/replay/trim';
+import {
+  BASE_PARTS_MAX,
+  baseParts,
+  CHECKPOINT_EVERY,
+  ensureCheckpoints,
+  listEventsBetween,
+  replayBaseAt,
+} from '@/server/replay';
 import { agentRun, type AgentRunEvent } from '../../scripts/lib/agent-run';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
@@ -58,6 +66,18 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     await append(db(), p.id, run.id, events);
     expect((await ensureCheckpoints(db(), run.id)).written).toBe(3);
     expect(await checkpointSeqs(db(), run.id)).toEqual([999, 1999, 2999]);
+    // A checkpoint after the first stores the message's streamed tool calls as a delta, not all of them.
+    const stored = await db()
+      .select({ state: runTranscriptCheckpoints.state })
+      .from(runTranscriptCheckpoints)
+      .where(eq(runTranscriptCheckpoints.runId, run.id))
+      .orderBy(runTranscriptCheckpoints.seq);
+    const open = (i: number) => (stored[i]!.state as { open: { rest: object; calls?: object } }).open;
+    const began = (from: number, to: number) =>
+      events.filter((e) => e.seq > from && e.seq <= to && e.type === 'tool-input-start').length;
+    expect(Object.keys(open(2).calls ?? {}).length).toBeLessThanOrEqual(began(1999, 2999) + 1);
+    expect(began(1999, 2999) + 1).toBeLessThan(began(-1, 2999));
+    expect(open(2).rest).not.toHaveProperty('partialCalls');
     for (const n of [0, 999, 1742, 2999, 3599]) {
       const base = await replayBaseAt(db(), p.id, run.id, n);
       expect(base?.count ?? 0).toBe(Math.floor((n + 1) / CHECKPOINT_EVERY) * CHECKPOINT_EVERY);
@@ -96,6 +116,18 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     expect(base).toMatchObject({ seq: 2999, count: 3000 });
     expect(fromBase(base, 3500).items).toEqual(fromScratch(3500).items);
     expect(await checkpointSeqs(db(), run.id)).toEqual([999, 1999, 2999]);
+    // A checkpoint after the first stores the message's streamed tool calls as a delta, not all of them.
+    const stored = await db()
+      .select({ state: runTranscriptCheckpoints.state })
+      .from(runTranscriptCheckpoints)
+      .where(eq(runTranscriptCheckpoints.runId, run.id))
+      .orderBy(runTranscriptCheckpoints.seq);
+    const open = (i: number) => (stored[i]!.state as { open: { rest: object; calls?: object } }).open;
+    const began = (from: number, to: number) =>
+      events.filter((e) => e.seq > from && e.seq <= to && e.type === 'tool-input-start').length;
+    expect(Object.keys(open(2).calls ?? {}).length).toBeLessThanOrEqual(began(1999, 2999) + 1);
+    expect(began(1999, 2999) + 1).toBeLessThan(began(-1, 2999));
+    expect(open(2).rest).not.toHaveProperty('partialCalls');
   });
 
   it('a run with fewer events than a checkpoint has none, and deleting a run deletes its checkpoints', async () => {
@@ -109,5 +141,38 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     expect(await checkpointSeqs(db(), run.id)).toHaveLength(2);
     await db().delete(runs).where(eq(runs.id, run.id));
     expect(await checkpointSeqs(db(), run.id)).toEqual([]);
+  });
+
+  it('the parts a trimmed ?seq= base left out, and events by seq range: in the project of the run only', async () => {
+    const p = await makeProject(db());
+    const other = await makeProject(db());
+    const run = await makeRun(db(), p.id);
+    await append(db(), p.id, run.id, events);
+    const base = (await replayBaseAt(db(), p.id, run.id, 3_100))!;
+    const trimmed = trimBase(base, 40);
+    const n = trimmed.omittedParts!;
+    expect(n).toBeGreaterThan(0);
+    const key = base.transcript.open!.key;
+    const at = { seq: base.seq, key, from: 0, to: n };
+    expect(await baseParts(db(), p.id, run.id, at)).toEqual(
+      base.transcript.open!.state.parts.slice(0, Math.min(n, BASE_PARTS_MAX)),
+    );
+    await expect(baseParts(db(), other.id, run.id, at)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(baseParts(db(), p.id, run.id, { ...at, key: 'a-other' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(baseParts(db(), p.id, run.id, { ...at, seq: base.seq - 1 })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+
+    const range = await listEventsBetween(db(), p.id, run.id, { fromSeq: 1_000, toSeq: 1_255 });
+    expect(range.map((e) => e.seq)).toEqual(events.slice(1_000, 1_256).map((e) => e.seq));
+    expect(range[17]!.payload).toEqual(events[1_017]!.payload);
+    expect(await listEventsBetween(db(), p.id, run.id, { fromSeq: 0, toSeq: 3_599, limit: 10 })).toHaveLength(
+      10,
+    );
+    await expect(listEventsBetween(db(), other.id, run.id, { fromSeq: 0, toSeq: 10 })).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 });

@@ -42,8 +42,9 @@ function run(steps: number): ReplayEvent[] {
 }
 
 function fresh(events: ReplayEvent[]) {
-  const f = new TranscriptFold(events);
-  f.catchUp();
+  const f = new TranscriptFold((i) => events[i]);
+  for (const e of events) f.fold(e);
+  f.flush();
   return f.all();
 }
 
@@ -79,9 +80,9 @@ describe('TranscriptFold', () => {
     const store = new ReplayStore(events);
     const all = store.transcript.all();
     const at = store.transcript.at(events.length - 5);
-    expect(at[0]).toBe(all[0]);
-    expect(at[1]).toBe(all[1]);
-    expect(at[3]).not.toBe(all[3]); // the tool loop is still streaming there
+    expect(at![0]).toBe(all[0]);
+    expect(at![1]).toBe(all[1]);
+    expect(at![3]).not.toBe(all[3]); // the tool loop is still streaming there
   });
 
   it('started from a base (a server checkpoint, as at ?seq=N) it answers every later point as the whole run does', () => {
@@ -101,18 +102,58 @@ describe('TranscriptFold', () => {
     store.append(events.slice(cut + 300));
     expect(store.count).toBe(events.length);
     expect(store.lastSeq).toBe(events.at(-1)!.seq);
-    expect(store.timeline.times).toEqual(whole.timeline.times.slice(cut));
-    expect(store.timeline.start).toBe(whole.timeline.times[cut - 1]);
+    expect(store.times()).toEqual(whole.times().slice(cut));
+    expect(store.timeline.start).toBe(whole.timeAt(cut - 1));
     for (const n of [0, 1, 250, 900, events.length - cut - 1, events.length - cut]) {
       expect(store.transcript.at(n), `at ${cut} + ${n}`).toEqual(whole.transcript.at(cut + n));
     }
     expect(store.transcript.all()).toEqual(whole.transcript.all());
   });
 
+  it('answers every point when a part before the current step changes later (late tool results, data by id)', () => {
+    const late: ReplayEvent[] = [];
+    const push = (type: string, payload: Record<string, unknown> = {}) =>
+      late.push({
+        seq: late.length,
+        type,
+        ts: new Date(Date.UTC(2026, 0, 1) + late.length * 40).toISOString(),
+        payload,
+      });
+    push('user-message', { text: 'go' });
+    push('start');
+    push('data-progress', { id: 'p', data: { done: 0 } });
+    for (let s = 0; s < 60; s++) {
+      push('start-step');
+      push('text-start', { id: `t${s}` });
+      for (let d = 0; d < 12; d++) push('text-delta', { id: `t${s}`, delta: `w${d} ` });
+      push('text-end', { id: `t${s}` });
+      push('tool-input-available', { toolCallId: `c${s}`, toolName: 'search', input: { s } });
+      // The result of the call made 15 steps ago, and the progress part (the message's first) again.
+      if (s >= 15) push('tool-output-available', { toolCallId: `c${s - 15}`, output: { s: s - 15 } });
+      if (s % 10 === 9) push('data-progress', { id: 'p', data: { done: s } });
+      // Now and then a tool input streamed over more events than lie between two checkpoints.
+      if (s % 20 === 5) {
+        push('tool-input-start', { toolCallId: `long${s}`, toolName: 'write' });
+        for (let d = 0; d < 600; d++)
+          push('tool-input-delta', { toolCallId: `long${s}`, inputTextDelta: `x${d}` });
+        push('tool-input-available', { toolCallId: `long${s}`, toolName: 'write', input: {} });
+      }
+      push('finish-step');
+    }
+    push('finish');
+    const store = new ReplayStore(late);
+    for (let n = 0; n <= late.length; n += 37) {
+      expect(store.transcript.at(n), `at ${n}`).toEqual(fresh(late.slice(0, n)));
+    }
+    for (const n of [late.length - 1, 500, 300, 301, 302, 2000, 2001, 1999, 4000]) {
+      expect(store.transcript.at(n), `at ${n}`).toEqual(fresh(late.slice(0, n)));
+    }
+  });
+
   it('ignores events it already holds when pages overlap', () => {
     const store = new ReplayStore(events.slice(0, 100));
     store.append(events.slice(50, 200));
-    expect(store.events.map((e) => e.seq)).toEqual(events.slice(0, 200).map((e) => e.seq));
-    expect(store.timeline.times).toHaveLength(200);
+    expect([...store.seqs()]).toEqual(events.slice(0, 200).map((e) => e.seq));
+    expect(store.times()).toHaveLength(200);
   });
 });

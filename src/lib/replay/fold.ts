@@ -10,8 +10,8 @@ import { parse as parsePartial } from 'partial-json';
  * not exist is skipped instead of ending the message: stored streams may be cut or out of spec.
  */
 
-type AnyPart = { type: string; [k: string]: unknown };
-type PartialCall = {
+export type AnyPart = { type: string; [k: string]: unknown };
+export type PartialCall = {
   text: string;
   inputEncoding?: unknown;
   toolName: string;
@@ -106,6 +106,14 @@ type ToolUpdate = {
 
 export class MessageFold {
   s: MessageFoldState;
+  /**
+   * Told before a part already in the list is replaced (the part it was): lets a holder of a shared
+   * prefix of the parts (the browser's checkpoints) keep what it saw. Pushes and a step's reset (which
+   * only drops parts after the current step's start) are not replacements.
+   */
+  onReplace: ((i: number, old: AnyPart) => void) | null = null;
+  /** The same for a streamed tool call's entry (copy-on-write too); `old` undefined: a new call. */
+  onReplaceCall: ((id: string, old: PartialCall | undefined) => void) | null = null;
 
   constructor(state?: MessageFoldState) {
     this.s = state ?? emptyState();
@@ -139,7 +147,13 @@ export class MessageFold {
     return -1;
   }
 
+  private setCall(id: string, call: PartialCall) {
+    this.onReplaceCall?.(id, this.s.partialCalls[id]);
+    this.s.partialCalls[id] = call;
+  }
+
   private set(i: number, part: AnyPart) {
+    this.onReplace?.(i, this.s.parts[i]!);
     this.s.parts[i] = part;
   }
 
@@ -281,14 +295,14 @@ export class MessageFold {
         return;
       case 'tool-input-start': {
         const id = String(c.toolCallId);
-        s.partialCalls[id] = {
+        this.setCall(id, {
           text: '',
           inputEncoding: c.inputEncoding,
           toolName: String(c.toolName),
           dynamic: c.dynamic as boolean | undefined,
           title: c.title,
           toolMetadata: c.toolMetadata,
-        };
+        });
         this.updateTool(
           {
             toolCallId: id,
@@ -307,9 +321,10 @@ export class MessageFold {
       }
       case 'tool-input-delta': {
         const id = String(c.toolCallId);
-        const call = s.partialCalls[id];
-        if (!call) return;
-        call.text += String(c.inputTextDelta ?? '');
+        const prev = s.partialCalls[id];
+        if (!prev) return;
+        const call = { ...prev, text: prev.text + String(c.inputTextDelta ?? '') };
+        this.setCall(id, call);
         const i = this.updateTool(
           {
             toolCallId: id,
@@ -415,6 +430,8 @@ export class MessageFold {
         const from = this.stepStart() + 1;
         s.activeText = {};
         s.activeReasoning = {};
+        if (this.onReplaceCall)
+          for (const [id, call] of Object.entries(s.partialCalls)) this.onReplaceCall(id, call);
         s.partialCalls = {};
         s.parts.length = from;
         s.staleInput = s.staleInput.filter((i) => i < from);

@@ -11,6 +11,7 @@ import {
   type TranscriptState,
   tick,
 } from '@/lib/replay/transcript';
+import { AppError } from '../errors';
 import { assertRunInProject } from '../runs/scope';
 import { decodeCheckpoint, encodeCheckpoint, type StoredCheckpoint } from './codec';
 
@@ -155,4 +156,25 @@ export async function replayBaseAt(
   );
   if ((due?.n ?? 0) >= CHECKPOINT_EVERY) await ensureCheckpoints(db, runId, seq);
   return readChain(db, runId, seq);
+}
+
+/** The most parts one read of a checkpoint's left-out parts answers. */
+export const BASE_PARTS_MAX = 500;
+
+/**
+ * Parts [from, to) of the open message of the run's checkpoint at `seq` (the base a `?seq=` page was
+ * sent trimmed): what the replay fetches when the reader scrolls back before the parts it was sent.
+ * `key` is the message the page holds; a checkpoint folded since with another message is not found.
+ */
+export async function baseParts(
+  db: DbOrTx,
+  projectId: string,
+  runId: string,
+  { seq, key, from, to }: { seq: number; key: string; from: number; to: number },
+): Promise<unknown[]> {
+  await assertRunInProject(db, projectId, runId);
+  const base = await readChain(db, runId, seq);
+  const open = base?.seq === seq ? base.transcript.open : null;
+  if (!open || open.key !== key) throw new AppError('not_found', 'Transcript checkpoint not found');
+  return open.state.parts.slice(Math.max(0, from), Math.min(to, from + BASE_PARTS_MAX));
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { MessageFoldState } from '@/lib/replay/fold';
+import type { MessageFoldState, PartialCall } from '@/lib/replay/fold';
 import type { ReplayClock, TranscriptItem, TranscriptState } from '@/lib/replay/transcript';
 
 /**
@@ -7,7 +7,9 @@ import type { ReplayClock, TranscriptItem, TranscriptState } from '@/lib/replay/
  * run's chain holds its transcript about once (not once per checkpoint). Closed items never change,
  * so a checkpoint lists those closed since the previous one; the open message's parts are
  * copy-on-write, so the prefix still identical (same objects) to the previous checkpoint's is kept by
- * count and only the parts after it are stored.
+ * count and only the parts after it are stored. Likewise its streamed tool calls: only those new or
+ * changed since the previous checkpoint of the same message (`calls`), unless one was dropped (a
+ * `reset-step`: then all of them, in `rest`). Checkpoints stored before that hold them all in `rest`.
  */
 export type StoredCheckpoint = {
   closedFrom: number;
@@ -18,7 +20,10 @@ export type StoredCheckpoint = {
     lastSeq: number;
     keep: number;
     parts: MessageFoldState['parts'];
-    rest: Omit<MessageFoldState, 'parts'>;
+    rest: Omit<MessageFoldState, 'parts' | 'partialCalls'> & {
+      partialCalls?: MessageFoldState['partialCalls'];
+    };
+    calls?: MessageFoldState['partialCalls'];
   } | null;
   clock: ReplayClock;
 };
@@ -39,20 +44,45 @@ export function encodeCheckpoint(
   }
   let open: StoredCheckpoint['open'] = null;
   if (cur.open) {
-    const { parts, ...rest } = cur.open.state;
-    const before = prev?.open?.key === cur.open.key ? prev.open.state.parts : [];
+    const { parts, partialCalls, ...rest } = cur.open.state;
+    const same = prev?.open?.key === cur.open.key ? prev.open.state : null;
+    const before = same ? same.parts : [];
     let keep = 0;
     while (keep < before.length && keep < parts.length && before[keep] === parts[keep]) keep++;
+    const calls = same ? changedCalls(same.partialCalls, partialCalls) : null;
     open = {
       key: cur.open.key,
       seq: cur.open.seq,
       lastSeq: cur.open.lastSeq,
       keep,
       parts: parts.slice(keep),
-      rest,
+      rest: calls ? rest : { ...rest, partialCalls },
+      ...(calls ? { calls } : {}),
     };
   }
   return { closedFrom, closed: cur.closed.slice(closedFrom), open, clock: { ...clock } };
+}
+
+const sameCall = (a: PartialCall, b: PartialCall) =>
+  a.text === b.text &&
+  a.toolName === b.toolName &&
+  a.inputEncoding === b.inputEncoding &&
+  a.dynamic === b.dynamic &&
+  a.title === b.title &&
+  a.toolMetadata === b.toolMetadata;
+
+/** The calls new or changed since `prev`; null when one of `prev` is gone (then all are stored). */
+function changedCalls(
+  prev: MessageFoldState['partialCalls'],
+  cur: MessageFoldState['partialCalls'],
+): MessageFoldState['partialCalls'] | null {
+  for (const id of Object.keys(prev)) if (!Object.hasOwn(cur, id)) return null;
+  const out: MessageFoldState['partialCalls'] = {};
+  for (const [id, c] of Object.entries(cur)) {
+    const p = prev[id];
+    if (!p || !sameCall(p, c)) out[id] = c;
+  }
+  return out;
 }
 
 /** Applies a stored checkpoint to the state of the checkpoint before it (null: none before). */
@@ -60,14 +90,16 @@ export function decodeCheckpoint(prev: TranscriptState | null, stored: StoredChe
   const closed = (prev?.closed ?? []).slice(0, stored.closedFrom).concat(stored.closed);
   const o = stored.open;
   if (!o) return { closed, open: null };
-  const before = o.keep > 0 && prev?.open?.key === o.key ? prev.open.state.parts.slice(0, o.keep) : [];
+  const same = prev?.open?.key === o.key ? prev.open.state : null;
+  const before = o.keep > 0 && same ? same.parts.slice(0, o.keep) : [];
+  const partialCalls = o.rest.partialCalls ?? { ...same?.partialCalls, ...o.calls };
   return {
     closed,
     open: {
       key: o.key,
       seq: o.seq,
       lastSeq: o.lastSeq,
-      state: { ...o.rest, metadata: o.rest.metadata, parts: before.concat(o.parts) },
+      state: { ...o.rest, metadata: o.rest.metadata, parts: before.concat(o.parts), partialCalls },
     },
   };
 }

@@ -1,2 +1,3 @@
 export * from './checkpoints';
+export * from './events';
 export * from './schedule';

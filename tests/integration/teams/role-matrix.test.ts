@@ -12,6 +12,8 @@ import { GET as exportRuns } from '@/app/(dashboard)/p/[slug]/runs/export/route'
 import { createKey, revokeKey } from '@/app/(dashboard)/p/[slug]/settings/keys/actions';
 import { changeQuota, createQuota, removeQuota } from '@/app/(dashboard)/p/[slug]/usage/actions';
 import { deleteRunAction, loadEvents } from '@/app/(dashboard)/p/[slug]/runs/[id]/actions';
+import { GET as eventRange } from '@/app/(dashboard)/p/[slug]/runs/[id]/events/route';
+import { appendEvents } from '@/server/events';
 import { PAGE_ROLES, requireProject } from '@/app/(dashboard)/_lib/project';
 import { FOREIGN_ORIGIN } from '@/app/_lib/auth';
 import { auditLog, type ProjectRole } from '@/db/schema';
@@ -264,6 +266,30 @@ describeEachDb('role matrix', (ctx) => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-disposition') ?? '').toContain(`runs-${slug}-`);
       await res.text();
+    });
+  }
+
+  for (const who of WHO) {
+    it(`replay event range × ${who}: the run's events, not found for an outsider`, async () => {
+      const run = await makeRun(db(), projectId);
+      await appendEvents(db(), projectId, run.id, [
+        { seq: 0, type: 'user-message', payload: { text: 'hi' } },
+        { seq: 1, type: 'start', payload: {} },
+      ]);
+      setRequest({ cookie: cookies[who], project: slug });
+      const res = await eventRange(
+        new Request(`http://localhost:3000/p/${slug}/runs/${run.id}/events?from=0&to=5`),
+        {
+          params: Promise.resolve({ slug, id: run.id }),
+        },
+      );
+      if (who === 'outsider') {
+        expect(res.status).toBe(404);
+        return;
+      }
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { events: { seq: number }[] };
+      expect(body.events.map((e) => e.seq)).toEqual([0, 1]);
     });
   }
 

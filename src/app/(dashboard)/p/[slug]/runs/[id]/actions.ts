@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import { validatedAction } from '@/lib/actions';
 import { projectPath } from '@/lib/project-path';
 import { listEvents } from '@/server/events';
+import { baseParts } from '@/server/replay';
 import { redirect } from 'next/navigation';
 import { requireProjectRole, runAccess } from '@/server/access';
 import { deleteRunAudited } from '@/server/audit/changes';
@@ -23,6 +24,24 @@ export const loadEvents = validatedAction(
     if (!access) throw new AppError('not_found', 'Run not found');
     const page = await listEvents(getDb(), access.project.id, runId, { afterSeq, limit: EVENTS_PAGE });
     return { events: toReplayEvents(page.data), done: page.nextCursor === null };
+  },
+);
+
+/** Parts of the `?seq=` page's checkpoint message that the page was not sent (scrolling back to them). */
+export const loadBaseParts = validatedAction(
+  z
+    .object({
+      runId: z.uuid(),
+      seq: z.number().int().min(0),
+      key: z.string().min(1).max(200),
+      from: z.number().int().min(0),
+      to: z.number().int().min(0),
+    })
+    .refine((v) => v.to >= v.from, { message: 'to must not be below from', path: ['to'] }),
+  async ({ runId, ...at }) => {
+    const access = await runAccess(getDb(), (await dashboardContext()).user.actor, runId);
+    if (!access) throw new AppError('not_found', 'Run not found');
+    return { parts: await baseParts(getDb(), access.project.id, runId, at) };
   },
 );
 

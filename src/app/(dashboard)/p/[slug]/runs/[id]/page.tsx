@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { listEvents } from '@/server/events';
+import { trimBase } from '@/lib/replay/trim';
 import { replayBaseAt } from '@/server/replay';
 import { listRunReports } from '@/server/reports';
 import { getRunById } from '@/server/runs';
@@ -32,6 +33,11 @@ export const metadata: Metadata = { title: 'Run · runledger' };
 const FIRST_PAGE = 400;
 /** At `?seq=N`: the events up to N (and a few after), the rest streams in behind the first paint. */
 const AFTER_SEQ = 20;
+/**
+ * At `?seq=N`: the checkpoint's open message is sent from its last parts this many before the moment
+ * (a screenful and more); the earlier ones are fetched if the reader scrolls back to them.
+ */
+const BASE_PARTS = 120;
 
 export default async function RunPage({
   params,
@@ -85,7 +91,7 @@ export default async function RunPage({
         // refreshes keep the replay as it is).
         key={live || !base ? run.id : `${run.id}:${base.seq}`}
         runId={run.id}
-        base={base}
+        base={base && trimBase(base, BASE_PARTS)}
         initialEvents={initialEvents}
         initialDone={eventsPage.nextCursor === null}
         totalEvents={run.eventCount}

@@ -2,13 +2,17 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { EventRow } from './event-row';
-import type { ReplayEvent } from './model';
+import type { ReplayStore } from './store';
 
 const ROW_HEIGHT = 27;
 
-/** Every raw event, virtualized (100,000 rows scroll like 100), synced with the replay position. */
+/**
+ * Every raw event, virtualized (100,000 rows scroll like 100), synced with the replay position. A row's
+ * seq, time and type come from the store's index; its payload from the store's window, which keeps
+ * (and fetches) the rows in view.
+ */
 export function EventInspector({
-  events,
+  store,
   count,
   position,
   onSeek,
@@ -16,8 +20,8 @@ export function EventInspector({
   total,
   start,
 }: {
-  /** Grows in place as pages load; `count` is how many of them to show. */
-  events: ReplayEvent[];
+  /** Grows in place as pages load; `count` is how many of its events to show. */
+  store: ReplayStore;
   count: number;
   position: number;
   onSeek: (index: number) => void;
@@ -28,12 +32,15 @@ export function EventInspector({
 }) {
   const parent = useRef<HTMLDivElement>(null);
   const [expanded, setExpanded] = useState<Set<number>>(() => new Set());
-  const eventsRef = useRef(events);
-  eventsRef.current = events;
+  const storeRef = useRef(store);
+  storeRef.current = store;
   // Stable callbacks: new ones on every render would make the virtualizer recompute every row's offset.
   const getScrollElement = useCallback(() => parent.current, []);
   const estimateSize = useCallback(() => ROW_HEIGHT, []);
-  const getItemKey = useCallback((i: number) => eventsRef.current[i]?.seq ?? i, []);
+  const getItemKey = useCallback(
+    (i: number) => (i < storeRef.current.length ? storeRef.current.seqAt(i) : i),
+    [],
+  );
   const virtualizer = useVirtualizer({
     count,
     getScrollElement,
@@ -43,6 +50,13 @@ export function EventInspector({
     useFlushSync: false,
   });
   const t0 = Number.isFinite(start) ? start : 0;
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const end = (items.at(-1)?.index ?? -1) + 1;
+  // The rows in view keep their payloads (fetched when the window had dropped them).
+  useEffect(() => {
+    store.want('inspector', first, end);
+  }, [store, first, end]);
 
   useEffect(() => {
     if (position >= 0 && position < count) virtualizer.scrollToIndex(position, { align: 'auto' });
@@ -74,13 +88,13 @@ export function EventInspector({
       </div>
       <div ref={parent} className="h-[460px] overflow-auto" data-testid="event-inspector">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const e = events[item.index]!;
+          {items.map((item) => {
+            const seq = store.seqAt(item.index);
             return (
               <div
                 key={item.key}
                 data-index={item.index}
-                ref={expanded.has(e.seq) ? virtualizer.measureElement : undefined}
+                ref={expanded.has(seq) ? virtualizer.measureElement : undefined}
                 style={{
                   position: 'absolute',
                   top: 0,
@@ -90,11 +104,14 @@ export function EventInspector({
                 }}
               >
                 <EventRow
-                  event={e}
+                  seq={seq}
+                  type={store.typeAt(item.index)}
+                  ts={store.tsAt(item.index)}
+                  event={store.eventAt(item.index)}
                   index={item.index}
                   current={item.index === position}
                   past={item.index <= position}
-                  expanded={expanded.has(e.seq)}
+                  expanded={expanded.has(seq)}
                   t0={t0}
                   onSeek={onSeek}
                   onToggle={toggle}

@@ -14,8 +14,11 @@ function preview(payload: unknown): string {
   return s === '{}' ? '' : s;
 }
 
-/** One raw event: seq, offset, type and a preview; expands to its JSON. */
+/** One raw event: seq, offset, type and a preview; expands to its JSON (once its payload is held). */
 export const EventRow = memo(function EventRow({
+  seq,
+  type,
+  ts,
   event,
   index,
   current,
@@ -25,7 +28,12 @@ export const EventRow = memo(function EventRow({
   onSeek,
   onToggle,
 }: {
-  event: ReplayEvent;
+  seq: number;
+  type: string;
+  /** Timestamp (ms). */
+  ts: number;
+  /** The event with its payload; undefined while it is fetched. */
+  event: ReplayEvent | undefined;
   index: number;
   current: boolean;
   past: boolean;
@@ -34,7 +42,7 @@ export const EventRow = memo(function EventRow({
   onSeek: (index: number) => void;
   onToggle: (seq: number, index: number) => void;
 }) {
-  const offset = (Date.parse(event.ts) - t0) / 1000;
+  const offset = (ts - t0) / 1000;
   return (
     <div
       className={cn(
@@ -46,14 +54,14 @@ export const EventRow = memo(function EventRow({
             : 'bg-zinc-50/70 text-zinc-400',
       )}
       data-testid="event-row"
-      data-seq={event.seq}
+      data-seq={seq}
       aria-current={current ? 'step' : undefined}
     >
       <div className="flex h-[26px] items-center gap-2 px-2">
         <button
           type="button"
-          onClick={() => onToggle(event.seq, index)}
-          aria-label={expanded ? `Collapse event ${event.seq}` : `Expand event ${event.seq}`}
+          onClick={() => onToggle(seq, index)}
+          aria-label={expanded ? `Collapse event ${seq}` : `Expand event ${seq}`}
           aria-expanded={expanded}
           className="w-4 shrink-0 text-zinc-400 hover:text-zinc-900"
         >
@@ -65,28 +73,30 @@ export const EventRow = memo(function EventRow({
           className="flex min-w-0 flex-1 items-center gap-2 text-left"
           title="Seek the replay to this event"
         >
-          <span className="w-10 shrink-0 text-right font-mono tabular-nums text-zinc-400">{event.seq}</span>
+          <span className="w-10 shrink-0 text-right font-mono tabular-nums text-zinc-400">{seq}</span>
           <span className="w-14 shrink-0 text-right font-mono tabular-nums text-zinc-400">
             +{offset.toFixed(2)}s
           </span>
           <span
             className={cn(
               'w-36 shrink-0 truncate font-mono',
-              isErrorEvent(event.type)
+              isErrorEvent(type)
                 ? 'text-red-600'
-                : event.type.startsWith('tool-')
+                : type.startsWith('tool-')
                   ? 'text-violet-700'
                   : 'text-zinc-700',
             )}
           >
-            {event.type}
+            {type}
           </span>
-          <span className="min-w-0 truncate text-zinc-500">{preview(event.payload)}</span>
+          <span className="min-w-0 truncate text-zinc-500">{event ? preview(event.payload) : '…'}</span>
         </button>
       </div>
       {expanded && (
         <pre className="mx-2 mb-2 max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-zinc-900 p-2 font-mono text-[11px] text-zinc-100">
-          {prettyJson({ seq: event.seq, type: event.type, ts: event.ts, payload: event.payload })}
+          {event
+            ? prettyJson({ seq: event.seq, type: event.type, ts: event.ts, payload: event.payload })
+            : 'Loading…'}
         </pre>
       )}
     </div>

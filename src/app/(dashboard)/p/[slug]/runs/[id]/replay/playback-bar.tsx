@@ -18,14 +18,14 @@ function sample<T>(xs: T[]): T[] {
 function positionLabel(store: ReplayStore, p: Playback): string {
   const n = store.count;
   if (p.cut === null) return `complete run · ${n.toLocaleString('en-US')} events`;
-  const seq = p.index >= 0 ? store.events[p.index]!.seq : store.baseSeq;
+  const seq = p.index >= 0 ? store.seqAt(p.index) : store.baseSeq;
   if (seq < 0) return 'start of the run';
   return `event ${store.base + p.index + 1}/${n} · seq ${seq} · ${formatDuration(p.playhead)}`;
 }
 
 /** The replay's controls wired to its store and playback: play, speed, scrubber with markers, steps. */
 export function PlaybackBar({ store, playback: p }: { store: ReplayStore; playback: Playback }) {
-  const { events, timeline, markers } = store;
+  const { timeline, markers } = store;
   const path = usePathname();
   return (
     <>
@@ -48,8 +48,8 @@ export function PlaybackBar({ store, playback: p }: { store: ReplayStore; playba
         onScrub={p.scrub}
         onStep={p.step}
         onJump={p.jump}
-        markers={sample(markers.filter((i) => !isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
-        errors={sample(markers.filter((i) => isErrorEvent(events[i]!.type)).map((i) => timeline.times[i]!))}
+        markers={sample(markers.filter((i) => !isErrorEvent(store.typeAt(i))).map((i) => store.timeAt(i)))}
+        errors={sample(markers.filter((i) => isErrorEvent(store.typeAt(i))).map((i) => store.timeAt(i)))}
         positionLabel={positionLabel(store, p)}
       />
     </>

@@ -1,16 +1,21 @@
 'use client';
-import { startTransition, useEffect, useMemo, useState } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
-import type { ReplayBase } from '@/lib/replay/transcript';
+import type { TrimmedBase } from '@/lib/replay/trim';
+import { loadBaseParts } from '../actions';
 import type { ReplayEvent } from './model';
+import type { Part } from './parts';
 import { PlaybackBar } from './playback-bar';
 import { SidePanels } from './side-panels';
 import { ReplayStore } from './store';
 import { Transcript } from './transcript';
-import { transcriptRows } from './transcript-rows';
+import { type TranscriptRow, transcriptRows } from './transcript-rows';
 import { useEventLoader } from './use-event-loader';
 import { usePlayback, usePlaybackKeys } from './use-playback';
+
+/** Events fetched ahead of the position while playing, so the transcript does not wait for them. */
+const AHEAD = 512;
 
 /** The run's replay: controls and transcript on the left, reports and the raw events on the right. */
 export function Replay({
@@ -24,14 +29,39 @@ export function Replay({
 }: {
   runId: string;
   /** The server's transcript checkpoint the events start after (the page opened at `?seq=N`). */
-  base: ReplayBase | null;
+  base: TrimmedBase | null;
   initialEvents: ReplayEvent[];
   initialDone: boolean;
   totalEvents: number;
   reports: ReportDto[];
   live: boolean;
 }) {
-  const [store] = useState(() => new ReplayStore(initialEvents, base));
+  const [store] = useState(
+    () =>
+      new ReplayStore(initialEvents, base, {
+        events: async (fromSeq, toSeq) => {
+          // The page's own path (/p/<slug>/runs/<id>): the route reads the project from it.
+          const res = await fetch(`${window.location.pathname}/events?from=${fromSeq}&to=${toSeq}`);
+          const body = (await res.json().catch(() => null)) as {
+            events?: ReplayEvent[];
+            error?: { message?: string };
+          } | null;
+          if (!res.ok || !body?.events) throw new Error(body?.error?.message ?? 'Could not load events');
+          return body.events;
+        },
+        parts: async (from, to) => {
+          const res = await loadBaseParts(null, {
+            runId,
+            seq: store.baseSeq,
+            key: store.earlier!.key,
+            from,
+            to,
+          });
+          if (!res.ok) throw new Error(res.error ?? 'Could not load the earlier parts');
+          return res.parts as Part[];
+        },
+      }),
+  );
   // New pages re-render in a transition: React can split the rows' rendering into short tasks and
   // put input (a scrub, a key) first (a store subscription would render them synchronously).
   const [version, setVersion] = useState(store.version);
@@ -40,14 +70,30 @@ export function Replay({
   const p = usePlayback(store, done);
   const [openedAtSeq] = useState(() => p.cut !== null);
   usePlaybackKeys(p);
-  const { events } = store;
   const cutSeq = p.cut === null ? Number.POSITIVE_INFINITY : p.cut;
   const at = p.cut === null ? null : p.index + 1;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store grows in place; `version` says when
-  const rows = useMemo(
-    () => transcriptRows(at === null ? store.transcript.all() : store.transcript.at(at)),
+  const items = useMemo(
+    () => (at === null ? store.transcript.all() : store.transcript.at(at)),
     [store, version, at],
   );
+  // The transcript at a moment needs the events since the nearest checkpoint: while those not held
+  // are fetched, the last rows stay on screen (marked pending).
+  const shown = useRef<TranscriptRow[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` moves when earlier parts arrive
+  const rows = useMemo(
+    () => (items ? transcriptRows(items, store.earlier) : shown.current),
+    [items, store, version],
+  );
+  shown.current = rows;
+  const pending = items === null;
+  const missingFrom = store.transcript.missingFrom;
+  // Keeps (and fetches) the events folded at the position, and the next ones while playing.
+  useEffect(() => {
+    if (at === null) store.release('position');
+    else if (pending) store.want('position', missingFrom, at + (p.playing ? AHEAD : 0));
+    else store.want('position', at, at + (p.playing ? AHEAD : 1));
+  }, [store, at, pending, missingFrom, p.playing]);
 
   if (store.count === 0 && done && !live && reports.length === 0) {
     return (
@@ -72,7 +118,13 @@ export function Replay({
               {done ? 'This run has no events.' : 'Loading events…'}
             </p>
           ) : (
-            <Transcript rows={rows} playing={p.playing} showEnd={openedAtSeq} />
+            <Transcript
+              rows={rows}
+              playing={p.playing}
+              showEnd={openedAtSeq}
+              pending={pending}
+              earlier={store.earlier}
+            />
           )}
           {!done && p.cut === null && store.count > 0 && (
             <p className="mt-3 text-xs text-zinc-400">
@@ -80,14 +132,16 @@ export function Replay({
               {totalEvents.toLocaleString('en-US')} events)…
             </p>
           )}
-          {error && <p className="mt-3 text-sm text-red-600">{error}</p>}
+          {(error ?? store.fetchError) && (
+            <p className="mt-3 text-sm text-red-600">{error ?? store.fetchError}</p>
+          )}
         </div>
       </Card>
       <SidePanels
         store={store}
         reports={reports}
         cutSeq={cutSeq}
-        position={p.cut === null ? events.length : p.index}
+        position={p.cut === null ? store.length : p.index}
         onSeek={p.seekFromInspector}
         loading={!done}
         total={Math.max(totalEvents, store.count)}

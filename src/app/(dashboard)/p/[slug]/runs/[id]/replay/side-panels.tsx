@@ -36,8 +36,8 @@ export function SidePanels({
       <Card>
         <CardHeader title="Events" />
         <EventInspector
-          events={store.events}
-          count={store.events.length}
+          store={store}
+          count={store.length}
           position={position}
           onSeek={onSeek}
           loading={loading}

@@ -1,7 +1,8 @@
 'use client';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { cn } from '@/lib/cn';
+import type { EarlierParts } from './earlier-parts';
 import { PartView } from './parts';
 import type { TranscriptRow } from './transcript-rows';
 
@@ -18,12 +19,56 @@ function UserRow({ text }: { text: string }) {
   );
 }
 
+/**
+ * The top of a message whose earlier parts the page was not sent (opened at a moment): they are fetched
+ * when this row comes into view (scrolling back), a block at a time, or on a click.
+ */
+function EarlierRow({
+  row,
+  earlier,
+}: {
+  row: Extract<TranscriptRow, { kind: 'earlier' }>;
+  earlier: EarlierParts;
+}) {
+  const el = useRef<HTMLDivElement>(null);
+  // A new observer after each block (`row.count` moves): still in view, it fetches the next one.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: row.count is the trigger, not a value read
+  useEffect(() => {
+    const node = el.current;
+    if (!node || earlier.error) return;
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void earlier.loadMore();
+    });
+    io.observe(node);
+    return () => io.disconnect();
+  }, [earlier, earlier.error, row.count]);
+  return (
+    <div className="flex justify-start">
+      <div
+        ref={el}
+        data-testid="earlier-parts"
+        className="flex w-full max-w-[92%] flex-col gap-1 rounded-t-2xl border-x border-t border-zinc-200 bg-white px-4 pt-3 pb-1.5 text-xs text-zinc-400"
+      >
+        <button
+          type="button"
+          className="text-left hover:text-zinc-700"
+          onClick={() => void earlier.loadMore()}
+        >
+          {earlier.loading ? 'Loading' : 'Show'} {row.count.toLocaleString('en-US')} earlier parts
+          {row.steps > 0 && ` (${row.steps.toLocaleString('en-US')} steps)`}…
+        </button>
+        {earlier.error && <span className="text-red-600">{earlier.error}</span>}
+      </div>
+    </div>
+  );
+}
+
 /** One slice of an assistant bubble: the first slice has the top corners, the last the bottom ones. */
 const AssistantSlice = memo(function AssistantSlice({
   row,
   streaming,
 }: {
-  row: Exclude<TranscriptRow, { kind: 'user' }>;
+  row: Exclude<TranscriptRow, { kind: 'user' | 'earlier' }>;
   streaming: boolean;
 }) {
   return (
@@ -55,12 +100,18 @@ const ESTIMATE = 72;
 /** Rows the server HTML shows at a moment (`?seq=N`): the last few before it, so the HTML paints it. */
 const TAIL = 4;
 
-function RowView({ row, streaming }: { row: TranscriptRow; streaming: boolean }) {
-  return row.kind === 'user' ? (
-    <UserRow text={row.text} />
-  ) : (
-    <AssistantSlice row={row} streaming={streaming} />
-  );
+function RowView({
+  row,
+  streaming,
+  earlier,
+}: {
+  row: TranscriptRow;
+  streaming: boolean;
+  earlier: EarlierParts | null;
+}) {
+  if (row.kind === 'user') return <UserRow text={row.text} />;
+  if (row.kind === 'earlier') return earlier && <EarlierRow row={row} earlier={earlier} />;
+  return <AssistantSlice row={row} streaming={streaming} />;
 }
 
 /**
@@ -73,9 +124,15 @@ export function Transcript({
   rows,
   playing,
   showEnd,
+  pending = false,
+  earlier = null,
 }: {
   rows: TranscriptRow[];
   playing: boolean;
+  /** The rows are the last moment's while the events of the new one are fetched. */
+  pending?: boolean;
+  /** The left-out parts of the message a `?seq=` page opened in (fetched when scrolled back to). */
+  earlier?: EarlierParts | null;
   /** Scroll to the last row once (the page opened at a moment: `?seq=N`). */
   showEnd: boolean;
 }) {
@@ -125,7 +182,7 @@ export function Transcript({
       <ol ref={list} data-testid="transcript">
         {rows.slice(from).map((row, i) => (
           <li key={row.key} data-index={from + i} data-seq={row.seq}>
-            <RowView row={row} streaming={isStreaming(row)} />
+            <RowView row={row} streaming={isStreaming(row)} earlier={earlier} />
           </li>
         ))}
       </ol>
@@ -135,12 +192,18 @@ export function Transcript({
   const before = items.length ? items[0]!.start - margin : 0;
   const after = items.length ? virtualizer.getTotalSize() - (items.at(-1)!.end - margin) : 0;
   return (
-    <ol ref={list} data-testid="transcript" style={{ paddingTop: before, paddingBottom: Math.max(0, after) }}>
+    <ol
+      ref={list}
+      data-testid="transcript"
+      data-pending={pending || undefined}
+      aria-busy={pending || undefined}
+      style={{ paddingTop: before, paddingBottom: Math.max(0, after) }}
+    >
       {items.map((v) => {
         const row = rows[v.index]!;
         return (
           <li key={v.key} data-index={v.index} data-seq={row.seq} ref={virtualizer.measureElement}>
-            <RowView row={row} streaming={isStreaming(row)} />
+            <RowView row={row} streaming={isStreaming(row)} earlier={earlier} />
           </li>
         );
       })}

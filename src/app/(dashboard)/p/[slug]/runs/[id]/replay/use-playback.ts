@@ -19,11 +19,10 @@ export function usePlayback(store: ReplayStore, done: boolean) {
   const [speed, setSpeedState] = useState<Speed>(1);
   const [playhead, setPlayhead] = useState(0);
   const playheadRef = useRef(0);
-  const { timeline, events } = store;
-  const last = events.length - 1;
-  const index = cut === null ? last : lastAtOrBefore(store.seqs, cut);
-  const restingPlayhead =
-    cut === null ? timeline.total : index >= 0 ? timeline.times[index]! : timeline.start;
+  const { timeline } = store;
+  const last = store.length - 1;
+  const index = cut === null ? last : store.indexOfSeq(cut);
+  const restingPlayhead = cut === null ? timeline.total : index >= 0 ? store.timeAt(index) : timeline.start;
   const shownPlayhead = playing ? playhead : restingPlayhead;
 
   useEffect(() => {
@@ -31,13 +30,13 @@ export function usePlayback(store: ReplayStore, done: boolean) {
     if (!playing) setCut(seqParam);
   }, [seqParam, playing]);
 
-  const seqAt = (i: number) => (i < 0 ? store.baseSeq : store.events[i]!.seq);
+  const seqAt = (i: number) => (i < 0 ? store.baseSeq : store.seqAt(i));
 
   const seekIndex = (i: number, writeUrl = !playing) => {
-    const clamped = Math.max(-1, Math.min(i, store.events.length - 1));
+    const clamped = Math.max(-1, Math.min(i, store.length - 1));
     const seq = seqAt(clamped);
     setCut(seq);
-    playheadRef.current = clamped < 0 ? store.timeline.start : store.timeline.times[clamped]!;
+    playheadRef.current = clamped < 0 ? store.timeline.start : store.timeAt(clamped);
     setPlayhead(playheadRef.current);
     if (writeUrl) void setSeqParam(seq);
   };
@@ -53,7 +52,7 @@ export function usePlayback(store: ReplayStore, done: boolean) {
   const scrub = (t: number) => {
     playheadRef.current = t;
     setPlayhead(t);
-    seekIndex(lastAtOrBefore(timeline.times, t));
+    seekIndex(lastAtOrBefore(store.times(), t));
   };
 
   const play = () => {
@@ -72,7 +71,7 @@ export function usePlayback(store: ReplayStore, done: boolean) {
 
   const pause = () => {
     setPlaying(false);
-    const seq = seqAt(lastAtOrBefore(timeline.times, playheadRef.current));
+    const seq = seqAt(lastAtOrBefore(store.times(), playheadRef.current));
     setCut(seq);
     void setSeqParam(seq);
   };
@@ -106,7 +105,8 @@ export function usePlayback(store: ReplayStore, done: boolean) {
       }
       playheadRef.current = Math.min(playheadRef.current, tl.total);
       setPlayhead(playheadRef.current);
-      const seq = store.events[lastAtOrBefore(tl.times, playheadRef.current)]?.seq ?? store.baseSeq;
+      const i = lastAtOrBefore(store.times(), playheadRef.current);
+      const seq = i >= 0 ? store.seqAt(i) : store.baseSeq;
       setCut((c) => (c === seq ? c : seq));
       raf = requestAnimationFrame(tick);
     };
