@@ -6,8 +6,14 @@ import { requireProjectRole } from '@/server/access';
 import { currentUser } from '@/app/_lib/auth';
 import { toReplayEvents } from '../replay-events';
 
+/** The largest seq (an int4 column): a larger bound is a bad request, not a database error. */
+const MAX_SEQ = 2_147_483_647;
+
 const rangeQuery = z
-  .object({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().min(0) })
+  .object({
+    from: z.coerce.number().int().min(0).max(MAX_SEQ),
+    to: z.coerce.number().int().min(0).max(MAX_SEQ),
+  })
   .refine((v) => v.to >= v.from, { message: 'to must not be below from', path: ['to'] });
 
 /**
