@@ -80,7 +80,8 @@ function instrument(firstText: string) {
   requestAnimationFrame(check);
 }
 
-async function ingest(server: BenchServer, size: number): Promise<string> {
+/** A running run of the bench's project, created through the API. */
+async function createBenchRun(server: BenchServer, size: number) {
   const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
   const created = await fetch(`${server.baseUrl}/api/v1/runs`, {
     method: 'POST',
@@ -88,6 +89,11 @@ async function ingest(server: BenchServer, size: number): Promise<string> {
     body: JSON.stringify({ name: `replay bench ${size}`, model: 'bench-model', status: 'running' }),
   });
   const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  return { runId, headers };
+}
+
+async function ingest(server: BenchServer, size: number): Promise<string> {
+  const { runId, headers } = await createBenchRun(server, size);
   const events = agentRun(size);
   const batches: (typeof events)[] = [];
   for (let i = 0; i < events.length; i += 1000) batches.push(events.slice(i, i + 1000));
@@ -116,13 +122,7 @@ async function ingest(server: BenchServer, size: number): Promise<string> {
  * set, then its checkpoints folded (what the server's background pass does after API appends).
  */
 async function fillSql(server: BenchServer, size: number): Promise<string> {
-  const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
-  const created = await fetch(`${server.baseUrl}/api/v1/runs`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ name: `replay bench ${size}`, model: 'bench-model', status: 'running' }),
-  });
-  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const { runId } = await createBenchRun(server, size);
   const sql = postgres(server.databaseUrl!, { max: 1, onnotice: () => {} });
   const events = agentRun(size);
   for (let i = 0; i < events.length; i += 20_000) {

@@ -59,6 +59,21 @@ const checkpointSeqs = async (db: Parameters<typeof appendEvents>[0], runId: str
       .orderBy(runTranscriptCheckpoints.seq)
   ).map((r) => r.seq);
 
+/** The third checkpoint stores the open message's streamed tool calls as a delta, not all of them. */
+async function expectToolCallsAsDelta(db: Parameters<typeof appendEvents>[0], runId: string) {
+  const stored = await db
+    .select({ state: runTranscriptCheckpoints.state })
+    .from(runTranscriptCheckpoints)
+    .where(eq(runTranscriptCheckpoints.runId, runId))
+    .orderBy(runTranscriptCheckpoints.seq);
+  const open = (i: number) => (stored[i]!.state as { open: { rest: object; calls?: object } }).open;
+  const began = (from: number, to: number) =>
+    events.filter((e) => e.seq > from && e.seq <= to && e.type === 'tool-input-start').length;
+  expect(Object.keys(open(2).calls ?? {}).length).toBeLessThanOrEqual(began(1999, 2999) + 1);
+  expect(began(1999, 2999) + 1).toBeLessThan(began(-1, 2999));
+  expect(open(2).rest).not.toHaveProperty('partialCalls');
+}
+
 describeEachDb('replay transcript checkpoints', ({ db }) => {
   it('the checkpoint at or before N plus the events after it is the transcript folded from the start', async () => {
     const p = await makeProject(db());
@@ -66,18 +81,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     await append(db(), p.id, run.id, events);
     expect((await ensureCheckpoints(db(), run.id)).written).toBe(3);
     expect(await checkpointSeqs(db(), run.id)).toEqual([999, 1999, 2999]);
-    // A checkpoint after the first stores the message's streamed tool calls as a delta, not all of them.
-    const stored = await db()
-      .select({ state: runTranscriptCheckpoints.state })
-      .from(runTranscriptCheckpoints)
-      .where(eq(runTranscriptCheckpoints.runId, run.id))
-      .orderBy(runTranscriptCheckpoints.seq);
-    const open = (i: number) => (stored[i]!.state as { open: { rest: object; calls?: object } }).open;
-    const began = (from: number, to: number) =>
-      events.filter((e) => e.seq > from && e.seq <= to && e.type === 'tool-input-start').length;
-    expect(Object.keys(open(2).calls ?? {}).length).toBeLessThanOrEqual(began(1999, 2999) + 1);
-    expect(began(1999, 2999) + 1).toBeLessThan(began(-1, 2999));
-    expect(open(2).rest).not.toHaveProperty('partialCalls');
+    await expectToolCallsAsDelta(db(), run.id);
     for (const n of [0, 999, 1742, 2999, 3599]) {
       const base = await replayBaseAt(db(), p.id, run.id, n);
       expect(base?.count ?? 0).toBe(Math.floor((n + 1) / CHECKPOINT_EVERY) * CHECKPOINT_EVERY);
@@ -116,18 +120,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     expect(base).toMatchObject({ seq: 2999, count: 3000 });
     expect(fromBase(base, 3500).items).toEqual(fromScratch(3500).items);
     expect(await checkpointSeqs(db(), run.id)).toEqual([999, 1999, 2999]);
-    // A checkpoint after the first stores the message's streamed tool calls as a delta, not all of them.
-    const stored = await db()
-      .select({ state: runTranscriptCheckpoints.state })
-      .from(runTranscriptCheckpoints)
-      .where(eq(runTranscriptCheckpoints.runId, run.id))
-      .orderBy(runTranscriptCheckpoints.seq);
-    const open = (i: number) => (stored[i]!.state as { open: { rest: object; calls?: object } }).open;
-    const began = (from: number, to: number) =>
-      events.filter((e) => e.seq > from && e.seq <= to && e.type === 'tool-input-start').length;
-    expect(Object.keys(open(2).calls ?? {}).length).toBeLessThanOrEqual(began(1999, 2999) + 1);
-    expect(began(1999, 2999) + 1).toBeLessThan(began(-1, 2999));
-    expect(open(2).rest).not.toHaveProperty('partialCalls');
+    await expectToolCallsAsDelta(db(), run.id);
   });
 
   it('a run with fewer events than a checkpoint has none, and deleting a run deletes its checkpoints', async () => {
