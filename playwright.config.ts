@@ -35,7 +35,9 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  // Specs share their project's server and database, so each project runs one spec at a time; the
+  // two projects (separate servers and databases) run side by side.
+  workers: postgresServerUrl ? 2 : 1,
   retries: 0,
   reporter: [['list']],
   use: {
@@ -46,11 +48,12 @@ export default defineConfig({
     launchOptions: chromiumLaunchOptions,
   },
   projects: [
-    { name: 'pglite', use: { baseURL: `http://127.0.0.1:${port}` } },
+    { name: 'pglite', workers: 1, use: { baseURL: `http://127.0.0.1:${port}` } },
     ...(postgresServerUrl
       ? [
           {
             name: 'postgres',
+            workers: 1,
             testMatch: POSTGRES_SPECS,
             use: { baseURL: `http://127.0.0.1:${postgresPort}` },
           },

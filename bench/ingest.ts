@@ -15,7 +15,7 @@ import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { appendEvents } from '@/server/events';
 import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
-import { type CpuSample, cpuSample, cpuSince, databasesOf } from './lib/cpu';
+import { type CpuMeter, cpuLines, databasesOf, metered, noCpu } from './lib/cpu';
 import { median } from './lib/stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
@@ -125,21 +125,21 @@ async function apiRound(
       }
     });
     let accepted = 0;
-    const from = cpu && cpuSample(cpu.databases, cpu.serverPid);
-    const ms = await pool(jobs, CONCURRENCY, async (job) => {
-      const t0 = performance.now();
-      const res = await fetch(job.url, { method: 'POST', headers, body: job.body });
-      if (res.status !== 200) throw new Error(`append: ${res.status} ${await res.text()}`);
-      const body = (await res.json()) as { accepted: number; duplicates: number };
-      if (split) {
-        split.requests++;
-        split.latency += performance.now() - t0;
-        addServerTiming(split, res.headers.get('server-timing'));
-      }
-      if (body.accepted !== job.n) throw new Error(`append: accepted ${body.accepted} of ${job.n}`);
-      accepted += body.accepted;
-    });
-    if (cpu && from) addCpu(cpu.total, cpuSince(from, cpu.databases, cpu.serverPid));
+    const ms = await metered(cpu, () =>
+      pool(jobs, CONCURRENCY, async (job) => {
+        const t0 = performance.now();
+        const res = await fetch(job.url, { method: 'POST', headers, body: job.body });
+        if (res.status !== 200) throw new Error(`append: ${res.status} ${await res.text()}`);
+        const body = (await res.json()) as { accepted: number; duplicates: number };
+        if (split) {
+          split.requests++;
+          split.latency += performance.now() - t0;
+          addServerTiming(split, res.headers.get('server-timing'));
+        }
+        if (body.accepted !== job.n) throw new Error(`append: accepted ${body.accepted} of ${job.n}`);
+        accepted += body.accepted;
+      }),
+    );
     // Check: the runs' counters agree with what was sent.
     let counted = 0;
     for (const id of runIds) {
@@ -185,16 +185,16 @@ async function rawRound(sql: postgres.Sql, events: Event[][], cpu?: CpuMeter): P
       for (let from = 0; from < EVENTS_PER_RUN; from += BATCH)
         jobs.push({ runId, batch: events[r]!.slice(from, from + BATCH) });
     });
-    const from = cpu && cpuSample(cpu.databases);
-    const ms = await pool(jobs, CONCURRENCY, async ({ runId, batch }) => {
-      await sql`
+    const ms = await metered(cpu, () =>
+      pool(jobs, CONCURRENCY, async ({ runId, batch }) => {
+        await sql`
         insert into run_events (run_id, seq, type, ts, payload)
         select ${runId}::uuid, x.seq, x.type, x.ts, x.payload::jsonb
         from unnest(${batch.map((e) => e.seq)}::int[], ${batch.map((e) => e.type)}::text[],
                     ${batch.map((e) => e.ts)}::timestamptz[], ${batch.map((e) => JSON.stringify(e.payload))}::text[])
           as x(seq, type, ts, payload)`;
-    });
-    if (cpu && from) addCpu(cpu.total, cpuSince(from, cpu.databases));
+      }),
+    );
     const [row] = await sql<{ n: number }[]>`
       select count(*)::int as n from run_events where run_id = any(${runIds}::uuid[])`;
     const n = row!.n;
@@ -298,16 +298,6 @@ async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
   }
 }
 
-/** Where a round adds the CPU time its timed part used (Postgres's backends of `databases`, the server). */
-type CpuMeter = { databases: string[]; serverPid?: number; total: CpuSample };
-
-const noCpu = (): CpuSample => ({ bench: 0, server: 0, postgres: 0 });
-function addCpu(total: CpuSample, add: CpuSample): void {
-  total.bench += add.bench;
-  total.server += add.server;
-  total.postgres += add.postgres;
-}
-
 const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`.padStart(18);
 
 /**
@@ -376,23 +366,8 @@ export async function main(): Promise<{
   console.log(`  API on Postgres               ${fmt(apiPostgres)} (median)`);
   console.log(`  API on PGlite                 ${fmt(apiPglite)} (median)`);
   console.log(`  API (Postgres) / raw          ${(ratio * 100).toFixed(0).padStart(9)}% (target >= 75%)`);
-  const events1k = (rounds * RUNS * EVENTS_PER_RUN) / 1000;
-  const cpuLines = [
-    '  CPU time per 1000 events (ms; the machine has 2 cores, so the sum bounds the throughput):',
-    ...(
-      [
-        ['raw', rawCpu],
-        ['API', apiCpu],
-      ] as const
-    ).map(
-      ([k, c]) =>
-        `    ${k.padEnd(4)} Postgres ${(c.postgres / events1k).toFixed(1).padStart(6)}   app server ${(c.server / events1k).toFixed(1).padStart(6)}   bench client ${(c.bench / events1k).toFixed(1).padStart(6)}   sum ${((c.postgres + c.server + c.bench) / events1k).toFixed(1).padStart(6)}`,
-    ),
-    // With Postgres on cores of its own (the app server and the clients elsewhere), its CPU per event
-    // is what bounds each path's throughput: this ratio is the API's share of raw's there.
-    `  Postgres-bound ratio (raw's Postgres CPU per event / the API's): ${((rawCpu.postgres / Math.max(1, apiCpu.postgres)) * 100).toFixed(0)}%`,
-  ];
-  for (const line of [...formatSplit(split), ...cpuLines, ...dbLines]) console.log(line);
+  const cpu = cpuLines('1000 events', (rounds * RUNS * EVENTS_PER_RUN) / 1000, rawCpu, apiCpu);
+  for (const line of [...formatSplit(split), ...cpu, ...dbLines]) console.log(line);
   return { apiPostgres, apiPglite, raw, ratio };
 }
 

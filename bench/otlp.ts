@@ -21,6 +21,7 @@ import { decodeProtobuf } from '@/server/otel/decode';
 import { type IngestPhases, ingestSpans } from '@/server/otel/ingest';
 import { mapSpan } from '@/server/otel/map';
 import { createProject } from '@/server/projects';
+import { type CpuMeter, cpuLines, databasesOf, metered, noCpu } from './lib/cpu';
 import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
 import { median } from './lib/stats';
 
@@ -120,17 +121,24 @@ async function pool<T>(jobs: T[], concurrency: number, work: (job: T) => Promise
   return performance.now() - t0;
 }
 
-async function apiRound(server: BenchServer, bodies: Uint8Array[], spans: number): Promise<number> {
+async function apiRound(
+  server: BenchServer,
+  bodies: Uint8Array[],
+  spans: number,
+  cpu?: CpuMeter,
+): Promise<number> {
   const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/x-protobuf' };
-  const ms = await pool(bodies, CONCURRENCY, async (body) => {
-    const res = await fetch(`${server.baseUrl}/api/v1/otel/v1/traces`, {
-      method: 'POST',
-      headers,
-      body: Buffer.from(body),
-    });
-    if (res.status !== 200) throw new Error(`export: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-  });
+  const ms = await metered(cpu, () =>
+    pool(bodies, CONCURRENCY, async (body) => {
+      const res = await fetch(`${server.baseUrl}/api/v1/otel/v1/traces`, {
+        method: 'POST',
+        headers,
+        body: Buffer.from(body),
+      });
+      if (res.status !== 200) throw new Error(`export: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    }),
+  );
   return (spans / ms) * 1000;
 }
 
@@ -195,22 +203,29 @@ function rawBatches(bodies: Uint8Array[]): RawBatch[] {
   return out;
 }
 
-async function rawRound(sql: postgres.Sql, batches: RawBatch[], spans: number): Promise<number> {
+async function rawRound(
+  sql: postgres.Sql,
+  batches: RawBatch[],
+  spans: number,
+  cpu?: CpuMeter,
+): Promise<number> {
   const [project] = await sql<{ id: string }[]>`
     insert into projects (slug, name) values (${`raw-${randomUUID()}`}, 'raw') returning id`;
-  const ms = await pool(batches, CONCURRENCY, async (b) => {
-    await sql.begin(async (tx) => {
-      await tx`insert into runs (id, project_id, name, status) select unnest(${b.runs}::uuid[]), ${project!.id}, 'raw', 'running'
+  const ms = await metered(cpu, () =>
+    pool(batches, CONCURRENCY, async (b) => {
+      await sql.begin(async (tx) => {
+        await tx`insert into runs (id, project_id, name, status) select unnest(${b.runs}::uuid[]), ${project!.id}, 'raw', 'running'
                on conflict (id) do nothing`;
-      await tx`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
+        await tx`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
                select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
                from jsonb_to_recordset(${JSON.stringify(b.spans)}::text::jsonb) as x(run_id uuid, span_id text,
                     parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)`;
-      await tx`insert into run_events (run_id, seq, type, ts, payload)
+        await tx`insert into run_events (run_id, seq, type, ts, payload)
                select x.run_id, x.seq, x.type, x.ts, x.payload
                from jsonb_to_recordset(${JSON.stringify(b.events)}::text::jsonb) as x(run_id uuid, seq int, type text, ts timestamptz, payload jsonb)`;
-    });
-  });
+      });
+    }),
+  );
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n from otel_spans s join runs r on r.id = s.run_id where r.project_id = ${project!.id}`;
   if (row!.n !== spans) throw new Error(`raw: stored ${row!.n} spans of ${spans}`);
@@ -276,6 +291,8 @@ export async function main() {
   const sql = postgres(rawDb.url, { max: CONCURRENCY, onnotice: () => {} });
   const raws: number[] = [];
   const apis: number[] = [];
+  const rawCpu = noCpu();
+  const apiCpu = noCpu();
   try {
     await Promise.all(Array.from({ length: CONCURRENCY }, () => sql`select 1`));
     for (let i = 0; i < rounds; i++) {
@@ -288,8 +305,15 @@ export async function main() {
         );
         await apiRound(server, warmBodies, 0); // compiles the route, opens the pool's connections
         // Fresh run ids per round, like the endpoint's fresh project per server.
-        raws.push(await rawRound(sql, rawBatches(bodies), spans.length));
-        apis.push(await apiRound(server, bodies, spans.length));
+        const dbs = databasesOf(rawDb.url, server.databaseUrl);
+        raws.push(await rawRound(sql, rawBatches(bodies), spans.length, { databases: dbs, total: rawCpu }));
+        apis.push(
+          await apiRound(server, bodies, spans.length, {
+            databases: dbs,
+            serverPid: server.pid,
+            total: apiCpu,
+          }),
+        );
       } finally {
         await server.stop();
       }
@@ -307,6 +331,8 @@ export async function main() {
   console.log(`  raw insert of the same rows ${fmt(rawMedian)} (median)`);
   console.log(`  OTLP endpoint on Postgres   ${fmt(apiMedian)} (median)`);
   console.log(`  endpoint / raw              ${(ratio * 100).toFixed(0).padStart(8)}% (target >= 50%)`);
+  for (const line of cpuLines('1000 spans', (rounds * spans.length) / 1000, rawCpu, apiCpu, 'OTLP'))
+    console.log(line);
   return { raw: rawMedian, api: apiMedian, ratio };
 }
 

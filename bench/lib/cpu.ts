@@ -59,3 +59,43 @@ export const cpuSince = (from: CpuSample, databases: string[], serverPid?: numbe
     postgres: now.postgres - from.postgres,
   };
 };
+
+/** Where a round adds the CPU time its timed part used (Postgres's backends of `databases`, the server). */
+export type CpuMeter = { databases: string[]; serverPid?: number; total: CpuSample };
+
+export const noCpu = (): CpuSample => ({ bench: 0, server: 0, postgres: 0 });
+
+/** Runs `work`, adding the CPU it used to the meter (when one is given). */
+export async function metered<T>(cpu: CpuMeter | undefined, work: () => Promise<T>): Promise<T> {
+  const from = cpu && cpuSample(cpu.databases, cpu.serverPid);
+  const out = await work();
+  if (cpu && from) {
+    const add = cpuSince(from, cpu.databases, cpu.serverPid);
+    cpu.total.bench += add.bench;
+    cpu.total.server += add.server;
+    cpu.total.postgres += add.postgres;
+  }
+  return out;
+}
+
+/**
+ * Lines of CPU per `unit` (e.g. 1,000 events) for a raw baseline and the app, and the Postgres-bound
+ * ratio: with Postgres on cores of its own (the app server and the clients elsewhere), its CPU per item
+ * is what bounds each path's throughput, so raw's over the app's is the app's share of raw's there.
+ */
+export function cpuLines(
+  unit: string,
+  units: number,
+  raw: CpuSample,
+  app: CpuSample,
+  appName = 'API',
+): string[] {
+  const row = (k: string, c: CpuSample) =>
+    `    ${k.padEnd(4)} Postgres ${(c.postgres / units).toFixed(1).padStart(6)}   app server ${(c.server / units).toFixed(1).padStart(6)}   bench client ${(c.bench / units).toFixed(1).padStart(6)}   sum ${((c.postgres + c.server + c.bench) / units).toFixed(1).padStart(6)}`;
+  return [
+    `  CPU time per ${unit} (ms; the machine has 2 cores, so the sum bounds the throughput):`,
+    row('raw', raw),
+    row(appName, app),
+    `  Postgres-bound ratio (raw's Postgres CPU per item / the ${appName}'s): ${((raw.postgres / Math.max(1, app.postgres)) * 100).toFixed(0)}%`,
+  ];
+}
