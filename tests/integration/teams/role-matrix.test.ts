@@ -258,7 +258,9 @@ describeEachDb('role matrix', (ctx) => {
   for (const who of WHO) {
     it(`runs export × ${who}: P's runs, not found for an outsider`, async () => {
       setRequest({ cookie: cookies[who], project: slug });
-      const res = await exportRuns(new Request(`http://localhost:3000/p/${slug}/runs/export?format=csv`));
+      const res = await exportRuns(new Request(`http://localhost:3000/p/${slug}/runs/export?format=csv`), {
+        params: Promise.resolve({ slug }),
+      });
       if (who === 'outsider') {
         expect(res.status).toBe(404);
         return;
@@ -295,8 +297,28 @@ describeEachDb('role matrix', (ctx) => {
 
   it('runs export without a session goes to /login', async () => {
     setRequest({ project: slug });
-    const err = await exportRuns(new Request(`http://localhost:3000/p/${slug}/runs/export`)).catch((e) => e);
+    const err = await exportRuns(new Request(`http://localhost:3000/p/${slug}/runs/export`), {
+      params: Promise.resolve({ slug }),
+    }).catch((e) => e);
     expect(String(err.digest)).toMatch(/NEXT_REDIRECT.*\/login/);
+  });
+
+  it('replay event range: bad bounds are a 400 with the error body, no session a 401', async () => {
+    const run = await makeRun(db(), projectId);
+    const range = (query: string) =>
+      eventRange(new Request(`http://localhost:3000/p/${slug}/runs/${run.id}/events?${query}`), {
+        params: Promise.resolve({ slug, id: run.id }),
+      });
+    setRequest({ cookie: cookies.viewer, project: slug });
+    const bad = await range('from=5&to=2');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      error: { code: 'bad_request', message: expect.stringMatching(/at to/) },
+    });
+    setRequest({ project: slug });
+    const anonymous = await range('from=0&to=2');
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthorized' } });
   });
 
   describe('requests that never reach the role check', () => {

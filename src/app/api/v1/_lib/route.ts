@@ -122,14 +122,14 @@ export function errorResponse(err: unknown, request?: Request): Response {
   return json({ error: { code: 'internal', message: 'Internal server error' } }, 500);
 }
 
-function zodError(where: string, error: z.ZodError): AppError {
+export function zodError(where: string, error: z.ZodError): AppError {
   const issues = error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));
   const first = issues[0];
   const at = first?.path.length ? ` at ${first.path.join('.')}` : '';
   return new AppError('bad_request', `Invalid ${where}${at}: ${first?.message ?? 'invalid'}`, issues);
 }
 
-function queryObject(url: URL): Record<string, string> {
+export function queryObject(url: URL): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of url.searchParams) out[k] = v;
   return out;

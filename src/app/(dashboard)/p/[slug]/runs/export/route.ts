@@ -2,10 +2,8 @@ import { createLoader } from 'nuqs/server';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { exportRunsQuery, runKind, runStatus } from '@/lib/contract/runs';
-import { nestDottedParams } from '@/lib/contract/route';
-import { isAppError } from '@/server/errors';
 import { exportContentType, exportRuns, exportStream } from '@/server/export';
-import { projectFor } from '@/app/(dashboard)/_lib/project';
+import { projectRoute } from '@/app/(dashboard)/_lib/route';
 import { filtersFromParams, metaFromSearchParams, runsSearchParams, timeRanges } from '../search-params';
 
 const load = createLoader(runsSearchParams);
@@ -25,35 +23,22 @@ const downloadQuery = z.object({
 });
 
 /** The dashboard's download: the history as filtered on /runs (same URL parameters), streamed. */
-export async function GET(request: Request): Promise<Response> {
-  // Signed in (else to /login), a member of the current project with at least the viewer role,
-  // checked against the database; anything else answers like an unknown project.
-  let project: Awaited<ReturnType<typeof projectFor>>['project'];
-  try {
-    project = (await projectFor('viewer')).project;
-  } catch (err) {
-    if (isAppError(err)) return new Response(err.message, { status: err.status });
-    throw err;
-  }
-  const url = new URL(request.url);
-  const checked = downloadQuery.safeParse(nestDottedParams(Object.fromEntries(url.searchParams)));
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    const message = `Invalid export parameters${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message}`;
-    return Response.json({ error: { code: 'bad_request', message } }, { status: 400 });
-  }
-  const params = load(url.searchParams);
-  const { format } = checked.data;
-  const events = format === 'jsonl' && checked.data.events === true;
-  const meta = metaFromSearchParams(Object.fromEntries(url.searchParams));
-  const filters = filtersFromParams(params, meta);
-  const body = await exportStream(exportRuns(getDb(), project.id, filters, { format, events }));
-  const stamp = new Date().toISOString().slice(0, 10);
-  return new Response(body, {
-    headers: {
-      'content-type': exportContentType(format),
-      'content-disposition': `attachment; filename="runs-${project.slug}-${stamp}.${format}"`,
-      'cache-control': 'no-store',
-    },
-  });
-}
+export const GET = projectRoute(
+  { min: 'viewer', query: downloadQuery, signedOut: 'login' },
+  async ({ project, query, request }) => {
+    const url = new URL(request.url);
+    const { format } = query;
+    const events = format === 'jsonl' && query.events === true;
+    const meta = metaFromSearchParams(Object.fromEntries(url.searchParams));
+    const filters = filtersFromParams(load(url.searchParams), meta);
+    const body = await exportStream(exportRuns(getDb(), project.id, filters, { format, events }));
+    const stamp = new Date().toISOString().slice(0, 10);
+    return new Response(body, {
+      headers: {
+        'content-type': exportContentType(format),
+        'content-disposition': `attachment; filename="runs-${project.slug}-${stamp}.${format}"`,
+        'cache-control': 'no-store',
+      },
+    });
+  },
+);
