@@ -121,7 +121,7 @@ async function pool<T>(jobs: T[], concurrency: number, work: (job: T) => Promise
   return performance.now() - t0;
 }
 
-async function apiRound(
+export async function apiRound(
   server: BenchServer,
   bodies: Uint8Array[],
   spans: number,
@@ -158,7 +158,7 @@ type RawBatch = {
 };
 
 /** The rows the endpoint ends up with, computed up front (seqs per trace in timeline order). */
-function rawBatches(bodies: Uint8Array[]): RawBatch[] {
+export function rawBatches(bodies: Uint8Array[]): RawBatch[] {
   const decoded = bodies.map((b) => decodeProtobuf(b).spans);
   const runOf = new Map<string, string>();
   const all: {
@@ -203,7 +203,7 @@ function rawBatches(bodies: Uint8Array[]): RawBatch[] {
   return out;
 }
 
-async function rawRound(
+export async function rawRound(
   sql: postgres.Sql,
   batches: RawBatch[],
   spans: number,

@@ -86,3 +86,46 @@ export async function queryRowsPrepared<T>(db: DbOrTx, query: SQL): Promise<T[]>
   const q = internals.dialect.sqlToQuery(query);
   return (await client.unsafe(q.sql, q.params, { prepare: true })) as T[];
 }
+
+type ReservedClient = PostgresJsClient & { release: () => void };
+
+/**
+ * Runs `queries` in order as one transaction and returns each one's rows. On postgres.js, in ONE round
+ * trip: BEGIN, the statements and COMMIT are sent together on a reserved connection. A statement that
+ * fails makes the ones after it fail, and the COMMIT then rolls the transaction back (Postgres ends a
+ * failed transaction that way): the first error is thrown, nothing is kept. Otherwise (PGlite, which has
+ * no round trips, or a handle already in a transaction) a plain `db.transaction` running them in order.
+ * For a statement that needs a value an earlier one found, hand it over in a transaction-local setting
+ * (`set_config(name, value, true)` / `current_setting(name)`).
+ */
+export async function pipelinedTransaction(db: DbOrTx, queries: SQL[]): Promise<unknown[][]> {
+  const internals = db as unknown as {
+    $client?: { reserve?: () => Promise<ReservedClient> };
+    dialect: { sqlToQuery: (q: SQL) => { sql: string; params: unknown[] } };
+  };
+  const pool = internals.$client;
+  if (!pool || typeof pool.reserve !== 'function') {
+    return db.transaction(async (tx) => {
+      const out: unknown[][] = [];
+      for (const q of queries) out.push(await queryRows<unknown>(tx, q));
+      return out;
+    });
+  }
+  const conn = await pool.reserve();
+  try {
+    const sent = [
+      conn.unsafe('begin', [], { prepare: true }),
+      ...queries.map((q) => {
+        const { sql, params } = internals.dialect.sqlToQuery(q);
+        return conn.unsafe(sql, params, { prepare: true });
+      }),
+      conn.unsafe('commit', [], { prepare: true }),
+    ];
+    const settled = await Promise.allSettled(sent);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return settled.slice(1, -1).map((r) => (r as PromiseFulfilledResult<unknown[]>).value);
+  } finally {
+    conn.release();
+  }
+}

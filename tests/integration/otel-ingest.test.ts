@@ -18,7 +18,7 @@ function agentSpans(userId: string): { traceId: string; spans: OtelSpan[] } {
   return { traceId, spans: decodeProtobuf(toProtobuf(m.spans())).spans };
 }
 
-describeEachDb('OTLP span assembly', ({ db }) => {
+describeEachDb('OTLP span assembly', ({ db, driver }) => {
   const snapshot = async (projectId: string, runId: string) => {
     const { createdAt, updatedAt, id, projectId: _, ...run } = (await getRunById(db(), projectId, runId))!;
     const events = (await listEvents(db(), projectId, runId, { limit: 1000 })).data.map((e) => [
@@ -124,6 +124,56 @@ describeEachDb('OTLP span assembly', ({ db }) => {
     expect(await ledgerTotal(db(), p.id, 'tokens')).toMatchObject({ total: 6 * 42 });
     expect(await counterMismatches(db(), p.id)).toEqual([]);
   });
+
+  // A second connection holds one run's lock: on Postgres only (PGlite has one connection).
+  if (driver === 'postgres') {
+    it('stores the free traces at once and waits for a run another export holds, then stores it', async () => {
+      const p = await makeProject(db());
+      const held = agentSpans('held-user');
+      const free = agentSpans('free-user');
+      const heldRun = traceRunId(p.id, held.traceId);
+      let release!: () => void;
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => {
+        locked = r;
+      });
+      const holder = db().transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`otel-run:${heldRun}`}, 0))`);
+        locked();
+        await released;
+      });
+      await isLocked;
+      let done = false;
+      const ingest = ingestSpans(db(), p.id, [...held.spans, ...free.spans]).then((r) => {
+        done = true;
+        return r;
+      });
+      await expect
+        .poll(async () => (await getRunById(db(), p.id, traceRunId(p.id, free.traceId)))?.status, {
+          timeout: 10_000,
+        })
+        .toBe('succeeded');
+      expect(done).toBe(false);
+      expect(await getRunById(db(), p.id, heldRun)).toBeNull();
+      release();
+      await holder;
+      expect(await ingest).toMatchObject({
+        runs: 2,
+        spans: held.spans.length + free.spans.length,
+        newSpans: held.spans.length + free.spans.length,
+        refused: 0,
+      });
+      expect(await getRunById(db(), p.id, heldRun)).toMatchObject({
+        status: 'succeeded',
+        inputTokens: 30,
+        outputTokens: 12,
+      });
+      expect(await ledgerTotal(db(), p.id, 'tokens')).toMatchObject({ total: 2 * 42 });
+    });
+  }
 
   it('makes an OTLP run searchable by its content and prices it like an API run', async () => {
     const p = await makeProject(db());

@@ -1,7 +1,7 @@
 import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { queryRowsPrepared } from '@/db/sql';
+import { pipelinedTransaction, queryRowsPrepared } from '@/db/sql';
 import type { UsagePayload } from '@/lib/transcript';
 import { afterEventsStoredSql, storedEventReturning } from '../events/after-store';
 import { priceCostSql } from '../prices/price-sql';
@@ -24,12 +24,8 @@ export type IngestPhases = Record<string, number>;
 
 type Step = { phase: string; query: SQL };
 
-/**
- * Runs the statements of one step of the transaction: pipelined (issued together, executed in order, one
- * round trip), or one by one and timed per phase when a profile is asked for.
- */
-async function runSteps(tx: DbOrTx, steps: Step[], phases?: IngestPhases): Promise<unknown[][]> {
-  if (!phases) return Promise.all(steps.map((s) => queryRowsPrepared<unknown>(tx, s.query)));
+/** The statements one by one, each timed into its phase (the profile `bench/otlp` prints). */
+async function timedSteps(tx: DbOrTx, steps: Step[], phases: IngestPhases): Promise<unknown[][]> {
   const out: unknown[][] = [];
   for (const s of steps) {
     const t0 = performance.now();
@@ -41,21 +37,12 @@ async function runSteps(tx: DbOrTx, steps: Step[], phases?: IngestPhases): Promi
 
 /**
  * Stores the spans of one OTLP export, each trace as a run, atomically per run: the runs no other
- * export is writing in one transaction, those busy in a second one that waits for them. Per transaction,
- * two pipelined round trips:
- * 1. the runs are locked (in id order, so exports sharing traces cannot deadlock); every
- *    trace's run exists (a placeholder `running` run until its root span arrives) and learns what this
- *    export says about its user, thread and model; a root span sets name, status and times; spans are
- *    stored once, keyed by (run, span id), in one insert that ignores spans already stored and returns
- *    the new ones (never into another project's run);
- * 2. only for the runs that got new spans: their events are appended when every new event comes after
- *    the stored ones on the timeline (event time, then span start, span id and the event's place in
- *    its span), else rebuilt from all their spans in that order, so the run is the same whatever order
- *    and however often the spans arrived; then the step every event path shares (counters, tokens,
- *    price-table cost, search words: src/server/events/after-store.ts), in the same statement.
- * After the transactions commit, model-call usage not yet in the ledger is recorded once per span
- * (idempotency key from the span ids), per run whose user (the quota subject) is known, in one
- * autocommit statement for the whole export (ledgerSpanUsageSql).
+ * export is writing in one transaction, those busy in a second one that waits for them. Each
+ * transaction is one round trip (store: its statements and COMMIT pipelined), so a run's lock is held
+ * only while Postgres works on it, not while this process gets round to its next statement. After them,
+ * model-call usage not yet in the ledger is recorded once per span (idempotency key from the span ids),
+ * per run whose user (the quota subject) is known, in one autocommit statement for the whole export
+ * (ledgerSpanUsageSql). With `phases`, the statements run one by one, each timed (a profile).
  */
 export async function ingestSpans(
   db: DbOrTx,
@@ -79,37 +66,15 @@ export async function ingestSpans(
   });
   const runOf = new Map(traces.map((t) => [t.traceId, t.runId]));
   const rows = spanRows(spans, runOf);
+  const words = JSON.stringify(exportWords(rows));
   if (phases) phases.map = (phases.map ?? 0) + performance.now() - t0;
 
   // Runs another export is writing (a trace split over two exports) are not waited for while holding
   // the others: they are stored in a second transaction, after this one commits, so exports sharing a
   // trace never queue up behind each other's whole transaction.
-  let busy: TraceRow[] = [];
-  const first = await db.transaction(async (tx) => {
-    const t = performance.now();
-    const free = new Set(
-      (
-        await queryRowsPrepared<{ id: string }>(
-          tx,
-          sql`select id from (select value as id from jsonb_array_elements_text(${JSON.stringify(
-            traces.map((t) => t.runId),
-          )}::jsonb) order by 1) ids where pg_try_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))`,
-        )
-      ).map((r) => r.id),
-    );
-    if (phases) phases.lock = (phases.lock ?? 0) + performance.now() - t;
-    busy = traces.filter((t) => !free.has(t.runId));
-    return store(
-      tx,
-      projectId,
-      traces.filter((t) => free.has(t.runId)),
-      rows,
-      false,
-      phases,
-    );
-  });
-  const second = busy.length
-    ? await db.transaction((tx) => store(tx, projectId, busy, rows, true, phases))
+  const first = await store(db, projectId, traces, rows, words, 'try', phases);
+  const second = first.busy.length
+    ? await store(db, projectId, first.busy, rows, words, 'wait', phases)
     : null;
   const t1 = performance.now();
   await queryRowsPrepared(db, ledgerSpanUsageSql(projectId, JSON.stringify(traces.map((t) => t.runId))));
@@ -124,78 +89,111 @@ export async function ingestSpans(
 }
 
 /**
- * Stores the spans of the given traces (`rows` may hold others: they are left out). With `lock`, the
- * runs' locks are taken first, in id order (so exports sharing traces cannot deadlock); without, the
- * caller holds them.
+ * Transaction-local settings through which a statement hands what it found to the statements pipelined
+ * after it in the same transaction (no round trip, no JavaScript in between): the runs held (locked),
+ * the runs created, the spans inserted.
+ */
+const HELD_RUNS = 'runledger.otel_runs';
+const CREATED_RUNS = 'runledger.otel_created';
+const NEW_SPANS = 'runledger.otel_new';
+const setting = (name: string) => sql.raw(`current_setting('${name}')::jsonb`);
+
+/** The runs this transaction holds (as its first statement set them), as a uuid[]. */
+const heldRuns = sql`array(select value::uuid from jsonb_array_elements_text(${setting(HELD_RUNS)}))`;
+
+/**
+ * Stores the spans of the given traces (`rows` may hold others: they are left out), as one pipeline of
+ * statements (one round trip):
+ * 1. the runs' locks, in id order (so exports sharing traces cannot deadlock): with `try`, only those
+ *    free now (the others are returned as `busy`, for a second transaction), with `wait`, all of them;
+ * 2. every held trace's run exists (a placeholder `running` run until its root span arrives) and learns
+ *    what this export says about its user, thread and model; a root span sets name, status and times;
+ * 3. spans are stored once, keyed by (run, span id), in one insert that ignores spans already stored
+ *    (never into another project's run);
+ * 4. for runs that had spans before: when a stored event comes later on the timeline than a new one, or
+ *    the stored events are not exactly their spans' (e.g. appended through the events API), their
+ *    events go (the next statement lays them all out again);
+ * 5. the new spans' events are appended (or all of a run's spans' events laid out, for a run without
+ *    events), then the step every event path shares (src/server/events/after-store.ts).
+ * Each statement leaves what the next ones need in a transaction-local setting (HELD_RUNS,
+ * CREATED_RUNS, NEW_SPANS).
  */
 async function store(
-  tx: DbOrTx,
+  db: DbOrTx,
   projectId: string,
   traces: TraceRow[],
   allRows: SpanRow[],
-  lock: boolean,
+  words: string,
+  mode: 'try' | 'wait',
   phases?: IngestPhases,
-): Promise<IngestResult> {
-  if (traces.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0 };
+): Promise<IngestResult & { busy: TraceRow[] }> {
+  if (traces.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0, busy: [] };
+  const runIds = JSON.stringify(traces.map((t) => t.runId));
   const ids = new Set(traces.map((t) => t.runId));
-  const rows = allRows.filter((r) => ids.has(r.run_id));
-  const runIds = JSON.stringify([...ids]);
-  const stored = await runSteps(
-    tx,
-    [
-      ...(lock ? [{ phase: 'lock', query: lockRunsSql(runIds) }] : []),
-      { phase: 'runs', query: upsertRunsSql(projectId, traces) },
-      {
-        phase: 'runs',
-        query: sql`select id from runs where id = any(${idArray(runIds)})
-               and project_id <> ${projectId}::uuid`,
-      },
-      { phase: 'spans', query: insertSpansSql(projectId, rows) },
-    ],
-    phases,
-  );
-  const [upserted, foreignRows, inserted] = stored.slice(-3) as [
-    { id: string; created: boolean }[],
-    { id: string }[],
-    { run_id: string; span_id: string }[],
+  const mine = allRows.filter((r) => ids.has(r.run_id));
+  const steps: Step[] = [
+    { phase: 'lock', query: lockRunsSql(runIds, mode) },
+    { phase: 'runs', query: upsertRunsSql(projectId, traces) },
+    {
+      phase: 'runs',
+      query: sql`select id from runs where id = any(${heldRuns}) and project_id <> ${projectId}::uuid`,
+    },
+    { phase: 'spans', query: insertSpansSql(projectId, mine) },
+    { phase: 'events check', query: eventsCheckSql() },
+    { phase: 'events store', query: eventsStoreSql(projectId, words) },
   ];
-  const created = new Set(upserted.filter((r) => r.created).map((r) => r.id));
+  const results = phases
+    ? await db.transaction((tx) => timedSteps(tx, steps, phases))
+    : await pipelinedTransaction(
+        db,
+        steps.map((s) => s.query),
+      );
+  const [locked, , foreignRows, inserted] = results as [
+    { held: string }[],
+    unknown[],
+    { id: string }[],
+    { n: number }[],
+  ];
+  const held = new Set(JSON.parse(locked[0]!.held) as string[]);
+  const busy = traces.filter((t) => !held.has(t.runId));
+  const rows = mine.filter((r) => held.has(r.run_id));
   // A run id is derived from the project, but a client may create a run with any id: a trace whose
   // id is held by another project's run is refused, never written into that run.
   const foreign = new Set(foreignRows.map((r) => r.id));
-  if (inserted.length > 0) await assemble(tx, projectId, inserted, rows, created, phases);
   const refused = foreign.size ? rows.filter((r) => foreign.has(r.run_id)).length : 0;
   return {
-    runs: traces.length - foreign.size,
+    runs: held.size - foreign.size,
     spans: rows.length - refused,
-    newSpans: inserted.length,
+    newSpans: inserted[0]?.n ?? 0,
     refused,
+    busy,
   };
 }
 
 /**
- * Per run, the search words its new spans' events add (searchWordsOf over them in timeline order:
- * event time, span start, span id, place in the span); a run whose events need the SQL form is left out.
+ * Per run, the search words of this export's spans' events (searchWordsOf over them in timeline order:
+ * event time, span start, span id, place in the span) and how many spans they come from: the events
+ * step uses them for a run whose spans here all turned out new; a run whose events need the SQL form is
+ * left out.
  */
-function newSpanWords(
-  inserted: { run_id: string; span_id: string }[],
-  rows: SpanRow[],
-): Record<string, string> {
-  const isNew = new Set(inserted.map((r) => `${r.run_id} ${r.span_id}`));
-  const perRun = new Map<string, { at: string; start: string; span: string; ord: number; e: SpanEvent }[]>();
+function exportWords(rows: SpanRow[]): Record<string, { text: string; spans: number }> {
+  const perRun = new Map<
+    string,
+    { spans: number; list: { at: string; start: string; span: string; ord: number; e: SpanEvent }[] }
+  >();
   for (const r of rows) {
-    if (!isNew.has(`${r.run_id} ${r.span_id}`)) continue;
-    let list = perRun.get(r.run_id);
-    if (!list) {
-      list = [];
-      perRun.set(r.run_id, list);
+    let run = perRun.get(r.run_id);
+    if (!run) {
+      run = { spans: 0, list: [] };
+      perRun.set(r.run_id, run);
     }
+    run.spans++;
     for (const [ord, e] of r.events.entries()) {
-      list.push({ at: e.at, start: r.start_ns, span: r.span_id, ord, e });
+      run.list.push({ at: e.at, start: r.start_ns, span: r.span_id, ord, e });
     }
   }
-  const out: Record<string, string> = {};
-  for (const [runId, list] of perRun) {
+  const out: Record<string, { text: string; spans: number }> = {};
+  for (const [runId, { spans, list }] of perRun) {
     list.sort(
       (a, b) =>
         compareDigits(a.at, b.at) ||
@@ -203,8 +201,8 @@ function newSpanWords(
         (a.span < b.span ? -1 : a.span > b.span ? 1 : 0) ||
         a.ord - b.ord,
     );
-    const words = searchWordsOf(list.map((x, seq) => ({ seq, type: x.e.type, payload: x.e.payload })));
-    if (words !== null) out[runId] = words;
+    const text = searchWordsOf(list.map((x, seq) => ({ seq, type: x.e.type, payload: x.e.payload })));
+    if (text !== null) out[runId] = { text, spans };
   }
   return out;
 }
@@ -311,25 +309,37 @@ const idArray = (ids: string): SQL =>
  * project test out of the scan (on a young table the planner's statistics made it read every run of
  * the project by its project index instead).
  */
-const projectRuns = (projectId: string, ids: string): SQL =>
-  sql`(select r.* from (select * from runs where id = any(${idArray(ids)}) offset 0) r where r.project_id = ${projectId}::uuid)`;
+const projectRuns = (projectId: string, ids: string | SQL): SQL =>
+  sql`(select r.* from (select * from runs where id = any(${typeof ids === 'string' ? idArray(ids) : ids}) offset 0) r where r.project_id = ${projectId}::uuid)`;
 
-/** Concurrent exports of one trace take turns; the locks are taken in id order. */
-function lockRunsSql(runIds: string): SQL {
-  return sql`select pg_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))
-    from (select value as id from jsonb_array_elements_text(${runIds}::jsonb) order by 1) ids`;
+/**
+ * Concurrent exports of one trace take turns: the runs' locks, taken in id order (`try`: those free
+ * now, `wait`: all, waiting). Sets HELD_RUNS (for this transaction) to the runs now held, and returns them.
+ */
+function lockRunsSql(runIds: string, mode: 'try' | 'wait'): SQL {
+  const ordered = sql`(select value as id from jsonb_array_elements_text(${runIds}::jsonb) order by 1) ids`;
+  // A volatile function in the WHERE is not pushed below the ORDER BY: the locks go in id order.
+  const held =
+    mode === 'try'
+      ? sql`select coalesce(jsonb_agg(id), '[]'::jsonb)::text from ${ordered}
+            where pg_try_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))`
+      : sql`select ${runIds}::text from (select count(pg_advisory_xact_lock(hashtextextended('otel-run:' || id, 0)))
+            from ${ordered}) l`;
+  return sql`select set_config(${HELD_RUNS}, (${held}), true) as held`;
 }
 
-/** The spans not stored yet, into the runs of this project only; returns the new ones. */
+/** The spans not stored yet, into the held runs of this project only; sets NEW_SPANS to the new ones. */
 function insertSpansSql(projectId: string, rows: SpanRow[]): SQL {
-  const runIds = JSON.stringify([...new Set(rows.map((r) => r.run_id))]);
-  return sql`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
+  return sql`with ins as (insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
     select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(run_id uuid, span_id text,
          parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)
-    where x.run_id = any(array(select id from ${projectRuns(projectId, runIds)} r))
+    where x.run_id = any(array(select id from ${projectRuns(projectId, heldRuns)} r))
     on conflict (run_id, span_id) do nothing
-    returning run_id, span_id`;
+    returning run_id, span_id)
+    select set_config(${NEW_SPANS}, coalesce(jsonb_agg(jsonb_build_object('run_id', run_id, 'span_id', span_id)),
+      '[]'::jsonb)::text, true) is not null as ok, count(*)::int as n
+    from ins`;
 }
 
 type TraceRow = {
@@ -358,15 +368,16 @@ function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
   // placeholder until the root arrives); an existing run learns what the spans say about
   // user/thread/model (filling only what is unknown) and, from a root span (the only rows with
   // `ended_at`), its name, outcome and times. The WHERE keeps a re-sent export from touching a run it
-  // cannot change. RETURNING tells the runs this statement created (xmax 0: inserted, not updated).
+  // cannot change. CREATED_RUNS: the runs this statement created (xmax 0: inserted, not updated).
   const root = sql`excluded.ended_at is not null`;
-  return sql`insert into runs (id, project_id, kind, name, status, user_id, thread_id, model, started_at,
+  return sql`with up as (insert into runs (id, project_id, kind, name, status, user_id, thread_id, model, started_at,
       ended_at, error, output, tags, metadata)
     select x.id, ${projectId}::uuid, 'chat', x.name, x.status::run_status, x.user_id, x.thread_id, x.model,
       x.started_at, x.ended_at, x.error, x.output, array(select jsonb_array_elements_text(x.tags)), x.metadata
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, name text, status text, user_id text,
          thread_id text, model text, started_at timestamptz, ended_at timestamptz, error jsonb, output jsonb,
          tags jsonb, metadata jsonb)
+    where x.id = any(${heldRuns})
     order by x.id
     on conflict (id) do update set
       user_id = coalesce(runs.user_id, excluded.user_id),
@@ -389,121 +400,104 @@ function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
       or (${root} and (runs.name, runs.status, runs.started_at, runs.ended_at, runs.error, runs.tags)
         is distinct from (excluded.name, excluded.status, excluded.started_at, excluded.ended_at,
           excluded.error, excluded.tags)))
-    returning id, xmax::text = '0' as created`;
+    returning id, xmax::text = '0' as created)
+    select set_config(${CREATED_RUNS}, coalesce(jsonb_agg(id) filter (where created), '[]'::jsonb)::text, true)
+      is not null as ok
+    from up`;
+}
+
+/** The spans this transaction inserted (NEW_SPANS), as a WITH item `name(run_id, span_id)`. */
+const newSpansItem = (name: string, where?: SQL) =>
+  sql`${sql.raw(name)} as (select x.run_id, x.span_id
+    from jsonb_to_recordset(${setting(NEW_SPANS)}) as x(run_id uuid, span_id text)${where ? sql` where ${where}` : sql``})`;
+
+/** Events keep one seq per event in timeline order: (event time, span start, span id, place in span). */
+const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
+
+/**
+ * Step 4: a run that had spans before this export (not created now) is laid out again when a stored
+ * event comes later than its earliest new one, or when its stored events are not exactly its spans'
+ * (e.g. appended through the events API): its events go, and the next statement lays them all out
+ * again from the spans.
+ */
+function eventsCheckSql(): SQL {
+  const notCreated = sql`x.run_id <> all(array(select value::uuid from jsonb_array_elements_text(${setting(CREATED_RUNS)})))`;
+  return sql`with ${newSpansItem('n', notCreated)},
+    old as (
+      select s.run_id, s.span_id, s.start_ns, s.events
+      from otel_spans s
+      where s.run_id = any(array(select distinct run_id from n))
+        and not exists (select 1 from n where n.run_id = s.run_id and n.span_id = s.span_id)
+    ),
+    first as (
+      select distinct on (s.run_id) s.run_id, (e.value->>'at')::numeric as at, s.start_ns, s.span_id, e.ord
+      from otel_spans s join n on n.run_id = s.run_id and n.span_id = s.span_id
+      cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+      where s.run_id in (select run_id from old)
+      order by s.run_id, ${timeline}
+    ),
+    late as (
+      select a.run_id from (select distinct run_id from n) a
+      left join first f on f.run_id = a.run_id
+      where (select count(*) from run_events ev where ev.run_id = a.run_id)
+              <> coalesce((select sum(jsonb_array_length(s.events)) from old s where s.run_id = a.run_id), 0)
+         or exists (
+           select 1 from old s
+           cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+           where s.run_id = f.run_id and (${timeline}) > (f.at, f.start_ns, f.span_id, f.ord))
+    )
+    delete from run_events where run_id = any(array(select run_id from late))`;
 }
 
 /**
- * Step 2, for the runs that got new spans (`inserted`): events, counters and usage, pipelined.
- * Events keep one seq per event in timeline order: (event time, span start, span id, place in span).
+ * Step 5, for the runs that got new spans: runs without stored events get all their spans' events;
+ * the others only the new spans', after their last seq (the check before made sure every new event
+ * comes later on the timeline than the stored ones). Then the step every event path shares
+ * (src/server/events/after-store): counters, the new spans' tokens and their price, search words
+ * (restarted for runs laid out again). `words`: exportWords of this export's spans.
  */
-async function assemble(
-  tx: DbOrTx,
-  projectId: string,
-  inserted: { run_id: string; span_id: string }[],
-  rows: SpanRow[],
-  created: Set<string>,
-  phases?: IngestPhases,
-) {
-  const t0 = performance.now();
-  const words = JSON.stringify(newSpanWords(inserted, rows));
-  if (phases) phases.words = (phases.words ?? 0) + performance.now() - t0;
-  const newKeys = JSON.stringify(inserted);
-  const affected = JSON.stringify([...new Set(inserted.map((r) => r.run_id))]);
-  const newSpans = sql`n as (select x.run_id, x.span_id from jsonb_to_recordset(${newKeys}::jsonb) as x(run_id uuid, span_id text))`;
-  const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
-  const inAffected = sql`(select value::uuid from jsonb_array_elements_text(${affected}::jsonb))`;
-  // Runs this transaction created have no stored events nor older spans: nothing to check for them.
-  const existing = inserted.filter((r) => !created.has(r.run_id));
-  const existingSpans = sql`n as (select x.run_id, x.span_id from jsonb_to_recordset(${JSON.stringify(existing)}::jsonb) as x(run_id uuid, span_id text))`;
-  await runSteps(
-    tx,
-    [
-      ...(existing.length === 0
-        ? []
-        : [
-            {
-              // A run is rebuilt when a stored event comes later than its earliest new one, or when its
-              // stored events are not exactly its spans' (e.g. appended through the events API): its
-              // events go, and the next statement lays them all out again from the spans.
-              phase: 'events check',
-              query: sql`with ${existingSpans},
-          old as (
-            select s.run_id, s.span_id, s.start_ns, s.events
-            from otel_spans s
-            where s.run_id = any(array(select distinct run_id from n))
-              and not exists (select 1 from n where n.run_id = s.run_id and n.span_id = s.span_id)
-          ),
-          first as (
-            select distinct on (s.run_id) s.run_id, (e.value->>'at')::numeric as at, s.start_ns, s.span_id, e.ord
-            from otel_spans s join n on n.run_id = s.run_id and n.span_id = s.span_id
-            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-            where s.run_id in (select run_id from old)
-            order by s.run_id, ${timeline}
-          ),
-          late as (
-            select a.run_id from (select distinct run_id from n) a
-            left join first f on f.run_id = a.run_id
-            where (select count(*) from run_events ev where ev.run_id = a.run_id)
-                    <> coalesce((select sum(jsonb_array_length(s.events)) from old s where s.run_id = a.run_id), 0)
-               or exists (
-                 select 1 from old s
-                 cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-                 where s.run_id = f.run_id and (${timeline}) > (f.at, f.start_ns, f.span_id, f.ord))
-          )
-          delete from run_events where run_id = any(array(select run_id from late))`,
-            },
-          ]),
-      {
-        // Runs without stored events get all their spans' events; the others only the new spans',
-        // after their last seq (every new event comes later on the timeline than the stored ones).
-        // Then the step every event path shares (src/server/events/after-store): counters, the new
-        // spans' tokens and their price, search words (restarted for runs laid out again).
-        phase: 'events store',
-        query: sql`with ${newSpans},
-          prior as (
-            select a.id as run_id, (select max(ev.seq) from run_events ev where ev.run_id = a.id) as last
-            from ${inAffected} as a(id)
-          ),
-          src as (
-            select s.run_id, s.start_ns, s.span_id, e.value, e.ord
-            from otel_spans s join prior on prior.run_id = s.run_id and prior.last is null
-            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-            union all
-            select s.run_id, s.start_ns, s.span_id, e.value, e.ord
-            from n join prior on prior.run_id = n.run_id and prior.last is not null
-            join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
-            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-          ),
-          ins as (
-            insert into run_events (run_id, seq, type, ts, payload)
-            select e.run_id,
-                   (coalesce(prior.last, -1) + row_number() over (partition by e.run_id
-                      order by (e.value->>'at')::numeric, e.start_ns, e.span_id, e.ord))::int,
-                   e.value->>'type',
-                   to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
-                   coalesce(e.value->'payload', '{}'::jsonb)
-            from src e join prior on prior.run_id = e.run_id
-            returning ${storedEventReturning()}
-          ),
-          base as (select run_id, last is null as fresh from prior),
-          usage as (
-            select s.run_id, 0 as ord, s.span_id as key, ${spanEnd('s.')} as at, s.usage as payload
-            from (select distinct run_id, span_id from n) n
-            join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
-            where s.usage is not null
-          ),
-          ${afterEventsStoredSql(projectId, {
-            // The words of the new spans' events, computed here (searchWordsOf), for the runs they
-            // are appended to or that have no other spans; a run laid out again from older spans too
-            // takes its words from the stored events.
-            wordsByRun: sql`select b.run_id, w.value as text
-              from base b join jsonb_each_text(${words}::jsonb) w on w.key::uuid = b.run_id
-              join (select run_id, count(*) as spans from n group by run_id) nc on nc.run_id = b.run_id
-              where not b.fresh or (select count(*) from otel_spans s where s.run_id = b.run_id) = nc.spans`,
-          })}
-          select count(*)::int as runs from upd`,
-      },
-    ],
-    phases,
-  );
+function eventsStoreSql(projectId: string, words: string): SQL {
+  return sql`with ${newSpansItem('n')},
+    prior as (
+      select a.run_id, (select max(ev.seq) from run_events ev where ev.run_id = a.run_id) as last
+      from (select distinct run_id from n) a
+    ),
+    src as (
+      select s.run_id, s.start_ns, s.span_id, e.value, e.ord
+      from otel_spans s join prior on prior.run_id = s.run_id and prior.last is null
+      cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+      union all
+      select s.run_id, s.start_ns, s.span_id, e.value, e.ord
+      from n join prior on prior.run_id = n.run_id and prior.last is not null
+      join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
+      cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+    ),
+    ins as (
+      insert into run_events (run_id, seq, type, ts, payload)
+      select e.run_id,
+             (coalesce(prior.last, -1) + row_number() over (partition by e.run_id
+                order by (e.value->>'at')::numeric, e.start_ns, e.span_id, e.ord))::int,
+             e.value->>'type',
+             to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
+             coalesce(e.value->'payload', '{}'::jsonb)
+      from src e join prior on prior.run_id = e.run_id
+      returning ${storedEventReturning()}
+    ),
+    base as (select run_id, last is null as fresh from prior),
+    usage as (
+      select s.run_id, 0 as ord, s.span_id as key, ${spanEnd('s.')} as at, s.usage as payload
+      from (select distinct run_id, span_id from n) n
+      join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
+      where s.usage is not null
+    ),
+    ${afterEventsStoredSql(projectId, {
+      // The words computed here (exportWords) serve a run when every span this export holds of it was
+      // new, and it is appended to or has no other spans; the others take theirs from the stored events.
+      wordsByRun: sql`select b.run_id, w.value->>'text' as text
+        from base b join jsonb_each(${words}::jsonb) w on w.key::uuid = b.run_id
+        join (select run_id, count(*) as spans from n group by run_id) nc on nc.run_id = b.run_id
+        where nc.spans = (w.value->>'spans')::int
+          and (not b.fresh or (select count(*) from otel_spans s where s.run_id = b.run_id) = nc.spans)`,
+    })}
+    select count(*)::int as runs from upd`;
 }
