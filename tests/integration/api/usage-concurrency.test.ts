@@ -28,7 +28,7 @@ const statuses = (answers: Answer[]) => {
   return counts;
 };
 
-// 2000 HTTP requests take a few seconds on an idle machine; the timeout leaves room for a busy CI box.
+// 1000 HTTP requests take a few seconds on an idle machine; the timeout leaves room for a busy CI box.
 const HEAVY = 180_000;
 
 describeEachServer('API usage under concurrent clients', ({ api, server, driver }) => {
@@ -73,17 +73,17 @@ describeEachServer('API usage under concurrent clients', ({ api, server, driver 
     };
 
     it(
-      '64 clients, 2000 requests of 1 against a hard daily 1000: exactly 1000 allowed',
+      '64 clients, 1000 requests of 1 against a hard daily 500: exactly 500 allowed',
       async () => {
-        await quota({ subject: '*', metric: 'requests', window: 'day', limit: 1000 });
-        const answers = await hammer(64, 2000, () =>
+        await quota({ subject: '*', metric: 'requests', window: 'day', limit: 500 });
+        const answers = await hammer(64, 1000, () =>
           record({ subject: 'hot', metric: 'requests', amount: 1 }),
         );
-        expect(statuses(answers)).toEqual({ 200: 1000, 429: 1000 });
+        expect(statuses(answers)).toEqual({ 200: 500, 429: 500 });
         for (const a of answers.filter((x) => x.status === 429)) {
           expect((a.body.error as { code: string }).code).toBe('quota_exceeded');
           expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
-          expect(a.headers.get('ratelimit-limit')).toBe('1000');
+          expect(a.headers.get('ratelimit-limit')).toBe('500');
           expect(a.headers.get('ratelimit-remaining')).toBe('0');
         }
         // Every accepted answer saw a distinct count: no two clients took the same unit.
@@ -91,11 +91,11 @@ describeEachServer('API usage under concurrent clients', ({ api, server, driver 
           .filter((a) => a.status === 200)
           .map((a) => (a.body.windows as { used: number }[])[0]!.used)
           .sort((x, y) => x - y);
-        expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+        expect(seen).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
         expect(await windows('hot', 'requests')).toEqual([
-          expect.objectContaining({ window: 'day', limit: 1000, used: 1000, remaining: 0 }),
+          expect.objectContaining({ window: 'day', limit: 500, used: 500, remaining: 0 }),
         ]);
-        expect(await ledger('requests', 'hot')).toEqual({ total: 1000, rows: 1000 });
+        expect(await ledger('requests', 'hot')).toEqual({ total: 500, rows: 500 });
         expect(await counterMismatches(conn.db, projectId())).toEqual([]);
       },
       HEAVY,
@@ -106,26 +106,26 @@ describeEachServer('API usage under concurrent clients', ({ api, server, driver 
       async () => {
         // No waiting for a fresh minute: a race that crosses a minute boundary is checked per minute below.
         const startedMinute = Math.floor(Date.now() / 60_000);
-        await quota({ subject: '*', metric: 'calls', window: 'minute', limit: 300 });
-        await quota({ subject: '*', metric: 'calls', window: 'day', limit: 1000 });
-        const answers = await hammer(64, 2000, () => record({ subject: 'hot', metric: 'calls', amount: 1 }));
+        await quota({ subject: '*', metric: 'calls', window: 'minute', limit: 150 });
+        await quota({ subject: '*', metric: 'calls', window: 'day', limit: 500 });
+        const answers = await hammer(64, 1000, () => record({ subject: 'hot', metric: 'calls', amount: 1 }));
         const sameMinute = Math.floor(Date.now() / 60_000) === startedMinute;
         const { total, rows } = await ledger('calls', 'hot');
         expect(rows).toBe(total);
         expect(statuses(answers)[200]).toBe(total);
         if (sameMinute) {
-          expect(statuses(answers)).toEqual({ 200: 300, 429: 1700 });
+          expect(statuses(answers)).toEqual({ 200: 150, 429: 850 });
           expect((await windows('hot', 'calls')).map((w) => [w.window, w.used])).toEqual([
-            ['minute', 300],
-            ['day', 300],
+            ['minute', 150],
+            ['day', 150],
           ]);
         } else {
-          // The race outlived its minute: each minute still took at most 300, the day at most 1000.
+          // The race outlived its minute: each minute still took at most 150, the day at most 500.
           const perMinute = await sqlc<{ n: number }[]>`
           select count(*)::int as n from usage_events where project_id = ${projectId()} and metric = 'calls'
           group by date_trunc('minute', occurred_at)`;
-          for (const m of perMinute) expect(m.n).toBeLessThanOrEqual(300);
-          expect(total).toBeLessThanOrEqual(1000);
+          for (const m of perMinute) expect(m.n).toBeLessThanOrEqual(150);
+          expect(total).toBeLessThanOrEqual(500);
         }
         // Every refusal names a window that was full at that moment, and no refused request was recorded.
         for (const a of answers.filter((x) => x.status === 429)) {

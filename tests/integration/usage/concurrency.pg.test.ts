@@ -47,14 +47,14 @@ describe('usage under concurrency [postgres, pool of 64]', () => {
   });
   const db = () => conn.db;
 
-  it('allows exactly the hard daily limit out of 2000 racing records', async () => {
+  it('allows exactly the hard daily limit out of 1000 racing records', async () => {
     const p = await makeProject(db());
-    await putQuota(db(), p.id, { subject: '*', metric: 'requests', window: 'day', limit: 1000 });
-    const r = await hammer(64, 2000, () =>
+    await putQuota(db(), p.id, { subject: '*', metric: 'requests', window: 'day', limit: 500 });
+    const r = await hammer(64, 1000, () =>
       recordUsage(db(), p.id, { subject: 'hot', metric: 'requests', amount: 1 }),
     );
-    expect(r).toEqual({ allowed: 1000, refused: 1000 });
-    expect(await ledgerTotal(db(), p.id)).toEqual({ total: 1000, rows: 1000 });
+    expect(r).toEqual({ allowed: 500, refused: 500 });
+    expect(await ledgerTotal(db(), p.id)).toEqual({ total: 500, rows: 500 });
     expect(await counterMismatches(db(), p.id)).toEqual([]);
   }, 180_000);
 
@@ -62,35 +62,35 @@ describe('usage under concurrency [postgres, pool of 64]', () => {
     const p = await makeProject(db());
     // A fixed instant well inside one minute, so the minute window cannot roll over mid-test.
     const now = new Date('2026-11-23T10:15:05.000Z');
-    await putQuota(db(), p.id, { subject: '*', metric: 'requests', window: 'minute', limit: 300 });
-    await putQuota(db(), p.id, { subject: '*', metric: 'requests', window: 'day', limit: 1000 });
-    const r = await hammer(64, 2000, () =>
+    await putQuota(db(), p.id, { subject: '*', metric: 'requests', window: 'minute', limit: 150 });
+    await putQuota(db(), p.id, { subject: '*', metric: 'requests', window: 'day', limit: 500 });
+    const r = await hammer(64, 1000, () =>
       recordUsage(db(), p.id, { subject: 'hot', metric: 'requests', amount: 1 }, { now }),
     );
-    expect(r).toEqual({ allowed: 300, refused: 1700 });
+    expect(r).toEqual({ allowed: 150, refused: 850 });
     const usage = await getUsage(db(), p.id, { subject: 'hot', metric: 'requests' }, { now });
     expect(usage.windows.map((w) => [w.window, w.used])).toEqual([
-      ['minute', 300],
-      ['day', 300],
+      ['minute', 150],
+      ['day', 150],
     ]);
-    expect(await ledgerTotal(db(), p.id)).toEqual({ total: 300, rows: 300 });
+    expect(await ledgerTotal(db(), p.id)).toEqual({ total: 150, rows: 150 });
     expect(await counterMismatches(db(), p.id)).toEqual([]);
   }, 180_000);
 
   it('races reservations, commits, releases and records without overspending', async () => {
     const p = await makeProject(db());
-    await putQuota(db(), p.id, { subject: '*', metric: 'tokens', window: 'day', limit: 5000 });
+    await putQuota(db(), p.id, { subject: '*', metric: 'tokens', window: 'day', limit: 2500 });
     const key = { subject: 'hot', metric: 'tokens' };
-    const r = await hammer(64, 1200, async (i) => {
+    const r = await hammer(64, 600, async (i) => {
       if (i % 3 === 0) return recordUsage(db(), p.id, { ...key, amount: 7 });
       const { reservation } = await createReservation(db(), p.id, { ...key, amount: 20 });
       if (i % 3 === 1) return commitReservation(db(), p.id, reservation.id, { amount: i % 2 ? 10 : 20 });
       return releaseReservation(db(), p.id, reservation.id);
     });
-    expect(r.allowed + r.refused).toBe(1200);
+    expect(r.allowed + r.refused).toBe(600);
     expect(r.refused).toBeGreaterThan(0);
     const { total } = await ledgerTotal(db(), p.id);
-    expect(total).toBeLessThanOrEqual(5000);
+    expect(total).toBeLessThanOrEqual(2500);
     const usage = await getUsage(db(), p.id, key);
     expect(usage.windows[0]!.used).toBe(total);
     expect(await counterMismatches(db(), p.id)).toEqual([]);
