@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import type { DbConnection } from '@/db/client';
 import { connectPglite } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
@@ -62,7 +62,8 @@ export async function prepareTestDatabase(
 ): Promise<TestDatabase> {
   if (driver === 'pglite') {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'runledger-http-'));
-    const conn = connectPglite(dataDir);
+    // Restored from the migrated dump made in globalSetup (migrating a new folder costs seconds).
+    const conn = connectPglite(dataDir, new Blob([readFileSync(inject('pgliteDump'))]));
     await runMigrations(conn);
     const seeded = await seedProjects(conn, projects);
     await conn.close();
