@@ -96,35 +96,53 @@ type ReservedClient = PostgresJsClient & { release: () => void };
  * failed transaction that way): the first error is thrown, nothing is kept. Otherwise (PGlite, which has
  * no round trips, or a handle already in a transaction) a plain `db.transaction` running them in order.
  * For a statement that needs a value an earlier one found, hand it over in a transaction-local setting
- * (`set_config(name, value, true)` / `current_setting(name)`).
+ * (`set_config(name, value, true)` / `current_setting(name)`). `after`: statements sent in the same
+ * round trip behind the COMMIT, each its own transaction, run whether or not the transaction committed
+ * (their rows follow the transaction's in the result).
  */
-export async function pipelinedTransaction(db: DbOrTx, queries: SQL[]): Promise<unknown[][]> {
+export async function pipelinedTransaction(
+  db: DbOrTx,
+  queries: SQL[],
+  after: SQL[] = [],
+): Promise<unknown[][]> {
   const internals = db as unknown as {
     $client?: { reserve?: () => Promise<ReservedClient> };
     dialect: { sqlToQuery: (q: SQL) => { sql: string; params: unknown[] } };
   };
   const pool = internals.$client;
   if (!pool || typeof pool.reserve !== 'function') {
-    return db.transaction(async (tx) => {
-      const out: unknown[][] = [];
-      for (const q of queries) out.push(await queryRows<unknown>(tx, q));
-      return out;
-    });
+    const done = db
+      .transaction(async (tx) => {
+        const rows: unknown[][] = [];
+        for (const q of queries) rows.push(await queryRows<unknown>(tx, q));
+        return rows;
+      })
+      .then(
+        (rows) => ({ rows, error: null as unknown }),
+        (error: unknown) => ({ rows: [] as unknown[][], error }),
+      );
+    const { rows, error } = await done;
+    for (const q of after) rows.push(await queryRows<unknown>(db, q));
+    if (error) throw error;
+    return rows;
   }
   const conn = await pool.reserve();
   try {
+    const send = (q: SQL) => {
+      const { sql, params } = internals.dialect.sqlToQuery(q);
+      return conn.unsafe(sql, params, { prepare: true });
+    };
     const sent = [
       conn.unsafe('begin', [], { prepare: true }),
-      ...queries.map((q) => {
-        const { sql, params } = internals.dialect.sqlToQuery(q);
-        return conn.unsafe(sql, params, { prepare: true });
-      }),
+      ...queries.map(send),
       conn.unsafe('commit', [], { prepare: true }),
+      ...after.map(send),
     ];
     const settled = await Promise.allSettled(sent);
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    return settled.slice(1, -1).map((r) => (r as PromiseFulfilledResult<unknown[]>).value);
+    const rows = settled.map((r) => (r as PromiseFulfilledResult<unknown[]>).value);
+    return [...rows.slice(1, queries.length + 1), ...rows.slice(queries.length + 2)];
   } finally {
     conn.release();
   }

@@ -24,6 +24,24 @@ describeEachDb('pipelined transaction', ({ db }) => {
     expect(await projectsNamed(slug)).toBe(1);
   });
 
+  it('runs the statements after the COMMIT on their own: they see what it committed, and run even after a failure', async () => {
+    const slug = `pipe-${randomUUID().slice(0, 8)}`;
+    const [, after] = await pipelinedTransaction(
+      db(),
+      [sql`insert into projects (slug, name) values (${slug}, 'pipe')`],
+      [sql`select count(*)::int as n from projects where slug = ${slug}`],
+    );
+    expect(after).toEqual([{ n: 1 }]);
+    const err = await pipelinedTransaction(
+      db(),
+      [sql`insert into projects (slug, name) values (${slug}, 'pipe')`], // a duplicate slug
+      [sql`insert into projects (slug, name) values (${`${slug}-after`}, 'pipe')`],
+    ).catch((e: unknown) => e);
+    expect(pgErrorCode(err)).toBe('23505');
+    expect(await projectsNamed(slug)).toBe(1);
+    expect(await projectsNamed(`${slug}-after`)).toBe(1);
+  });
+
   it('keeps nothing when a statement fails, and throws its error (not the ones after it)', async () => {
     const slug = `pipe-${randomUUID().slice(0, 8)}`;
     const err = await pipelinedTransaction(db(), [

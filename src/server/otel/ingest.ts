@@ -39,10 +39,12 @@ async function timedSteps(tx: DbOrTx, steps: Step[], phases: IngestPhases): Prom
  * Stores the spans of one OTLP export, each trace as a run, atomically per run: the runs no other
  * export is writing in one transaction, those busy in a second one that waits for them. Each
  * transaction is one round trip (store: its statements and COMMIT pipelined), so a run's lock is held
- * only while Postgres works on it, not while this process gets round to its next statement. After them,
- * model-call usage not yet in the ledger is recorded once per span (idempotency key from the span ids),
- * per run whose user (the quota subject) is known, in one autocommit statement for the whole export
- * (ledgerSpanUsageSql). With `phases`, the statements run one by one, each timed (a profile).
+ * only while Postgres works on it, not while this process gets round to its next statement. Behind
+ * each COMMIT, in the same round trip, model-call usage not yet in the ledger is recorded once per span
+ * (idempotency key from the span ids), per run whose user (the quota subject) is known, in one
+ * autocommit statement for the whole export (ledgerSpanUsageSql; twice when a second transaction was
+ * needed, the second finding what the first left). With `phases`, the statements run one by one, each
+ * timed (a profile).
  */
 export async function ingestSpans(
   db: DbOrTx,
@@ -72,13 +74,12 @@ export async function ingestSpans(
   // Runs another export is writing (a trace split over two exports) are not waited for while holding
   // the others: they are stored in a second transaction, after this one commits, so exports sharing a
   // trace never queue up behind each other's whole transaction.
-  const first = await store(db, projectId, traces, rows, words, 'try', phases);
+  // The ledger statement goes behind the last transaction's COMMIT, in its round trip.
+  const ledger = ledgerSpanUsageSql(projectId, JSON.stringify(traces.map((t) => t.runId)));
+  const first = await store(db, projectId, traces, rows, words, 'try', ledger, phases);
   const second = first.busy.length
-    ? await store(db, projectId, first.busy, rows, words, 'wait', phases)
+    ? await store(db, projectId, first.busy, rows, words, 'wait', ledger, phases)
     : null;
-  const t1 = performance.now();
-  await queryRowsPrepared(db, ledgerSpanUsageSql(projectId, JSON.stringify(traces.map((t) => t.runId))));
-  if (phases) phases.usage = (phases.usage ?? 0) + performance.now() - t1;
   if (phases) phases.total = (phases.total ?? 0) + performance.now() - t0;
   return {
     runs: first.runs + (second?.runs ?? 0),
@@ -125,6 +126,7 @@ async function store(
   allRows: SpanRow[],
   words: string,
   mode: 'try' | 'wait',
+  ledger: SQL,
   phases?: IngestPhases,
 ): Promise<IngestResult & { busy: TraceRow[] }> {
   if (traces.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0, busy: [] };
@@ -147,7 +149,9 @@ async function store(
     : await pipelinedTransaction(
         db,
         steps.map((s) => s.query),
+        [ledger],
       );
+  if (phases) await timedSteps(db, [{ phase: 'usage', query: ledger }], phases);
   const [locked, , foreignRows, inserted] = results as [
     { held: string }[],
     unknown[],
