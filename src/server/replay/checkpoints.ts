@@ -22,11 +22,12 @@ const MAX_SEQ = 2_147_483_647;
 
 /**
  * Every this many checkpoints one is stored whole (a keyframe: a delta from nothing), so a read
- * decodes at most this many rows, however long the run. The rest are deltas (a few kB each), and the
- * keyframes are what the chain costs in storage beyond the transcript once: the whole transcript at
- * their moment, i.e. for a run of C checkpoints about C / KEYFRAME_EVERY / 2 transcripts.
+ * decodes at most this many rows, however long the run. Measured at 1M events (bench/replay's agent
+ * run): a read is about the keyframe's size (the transcript then, 8 MB of JSON), the deltas after it
+ * add ~9 kB each (31 of them: 283 kB, +15% time); each keyframe costs the background fold ~0.5 s and
+ * its storage, so 16 would double the fold (31 s → 61 s) and store 21 MB instead of 12 MB.
  */
-export const KEYFRAME_EVERY = 16;
+export const KEYFRAME_EVERY = 32;
 
 /** Whether the checkpoint folding `eventCount` events is stored whole: the first one and every KEYFRAME_EVERY-th after. */
 const isKeyframe = (eventCount: number) => (eventCount / CHECKPOINT_EVERY - 1) % KEYFRAME_EVERY === 0;
