@@ -9,21 +9,24 @@ import {
   BASE_PARTS_MAX,
   baseParts,
   CHECKPOINT_EVERY,
+  chainRows,
   ensureCheckpoints,
+  KEYFRAME_EVERY,
   listEventsBetween,
   replayBaseAt,
 } from '@/server/replay';
 import { agentRun, type AgentRunEvent } from '../../scripts/lib/agent-run';
+import { encodeCheckpoint } from '@/server/replay/codec';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 
 const events = agentRun(3_600);
 
 /** The transcript and replay time at `seq` folded from the first event. */
-function fromScratch(upto: number) {
+function fromScratch(upto: number, all: AgentRunEvent[] = events) {
   const f = new TranscriptFolder();
   const clock = startClock();
-  for (const e of events) {
+  for (const e of all) {
     if (e.seq > upto) break;
     f.apply(e);
     tick(clock, e.ts);
@@ -33,10 +36,10 @@ function fromScratch(upto: number) {
 }
 
 /** The same from a server checkpoint plus the events after it, as the browser does at `?seq=N`. */
-function fromBase(base: ReplayBase | null, upto: number) {
+function fromBase(base: ReplayBase | null, upto: number, all: AgentRunEvent[] = events) {
   const f = TranscriptFolder.from(base?.transcript ?? null);
   const clock = base ? { ...base.clock } : startClock();
-  for (const e of events) {
+  for (const e of all) {
     if (e.seq <= (base?.seq ?? -1) || e.seq > upto) continue;
     f.apply(e);
     tick(clock, e.ts);
@@ -167,5 +170,80 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     await expect(listEventsBetween(db(), other.id, run.id, { fromSeq: 0, toSeq: 10 })).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+
+  it('a read starts at the last keyframe at or before N: at most KEYFRAME_EVERY rows, the same transcript', async () => {
+    const long = agentRun((KEYFRAME_EVERY + 4) * CHECKPOINT_EVERY);
+    const p = await makeProject(db());
+    const run = await makeRun(db(), p.id);
+    await append(db(), p.id, run.id, long);
+    await ensureCheckpoints(db(), run.id);
+    const stored = await db()
+      .select({
+        eventCount: runTranscriptCheckpoints.eventCount,
+        keyframe: runTranscriptCheckpoints.keyframe,
+      })
+      .from(runTranscriptCheckpoints)
+      .where(eq(runTranscriptCheckpoints.runId, run.id))
+      .orderBy(runTranscriptCheckpoints.seq);
+    expect(stored).toHaveLength(KEYFRAME_EVERY + 4);
+    expect(stored.filter((r) => r.keyframe).map((r) => r.eventCount)).toEqual([
+      CHECKPOINT_EVERY,
+      (KEYFRAME_EVERY + 1) * CHECKPOINT_EVERY,
+    ]);
+    const keyframeSeq = (KEYFRAME_EVERY + 1) * CHECKPOINT_EVERY - 1;
+    for (const n of [keyframeSeq - 1, keyframeSeq, keyframeSeq + 2_500, long.length - 1]) {
+      const rows = await chainRows(db(), run.id, n);
+      expect(rows.length).toBeLessThanOrEqual(KEYFRAME_EVERY);
+      expect(rows[0]!.keyframe).toBe(true);
+      const base = await replayBaseAt(db(), p.id, run.id, n);
+      expect(base?.seq).toBe(rows.at(-1)!.seq);
+      expect(fromBase(base, n, long).items).toEqual(fromScratch(n, long).items);
+      expect(fromBase(base, n, long).time).toBeCloseTo(fromScratch(n, long).time, 6);
+    }
+    expect(await chainRows(db(), run.id, long.length - 1)).toHaveLength(4);
+    // Nothing before the keyframe is read after it: a hole before it ends only the reads that cross it.
+    await db().delete(runTranscriptCheckpoints).where(eq(runTranscriptCheckpoints.seq, 4_999));
+    expect(await replayBaseAt(db(), p.id, run.id, long.length - 1)).toMatchObject({ seq: long.length - 1 });
+    expect(await replayBaseAt(db(), p.id, run.id, keyframeSeq - 1)).toMatchObject({ seq: 3_999 });
+  });
+
+  it('a chain stored before keyframes (deltas only) still decodes, from its start; new rows add keyframes', async () => {
+    const long = agentRun((KEYFRAME_EVERY + 2) * CHECKPOINT_EVERY);
+    const cut = (KEYFRAME_EVERY - 1) * CHECKPOINT_EVERY;
+    const p = await makeProject(db());
+    const run = await makeRun(db(), p.id);
+    await append(db(), p.id, run.id, long.slice(0, cut));
+    // The chain as the code before keyframes stored it: each row a delta from the one before, none full.
+    const f = new TranscriptFolder();
+    const clock = startClock();
+    let prev: ReturnType<TranscriptFolder['state']> | null = null;
+    const old: (typeof runTranscriptCheckpoints.$inferInsert)[] = [];
+    for (const [i, e] of long.slice(0, cut).entries()) {
+      f.apply(e);
+      tick(clock, e.ts);
+      if ((i + 1) % CHECKPOINT_EVERY) continue;
+      const state = f.state();
+      const delta = encodeCheckpoint(prev, state, clock);
+      old.push({ runId: run.id, seq: e.seq, eventCount: i + 1, state: delta });
+      prev = state;
+    }
+    await db().insert(runTranscriptCheckpoints).values(old);
+    for (const n of [2_500, cut - 2, cut - 1]) {
+      const rows = await chainRows(db(), run.id, n);
+      expect(rows.length).toBe(Math.floor((n + 1) / CHECKPOINT_EVERY));
+      expect(fromBase(await replayBaseAt(db(), p.id, run.id, n), n, long).items).toEqual(
+        fromScratch(n, long).items,
+      );
+    }
+    // The run goes on: the checkpoints folded now continue the old chain, the (KEYFRAME_EVERY + 1)-th whole.
+    await append(db(), p.id, run.id, long.slice(cut));
+    expect((await ensureCheckpoints(db(), run.id)).written).toBe(3);
+    const n = long.length - 1;
+    expect(await chainRows(db(), run.id, cut + 1_500)).toHaveLength(KEYFRAME_EVERY);
+    expect((await chainRows(db(), run.id, n)).map((r) => r.keyframe)).toEqual([true, false]);
+    expect(fromBase(await replayBaseAt(db(), p.id, run.id, n), n, long).items).toEqual(
+      fromScratch(n, long).items,
+    );
   });
 });

@@ -1,4 +1,14 @@
-import { bigint, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { tstz } from './columns';
 import { runs } from './runs';
 
@@ -25,7 +35,8 @@ export type RunEvent = typeof runEvents.$inferSelect;
 /**
  * The replay transcript folded up to an event (src/server/replay): a chain per run, each row holding
  * what changed since the previous one, so `?seq=N` resumes from the nearest row instead of folding the
- * run from its start. A trigger on run_events deletes the rows an out-of-order insert makes stale.
+ * run from its start; every KEYFRAME_EVERY-th row is stored whole, so a read starts at the last of
+ * those. A trigger on run_events deletes the rows an out-of-order insert makes stale.
  */
 export const runTranscriptCheckpoints = pgTable(
   'run_transcript_checkpoints',
@@ -37,8 +48,10 @@ export const runTranscriptCheckpoints = pgTable(
     seq: integer().notNull(),
     /** How many events (those with seq <= `seq`) were folded in. */
     eventCount: integer().notNull(),
-    /** The delta from the previous checkpoint of the run (src/server/replay/codec.ts). */
+    /** The delta from the previous checkpoint of the run (src/server/replay/codec.ts), or from nothing when `keyframe`. */
     state: jsonb().notNull(),
+    /** A keyframe: `state` is the whole transcript, a chain read starts here (false on rows stored before keyframes). */
+    keyframe: boolean().notNull().default(false),
     createdAt: tstz().notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.seq] })],

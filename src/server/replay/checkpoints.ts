@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { runTranscriptCheckpoints } from '@/db/schema';
 import { queryRows, queryRowsPrepared } from '@/db/sql';
@@ -8,12 +8,11 @@ import {
   type ReplayClock,
   startClock,
   TranscriptFolder,
-  type TranscriptState,
   tick,
 } from '@/lib/replay/transcript';
 import { AppError } from '../errors';
 import { assertRunInProject } from '../runs/scope';
-import { decodeCheckpoint, encodeCheckpoint, type StoredCheckpoint } from './codec';
+import { ChainDecoder, encodeCheckpoint, type StoredCheckpoint } from './codec';
 
 /** Events folded between two checkpoints: a `?seq=` link sends the browser at most this many to fold. */
 export const CHECKPOINT_EVERY = 1000;
@@ -21,30 +20,51 @@ export const CHECKPOINT_EVERY = 1000;
 /** The largest seq (an int4 column). */
 const MAX_SEQ = 2_147_483_647;
 
-type Row = { seq: number; eventCount: number; state: unknown };
+/**
+ * Every this many checkpoints one is stored whole (a keyframe: a delta from nothing), so a read
+ * decodes at most this many rows, however long the run. Measured at 1M events (bench/replay's agent
+ * run): a read is about the keyframe's size (the transcript then, 8 MB of JSON), the deltas after it
+ * add ~9 kB each (31 of them: 283 kB, +15% time); each keyframe costs the background fold ~0.5 s and
+ * its storage, so 16 would double the fold (31 s → 61 s) and store 21 MB instead of 12 MB.
+ */
+export const KEYFRAME_EVERY = 32;
+
+/** Whether the checkpoint folding `eventCount` events is stored whole: the first one and every KEYFRAME_EVERY-th after. */
+const isKeyframe = (eventCount: number) => (eventCount / CHECKPOINT_EVERY - 1) % KEYFRAME_EVERY === 0;
+
+/**
+ * The rows a read of the run's chain up to `uptoSeq` decodes: from the last keyframe at or before it,
+ * or from the chain's start when there is none (rows stored before keyframes were).
+ */
+export async function chainRows(db: DbOrTx, runId: string, uptoSeq: number) {
+  const c = runTranscriptCheckpoints;
+  const lastKeyframe = sql`coalesce((select max(k.seq) from run_transcript_checkpoints k
+    where k.run_id = ${runId}::uuid and k.seq <= ${uptoSeq} and k.keyframe), -1)`;
+  return db
+    .select({ seq: c.seq, eventCount: c.eventCount, keyframe: c.keyframe, state: c.state })
+    .from(c)
+    .where(and(eq(c.runId, runId), lte(c.seq, uptoSeq), gte(c.seq, lastKeyframe)))
+    .orderBy(asc(c.seq));
+}
 
 /** The run's chain up to `uptoSeq`, decoded: the state at its last checkpoint (null: no checkpoint). */
 async function readChain(db: DbOrTx, runId: string, uptoSeq: number): Promise<ReplayBase | null> {
-  const rows: Row[] = await db
-    .select({
-      seq: runTranscriptCheckpoints.seq,
-      eventCount: runTranscriptCheckpoints.eventCount,
-      state: runTranscriptCheckpoints.state,
-    })
-    .from(runTranscriptCheckpoints)
-    .where(and(eq(runTranscriptCheckpoints.runId, runId), lte(runTranscriptCheckpoints.seq, uptoSeq)))
-    .orderBy(asc(runTranscriptCheckpoints.seq));
-  let state: TranscriptState | null = null;
-  let last: (Row & { clock: ReplayClock }) | null = null;
-  for (const r of rows) {
-    // A chain with a hole (a write that lost a race with an out-of-order insert) ends before it.
-    if (last ? r.eventCount !== last.eventCount + CHECKPOINT_EVERY : r.eventCount !== CHECKPOINT_EVERY) break;
+  const decoder = new ChainDecoder();
+  let last: { seq: number; eventCount: number; clock: ReplayClock } | null = null;
+  for (const r of await chainRows(db, runId, uptoSeq)) {
+    // A chain with a hole (a write that lost a race with an out-of-order insert) ends before it; a
+    // keyframe starts one (its predecessors were stored when it was written: a stale one takes the
+    // keyframe with it).
+    const follows = last
+      ? r.eventCount === last.eventCount + CHECKPOINT_EVERY
+      : r.keyframe || r.eventCount === CHECKPOINT_EVERY;
+    if (!follows) break;
     const stored = r.state as StoredCheckpoint;
-    state = decodeCheckpoint(state, stored);
-    last = { ...r, clock: stored.clock };
+    decoder.apply(stored);
+    last = { seq: r.seq, eventCount: r.eventCount, clock: stored.clock };
   }
-  if (!last || !state) return null;
-  return { count: last.eventCount, seq: last.seq, clock: last.clock, transcript: state };
+  if (!last) return null;
+  return { count: last.eventCount, seq: last.seq, clock: last.clock, transcript: decoder.state() };
 }
 
 /**
@@ -82,13 +102,14 @@ export async function ensureCheckpoints(
     const state = folder.state();
     const seq = page.at(-1)!.seq;
     const eventCount = (base?.count ?? 0) + CHECKPOINT_EVERY;
-    const stored = encodeCheckpoint(prev, state, clock);
+    const keyframe = isKeyframe(eventCount);
+    const stored = encodeCheckpoint(keyframe ? null : prev, state, clock);
     const ok = await db.transaction(async (tx) => {
       await tx.execute(sql`select 1 from runs where id = ${runId}::uuid for share`);
       const [row] = await queryRows<{ n: number }>(
         tx,
-        sql`insert into run_transcript_checkpoints (run_id, seq, event_count, state)
-            select ${runId}::uuid, ${seq}, ${eventCount}, ${JSON.stringify(stored)}::jsonb
+        sql`insert into run_transcript_checkpoints (run_id, seq, event_count, keyframe, state)
+            select ${runId}::uuid, ${seq}, ${eventCount}, ${keyframe}, ${JSON.stringify(stored)}::jsonb
             where (select count(*) from run_events where run_id = ${runId}::uuid
                      and seq > ${after} and seq <= ${seq}) = ${CHECKPOINT_EVERY}
               and (${after} = -1 or exists (select 1 from run_transcript_checkpoints

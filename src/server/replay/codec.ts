@@ -85,21 +85,55 @@ function changedCalls(
   return out;
 }
 
-/** Applies a stored checkpoint to the state of the checkpoint before it (null: none before). */
-export function decodeCheckpoint(prev: TranscriptState | null, stored: StoredCheckpoint): TranscriptState {
-  const closed = (prev?.closed ?? []).slice(0, stored.closedFrom).concat(stored.closed);
-  const o = stored.open;
-  if (!o) return { closed, open: null };
-  const same = prev?.open?.key === o.key ? prev.open.state : null;
-  const before = o.keep > 0 && same ? same.parts.slice(0, o.keep) : [];
-  const partialCalls = o.rest.partialCalls ?? { ...same?.partialCalls, ...o.calls };
-  return {
-    closed,
-    open: {
-      key: o.key,
-      seq: o.seq,
-      lastSeq: o.lastSeq,
-      state: { ...o.rest, metadata: o.rest.metadata, parts: before.concat(o.parts), partialCalls },
-    },
-  };
+type Part = MessageFoldState['parts'][number];
+
+/**
+ * Decodes a chain read from its start or from a keyframe (a checkpoint stored as a delta from
+ * nothing): `apply` each stored checkpoint in order, then `state()`. Applies each delta in place (the
+ * decoder owns the arrays and the tool-call map, and takes the stored checkpoints it is given), so a
+ * chain costs what it stores: copying the open message's parts at each checkpoint made a 1M-event
+ * run's chain of 1,000 checkpoints (29,000 parts) cost 6 s.
+ */
+export class ChainDecoder {
+  private closed: TranscriptItem[] = [];
+  private open: {
+    key: string;
+    seq: number;
+    lastSeq: number;
+    parts: Part[];
+    rest: NonNullable<StoredCheckpoint['open']>['rest'];
+    partialCalls: MessageFoldState['partialCalls'];
+  } | null = null;
+
+  apply(stored: StoredCheckpoint): void {
+    this.closed.length = Math.min(this.closed.length, stored.closedFrom);
+    for (const c of stored.closed) this.closed.push(c);
+    const o = stored.open;
+    if (!o) {
+      this.open = null;
+      return;
+    }
+    const same = this.open?.key === o.key ? this.open : null;
+    const parts: Part[] = o.keep > 0 && same ? same.parts : [];
+    parts.length = Math.min(parts.length, o.keep);
+    for (const p of o.parts) parts.push(p);
+    const partialCalls =
+      o.rest.partialCalls ?? (same ? Object.assign(same.partialCalls, o.calls) : { ...o.calls });
+    this.open = { key: o.key, seq: o.seq, lastSeq: o.lastSeq, parts, rest: o.rest, partialCalls };
+  }
+
+  /** The state after the checkpoints applied (null: none); the decoder is not to be used after. */
+  state(): TranscriptState {
+    const o = this.open;
+    if (!o) return { closed: this.closed, open: null };
+    return {
+      closed: this.closed,
+      open: {
+        key: o.key,
+        seq: o.seq,
+        lastSeq: o.lastSeq,
+        state: { ...o.rest, metadata: o.rest.metadata, parts: o.parts, partialCalls: o.partialCalls },
+      },
+    };
+  }
 }

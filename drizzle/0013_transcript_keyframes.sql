@@ -1,0 +1,1 @@
+ALTER TABLE "run_transcript_checkpoints" ADD COLUMN "keyframe" boolean DEFAULT false NOT NULL;
