@@ -14,6 +14,7 @@ import {
   KEYFRAME_EVERY,
   listEventsBetween,
   replayBaseAt,
+  replayStateAt,
 } from '@/server/replay';
 import { agentRun, type AgentRunEvent } from '../../scripts/lib/agent-run';
 import { encodeCheckpoint } from '@/server/replay/codec';
@@ -102,6 +103,27 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     expect(JSON.stringify(first!.state).length).toBeLessThan(whole / 2);
   });
 
+  it('the state at any N (a checkpoint plus the events after it, folded on the server) is the transcript folded from the start', async () => {
+    const p = await makeProject(db());
+    const run = await makeRun(db(), p.id);
+    await append(db(), p.id, run.id, events);
+    expect(await replayStateAt(db(), p.id, run.id, 998)).toBeNull();
+    for (const n of [999, 1742, 2999, 3549]) {
+      const state = (await replayStateAt(db(), p.id, run.id, n))!;
+      expect(state).toMatchObject({ seq: n, count: n + 1 });
+      const got = fromBase(state, n);
+      const want = fromScratch(n);
+      expect(got.items).toEqual(want.items);
+      expect(got.time).toBeCloseTo(want.time, 6);
+      // The parts a page trimmed from this state are read back from the same state.
+      const open = state.transcript.open;
+      if (open) {
+        const at = { seq: state.seq, key: open.key, from: 0, to: 5 };
+        expect(await baseParts(db(), p.id, run.id, at)).toEqual(open.state.parts.slice(0, 5));
+      }
+    }
+  });
+
   it('an out-of-order append drops the checkpoints at and after it; they are folded again with it', async () => {
     const p = await makeProject(db());
     const run = await makeRun(db(), p.id);
@@ -157,7 +179,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     await expect(baseParts(db(), p.id, run.id, { ...at, key: 'a-other' })).rejects.toMatchObject({
       code: 'not_found',
     });
-    await expect(baseParts(db(), p.id, run.id, { ...at, seq: base.seq - 1 })).rejects.toMatchObject({
+    await expect(baseParts(db(), p.id, run.id, { ...at, seq: CHECKPOINT_EVERY - 2 })).rejects.toMatchObject({
       code: 'not_found',
     });
 

@@ -91,14 +91,7 @@ export async function ensureCheckpoints(
     const after = base?.seq ?? -1;
     const page = await readPage(db, runId, after);
     if (page.length < CHECKPOINT_EVERY) return { written, last: base };
-    for (const e of page) {
-      tick(clock, e.ms);
-      folder.apply({
-        seq: e.seq,
-        type: e.type,
-        payload: typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload,
-      });
-    }
+    foldPage(folder, clock, page);
     const state = folder.state();
     const seq = page.at(-1)!.seq;
     const eventCount = (base?.count ?? 0) + CHECKPOINT_EVERY;
@@ -132,13 +125,49 @@ export async function ensureCheckpoints(
  * pass's hot loop, and mapping each row's columns (a Date per timestamp, read back as text) cost more
  * than folding it. The time comes as epoch milliseconds, truncated as a JS Date would hold it.
  */
-function readPage(db: DbOrTx, runId: string, after: number) {
-  return queryRowsPrepared<{ seq: number; type: string; ms: number; payload: unknown }>(
+function readPage(db: DbOrTx, runId: string, after: number, upto = MAX_SEQ) {
+  return queryRowsPrepared<RawEvent>(
     db,
     sql`select seq, type, floor(extract(epoch from ts) * 1000)::float8 as ms, payload
-        from run_events where run_id = ${runId}::uuid and seq > ${after}
+        from run_events where run_id = ${runId}::uuid and seq > ${after} and seq <= ${upto}
         order by seq limit ${CHECKPOINT_EVERY}`,
   );
+}
+
+type RawEvent = { seq: number; type: string; ms: number; payload: unknown };
+
+/** Folds events (in seq order) into a transcript and its replay clock, as the browser's replay does. */
+function foldPage(folder: TranscriptFolder, clock: ReplayClock, page: RawEvent[]): void {
+  for (const e of page) {
+    tick(clock, e.ms);
+    folder.apply({
+      seq: e.seq,
+      type: e.type,
+      payload: typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload,
+    });
+  }
+}
+
+/**
+ * The replay's state right after the run's last event at or before `seq`: its last checkpoint at or
+ * before it with the (fewer than CHECKPOINT_EVERY, unless the background fold is behind) events after
+ * that folded on here. Null without a checkpoint at or before `seq`.
+ */
+async function stateAt(
+  db: DbOrTx,
+  runId: string,
+  seq: number,
+  /** The last checkpoint at or before `seq`, when the caller has read it. */
+  read?: ReplayBase,
+): Promise<ReplayBase | null> {
+  const checkpoint = read ?? (await readChain(db, runId, seq));
+  if (!checkpoint || checkpoint.seq >= seq) return checkpoint;
+  const page = await readPage(db, runId, checkpoint.seq, seq);
+  if (page.length === 0) return checkpoint;
+  const folder = TranscriptFolder.from(checkpoint.transcript);
+  const clock = { ...checkpoint.clock };
+  foldPage(folder, clock, page);
+  return { count: checkpoint.count + page.length, seq: page.at(-1)!.seq, clock, transcript: folder.state() };
 }
 
 /** Whether a checkpoint is still stored: the trigger deletes a stale one with all after it, so its chain is whole. */
@@ -157,8 +186,8 @@ async function stillStored(db: DbOrTx, runId: string, cp: ReplayBase): Promise<b
 }
 
 /**
- * Where a replay of the run at `seq` starts: the last checkpoint at or before it (folding the ones
- * missing first), or null when the run has fewer events before `seq` than one checkpoint holds.
+ * The run's last checkpoint at or before `seq` (folding the ones missing first), or null when the run
+ * has fewer events before `seq` than one checkpoint holds.
  */
 export async function replayBaseAt(
   db: DbOrTx,
@@ -179,13 +208,28 @@ export async function replayBaseAt(
   return readChain(db, runId, seq);
 }
 
+/**
+ * Where a replay of the run at `seq` starts: the state right after its last event at or before `seq`
+ * (its checkpoint there, replayBaseAt, plus the events after it folded on: stateAt), so a `?seq=` page
+ * carries only the events after that point; null as replayBaseAt.
+ */
+export async function replayStateAt(
+  db: DbOrTx,
+  projectId: string,
+  runId: string,
+  seq: number,
+): Promise<ReplayBase | null> {
+  const checkpoint = await replayBaseAt(db, projectId, runId, seq);
+  return checkpoint && stateAt(db, runId, seq, checkpoint);
+}
+
 /** The most parts one read of a checkpoint's left-out parts answers. */
 export const BASE_PARTS_MAX = 500;
 
 /**
- * Parts [from, to) of the open message of the run's checkpoint at `seq` (the base a `?seq=` page was
- * sent trimmed): what the replay fetches when the reader scrolls back before the parts it was sent.
- * `key` is the message the page holds; a checkpoint folded since with another message is not found.
+ * Parts [from, to) of the open message of the run's replay state at `seq` (the base a `?seq=` page was
+ * sent trimmed, stateAt): what the replay fetches when the reader scrolls back before the parts it was
+ * sent. `key` is the message the page holds; a state folded since with another message is not found.
  */
 export async function baseParts(
   db: DbOrTx,
@@ -194,7 +238,7 @@ export async function baseParts(
   { seq, key, from, to }: { seq: number; key: string; from: number; to: number },
 ): Promise<unknown[]> {
   await assertRunInProject(db, projectId, runId);
-  const base = await readChain(db, runId, seq);
+  const base = await stateAt(db, runId, seq);
   const open = base?.seq === seq ? base.transcript.open : null;
   if (!open || open.key !== key) throw new AppError('not_found', 'Transcript checkpoint not found');
   return open.state.parts.slice(Math.max(0, from), Math.min(to, from + BASE_PARTS_MAX));

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { listEvents } from '@/server/events';
 import { trimBase } from '@/lib/replay/trim';
-import { replayBaseAt } from '@/server/replay';
+import { replayStateAt } from '@/server/replay';
 import { listRunReports } from '@/server/reports';
 import { getRunById } from '@/server/runs';
 import { hasRole } from '@/server/access';
@@ -27,11 +27,14 @@ export const metadata: Metadata = { title: 'Run · runledger' };
 
 /**
  * Server-rendered so the first paint has a transcript; the replay fetches the rest on demand. At
- * `?seq=N` the page starts from the server's transcript checkpoint at or before N (at most
- * CHECKPOINT_EVERY events before it), so a late moment needs neither the events before it nor their fold.
+ * `?seq=N` the page starts from the replay's state BEFORE_SEQ events before N, folded on the server
+ * (its transcript checkpoint at or before that plus the events after it), so a late moment needs
+ * neither the events before it nor their fold in the browser.
  */
 const FIRST_PAGE = 400;
-/** At `?seq=N`: the events up to N (and a few after), the rest streams in behind the first paint. */
+/** At `?seq=N`: the events sent before N (the replay starts there: a screenful of the event list). */
+const BEFORE_SEQ = 50;
+/** At `?seq=N`: the events sent after N; the rest streams in behind the first paint. */
 const AFTER_SEQ = 20;
 /**
  * At `?seq=N`: the checkpoint's open message is sent from its last parts this many before the moment
@@ -57,7 +60,9 @@ export default async function RunPage({
   const seq = typeof sp.seq === 'string' && /^\d{1,9}$/.test(sp.seq) ? Number(sp.seq) : null;
   const [run, base, reports] = await Promise.all([
     getRunById(db, projectId, id),
-    seq === null ? null : replayBaseAt(db, projectId, id, seq).catch(notFoundAsNull),
+    seq === null
+      ? null
+      : replayStateAt(db, projectId, id, Math.max(0, seq - BEFORE_SEQ)).catch(notFoundAsNull),
     listRunReports(db, projectId, id).catch(notFoundAsNull),
   ]);
   if (!run || !reports) notFound();
