@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { expect, type Page, test as base } from '@playwright/test';
+import { type BrowserContext, expect, type Page, test as base } from '@playwright/test';
 import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from '../../playwright.config';
 
 import { projectPath } from '@/lib/project-path';
@@ -35,8 +35,24 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 }
 
-/** `authedPage`: a page already signed in. `dialogs`: every dialog the page opened (dismissed). */
-export const test = base.extend<{ authedPage: Page; dialogs: string[] }>({
+type SessionCookies = Awaited<ReturnType<BrowserContext['cookies']>>;
+
+/**
+ * `authedPage`: a page already signed in as the owner (the session cookies of one sign-in per worker,
+ * that is per project's server: signing in for each test cost ~2 s). `dialogs`: every dialog the page
+ * opened (dismissed).
+ */
+export const test = base.extend<{ authedPage: Page; dialogs: string[] }, { ownerCookies: SessionCookies }>({
+  ownerCookies: [
+    async ({ browser }, use, workerInfo) => {
+      const context = await browser.newContext({ baseURL: workerInfo.project.use.baseURL });
+      await signIn(await context.newPage());
+      const cookies = await context.cookies();
+      await context.close();
+      await use(cookies);
+    },
+    { scope: 'worker' },
+  ],
   dialogs: async ({ page }, use) => {
     const seen: string[] = [];
     page.on('dialog', async (d) => {
@@ -45,8 +61,8 @@ export const test = base.extend<{ authedPage: Page; dialogs: string[] }>({
     });
     await use(seen);
   },
-  authedPage: async ({ page }, use) => {
-    await signIn(page);
+  authedPage: async ({ page, ownerCookies }, use) => {
+    await page.context().addCookies(ownerCookies);
     await use(page);
   },
 });
