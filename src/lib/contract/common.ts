@@ -19,7 +19,10 @@ export const json = z.custom<JsonValue>(
 );
 export const metadata = z.record(z.string(), json);
 
-export const int32 = z.number().int().min(0).max(2_147_483_647);
+/** The largest value of an int4 column (a seq): a larger one is a bad request, not a database error. */
+export const MAX_INT32 = 2_147_483_647;
+
+export const int32 = z.number().int().min(0).max(MAX_INT32);
 
 export const limitParam = (max: number, dflt: number) =>
   z.coerce.number().int().min(1).max(max).default(dflt);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursorParam, int32, json, timestamp } from './common';
+import { cursorParam, int32, json, MAX_INT32, timestamp } from './common';
 
 /** The payload of a `usage` event; its tokens and cost are added to the run's totals. */
 export const usageEventPayload = z.looseObject({
@@ -49,7 +49,7 @@ export const appendEventsResponse = z.object({
 export type AppendEventsResult = z.infer<typeof appendEventsResponse>;
 
 export const listEventsQuery = z.strictObject({
-  afterSeq: z.coerce.number().int().min(-1).max(2_147_483_647).optional(),
+  afterSeq: z.coerce.number().int().min(-1).max(MAX_INT32).optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
   cursor: cursorParam,
 });

@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
+import { MAX_INT32 } from '@/lib/contract/common';
 import { runTranscriptCheckpoints } from '@/db/schema';
 import { queryRows, queryRowsPrepared } from '@/db/sql';
 import {
@@ -18,7 +19,7 @@ import { ChainDecoder, encodeCheckpoint, type StoredCheckpoint } from './codec';
 export const CHECKPOINT_EVERY = 1000;
 
 /** The largest seq (an int4 column). */
-const MAX_SEQ = 2_147_483_647;
+const MAX_SEQ = MAX_INT32;
 
 /**
  * Every this many checkpoints one is stored whole (a keyframe: a delta from nothing), so a read

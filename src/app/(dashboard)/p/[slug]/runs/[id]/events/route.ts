@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { getDb } from '@/db/client';
+import { MAX_INT32 } from '@/lib/contract/common';
 import { AppError } from '@/server/errors';
 import { listEventsBetween } from '@/server/replay';
 import { projectRoute } from '@/app/(dashboard)/_lib/route';
 import { toReplayEvents } from '../replay-events';
 
-/** The largest seq (an int4 column): a larger bound is a bad request, not a database error. */
-const MAX_SEQ = 2_147_483_647;
-
 const rangeQuery = z
   .object({
-    from: z.coerce.number().int().min(0).max(MAX_SEQ),
-    to: z.coerce.number().int().min(0).max(MAX_SEQ),
+    from: z.coerce.number().int().min(0).max(MAX_INT32),
+    to: z.coerce.number().int().min(0).max(MAX_INT32),
   })
   .refine((v) => v.to >= v.from, { message: 'to must not be below from', path: ['to'] });
 
