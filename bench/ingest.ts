@@ -8,12 +8,16 @@
  *
  * It also prints where an append's time goes: the server's per-phase Server-Timing summed over the
  * appends (RUNLEDGER_SERVER_TIMING=1 on the bench server), and the database side alone.
+ *
+ * BENCH_INGEST_CORES=split: the local Postgres server on CPU 0, the app server and this client on the
+ * others (taskset), for the rounds on Postgres: the database with a core of its own, as deployed.
  */
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { appendEvents } from '@/server/events';
+import { splitCores } from './lib/cores';
 import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
 import { type CpuMeter, cpuLines, databasesOf, metered, noCpu } from './lib/cpu';
 import { median } from './lib/stats';
@@ -325,6 +329,7 @@ export async function main(): Promise<{
   const rawCpu = noCpu();
   const apiCpu = noCpu();
   let dbLines: string[] = [];
+  let cores: Awaited<ReturnType<typeof splitCores>> = null;
   try {
     await Promise.all(Array.from({ length: CONCURRENCY }, () => sql`select 1`));
     if (process.env.BENCH_NO_TRIGGERS === '1') {
@@ -334,6 +339,10 @@ export async function main(): Promise<{
       await server.end();
       await setWriteTriggers(sql, false);
       console.log('  write triggers disabled (BENCH_NO_TRIGGERS=1)');
+    }
+    if (process.env.BENCH_INGEST_CORES === 'split') {
+      cores = await splitCores(sql, [pgServer.pid, process.pid]);
+      if (cores) console.log(`  cores split: ${cores.describe}`);
     }
     await warmUp(pgServer);
     const dbs = databasesOf(rawDb.url, pgServer.databaseUrl);
@@ -346,6 +355,7 @@ export async function main(): Promise<{
     }
     dbLines = await dbSplit(rawDb.url, events);
   } finally {
+    cores?.restore();
     await pgServer.stop();
     await sql.end({ timeout: 5 });
     await rawDb.drop();
