@@ -1,14 +1,12 @@
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { lifecycleDates, tstz } from './columns';
-import { projects } from './projects';
+import { projectRef } from './projects';
 
 export const datasets = pgTable(
   'datasets',
   {
     id: uuid().primaryKey().defaultRandom(),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     name: text().notNull(),
     description: text(),
     /** Bumped by every change to the dataset's items. */

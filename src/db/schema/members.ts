@@ -2,7 +2,7 @@ import { index, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-c
 import { type ProjectRole, projectRoles } from '../../lib/enums';
 import { users } from './auth';
 import { tstz } from './columns';
-import { projects } from './projects';
+import { projectRef } from './projects';
 
 /** The roles in a project, weakest first (declared in src/lib/enums.ts). */
 export const projectRole = pgEnum('project_role', projectRoles);
@@ -11,9 +11,7 @@ export type { ProjectRole };
 export const projectMembers = pgTable(
   'project_members',
   {
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     userId: text()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -31,9 +29,7 @@ export const invites = pgTable(
   'invites',
   {
     id: uuid().primaryKey().defaultRandom(),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     role: projectRole().notNull(),
     tokenHash: text().notNull().unique('invites_token_hash_unique'),
     createdBy: text().references(() => users.id, { onDelete: 'set null' }),

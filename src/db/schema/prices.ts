@@ -10,16 +10,14 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { lifecycleDates, tstz } from './columns';
-import { projects } from './projects';
+import { projectRef } from './projects';
 
 /** A project's price of one model, in USD per 1M tokens, in force from `effectiveFrom` (UTC day) on. */
 export const modelPrices = pgTable(
   'model_prices',
   {
     id: uuid().primaryKey().defaultRandom(),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     model: text().notNull(),
     inputPerMillion: doublePrecision().notNull(),
     outputPerMillion: doublePrecision().notNull(),
@@ -38,9 +36,7 @@ export const costRecomputeJobs = pgTable(
   'cost_recompute_jobs',
   {
     id: uuid().primaryKey().defaultRandom(),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     /** Null: every model. */
     model: text(),
     fromDate: date({ mode: 'string' }).notNull(),

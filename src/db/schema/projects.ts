@@ -8,13 +8,17 @@ export const projects = pgTable('projects', {
   createdAt: tstz().notNull().defaultNow(),
 });
 
+/** The project a row belongs to: required, and the row is deleted with its project. */
+export const projectRef = () =>
+  uuid()
+    .notNull()
+    .references(() => projects.id, { onDelete: 'cascade' });
+
 export const apiKeys = pgTable(
   'api_keys',
   {
     id: uuid().primaryKey().defaultRandom(),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     name: text().notNull(),
     /** The first characters of the key (`rl_abcd…`), shown so a user can tell keys apart. */
     prefix: text().notNull(),

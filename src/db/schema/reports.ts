@@ -10,7 +10,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { reportStatuses } from '../../lib/enums';
 import { lifecycleDates, tstz } from './columns';
-import { projects } from './projects';
+import { projectRef } from './projects';
 import { runs } from './runs';
 
 export const reportStatus = pgEnum('report_status', reportStatuses);
@@ -19,9 +19,7 @@ export const reports = pgTable(
   'reports',
   {
     id: uuid().primaryKey().defaultRandom(),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     runId: uuid()
       .notNull()
       .references(() => runs.id, { onDelete: 'cascade' }),

@@ -18,7 +18,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { runKinds, runStatuses } from '../../lib/enums';
 import { lifecycleDates, tstz } from './columns';
-import { projects } from './projects';
+import { projectRef } from './projects';
 
 export const runStatus = pgEnum('run_status', runStatuses);
 export const runKind = pgEnum('run_kind', runKinds);
@@ -33,9 +33,7 @@ export const runs = pgTable(
   'runs',
   {
     id: uuid().primaryKey().defaultRandom(),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     kind: runKind().notNull().default('chat'),
     name: text().notNull(),
     status: runStatus().notNull().default('running'),
@@ -126,9 +124,7 @@ export const runResults = pgTable(
 export const runModels = pgTable(
   'run_models',
   {
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     model: text().notNull(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.model] })],
@@ -143,9 +139,7 @@ export const runModels = pgTable(
 export const runCostDaily = pgTable(
   'run_cost_daily',
   {
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     day: tstz().notNull(),
     model: text().notNull().default(''),
     userId: text().notNull().default(''),

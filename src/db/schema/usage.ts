@@ -12,7 +12,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { quotaModes, quotaWindows, reservationStatuses } from '../../lib/enums';
 import { lifecycleDates, tstz } from './columns';
-import { projects } from './projects';
+import { projectRef } from './projects';
 import { runs } from './runs';
 
 export const quotaWindow = pgEnum('quota_window', quotaWindows);
@@ -24,9 +24,7 @@ export const usageEvents = pgTable(
   'usage_events',
   {
     id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     subject: text().notNull(),
     metric: text().notNull(),
     amount: bigint({ mode: 'number' }).notNull(),
@@ -55,9 +53,7 @@ export const usageEvents = pgTable(
 export const usageDaily = pgTable(
   'usage_daily',
   {
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     metric: text().notNull(),
     day: tstz().notNull(),
     subject: text().notNull(),
@@ -81,9 +77,7 @@ export const usageDaily = pgTable(
 export const usageHourly = pgTable(
   'usage_hourly',
   {
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     metric: text().notNull(),
     hour: tstz().notNull(),
     subject: text().notNull(),
@@ -96,9 +90,7 @@ export const usageHourly = pgTable(
 export const usageCounters = pgTable(
   'usage_counters',
   {
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     subject: text().notNull(),
     metric: text().notNull(),
     window: quotaWindow('period').notNull(),
@@ -117,9 +109,7 @@ export const quotas = pgTable(
   'quotas',
   {
     id: uuid().primaryKey().defaultRandom(),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     /** A subject, or '*' for every subject, each on its own. */
     subject: text().notNull(),
     metric: text().notNull(),
@@ -138,9 +128,7 @@ export const usageReservations = pgTable(
   'usage_reservations',
   {
     id: uuid().primaryKey().defaultRandom(),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
     subject: text().notNull(),
     metric: text().notNull(),
     amount: bigint({ mode: 'number' }).notNull(),
