@@ -155,5 +155,9 @@ export async function exportStream(lines: AsyncGenerator<string>): Promise<Reada
   );
 }
 
-export const exportContentType = (format: ExportFormat) =>
-  format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
+/** The headers of a download: its type, its file name (`<basename>.<format>`), never cached. */
+export const downloadHeaders = (format: ExportFormat, basename: string) => ({
+  'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+  'content-disposition': `attachment; filename="${basename}.${format}"`,
+  'cache-control': 'no-store',
+});

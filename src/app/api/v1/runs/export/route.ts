@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { exportContentType, exportRuns, exportStream } from '@/server/export';
+import { downloadHeaders, exportRuns, exportStream } from '@/server/export';
 import { apiRoute, otherMethods } from '../../_lib/route';
 
 /** The filtered history as a streamed CSV or JSONL download (constant memory: keyset pages on demand). */
@@ -9,11 +9,7 @@ export const GET = apiRoute(routes.exportRuns, async ({ projectId, query }) => {
   return {
     status: 200,
     body: await exportStream(exportRuns(getDb(), projectId, filters, { format, events })),
-    headers: {
-      'content-type': exportContentType(format),
-      'content-disposition': `attachment; filename="runs.${format}"`,
-      'cache-control': 'no-store',
-    },
+    headers: downloadHeaders(format, 'runs'),
   };
 });
 

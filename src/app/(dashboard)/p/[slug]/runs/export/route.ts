@@ -2,7 +2,7 @@ import { createLoader } from 'nuqs/server';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { exportRunsQuery, runKind, runStatus } from '@/lib/contract/runs';
-import { exportContentType, exportRuns, exportStream } from '@/server/export';
+import { downloadHeaders, exportRuns, exportStream } from '@/server/export';
 import { projectRoute } from '@/app/(dashboard)/_lib/route';
 import { filtersFromParams, metaFromSearchParams, runsSearchParams, timeRanges } from '../search-params';
 
@@ -33,12 +33,6 @@ export const GET = projectRoute(
     const filters = filtersFromParams(load(url.searchParams), meta);
     const body = await exportStream(exportRuns(getDb(), project.id, filters, { format, events }));
     const stamp = new Date().toISOString().slice(0, 10);
-    return new Response(body, {
-      headers: {
-        'content-type': exportContentType(format),
-        'content-disposition': `attachment; filename="runs-${project.slug}-${stamp}.${format}"`,
-        'cache-control': 'no-store',
-      },
-    });
+    return new Response(body, { headers: downloadHeaders(format, `runs-${project.slug}-${stamp}`) });
   },
 );

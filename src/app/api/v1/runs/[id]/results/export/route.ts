@@ -1,17 +1,13 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { exportContentType, exportResults, exportStream } from '@/server/export';
+import { downloadHeaders, exportResults, exportStream } from '@/server/export';
 import { apiRoute, otherMethods } from '../../../../_lib/route';
 
 /** A dataset run's results as a streamed CSV or JSONL download. */
 export const GET = apiRoute(routes.exportResults, async ({ projectId, params, query }) => ({
   status: 200,
   body: await exportStream(exportResults(getDb(), projectId, params.id, { format: query.format })),
-  headers: {
-    'content-type': exportContentType(query.format),
-    'content-disposition': `attachment; filename="results-${params.id}.${query.format}"`,
-    'cache-control': 'no-store',
-  },
+  headers: downloadHeaders(query.format, `results-${params.id}`),
 }));
 
 const other = otherMethods('GET');
