@@ -12,20 +12,23 @@ import { windowsAt } from './windows';
 const preferred = ['tokens', 'requests', 'cost_micros'];
 
 /**
+ * The body of a recursive `m(metric)`: a loose index scan of the daily rollup's (project, metric) key,
+ * one probe per metric (a DISTINCT over the ledger read every row), ending in a null row.
+ */
+const ledgerMetricsScan = (projectId: string) =>
+  sql`select min(metric) as metric from usage_daily where project_id = ${projectId}::uuid
+    union all
+    select (select min(metric) from usage_daily where project_id = ${projectId}::uuid and metric > m.metric)
+    from m where m.metric is not null`;
+
+/**
  * The metrics in the ledger since the UTC day of `since` plus those that have a quota: the common ones first (their
  * totals are not comparable: a dollar is a million cost_micros), then by name.
  */
 export async function usageMetrics(db: DbOrTx, projectId: string, since: Date): Promise<string[]> {
   const rows = await queryRows<{ metric: string }>(
     db,
-    // A loose index scan of the daily rollup's (project, metric, day) key: one probe per metric, where
-    // a DISTINCT over the ledger read every row of the month.
-    sql`with recursive m as (
-          select min(metric) as metric from usage_daily where project_id = ${projectId}::uuid
-          union all
-          select (select min(metric) from usage_daily where project_id = ${projectId}::uuid and metric > m.metric)
-          from m where m.metric is not null
-        )
+    sql`with recursive m as (${ledgerMetricsScan(projectId)})
         select metric from m where metric is not null and exists (
           select 1 from usage_daily d where d.project_id = ${projectId}::uuid and d.metric = m.metric
             and d.day >= ${windowStart('day', since).toISOString()}::timestamptz)
@@ -36,16 +39,11 @@ export async function usageMetrics(db: DbOrTx, projectId: string, since: Date): 
   return rows.map((r) => r.metric).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-/** Every metric of the project's ledger: a loose index scan of the daily rollup's (project, metric) key. */
+/** Every metric of the project's ledger. */
 async function ledgerMetrics(db: DbOrTx, projectId: string): Promise<string[]> {
   const rows = await queryRows<{ metric: string }>(
     db,
-    sql`with recursive m as (
-          select min(metric) as metric from usage_daily where project_id = ${projectId}::uuid
-          union all
-          select (select min(metric) from usage_daily where project_id = ${projectId}::uuid and metric > m.metric)
-          from m where m.metric is not null
-        )
+    sql`with recursive m as (${ledgerMetricsScan(projectId)})
         select metric from m where metric is not null`,
   );
   return rows.map((r) => r.metric);
