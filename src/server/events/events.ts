@@ -11,15 +11,13 @@ import {
 import { type RunEvent, runEvents } from '@/db/schema';
 import type { AppendEventsResult, EventDto, EventInput } from '@/lib/contract';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
+import type { PhaseTimer } from '@/lib/phase-timer';
 import { iso } from '@/lib/time';
 import { AppError, notFound } from '../errors';
 import { assertRunInProject } from '../runs/scope';
 import { searchWordsOf } from '../search/text';
 import { afterEventsStoredSql, storedEventReturning } from './after-store';
 import { onUsageEventsAccepted, type PricedUsage } from './usage-hook';
-
-/** Adds milliseconds to a named phase (a request's Server-Timing); optional everywhere. */
-export type PhaseTimer = { add: (phase: string, ms: number) => void };
 
 export type AppendOptions = {
   /**

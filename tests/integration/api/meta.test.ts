@@ -126,6 +126,22 @@ describeEachServer(
           expect((await res.json()).error.code).toBe('unauthorized');
         }
       }
+      // The key is checked first: a body that is not JSON, does not parse or is too large still gets the 401
+      // (the body is read while the key is looked up, and only looked at after).
+      const events = `/api/v1/runs/${run.id}/events`;
+      const badBodies: [string, RequestInit][] = [
+        ['text/plain', { headers: { 'content-type': 'text/plain' }, body: 'hello' }],
+        ['malformed JSON', { headers: { 'content-type': 'application/json' }, body: '{"events": [' }],
+        [
+          '6 MiB',
+          { headers: { 'content-type': 'application/json' }, body: `"${'x'.repeat(6 * 1024 * 1024)}"` },
+        ],
+      ];
+      for (const [what, init] of badBodies) {
+        const res = await fetch(`${server().baseUrl}${events}`, { method: 'POST', ...init });
+        expect(res.status, what).toBe(401);
+        expect((await res.json()).error.code).toBe('unauthorized');
+      }
       // Nothing was changed by the refused calls.
       const after = await (await api(`/api/v1/runs/${run.id}`)).json();
       expect(after.run).toMatchObject({ name: 'auth', eventCount: 0 });

@@ -1,32 +1,32 @@
 import 'server-only';
+import { noPhaseTimer, type PhaseTimer } from '@/lib/phase-timer';
 import { AppError } from '@/server/errors';
 import { assertStorableJson } from './json-safety';
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /**
- * Reads a JSON body: 415 unless the content type is JSON, 413 past 5 MiB (by Content-Length, or while
- * streaming, so an oversized body is never buffered whole), 400 when it does not parse or holds what
- * the database cannot store (NUL characters, lone surrogates, nesting past 100 levels).
+ * Reads a JSON body's text: 415 unless the content type is JSON, 413 past 5 MiB (by Content-Length, or
+ * while streaming, so an oversized body is never buffered whole). Parse it with parseJsonText.
  */
-export async function readJsonBody(request: Request): Promise<unknown> {
-  return (await readJsonBodyText(request)).value;
-}
-
-/** readJsonBody, also giving the text the value was parsed from; `timing` gets the read and parse times. */
-export async function readJsonBodyText(
-  request: Request,
-  timing: { add: (phase: string, ms: number) => void } = { add: () => {} },
-): Promise<{ value: unknown; text: string }> {
+export async function readJsonText(request: Request, timing: PhaseTimer = noPhaseTimer): Promise<string> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/([a-z0-9.+-]+\+)?json\b/i.test(type.trim())) {
     throw new AppError('unsupported_media_type', 'The body must be application/json');
   }
-  let t = performance.now();
+  const t = performance.now();
   const text = (await readRawBody(request)).toString('utf8');
   timing.add('body', performance.now() - t);
+  return text;
+}
+
+/**
+ * Parses a JSON body's text: 400 when it is empty, does not parse, or holds what the database cannot
+ * store (NUL characters, lone surrogates, nesting past 100 levels).
+ */
+export function parseJsonText(text: string, timing: PhaseTimer = noPhaseTimer): unknown {
   if (text.trim() === '') throw new AppError('bad_request', 'A JSON body is required');
-  t = performance.now();
+  const t = performance.now();
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -35,7 +35,7 @@ export async function readJsonBodyText(
   }
   assertStorableJson(value, text);
   timing.add('parse', performance.now() - t);
-  return { value, text };
+  return value;
 }
 
 /**

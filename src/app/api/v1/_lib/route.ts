@@ -2,6 +2,7 @@ import 'server-only';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
+import { noPhaseTimer, type PhaseTimer } from '@/lib/phase-timer';
 import {
   type BodyOf,
   type Method,
@@ -16,7 +17,7 @@ import { describeDbError, pgErrorCode } from '@/db/sql';
 import { AppError, toAppError } from '@/server/errors';
 import { trackRequest } from '@/server/lifecycle';
 import { startServer } from '@/server/startup';
-import { readJsonBodyText } from './body';
+import { parseJsonText, readJsonText } from './body';
 import { assertStorableQuery } from './json-safety';
 
 export type ApiContext<B, Q, P> = {
@@ -28,17 +29,13 @@ export type ApiContext<B, Q, P> = {
   /** The JSON text the body was parsed from (null without a body): a handler may hand it on unparsed. */
   rawBody: string | null;
   /** Adds milliseconds to a phase of this request's Server-Timing (when RUNLEDGER_SERVER_TIMING is on). */
-  timing: Timing;
+  timing: PhaseTimer;
 };
 
-/** Milliseconds per phase of one request; `add` sums into a phase. */
-export type Timing = { add: (phase: string, ms: number) => void };
-
-const noTiming: Timing = { add: () => {} };
-
 /** Per-phase timings for the Server-Timing header, or a no-op when the setting is off. */
-function startTiming(): { timing: Timing; header: () => string | null } {
-  if (!['1', 'true'].includes(env().RUNLEDGER_SERVER_TIMING)) return { timing: noTiming, header: () => null };
+function startTiming(): { timing: PhaseTimer; header: () => string | null } {
+  if (!['1', 'true'].includes(env().RUNLEDGER_SERVER_TIMING))
+    return { timing: noPhaseTimer, header: () => null };
   const phases = new Map<string, number>();
   return {
     timing: { add: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms) },
@@ -158,11 +155,26 @@ function toResponse(reply: { status: number; body: unknown; headers?: Record<str
   return json(reply.body, reply.status, reply.headers);
 }
 
+/**
+ * A JSON body's text, read while the API key is looked up (both mostly wait for I/O); it is parsed and
+ * validated only after the key is accepted. Its errors (415, 413) wait for their turn too.
+ */
+type BodyRead = Promise<{ text: string } | { error: unknown }> | null;
+
+function startBodyRead(route: RouteDecl, request: Request, timing: PhaseTimer): BodyRead {
+  if (!route.body) return null;
+  return readJsonText(request, timing).then(
+    (text) => ({ text }),
+    (error: unknown) => ({ error }),
+  );
+}
+
 async function parseInput(
   route: RouteDecl,
   request: Request,
   context: NextRouteContext,
-  timing: Timing = noTiming,
+  bodyRead: BodyRead,
+  timing: PhaseTimer = noPhaseTimer,
 ) {
   let params: unknown;
   if (route.params) {
@@ -180,12 +192,13 @@ async function parseInput(
   }
   let body: unknown;
   let rawBody: string | null = null;
-  if (route.body) {
-    let t = performance.now();
-    const read = await readJsonBodyText(request, timing);
+  if (route.body && bodyRead) {
+    const read = await bodyRead;
+    if ('error' in read) throw read.error;
     rawBody = read.text;
-    t = performance.now();
-    const parsed = route.body.safeParse(read.value);
+    const value = parseJsonText(read.text, timing);
+    const t = performance.now();
+    const parsed = route.body.safeParse(value);
     timing.add('validate', performance.now() - t);
     if (!parsed.success) throw zodError('body', parsed.error);
     body = parsed.data;
@@ -217,10 +230,11 @@ export function apiRoute<D extends RouteDecl>(
     let response: Response;
     try {
       await startServer();
+      const bodyRead = startBodyRead(route, request, timing);
       let t = performance.now();
       const projectId = await authenticate(request);
       timing.add('auth', performance.now() - t);
-      const input = await parseInput(route, request, context, timing);
+      const input = await parseInput(route, request, context, bodyRead, timing);
       t = performance.now();
       const reply = await handler({
         projectId,
@@ -253,7 +267,7 @@ export function publicRoute<D extends RouteDecl>(
   const serve = async (request: Request, context: NextRouteContext): Promise<Response> => {
     try {
       await startServer();
-      const input = await parseInput(route, request, context);
+      const input = await parseInput(route, request, context, startBodyRead(route, request, noPhaseTimer));
       const reply = await handler({ request, query: input.query as QueryOf<D> });
       return toResponse(reply as { status: number; body: unknown });
     } catch (err) {
