@@ -28,7 +28,10 @@ const SIZES = (process.env.BENCH_REPLAY_SIZES ?? '1000,10000,100000').split(',')
 const SQL_FROM = Number(process.env.BENCH_REPLAY_SQL_FROM ?? 200_000);
 /** BENCH_REPLAY_HEAP=1: the tab's heap after the load by constructor (a CDP heap snapshot), largest first. */
 const HEAP = process.env.BENCH_REPLAY_HEAP === '1';
-/** BENCH_REPLAY_PROFILE=1: a CPU profile of the load, printing what each main-thread stretch > 50 ms ran. */
+/**
+ * BENCH_REPLAY_PROFILE=1: CPU profiles of the load, the scrolling, the scrubbing and the `?seq=` page,
+ * printing what each main-thread stretch > 50 ms ran.
+ */
 const PROFILE = process.env.BENCH_REPLAY_PROFILE === '1';
 
 async function startProfile(page: Page) {
@@ -249,6 +252,7 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
   if (HEAP) await printHeapBreakdown(cdp, size);
 
   // Scroll: the transcript (the window) to the bottom and back, then the event list, frame by frame.
+  const stopScrollProfile = await startProfile(page);
   const s0 = await now(page);
   await page.evaluate(async () => {
     const frame = () => new Promise((r) => requestAnimationFrame(r));
@@ -266,8 +270,10 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
     }
   });
   const scrollTasks = await longTasks(page, s0);
+  await stopScrollProfile?.(`scroll ${size}`);
 
   // Scrub: ten positions across the run; each timed to the next frame with the new position painted.
+  const stopScrubProfile = await startProfile(page);
   const c0 = await now(page);
   const scrubMs = await page.evaluate(async () => {
     const input = document.querySelector<HTMLInputElement>('input[aria-label="Replay position"]')!;
@@ -291,6 +297,7 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
     return out;
   });
   const scrubTasks = await longTasks(page, c0);
+  await stopScrubProfile?.(`scrub ${size}`);
 
   // A link to a late moment: time from navigation until that seq is the position shown.
   const seq = size - 10;

@@ -132,3 +132,54 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   await expect(page.getByTestId('transcript')).toContainText(AGENT_RUN_FIRST_TEXT);
   await expect(page.getByTestId('transcript')).toContainText('Step 2.');
 });
+
+test('a live run: the event list at its end follows the new events; scrolled elsewhere it stays', async ({
+  authedPage: page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const key = await createApiKeyInUi(page, `live list e2e ${Date.now()}`);
+  const headers = { authorization: `Bearer ${key}` };
+  const created = await request.post('/api/v1/runs', {
+    headers,
+    data: { name: 'Live list e2e', status: 'running' },
+  });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const events = agentRun(2_600);
+  const append = async (from: number, to: number) => {
+    const res = await request.post(`/api/v1/runs/${runId}/events`, {
+      headers,
+      data: { events: events.slice(from, to) },
+    });
+    expect(res.status()).toBe(200);
+  };
+  await append(0, 1_000);
+  await append(1_000, 2_000);
+  await page.goto(`/runs/${runId}`);
+  const position = page.getByTestId('replay-position');
+  await expect(position).toHaveText(/complete run · 2,000 events/, { timeout: 60_000 });
+  const inspector = page.getByTestId('event-inspector');
+  const row = (seq: number) => inspector.locator(`[data-testid="event-row"][data-seq="${seq}"]`);
+  // Loaded behind the first page, the list stays at its top (where it was): seq 0, not mid-run.
+  await expect(row(0)).toBeVisible();
+  expect(await inspector.evaluate((el) => el.scrollTop)).toBe(0);
+
+  // At its end, it follows the events as they come.
+  await inspector.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await expect(row(1_999)).toBeVisible();
+  await append(2_000, 2_300);
+  await expect(position).toHaveText(/complete run · 2,300 events/, { timeout: 30_000 });
+  await expect(row(2_299)).toBeVisible();
+
+  // Scrolled back to the top, it stays there while more come.
+  await inspector.evaluate((el) => {
+    el.scrollTop = 0;
+  });
+  await expect(row(0)).toBeVisible();
+  await append(2_300, 2_600);
+  await expect(position).toHaveText(/complete run · 2,600 events/, { timeout: 30_000 });
+  await expect(row(0)).toBeVisible();
+  expect(await inspector.evaluate((el) => el.scrollTop)).toBe(0);
+});
