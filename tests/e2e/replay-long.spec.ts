@@ -183,3 +183,56 @@ test('a live run: the event list at its end follows the new events; scrolled els
   await expect(row(0)).toBeVisible();
   expect(await inspector.evaluate((el) => el.scrollTop)).toBe(0);
 });
+
+/** Tags the transcript's server-rendered nodes as the HTML parser inserts them (before any script). */
+function tagServerNodes() {
+  new MutationObserver(() => {
+    for (const el of document.querySelectorAll('[data-testid="transcript"] li, [data-testid="transcript"] p'))
+      (el as HTMLElement & { __fromServer?: true }).__fromServer ??= true;
+  }).observe(document, { childList: true, subtree: true });
+}
+
+/** Whether the node holding `text` in the transcript is still the one the server's HTML made. */
+const keptFromServer = (page: import('@playwright/test').Page, text: string) =>
+  page.getByTestId('transcript').evaluate((ol, t) => {
+    const p = [...ol.querySelectorAll('p')].find((el) => el.textContent?.includes(t));
+    const li = p?.closest('li');
+    const tagged = (el: Element | null | undefined) => !!(el as { __fromServer?: true } | null)?.__fromServer;
+    return { found: !!p, p: tagged(p), li: tagged(li) };
+  }, text);
+
+test('hydration keeps the rows and Markdown the server rendered, from the start and at ?seq=N', async ({
+  authedPage: page,
+  request,
+}) => {
+  const key = await createApiKeyInUi(page, `hydration e2e ${Date.now()}`);
+  const headers = { authorization: `Bearer ${key}` };
+  const created = await request.post('/api/v1/runs', {
+    headers,
+    data: { name: 'Hydration e2e', status: 'running' },
+  });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const events = agentRun(3_000);
+  for (let i = 0; i < events.length; i += 1000) {
+    const res = await request.post(`/api/v1/runs/${runId}/events`, {
+      headers,
+      data: { events: events.slice(i, i + 1000) },
+    });
+    expect(res.status()).toBe(200);
+  }
+  await request.patch(`/api/v1/runs/${runId}`, { headers, data: { status: 'succeeded' } });
+  await page.addInitScript(tagServerNodes);
+
+  await page.goto(`/runs/${runId}`);
+  await expect(page.getByTestId('replay-position')).toHaveText(/complete run · 3,000 events/);
+  await page.waitForTimeout(500);
+  expect(await keptFromServer(page, AGENT_RUN_FIRST_TEXT)).toEqual({ found: true, p: true, li: true });
+
+  // At a moment: the step under way there, as the server's tail of rows showed it.
+  const seq = 2_990;
+  const step = events.slice(0, seq + 1).filter((e) => e.type === 'start-step').length;
+  await page.goto(`/runs/${runId}?seq=${seq}`);
+  await expect(page.getByTestId('replay-position')).toContainText(`seq ${seq} `);
+  await page.waitForTimeout(500);
+  expect(await keptFromServer(page, `Step ${step}.`)).toEqual({ found: true, p: true, li: true });
+});
