@@ -184,12 +184,28 @@ test('a live run: the event list at its end follows the new events; scrolled els
   expect(await inspector.evaluate((el) => el.scrollTop)).toBe(0);
 });
 
-/** Tags the transcript's server-rendered nodes as the HTML parser inserts them (before any script). */
-function tagServerNodes() {
-  new MutationObserver(() => {
-    for (const el of document.querySelectorAll('[data-testid="transcript"] li, [data-testid="transcript"] p'))
-      (el as HTMLElement & { __fromServer?: true }).__fromServer ??= true;
-  }).observe(document, { childList: true, subtree: true });
+/**
+ * Opens `url` with the page's scripts held back until the transcript's server-rendered nodes (its rows
+ * and paragraphs) are tagged, so that after hydration a test can tell the server's nodes from new ones.
+ */
+async function gotoTaggingServerNodes(page: import('@playwright/test').Page, url: string) {
+  let release = () => {};
+  const scripts = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route('**/_next/static/chunks/**/*.js', async (route) => {
+    await scripts;
+    await route.continue();
+  });
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  const tagged = await page.getByTestId('transcript').evaluate((ol) => {
+    const nodes = ol.querySelectorAll('li, p');
+    for (const el of nodes) (el as HTMLElement & { __fromServer?: true }).__fromServer = true;
+    return nodes.length;
+  });
+  expect(tagged).toBeGreaterThan(0);
+  release();
+  await page.unrouteAll({ behavior: 'wait' });
 }
 
 /** Whether the node holding `text` in the transcript is still the one the server's HTML made. */
@@ -221,9 +237,7 @@ test('hydration keeps the rows and Markdown the server rendered, from the start 
     expect(res.status()).toBe(200);
   }
   await request.patch(`/api/v1/runs/${runId}`, { headers, data: { status: 'succeeded' } });
-  await page.addInitScript(tagServerNodes);
-
-  await page.goto(`/runs/${runId}`);
+  await gotoTaggingServerNodes(page, `/runs/${runId}`);
   await expect(page.getByTestId('replay-position')).toHaveText(/complete run · 3,000 events/);
   await page.waitForTimeout(500);
   expect(await keptFromServer(page, AGENT_RUN_FIRST_TEXT)).toEqual({ found: true, p: true, li: true });
@@ -231,7 +245,7 @@ test('hydration keeps the rows and Markdown the server rendered, from the start 
   // At a moment: the step under way there, as the server's tail of rows showed it.
   const seq = 2_990;
   const step = events.slice(0, seq + 1).filter((e) => e.type === 'start-step').length;
-  await page.goto(`/runs/${runId}?seq=${seq}`);
+  await gotoTaggingServerNodes(page, `/runs/${runId}?seq=${seq}`);
   await expect(page.getByTestId('replay-position')).toContainText(`seq ${seq} `);
   await page.waitForTimeout(500);
   expect(await keptFromServer(page, `Step ${step}.`)).toEqual({ found: true, p: true, li: true });
