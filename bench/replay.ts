@@ -9,6 +9,9 @@
  *
  *   npm run build && npm run bench -- replay        (BENCH_REPLAY_SIZES=1000,10000 for fewer)
  *
+ * BENCH_REPLAY_PROFILE=1 prints what the main thread ran in each stretch over 50 ms (CPU profiles);
+ * BENCH_REPLAY_CPU_SLOWDOWN=4 slows the tab's CPU down (long tasks as on a slower machine).
+ *
  * Runs of BENCH_REPLAY_SQL_FROM events or more (default 200,000; e.g. BENCH_REPLAY_SIZES=1000000) are
  * written with set-based SQL (`unnest` batches of 20,000) instead of through the API, and their
  * transcript checkpoints folded by the bench with the server's own `ensureCheckpoints`.
@@ -33,6 +36,12 @@ const HEAP = process.env.BENCH_REPLAY_HEAP === '1';
  * printing what each main-thread stretch > 50 ms ran.
  */
 const PROFILE = process.env.BENCH_REPLAY_PROFILE === '1';
+/**
+ * BENCH_REPLAY_CPU_SLOWDOWN=4: the tab's CPU slowed down that many times (CDP CPU throttling), so the
+ * main thread's long tasks show as they would on a slower machine (or a busy one), the same for every
+ * build compared.
+ */
+const SLOWDOWN = Number(process.env.BENCH_REPLAY_CPU_SLOWDOWN ?? 1);
 
 async function startProfile(page: Page) {
   if (!PROFILE) return null;
@@ -341,6 +350,11 @@ export async function main() {
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
+    if (SLOWDOWN > 1) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOWDOWN });
+      console.log(`the tab's CPU slowed down ${SLOWDOWN}×`);
+    }
     await page.goto(`${server.baseUrl}/login`);
     // The owner account the first start creates (bench/lib/server.ts sets its password).
     await page.getByLabel('Email').fill('admin@runledger.local');
