@@ -4,7 +4,7 @@
  * Postgres, then opened in headless Chromium (the launch options of the Playwright tests) and measured:
  * time to the first assistant text on screen, time until the whole run is loaded (the end reachable),
  * long tasks (PerformanceObserver 'longtask', > 50 ms) while loading, while scrolling the transcript and
- * the event list, while scrubbing, the time a scrub and a `?seq=N` link take to show their moment, and
+ * the event list, while scrubbing, while playing (10x, 3 s), the time a scrub and a `?seq=N` link take to show their moment, and
  * the JS heap after load (after a GC). Beside it: the raw SQL time of fetching the same run's events.
  *
  *   npm run build && npm run bench -- replay        (BENCH_REPLAY_SIZES=1000,10000 for fewer)
@@ -253,6 +253,10 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
     .getByTestId('transcript')
     .evaluate((el, t) => el.textContent?.includes(t) ?? false, AGENT_RUN_FIRST_TEXT);
   const loadTasks = await longTasks(page, 0);
+  if (PROFILE)
+    console.log(
+      `  [load ${size}] long tasks (start ms, duration ms): ${loadTasks.map((t) => `${t.start.toFixed(0)}+${t.duration.toFixed(0)}`).join(', ')}`,
+    );
   await stopProfile?.(`load ${size}`);
 
   const cdp = await page.context().newCDPSession(page);
@@ -308,6 +312,17 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
   const scrubTasks = await longTasks(page, c0);
   await stopScrubProfile?.(`scrub ${size}`);
 
+  // Play: from the last scrub's moment, at 10x, for three seconds (the transcript streams, the event
+  // list follows the position).
+  const stopPlayProfile = await startProfile(page);
+  await page.getByRole('button', { name: '10x' }).click();
+  const p0 = await now(page);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(3000);
+  const playTasks = await longTasks(page, p0);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await stopPlayProfile?.(`play ${size}`);
+
   // A link to a late moment: time from navigation until that seq is the position shown.
   const seq = size - 10;
   const stopSeqProfile = await startProfile(page);
@@ -335,6 +350,7 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
     scrollTasks,
     scrubMs,
     scrubTasks,
+    playTasks,
     seqLink,
     seqHeap,
     seqHtml,
@@ -385,6 +401,7 @@ export async function main() {
         summary(m.scrollTasks),
         `${Math.round(sortedScrub[5]!)} / ${Math.round(sortedScrub[9]!)} ms`,
         summary(m.scrubTasks),
+        summary(m.playTasks),
         `${m.seqShown === null ? '?' : s(m.seqShown)} / ${s(m.seqLink)} (HTML ${Math.round(m.seqHtml)} ms, ${Math.round(m.seqHtmlKb)} kB)`,
         `${(m.heap / 1e6).toFixed(0)} MB / ${(m.seqHeap / 1e6).toFixed(0)} MB`,
         `${sql.first.toFixed(1)} ms / ${sql.all.toFixed(0)} ms`,
@@ -398,9 +415,9 @@ export async function main() {
     await server.stop();
   }
   console.log(
-    '\n| events | first text painted | whole run loaded | long tasks loading (n / longest) | scrolling | scrub p50 / max | long tasks scrubbing | `?seq=` near the end: painted / page responsive (server HTML) | JS heap: whole run / at `?seq=` | raw SQL first 1,000 / all | loaded ÷ raw SQL all |',
+    '\n| events | first text painted | whole run loaded | long tasks loading (n / longest) | scrolling | scrub p50 / max | long tasks scrubbing | playing (10x, 3 s) | `?seq=` near the end: painted / page responsive (server HTML) | JS heap: whole run / at `?seq=` | raw SQL first 1,000 / all | loaded ÷ raw SQL all |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
 }
 
