@@ -250,3 +250,41 @@ test('hydration keeps the rows and Markdown the server rendered, from the start 
   await page.waitForTimeout(500);
   expect(await keptFromServer(page, `Step ${step}.`)).toEqual({ found: true, p: true, li: true });
 });
+
+test('while playing, the transcript keeps up with the position, on a slow CPU too', async ({
+  authedPage: page,
+  request,
+}) => {
+  const key = await createApiKeyInUi(page, `playback e2e ${Date.now()}`);
+  const headers = { authorization: `Bearer ${key}` };
+  const created = await request.post('/api/v1/runs', {
+    headers,
+    data: { name: 'Playback e2e', status: 'running' },
+  });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const events = agentRun(3_000);
+  for (let i = 0; i < events.length; i += 1000) {
+    const res = await request.post(`/api/v1/runs/${runId}/events`, {
+      headers,
+      data: { events: events.slice(i, i + 1000) },
+    });
+    expect(res.status()).toBe(200);
+  }
+  await request.patch(`/api/v1/runs/${runId}`, { headers, data: { status: 'succeeded' } });
+  await page.goto(`/runs/${runId}?seq=1500`);
+  await expect(page.getByTestId('replay-position')).toContainText('seq 1500 ');
+  // The position moves every frame: a transcript rendered behind it, in a render each frame
+  // interrupts, never caught up on a slow machine (slowed down here so that any machine shows it).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
+  await page.getByRole('button', { name: '10x' }).click();
+  await page.getByRole('button', { name: 'Play' }).click();
+  const pending: boolean[] = [];
+  for (let i = 0; i < 10; i++) {
+    await page.waitForTimeout(250);
+    pending.push(await page.getByTestId('transcript').evaluate((el) => el.hasAttribute('data-pending')));
+  }
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  expect(pending.filter(Boolean).length, JSON.stringify(pending)).toBeLessThanOrEqual(2);
+  await expect(page.getByTestId('replay-position')).not.toContainText('seq 1500 ');
+});

@@ -76,10 +76,13 @@ export function Replay({
   usePlaybackKeys(p);
   const cutSeq = p.cut === null ? Number.POSITIVE_INFINITY : p.cut;
   const at = p.cut === null ? null : p.index + 1;
-  // The transcript follows the position in a deferred render: a scrub (a synchronous input) moves the
+  // The transcript follows a scrub in a deferred render: the input (a synchronous update) moves the
   // thumb, the label and the event list at once, and the fold and the rows at the new moment are
-  // rendered in a transition React splits into short tasks (the old rows stay, marked pending).
-  const shownAt = useDeferredValue(at);
+  // rendered in a transition React splits into short tasks (the old rows stay, marked pending). Not
+  // while playing: the position moves every frame, and a deferred render that each frame interrupts
+  // never finishes on a slow machine (the transcript froze); playback folds a few events a frame.
+  const deferredAt = useDeferredValue(at);
+  const shownAt = p.playing ? at : deferredAt;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store grows in place; `version` says when
   const items = useMemo(
     () => (shownAt === null ? store.transcript.all() : store.transcript.at(shownAt)),
