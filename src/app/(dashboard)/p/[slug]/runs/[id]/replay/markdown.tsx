@@ -69,7 +69,7 @@ export const Markdown = memo(function Markdown({
   const deferred = useDeferredValue(source, hydrated && !cached && !streaming ? '' : source);
   if (streaming) return <div className={prose}>{parse(stableMarkdown(source))}</div>;
   if (serverSource === source && typeof window !== 'undefined') {
-    // biome-ignore lint/security/noDangerouslySetInnerHtml: empty: keeps the server's sanitized Markdown until parsed here
+    // biome-ignore lint/security/noDangerouslySetInnerHtml: empty: keeps the server's sanitized Markdown while the text is the same
     return <div className={prose} suppressHydrationWarning dangerouslySetInnerHTML={EMPTY} />;
   }
   if (deferred !== source) {
