@@ -4,10 +4,13 @@
  * Postgres, then opened in headless Chromium (the launch options of the Playwright tests) and measured:
  * time to the first assistant text on screen, time until the whole run is loaded (the end reachable),
  * long tasks (PerformanceObserver 'longtask', > 50 ms) while loading, while scrolling the transcript and
- * the event list, while scrubbing, the time a scrub and a `?seq=N` link take to show their moment, and
+ * the event list, while scrubbing, while playing (10x, 3 s), the time a scrub and a `?seq=N` link take to show their moment, and
  * the JS heap after load (after a GC). Beside it: the raw SQL time of fetching the same run's events.
  *
  *   npm run build && npm run bench -- replay        (BENCH_REPLAY_SIZES=1000,10000 for fewer)
+ *
+ * BENCH_REPLAY_PROFILE=1 prints what the main thread ran in each stretch over 50 ms (CPU profiles);
+ * BENCH_REPLAY_CPU_SLOWDOWN=4 slows the tab's CPU down (long tasks as on a slower machine).
  *
  * Runs of BENCH_REPLAY_SQL_FROM events or more (default 200,000; e.g. BENCH_REPLAY_SIZES=1000000) are
  * written with set-based SQL (`unnest` batches of 20,000) instead of through the API, and their
@@ -28,8 +31,17 @@ const SIZES = (process.env.BENCH_REPLAY_SIZES ?? '1000,10000,100000').split(',')
 const SQL_FROM = Number(process.env.BENCH_REPLAY_SQL_FROM ?? 200_000);
 /** BENCH_REPLAY_HEAP=1: the tab's heap after the load by constructor (a CDP heap snapshot), largest first. */
 const HEAP = process.env.BENCH_REPLAY_HEAP === '1';
-/** BENCH_REPLAY_PROFILE=1: a CPU profile of the load, printing what each main-thread stretch > 50 ms ran. */
+/**
+ * BENCH_REPLAY_PROFILE=1: CPU profiles of the load, the scrolling, the scrubbing and the `?seq=` page,
+ * printing what each main-thread stretch > 50 ms ran.
+ */
 const PROFILE = process.env.BENCH_REPLAY_PROFILE === '1';
+/**
+ * BENCH_REPLAY_CPU_SLOWDOWN=4: the tab's CPU slowed down that many times (CDP CPU throttling), so the
+ * main thread's long tasks show as they would on a slower machine (or a busy one), the same for every
+ * build compared.
+ */
+const SLOWDOWN = Number(process.env.BENCH_REPLAY_CPU_SLOWDOWN ?? 1);
 
 async function startProfile(page: Page) {
   if (!PROFILE) return null;
@@ -241,6 +253,10 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
     .getByTestId('transcript')
     .evaluate((el, t) => el.textContent?.includes(t) ?? false, AGENT_RUN_FIRST_TEXT);
   const loadTasks = await longTasks(page, 0);
+  if (PROFILE)
+    console.log(
+      `  [load ${size}] long tasks (start ms, duration ms): ${loadTasks.map((t) => `${t.start.toFixed(0)}+${t.duration.toFixed(0)}`).join(', ')}`,
+    );
   await stopProfile?.(`load ${size}`);
 
   const cdp = await page.context().newCDPSession(page);
@@ -249,6 +265,7 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
   if (HEAP) await printHeapBreakdown(cdp, size);
 
   // Scroll: the transcript (the window) to the bottom and back, then the event list, frame by frame.
+  const stopScrollProfile = await startProfile(page);
   const s0 = await now(page);
   await page.evaluate(async () => {
     const frame = () => new Promise((r) => requestAnimationFrame(r));
@@ -266,8 +283,10 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
     }
   });
   const scrollTasks = await longTasks(page, s0);
+  await stopScrollProfile?.(`scroll ${size}`);
 
   // Scrub: ten positions across the run; each timed to the next frame with the new position painted.
+  const stopScrubProfile = await startProfile(page);
   const c0 = await now(page);
   const scrubMs = await page.evaluate(async () => {
     const input = document.querySelector<HTMLInputElement>('input[aria-label="Replay position"]')!;
@@ -291,6 +310,18 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
     return out;
   });
   const scrubTasks = await longTasks(page, c0);
+  await stopScrubProfile?.(`scrub ${size}`);
+
+  // Play: from the last scrub's moment, at 10x, for three seconds (the transcript streams, the event
+  // list follows the position).
+  const stopPlayProfile = await startProfile(page);
+  await page.getByRole('button', { name: '10x' }).click();
+  const p0 = await now(page);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(3000);
+  const playTasks = await longTasks(page, p0);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await stopPlayProfile?.(`play ${size}`);
 
   // A link to a late moment: time from navigation until that seq is the position shown.
   const seq = size - 10;
@@ -319,6 +350,7 @@ async function measure(page: Page, runsUrl: string, runId: string, size: number)
     scrollTasks,
     scrubMs,
     scrubTasks,
+    playTasks,
     seqLink,
     seqHeap,
     seqHtml,
@@ -334,6 +366,11 @@ export async function main() {
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
+    if (SLOWDOWN > 1) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOWDOWN });
+      console.log(`the tab's CPU slowed down ${SLOWDOWN}×`);
+    }
     await page.goto(`${server.baseUrl}/login`);
     // The owner account the first start creates (bench/lib/server.ts sets its password).
     await page.getByLabel('Email').fill('admin@runledger.local');
@@ -364,6 +401,7 @@ export async function main() {
         summary(m.scrollTasks),
         `${Math.round(sortedScrub[5]!)} / ${Math.round(sortedScrub[9]!)} ms`,
         summary(m.scrubTasks),
+        summary(m.playTasks),
         `${m.seqShown === null ? '?' : s(m.seqShown)} / ${s(m.seqLink)} (HTML ${Math.round(m.seqHtml)} ms, ${Math.round(m.seqHtmlKb)} kB)`,
         `${(m.heap / 1e6).toFixed(0)} MB / ${(m.seqHeap / 1e6).toFixed(0)} MB`,
         `${sql.first.toFixed(1)} ms / ${sql.all.toFixed(0)} ms`,
@@ -377,9 +415,9 @@ export async function main() {
     await server.stop();
   }
   console.log(
-    '\n| events | first text painted | whole run loaded | long tasks loading (n / longest) | scrolling | scrub p50 / max | long tasks scrubbing | `?seq=` near the end: painted / page responsive (server HTML) | JS heap: whole run / at `?seq=` | raw SQL first 1,000 / all | loaded ÷ raw SQL all |',
+    '\n| events | first text painted | whole run loaded | long tasks loading (n / longest) | scrolling | scrub p50 / max | long tasks scrubbing | playing (10x, 3 s) | `?seq=` near the end: painted / page responsive (server HTML) | JS heap: whole run / at `?seq=` | raw SQL first 1,000 / all | loaded ÷ raw SQL all |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
 }
 

@@ -132,3 +132,159 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   await expect(page.getByTestId('transcript')).toContainText(AGENT_RUN_FIRST_TEXT);
   await expect(page.getByTestId('transcript')).toContainText('Step 2.');
 });
+
+test('a live run: the event list at its end follows the new events; scrolled elsewhere it stays', async ({
+  authedPage: page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const key = await createApiKeyInUi(page, `live list e2e ${Date.now()}`);
+  const headers = { authorization: `Bearer ${key}` };
+  const created = await request.post('/api/v1/runs', {
+    headers,
+    data: { name: 'Live list e2e', status: 'running' },
+  });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const events = agentRun(2_600);
+  const append = async (from: number, to: number) => {
+    const res = await request.post(`/api/v1/runs/${runId}/events`, {
+      headers,
+      data: { events: events.slice(from, to) },
+    });
+    expect(res.status()).toBe(200);
+  };
+  await append(0, 1_000);
+  await append(1_000, 2_000);
+  await page.goto(`/runs/${runId}`);
+  const position = page.getByTestId('replay-position');
+  await expect(position).toHaveText(/complete run · 2,000 events/, { timeout: 60_000 });
+  const inspector = page.getByTestId('event-inspector');
+  const row = (seq: number) => inspector.locator(`[data-testid="event-row"][data-seq="${seq}"]`);
+  // Loaded behind the first page, the list stays at its top (where it was): seq 0, not mid-run.
+  await expect(row(0)).toBeVisible();
+  expect(await inspector.evaluate((el) => el.scrollTop)).toBe(0);
+
+  // At its end, it follows the events as they come.
+  await inspector.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await expect(row(1_999)).toBeVisible();
+  await append(2_000, 2_300);
+  await expect(position).toHaveText(/complete run · 2,300 events/, { timeout: 30_000 });
+  await expect(row(2_299)).toBeVisible();
+
+  // Scrolled back to the top, it stays there while more come.
+  await inspector.evaluate((el) => {
+    el.scrollTop = 0;
+  });
+  await expect(row(0)).toBeVisible();
+  await append(2_300, 2_600);
+  await expect(position).toHaveText(/complete run · 2,600 events/, { timeout: 30_000 });
+  await expect(row(0)).toBeVisible();
+  expect(await inspector.evaluate((el) => el.scrollTop)).toBe(0);
+});
+
+/**
+ * Opens `url` with the page's scripts held back until the transcript's server-rendered nodes (its rows
+ * and paragraphs) are tagged, so that after hydration a test can tell the server's nodes from new ones.
+ */
+async function gotoTaggingServerNodes(page: import('@playwright/test').Page, url: string) {
+  let release = () => {};
+  const scripts = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route('**/_next/static/chunks/**/*.js', async (route) => {
+    await scripts;
+    await route.continue();
+  });
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  const tagged = await page.getByTestId('transcript').evaluate((ol) => {
+    const nodes = ol.querySelectorAll('li, p');
+    for (const el of nodes) (el as HTMLElement & { __fromServer?: true }).__fromServer = true;
+    return nodes.length;
+  });
+  expect(tagged).toBeGreaterThan(0);
+  release();
+  await page.unrouteAll({ behavior: 'wait' });
+}
+
+/** Whether the node holding `text` in the transcript is still the one the server's HTML made. */
+const keptFromServer = (page: import('@playwright/test').Page, text: string) =>
+  page.getByTestId('transcript').evaluate((ol, t) => {
+    const p = [...ol.querySelectorAll('p')].find((el) => el.textContent?.includes(t));
+    const li = p?.closest('li');
+    const tagged = (el: Element | null | undefined) => !!(el as { __fromServer?: true } | null)?.__fromServer;
+    return { found: !!p, p: tagged(p), li: tagged(li) };
+  }, text);
+
+test('hydration keeps the rows and Markdown the server rendered, from the start and at ?seq=N', async ({
+  authedPage: page,
+  request,
+}) => {
+  const key = await createApiKeyInUi(page, `hydration e2e ${Date.now()}`);
+  const headers = { authorization: `Bearer ${key}` };
+  const created = await request.post('/api/v1/runs', {
+    headers,
+    data: { name: 'Hydration e2e', status: 'running' },
+  });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const events = agentRun(3_000);
+  for (let i = 0; i < events.length; i += 1000) {
+    const res = await request.post(`/api/v1/runs/${runId}/events`, {
+      headers,
+      data: { events: events.slice(i, i + 1000) },
+    });
+    expect(res.status()).toBe(200);
+  }
+  await request.patch(`/api/v1/runs/${runId}`, { headers, data: { status: 'succeeded' } });
+  await gotoTaggingServerNodes(page, `/runs/${runId}`);
+  await expect(page.getByTestId('replay-position')).toHaveText(/complete run · 3,000 events/);
+  await page.waitForTimeout(500);
+  expect(await keptFromServer(page, AGENT_RUN_FIRST_TEXT)).toEqual({ found: true, p: true, li: true });
+
+  // At a moment: the step under way there, as the server's tail of rows showed it.
+  const seq = 2_990;
+  const step = events.slice(0, seq + 1).filter((e) => e.type === 'start-step').length;
+  await gotoTaggingServerNodes(page, `/runs/${runId}?seq=${seq}`);
+  await expect(page.getByTestId('replay-position')).toContainText(`seq ${seq} `);
+  await page.waitForTimeout(500);
+  expect(await keptFromServer(page, `Step ${step}.`)).toEqual({ found: true, p: true, li: true });
+});
+
+test('while playing, the transcript keeps up with the position, on a slow CPU too', async ({
+  authedPage: page,
+  request,
+}) => {
+  const key = await createApiKeyInUi(page, `playback e2e ${Date.now()}`);
+  const headers = { authorization: `Bearer ${key}` };
+  const created = await request.post('/api/v1/runs', {
+    headers,
+    data: { name: 'Playback e2e', status: 'running' },
+  });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const events = agentRun(3_000);
+  for (let i = 0; i < events.length; i += 1000) {
+    const res = await request.post(`/api/v1/runs/${runId}/events`, {
+      headers,
+      data: { events: events.slice(i, i + 1000) },
+    });
+    expect(res.status()).toBe(200);
+  }
+  await request.patch(`/api/v1/runs/${runId}`, { headers, data: { status: 'succeeded' } });
+  await page.goto(`/runs/${runId}?seq=1500`);
+  await expect(page.getByTestId('replay-position')).toContainText('seq 1500 ');
+  // The position moves every frame: a transcript rendered behind it, in a render each frame
+  // interrupts, never caught up on a slow machine (slowed down here so that any machine shows it).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
+  await page.getByRole('button', { name: '10x' }).click();
+  await page.getByRole('button', { name: 'Play' }).click();
+  const pending: boolean[] = [];
+  for (let i = 0; i < 10; i++) {
+    await page.waitForTimeout(250);
+    pending.push(await page.getByTestId('transcript').evaluate((el) => el.hasAttribute('data-pending')));
+  }
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  expect(pending.filter(Boolean).length, JSON.stringify(pending)).toBeLessThanOrEqual(2);
+  await expect(page.getByTestId('replay-position')).not.toContainText('seq 1500 ');
+});

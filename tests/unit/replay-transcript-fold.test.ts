@@ -76,6 +76,29 @@ describe('TranscriptFold', () => {
     }
   });
 
+  it('at(n) reads no event before foldFrom(n) (what the replay holds and fetches for a moment)', () => {
+    const events = run(60);
+    const reads: number[] = [];
+    const f = new TranscriptFold((i) => {
+      reads.push(i);
+      return events[i];
+    });
+    for (const e of events) f.fold(e);
+    f.flush();
+    for (const n of [3, 300, 301, 555, 1_000, 257, events.length - 1, events.length]) {
+      reads.length = 0;
+      f.at(0); // from a checkpoint, not from the last answer
+      reads.length = 0;
+      const items = f.at(n);
+      const from = f.foldFrom(n);
+      expect(items, `at ${n}`).toEqual(fresh(events.slice(0, n)));
+      expect(from).toBeLessThanOrEqual(n);
+      expect(Math.min(...reads, n), `at ${n}`).toBeGreaterThanOrEqual(from);
+      // Not the whole run: at most one checkpoint gap (256 events) before the moment.
+      expect(n - from).toBeLessThanOrEqual(256);
+    }
+  });
+
   it('keeps finished messages by identity between the whole transcript and a point in it', () => {
     const store = new ReplayStore(events);
     const all = store.transcript.all();

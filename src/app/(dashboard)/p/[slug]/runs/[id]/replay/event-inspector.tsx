@@ -23,7 +23,8 @@ export function EventInspector({
   /** Grows in place as pages load; `count` is how many of its events to show. */
   store: ReplayStore;
   count: number;
-  position: number;
+  /** The replay position's index; null: the complete run (the end, followed while the list is at it). */
+  position: number | null;
   onSeek: (index: number) => void;
   loading: boolean;
   total: number;
@@ -48,6 +49,10 @@ export function EventInspector({
     overscan: 12,
     getItemKey,
     useFlushSync: false,
+    // Rows are only ever appended: a list scrolled to its end (a live run's tail) stays at the end as
+    // they come; anywhere else it stays where the reader put it.
+    anchorTo: 'end',
+    followOnAppend: true,
   });
   const t0 = Number.isFinite(start) ? start : 0;
   const items = virtualizer.getVirtualItems();
@@ -59,7 +64,8 @@ export function EventInspector({
   }, [store, first, end]);
 
   useEffect(() => {
-    if (position >= 0 && position < count) virtualizer.scrollToIndex(position, { align: 'auto' });
+    if (position !== null && position >= 0 && position < count)
+      virtualizer.scrollToIndex(position, { align: 'auto' });
   }, [position, count, virtualizer]);
 
   const toggle = useCallback(
@@ -110,7 +116,7 @@ export function EventInspector({
                   event={store.eventAt(item.index)}
                   index={item.index}
                   current={item.index === position}
-                  past={item.index <= position}
+                  past={position === null || item.index <= position}
                   expanded={expanded.has(seq)}
                   t0={t0}
                   onSeek={onSeek}

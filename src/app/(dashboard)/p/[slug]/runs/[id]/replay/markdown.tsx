@@ -60,16 +60,16 @@ export const Markdown = memo(function Markdown({
   // text as it is for a frame and is parsed in a deferred render that React can split between rows,
   // so a screenful of new rows is not one long task. The server renders the first screen as Markdown;
   // hydration keeps that HTML as it is (an element with `dangerouslySetInnerHTML` has no children to
-  // hydrate, and React leaves its server content alone) and parses it in a deferred render after, one
-  // row per unit of work, so hydration is not one long parse either. A parse already cached is at once.
+  // hydrate, and React leaves its server content alone) for as long as the row shows the same text:
+  // parsing it again would give the same DOM, and replacing the whole first screen's DOM was one
+  // commit, one long task, after hydration. A parse already cached is at once.
   const hydrated = useSyncExternalStore(noSubscribe, isClient, isServer);
-  const [fromServer] = useState(() => !hydrated);
-  const parsedLate = useDeferredValue(hydrated, false);
+  const [serverSource] = useState(() => (hydrated ? null : source));
   const cached = renderedCache.has(source);
   const deferred = useDeferredValue(source, hydrated && !cached && !streaming ? '' : source);
   if (streaming) return <div className={prose}>{parse(stableMarkdown(source))}</div>;
-  if (fromServer && !parsedLate && !cached && typeof window !== 'undefined') {
-    // biome-ignore lint/security/noDangerouslySetInnerHtml: empty: keeps the server's sanitized Markdown until parsed here
+  if (serverSource === source && typeof window !== 'undefined') {
+    // biome-ignore lint/security/noDangerouslySetInnerHtml: empty: keeps the server's sanitized Markdown while the text is the same
     return <div className={prose} suppressHydrationWarning dangerouslySetInnerHTML={EMPTY} />;
   }
   if (deferred !== source) {

@@ -1,5 +1,5 @@
 'use client';
-import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
 import type { TrimmedBase } from '@/lib/replay/trim';
@@ -67,15 +67,26 @@ export function Replay({
   const [version, setVersion] = useState(store.version);
   useEffect(() => store.subscribe(() => startTransition(() => setVersion(store.getVersion()))), [store]);
   const { done, error } = useEventLoader(store, { runId, initialDone, totalEvents, live });
+  // The store grows while a transition renders (the loader appends between React's slices of work):
+  // every child is given the length read here, once, so the event list's row count and the position
+  // it scrolls to are of the same moment (read apart, a complete run's "end" could land mid-list).
+  const length = store.length;
   const p = usePlayback(store, done);
   const [openedAtSeq] = useState(() => p.cut !== null);
   usePlaybackKeys(p);
   const cutSeq = p.cut === null ? Number.POSITIVE_INFINITY : p.cut;
   const at = p.cut === null ? null : p.index + 1;
+  // The transcript follows a scrub in a deferred render: the input (a synchronous update) moves the
+  // thumb, the label and the event list at once, and the fold and the rows at the new moment are
+  // rendered in a transition React splits into short tasks (the old rows stay, marked pending). Not
+  // while playing: the position moves every frame, and a deferred render that each frame interrupts
+  // never finishes on a slow machine (the transcript froze); playback folds a few events a frame.
+  const deferredAt = useDeferredValue(at);
+  const shownAt = p.playing ? at : deferredAt;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store grows in place; `version` says when
   const items = useMemo(
-    () => (at === null ? store.transcript.all() : store.transcript.at(at)),
-    [store, version, at],
+    () => (shownAt === null ? store.transcript.all() : store.transcript.at(shownAt)),
+    [store, version, shownAt],
   );
   // The transcript at a moment needs the events since the nearest checkpoint: while those not held
   // are fetched, the last rows stay on screen (marked pending).
@@ -86,14 +97,13 @@ export function Replay({
     [items, store, version],
   );
   shown.current = rows;
-  const pending = items === null;
-  const missingFrom = store.transcript.missingFrom;
-  // Keeps (and fetches) the events folded at the position, and the next ones while playing.
+  const pending = items === null || shownAt !== at;
+  // Keeps (and fetches, at once) the events the transcript folds to show the position (from its
+  // checkpoint on), and the next ones while playing.
   useEffect(() => {
     if (at === null) store.release('position');
-    else if (pending) store.want('position', missingFrom, at + (p.playing ? AHEAD : 0));
-    else store.want('position', at, at + (p.playing ? AHEAD : 1));
-  }, [store, at, pending, missingFrom, p.playing]);
+    else store.want('position', store.transcript.foldFrom(at), at + (p.playing ? AHEAD : 1));
+  }, [store, at, p.playing]);
 
   if (store.count === 0 && done && !live && reports.length === 0) {
     return (
@@ -141,7 +151,8 @@ export function Replay({
         store={store}
         reports={reports}
         cutSeq={cutSeq}
-        position={p.cut === null ? store.length : p.index}
+        count={length}
+        position={p.cut === null ? null : p.index}
         onSeek={p.seekFromInspector}
         loading={!done}
         total={Math.max(totalEvents, store.count)}

@@ -10,6 +10,7 @@ export function SidePanels({
   store,
   reports,
   cutSeq,
+  count,
   position,
   onSeek,
   loading,
@@ -18,7 +19,10 @@ export function SidePanels({
   store: ReplayStore;
   reports: ReportDto[];
   cutSeq: number;
-  position: number;
+  /** The events to list (the store's length when the replay rendered). */
+  count: number;
+  /** The replay position's index (null: the complete run). */
+  position: number | null;
   onSeek: (index: number) => void;
   loading: boolean;
   total: number;
@@ -37,7 +41,7 @@ export function SidePanels({
         <CardHeader title="Events" />
         <EventInspector
           store={store}
-          count={store.length}
+          count={count}
           position={position}
           onSeek={onSeek}
           loading={loading}

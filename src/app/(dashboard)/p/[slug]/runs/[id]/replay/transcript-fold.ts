@@ -170,6 +170,29 @@ export class TranscriptFold {
     return { ...o.state, parts: parts.concat(o.tail), partialCalls };
   }
 
+  /** The last checkpoint at or before `n` events. */
+  private checkpointAt(n: number): Checkpoint {
+    let lo = 0;
+    let hi = this.checkpoints.length - 1;
+    let cp = this.checkpoints[0]!;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.checkpoints[mid]!.count <= n) {
+        cp = this.checkpoints[mid]!;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return cp;
+  }
+
+  /**
+   * The first event `at(count)` may read: it folds the events [foldFrom(count), count) at most (fewer
+   * when moving forward from its last answer), so holding those is all it needs to answer.
+   */
+  foldFrom(count: number): number {
+    return count >= this.folded ? count : this.checkpointAt(Math.max(0, count)).count;
+  }
+
   /** The whole transcript so far. */
   all(): TranscriptItem[] {
     return this.main.items;
@@ -185,16 +208,7 @@ export class TranscriptFold {
     this.missingFrom = -1;
     if (count >= this.folded) return this.main.items;
     const n = Math.max(0, count);
-    let lo = 0;
-    let hi = this.checkpoints.length - 1;
-    let cp = this.checkpoints[0]!;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.checkpoints[mid]!.count <= n) {
-        cp = this.checkpoints[mid]!;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const cp = this.checkpointAt(n);
     const base = cp.count;
     let s = this.scratch;
     if (!s || s.base !== base || s.count > n) {

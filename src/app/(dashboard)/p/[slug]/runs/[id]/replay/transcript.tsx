@@ -151,12 +151,23 @@ export function Transcript({
   rowsRef.current = rows;
   const getItemKey = useCallback((i: number) => rowsRef.current[i]?.key ?? i, []);
   const estimateSize = useCallback(() => ESTIMATE, []);
+  // Opened at a moment, the windowed list starts at (an estimate of) its end, where the server's tail
+  // rows are: its first render keeps them (same keys) instead of mounting the first rows of the
+  // transcript, measuring them, and then replacing them all once it has scrolled to the end.
+  const initialOffset = useCallback(() => {
+    if (typeof window === 'undefined') return 0;
+    if (!showEnd) return window.scrollY;
+    const el = list.current;
+    const top = el ? el.getBoundingClientRect().top + window.scrollY : 0;
+    return Math.max(0, top + rowsRef.current.length * ESTIMATE - window.innerHeight);
+  }, [showEnd]);
   const virtualizer = useWindowVirtualizer({
     count: rows.length,
     estimateSize,
     getItemKey,
     overscan: 3,
     scrollMargin: margin,
+    initialOffset,
     initialRect: { width: 1000, height: 1000 },
     // Scroll updates are batched by React instead of each rendering synchronously.
     useFlushSync: false,
