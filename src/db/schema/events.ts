@@ -2,6 +2,7 @@ import {
   bigint,
   boolean,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -48,8 +49,12 @@ export const runTranscriptCheckpoints = pgTable(
     seq: integer().notNull(),
     /** How many events (those with seq <= `seq`) were folded in. */
     eventCount: integer().notNull(),
-    /** The delta from the previous checkpoint of the run (src/server/replay/codec.ts), or from nothing when `keyframe`. */
-    state: jsonb().notNull(),
+    /**
+     * The delta from the previous checkpoint of the run (src/server/replay/codec.ts), or from nothing when
+     * `keyframe`. `json`, not `jsonb`: it is only ever written and read whole, and json keeps the text as
+     * sent, so neither side converts it (a 1M-event run's 8 MB keyframe read in 54–66 ms instead of 79–95).
+     */
+    state: json().notNull(),
     /** A keyframe: `state` is the whole transcript, a chain read starts here (false on rows stored before keyframes). */
     keyframe: boolean().notNull().default(false),
     createdAt: tstz().notNull().defaultNow(),
