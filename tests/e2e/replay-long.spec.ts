@@ -1,4 +1,5 @@
 import { AGENT_RUN_FIRST_TEXT, AGENT_RUN_QUESTION, agentRun } from '../../scripts/lib/agent-run';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { createApiKeyInUi, expect, test } from './helpers';
 
 declare global {
@@ -28,23 +29,49 @@ function watchFirstScreen(text: string) {
   requestAnimationFrame(tick);
 }
 
+/**
+ * A run of the agent loop's events (scripts/lib/agent-run.ts) recorded through the API with a key made
+ * in the UI: `append(from, to)` posts events [from, to); `initial` of them are posted at once, in
+ * batches of 1,000; `finish()` ends the run (succeeded).
+ */
+async function agentRunViaApi(
+  page: Page,
+  request: APIRequestContext,
+  opts: { name: string; size: number; initial?: number; status?: 'running' },
+) {
+  const key = await createApiKeyInUi(page, `${opts.name} ${Date.now()}`);
+  const headers = { authorization: `Bearer ${key}` };
+  const created = await request.post('/api/v1/runs', {
+    headers,
+    data: { name: opts.name, ...(opts.status ? { status: opts.status } : {}) },
+  });
+  const runId = ((await created.json()) as { run: { id: string } }).run.id;
+  const events = agentRun(opts.size);
+  const append = async (from: number, to: number) => {
+    const res = await request.post(`/api/v1/runs/${runId}/events`, {
+      headers,
+      data: { events: events.slice(from, to) },
+    });
+    expect(res.status()).toBe(200);
+  };
+  const initial = opts.initial ?? opts.size;
+  for (let i = 0; i < initial; i += 1000) await append(i, Math.min(i + 1000, initial));
+  const finish = async () => {
+    const res = await request.patch(`/api/v1/runs/${runId}`, { headers, data: { status: 'succeeded' } });
+    expect(res.status()).toBe(200);
+  };
+  return { runId, events, append, finish };
+}
+
 test('a 20,000-event run: the first screen comes with the HTML and never loses its text while the rest loads', async ({
   authedPage: page,
   request,
 }) => {
   test.setTimeout(240_000);
-  const key = await createApiKeyInUi(page, `long replay e2e ${Date.now()}`);
-  const headers = { authorization: `Bearer ${key}` };
-  const created = await request.post('/api/v1/runs', { headers, data: { name: 'Long replay e2e' } });
-  const runId = ((await created.json()) as { run: { id: string } }).run.id;
-  const events = agentRun(20_000);
-  for (let i = 0; i < events.length; i += 1000) {
-    const res = await request.post(`/api/v1/runs/${runId}/events`, {
-      headers,
-      data: { events: events.slice(i, i + 1000) },
-    });
-    expect(res.status()).toBe(200);
-  }
+  const { runId, events, finish } = await agentRunViaApi(page, request, {
+    name: 'Long replay e2e',
+    size: 20_000,
+  });
 
   // Server-rendered: the HTML itself holds the question and the first answer, as Markdown rendered.
   const html = await (await page.request.get(`/runs/${runId}`)).text();
@@ -104,7 +131,7 @@ test('a 20,000-event run: the first screen comes with the HTML and never loses i
   // (the events after the checkpoint come with the HTML), and the moment is the right one: the step
   // under way at seq 19,990 is on screen, the next one is not.
   // (Finished, so no live polling either.)
-  await request.patch(`/api/v1/runs/${runId}`, { headers, data: { status: 'succeeded' } });
+  await finish();
   const step = events.slice(0, 19_991).filter((e) => e.type === 'start-step').length;
   const actions: string[] = [];
   page.on('request', (r) => {
@@ -138,23 +165,12 @@ test('a live run: the event list at its end follows the new events; scrolled els
   request,
 }) => {
   test.setTimeout(120_000);
-  const key = await createApiKeyInUi(page, `live list e2e ${Date.now()}`);
-  const headers = { authorization: `Bearer ${key}` };
-  const created = await request.post('/api/v1/runs', {
-    headers,
-    data: { name: 'Live list e2e', status: 'running' },
+  const { runId, append } = await agentRunViaApi(page, request, {
+    name: 'Live list e2e',
+    size: 2_600,
+    initial: 2_000,
+    status: 'running',
   });
-  const runId = ((await created.json()) as { run: { id: string } }).run.id;
-  const events = agentRun(2_600);
-  const append = async (from: number, to: number) => {
-    const res = await request.post(`/api/v1/runs/${runId}/events`, {
-      headers,
-      data: { events: events.slice(from, to) },
-    });
-    expect(res.status()).toBe(200);
-  };
-  await append(0, 1_000);
-  await append(1_000, 2_000);
   await page.goto(`/runs/${runId}`);
   const position = page.getByTestId('replay-position');
   await expect(position).toHaveText(/complete run · 2,000 events/, { timeout: 60_000 });
@@ -188,7 +204,7 @@ test('a live run: the event list at its end follows the new events; scrolled els
  * Opens `url` with the page's scripts held back until the transcript's server-rendered nodes (its rows
  * and paragraphs) are tagged, so that after hydration a test can tell the server's nodes from new ones.
  */
-async function gotoTaggingServerNodes(page: import('@playwright/test').Page, url: string) {
+async function gotoTaggingServerNodes(page: Page, url: string) {
   let release = () => {};
   const scripts = new Promise<void>((resolve) => {
     release = resolve;
@@ -209,7 +225,7 @@ async function gotoTaggingServerNodes(page: import('@playwright/test').Page, url
 }
 
 /** Whether the node holding `text` in the transcript is still the one the server's HTML made. */
-const keptFromServer = (page: import('@playwright/test').Page, text: string) =>
+const keptFromServer = (page: Page, text: string) =>
   page.getByTestId('transcript').evaluate((ol, t) => {
     const p = [...ol.querySelectorAll('p')].find((el) => el.textContent?.includes(t));
     const li = p?.closest('li');
@@ -221,22 +237,12 @@ test('hydration keeps the rows and Markdown the server rendered, from the start 
   authedPage: page,
   request,
 }) => {
-  const key = await createApiKeyInUi(page, `hydration e2e ${Date.now()}`);
-  const headers = { authorization: `Bearer ${key}` };
-  const created = await request.post('/api/v1/runs', {
-    headers,
-    data: { name: 'Hydration e2e', status: 'running' },
+  const { runId, events, finish } = await agentRunViaApi(page, request, {
+    name: 'Hydration e2e',
+    size: 3_000,
+    status: 'running',
   });
-  const runId = ((await created.json()) as { run: { id: string } }).run.id;
-  const events = agentRun(3_000);
-  for (let i = 0; i < events.length; i += 1000) {
-    const res = await request.post(`/api/v1/runs/${runId}/events`, {
-      headers,
-      data: { events: events.slice(i, i + 1000) },
-    });
-    expect(res.status()).toBe(200);
-  }
-  await request.patch(`/api/v1/runs/${runId}`, { headers, data: { status: 'succeeded' } });
+  await finish();
   await gotoTaggingServerNodes(page, `/runs/${runId}`);
   await expect(page.getByTestId('replay-position')).toHaveText(/complete run · 3,000 events/);
   await page.waitForTimeout(500);
@@ -255,22 +261,12 @@ test('while playing, the transcript keeps up with the position, on a slow CPU to
   authedPage: page,
   request,
 }) => {
-  const key = await createApiKeyInUi(page, `playback e2e ${Date.now()}`);
-  const headers = { authorization: `Bearer ${key}` };
-  const created = await request.post('/api/v1/runs', {
-    headers,
-    data: { name: 'Playback e2e', status: 'running' },
+  const { runId, finish } = await agentRunViaApi(page, request, {
+    name: 'Playback e2e',
+    size: 3_000,
+    status: 'running',
   });
-  const runId = ((await created.json()) as { run: { id: string } }).run.id;
-  const events = agentRun(3_000);
-  for (let i = 0; i < events.length; i += 1000) {
-    const res = await request.post(`/api/v1/runs/${runId}/events`, {
-      headers,
-      data: { events: events.slice(i, i + 1000) },
-    });
-    expect(res.status()).toBe(200);
-  }
-  await request.patch(`/api/v1/runs/${runId}`, { headers, data: { status: 'succeeded' } });
+  await finish();
   await page.goto(`/runs/${runId}?seq=1500`);
   await expect(page.getByTestId('replay-position')).toContainText('seq 1500 ');
   // The position moves every frame: a transcript rendered behind it, in a render each frame

@@ -192,8 +192,9 @@ async function parseInput(
   }
   let body: unknown;
   let rawBody: string | null = null;
-  if (route.body && bodyRead) {
-    const read = await bodyRead;
+  if (route.body) {
+    // startBodyRead started it for every route with a body.
+    const read = await bodyRead!;
     if ('error' in read) throw read.error;
     rawBody = read.text;
     const value = parseJsonText(read.text, timing);
