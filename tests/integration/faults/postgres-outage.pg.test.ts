@@ -130,7 +130,8 @@ describe('PostgreSQL outages [private postgres server]', () => {
     await expect503(health!.res);
     await waitFor(
       'ingest 503s and an SDK send given up',
-      () => sdkErrors.length > 0 && ingest.batches.filter((b) => b.status === 503 && b.at >= down).length >= 3,
+      () =>
+        sdkErrors.length > 0 && ingest.batches.filter((b) => b.status === 503 && b.at >= down).length >= 3,
       60_000,
     );
     const up = Date.now();
