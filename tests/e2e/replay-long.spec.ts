@@ -233,6 +233,12 @@ const keptFromServer = (page: Page, text: string) =>
     return { found: !!p, p: tagged(p), li: tagged(li) };
   }, text);
 
+/** React has hydrated the replay and the transcript shows the position (nothing pending). */
+async function expectHydrated(page: Page) {
+  await expect(page.getByTestId('replay')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('transcript')).not.toHaveAttribute('data-pending');
+}
+
 test('hydration keeps the rows and Markdown the server rendered, from the start and at ?seq=N', async ({
   authedPage: page,
   request,
@@ -245,7 +251,7 @@ test('hydration keeps the rows and Markdown the server rendered, from the start 
   await finish();
   await gotoTaggingServerNodes(page, `/runs/${runId}`);
   await expect(page.getByTestId('replay-position')).toHaveText(/complete run · 3,000 events/);
-  await page.waitForTimeout(500);
+  await expectHydrated(page);
   expect(await keptFromServer(page, AGENT_RUN_FIRST_TEXT)).toEqual({ found: true, p: true, li: true });
 
   // At a moment: the step under way there, as the server's tail of rows showed it.
@@ -253,7 +259,7 @@ test('hydration keeps the rows and Markdown the server rendered, from the start 
   const step = events.slice(0, seq + 1).filter((e) => e.type === 'start-step').length;
   await gotoTaggingServerNodes(page, `/runs/${runId}?seq=${seq}`);
   await expect(page.getByTestId('replay-position')).toContainText(`seq ${seq} `);
-  await page.waitForTimeout(500);
+  await expectHydrated(page);
   expect(await keptFromServer(page, `Step ${step}.`)).toEqual({ found: true, p: true, li: true });
 });
 

@@ -20,7 +20,9 @@ test('markup stored in events, results and reports renders as text and never run
   await expect(page.locator('main script')).toHaveCount(0);
   await page.getByRole('button', { name: 'instant' }).click();
   await page.getByRole('button', { name: 'Play' }).click();
-  await page.waitForTimeout(500);
+  // Played to its last event (every event's content rendered on the way), then stopped.
+  await expect(page.getByTestId('replay-position')).toHaveText(/complete run|event (\d+)\/\1 /);
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
   await screenshot(page, 'xss-probe');
   expect(dialogs).toEqual([]);
 });

@@ -86,60 +86,82 @@ async function repeat(ctx: Ctx, statement: () => SQL, field: keyof PurgeCounts |
 
 const ids = (runIds: string[]) => sql`${`{${runIds.join(',')}}`}::uuid[]`;
 
-/** Deletes one chunk of expired runs: their rows in other tables first, batch by batch, then the runs. */
-async function purgeRunChunk(ctx: Ctx, runIds: string[]): Promise<void> {
-  const n = ctx.size;
-  const any = ids(runIds);
-  await repeat(
-    ctx,
-    () => sql`with d as (delete from run_events where id in (
+type RunRowsStep = {
+  /** The table whose rows under the chunk's runs this step deletes (or detaches), batch by batch. */
+  table: string;
+  statement: (runIds: SQL, n: number) => SQL;
+  field: keyof PurgeCounts | null;
+};
+
+/**
+ * Every table that references `runs`, in the order its rows under a run are removed before the runs
+ * themselves: a table left out here would be emptied by one unbounded cascade when its runs go (a test
+ * compares this list with the schema's foreign keys).
+ */
+export const RUN_ROWS: RunRowsStep[] = [
+  {
+    table: 'run_events',
+    statement: (any, n) => sql`with d as (delete from run_events where id in (
         select id from run_events where run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
-    'events',
-  );
-  await repeat(
-    ctx,
-    () => sql`with d as (delete from run_results where id in (
+    field: 'events',
+  },
+  {
+    table: 'run_transcript_checkpoints',
+    statement: (any, n) => sql`with d as (delete from run_transcript_checkpoints where (run_id, seq) in (
+        select run_id, seq from run_transcript_checkpoints where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  {
+    table: 'run_results',
+    statement: (any, n) => sql`with d as (delete from run_results where id in (
         select id from run_results where run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
-    'results',
-  );
-  await repeat(
-    ctx,
-    () => sql`with d as (delete from report_sections where id in (
+    field: 'results',
+  },
+  {
+    table: 'report_sections',
+    statement: (any, n) => sql`with d as (delete from report_sections where id in (
         select s.id from report_sections s join reports r on r.id = s.report_id
         where r.run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
-    'reportSections',
-  );
+    field: 'reportSections',
+  },
   // Branch reports first (children before parents), so no delete cascades further than its batch.
-  await repeat(
-    ctx,
-    () => sql`with d as (delete from reports where id in (
+  {
+    table: 'reports',
+    statement: (any, n) => sql`with d as (delete from reports where id in (
         select id from reports r where r.run_id = any(${any})
           and not exists (select 1 from reports c where c.parent_report_id = r.id)
         limit ${n}) returning 1)
       select count(*)::int as n from d`,
-    'reports',
-  );
-  // OTLP spans a run was assembled from go with it, in batches too (else the runs delete cascades them).
-  await repeat(
-    ctx,
-    () => sql`with d as (delete from otel_spans where (run_id, span_id) in (
+    field: 'reports',
+  },
+  // OTLP spans a run was assembled from go with it.
+  {
+    table: 'otel_spans',
+    statement: (any, n) => sql`with d as (delete from otel_spans where (run_id, span_id) in (
         select run_id, span_id from otel_spans where run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
-    null,
-  );
+    field: null,
+  },
   // The ledger outlives runs (its own retention): it only forgets which run it came from.
-  for (const table of [sql`usage_events`, sql`usage_reservations`]) {
-    await repeat(
-      ctx,
-      () => sql`with u as (update ${table} set run_id = null where id in (
-          select id from ${table} where run_id = any(${any}) limit ${n}) returning 1)
+  ...(['usage_events', 'usage_reservations'] as const).map(
+    (table): RunRowsStep => ({
+      table,
+      statement: (any, n) => sql`with u as (update ${sql.identifier(table)} set run_id = null where id in (
+          select id from ${sql.identifier(table)} where run_id = any(${any}) limit ${n}) returning 1)
         select count(*)::int as n from u`,
-      null,
-    );
-  }
+      field: null,
+    }),
+  ),
+];
+
+/** Deletes one chunk of expired runs: their rows in other tables first, batch by batch, then the runs. */
+async function purgeRunChunk(ctx: Ctx, runIds: string[]): Promise<void> {
+  const any = ids(runIds);
+  for (const step of RUN_ROWS) await repeat(ctx, () => step.statement(any, ctx.size), step.field);
   await repeat(
     ctx,
     () =>

@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { publicAction, validatedAction } from '@/lib/actions';
+import { publicAction, validatedAction } from '@/app/_lib/actions';
 import { projectPath } from '@/lib/project-path';
 import { clientAddress } from '@/lib/request-security';
 import { getAuth } from '@/server/accounts/auth';

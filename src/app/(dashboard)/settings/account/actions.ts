@@ -1,7 +1,7 @@
 'use server';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { validatedAction } from '@/lib/actions';
+import { validatedAction } from '@/app/_lib/actions';
 import { verifyUserPassword } from '@/server/accounts/sign-in';
 import { setPassword } from '@/server/accounts/users';
 import { AppError } from '@/server/errors';

@@ -2,7 +2,7 @@
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { validatedAction } from '@/lib/actions';
+import { validatedAction } from '@/app/_lib/actions';
 import { projectPath } from '@/lib/project-path';
 import { writeAudit } from '@/server/audit';
 import { AppError } from '@/server/errors';

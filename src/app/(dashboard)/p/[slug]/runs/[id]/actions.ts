@@ -1,7 +1,7 @@
 'use server';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { validatedAction } from '@/lib/actions';
+import { validatedAction } from '@/app/_lib/actions';
 import { projectPath } from '@/lib/project-path';
 import { listEvents } from '@/server/events';
 import { baseParts } from '@/server/replay';

@@ -2,7 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { validatedAction } from '@/lib/actions';
+import { validatedAction } from '@/app/_lib/actions';
 import { projectRoute } from '@/lib/project-path';
 import { createKeyAudited, revokeKeyAudited } from '@/server/audit/changes';
 import { auditScope, projectFor } from '@/app/(dashboard)/_lib/project';

@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { projectRole } from '@/db/schema';
-import { validatedAction } from '@/lib/actions';
+import { validatedAction } from '@/app/_lib/actions';
 import { projectRoute } from '@/lib/project-path';
 import {
   changeMemberAudited,

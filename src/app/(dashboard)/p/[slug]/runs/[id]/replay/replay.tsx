@@ -74,6 +74,10 @@ export function Replay({
   const p = usePlayback(store, done);
   const [openedAtSeq] = useState(() => p.cut !== null);
   usePlaybackKeys(p);
+  // Set once React has hydrated the page (children's mount effects run before this one): the browser
+  // tests wait for it instead of a fixed delay.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   const cutSeq = p.cut === null ? Number.POSITIVE_INFINITY : p.cut;
   const at = p.cut === null ? null : p.index + 1;
   // The transcript follows a scrub in a deferred render: the input (a synchronous update) moves the
@@ -117,7 +121,11 @@ export function Replay({
   }
 
   return (
-    <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_minmax(0,460px)]">
+    <div
+      className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_minmax(0,460px)]"
+      data-testid="replay"
+      data-hydrated={hydrated || undefined}
+    >
       <Card className="min-w-0">
         <div className="sticky top-0 z-10 rounded-t-lg border-b border-zinc-200 bg-white/95 px-4 py-3 backdrop-blur">
           <PlaybackBar store={store} playback={p} />

@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows } from '@/db/sql';
+import { RUN_ROWS } from '@/server/retention';
+import { describeEachDb } from '../helpers/db';
+
+describeEachDb('retention covers every table under a run', ({ db }) => {
+  it('removes (or detaches) rows of each table that references runs, directly or through another', async () => {
+    // The migrated schema's foreign keys, followed from `runs` to every table that depends on it.
+    const edges = await queryRows<{ child: string; parent: string }>(
+      db(),
+      sql`select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent
+          from pg_constraint c join pg_namespace n on n.oid = c.connamespace
+          where c.contype = 'f' and n.nspname = 'public'`,
+    );
+    const under = new Set<string>();
+    let frontier = ['runs'];
+    while (frontier.length > 0) {
+      const next = edges
+        .filter((e) => frontier.includes(e.parent) && e.child !== e.parent && !under.has(e.child))
+        .map((e) => e.child);
+      for (const t of next) under.add(t);
+      frontier = [...new Set(next)];
+    }
+    expect(under.size).toBeGreaterThanOrEqual(6);
+    expect([...under].sort()).toEqual([...new Set(RUN_ROWS.map((s) => s.table))].sort());
+  });
+});

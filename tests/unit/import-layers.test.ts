@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The layers, top to bottom: a file may import its own layer and those below, never one above.
+// app (pages, routes, actions) and cli → server → db; lib, sdk and components are below server.
+const ROOT = path.resolve(__dirname, '../../src');
+const FORBIDDEN: Record<string, string[]> = {
+  server: ['app', 'cli'],
+  db: ['app', 'cli', 'server', 'components', 'sdk'],
+  lib: ['app', 'cli', 'server', 'db', 'components', 'sdk'],
+  sdk: ['app', 'cli', 'server', 'db', 'components'],
+  components: ['app', 'cli', 'server', 'db'],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return /\.(ts|tsx)$/.test(name) ? [full] : [];
+  });
+}
+
+/** The top folder under src/ that an import specifier of `file` lands in (null: a package). */
+function targetLayer(file: string, spec: string): string | null {
+  let resolved: string;
+  if (spec.startsWith('@/')) resolved = path.join(ROOT, spec.slice(2));
+  else if (spec.startsWith('.')) resolved = path.resolve(path.dirname(file), spec);
+  else return null;
+  const rel = path.relative(ROOT, resolved);
+  return rel.startsWith('..') ? null : rel.split(path.sep)[0];
+}
+
+const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function violations(): string[] {
+  const found: string[] = [];
+  for (const file of sourceFiles(ROOT)) {
+    const layer = path.relative(ROOT, file).split(path.sep)[0];
+    const forbidden = FORBIDDEN[layer];
+    if (!forbidden) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const spec = m[1] ?? m[2];
+      const target = targetLayer(file, spec);
+      if (target && forbidden.includes(target)) found.push(`${path.relative(ROOT, file)} imports ${spec}`);
+    }
+  }
+  return found;
+}
+
+describe('import layers', () => {
+  it('no file under src imports from a layer above its own', () => {
+    expect(violations()).toEqual([]);
+  });
+
+  it('sees an upward import (the check reads real imports)', () => {
+    expect(targetLayer(path.join(ROOT, 'lib/x.ts'), '@/app/_lib/auth')).toBe('app');
+    expect(targetLayer(path.join(ROOT, 'server/a/b.ts'), '../../app/page')).toBe('app');
+    expect(targetLayer(path.join(ROOT, 'server/a/b.ts'), 'drizzle-orm')).toBeNull();
+    expect(sourceFiles(ROOT).length).toBeGreaterThan(100);
+  });
+});
