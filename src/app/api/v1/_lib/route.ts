@@ -46,6 +46,28 @@ function startTiming(): { timing: PhaseTimer; header: () => string | null } {
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 
 /**
+ * On every /api answer (JSON, downloads, errors, OTLP): no type sniffing, and nothing in it may load,
+ * run or be framed if a browser ever renders it.
+ */
+export const API_SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+} as const;
+
+/** Sets API_SECURITY_HEADERS on an answer (whatever built it) and returns it. */
+export function secured(response: Response): Response {
+  try {
+    for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) response.headers.set(name, value);
+    return response;
+  } catch {
+    // Immutable headers (a fetched or redirect Response): the same answer with the headers added.
+    const headers = new Headers(response.headers);
+    for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) headers.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
+/**
  * A JSON answer with a status (200 by default). Next.js gzips every body whose length it does not
  * know (it drops a route's Content-Length), which for an append's 40-byte answer cost more than its
  * JSON work and a zlib stream each: a body under 1 KiB says `no-transform`, which Next.js's compression
@@ -60,6 +82,7 @@ export function json(data: unknown, status = 200, headers?: Record<string, strin
       'content-type': 'application/json',
       ...(small ? { 'cache-control': 'no-transform' } : {}),
       ...headers,
+      ...API_SECURITY_HEADERS,
     },
   });
 }
@@ -82,6 +105,15 @@ export function otherMethods(...allowed: Method[]): Record<Method, NotAllowed> {
       { allow },
     );
   return Object.fromEntries(METHODS.map((m) => [m, handler])) as Record<Method, NotAllowed>;
+}
+
+/** Any /api path no route serves: the contract's 404 body, for every method, before auth. */
+export function noEndpoint(request: Request): Response {
+  const { pathname } = new URL(request.url);
+  return json(
+    { error: { code: 'not_found', message: `No API endpoint ${request.method} ${pathname}` } },
+    404,
+  );
 }
 
 /** Where a request went and how large it was: all a log says about it (never its body). */
@@ -220,7 +252,7 @@ const tracked =
     trackRequest(
       () => serve(request, context),
       (err) => errorResponse(err, request),
-    );
+    ).then(secured);
 
 export function apiRoute<D extends RouteDecl>(
   route: D,
