@@ -3,7 +3,10 @@ import { createApiKey } from '@/server/auth';
 import type { TestDriver } from './db';
 import { useTestDatabase } from './next-request';
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
+type Handler = (
+  request: Request,
+  context: { params: Promise<Record<string, string>> },
+) => Response | Promise<Response>;
 
 /**
  * Calls an /api/v1 route handler in this process, as Next.js would, against the test database: the
