@@ -22,6 +22,8 @@ import { assertStorableQuery } from './json-safety';
 
 export type ApiContext<B, Q, P> = {
   projectId: string;
+  /** The API key that called, as the audit log names it. */
+  actor: { apiKey: { id: string; name: string } };
   body: B;
   query: Q;
   params: P;
@@ -164,14 +166,14 @@ export function queryObject(url: URL): Record<string, string> {
   return out;
 }
 
-async function authenticate(request: Request): Promise<string> {
+async function authenticate(request: Request) {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match)
     throw new AppError('unauthorized', 'Missing or malformed Authorization: Bearer <api key> header');
   const found = await verifyApiKey(getDb(), match[1]!);
   if (!found) throw new AppError('unauthorized', 'Unknown or revoked API key');
-  return found.projectId;
+  return { projectId: found.projectId, actor: { apiKey: { id: found.keyId, name: found.keyName } } };
 }
 
 type RouteHandler<D, C> = (ctx: C) => Promise<Reply<D>>;
@@ -265,12 +267,13 @@ export function apiRoute<D extends RouteDecl>(
       await startServer();
       const bodyRead = startBodyRead(route, request, timing);
       let t = performance.now();
-      const projectId = await authenticate(request);
+      const { projectId, actor } = await authenticate(request);
       timing.add('auth', performance.now() - t);
       const input = await parseInput(route, request, context, bodyRead, timing);
       t = performance.now();
       const reply = await handler({
         projectId,
+        actor,
         request,
         body: input.body as BodyOf<D>,
         query: input.query as QueryOf<D>,
