@@ -27,16 +27,22 @@ export function isDataDirLocked(err: unknown): err is DataDirLockedError {
   return err instanceof Error && err.name === 'DataDirLockedError';
 }
 
-/** The start time of a process in clock ticks since boot (Linux), to tell a reused pid apart. */
-function processStartTime(pid: number): string | null {
+/**
+ * A process's state letter (field 3: `Z` zombie, `X` dead) and start time in clock ticks since boot
+ * (field 22, to tell a reused pid apart), from /proc on Linux; null elsewhere or when it is gone.
+ */
+function processStat(pid: number): { state: string; startTime: string | null } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22; the command name (field 2) may contain spaces, so count from the closing parenthesis.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    // The command name (field 2) may contain spaces, so count from the closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', startTime: fields[19] ?? null };
   } catch {
     return null;
   }
 }
+
+const processStartTime = (pid: number) => processStat(pid)?.startTime ?? null;
 
 function isAlive(holder: Holder): boolean {
   // A holder on another host (a shared folder) cannot be checked: assume it is alive.
@@ -46,8 +52,10 @@ function isAlive(holder: Holder): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const now = processStartTime(holder.pid);
-  return holder.startTime === null || now === null || now === holder.startTime;
+  const now = processStat(holder.pid);
+  // Killed but not yet reaped by its parent (kill -9 a moment ago): it holds nothing any more.
+  if (now && (now.state === 'Z' || now.state === 'X')) return false;
+  return holder.startTime === null || now?.startTime == null || now.startTime === holder.startTime;
 }
 
 function readHolder(file: string): { holder: Holder | null; text: string } | null {

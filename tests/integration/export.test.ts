@@ -17,6 +17,8 @@ async function collect(lines: AsyncGenerator<string>): Promise<string> {
 function fromCell(value: string, sample: unknown): unknown {
   if (value === '') return sample === '' ? '' : null;
   if (typeof sample === 'number') return Number(value);
+  // A text cell that would read as a formula went out with a leading quote.
+  if (typeof sample === 'string' && /^[=+\-@\t\r]/.test(sample)) return value.replace(/^'/, '');
   if (sample !== null && typeof sample === 'object') return JSON.parse(value);
   return value;
 }

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DataDirLockedError, LOCK_FILE, lockDataDir } from '@/db/pglite-lock';
 
 describe('PGlite data folder lock', () => {
@@ -42,6 +42,28 @@ describe('PGlite data folder lock', () => {
       JSON.stringify({ pid: 1, host: hostname(), startTime: 'not-its-start-time', command: 'next start' }),
     );
     lockDataDir(dir)();
+  });
+
+  it('takes over the lock of a killed process that is not reaped yet (a zombie)', async () => {
+    // The shell kills its child with SIGKILL, then becomes `sleep`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; kill -9 $!; exec sleep 60']);
+    try {
+      const pid = Number(
+        await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d)))),
+      );
+      const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0];
+      await vi.waitFor(() => expect(state()).toBe('Z'), { timeout: 10_000, interval: 20 });
+      const startTime = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19];
+      writeFileSync(
+        path.join(dir, LOCK_FILE),
+        JSON.stringify({ pid, host: hostname(), startTime, command: 'next start' }),
+      );
+      const release = lockDataDir(dir);
+      expect(holder().pid).toBe(process.pid);
+      release();
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('a live holder in another process is reported with its pid', () => {

@@ -12,9 +12,11 @@ export const auditLog = pgTable(
     id: bigserial({ mode: 'number' }).primaryKey(),
     /** Null for instance-wide entries (a throttled sign-in). */
     projectId: uuid().references(() => projects.id, { onDelete: 'cascade' }),
-    /** The user id, `cli`, or null when nobody was signed in. */
+    /** The user id, `key:<api key id>`, `cli`, or null when nobody was signed in. */
     actorId: text(),
     actorEmail: text(),
+    /** The API key's name when a key wrote (its name at the time). */
+    actorName: text(),
     action: text().notNull(),
     target: text(),
     before: jsonb(),

@@ -6,7 +6,12 @@ export const listAuditQuery = z.strictObject({ limit: limitParam(200, 50), curso
 export const auditEntryDto = z.object({
   id: z.number().int(),
   at: z.string(),
-  actor: z.object({ id: z.string().nullable(), email: z.string().nullable() }),
+  actor: z.object({
+    id: z.string().nullable(),
+    email: z.string().nullable(),
+    /** The API key's name when a key made the change. */
+    name: z.string().nullable(),
+  }),
   action: z.string(),
   target: z.string().nullable(),
   before: z.unknown(),

@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { callTokens, costUsd } from './bounds';
 import { cursorParam, int32, json, MAX_INT32, timestamp } from './common';
 
 /** The payload of a `usage` event; its tokens and cost are added to the run's totals. */
 export const usageEventPayload = z.looseObject({
-  inputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  outputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  inputTokens: callTokens,
+  outputTokens: callTokens,
   /** The part of inputTokens read from a prompt cache (priced at the cached-input price). */
-  cachedInputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  cachedInputTokens: callTokens.optional(),
   model: z.string().max(200).optional(),
-  costUsd: z.number().min(0).optional(),
+  costUsd: costUsd.optional(),
 });
 export type UsageEventPayload = z.infer<typeof usageEventPayload>;
 

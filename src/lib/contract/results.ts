@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { latencyMs } from './bounds';
 import { cursorParam, int32, json, limitParam, page, timestamp, uuid } from './common';
 
 export const resultInput = z.strictObject({
@@ -7,7 +8,7 @@ export const resultInput = z.strictObject({
   input: json,
   output: json.optional(),
   groundTruth: json.optional(),
-  latencyMs: z.number().min(0),
+  latencyMs: latencyMs,
   error: json.optional(),
   startedAt: timestamp,
   completedAt: timestamp,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { costUsd, runTokens } from './bounds';
 import { cursorParam, int32, json, limitParam, metadata, page, timestamp, uuid } from './common';
 
 import { finishedStatuses, runKinds, runStatuses } from '../enums';
@@ -18,13 +19,12 @@ const metaFilters = z
   .record(metaKey, z.string().max(200))
   .refine((m) => Object.keys(m).length <= 10, 'At most 10 metadata filters');
 const shortText = z.string().min(1).max(200);
-const tokenCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 const usageFields = {
-  inputTokens: tokenCount.optional(),
-  outputTokens: tokenCount.optional(),
-  totalTokens: tokenCount.optional(),
-  costUsd: z.number().min(0).optional(),
+  inputTokens: runTokens.optional(),
+  outputTokens: runTokens.optional(),
+  totalTokens: runTokens.optional(),
+  costUsd: costUsd.optional(),
 };
 
 /** POST /runs: every writable field; unknown fields are refused. */

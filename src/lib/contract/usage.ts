@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quotaLimit, usageAmount } from './bounds';
 import { timestamp, uuid } from './common';
 
 import { quotaModes, quotaWindows, reservationStatuses } from '../enums';
@@ -9,13 +10,13 @@ export const quotaMode = z.enum(quotaModes);
 
 const subject = z.string().min(1).max(200);
 const metric = z.string().min(1).max(100);
-const amount = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const amount = usageAmount(1);
 
 export const putQuotaBody = z.strictObject({
   subject,
   metric,
   window: quotaWindow,
-  limit: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  limit: quotaLimit,
   mode: quotaMode.optional(),
 });
 export type PutQuotaInput = z.infer<typeof putQuotaBody>;
@@ -83,7 +84,7 @@ export const createReservationBody = z.strictObject({
 export type CreateReservationInput = z.input<typeof createReservationBody>;
 
 export const commitReservationBody = z.strictObject({
-  amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  amount: usageAmount(0),
 });
 
 export const reservationDto = z.object({

@@ -1,12 +1,16 @@
 import 'server-only';
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { DbOrTx } from '@/db/client';
+import type { DbOrTx, Tx } from '@/db/client';
 import { type AuditEntry, auditLog } from '@/db/schema';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { AppError } from '../errors';
 
-/** Who wrote: a signed-in user, the CLI, or nobody (a throttled sign-in). */
-export type AuditActor = { id: string; email: string } | 'cli' | null;
+/** Who wrote: a signed-in user, an API key, the CLI, or nobody (a throttled sign-in). */
+export type AuditActor =
+  | { id: string; email: string }
+  | { apiKey: { id: string; name: string } }
+  | 'cli'
+  | null;
 
 export type AuditInput = {
   projectId: string | null;
@@ -19,16 +23,56 @@ export type AuditInput = {
 
 /** Appends an entry; pass the transaction of the change so both commit or neither does. */
 export async function writeAudit(db: DbOrTx, entry: AuditInput): Promise<void> {
-  const actor = entry.actor;
   await db.insert(auditLog).values({
     projectId: entry.projectId,
-    actorId: actor === 'cli' ? 'cli' : (actor?.id ?? null),
-    actorEmail: actor === 'cli' || actor === null ? null : actor.email,
+    ...actorColumns(entry.actor),
     action: entry.action,
     target: entry.target ?? null,
     before: entry.before ?? null,
     after: entry.after ?? null,
   });
+}
+
+/** What an audited change says about itself: its result, and the entry's target, before and after. */
+export type AuditedChange<T> = {
+  value: T;
+  target?: string | null;
+  before?: unknown;
+  after?: unknown;
+  /** Nothing changed (an idempotent retry): no entry. */
+  unchanged?: boolean;
+};
+
+/**
+ * Runs a change and writes its audit entry in the same transaction (both commit or neither does),
+ * whoever asked for it: a member, an API key, the CLI.
+ */
+export async function audited<T>(
+  db: DbOrTx,
+  scope: { actor: AuditActor; projectId: string },
+  action: string,
+  change: (tx: Tx) => Promise<AuditedChange<T>>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    const { value, unchanged, ...entry } = await change(tx);
+    if (!unchanged) await writeAudit(tx, { ...scope, action, ...entry });
+    return value;
+  });
+}
+
+function actorColumns(actor: AuditActor) {
+  if (actor === null) return { actorId: null, actorEmail: null, actorName: null };
+  if (actor === 'cli') return { actorId: 'cli', actorEmail: null, actorName: null };
+  if ('apiKey' in actor)
+    return { actorId: `key:${actor.apiKey.id}`, actorEmail: null, actorName: actor.apiKey.name };
+  return { actorId: actor.id, actorEmail: actor.email, actorName: null };
+}
+
+/** Who an entry names, for people: the user's email, "API key <name>", `cli`, or null. */
+export function actorLabel(e: Pick<AuditEntry, 'actorId' | 'actorEmail' | 'actorName'>): string | null {
+  if (e.actorEmail) return e.actorEmail;
+  if (e.actorName !== null) return `API key ${e.actorName}`;
+  return e.actorId;
 }
 
 export type AuditPage = { data: AuditEntry[]; nextCursor: string | null };

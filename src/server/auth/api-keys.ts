@@ -38,23 +38,24 @@ export async function revokeApiKey(db: DbOrTx, projectId: string, keyId: string)
   return row;
 }
 
-/** The project id a plain key belongs to, or null for a malformed, unknown or revoked key. */
+/** The project a plain key belongs to, with the key's id and name; null for a malformed, unknown or revoked key. */
 export async function verifyApiKey(
   db: DbOrTx,
   key: string,
-): Promise<{ projectId: string; keyId: string } | null> {
+): Promise<{ projectId: string; keyId: string; keyName: string } | null> {
   if (!KEY_PATTERN.test(key)) return null;
   const hash = hashApiKey(key);
   // Every API request runs this: a prepared statement (one round trip on postgres.js, not two).
   const [row] = await queryRowsPrepared<{
     id: string;
     project_id: string;
+    name: string;
     hash: string;
     revoked: boolean;
     stale: boolean;
   }>(
     db,
-    sql`select id, project_id, hash, revoked_at is not null as revoked,
+    sql`select id, project_id, name, hash, revoked_at is not null as revoked,
           (last_used_at is null or last_used_at < now() - interval '1 minute') as stale
         from api_keys where hash = ${hash}`,
   );
@@ -65,5 +66,5 @@ export async function verifyApiKey(
   if (row.stale) {
     await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id));
   }
-  return { projectId: row.project_id, keyId: row.id };
+  return { projectId: row.project_id, keyId: row.id, keyName: row.name };
 }

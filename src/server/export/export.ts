@@ -1,9 +1,9 @@
 import 'server-only';
-import { stringify } from 'csv-stringify/sync';
 import type { DbOrTx } from '@/db/client';
 import type { ResultDto, RunDto, RunFilters } from '@/lib/contract';
 import { listEvents, toEventDto } from '../events';
 import { listResults, listRuns, toResultDto, toRunDto } from '../runs';
+import { type CsvValue, csvLines } from './csv';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -53,19 +53,19 @@ export const resultCsvColumns = [
   'completedAt',
 ] as const;
 
-const cell = (v: unknown): string | number =>
-  v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : (v as string | number);
+const cell = (v: unknown): CsvValue =>
+  v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : (v as CsvValue);
 
-export function runCsvRecord(run: RunDto): (string | number)[] {
+export function runCsvRecord(run: RunDto): CsvValue[] {
   return runCsvColumns.map((c) => cell(run[c]));
 }
 
-export function resultCsvRecord(r: ResultDto): (string | number)[] {
+export function resultCsvRecord(r: ResultDto): CsvValue[] {
   const withStatus = { ...r, status: r.error === null ? 'succeeded' : 'failed' };
   return resultCsvColumns.map((c) => cell(withStatus[c]));
 }
 
-const csvLine = (record: (string | number)[]) => stringify([record]);
+const csvLine = (record: CsvValue[]) => csvLines([record]);
 const jsonLine = (value: unknown) => `${JSON.stringify(value)}\n`;
 
 /** Every event of a run, ascending, one page at a time. */
@@ -94,7 +94,7 @@ export async function* exportRuns(
     const page = await listRuns(db, projectId, filters, { limit: EXPORT_PAGE, cursor });
     const dtos = page.data.map(toRunDto);
     if (opts.format === 'csv') {
-      if (dtos.length > 0) yield stringify(dtos.map(runCsvRecord));
+      if (dtos.length > 0) yield csvLines(dtos.map(runCsvRecord));
     } else if (opts.events) {
       // One run (with all its events) at a time.
       for (const dto of dtos) {
@@ -125,7 +125,7 @@ export async function* exportResults(
     first = false;
     const dtos = page.data.map(toResultDto);
     if (dtos.length > 0) {
-      yield opts.format === 'csv' ? stringify(dtos.map(resultCsvRecord)) : dtos.map(jsonLine).join('');
+      yield opts.format === 'csv' ? csvLines(dtos.map(resultCsvRecord)) : dtos.map(jsonLine).join('');
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

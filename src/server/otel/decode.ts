@@ -1,5 +1,6 @@
 import 'server-only';
 import protobuf from 'protobufjs';
+import { z } from 'zod';
 import { AppError } from '../errors';
 import descriptor from './otlp-trace.json';
 
@@ -47,6 +48,24 @@ export function decodeProtobuf(body: Uint8Array): DecodedExport {
   return collectSpans(message, bytesToHex);
 }
 
+/** A list the OTLP/JSON mapping may also send as null (a default value). */
+const listOf = <T extends z.ZodType>(item: T) => z.array(item).nullish();
+const scopeSpansJson = z.looseObject({ scope: z.looseObject({}).nullish(), spans: listOf(z.unknown()) });
+
+/**
+ * The containers of an OTLP/JSON ExportTraceServiceRequest. A body whose containers have another
+ * shape is not an export at all (400); a malformed span inside them is one rejected span.
+ */
+const exportJson = z.looseObject({
+  resourceSpans: listOf(
+    z.looseObject({
+      resource: z.looseObject({ attributes: listOf(z.unknown()) }).nullish(),
+      scopeSpans: listOf(scopeSpansJson),
+      instrumentationLibrarySpans: listOf(scopeSpansJson),
+    }),
+  ),
+});
+
 /** Reads an OTLP/JSON ExportTraceServiceRequest (ids in hex, as the OTLP/JSON mapping says). */
 export function decodeJson(body: Uint8Array): DecodedExport {
   let obj: unknown;
@@ -55,7 +74,21 @@ export function decodeJson(body: Uint8Array): DecodedExport {
   } catch {
     throw new AppError('bad_request', 'The body is not valid JSON');
   }
-  if (!isRecord(obj)) throw new AppError('bad_request', 'The body is not an OTLP ExportTraceServiceRequest');
+  const shape = exportJson.safeParse(obj);
+  if (!shape.success) {
+    const issues = shape.error.issues.map((i) => ({
+      path: i.path.map(String),
+      code: i.code,
+      message: i.message,
+    }));
+    const first = issues[0]!;
+    const at = first.path.length ? ` at ${first.path.join('.')}` : '';
+    throw new AppError(
+      'bad_request',
+      `The body is not an OTLP ExportTraceServiceRequest${at}: ${first.message}`,
+      issues,
+    );
+  }
   return collectSpans(obj, (id) => (typeof id === 'string' ? id.toLowerCase() : ''));
 }
 
@@ -107,14 +140,22 @@ function collectSpans(obj: unknown, idToHex: (id: unknown) => string): DecodedEx
   for (const rs of list(field(obj, 'resourceSpans'))) {
     if (!isRecord(rs)) continue;
     const res = field(rs, 'resource');
-    const resource = isRecord(res) ? attributesOf(field(res, 'attributes')) : {};
+    const resource = deepGuard(
+      () => (isRecord(res) ? attributesOf(field(res, 'attributes')) : {}),
+      'resource',
+    );
     for (const ss of list(field(rs, 'scopeSpans') ?? field(rs, 'instrumentationLibrarySpans'))) {
       if (!isRecord(ss)) continue;
       const sc = field(ss, 'scope');
       const scopeName = isRecord(sc) ? field(sc, 'name') : undefined;
       const scope = typeof scopeName === 'string' ? scopeName : null;
       for (const raw of list(field(ss, 'spans'))) {
-        const span = isRecord(raw) ? toSpan(raw, idToHex, resource, scope) : 'not an object';
+        const span =
+          typeof resource === 'string'
+            ? resource
+            : isRecord(raw)
+              ? deepGuard(() => toSpan(raw, idToHex, resource, scope), 'span')
+              : 'not an object';
         if (typeof span === 'string') {
           out.rejected++;
           if (out.reasons.length < 5) out.reasons.push(span);
@@ -123,6 +164,16 @@ function collectSpans(obj: unknown, idToHex: (id: unknown) => string): DecodedEx
     }
   }
   return out;
+}
+
+/** The value `read` gives, or why it was refused when an attribute value nests too deep. */
+function deepGuard<T>(read: () => T, what: string): T | string {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof TooDeep) return `${what} attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`;
+    throw err;
+  }
 }
 
 function toSpan(
@@ -182,18 +233,23 @@ function nanos(v: unknown): bigint | null {
   return null;
 }
 
-function attributesOf(v: unknown): OtelAttributes {
+/** How deep arrays and key-value lists may nest in an attribute value; a deeper one rejects its span. */
+export const MAX_VALUE_DEPTH = 32;
+class TooDeep extends Error {}
+
+function attributesOf(v: unknown, depth = 0): OtelAttributes {
   const out: OtelAttributes = {};
   for (const kv of list(v)) {
     if (!isRecord(kv)) continue;
     const key = field(kv, 'key');
-    if (typeof key === 'string') out[storable(key)] = anyValue(field(kv, 'value'));
+    if (typeof key === 'string') out[storable(key)] = anyValue(field(kv, 'value'), depth + 1);
   }
   return out;
 }
 
-function anyValue(v: unknown): OtelValue {
+function anyValue(v: unknown, depth: number): OtelValue {
   if (!isRecord(v)) return null;
+  if (depth > MAX_VALUE_DEPTH) throw new TooDeep();
   const s = field(v, 'stringValue');
   if (typeof s === 'string') return storable(s);
   const b = field(v, 'boolValue');
@@ -210,9 +266,9 @@ function anyValue(v: unknown): OtelValue {
     return Number.isFinite(n) ? n : String(d);
   }
   const arr = field(v, 'arrayValue');
-  if (isRecord(arr)) return list(field(arr, 'values')).map(anyValue);
+  if (isRecord(arr)) return list(field(arr, 'values')).map((item) => anyValue(item, depth + 1));
   const kvl = field(v, 'kvlistValue');
-  if (isRecord(kvl)) return attributesOf(field(kvl, 'values'));
+  if (isRecord(kvl)) return attributesOf(field(kvl, 'values'), depth);
   const bytes = field(v, 'bytesValue');
   if (typeof bytes === 'string') return bytes;
   if (bytes instanceof Uint8Array)

@@ -22,6 +22,8 @@ import { assertStorableQuery } from './json-safety';
 
 export type ApiContext<B, Q, P> = {
   projectId: string;
+  /** The API key that called, as the audit log names it. */
+  actor: { apiKey: { id: string; name: string } };
   body: B;
   query: Q;
   params: P;
@@ -46,6 +48,28 @@ function startTiming(): { timing: PhaseTimer; header: () => string | null } {
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 
 /**
+ * On every /api answer (JSON, downloads, errors, OTLP): no type sniffing, and nothing in it may load,
+ * run or be framed if a browser ever renders it.
+ */
+export const API_SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+} as const;
+
+/** Sets API_SECURITY_HEADERS on an answer (whatever built it) and returns it. */
+export function secured(response: Response): Response {
+  try {
+    for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) response.headers.set(name, value);
+    return response;
+  } catch {
+    // Immutable headers (a fetched or redirect Response): the same answer with the headers added.
+    const headers = new Headers(response.headers);
+    for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) headers.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
+/**
  * A JSON answer with a status (200 by default). Next.js gzips every body whose length it does not
  * know (it drops a route's Content-Length), which for an append's 40-byte answer cost more than its
  * JSON work and a zlib stream each: a body under 1 KiB says `no-transform`, which Next.js's compression
@@ -60,6 +84,7 @@ export function json(data: unknown, status = 200, headers?: Record<string, strin
       'content-type': 'application/json',
       ...(small ? { 'cache-control': 'no-transform' } : {}),
       ...headers,
+      ...API_SECURITY_HEADERS,
     },
   });
 }
@@ -82,6 +107,15 @@ export function otherMethods(...allowed: Method[]): Record<Method, NotAllowed> {
       { allow },
     );
   return Object.fromEntries(METHODS.map((m) => [m, handler])) as Record<Method, NotAllowed>;
+}
+
+/** Any /api path no route serves: the contract's 404 body, for every method, before auth. */
+export function noEndpoint(request: Request): Response {
+  const { pathname } = new URL(request.url);
+  return json(
+    { error: { code: 'not_found', message: `No API endpoint ${request.method} ${pathname}` } },
+    404,
+  );
 }
 
 /** Where a request went and how large it was: all a log says about it (never its body). */
@@ -132,14 +166,14 @@ export function queryObject(url: URL): Record<string, string> {
   return out;
 }
 
-async function authenticate(request: Request): Promise<string> {
+async function authenticate(request: Request) {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match)
     throw new AppError('unauthorized', 'Missing or malformed Authorization: Bearer <api key> header');
   const found = await verifyApiKey(getDb(), match[1]!);
   if (!found) throw new AppError('unauthorized', 'Unknown or revoked API key');
-  return found.projectId;
+  return { projectId: found.projectId, actor: { apiKey: { id: found.keyId, name: found.keyName } } };
 }
 
 type RouteHandler<D, C> = (ctx: C) => Promise<Reply<D>>;
@@ -220,7 +254,7 @@ const tracked =
     trackRequest(
       () => serve(request, context),
       (err) => errorResponse(err, request),
-    );
+    ).then(secured);
 
 export function apiRoute<D extends RouteDecl>(
   route: D,
@@ -233,12 +267,13 @@ export function apiRoute<D extends RouteDecl>(
       await startServer();
       const bodyRead = startBodyRead(route, request, timing);
       let t = performance.now();
-      const projectId = await authenticate(request);
+      const { projectId, actor } = await authenticate(request);
       timing.add('auth', performance.now() - t);
       const input = await parseInput(route, request, context, bodyRead, timing);
       t = performance.now();
       const reply = await handler({
         projectId,
+        actor,
         request,
         body: input.body as BodyOf<D>,
         query: input.query as QueryOf<D>,

@@ -11,7 +11,7 @@ export const GET = apiRoute(routes.listAudit, async ({ projectId, query }) => {
       data: page.data.map((e) => ({
         id: e.id,
         at: e.at.toISOString(),
-        actor: { id: e.actorId, email: e.actorEmail },
+        actor: { id: e.actorId, email: e.actorEmail, name: e.actorName },
         action: e.action,
         target: e.target,
         before: e.before,

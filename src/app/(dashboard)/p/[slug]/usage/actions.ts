@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/app/_lib/actions';
+import { BOUNDS } from '@/lib/contract/bounds';
 import { projectRoute } from '@/lib/project-path';
 import { quotaMode, quotaWindow } from '@/lib/contract/usage';
 import { AppError } from '@/server/errors';
@@ -23,7 +24,7 @@ const limitField = z
   .min(1, 'Enter a limit')
   .regex(/^\d+$/, 'Enter a whole number of 0 or more')
   .transform(Number)
-  .pipe(z.number().max(Number.MAX_SAFE_INTEGER, 'That limit is too large'));
+  .pipe(z.number().max(BOUNDS.quotaLimit, 'That limit is too large'));
 
 const modeField = z.enum(quotaMode.options, { error: 'Choose hard or soft' });
 

@@ -1,6 +1,7 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { getRetention, putRetention } from '@/server/retention';
+import { setRetentionAudited } from '@/server/audit/changes';
+import { getRetention } from '@/server/retention';
 import { apiRoute, otherMethods } from '../../_lib/route';
 
 export const GET = apiRoute(routes.getRetention, async ({ projectId }) => ({
@@ -9,9 +10,9 @@ export const GET = apiRoute(routes.getRetention, async ({ projectId }) => ({
 }));
 
 /** Replaces both settings; the background job applies them on its next pass. */
-export const PUT = apiRoute(routes.putRetention, async ({ projectId, body }) => ({
+export const PUT = apiRoute(routes.putRetention, async ({ projectId, actor, body }) => ({
   status: 200,
-  body: { retention: await putRetention(getDb(), projectId, body) },
+  body: { retention: await setRetentionAudited(getDb(), { projectId, actor }, body) },
 }));
 
 const other = otherMethods('GET', 'PUT');

@@ -1,9 +1,9 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { deleteQuota } from '@/server/usage';
+import { removeQuotaAudited } from '@/server/audit/changes';
 import { apiRoute } from '../../_lib/route';
 
-export const DELETE = apiRoute(routes.deleteQuota, async ({ projectId, params }) => {
-  await deleteQuota(getDb(), projectId, params.id);
+export const DELETE = apiRoute(routes.deleteQuota, async ({ projectId, actor, params }) => {
+  await removeQuotaAudited(getDb(), { projectId, actor }, params.id);
   return { status: 204, body: null };
 });

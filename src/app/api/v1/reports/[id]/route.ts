@@ -1,13 +1,12 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { toReportDto, updateReport } from '@/server/reports';
+import { updateReportAudited } from '@/server/audit/api-changes';
+import { toReportDto } from '@/server/reports';
 import { apiRoute, otherMethods } from '../../_lib/route';
 
-export const PATCH = apiRoute(routes.updateReport, async ({ projectId, params, body }) => {
-  return {
-    status: 200,
-    body: { report: toReportDto(await updateReport(getDb(), projectId, params.id, body)) },
-  };
+export const PATCH = apiRoute(routes.updateReport, async ({ projectId, actor, params, body }) => {
+  const report = await updateReportAudited(getDb(), { projectId, actor }, params.id, body);
+  return { status: 200, body: { report: toReportDto(report) } };
 });
 
 const other = otherMethods('PATCH');

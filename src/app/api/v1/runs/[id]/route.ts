@@ -1,18 +1,21 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { deleteRun, requireRun, toRunDto, updateRun } from '@/server/runs';
+import { updateRunAudited } from '@/server/audit/api-changes';
+import { deleteRunAudited } from '@/server/audit/changes';
+import { requireRun, toRunDto } from '@/server/runs';
 import { apiRoute, otherMethods } from '../../_lib/route';
 
 export const GET = apiRoute(routes.getRun, async ({ projectId, params }) => {
   return { status: 200, body: { run: toRunDto(await requireRun(getDb(), projectId, params.id)) } };
 });
 
-export const PATCH = apiRoute(routes.updateRun, async ({ projectId, params, body }) => {
-  return { status: 200, body: { run: toRunDto(await updateRun(getDb(), projectId, params.id, body)) } };
+export const PATCH = apiRoute(routes.updateRun, async ({ projectId, actor, params, body }) => {
+  const run = await updateRunAudited(getDb(), { projectId, actor }, params.id, body);
+  return { status: 200, body: { run: toRunDto(run) } };
 });
 
-export const DELETE = apiRoute(routes.deleteRun, async ({ projectId, params }) => {
-  await deleteRun(getDb(), projectId, params.id);
+export const DELETE = apiRoute(routes.deleteRun, async ({ projectId, actor, params }) => {
+  await deleteRunAudited(getDb(), { projectId, actor }, params.id);
   return { status: 204, body: null };
 });
 

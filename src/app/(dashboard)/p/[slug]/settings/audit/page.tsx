@@ -4,7 +4,7 @@ import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { formatTime } from '@/lib/format';
-import { type AuditPage, listAudit } from '@/server/audit';
+import { type AuditPage, actorLabel, listAudit } from '@/server/audit';
 import { isAppError } from '@/server/errors';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { projectPath } from '@/lib/project-path';
@@ -54,7 +54,7 @@ export default async function AuditLogPage({
               {page.data.map((e) => (
                 <tr key={e.id} data-testid="audit-row" data-action={e.action}>
                   <Td className="whitespace-nowrap">{formatTime(e.at)}</Td>
-                  <Td>{e.actorEmail ?? e.actorId ?? '—'}</Td>
+                  <Td>{actorLabel(e) ?? '—'}</Td>
                   <Td className="font-mono text-xs">{e.action}</Td>
                   <Td className="max-w-40 truncate font-mono text-xs">{e.target}</Td>
                   <Td className="max-w-64 truncate font-mono text-xs">{show(e.before)}</Td>

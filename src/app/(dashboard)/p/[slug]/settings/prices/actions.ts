@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/app/_lib/actions';
+import { BOUNDS } from '@/lib/contract/bounds';
 import { projectRoute } from '@/lib/project-path';
 import { removePriceAudited, savePriceAudited, seedPricesAudited } from '@/server/audit/changes';
 import { createRecomputeJob, startRecomputeInBackground } from '@/server/prices';
@@ -23,7 +24,7 @@ const usd = z
   .min(1, 'Enter a price')
   .regex(/^\d+(\.\d+)?$/, 'A price of 0 or more, e.g. 2.5')
   .transform(Number)
-  .pipe(z.number().max(1_000_000, 'That price is too large'));
+  .pipe(z.number().max(BOUNDS.pricePerMillion, 'That price is too large'));
 const optionalUsd = z
   .string()
   .trim()

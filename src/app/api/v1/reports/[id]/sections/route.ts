@@ -1,13 +1,12 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { addSection, toSectionDto } from '@/server/reports';
+import { addSectionAudited } from '@/server/audit/api-changes';
+import { toSectionDto } from '@/server/reports';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 
-export const POST = apiRoute(routes.addSection, async ({ projectId, params, body }) => {
-  return {
-    status: 201,
-    body: { section: toSectionDto(await addSection(getDb(), projectId, params.id, body)) },
-  };
+export const POST = apiRoute(routes.addSection, async ({ projectId, actor, params, body }) => {
+  const section = await addSectionAudited(getDb(), { projectId, actor }, params.id, body);
+  return { status: 201, body: { section: toSectionDto(section) } };
 });
 
 const other = otherMethods('POST');

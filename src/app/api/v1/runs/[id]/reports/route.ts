@@ -1,11 +1,12 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { createReport, listRunReports, toReportDto } from '@/server/reports';
+import { createReportAudited } from '@/server/audit/api-changes';
+import { listRunReports, toReportDto } from '@/server/reports';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 
 /** 201 when created; a retry with the same client id and fields answers 200 with the stored report. */
-export const POST = apiRoute(routes.createReport, async ({ projectId, params, body }) => {
-  const { report, created } = await createReport(getDb(), projectId, params.id, body);
+export const POST = apiRoute(routes.createReport, async ({ projectId, actor, params, body }) => {
+  const { report, created } = await createReportAudited(getDb(), { projectId, actor }, params.id, body);
   return { status: created ? 201 : 200, body: { report: toReportDto(report) } };
 });
 
