@@ -74,6 +74,19 @@ const createdAtSql = (g: string) =>
   `(now() - ((${g}::bigint * 2654435761) % 7776000000) * interval '1 millisecond')`;
 
 /**
+ * Each run's metadata, as an app sets it: its customer (2,000 of them: a value holds 1 run in 2,000;
+ * `cust_0042` is the bench's rare value), its environment (prod 16 in 20, staging 3, dev 1), a region
+ * and an app version; one run in 50 also names an experiment. `(g * 40503) % 2000` is a permutation of
+ * `g % 2000`, so customers do not follow the other `g % n` columns.
+ */
+const METADATA_SQL = `jsonb_build_object(
+    'customer', 'cust_' || lpad(((g::bigint * 40503) % 2000)::text, 4, '0'),
+    'env', case when g % 20 < 16 then 'prod' when g % 20 < 19 then 'staging' else 'dev' end,
+    'region', (array['us-east-1','eu-west-1','ap-northeast-1'])[1 + (g / 3) % 3],
+    'appVersion', '2.' || (g % 17))
+  || case when g % 50 = 0 then jsonb_build_object('experiment', 'exp_' || (g % 7)) else '{}'::jsonb end`;
+
+/**
  * The assistant's text streams as deltas picked from this pool; "refund" is one of 40 fragments, so
  * about a third of the runs' answers hold it (plus the user messages that ask for one).
  */
@@ -205,7 +218,7 @@ async function fill(sql: Sql) {
       (array['gpt-4o-mini','claude-sonnet-4','gemini-2.5-flash','gpt-4.1'])[1 + g % 4],
       case when g % 7 = 0 then array['prod','billing'] when g % 11 = 0 then array['staging','eval']
            when g % 1000 = 0 then array['prod','rare'] else array['prod'] end,
-      '{}'::jsonb,
+      ${METADATA_SQL},
       t.at, t.at + interval '4 seconds', t.at, t.at,
       ${events ? E : 0}, ${events ? E - 1 : 'null'}, 500, 200, 700, 0.0012,
       ${events ? `(select ${runSearchWordsSql()} from bench_events(g, ${E}))` : 'null'}
@@ -245,6 +258,28 @@ async function fill(sql: Sql) {
   console.log(
     `filled ${c!.runs.toLocaleString()} runs with their search words in ${((t1 - t0) / 1000).toFixed(1)} s, ${c!.events.toLocaleString()} events in ${((t2 - t1) / 1000).toFixed(1)} s, indexes + vacuum analyze in ${((performance.now() - t2) / 1000).toFixed(1)} s`,
   );
+}
+
+/**
+ * Checks the fill before its figures are trusted: timestamps spread over the 90 days (not one shared
+ * value), 2,000 customers with `cust_0042` on about 1 run in 2,000, and the environments in proportion.
+ */
+async function checkFill(sql: Sql) {
+  const [c] = await sql<
+    { runs: number; times: number; days: number; customers: number; cust42: number; prod: number }[]
+  >`select count(*)::int as runs, count(distinct created_at)::int as times,
+      extract(epoch from max(created_at) - min(created_at))::float / 86400 as days,
+      count(distinct metadata ->> 'customer')::int as customers,
+      count(*) filter (where metadata ->> 'customer' = 'cust_0042')::int as cust42,
+      count(*) filter (where metadata ->> 'env' = 'prod')::int as prod
+    from runs where project_id = ${MAIN}`;
+  const r = c!;
+  console.log(
+    `fill check: ${r.runs.toLocaleString()} runs, ${r.times.toLocaleString()} distinct created_at over ${r.days.toFixed(1)} days, ${r.customers} customers (cust_0042 on ${r.cust42} runs), env=prod on ${((100 * r.prod) / r.runs).toFixed(0)}%`,
+  );
+  if (r.times < r.runs * 0.9 || r.days < 80 || r.customers < 2000 || r.cust42 === 0) {
+    throw new Error('the fill is not what the bench assumes (see the fill check above)');
+  }
 }
 
 /**
@@ -322,6 +357,7 @@ export async function main() {
   try {
     await runMigrations(conn);
     if (!REUSE) await fill(sql);
+    await checkFill(sql);
     console.log(
       `load average: ${loadavg()
         .map((x) => x.toFixed(2))
