@@ -20,6 +20,8 @@ const envSchema = z.object({
   RUNLEDGER_RETENTION_PAUSE_MS: z.coerce.number().int().min(0).max(10_000).default(5),
   /** Answer every /api/v1 request with a Server-Timing header (per-phase milliseconds; benchmarks). */
   RUNLEDGER_SERVER_TIMING: z.enum(['0', '1', 'true', 'false']).default('0'),
+  /** Minutes without an event after which a `running` or `queued` run is shown as stale (its agent likely gone). */
+  RUNLEDGER_STALE_RUN_MINUTES: z.coerce.number().min(0.1).max(10_080).default(10),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 

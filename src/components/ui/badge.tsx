@@ -41,7 +41,15 @@ const statusTones: Record<string, Tone> = {
   cancelled: 'amber',
 };
 
-export function StatusBadge({ status }: { status: string }) {
+/** A run's status; `stale`: still running or queued, but no event came for a while (its agent may be gone). */
+export function StatusBadge({ status, stale = false }: { status: string; stale?: boolean }) {
+  if (stale) {
+    return (
+      <span title="No event for a while: its agent may have stopped" data-stale="">
+        <Badge tone="amber">{status} · stale</Badge>
+      </span>
+    );
+  }
   return (
     <Badge tone={statusTones[status] ?? 'gray'}>
       {status === 'running' && <span className="size-1.5 animate-pulse rounded-full bg-blue-500" />}

@@ -5,6 +5,7 @@ import type { Run } from '@/db/schema';
 import type { ContentMatch } from '@/server/search';
 import { RunNameCell } from './run-name-cell';
 import { projectPath } from '@/lib/project-path';
+import { isStale, staleBefore } from '@/lib/run-liveness';
 import { formatCost, formatDuration, formatShortTime, formatTokens, runDuration } from '@/lib/format';
 
 /** Tags shown per row; the rest are counted (all of them are in the cell's title). */
@@ -28,6 +29,7 @@ export function RunsTable({
   /** Checkboxes that submit the `compare-form` (pick two runs to compare). */
   selectable?: boolean;
 }) {
+  const before = staleBefore();
   return (
     <Table data-testid="runs-table">
       <thead>
@@ -65,7 +67,7 @@ export function RunsTable({
               </Td>
             )}
             <Td>
-              <StatusBadge status={run.status} />
+              <StatusBadge status={run.status} stale={isStale(run, before)} />
             </Td>
             <Td className="min-w-48 max-w-60">
               <RunNameCell slug={slug} run={run} search={search} />
