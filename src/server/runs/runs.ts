@@ -272,6 +272,23 @@ async function sparsePage(
 ): Promise<Run[]> {
   const dir = backwards ? sql`asc nulls first` : sql`desc nulls last`;
   const order = [sql`${runs.createdAt} ${dir}`, sql`${runs.id} ${dir}`];
+  // The window: a subquery with its own LIMIT, so the planner walks the b-tree in list order and cannot
+  // fold the sparse conditions into a GIN read (a common value's bitmap costs more than the whole
+  // window). Aliased `runs`, so the conditions, written against the table, read its rows.
+  const windowRows = db
+    .select()
+    .from(runs)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(window)
+    .as('runs');
+  const near = await db
+    .select(runColumns)
+    .from(windowRows)
+    .where(sparse)
+    .orderBy(...order)
+    .limit(n);
+  if (near.length >= n) return near;
   const [edge] = await db
     .select({ createdAt: runs.createdAt, id: runs.id })
     .from(runs)
@@ -279,26 +296,9 @@ async function sparsePage(
     .orderBy(...order)
     .offset(window - 1)
     .limit(1);
-  // Fewer than `window` runs to look at: any plan reads at most those.
-  if (!edge)
-    return db
-      .select(runColumns)
-      .from(runs)
-      .where(and(...where, sparse))
-      .orderBy(...order)
-      .limit(n);
-  // The window as a key range: the planner sizes it from created_at's statistics and walks the b-tree.
+  // The window held every run the indexed filters keep.
+  if (!edge) return near;
   const key = sql`(${edge.createdAt.toISOString()}::timestamptz, ${edge.id}::uuid)`;
-  const inWindow = backwards
-    ? sql`(${runs.createdAt}, ${runs.id}) <= ${key}`
-    : sql`(${runs.createdAt}, ${runs.id}) >= ${key}`;
-  const near = await db
-    .select(runColumns)
-    .from(runs)
-    .where(and(...where, sparse, inWindow))
-    .orderBy(...order)
-    .limit(n);
-  if (near.length >= n) return near;
   const beyond = backwards
     ? sql`(${runs.createdAt}, ${runs.id}) > ${key}`
     : sql`(${runs.createdAt}, ${runs.id}) < ${key}`;
