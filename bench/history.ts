@@ -179,7 +179,7 @@ async function createEventGenerator(sql: Sql) {
  * one, foreign-key checks) are skipped for the fill (session_replication_role = replica) and run_models
  * is filled after; run_events is UNLOGGED in this throwaway database (no WAL: reads are the same).
  */
-async function fill(sql: Sql) {
+export async function fill(sql: Sql) {
   const t0 = performance.now();
   await sql`insert into projects (id, slug, name) values (${MAIN}, 'bench', 'Bench'), (${OTHER}, 'other', 'Other')`;
   await sql`alter table run_events set unlogged`;
@@ -264,7 +264,7 @@ async function fill(sql: Sql) {
  * Checks the fill before its figures are trusted: timestamps spread over the 90 days (not one shared
  * value), 2,000 customers with `cust_0042` on about 1 run in 2,000, and the environments in proportion.
  */
-async function checkFill(sql: Sql) {
+export async function checkFill(sql: Sql) {
   const [c] = await sql<
     { runs: number; times: number; days: number; customers: number; cust42: number; prod: number }[]
   >`select count(*)::int as runs, count(distinct created_at)::int as times,

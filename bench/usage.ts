@@ -61,7 +61,7 @@ async function checkFill(sql: postgres.Sql) {
   }
 }
 
-async function fill(sql: postgres.Sql) {
+export async function fill(sql: postgres.Sql) {
   const t0 = performance.now();
   await sql`insert into projects (id, slug, name) values (${P}, 'usage-bench', 'Usage bench')`;
   await sql`insert into quotas (project_id, subject, metric, period, limit_value, mode) values
