@@ -74,6 +74,19 @@ const createdAtSql = (g: string) =>
   `(now() - ((${g}::bigint * 2654435761) % 7776000000) * interval '1 millisecond')`;
 
 /**
+ * Each run's metadata, as an app sets it: its customer (2,000 of them: a value holds 1 run in 2,000;
+ * `cust_0042` is the bench's rare value), its environment (prod 16 in 20, staging 3, dev 1), a region
+ * and an app version; one run in 50 also names an experiment. `(g * 40503) % 2000` is a permutation of
+ * `g % 2000`, so customers do not follow the other `g % n` columns.
+ */
+const METADATA_SQL = `jsonb_build_object(
+    'customer', 'cust_' || lpad(((g::bigint * 40503) % 2000)::text, 4, '0'),
+    'env', case when g % 20 < 16 then 'prod' when g % 20 < 19 then 'staging' else 'dev' end,
+    'region', (array['us-east-1','eu-west-1','ap-northeast-1'])[1 + (g / 3) % 3],
+    'appVersion', '2.' || (g % 17))
+  || case when g % 50 = 0 then jsonb_build_object('experiment', 'exp_' || (g % 7)) else '{}'::jsonb end`;
+
+/**
  * The assistant's text streams as deltas picked from this pool; "refund" is one of 40 fragments, so
  * about a third of the runs' answers hold it (plus the user messages that ask for one).
  */
@@ -166,7 +179,7 @@ async function createEventGenerator(sql: Sql) {
  * one, foreign-key checks) are skipped for the fill (session_replication_role = replica) and run_models
  * is filled after; run_events is UNLOGGED in this throwaway database (no WAL: reads are the same).
  */
-async function fill(sql: Sql) {
+export async function fill(sql: Sql) {
   const t0 = performance.now();
   await sql`insert into projects (id, slug, name) values (${MAIN}, 'bench', 'Bench'), (${OTHER}, 'other', 'Other')`;
   await sql`alter table run_events set unlogged`;
@@ -205,7 +218,7 @@ async function fill(sql: Sql) {
       (array['gpt-4o-mini','claude-sonnet-4','gemini-2.5-flash','gpt-4.1'])[1 + g % 4],
       case when g % 7 = 0 then array['prod','billing'] when g % 11 = 0 then array['staging','eval']
            when g % 1000 = 0 then array['prod','rare'] else array['prod'] end,
-      '{}'::jsonb,
+      ${METADATA_SQL},
       t.at, t.at + interval '4 seconds', t.at, t.at,
       ${events ? E : 0}, ${events ? E - 1 : 'null'}, 500, 200, 700, 0.0012,
       ${events ? `(select ${runSearchWordsSql()} from bench_events(g, ${E}))` : 'null'}
@@ -248,12 +261,34 @@ async function fill(sql: Sql) {
 }
 
 /**
+ * Checks the fill before its figures are trusted: timestamps spread over the 90 days (not one shared
+ * value), 2,000 customers with `cust_0042` on about 1 run in 2,000, and the environments in proportion.
+ */
+export async function checkFill(sql: Sql) {
+  const [c] = await sql<
+    { runs: number; times: number; days: number; customers: number; cust42: number; prod: number }[]
+  >`select count(*)::int as runs, count(distinct created_at)::int as times,
+      extract(epoch from max(created_at) - min(created_at))::float / 86400 as days,
+      count(distinct metadata ->> 'customer')::int as customers,
+      count(*) filter (where metadata ->> 'customer' = 'cust_0042')::int as cust42,
+      count(*) filter (where metadata ->> 'env' = 'prod')::int as prod
+    from runs where project_id = ${MAIN}`;
+  const r = c!;
+  console.log(
+    `fill check: ${r.runs.toLocaleString()} runs, ${r.times.toLocaleString()} distinct created_at over ${r.days.toFixed(1)} days, ${r.customers} customers (cust_0042 on ${r.cust42} runs), env=prod on ${((100 * r.prod) / r.runs).toFixed(0)}%`,
+  );
+  if (r.times < r.runs * 0.9 || r.days < 80 || r.customers < 2000 || r.cust42 === 0) {
+    throw new Error('the fill is not what the bench assumes (see the fill check above)');
+  }
+}
+
+/**
  * The page query written by hand: same predicates, same keyset, same order. With `rare`, a search as one
  * would hand-write it knowing the term is rare: the matches through the GIN indexes in a subquery the
  * planner cannot turn into a newest-first walk (OFFSET 0), then sorted. Without it, the one statement
  * listRuns sent for a search before (the planner then chose the newest-first index for rare words too).
  */
-function rawPage(sql: Sql, f: RunFilters, cursor?: string, rare = false) {
+function rawPage(sql: Sql, f: RunFilters, cursor?: string, rare = false, metaBefore = false) {
   const key = cursor ? (decodeCursor(cursor, 3) as [string, string, string]) : undefined;
   const back = key?.[0] === 'p';
   const conds = [sql`project_id = ${MAIN}`];
@@ -262,6 +297,9 @@ function rawPage(sql: Sql, f: RunFilters, cursor?: string, rare = false) {
   if (f.userId) conds.push(sql`user_id = ${f.userId}`);
   if (f.tag) conds.push(sql`tags @> array[${f.tag}]::text[]`);
   if (f.q) conds.push(sql`(name ilike ${`%${f.q}%`} or search @@ plainto_tsquery('simple', ${f.q}))`);
+  for (const [k, v] of Object.entries(f.meta ?? {})) {
+    conds.push(metaBefore ? sql`metadata ->> ${k} = ${v}` : sql`metadata @> ${sql.json({ [k]: v })}`);
+  }
   if (key) {
     conds.push(
       back
@@ -273,15 +311,21 @@ function rawPage(sql: Sql, f: RunFilters, cursor?: string, rare = false) {
   const order = back
     ? sql`created_at asc nulls first, id asc nulls first`
     : sql`created_at desc nulls last, id desc nulls last`;
-  if (rare && f.q) {
+  if (rare && (f.q || f.meta || f.tag)) {
     return sql`select * from (select * from runs where ${where} offset 0) m order by ${order} limit ${LIMIT + 1}`;
   }
   return sql`select * from runs where ${where} order by ${order} limit ${LIMIT + 1}`;
 }
 
 /** The node types of an EXPLAIN (ANALYZE) plan, e.g. "Limit > Index Scan (runs_project_created_idx)". */
-async function planOf(sql: Sql, f: RunFilters, cursor?: string, rare = false): Promise<string> {
-  const [row] = await sql`explain (analyze, format json) ${rawPage(sql, f, cursor, rare)}`;
+async function planOf(
+  sql: Sql,
+  f: RunFilters,
+  cursor?: string,
+  rare = false,
+  metaBefore = false,
+): Promise<string> {
+  const [row] = await sql`explain (analyze, format json) ${rawPage(sql, f, cursor, rare, metaBefore)}`;
   type Node = { 'Node Type': string; 'Index Name'?: string; Plans?: Node[] };
   const plan = (row as unknown as { 'QUERY PLAN': [{ Plan: Node; 'Execution Time': number }] })[
     'QUERY PLAN'
@@ -322,6 +366,7 @@ export async function main() {
   try {
     await runMigrations(conn);
     if (!REUSE) await fill(sql);
+    await checkFill(sql);
     console.log(
       `load average: ${loadavg()
         .map((x) => x.toFixed(2))
@@ -356,7 +401,24 @@ export async function main() {
       { name: 'kind=workflow', filters: { kind: 'workflow' } },
       { name: 'userId=user_0042', filters: { userId: 'user_0042' } },
       { name: 'tag=billing (1 in 7)', filters: { tag: 'billing' } },
-      { name: 'tag=rare (1 in 1000)', filters: { tag: 'rare' } },
+      { name: 'tag=rare (1 in 1000)', filters: { tag: 'rare' }, rare: true },
+      { name: 'tag=absent (no run)', filters: { tag: 'absent' }, rare: true },
+      { name: 'meta.customer (1 in 2,000)', filters: { meta: { customer: 'cust_0042' } }, rare: true },
+      { name: 'meta.env=prod (4 in 5)', filters: { meta: { env: 'prod' } } },
+      { name: 'meta.env=dev (1 in 20)', filters: { meta: { env: 'dev' } } },
+      { name: 'meta.experiment (1 in 350)', filters: { meta: { experiment: 'exp_3' } }, rare: true },
+      { name: 'meta.nosuch=x (no run)', filters: { meta: { nosuch: 'x' } }, rare: true },
+      {
+        name: 'meta.customer + status=failed',
+        filters: { meta: { customer: 'cust_0042' }, status: 'failed' },
+        rare: true,
+      },
+      {
+        name: 'meta.customer, older page',
+        filters: { meta: { customer: 'cust_0042' } },
+        cursor: deepCursor,
+        rare: true,
+      },
       { name: 'q=invoice (1 in 10)', filters: { q: 'invoice' } },
       { name: 'q=#12345 (rare substring)', filters: { q: '#12345' }, rare: true },
       { name: 'q=nomatch (no row matches)', filters: { q: 'nomatch' }, rare: true },
@@ -391,6 +453,11 @@ export async function main() {
     for (const c of cases.filter((x) => x.filters.q)) {
       console.log(`  ${c.name.padEnd(32)} ${await planOf(sql, c.filters, c.cursor)}`);
     }
+    // The metadata filter as it was: `metadata ->> key = value` in the one newest-first statement.
+    console.log('\nmetadata filters as before (->> in one newest-first statement): the plan Postgres picks');
+    for (const c of cases.filter((x) => x.filters.meta && !x.cursor && !x.filters.status)) {
+      console.log(`  ${c.name.padEnd(32)} ${await planOf(sql, c.filters, c.cursor, false, true)}`);
+    }
     console.log(
       slow.length
         ? `\nover the target at p95 (${TARGET_MS} ms; content search ${SEARCH_TARGET_MS} ms): ${slow.join('; ')}`
@@ -420,6 +487,10 @@ export async function main() {
           'q=zanzibar (content, 1 in 10k)',
           'q=refund (content, common)',
           'q=escalate (content, 1 in 97)',
+          'meta.customer (1 in 2,000)',
+          'meta.env=prod (4 in 5)',
+          'meta.nosuch=x (no run)',
+          'tag=rare (1 in 1000)',
         ].includes(x.name),
       )
       .concat([{ name: 'status=failed, older page', filters: { status: 'failed' }, cursor: deepCursor }]);

@@ -36,7 +36,32 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
   return out;
 }
 
-async function fill(sql: postgres.Sql) {
+/**
+ * The fill as the figures assume it: costed runs and ledger rows spread over the 30 days (the run's
+ * time is a hash of its row number: a `random()` in a LATERAL that does not reference the series is
+ * evaluated once, and gave every run the same timestamp), so the cost rollup has a row per day, model
+ * and user it would have in use.
+ */
+async function checkFill(sql: postgres.Sql) {
+  const [c] = await sql<
+    { runs: number; times: number; days: number; ledgerDays: number; costRows: number }[]
+  >`
+    select count(*)::int as runs, count(distinct created_at)::int as times,
+      count(distinct date_trunc('day', created_at, 'UTC'))::int as days,
+      (select count(distinct date_trunc('day', occurred_at, 'UTC')) from usage_events where project_id = ${P})::int
+        as "ledgerDays",
+      (select count(*) from run_cost_daily where project_id = ${P})::int as "costRows"
+    from runs where project_id = ${P}`;
+  const r = c!;
+  console.log(
+    `fill check: ${r.runs.toLocaleString()} costed runs at ${r.times.toLocaleString()} distinct times over ${r.days} days, ledger over ${r.ledgerDays} days, ${r.costRows.toLocaleString()} run_cost_daily rows`,
+  );
+  if (r.times < r.runs * 0.9 || r.days < 30 || r.ledgerDays < 30) {
+    throw new Error('the usage fill is not spread over time (see the fill check above)');
+  }
+}
+
+export async function fill(sql: postgres.Sql) {
   const t0 = performance.now();
   await sql`insert into projects (id, slug, name) values (${P}, 'usage-bench', 'Usage bench')`;
   await sql`insert into quotas (project_id, subject, metric, period, limit_value, mode) values
@@ -73,10 +98,12 @@ async function fill(sql: postgres.Sql) {
     select ${P}::uuid, 'Run #' || g, 'succeeded', 'user_' || lpad((g % ${SUBJECTS})::text, 4, '0'),
       (array['gpt-4o-mini','claude-sonnet-4','gemini-2.5-flash','gpt-4.1'])[1 + g % 4], t.at, t.at, t.at,
       500, 200, 700, 0.0001 * (1 + g % 50), 'price'
-    from generate_series(1, ${COST_RUNS}) g cross join lateral (select now() - random() * interval '30 days' as at) t`;
+    from generate_series(1, ${COST_RUNS}) g
+    cross join lateral (select now() - ((g::bigint * 2654435761) % 2592000000) * interval '1 millisecond' as at) t`;
   await sql`set maintenance_work_mem = '256MB'`;
   for (const i of indexes) await sql.unsafe(i.def);
   await sql`vacuum analyze`;
+  await checkFill(sql);
   const [c] = await sql<{ ledger: number; counters: number; daily: number; hourly: number; runs: number }[]>`
     select (select count(*) from usage_events)::int as ledger, (select count(*) from usage_counters)::int as counters,
            (select count(*) from usage_daily)::int as daily, (select count(*) from usage_hourly)::int as hourly,

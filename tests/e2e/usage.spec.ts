@@ -38,6 +38,13 @@ test('the usage page shows quotas and usage; a quota is created, changed and del
   await expect(page.getByRole('heading', { name: 'Usage', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Quotas', exact: true })).toBeVisible();
   await expect(page.getByTestId(`daily-chart-${metric}`)).toBeVisible();
+  // One daily chart at a time: the switcher draws another metric's.
+  await page
+    .getByRole('group', { name: 'Metric' })
+    .getByRole('button', { name: 'tokens', exact: true })
+    .click();
+  await expect(page.getByTestId('daily-chart-tokens')).toBeVisible();
+  await expect(page.getByTestId(`daily-chart-${metric}`)).toHaveCount(0);
   await expect(page.getByTestId('top-subjects')).toContainText(subject);
 
   // Every field's error is shown inline, and nothing is created.

@@ -111,4 +111,17 @@ describeEachDb('run cost rollup', ({ db }) => {
       expect(t.runs).toBe(users.get(t.userId)!.runs);
     }
   });
+  it('draws the eight users who cost most and sums the rest into "other"', async () => {
+    const p = await makeProject(db());
+    // Ten users, user_00 the cheapest; two runs of the first on two days.
+    for (let u = 0; u < 10; u++) {
+      await makeRun(db(), p.id, { name: `r${u}`, userId: `user_0${u}`, costUsd: 0.01 * (u + 1) });
+    }
+    await makeRun(db(), p.id, { name: 'no user', costUsd: 0.001 });
+    const chart = await costPerDay(db(), p.id, new Date(Date.now() - 86_400_000), 'user');
+    expect(chart.keys).toEqual([9, 8, 7, 6, 5, 4, 3, 2].map((u) => `user_0${u}`).concat('other'));
+    const today = chart.rows.at(-1)!.byKey;
+    expect(today.other).toBeCloseTo(0.01 + 0.02 + 0.001, 9);
+    expect(today.user_09).toBeCloseTo(0.1, 9);
+  });
 });

@@ -194,16 +194,32 @@ describeEachDb('search inside runs', ({ db }) => {
     expect(await names({ env: 'dev', team: 'core' })).toEqual(['c']);
     expect(await names({ env: 'dev', team: 'other' })).toEqual([]);
     expect(await names({ missing: 'x' })).toEqual([]);
+    // The value as text: a JSON string or the literal it spells, never a looser match.
     expect(await recentMetadataKeys(db(), p.id)).toEqual(['attempt', 'env', 'nested', 'team']);
+    await makeRun(db(), p.id, { name: 'd', metadata: { attempt: '2', ok: true } });
+    await makeRun(db(), p.id, { name: 'e', metadata: { attempt: 2.5 } });
+    expect(await names({ attempt: '2' })).toEqual(['a', 'd']);
+    expect(await names({ attempt: '02' })).toEqual([]);
+    expect(await names({ attempt: '2.50' })).toEqual([]);
+    expect(await names({ attempt: '2.5' })).toEqual(['e']);
+    expect(await names({ ok: 'true' })).toEqual(['d']);
+    expect(await names({ nested: '{"x": 1}' })).toEqual(['a']);
+    expect(await names({ nested: '{}' })).toEqual([]);
   });
 
-  it('pages a search the same whether its matches are near the newest runs or only far behind them', async () => {
+  it('pages a search, a tag or a metadata filter the same whether its matches are near the newest runs or only far behind them', async () => {
     const p = await makeProject(db());
     // 40 runs, one a minute (pairs share a timestamp: the id breaks the tie); content words set directly.
     for (let i = 0; i < 40; i++) {
       const run = await makeRun(db(), p.id, {
         name: i === 1 ? 'Special rare case' : `run ${i}`,
         status: i % 3 ? 'succeeded' : 'failed',
+        tags: i === 4 || i === 9 ? ['prod', 'rare'] : ['prod'],
+        metadata: {
+          customer: i === 6 || i === 11 ? 'cust_rare' : 'cust_common',
+          attempt: i % 5,
+          beta: i % 2 === 0,
+        },
       });
       const words = [
         i % 2 === 0 ? 'common' : '',
@@ -217,25 +233,42 @@ describeEachDb('search inside runs', ({ db }) => {
               search = to_tsvector('simple', ${words}) where id = ${run.id}::uuid`,
       );
     }
-    const expected = async (q: string, status?: 'failed') =>
+    type Filters = { q?: string; status?: 'failed'; tag?: string; meta?: Record<string, string> };
+    // The filters written plainly: what listRuns's bounded windows must answer, page by page.
+    const expected = async ({ q, status, tag, meta }: Filters) =>
       (
         await queryRows<{ id: string }>(
           db(),
           sql`select id from runs where project_id = ${p.id}::uuid ${status ? sql`and status = ${status}` : sql``}
-                and (name ilike ${`%${q}%`} or search @@ plainto_tsquery('simple', ${q}))
+                ${q ? sql`and (name ilike ${`%${q}%`} or search @@ plainto_tsquery('simple', ${q}))` : sql``}
+                ${tag ? sql`and ${tag} = any(tags)` : sql``}
+                ${sql.join(
+                  Object.entries(meta ?? {}).map(([k, v]) => sql` and metadata ->> ${k} = ${v}`),
+                  sql``,
+                )}
               order by created_at desc, id desc`,
         )
       ).map((r) => r.id);
-    for (const [q, status] of [
-      ['common'],
-      ['rare'],
-      ['medium'],
-      ['common', 'failed'],
-      ['nothing'],
-    ] as const) {
+    const cases: Filters[] = [
+      { q: 'common' },
+      { q: 'rare' },
+      { q: 'medium' },
+      { q: 'common', status: 'failed' },
+      { q: 'nothing' },
+      { tag: 'rare' },
+      { tag: 'prod', status: 'failed' },
+      { tag: 'absent' },
+      { meta: { customer: 'cust_rare' } },
+      { meta: { customer: 'cust_common' } },
+      { meta: { customer: 'cust_none' } },
+      { meta: { attempt: '3' } },
+      { meta: { beta: 'true', attempt: '2' } },
+      { meta: { customer: 'cust_common' }, tag: 'rare', q: 'common' },
+    ];
+    for (const filters of cases) {
+      const want = await expected(filters);
       for (const searchWindow of [1, 5, 2000]) {
-        const filters = { q, status };
-        const label = `${q} ${status ?? ''} window ${searchWindow}`;
+        const label = `${JSON.stringify(filters)} window ${searchWindow}`;
         // Forward through every page, then back from the last page through every previous one.
         const forward: string[] = [];
         let cursor: string | undefined;
@@ -245,7 +278,6 @@ describeEachDb('search inside runs', ({ db }) => {
           forward.push(...last.data.map((r) => r.id));
           cursor = last.nextCursor ?? undefined;
         } while (cursor);
-        const want = await expected(q, status);
         expect(forward, label).toEqual(want);
         const back: string[] = [];
         let prev = last.prevCursor;

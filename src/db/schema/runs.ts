@@ -86,6 +86,8 @@ export const runs = pgTable(
     // Deleting a run sets its children's parent_run_id to null: found by this index, not a scan.
     index('runs_parent_idx').on(t.parentRunId).where(sql`${t.parentRunId} is not null`),
     index('runs_tags_gin_idx').using('gin', t.tags),
+    // `metadata @> {key: value}` (the metadata filters): jsonb_path_ops indexes key-value paths, not keys.
+    index('runs_metadata_gin_idx').using('gin', t.metadata.op('jsonb_path_ops')),
     // The search box (name ILIKE '%term%'): trigrams find rare terms without reading the project.
     index('runs_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     index('runs_search_gin_idx').using('gin', t.search),

@@ -5,6 +5,7 @@ import type { DbOrTx } from '@/db/client';
 import { queryRowsPrepared } from '@/db/sql';
 import { type ApiKey, apiKeys } from '@/db/schema';
 import { notFound } from '../errors';
+import { type ApiKeyCache, apiKeyCache, type VerifiedKey } from './key-cache';
 
 const KEY_PATTERN = /^rl_[A-Za-z0-9_-]{32,}$/;
 
@@ -28,23 +29,36 @@ export async function listApiKeys(db: DbOrTx, projectId: string): Promise<ApiKey
   return db.select().from(apiKeys).where(eq(apiKeys.projectId, projectId)).orderBy(desc(apiKeys.createdAt));
 }
 
-export async function revokeApiKey(db: DbOrTx, projectId: string, keyId: string): Promise<ApiKey> {
+/** Revokes a key: at once in this process, within RUNLEDGER_API_KEY_CACHE_SECONDS in the others. */
+export async function revokeApiKey(
+  db: DbOrTx,
+  projectId: string,
+  keyId: string,
+  cache: ApiKeyCache = apiKeyCache(),
+): Promise<ApiKey> {
   const [row] = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt)))
     .returning();
   if (!row) throw notFound('API key');
+  cache.forget(row.id);
   return row;
 }
 
-/** The project a plain key belongs to, with the key's id and name; null for a malformed, unknown or revoked key. */
+/**
+ * The project a plain key belongs to (with the key's id and name), or null for a malformed, unknown or revoked key. A key verified
+ * in the last RUNLEDGER_API_KEY_CACHE_SECONDS is answered from memory (see ApiKeyCache).
+ */
 export async function verifyApiKey(
   db: DbOrTx,
   key: string,
-): Promise<{ projectId: string; keyId: string; keyName: string } | null> {
+  cache: ApiKeyCache = apiKeyCache(),
+): Promise<VerifiedKey | null> {
   if (!KEY_PATTERN.test(key)) return null;
   const hash = hashApiKey(key);
+  const cached = cache.get(hash);
+  if (cached) return cached;
   // Every API request runs this: a prepared statement (one round trip on postgres.js, not two).
   const [row] = await queryRowsPrepared<{
     id: string;
@@ -66,5 +80,7 @@ export async function verifyApiKey(
   if (row.stale) {
     await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id));
   }
-  return { projectId: row.project_id, keyId: row.id, keyName: row.name };
+  const verified = { projectId: row.project_id, keyId: row.id, keyName: row.name };
+  cache.set(hash, verified);
+  return verified;
 }

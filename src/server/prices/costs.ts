@@ -29,29 +29,35 @@ export async function costPerDay(
 ): Promise<CostByDay> {
   const key = by === 'model' ? sql`model` : sql`user_id`;
   const start = firstDay(from);
-  const rows = await queryRows<{ day: string; key: string | null; rank: number; usd: number; keys: number }>(
+  const where = sql`project_id = ${projectId}::uuid and day >= ${start.toISOString()}::timestamptz and runs > 0`;
+  // Two plain GROUP BYs over the rollup: the largest keys (and how many there are), then the days with
+  // every other key folded into one (a CTE joined back to its own ranking cost six times as much).
+  const top = await queryRows<{ key: string; keys: number }>(
     db,
-    sql`with c as (
-          select day, ${key} as key, sum(usd) as usd from run_cost_daily
-          where project_id = ${projectId}::uuid and day >= ${start.toISOString()}::timestamptz and runs > 0
-          group by 1, 2
-        ),
-        k as (select key, row_number() over (order by sum(usd) desc, key) as rank from c group by key)
-        select to_char(c.day at time zone 'UTC', 'YYYY-MM-DD') as day,
-          case when k.rank <= ${MAX_SERIES} then c.key end as key, min(k.rank)::int as rank,
-          sum(c.usd)::float8 as usd, (select count(*) from k)::int as keys
-        from c join k using (key)
+    sql`select ${key} as key, count(*) over ()::int as keys from run_cost_daily where ${where}
+        group by 1 order by sum(usd) desc, 1 limit ${MAX_SERIES}`,
+  );
+  const topKeys = top.map((t) => t.key);
+  const inList = topKeys.length
+    ? sql.join(
+        topKeys.map((k) => sql`${k}`),
+        sql`, `,
+      )
+    : sql`null`;
+  const rows = await queryRows<{ day: string; key: string | null; usd: number }>(
+    db,
+    sql`select to_char(day at time zone 'UTC', 'YYYY-MM-DD') as day,
+          case when ${key} in (${inList}) then ${key} end as key,
+          sum(usd)::float8 as usd
+        from run_cost_daily where ${where}
         group by 1, 2`,
   );
-  const name = (r: { key: string | null }) => (r.key === null ? 'other' : r.key || '(none)');
-  const ranked = [...new Map(rows.filter((r) => r.key !== null).map((r) => [name(r), r.rank])).entries()]
-    .sort((a, b) => a[1] - b[1])
-    .map(([k]) => k);
-  const keys = [...ranked, ...(rows.some((r) => r.key === null) ? ['other'] : [])];
+  const name = (k: string | null) => (k === null ? 'other' : k || '(none)');
+  const keys = [...topKeys.map(name), ...((top[0]?.keys ?? 0) > topKeys.length ? ['other'] : [])];
   const byDay = new Map<string, Record<string, number>>();
   for (const r of rows) {
     const entry = byDay.get(r.day) ?? {};
-    entry[name(r)] = (entry[name(r)] ?? 0) + Number(r.usd);
+    entry[name(r.key)] = (entry[name(r.key)] ?? 0) + Number(r.usd);
     byDay.set(r.day, entry);
   }
   const days: string[] = [];

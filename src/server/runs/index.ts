@@ -3,3 +3,4 @@ export * from './runs';
 export * from './serialize';
 export * from './facets';
 export * from './scope';
+export * from './changes';

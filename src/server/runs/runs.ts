@@ -198,45 +198,97 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 export const runSearchCondition = (q: string): SQL =>
   sql`(${runs.name} ilike ${likePattern(q)} or ${runs.search} @@ ${searchQuery(q)})`;
 
-export function runFilterConditions(projectId: string, f: RunFilters): SQL[] {
+/** A value that JSON.parse reads as a number, boolean, array or object (not a string, not null). */
+function jsonLiteral(value: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed !== null && typeof parsed !== 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `metadata[key]`, as text, equals `value`. The `@>` forms go through the jsonb_path_ops GIN index:
+ * the value as a JSON string, or (when it spells one) as the JSON literal (`meta.attempt=2` finds
+ * `{"attempt": 2}`); `->>` then keeps exactly the runs whose value reads as that text.
+ */
+export function metadataCondition(key: string, value: string): SQL {
+  const asString = sql`${runs.metadata} @> jsonb_build_object(${key}::text, ${value}::text)`;
+  const contains = jsonLiteral(value)
+    ? sql`(${asString} or ${runs.metadata} @> jsonb_build_object(${key}::text, ${value}::jsonb))`
+    : asString;
+  return sql`(${contains} and ${runs.metadata} ->> ${key} = ${value})`;
+}
+
+/**
+ * The conditions of filters the planner cannot size (a tag, a metadata value, a search term: as likely
+ * to hold every run as none), read through their GIN indexes; listRuns bounds their work (sparsePage).
+ */
+export function sparseFilterConditions(f: RunFilters): SQL[] {
+  const where: SQL[] = [];
+  if (f.tag) where.push(sql`${runs.tags} @> array[${f.tag}]::text[]`);
+  if (f.q) where.push(runSearchCondition(f.q));
+  for (const [key, value] of Object.entries(f.meta ?? {})) where.push(metadataCondition(key, value));
+  return where;
+}
+
+/** The conditions of filters served by a (project, column, created_at, id) b-tree index. */
+function indexedFilterConditions(projectId: string, f: RunFilters): SQL[] {
   const where: SQL[] = [eq(runs.projectId, projectId)];
   if (f.status) where.push(eq(runs.status, f.status));
   if (f.kind) where.push(eq(runs.kind, f.kind));
   if (f.userId) where.push(eq(runs.userId, f.userId));
   if (f.threadId) where.push(eq(runs.threadId, f.threadId));
   if (f.model) where.push(eq(runs.model, f.model));
-  if (f.tag) where.push(sql`${runs.tags} @> array[${f.tag}]::text[]`);
-  if (f.q) where.push(runSearchCondition(f.q));
-  for (const [key, value] of Object.entries(f.meta ?? {})) {
-    where.push(sql`${runs.metadata} ->> ${key} = ${value}`);
-  }
   if (f.from) where.push(gte(runs.createdAt, new Date(f.from)));
   if (f.to) where.push(lte(runs.createdAt, new Date(f.to)));
   return where;
 }
 
-/** How many runs (in list order) a search reads newest-first before it asks the search indexes instead. */
+export function runFilterConditions(projectId: string, f: RunFilters): SQL[] {
+  return [...indexedFilterConditions(projectId, f), ...sparseFilterConditions(f)];
+}
+
+/** How many runs (in list order) a sparse filter reads newest-first before it asks the GIN indexes instead. */
 export const SEARCH_WINDOW = 5000;
 
 /**
- * A page of a search (`q`), in list order, with bounded work whatever the term's frequency (the planner
- * cannot tell a rare content word from a common one: a LIMIT over the newest-first index with a term
- * it wrongly thinks common read the whole project). First the next SEARCH_WINDOW runs that the other
- * filters keep, read in list order and filtered (a common term fills the page there); only if that
- * window holds fewer than `n` matches, the rest is read through the trigram / tsvector GIN indexes
- * (a subquery planned without the LIMIT, so the planner cannot turn it into a newest-first walk),
- * then sorted: a term rare enough to get there has few matches.
+ * A page of runs under sparse filters (tag, metadata, search), in list order, with bounded work
+ * whatever their frequency (a LIMIT over the newest-first index with a filter the planner wrongly
+ * thinks common read the whole project; a GIN read of a common one reads most of it). First the next
+ * `window` runs that the indexed filters keep, read in list order and filtered: a common value fills
+ * the page there. Only if that window holds fewer than `n` matches, the rest is
+ * read through the GIN indexes (a subquery planned without the LIMIT: OFFSET 0 keeps it from being
+ * flattened into a newest-first walk), then sorted: a value rare enough to get there has few runs.
  */
-async function searchPage(
+async function sparsePage(
   db: DbOrTx,
   where: SQL[],
-  q: SQL,
+  sparse: SQL,
   backwards: boolean,
   n: number,
   window = SEARCH_WINDOW,
 ): Promise<Run[]> {
   const dir = backwards ? sql`asc nulls first` : sql`desc nulls last`;
   const order = [sql`${runs.createdAt} ${dir}`, sql`${runs.id} ${dir}`];
+  // The window: a subquery with its own LIMIT, so the planner walks the b-tree in list order and cannot
+  // fold the sparse conditions into a GIN read (a common value's bitmap costs more than the whole
+  // window). Aliased `runs`, so the conditions, written against the table, read its rows.
+  const windowRows = db
+    .select()
+    .from(runs)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(window)
+    .as('runs');
+  const near = await db
+    .select(runColumns)
+    .from(windowRows)
+    .where(sparse)
+    .orderBy(...order)
+    .limit(n);
+  if (near.length >= n) return near;
   const [edge] = await db
     .select({ createdAt: runs.createdAt, id: runs.id })
     .from(runs)
@@ -244,34 +296,17 @@ async function searchPage(
     .orderBy(...order)
     .offset(window - 1)
     .limit(1);
-  // Fewer than SEARCH_WINDOW runs to look at: any plan reads at most those.
-  if (!edge)
-    return db
-      .select(runColumns)
-      .from(runs)
-      .where(and(...where, q))
-      .orderBy(...order)
-      .limit(n);
+  // The window held every run the indexed filters keep.
+  if (!edge) return near;
   const key = sql`(${edge.createdAt.toISOString()}::timestamptz, ${edge.id}::uuid)`;
-  const inWindow = backwards
-    ? sql`(${runs.createdAt}, ${runs.id}) <= ${key}`
-    : sql`(${runs.createdAt}, ${runs.id}) >= ${key}`;
-  const near = await db
-    .select(runColumns)
-    .from(runs)
-    .where(and(...where, q, inWindow))
-    .orderBy(...order)
-    .limit(n);
-  if (near.length >= n) return near;
   const beyond = backwards
     ? sql`(${runs.createdAt}, ${runs.id}) > ${key}`
     : sql`(${runs.createdAt}, ${runs.id}) < ${key}`;
-  // OFFSET 0 keeps the subquery from being flattened into the ordered, limited outer query.
   const far = await db
     .select(runColumns)
     .from(runs)
     .where(
-      sql`${runs.id} in (select id from (select id, created_at from runs where ${and(...where, q, beyond)} offset 0) m
+      sql`${runs.id} in (select id from (select id, created_at from runs where ${and(...where, sparse, beyond)} offset 0) m
         order by created_at ${dir}, id ${dir} limit ${n - near.length})`,
     )
     .orderBy(...order);
@@ -288,7 +323,8 @@ export async function listRuns(
   filters: RunFilters,
   page: { limit: number; cursor?: string /** Tests: a smaller SEARCH_WINDOW. */; searchWindow?: number },
 ): Promise<RunPage> {
-  const where = runFilterConditions(projectId, { ...filters, q: undefined });
+  const where = indexedFilterConditions(projectId, filters);
+  const sparse = sparseFilterConditions(filters);
   let backwards = false;
   if (page.cursor) {
     const key = decodeCursor(page.cursor, 3);
@@ -314,8 +350,8 @@ export async function listRuns(
   const order = backwards
     ? [sql`${runs.createdAt} asc nulls first`, sql`${runs.id} asc nulls first`]
     : [sql`${runs.createdAt} desc nulls last`, sql`${runs.id} desc nulls last`];
-  const rows = filters.q
-    ? await searchPage(db, where, runSearchCondition(filters.q), backwards, page.limit + 1, page.searchWindow)
+  const rows = sparse.length
+    ? await sparsePage(db, where, and(...sparse)!, backwards, page.limit + 1, page.searchWindow)
     : await db
         .select(runColumns)
         .from(runs)

@@ -8,8 +8,8 @@ import { listRunModels, listRuns, type RunPage } from '@/server/runs';
 import { firstContentMatches, recentMetadataKeys } from '@/server/search';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { projectPath } from '@/lib/project-path';
-import { AutoRefresh } from './auto-refresh';
 import { RunFilters } from './filters';
+import { LiveRefresh } from './live-refresh';
 import { RunsPageFooter } from './runs-page-footer';
 import { MetaFilter } from './meta-filter';
 import { RunsTable } from './runs-table';
@@ -73,7 +73,7 @@ export default async function RunsPage({
         description={
           <span className="inline-flex items-center gap-3">
             Every chat turn, workflow and dataset run of {ctx.project.name}, newest first.
-            <AutoRefresh active={page.data.some((r) => r.status === 'running' || r.status === 'queued')} />
+            <LiveRefresh slug={ctx.project.slug} projectId={ctx.project.id} runs={page.data} />
           </span>
         }
       />

@@ -21,7 +21,7 @@ export function RunNameCell({
   const href = match ? `${runPath}?seq=${match.seq}` : runPath;
   return (
     <>
-      <Link href={href} className="block truncate font-medium text-zinc-900 hover:underline">
+      <Link href={href} className="run-link">
         {search ? <Highlighted text={run.name} words={search.words} /> : run.name}
       </Link>
       {search && match && (

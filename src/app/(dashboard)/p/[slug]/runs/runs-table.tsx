@@ -5,6 +5,7 @@ import type { Run } from '@/db/schema';
 import type { ContentMatch } from '@/server/search';
 import { RunNameCell } from './run-name-cell';
 import { projectPath } from '@/lib/project-path';
+import { isStale, staleBefore } from '@/lib/run-liveness';
 import { formatCost, formatDuration, formatShortTime, formatTokens, runDuration } from '@/lib/format';
 
 /** Tags shown per row; the rest are counted (all of them are in the cell's title). */
@@ -28,6 +29,7 @@ export function RunsTable({
   /** Checkboxes that submit the `compare-form` (pick two runs to compare). */
   selectable?: boolean;
 }) {
+  const before = staleBefore();
   return (
     <Table data-testid="runs-table">
       <thead>
@@ -52,7 +54,7 @@ export function RunsTable({
       </thead>
       <tbody>
         {runs.map((run) => (
-          <tr key={run.id} className="hover:bg-zinc-50" data-status={run.status}>
+          <tr key={run.id} className="row" data-status={run.status}>
             {selectable && (
               <Td>
                 <input
@@ -65,15 +67,12 @@ export function RunsTable({
               </Td>
             )}
             <Td>
-              <StatusBadge status={run.status} />
+              <StatusBadge status={run.status} stale={isStale(run, before)} />
             </Td>
             <Td className="min-w-48 max-w-60">
               <RunNameCell slug={slug} run={run} search={search} />
               {showThread && run.threadId && (
-                <Link
-                  href={projectPath(slug, 'threads', run.threadId)}
-                  className="block truncate text-xs text-zinc-400 hover:text-zinc-700 hover:underline"
-                >
+                <Link href={projectPath(slug, 'threads', run.threadId)} className="sub-link">
                   thread {run.threadId}
                 </Link>
               )}
@@ -86,12 +85,12 @@ export function RunsTable({
             <Td className="whitespace-nowrap tabular-nums">
               {formatShortTime(run.startedAt ?? run.createdAt)}
             </Td>
-            <Td className="whitespace-nowrap text-right tabular-nums">
+            <Td className="num">
               {run.startedAt ? formatDuration(runDuration(run.startedAt, run.endedAt)) : '—'}
             </Td>
-            <Td className="text-right tabular-nums">{formatTokens(run.totalTokens)}</Td>
-            <Td className="text-right tabular-nums">{formatCost(run.costUsd)}</Td>
-            <Td className="text-right tabular-nums">{run.eventCount.toLocaleString('en-US')}</Td>
+            <Td className="num">{formatTokens(run.totalTokens)}</Td>
+            <Td className="num">{formatCost(run.costUsd)}</Td>
+            <Td className="num">{run.eventCount.toLocaleString('en-US')}</Td>
             <Td>
               <div className="flex items-center gap-1 whitespace-nowrap" title={run.tags.join(', ')}>
                 {run.tags.slice(0, MAX_TAGS).map((t) => (

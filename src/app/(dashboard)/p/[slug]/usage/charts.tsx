@@ -1,5 +1,6 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartSwitch } from './chart-switch';
 import { formatAmount } from './format';
 
 const palette = ['#10b981', '#6366f1', '#f59e0b', '#ef4444', '#06b6d4', '#a855f7', '#84cc16', '#64748b'];
@@ -36,7 +37,7 @@ export function DailyByModelChart({
     ...Object.fromEntries(models.map((m, i) => [`m${i}`, d.byModel[m] ?? 0])),
   }));
   return (
-    <div className="h-56 w-full" data-testid={`daily-chart-${metric}`}>
+    <div className="h-56 w-full" data-testid={`daily-chart-${metric}`} data-chart>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={rows} margin={margin}>
           <CartesianGrid {...grid} />
@@ -68,7 +69,7 @@ export function DailyByModelChart({
 export function HourlyChart({ metric, data }: { metric: string; data: { bucket: string; total: number }[] }) {
   const rows = data.map((d) => ({ hour: d.bucket.slice(5, 13).replace('T', ' '), total: d.total }));
   return (
-    <div className="h-56 w-full" data-testid={`hourly-chart-${metric}`}>
+    <div className="h-56 w-full" data-testid={`hourly-chart-${metric}`} data-chart>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={rows} margin={margin}>
           <CartesianGrid {...grid} />
@@ -82,5 +83,29 @@ export function HourlyChart({ metric, data }: { metric: string; data: { bucket: 
         </BarChart>
       </ResponsiveContainer>
     </div>
+  );
+}
+
+export type DailySeries = { metric: string; models: string[]; data: DailyByModel; total: number };
+
+/** Usage per day of one metric at a time (a switcher between the metrics), with its total. */
+export function DailySwitch({ series, initial }: { series: DailySeries[]; initial?: string }) {
+  return (
+    <ChartSwitch
+      label="Metric"
+      options={series.map((s) => s.metric)}
+      initial={initial}
+      render={(metric) => {
+        const s = series.find((x) => x.metric === metric)!;
+        return (
+          <>
+            <p className="mb-1 text-xs text-zinc-500">
+              {metric}: total {formatAmount(metric, s.total)}
+            </p>
+            <DailyByModelChart metric={metric} models={s.models} data={s.data} />
+          </>
+        );
+      }}
+    />
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartSwitch } from './chart-switch';
 
 const palette = [
   '#10b981',
@@ -31,7 +32,7 @@ export function CostPerDayChart({
     ...Object.fromEntries(keys.map((k, i) => [`k${i}`, r.byKey[k] ?? 0])),
   }));
   return (
-    <div className="h-56 w-full" data-testid={id}>
+    <div className="h-56 w-full" data-testid={id} data-chart>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
@@ -56,5 +57,27 @@ export function CostPerDayChart({
         </BarChart>
       </ResponsiveContainer>
     </div>
+  );
+}
+
+type CostRows = { keys: string[]; rows: { day: string; byKey: Record<string, number> }[] };
+
+/** Cost per day split by model or by user, one at a time. */
+export function CostSwitch({ byModel, byUser }: { byModel: CostRows; byUser: CostRows }) {
+  return (
+    <ChartSwitch
+      label="Split cost by"
+      options={['by model', 'by user'] as const}
+      render={(split) => {
+        const c = split === 'by model' ? byModel : byUser;
+        return (
+          <CostPerDayChart
+            id={split === 'by model' ? 'cost-by-model' : 'cost-by-user'}
+            keys={c.keys}
+            rows={c.rows}
+          />
+        );
+      }}
+    />
   );
 }

@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import { formatCost } from '@/lib/format';
 import { projectPath } from '@/lib/project-path';
 import { costPerDay, topUsersByCost } from '@/server/prices';
-import { CostPerDayChart } from './cost-chart';
+import { CostSwitch } from './cost-chart';
 
 const DAYS = 30;
 
@@ -39,15 +39,9 @@ export async function CostSection({ slug, projectId }: { slug: string; projectId
   return (
     <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
       <Card>
-        <CardHeader title="Cost per day by model" actions={prices} />
+        <CardHeader title="Cost per day" actions={prices} />
         <div className="p-4">
-          <CostPerDayChart id="cost-by-model" keys={byModel.keys} rows={byModel.rows} />
-        </div>
-      </Card>
-      <Card>
-        <CardHeader title="Cost per day by user" />
-        <div className="p-4">
-          <CostPerDayChart id="cost-by-user" keys={byUser.keys} rows={byUser.rows} />
+          <CostSwitch byModel={byModel} byUser={byUser} />
         </div>
       </Card>
       <Card>

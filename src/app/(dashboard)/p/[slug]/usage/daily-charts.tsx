@@ -1,11 +1,19 @@
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { getDb } from '@/db/client';
 import { usageByModelPerDay } from '@/server/usage';
-import { DailyByModelChart } from './charts';
-import { formatAmount } from './format';
+import { DailySwitch } from './charts';
 
-/** Usage per day over the last 30 days, one chart per metric, stacked by model. */
-export async function DailyCharts({ projectId, metrics }: { projectId: string; metrics: string[] }) {
+/** Usage per day over the last 30 days, stacked by model: one chart, a switcher between the metrics. */
+export async function DailyCharts({
+  projectId,
+  metrics,
+  initial,
+}: {
+  projectId: string;
+  metrics: string[];
+  /** The metric shown first (the page's chosen one). */
+  initial?: string;
+}) {
   const db = getDb();
   const series = await Promise.all(
     metrics.slice(0, 6).map(async (metric) => ({
@@ -25,23 +33,16 @@ export async function DailyCharts({ projectId, metrics }: { projectId: string; m
     );
   }
   return (
-    <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
-      {withData.map((s) => (
-        <Card key={s.metric}>
-          <CardHeader title={`${s.metric} per day`}>
-            <p className="text-xs text-zinc-500">
-              Last 30 days (UTC), by model · total{' '}
-              {formatAmount(
-                s.metric,
-                s.data.reduce((n, d) => n + d.total, 0),
-              )}
-            </p>
-          </CardHeader>
-          <div className="p-3">
-            <DailyByModelChart metric={s.metric} models={s.models} data={s.data} />
-          </div>
-        </Card>
-      ))}
-    </div>
+    <Card>
+      <CardHeader title="Usage per day">
+        <p className="text-xs text-zinc-500">Last 30 days (UTC), by model</p>
+      </CardHeader>
+      <div className="p-3">
+        <DailySwitch
+          initial={initial}
+          series={withData.map((s) => ({ ...s, total: s.data.reduce((n, d) => n + d.total, 0) }))}
+        />
+      </div>
+    </Card>
   );
 }

@@ -80,7 +80,7 @@ export default async function UsagePage({
         <CostSection slug={ctx.project.slug} projectId={projectId} />
       </Section>
       <Section title="Usage per day" height="h-56">
-        <DailyCharts projectId={projectId} metrics={metrics} />
+        <DailyCharts projectId={projectId} metrics={metrics} initial={topMetric} />
       </Section>
       <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
         <Section title="Tokens per hour" height="h-56">

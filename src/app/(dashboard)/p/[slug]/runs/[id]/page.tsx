@@ -10,7 +10,7 @@ import { getRunById } from '@/server/runs';
 import { hasRole } from '@/server/access';
 import { isAppError } from '@/server/errors';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { AutoRefresh } from '../auto-refresh';
+import { LiveRefresh } from '../live-refresh';
 import { DatasetResults } from './dataset-results';
 import { DeleteRunButton } from './delete-run-button';
 import { Replay } from './replay/replay';
@@ -85,7 +85,7 @@ export default async function RunPage({
       )}
       {live && (
         <div className="-mt-3 mb-3">
-          <AutoRefresh active />
+          <LiveRefresh slug={slug} projectId={projectId} runs={[run]} />
         </div>
       )}
       {run.kind === 'dataset' && (

@@ -12,6 +12,7 @@ import {
   runDuration,
 } from '@/lib/format';
 import { projectPath } from '@/lib/project-path';
+import { isStale, staleBefore } from '@/lib/run-liveness';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -35,7 +36,7 @@ export function RunHeader({ slug, run }: { slug: string; run: Run }) {
         <h1 className="min-w-0 truncate text-lg font-semibold tracking-tight" data-testid="run-name">
           {run.name}
         </h1>
-        <StatusBadge status={run.status} />
+        <StatusBadge status={run.status} stale={isStale(run, staleBefore())} />
         <Badge>{run.kind}</Badge>
         {run.tags.map((t) => (
           <Badge key={t} tone="violet">

@@ -8,7 +8,7 @@ import { AppError } from '@/server/errors';
 import { listThreadRuns } from '@/server/runs';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { projectPath } from '@/lib/project-path';
-import { AutoRefresh } from '../../runs/auto-refresh';
+import { LiveRefresh } from '../../runs/live-refresh';
 import { RunsTable } from '../../runs/runs-table';
 
 export const metadata: Metadata = { title: 'Thread · runledger' };
@@ -47,7 +47,7 @@ export default async function ThreadPage({
             >
               Filter the runs list
             </Link>
-            <AutoRefresh active={runs.some((r) => r.status === 'running' || r.status === 'queued')} />
+            <LiveRefresh slug={ctx.project.slug} projectId={ctx.project.id} runs={runs} />
           </span>
         }
       />

@@ -1,0 +1,247 @@
+/**
+ * Browser benchmark: the history and usage pages as a user feels them at full scale, in headless
+ * Chromium against the BUILT app on Postgres: the time from navigation (or click) until the content is
+ * painted, the main thread's long tasks, and the page's weight. Beside each, the server's own time
+ * (the document's HTML fetched with the session cookie, no browser).
+ *
+ *   npm run build && BENCH_BROWSER_DB=<kept bench/history database> npm run bench -- browser
+ *
+ * The runs pages read a bench/history database (BENCH_BROWSER_DB: one kept with BENCH_HISTORY_KEEP=1;
+ * without it, a fresh one is filled at BENCH_HISTORY_RUNS and dropped). /usage reads a fresh database
+ * with bench/usage's fill (2M ledger rows, 330k costed runs over 30 days), dropped at the end.
+ */
+import { cpus, loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import postgres from 'postgres';
+import { connectPostgres } from '@/db/client';
+import { runMigrations } from '@/db/migrate';
+import { projectPath } from '@/lib/project-path';
+import { startBuiltApp } from '../scripts/lib/built-app';
+import { chromiumLaunchOptions } from '../scripts/lib/chromium';
+import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
+import { checkFill as checkHistoryFill, fill as fillHistory } from './history';
+import { benchServerUrl } from './lib/server';
+import { pct } from './lib/stats';
+import { fill as fillUsage } from './usage';
+
+const REPEAT = Number(process.env.BENCH_BROWSER_REPEAT ?? 7);
+const PASSWORD = 'bench-admin-password';
+
+type Sample = { painted: number; longest: number; server: number };
+
+/** Installed before any page script: the main thread's long tasks (> 50 ms). */
+function instrument() {
+  (window as unknown as { __long: number[] }).__long = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) (window as unknown as { __long: number[] }).__long.push(e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+/** Milliseconds since navigation start when `selector` is in the DOM and a frame has painted it. */
+async function paintedAt(page: Page, selector: string, count = 1): Promise<number> {
+  await page.waitForFunction(
+    ([s, n]) => document.querySelectorAll(s as string).length >= (n as number),
+    [selector, count],
+    { timeout: 60_000, polling: 'raf' },
+  );
+  return page.evaluate(
+    () => new Promise<number>((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0))),
+  );
+}
+
+const longest = (page: Page) =>
+  page.evaluate(() => Math.max(0, ...(window as unknown as { __long: number[] }).__long));
+
+async function signIn(browser: Browser, baseUrl: string) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email').fill('admin@runledger.local');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
+  await page.addInitScript(instrument);
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  return { page, cookie };
+}
+
+/** The server's time for the document, by fetch with the session (no browser): p50 of REPEAT. */
+async function serverTimes(url: string, cookie: string): Promise<{ ms: number[]; bytes: number }> {
+  const ms: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i <= REPEAT; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers: { cookie } });
+    bytes = (await res.text()).length;
+    if (i > 0) ms.push(performance.now() - t0);
+  }
+  return { ms, bytes };
+}
+
+function report(name: string, samples: Sample[], extra = '') {
+  const p = (k: keyof Sample, q: number) =>
+    pct(
+      samples.map((s) => s[k]),
+      q,
+    ).toFixed(0);
+  console.log(
+    `${name.padEnd(34)} painted p50/p95 ${`${p('painted', 50)}/${p('painted', 95)} ms`.padStart(13)}   longest task p95 ${`${p('longest', 95)} ms`.padStart(7)}   server p50 ${`${p('server', 50)} ms`.padStart(7)}${extra}`,
+  );
+}
+
+/** A page loaded REPEAT times: painted when `selector` (count) shows, beside the server's time. */
+async function measureLoad(page: Page, cookie: string, url: string, selector: string, count = 1) {
+  const server = await serverTimes(url, cookie);
+  const out: Sample[] = [];
+  for (let i = 0; i <= REPEAT; i++) {
+    await page.goto(url, { waitUntil: 'commit' });
+    const painted = await paintedAt(page, selector, count);
+    if (i > 0) out.push({ painted, longest: await longest(page), server: pct(server.ms, 50) });
+  }
+  return { samples: out, bytes: server.bytes };
+}
+
+/** The runs page's weight: the document, the table's HTML and the page data (the RSC payload). */
+async function weight(page: Page) {
+  return page.evaluate(() => {
+    const table = document.querySelector('[data-testid="runs-table"]')?.outerHTML.length ?? 0;
+    let flight = 0;
+    for (const s of document.querySelectorAll('script')) {
+      if (s.textContent?.includes('self.__next_f')) flight += s.textContent.length;
+    }
+    return { table, flight };
+  });
+}
+
+async function runsPages(browser: Browser, database: string) {
+  const app = await startBuiltApp({
+    purpose: 'The browser bench',
+    env: { DATABASE_URL: database, RUNLEDGER_ADMIN_PASSWORD: PASSWORD, RUNLEDGER_SEED_DEMO: '0' },
+  });
+  try {
+    const { page, cookie } = await signIn(browser, app.baseUrl);
+    const runs = app.baseUrl + projectPath('bench', 'runs');
+    const row = '[data-testid="runs-table"] tbody tr';
+    const cases: [string, string, string, number][] = [
+      ['runs page (50 rows)', runs, row, 50],
+      ['meta.customer=cust_0042 (1 in 2,000)', `${runs}?meta.customer=cust_0042`, row, 50],
+      ['meta.env=prod (4 in 5)', `${runs}?meta.env=prod`, row, 50],
+      ['meta.nosuch=x (no run)', `${runs}?meta.nosuch=x`, 'text=No runs match these filters', 1],
+      ['tag=rare (1 in 1000)', `${runs}?tag=rare`, row, 50],
+      ['q=escalate (content, 1 in 97)', `${runs}?q=escalate`, row, 50],
+    ];
+    console.log(`\nruns pages, ${REPEAT} loads each`);
+    for (const [name, url, selector, count] of cases) {
+      const { samples, bytes } = await measureLoad(page, cookie, url, selector, count);
+      const w = await weight(page);
+      report(
+        name,
+        samples,
+        `   document ${(bytes / 1024).toFixed(0)} kB (table ${(w.table / 1024).toFixed(0)} kB, page data ${(w.flight / 1024).toFixed(0)} kB)`,
+      );
+    }
+    // "Older": a click on the first page's link until the next page's first row is painted.
+    const older: Sample[] = [];
+    for (let i = 0; i <= REPEAT; i++) {
+      await page.goto(runs);
+      await paintedAt(page, row, 50);
+      const first = await page.locator(row).first().textContent();
+      const t0 = await page.evaluate(() => performance.now());
+      await page.getByRole('link', { name: /Older/ }).click();
+      await page.waitForFunction(
+        ([s, id]) => {
+          const r = document.querySelector(s as string);
+          return r && r.textContent !== id;
+        },
+        [row, first],
+        { timeout: 60_000, polling: 'raf' },
+      );
+      const t1 = await page.evaluate(
+        () =>
+          new Promise<number>((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0))),
+      );
+      if (i > 0) older.push({ painted: t1 - t0, longest: await longest(page), server: 0 });
+    }
+    report('"Older" clicked (next 50 painted)', older);
+  } finally {
+    await app.stop();
+  }
+}
+
+async function usagePage(browser: Browser) {
+  const server = benchServerUrl();
+  const name = `runledger_bench_browser_usage_${Date.now().toString(36)}`;
+  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = withDatabase(server, name);
+  try {
+    const conn = connectPostgres(url, 1);
+    await runMigrations(conn);
+    await conn.close();
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    await fillUsage(sql);
+    await sql.end();
+    const app = await startBuiltApp({
+      purpose: 'The browser bench',
+      env: { DATABASE_URL: url, RUNLEDGER_ADMIN_PASSWORD: PASSWORD, RUNLEDGER_SEED_DEMO: '0' },
+    });
+    try {
+      const { page, cookie } = await signIn(browser, app.baseUrl);
+      const usage = app.baseUrl + projectPath('usage-bench', 'usage');
+      // Drawn: every chart on the page has its bars (SVG rectangles or a canvas) on screen.
+      await page.goto(usage);
+      const charts = await page.locator('[data-chart]').count();
+      const drawn = '[data-chart] :is(canvas, path.recharts-rectangle)';
+      const { samples, bytes } = await measureLoad(page, cookie, usage, drawn, charts);
+      console.log(`\n/usage (${charts} charts), ${REPEAT} loads each`);
+      report('/usage, every chart drawn', samples, `   document ${(bytes / 1024).toFixed(0)} kB`);
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
+
+export async function main() {
+  const server = benchServerUrl();
+  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
+  const kept = process.env.BENCH_BROWSER_DB;
+  const name = kept ?? `runledger_bench_browser_${Date.now().toString(36)}`;
+  const url = withDatabase(server, name);
+  const browser = await chromium.launch(chromiumLaunchOptions);
+  try {
+    if (!kept) await admin.unsafe(`create database "${name}"`);
+    const conn = connectPostgres(url, 1);
+    await runMigrations(conn);
+    await conn.close();
+    const sql = postgres(url, { max: 2, onnotice: () => {} });
+    if (!kept) await fillHistory(sql);
+    await checkHistoryFill(sql);
+    await sql.end();
+    console.log(
+      `load average: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(', ')} (${cpus().length} cores)`,
+    );
+    await runsPages(browser, url);
+    await usagePage(browser);
+  } finally {
+    await browser.close();
+    if (!kept) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "runs_metadata_gin_idx" ON "runs" USING gin ("metadata" jsonb_path_ops);
