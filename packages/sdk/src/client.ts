@@ -94,12 +94,12 @@ export class Runledger {
    * are retried after network errors and 5xx; a POST is sent once (the methods below retry the POSTs
    * that are safe to repeat).
    */
-  call<K extends RouteName>(route: K, input: CallInput<K>, opts?: CallOptions): Promise<CallResult<K>> {
+  async call<K extends RouteName>(route: K, input: CallInput<K>, opts?: CallOptions): Promise<CallResult<K>> {
     const { method } = routes[route];
     return this.send(route, input, { idempotent: method !== 'POST', ...opts });
   }
 
-  private send<K extends RouteName>(
+  private async send<K extends RouteName>(
     route: K,
     input: CallInput<K>,
     opts: RequestOptions & SendPolicy,
