@@ -20,6 +20,10 @@ function runPathTemplate(): string {
   return projectPath('PROJECT', 'runs', 'RUN').replace('PROJECT', '{project}').replace('RUN', '{id}');
 }
 
+const UNUSED_ROOTS = new Set(['paths', 'webhooks', '$defs']);
+const rootName = (node: unknown) =>
+  (node as { name?: { escapedText?: string } }).name?.escapedText as string | undefined;
+
 type JsonObject = Record<string, unknown>;
 const sortKeys = (o: unknown): JsonObject =>
   Object.fromEntries(Object.entries((o ?? {}) as JsonObject).sort(([a], [b]) => a.localeCompare(b)));
@@ -48,7 +52,9 @@ const json = (value: unknown) => JSON.stringify(value, null, 2);
  */
 export async function renderSdkContract(): Promise<string> {
   const doc = sortedDocument(buildOpenApi());
-  const types = astToString(await openapiTS(doc as unknown as OpenAPI3, { defaultNonNullable: false }));
+  const ast = await openapiTS(doc as unknown as OpenAPI3, { defaultNonNullable: false });
+  // The client reaches operations by name (Routes below): the by-path index is not needed.
+  const types = astToString(ast.filter((node) => !UNUSED_ROOTS.has(rootName(node) ?? '')));
   const opIds = new Map<string, string>();
   for (const [p, item] of Object.entries(
     doc.paths as Record<string, Record<string, { operationId: string }>>,
