@@ -13,6 +13,11 @@ export default defineConfig({
   resolve: {
     alias: {
       '@': path.resolve(import.meta.dirname, 'src'),
+      // The app and its tests import the SDK by its package name, from its source (as tsconfig's paths
+      // do); tests/integration/sdk/package.test.ts installs the packed build instead.
+      '@runledger/sdk/telemetry': path.resolve(import.meta.dirname, 'packages/sdk/src/telemetry.ts'),
+      '@runledger/sdk/transcript': path.resolve(import.meta.dirname, 'packages/sdk/src/transcript.ts'),
+      '@runledger/sdk': path.resolve(import.meta.dirname, 'packages/sdk/src/index.ts'),
       // `server-only` throws outside React Server Components; tests and the CLI are server code too.
       'server-only': path.resolve(import.meta.dirname, 'tests/helpers/empty.ts'),
     },

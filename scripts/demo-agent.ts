@@ -9,7 +9,7 @@
 import { stepCountIs, streamText, tool } from 'ai';
 import { MockLanguageModelV4, simulateReadableStream } from 'ai/test';
 import { z } from 'zod';
-import { recordStreamText, Runledger, RunledgerError, runDataset } from '../src/sdk';
+import { recordStreamText, Runledger, RunledgerError, runDataset } from '@runledger/sdk';
 
 type LanguageModelV4StreamPart =
   Awaited<ReturnType<MockLanguageModelV4['doStream']>>['stream'] extends ReadableStream<infer P> ? P : never;

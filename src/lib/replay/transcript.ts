@@ -1,5 +1,5 @@
 import type { UIMessage, UIMessageChunk } from 'ai';
-import { isUiChunk } from '../transcript';
+import { isUiChunk } from '@runledger/sdk/transcript';
 import { cloneFoldState, MessageFold, type MessageFoldState } from './fold';
 
 /**

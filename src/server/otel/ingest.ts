@@ -2,7 +2,7 @@ import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { pipelinedTransaction, queryRowsPrepared } from '@/db/sql';
-import type { UsagePayload } from '@/lib/transcript';
+import type { UsagePayload } from '@runledger/sdk/transcript';
 import { afterEventsStoredSql, storedEventReturning } from '../events/after-store';
 import { priceCostSql } from '../prices/price-sql';
 import { searchWordsOf } from '../search/text';

@@ -12,7 +12,7 @@ import {
   type UsagePayload,
   usageEvent,
   userMessageEvent,
-} from '@/lib/transcript';
+} from '@runledger/sdk/transcript';
 import type { OtelAttributes, OtelSpan, OtelValue } from './decode';
 
 /** An event derived from a span; `at` is nanoseconds since the epoch (its place on the timeline). */

@@ -7,7 +7,7 @@ import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { expect, it } from 'vitest';
 import { traceRunId } from '@/server/otel';
-import { type EventDto, eventsToUIMessages, Runledger } from '@/sdk';
+import { type EventDto, eventsToUIMessages, Runledger } from '@runledger/sdk';
 import {
   genAiAgentTrace,
   legacyAiSdkTrace,

@@ -11,7 +11,7 @@ import { connectPostgres } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { createApiKey } from '@/server/auth';
 import { createProject } from '@/server/projects';
-import { type EventBuffer, Runledger } from '@/sdk';
+import { type EventBuffer, Runledger } from '@runledger/sdk';
 import { type BuiltApp, startBuiltApp } from '../../../scripts/lib/built-app';
 import { checkStored, startIngest, storedSeqs, waitFor } from '../../helpers/ingest';
 import { createPrivatePostgres, type PrivatePostgres } from '../../helpers/private-postgres';

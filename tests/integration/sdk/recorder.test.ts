@@ -10,7 +10,7 @@ import {
   recordStreamText,
   Runledger,
   runDataset,
-} from '@/sdk';
+} from '@runledger/sdk';
 import { lastMessage, weatherChat } from '../../helpers/ai-mocks';
 import { describeEachServer } from '../../helpers/server';
 import { runTsx } from '../../helpers/tsx';

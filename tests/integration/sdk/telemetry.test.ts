@@ -12,7 +12,7 @@ import {
   Runledger,
   type RunledgerTelemetry,
   runledgerTelemetry,
-} from '@/sdk';
+} from '@runledger/sdk';
 import { mockUsage, weatherModel } from '../../helpers/ai-mocks';
 import { describeEachServer } from '../../helpers/server';
 

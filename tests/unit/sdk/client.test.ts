@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Runledger, RunledgerError } from '@/sdk';
+import { Runledger, RunledgerError } from '@runledger/sdk';
 import { error, FakeServer, sleep } from './fake-server';
 
 let server: FakeServer;
@@ -134,7 +134,7 @@ describe('Runledger client', () => {
   it('reports a network error (connection refused) as status 0, code network_error', async () => {
     const url = server.url;
     await server.stop();
-    const client = new (await import('@/sdk')).Runledger({
+    const client = new (await import('@runledger/sdk')).Runledger({
       baseUrl: url,
       apiKey: 'k',
       maxRetries: 1,

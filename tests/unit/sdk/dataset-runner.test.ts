@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runDataset } from '@/sdk';
+import { runDataset } from '@runledger/sdk';
 import { error, FakeServer, sleep } from './fake-server';
 
 let server: FakeServer;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RunledgerError } from '@/sdk';
+import { RunledgerError } from '@runledger/sdk';
 import { error, FakeServer, sleep } from './fake-server';
 
 let server: FakeServer;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Runledger, type RunledgerOptions } from '@/sdk';
+import { Runledger, type RunledgerOptions } from '@runledger/sdk';
 
 export type RecordedRequest = {
   method: string;

@@ -1,7 +1,7 @@
 import { streamText, type UIMessageChunk } from 'ai';
 import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventsToUIMessages, type EventDto, recordStreamText, recordUIMessageStream } from '@/sdk';
+import { eventsToUIMessages, type EventDto, recordStreamText, recordUIMessageStream } from '@runledger/sdk';
 import { lastMessage, weatherChat } from '../../helpers/ai-mocks';
 import { FakeServer, sleep } from './fake-server';
 
@@ -264,7 +264,11 @@ describe('recordUIMessageStream', () => {
     const url = server.url;
     await server.stop();
     const errors: unknown[] = [];
-    const client = new (await import('@/sdk')).Runledger({ baseUrl: url, apiKey: 'k', maxRetries: 0 });
+    const client = new (await import('@runledger/sdk')).Runledger({
+      baseUrl: url,
+      apiKey: 'k',
+      maxRetries: 0,
+    });
     const recording = recordUIMessageStream(client, { onError: (e) => errors.push(e) }, chunksOf(textAnswer));
     expect(await collect(recording.stream)).toEqual(textAnswer);
     await expect(recording.done).rejects.toMatchObject({ code: 'network_error' });

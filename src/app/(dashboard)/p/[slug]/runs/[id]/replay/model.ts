@@ -1,7 +1,7 @@
 /** An event as the replay gets it from the server. */
 export type ReplayEvent = { seq: number; type: string; ts: string; payload: unknown };
 
-export { isUiChunk } from '@/lib/transcript';
+export { isUiChunk } from '@runledger/sdk/transcript';
 /** Events the "next tool call / error" jump stops at. */
 export const isMarker = (type: string) =>
   type === 'tool-input-start' ||

@@ -1,12 +1,6 @@
 import type { LanguageModelUsage, UIMessageChunk } from 'ai';
-import type { CreateRunInput, RunDto } from '../lib/contract/runs';
-import {
-  chunkEvent,
-  statusEvent,
-  type TranscriptEvent,
-  usageEvent,
-  userMessageEvent,
-} from '../lib/transcript';
+import type { CreateRunInput, RunDto } from './contract';
+import { chunkEvent, statusEvent, type TranscriptEvent, usageEvent, userMessageEvent } from './transcript';
 import type { Runledger } from './client';
 import { serializeError } from './errors';
 import type { EventBuffer, EventBufferOptions } from './event-buffer';

@@ -1,25 +1,31 @@
-import type { Page } from '../lib/contract/common';
-import type { AppendEventsResult, EventDto, EventInput } from '../lib/contract/events';
 import type {
+  AppendEventsResult,
+  CallInput,
+  CallResult,
   CreateReportInput,
-  CreateSectionInput,
-  ReportDto,
-  SectionDto,
-  UpdateReportInput,
-} from '../lib/contract/reports';
-import type { ResultDto, ResultInput } from '../lib/contract/results';
-import type { CreateRunInput, RunDto, UpdateRunInput } from '../lib/contract/runs';
-import type {
   CreateReservationInput,
+  CreateRunInput,
+  CreateSectionInput,
+  EventDto,
+  EventInput,
+  Page,
   PutQuotaInput,
   QuotaDto,
   RecordUsageInput,
   RecordUsageResult,
-} from '../lib/contract/usage';
-import { projectPath } from '../lib/project-path';
+  ReportDto,
+  ResultDto,
+  ResultInput,
+  RouteName,
+  RunDto,
+  SectionDto,
+  UpdateReportInput,
+  UpdateRunInput,
+} from './contract';
+import { dashboardRunPath, dashboardRunPermalink, routes } from './contract.gen';
 import { RunledgerError } from './errors';
 import { EventBuffer, type EventBufferOptions } from './event-buffer';
-import { type HttpRequest, type RequestOptions, type RetryPolicy, Transport } from './http';
+import { type RequestOptions, type RetryPolicy, Transport } from './http';
 import type {
   FinishRunInput,
   ListEventsQuery,
@@ -37,8 +43,6 @@ import type {
 
 /** The largest batch one `POST /events` or `POST /results` accepts. */
 const MAX_BATCH = 1000;
-
-const enc = encodeURIComponent;
 
 /**
  * Typed client of the runledger HTTP API v1.
@@ -79,13 +83,38 @@ export class Runledger {
    */
   runUrl(runId: string): string {
     const path = this.project
-      ? projectPath(this.project, 'runs', runId)
-      : `/runs/${encodeURIComponent(runId)}`;
+      ? fillPath(dashboardRunPath, { project: this.project, id: runId })
+      : fillPath(dashboardRunPermalink, { id: runId });
     return `${this.baseUrl}${path}`;
   }
 
-  private send<T>(req: Omit<HttpRequest, 'signal'>, opts?: RequestOptions): Promise<T> {
-    return this.http.request<T>({ ...req, signal: opts?.signal });
+  /**
+   * Calls any route of the API by the name of its declaration, typed from it: path `params`, `query`
+   * and `body` as the route takes them, the route's answer as the result. GET, PUT, PATCH and DELETE
+   * are retried after network errors and 5xx; a POST is sent once (the methods below retry the POSTs
+   * that are safe to repeat).
+   */
+  async call<K extends RouteName>(route: K, input: CallInput<K>, opts?: CallOptions): Promise<CallResult<K>> {
+    const { method } = routes[route];
+    return this.send(route, input, { idempotent: method !== 'POST', ...opts });
+  }
+
+  private async send<K extends RouteName>(
+    route: K,
+    input: CallInput<K>,
+    opts: RequestOptions & SendPolicy,
+  ): Promise<CallResult<K>> {
+    const { method, path } = routes[route];
+    const { params, query, body } = input as { params?: object; query?: object; body?: unknown };
+    return this.http.request<CallResult<K>>({
+      method,
+      path: fillPath(path, params),
+      query: query && flattenQuery(query),
+      body,
+      idempotent: opts.idempotent ?? method !== 'POST',
+      okOnRetry: opts.okOnRetry,
+      signal: opts.signal,
+    });
   }
 
   // --- runs -------------------------------------------------------------------------------------
@@ -96,31 +125,18 @@ export class Runledger {
    */
   async createRun(input: CreateRunInput, opts?: RequestOptions): Promise<RunDto> {
     const body = { ...input, id: input.id ?? crypto.randomUUID() };
-    const res = await this.send<{ run: RunDto }>(
-      { method: 'POST', path: '/api/v1/runs', body, idempotent: true },
-      opts,
-    );
+    const res = await this.send('createRun', { body }, { ...opts, idempotent: true });
     return res.run;
   }
 
   /** Reads one run (`GET /runs/{id}`). */
   async getRun(runId: string, opts?: RequestOptions): Promise<RunDto> {
-    const res = await this.send<{ run: RunDto }>(
-      { method: 'GET', path: `/api/v1/runs/${enc(runId)}`, idempotent: true },
-      opts,
-    );
-    return res.run;
+    return (await this.send('getRun', { params: { id: runId } }, { ...opts })).run;
   }
 
   /** One page of runs, newest first (`GET /runs`). Pass the previous page's `nextCursor` as `cursor`. */
   listRuns(query: ListRunsQuery = {}, opts?: RequestOptions): Promise<Page<RunDto>> {
-    const { meta, ...rest } = query;
-    // Metadata filters travel as `meta.<key>=<value>` parameters.
-    const flat = {
-      ...rest,
-      ...Object.fromEntries(Object.entries(meta ?? {}).map(([k, v]) => [`meta.${k}`, v])),
-    };
-    return this.send({ method: 'GET', path: '/api/v1/runs', query: flat, idempotent: true }, opts);
+    return this.send('listRuns', { query }, { ...opts });
   }
 
   /** Every run matching the filters, newest first, fetching pages lazily as the loop advances. */
@@ -133,11 +149,7 @@ export class Runledger {
    * assignment, so sending it twice leaves the same state.
    */
   async updateRun(runId: string, input: UpdateRunInput, opts?: RequestOptions): Promise<RunDto> {
-    const res = await this.send<{ run: RunDto }>(
-      { method: 'PATCH', path: `/api/v1/runs/${enc(runId)}`, body: input, idempotent: true },
-      opts,
-    );
-    return res.run;
+    return (await this.send('updateRun', { params: { id: runId }, body: input }, { ...opts })).run;
   }
 
   /**
@@ -154,10 +166,7 @@ export class Runledger {
 
   /** Deletes a run with its events, results and reports (`DELETE /runs/{id}`). */
   async deleteRun(runId: string, opts?: RequestOptions): Promise<void> {
-    await this.send(
-      { method: 'DELETE', path: `/api/v1/runs/${enc(runId)}`, idempotent: true, okOnRetry: [404] },
-      opts,
-    );
+    await this.send('deleteRun', { params: { id: runId } }, { ...opts, okOnRetry: [404] });
   }
 
   // --- events -----------------------------------------------------------------------------------
@@ -173,14 +182,10 @@ export class Runledger {
     opts?: RequestOptions,
   ): Promise<AppendEventsResult> {
     const answers = await sendInParts(events, (part) =>
-      this.send<AppendEventsResult>(
-        {
-          method: 'POST',
-          path: `/api/v1/runs/${enc(runId)}/events`,
-          body: { events: part },
-          idempotent: true,
-        },
-        opts,
+      this.send(
+        'appendEvents',
+        { params: { id: runId }, body: { events: part } },
+        { ...opts, idempotent: true },
       ),
     );
     return {
@@ -191,10 +196,7 @@ export class Runledger {
 
   /** One page of a run's events with `seq > afterSeq`, ascending (`GET /runs/{id}/events`). */
   listEvents(runId: string, query: ListEventsQuery = {}, opts?: RequestOptions): Promise<Page<EventDto>> {
-    return this.send(
-      { method: 'GET', path: `/api/v1/runs/${enc(runId)}/events`, query, idempotent: true },
-      opts,
-    );
+    return this.send('listEvents', { params: { id: runId }, query }, { ...opts });
   }
 
   /** Every event of a run in seq order (after `afterSeq` if given), fetching pages lazily. */
@@ -226,14 +228,10 @@ export class Runledger {
     opts?: RequestOptions,
   ): Promise<{ stored: number }> {
     const answers = await sendInParts(results, (part) =>
-      this.send<{ stored: number }>(
-        {
-          method: 'POST',
-          path: `/api/v1/runs/${enc(runId)}/results`,
-          body: { results: part },
-          idempotent: true,
-        },
-        opts,
+      this.send(
+        'addResults',
+        { params: { id: runId }, body: { results: part } },
+        { ...opts, idempotent: true },
       ),
     );
     return { stored: answers.reduce((n, a) => n + a.stored, 0) };
@@ -241,48 +239,29 @@ export class Runledger {
 
   /** One page of a run's results, by `itemId` (`GET /runs/{id}/results`). */
   listResults(runId: string, query: ListResultsQuery = {}, opts?: RequestOptions): Promise<Page<ResultDto>> {
-    return this.send(
-      { method: 'GET', path: `/api/v1/runs/${enc(runId)}/results`, query, idempotent: true },
-      opts,
-    );
+    return this.send('listResults', { params: { id: runId }, query }, { ...opts });
   }
 
   // --- reports ----------------------------------------------------------------------------------
 
   /** Creates a report of a run, or a branch report under `parentReportId` (`POST /runs/{id}/reports`). */
   async createReport(runId: string, input: CreateReportInput, opts?: RequestOptions): Promise<ReportDto> {
-    const res = await this.send<{ report: ReportDto }>(
-      { method: 'POST', path: `/api/v1/runs/${enc(runId)}/reports`, body: input, idempotent: false },
-      opts,
-    );
-    return res.report;
+    return (await this.send('createReport', { params: { id: runId }, body: input }, { ...opts })).report;
   }
 
   /** Adds a Markdown section; appended unless `position` is given (`POST /reports/{id}/sections`). */
   async addSection(reportId: string, input: CreateSectionInput, opts?: RequestOptions): Promise<SectionDto> {
-    const res = await this.send<{ section: SectionDto }>(
-      { method: 'POST', path: `/api/v1/reports/${enc(reportId)}/sections`, body: input, idempotent: false },
-      opts,
-    );
-    return res.section;
+    return (await this.send('addSection', { params: { id: reportId }, body: input }, { ...opts })).section;
   }
 
   /** Changes a report's title or status (`PATCH /reports/{id}`). */
   async updateReport(reportId: string, input: UpdateReportInput, opts?: RequestOptions): Promise<ReportDto> {
-    const res = await this.send<{ report: ReportDto }>(
-      { method: 'PATCH', path: `/api/v1/reports/${enc(reportId)}`, body: input, idempotent: true },
-      opts,
-    );
-    return res.report;
+    return (await this.send('updateReport', { params: { id: reportId }, body: input }, { ...opts })).report;
   }
 
   /** A run's reports, each with its sections in order and its branch reports (`GET /runs/{id}/reports`). */
   async listReports(runId: string, opts?: RequestOptions): Promise<ReportDto[]> {
-    const res = await this.send<{ data: ReportDto[] }>(
-      { method: 'GET', path: `/api/v1/runs/${enc(runId)}/reports`, idempotent: true },
-      opts,
-    );
-    return res.data;
+    return (await this.send('listRunReports', { params: { id: runId } }, { ...opts })).data;
   }
 
   // --- usage and quotas -------------------------------------------------------------------------
@@ -294,49 +273,32 @@ export class Runledger {
    */
   recordUsage(input: RecordUsageInput, opts?: RequestOptions): Promise<RecordUsageResult> {
     const body = { ...input, idempotencyKey: input.idempotencyKey ?? crypto.randomUUID() };
-    return this.send({ method: 'POST', path: '/api/v1/usage', body, idempotent: true }, opts);
+    return this.send('recordUsage', { body }, { ...opts, idempotent: true });
   }
 
   /** The current windows of a subject and metric (`GET /usage`). */
   getUsage(query: UsageQuery, opts?: RequestOptions): Promise<UsageWindows> {
-    return this.send({ method: 'GET', path: '/api/v1/usage', query, idempotent: true }, opts);
+    return this.send('getUsage', { query }, { ...opts });
   }
 
   /** Usage totals per hour or day bucket (`GET /usage/series`). */
   usageSeries(query: UsageSeriesQuery, opts?: RequestOptions): Promise<UsageSeries> {
-    return this.send({ method: 'GET', path: '/api/v1/usage/series', query, idempotent: true }, opts);
+    return this.send('usageSeries', { query }, { ...opts });
   }
 
   /** Creates or replaces the quota of a subject (or `*`), metric and window (`PUT /quotas`). */
   async putQuota(input: PutQuotaInput, opts?: RequestOptions): Promise<QuotaDto> {
-    const res = await this.send<{ quota: QuotaDto }>(
-      { method: 'PUT', path: '/api/v1/quotas', body: input, idempotent: true },
-      opts,
-    );
-    return res.quota;
+    return (await this.send('putQuota', { body: input }, { ...opts })).quota;
   }
 
-  /** Every quota of the project (`GET /quotas`, all pages). */
+  /** Every quota of the project (`GET /quotas`). */
   async listQuotas(opts?: RequestOptions): Promise<QuotaDto[]> {
-    const quotas: QuotaDto[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.send<Partial<Page<QuotaDto>>>(
-        { method: 'GET', path: '/api/v1/quotas', query: { cursor, limit: 200 }, idempotent: true },
-        opts,
-      );
-      quotas.push(...(page.data ?? []));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return quotas;
+    return (await this.send('listQuotas', {}, { ...opts })).data;
   }
 
   /** Deletes a quota (`DELETE /quotas/{id}`). */
   async deleteQuota(quotaId: string, opts?: RequestOptions): Promise<void> {
-    await this.send(
-      { method: 'DELETE', path: `/api/v1/quotas/${enc(quotaId)}`, idempotent: true, okOnRetry: [404] },
-      opts,
-    );
+    await this.send('deleteQuota', { params: { id: quotaId } }, { ...opts, okOnRetry: [404] });
   }
 
   /**
@@ -346,7 +308,7 @@ export class Runledger {
    */
   createReservation(input: CreateReservationInput, opts?: RequestOptions): Promise<ReservationCreated> {
     const body = { ...input, idempotencyKey: input.idempotencyKey ?? crypto.randomUUID() };
-    return this.send({ method: 'POST', path: '/api/v1/usage/reservations', body, idempotent: true }, opts);
+    return this.send('createReservation', { body }, { ...opts, idempotent: true });
   }
 
   /**
@@ -358,29 +320,39 @@ export class Runledger {
     amount: number,
     opts?: RequestOptions,
   ): Promise<ReservationCommitted> {
-    return this.send(
-      {
-        method: 'POST',
-        path: `/api/v1/usage/reservations/${enc(reservationId)}/commit`,
-        body: { amount },
-        idempotent: false,
-      },
-      opts,
-    );
+    return this.send('commitReservation', { params: { id: reservationId }, body: { amount } }, { ...opts });
   }
 
   /** Cancels a reservation (`POST /usage/reservations/{id}/release`); sent once, like a commit. */
   releaseReservation(reservationId: string, opts?: RequestOptions): Promise<ReservationReleased> {
-    return this.send(
-      {
-        method: 'POST',
-        path: `/api/v1/usage/reservations/${enc(reservationId)}/release`,
-        body: {},
-        idempotent: false,
-      },
-      opts,
-    );
+    return this.send('releaseReservation', { params: { id: reservationId } }, { ...opts });
   }
+}
+
+/** Options of `call`: an abort signal. */
+export type CallOptions = RequestOptions;
+
+/** How the named methods send: whether a retry is safe, and which statuses count as success on a retry. */
+type SendPolicy = { idempotent?: boolean; okOnRetry?: number[] };
+
+/** `/api/v1/runs/{id}` with `{ id }` filled in, each value encoded. */
+function fillPath(template: string, params: object | undefined): string {
+  const values = (params ?? {}) as Record<string, unknown>;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (values[name] === undefined) throw new TypeError(`Runledger: the path parameter ${name} is required`);
+    return encodeURIComponent(String(values[name]));
+  });
+}
+
+/** A query object as flat parameters: a nested object travels as `key.sub=value` (the server folds it back). */
+function flattenQuery(query: object): Record<string, string | number | boolean | undefined | null> {
+  const flat: Record<string, string | number | boolean | undefined | null> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value && typeof value === 'object') {
+      for (const [sub, v] of Object.entries(value)) flat[`${key}.${sub}`] = v as string;
+    } else flat[key] = value as string | number | boolean | undefined | null;
+  }
+  return flat;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { UIMessage, UIMessageChunk } from 'ai';
-import type { EventDto } from '../lib/contract/events';
-import { isUiChunk } from '../lib/transcript';
+import type { EventDto } from './contract';
+import { isUiChunk } from './transcript';
 
 /**
  * Rebuilds the chat messages of a run from its stored events (in seq order): a `user-message` event

@@ -1,6 +1,5 @@
-import type { BodyInput, QueryInput, ResponseBody } from '../lib/contract/route';
-import type { routes } from '../lib/contract/routes';
-import type { finishedStatuses } from '../lib/contract/runs';
+import type { CallQuery, CallResult, UpdateRunInput } from './contract';
+import type { finishedStatuses } from './contract.gen';
 import type { FetchLike } from './http';
 
 export type RunledgerOptions = {
@@ -25,28 +24,25 @@ export type RunledgerOptions = {
   retryMaxDelayMs?: number;
 };
 
-// Every type below is derived from the route declarations the server parses and answers with
-// (type-only imports: the SDK stays framework-free at run time).
-
 /** Query of `GET /runs`: filters (`from`/`to` on `createdAt`, `q` a name substring) and paging. */
-export type ListRunsQuery = QueryInput<typeof routes.listRuns>;
+export type ListRunsQuery = CallQuery<'listRuns'>;
 /** Query of `GET /runs/{id}/events`. */
-export type ListEventsQuery = QueryInput<typeof routes.listEvents>;
+export type ListEventsQuery = CallQuery<'listEvents'>;
 /** Query of `GET /runs/{id}/results`. */
-export type ListResultsQuery = QueryInput<typeof routes.listResults>;
+export type ListResultsQuery = CallQuery<'listResults'>;
 /** Fields of `PATCH /runs/{id}` that `finishRun` accepts besides the status. */
-export type FinishRunInput = Omit<BodyInput<typeof routes.updateRun>, 'status'> & {
+export type FinishRunInput = Omit<UpdateRunInput, 'status'> & {
   /** Default `succeeded`. */
   status?: (typeof finishedStatuses)[number];
 };
-export type UsageQuery = QueryInput<typeof routes.getUsage>;
-export type UsageSeriesQuery = QueryInput<typeof routes.usageSeries>;
-export type UsageWindows = ResponseBody<typeof routes.getUsage>;
-export type UsageSeries = ResponseBody<typeof routes.usageSeries>;
-export type ReservationCreated = ResponseBody<typeof routes.createReservation>;
+export type UsageQuery = CallQuery<'getUsage'>;
+export type UsageSeriesQuery = CallQuery<'usageSeries'>;
+export type UsageWindows = CallResult<'getUsage'>;
+export type UsageSeries = CallResult<'usageSeries'>;
+export type ReservationCreated = CallResult<'createReservation'>;
 /** The answer of commit: the settled reservation, its windows, `overrunBy` and `late`. */
-export type ReservationCommitted = ResponseBody<typeof routes.commitReservation>;
+export type ReservationCommitted = CallResult<'commitReservation'>;
 /** The answer of release: the released reservation and its windows. */
-export type ReservationReleased = ResponseBody<typeof routes.releaseReservation>;
+export type ReservationReleased = CallResult<'releaseReservation'>;
 /** Either settlement's answer (commit adds `overrunBy` and `late`). */
 export type ReservationSettled = ReservationCommitted | ReservationReleased;

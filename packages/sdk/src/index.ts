@@ -1,9 +1,10 @@
 /**
  * runledger's TypeScript client: the HTTP API v1, an event buffer, an AI SDK recorder and a dataset
- * runner. Framework-free; needs Node 20.3+ (global `fetch`, `AbortSignal.any`). Only `eventsToUIMessages`
+ * runner. Framework-free; Node 22 or later. Only `eventsToUIMessages`
  * loads the `ai` package at runtime; the recorder uses its types.
  */
 export { Runledger } from './client';
+export { routes } from './contract.gen';
 export type {
   FinishRunInput,
   ListEventsQuery,
@@ -38,25 +39,32 @@ export {
   type DatasetRunSummary,
   type RunDatasetOptions,
 } from './dataset-runner';
-export type { Page } from '../lib/contract/common';
-export type { AppendEventsResult, EventDto, EventInput } from '../lib/contract/events';
 export type {
+  AppendEventsResult,
+  CallInput,
+  CallResult,
   CreateReportInput,
-  CreateSectionInput,
-  ReportDto,
-  SectionDto,
-  UpdateReportInput,
-} from '../lib/contract/reports';
-export type { ResultDto, ResultInput } from '../lib/contract/results';
-export type { CreateRunInput, RunDto, UpdateRunInput } from '../lib/contract/runs';
-export type {
   CreateReservationInput,
+  CreateRunInput,
+  CreateSectionInput,
+  EventDto,
+  EventInput,
+  Page,
   PutQuotaInput,
   QuotaDto,
   RecordUsageInput,
   RecordUsageResult,
+  ReportDto,
   ReservationDto,
+  ResultDto,
+  ResultInput,
+  RouteName,
+  RunDto,
+  SectionDto,
+  UpdateReportInput,
+  UpdateRunInput,
   UsageWindowDto,
-} from '../lib/contract/usage';
+} from './contract';
+export type { CallOptions } from './client';
 export { runledgerTelemetry, type RunledgerTelemetry, type RunledgerTelemetryOptions } from './telemetry';
 export { Shipper, type ShipperOptions } from './shipper';

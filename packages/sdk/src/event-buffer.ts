@@ -1,4 +1,4 @@
-import type { EventInput } from '../lib/contract/events';
+import type { EventInput } from './contract';
 import type { Runledger } from './client';
 import { RunledgerError } from './errors';
 

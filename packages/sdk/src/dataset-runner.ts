@@ -1,5 +1,5 @@
-import type { ResultInput } from '../lib/contract/results';
-import type { CreateRunInput } from '../lib/contract/runs';
+import type { ResultInput } from './contract';
+import type { CreateRunInput } from './contract';
 import type { Runledger } from './client';
 import { serializeError } from './errors';
 

@@ -1,5 +1,5 @@
-import type { EventInput } from '../lib/contract/events';
-import type { CreateRunInput } from '../lib/contract/runs';
+import type { EventInput } from './contract';
+import type { CreateRunInput } from './contract';
 import type { Runledger } from './client';
 import type { FinishRunInput } from './types';
 

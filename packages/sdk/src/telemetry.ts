@@ -1,5 +1,5 @@
 import type { Telemetry } from 'ai';
-import type { CreateRunInput } from '../lib/contract/runs';
+import type { CreateRunInput } from './contract';
 import {
   chunkEvent,
   contentChunks,
@@ -11,7 +11,7 @@ import {
   toolResultChunk,
   usageEvent,
   userMessageEvent,
-} from '../lib/transcript';
+} from './transcript';
 import { Runledger } from './client';
 import { serializeError } from './errors';
 import { Shipper, type ShipperOptions } from './shipper';

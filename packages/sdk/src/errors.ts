@@ -1,4 +1,7 @@
-import type { ErrorCode } from '../lib/enums';
+import type { errorStatus } from './contract.gen';
+
+/** An error code the API answers with. */
+export type ErrorCode = keyof typeof errorStatus;
 
 /** The `code` of an error answered by the API, or raised by the client itself. */
 export type RunledgerErrorCode =

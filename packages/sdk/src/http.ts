@@ -1,4 +1,4 @@
-import { errorStatus } from '../lib/enums';
+import { errorStatus } from './contract.gen';
 import { RunledgerError, type RunledgerErrorCode } from './errors';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -29,7 +29,7 @@ export type TransportOptions = {
 export type HttpRequest = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
-  query?: Record<string, string | number | undefined | null>;
+  query?: Record<string, string | number | boolean | undefined | null>;
   body?: unknown;
   /** Only idempotent requests are retried (network errors and 5xx). */
   idempotent: boolean;
