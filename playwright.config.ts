@@ -57,12 +57,18 @@ export default defineConfig({
   webServer: [
     {
       name: 'pglite',
-      command: `${seedFixtures} && node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
+      command: `node scripts/standalone-assets.mjs --if-needed && ${seedFixtures} && node .next/standalone/server.js`,
       url: `http://127.0.0.1:${port}/api/health`,
       timeout: 120_000,
       reuseExistingServer: false,
       stdout: 'pipe',
-      env: { ...serverEnv, RUNLEDGER_DATA_DIR: process.env.E2E_DATA_DIR, DATABASE_URL: '' },
+      env: {
+        ...serverEnv,
+        PORT: String(port),
+        HOSTNAME: '127.0.0.1',
+        RUNLEDGER_DATA_DIR: process.env.E2E_DATA_DIR,
+        DATABASE_URL: '',
+      },
     },
     ...(postgresServerUrl
       ? [

@@ -1,11 +1,12 @@
 /**
  * The browser tests' server on the Postgres server: creates a fresh database, runs the built app
- * (`next start`) on it, and drops the database when the app stops. Playwright starts it as a webServer
+ * (the standalone server) on it, and drops the database when the app stops. Playwright starts it as a webServer
  * (see playwright.config.ts) and stops it with SIGTERM.
  *   node --import tsx scripts/e2e-postgres-server.ts <port>
  * E2E_POSTGRES_SERVER_URL names the server; E2E_POSTGRES_DATABASE the database to create.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { standaloneServer } from './lib/standalone';
 import postgres from 'postgres';
 import { adminUrl, withDatabase } from './lib/pg-url';
 
@@ -36,11 +37,11 @@ if (seed.status !== 0) {
   process.exit(1);
 }
 
-const app = spawn(
-  process.execPath,
-  ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'],
-  { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'inherit' },
-);
+const server = standaloneServer(port);
+const app = spawn(process.execPath, server.args, {
+  env: { ...process.env, ...server.env, DATABASE_URL: databaseUrl },
+  stdio: 'inherit',
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => app.kill('SIGTERM'));
 
 app.on('exit', async (code) => {

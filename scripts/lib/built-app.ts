@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { standaloneServer } from './standalone';
 
 export type BuiltApp = {
   baseUrl: string;
@@ -42,7 +43,7 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts the BUILT app (`next start`, one node process so it stops cleanly) on a free port and waits
+ * Starts the BUILT app (the standalone server, one node process so it stops cleanly) on a free port and waits
  * until /api/health answers. Shared by the HTTP integration tests and the benchmarks.
  */
 export async function startBuiltApp(opts: StartBuiltAppOptions): Promise<BuiltApp> {
@@ -51,28 +52,18 @@ export async function startBuiltApp(opts: StartBuiltAppOptions): Promise<BuiltAp
     throw new Error(`${opts.purpose ?? 'This'} needs the built app: run \`npm run build\` first`);
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      ...(opts.nodeArgs ?? []),
-      'node_modules/next/dist/bin/next',
-      'start',
-      '-p',
-      String(port),
-      '-H',
-      '127.0.0.1',
-    ],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        RUNLEDGER_SEED_DEMO: '0',
-        ...opts.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const server = standaloneServer(port);
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...server.args], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      RUNLEDGER_SEED_DEMO: '0',
+      ...server.env,
+      ...opts.env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d) => {
     output += d;
@@ -98,7 +89,7 @@ export async function startBuiltApp(opts: StartBuiltAppOptions): Promise<BuiltAp
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
-      throw new Error(`next start exited early:\n${output}`);
+      throw new Error(`the server exited early:\n${output}`);
     }
     try {
       const res = await fetch(`${baseUrl}/api/health`);
@@ -108,7 +99,7 @@ export async function startBuiltApp(opts: StartBuiltAppOptions): Promise<BuiltAp
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`next start did not become ready:\n${output}`);
+      throw new Error(`the server did not become ready:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

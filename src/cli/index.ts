@@ -1,14 +1,15 @@
 import { parseArgs } from 'node:util';
-import { getConnection } from '@/db/client';
+import { type DbConnection, getConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { isDataDirLocked } from '@/db/pglite-lock';
 import { ROLES } from '@/server/access';
 import { createUser, generatePassword, getUserByEmail } from '@/server/accounts/users';
 import { writeAudit } from '@/server/audit';
-import { createKeyAudited } from '@/server/audit/changes';
 import { putMember } from '@/server/members';
 import { seedDemo } from '@/server/demo/seed';
+import { cliKeyLines, createCliKey } from '@/server/local-cli/keys';
 import { ensureProject } from '@/server/projects';
+import { createKeyThroughServer } from './through-server';
 
 const usage = `usage: npm run cli -- <command>
   migrate                                   apply the committed migrations
@@ -75,20 +76,22 @@ async function main(argv: string[]) {
     process.exitCode = command.exitCode;
     return;
   }
-  const conn = getConnection();
+  let conn: DbConnection;
+  try {
+    conn = getConnection();
+  } catch (err) {
+    // A server holds the PGlite folder: a key can still be made, by that server.
+    if (!isDataDirLocked(err) || command.kind !== 'keys-create') throw err;
+    for (const line of await createKeyThroughServer(err.dataDir, command)) console.log(line);
+    return;
+  }
   try {
     await runMigrations(conn);
     if (command.kind === 'migrate') {
       console.log(`migrations applied (${conn.driver})`);
     } else if (command.kind === 'keys-create') {
-      const project = await ensureProject(conn.db, command.project);
-      const { key, apiKey } = await createKeyAudited(
-        conn.db,
-        { actor: 'cli', projectId: project.id },
-        command.name,
-      );
-      console.log(`project ${project.slug} (${project.id}), key ${apiKey.prefix}… created`);
-      console.log(key);
+      const created = await createCliKey(conn.db, command.project, command.name);
+      for (const line of cliKeyLines(created)) console.log(line);
     } else if (command.kind === 'users-create') {
       const project = await ensureProject(conn.db, command.project);
       const password = generatePassword();
@@ -130,7 +133,7 @@ main(process.argv.slice(2)).catch((err) => {
     // PGlite is single-process: writing a folder that a live server holds would corrupt it.
     console.error(
       `the server is running on this folder (${err.dataDir}, process ${err.holder.pid}); ` +
-        'create the key in the dashboard (Settings → API keys), or stop the server and run this again',
+        'stop the server and run this again (`keys create` works while it runs)',
     );
     process.exit(3);
   }

@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { isNextBuild } from '@/lib/build-phase';
 import { env } from '@/lib/env';
 import { pgliteExtensions } from './pglite-extensions';
 import { lockDataDir } from './pglite-lock';
@@ -79,6 +80,11 @@ const globalForDb = globalThis as unknown as { __runledgerDb?: DbConnection };
  */
 export function getConnection(): DbConnection {
   if (!globalForDb.__runledgerDb) {
+    if (isNextBuild()) {
+      throw new Error(
+        'runledger: `next build` tried to open the database; a page or route that reads data must be dynamic',
+      );
+    }
     const e = env();
     globalForDb.__runledgerDb = e.DATABASE_URL
       ? connectPostgres(e.DATABASE_URL, e.DATABASE_POOL_SIZE)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const envSchema = z.object({
+/** Every setting runledger reads; `.env.example` lists each with its default (tested). */
+export const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Where the embedded PGlite keeps its files when DATABASE_URL is not set. */
   RUNLEDGER_DATA_DIR: z.string().min(1).default('./.data/pglite'),
@@ -8,6 +9,8 @@ const envSchema = z.object({
   RUNLEDGER_ADMIN_EMAIL: z.string().email().optional(),
   /** The owner account's password on the first start; unset: generated and printed once. */
   RUNLEDGER_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** The dashboard's public URL (read by better-auth too); unset: http://localhost:<port>. */
+  BETTER_AUTH_URL: z.string().url().optional(),
   /** Trust X-Forwarded-For / X-Forwarded-Host / X-Forwarded-Proto (set behind a reverse proxy only). */
   RUNLEDGER_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
   /** Signs dashboard session cookies; generated once and stored in app_settings when unset. */

@@ -4,8 +4,15 @@ import { runMigrations } from '@/db/migrate';
 import { env } from '@/lib/env';
 import { ensureOwner } from './accounts/owner';
 import { seedDemoIfEmpty } from './demo/seed';
+import { signInBanner } from './sign-in-banner';
 import { startRetentionJob } from './retention';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
+
+/** The public URL of the sign-in page (BETTER_AUTH_URL, else this server on localhost). */
+function signInUrl(): string {
+  const base = env().BETTER_AUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  return new URL('/login', base).toString();
+}
 
 /** Migrations, then the owner account and the demo project on the first start of an empty database. */
 async function startOnce(): Promise<void> {
@@ -14,21 +21,15 @@ async function startOnce(): Promise<void> {
   await runMigrations(conn);
   console.log(`[runledger] database ready (${conn.driver}, migrations in ${Date.now() - t0} ms)`);
   const owner = await ensureOwner(conn.db);
-  if (owner) {
-    const url = `http://localhost:${process.env.PORT ?? 3000}/login`;
-    const how = {
-      env: 'with RUNLEDGER_ADMIN_PASSWORD',
-      upgrade: 'with the admin password this install already had',
-      generated: `with this generated password (shown once, set RUNLEDGER_ADMIN_PASSWORD to choose your own):\n\n    ${owner.generatedPassword}\n`,
-    }[owner.from];
-    // Printed once: only the hash is stored, so this is the one chance to read a generated password.
-    console.log(
-      `\n[runledger] created the owner account. Sign in at ${url} as\n\n    ${owner.email}\n\n[runledger] ${how}\n`,
-    );
-  }
-  if (['1', 'true'].includes(env().RUNLEDGER_SEED_DEMO)) {
-    const seeded = await seedDemoIfEmpty(conn.db);
-    if (seeded) console.log(`[runledger] seeded the demo project (${seeded.runs} runs)`);
+  try {
+    if (['1', 'true'].includes(env().RUNLEDGER_SEED_DEMO)) {
+      const seeded = await seedDemoIfEmpty(conn.db);
+      if (seeded) console.log(`[runledger] seeded the demo project (${seeded.runs} runs)`);
+    }
+  } finally {
+    // After the demo seed, so the sign-in is the last thing the first start prints; printed even if
+    // the seed fails, because a generated password cannot be read again.
+    if (owner) console.log(signInBanner(owner, signInUrl()));
   }
   const minutes = env().RUNLEDGER_RETENTION_INTERVAL_MINUTES;
   if (minutes > 0) {

@@ -11,8 +11,11 @@ export const trustProxy = () => ['1', 'true'].includes(env().RUNLEDGER_TRUST_PRO
 
 /** The signed-in user of this request (its session row is read every time), or null. */
 export async function currentUser(): Promise<SessionUser | null> {
+  // The request's headers first: reading them makes the page dynamic, so `next build` never gets past
+  // this line while prerendering, and the database is only opened when a request is served.
+  const requestHeaders = new Headers(await headers());
   await startServer();
-  return sessionUser(await getAuth(), new Headers(await headers()));
+  return sessionUser(await getAuth(), requestHeaders);
 }
 
 /** Every dashboard page calls this (through dashboardContext): no valid session, straight to /login. */

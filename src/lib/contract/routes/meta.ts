@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineRoute } from '../route';
 
 const tag = 'Meta';
+/** No query parameters: an unknown one is a 400, as on every route. */
+const noQuery = z.strictObject({});
 
 export const openApiDocument = defineRoute({
   method: 'GET',
@@ -9,9 +11,11 @@ export const openApiDocument = defineRoute({
   tag,
   summary: 'This document (no API key needed)',
   public: true,
+  query: noQuery,
   responses: {
     200: { description: 'OpenAPI 3.1 document', schema: z.looseObject({ openapi: z.string() }) },
   },
+  errors: [400],
 });
 
 export const health = defineRoute({
@@ -21,11 +25,12 @@ export const health = defineRoute({
   summary:
     'Readiness (no API key needed): 200 once the server has started and its database answers; 503 while it cannot reach the database, is starting, or is shutting down',
   public: true,
+  query: noQuery,
   responses: {
     200: {
       description: 'Ready',
       schema: z.object({ ok: z.literal(true), database: z.enum(['pglite', 'postgres']) }),
     },
   },
-  errors: [503],
+  errors: [400, 503],
 });
