@@ -130,6 +130,21 @@ async function purgeRunChunk(ctx: Ctx, runIds: string[]): Promise<void> {
       select count(*)::int as n from d`,
     null,
   );
+  // So do its OTLP log records (and evaluations) and the model responses that pointed to it.
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from otel_log_records where (project_id, record_key) in (
+        select project_id, record_key from otel_log_records where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    null,
+  );
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from otel_response_ids where (project_id, response_id) in (
+        select project_id, response_id from otel_response_ids where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    null,
+  );
   // The ledger outlives runs (its own retention): it only forgets which run it came from.
   for (const table of [sql`usage_events`, sql`usage_reservations`]) {
     await repeat(
