@@ -200,6 +200,8 @@ function exportWords(rows: SpanRow[]): Record<string, { text: string; spans: num
     string,
     { spans: number; list: { at: string; start: string; span: string; ord: number; e: SpanEvent }[] }
   >();
+  const calls = new Set<string>();
+  for (const r of rows) for (const e of r.events) if (e.call) calls.add(`${r.run_id}:${e.call}`);
   for (const r of rows) {
     let run = perRun.get(r.run_id);
     if (!run) {
@@ -208,6 +210,7 @@ function exportWords(rows: SpanRow[]): Record<string, { text: string; spans: num
     }
     run.spans++;
     for (const [ord, e] of r.events.entries()) {
+      if (e.ifNoCall && calls.has(`${r.run_id}:${e.ifNoCall}`)) continue;
       run.list.push({ at: e.at, start: r.start_ns, span: r.span_id, ord, e });
     }
   }
@@ -432,6 +435,14 @@ const newSpansItem = (name: string, where?: SQL) =>
   sql`${sql.raw(name)} as (select x.run_id, x.span_id
     from jsonb_to_recordset(${setting(NEW_SPANS)}) as x(run_id uuid, span_id text)${where ? sql` where ${where}` : sql``})`;
 
+/**
+ * Whether the event `e` of a span of run `runId` is not laid out: a tool span's input (`ifNoCall`) when
+ * a span of the run has the model call that made it (`call`, the same call id): the model's is kept.
+ */
+const shadowed = (e: SQL, runId: SQL) =>
+  sql`(${e} ? 'ifNoCall' and exists (select 1 from otel_spans c where c.run_id = ${runId}
+    and c.events @> jsonb_build_array(jsonb_build_object('call', ${e}->>'ifNoCall'))))`;
+
 /** Events keep one seq per event in timeline order: (event time, span start, span id, place in span). */
 const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
 
@@ -462,6 +473,9 @@ function eventsCheckSql(): SQL {
       left join first f on f.run_id = a.run_id
       where (select count(*) from run_events ev where ev.run_id = a.run_id)
               <> coalesce((select sum(jsonb_array_length(s.events)) from old s where s.run_id = a.run_id), 0)
+                 - (select count(*) from old s
+                    cross join lateral jsonb_array_elements(s.events) as e(value)
+                    where s.run_id = a.run_id and s.events @? '$[*].ifNoCall' and ${shadowed(sql`e.value`, sql`s.run_id`)})
          or exists (
            select 1 from old s
            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
@@ -487,11 +501,13 @@ function eventsStoreSql(projectId: string, words: string): SQL {
       select s.run_id, s.start_ns, s.span_id, e.value, e.ord
       from otel_spans s join prior on prior.run_id = s.run_id and prior.last is null
       cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+      where not ${shadowed(sql`e.value`, sql`s.run_id`)}
       union all
       select s.run_id, s.start_ns, s.span_id, e.value, e.ord
       from n join prior on prior.run_id = n.run_id and prior.last is not null
       join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
       cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+      where not ${shadowed(sql`e.value`, sql`s.run_id`)}
     ),
     ins as (
       insert into run_events (run_id, seq, type, ts, payload)

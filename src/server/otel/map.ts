@@ -16,8 +16,12 @@ import {
 import type { OtelAttributes, OtelSpan, OtelValue } from './decode';
 import { EVALUATION_EVENT, evaluationEvent, evaluationOf } from './evaluation';
 
-/** An event derived from a span; `at` is nanoseconds since the epoch (its place on the timeline). */
-export type SpanEvent = TranscriptEvent & { at: string };
+/**
+ * An event derived from a span; `at` is nanoseconds since the epoch (its place on the timeline). A
+ * tool call's input is told by the model call that made it (`call`: the call id) and by the tool span
+ * that ran it (`ifNoCall`): the tool span's is laid out only when no span of the run has the model's.
+ */
+export type SpanEvent = TranscriptEvent & { at: string; call?: string; ifNoCall?: string };
 
 export type MappedSpan = {
   events: SpanEvent[];
@@ -79,8 +83,11 @@ export function mapSpan(span: OtelSpan): MappedSpan {
     if (input !== undefined)
       events.push(at(start, { type: 'prompt', payload: { spanId: span.spanId, messages: input } }));
     events.push(at(start, chunkEvent({ type: 'start-step' })));
-    for (const chunk of contentChunks(span.spanId, outputContent(span.attributes)))
-      events.push(at(end, chunkEvent(chunk)));
+    for (const chunk of contentChunks(span.spanId, outputContent(span.attributes))) {
+      const e = at(end, chunkEvent(chunk));
+      if (chunk.type === 'tool-input-available' && chunk.toolCallId) e.call = chunk.toolCallId;
+      events.push(e);
+    }
     if (failed) events.push(at(end, chunkEvent({ type: 'error', errorText: errorText(span) })));
     events.push(at(end, chunkEvent({ type: 'finish-step' })));
   } else if (op === 'execute_tool') {
@@ -88,7 +95,10 @@ export function mapSpan(span: OtelSpan): MappedSpan {
     const toolCallId = str(a['gen_ai.tool.call.id']) ?? str(a['ai.toolCall.id']) ?? span.spanId;
     const toolName = str(a['gen_ai.tool.name']) ?? str(a['ai.toolCall.name']) ?? span.name;
     const input = jsonAttr(a, 'gen_ai.tool.call.arguments', 'ai.toolCall.args') ?? {};
-    events.push(at(start, chunkEvent(toolInputChunk({ toolCallId, toolName, input }))));
+    events.push({
+      ...at(start, chunkEvent(toolInputChunk({ toolCallId, toolName, input }))),
+      ifNoCall: toolCallId,
+    });
     const result = failed
       ? { error: errorText(span) }
       : { output: jsonAttr(a, 'gen_ai.tool.call.result', 'ai.toolCall.result') ?? null };
