@@ -1,5 +1,18 @@
 import { type Span, SpanStatusCode, type Tracer, context, trace } from '@opentelemetry/api';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { Logger } from '@opentelemetry/api-logs';
+import {
+  JsonLogsSerializer,
+  JsonTraceSerializer,
+  ProtobufLogsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
+import {
+  InMemoryLogRecordExporter,
+  type LogRecordExporter,
+  LoggerProvider,
+  type ReadableLogRecord,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
 import {
   InMemorySpanExporter,
   type ReadableSpan,
@@ -190,3 +203,47 @@ export function memoryTracer() {
 
 export const toProtobuf = (spans: ReadableSpan[]) => ProtobufTraceSerializer.serializeRequest(spans)!;
 export const toJson = (spans: ReadableSpan[]) => JsonTraceSerializer.serializeRequest(spans)!;
+
+/** A logger provider (the real logs SDK) exporting to `exporter` record by record. */
+export function loggerWith(exporter: LogRecordExporter) {
+  const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
+  return { provider, logger: provider.getLogger('runledger-tests') };
+}
+
+/** Log records kept in memory, to serialize by hand. */
+export function memoryLogger() {
+  const exporter = new InMemoryLogRecordExporter();
+  const { provider, logger } = loggerWith(exporter);
+  const records = async () => {
+    await provider.forceFlush();
+    return exporter.getFinishedLogRecords() as ReadableLogRecord[];
+  };
+  return { logger, provider, records };
+}
+
+/** Emits a log record in the context of a span (its trace and span ids), at `time` (ms). */
+export function logInSpan(
+  logger: Logger,
+  span: { traceId: string; spanId: string },
+  record: {
+    time: number;
+    body?: string;
+    eventName?: string;
+    severityText?: string;
+    attributes?: Record<string, string | number>;
+  },
+) {
+  logger.emit({
+    timestamp: record.time,
+    body: record.body,
+    eventName: record.eventName,
+    severityText: record.severityText,
+    severityNumber: record.severityText === 'WARN' ? 13 : record.severityText ? 9 : undefined,
+    attributes: record.attributes,
+    context: trace.setSpanContext(context.active(), { ...span, traceFlags: 1 }),
+  });
+}
+
+export const logsToProtobuf = (records: ReadableLogRecord[]) =>
+  ProtobufLogsSerializer.serializeRequest(records)!;
+export const logsToJson = (records: ReadableLogRecord[]) => JsonLogsSerializer.serializeRequest(records)!;

@@ -56,6 +56,38 @@ describeEachDb('OTLP span assembly', ({ db, driver }) => {
     for (const r of results.slice(1)) expect(r).toEqual(results[0]);
   });
 
+  it("stores a tool call's input once, the model call's, whichever of its chat and tool spans arrives first", async () => {
+    const { traceId, spans } = agentSpans('tool-input-user');
+    const tool = spans.find((s) => s.name.startsWith('execute_tool'))!;
+    const chat = spans.find((s) => s.name.startsWith('chat') && s.endNs < tool.startNs)!;
+    const rest = spans.filter((s) => s !== tool && s !== chat);
+    const inputs = [];
+    for (const batches of [[spans], [[tool], [chat], rest], [[chat], [tool], rest], [rest, [tool], [chat]]]) {
+      const p = await makeProject(db());
+      for (const batch of batches) await ingestSpans(db(), p.id, batch);
+      const { events } = await snapshot(p.id, traceRunId(p.id, traceId));
+      inputs.push(events.filter((e) => e[1] === 'tool-input-available'));
+      expect(events.map((e) => e[0])).toEqual(events.map((_, i) => i));
+      const run = await getRunById(db(), p.id, traceRunId(p.id, traceId));
+      expect(run?.eventCount).toBe(events.length);
+    }
+    expect(inputs[0]).toEqual([
+      // At the end of the chat span that made the call (09:00:00.120), not at the tool's start.
+      [
+        expect.any(Number),
+        'tool-input-available',
+        '2026-11-20T09:00:00.120Z',
+        expect.objectContaining({ toolCallId: 'call-1' }),
+      ],
+    ]);
+    for (const other of inputs.slice(1)) expect(other).toEqual(inputs[0]);
+    // A tool span whose model call is not traced still shows its input.
+    const alone = await makeProject(db());
+    await ingestSpans(db(), alone.id, [tool]);
+    const { events } = await snapshot(alone.id, traceRunId(alone.id, traceId));
+    expect(events.map((e) => e[1])).toEqual(['tool-input-available', 'tool-output-available']);
+  });
+
   it('appends later spans and rebuilds earlier ones to the same events, replacing events added otherwise', async () => {
     const { traceId, spans } = agentSpans('other-events-user');
     const root = spans.find((s) => s.parentSpanId === null)!;

@@ -180,3 +180,51 @@ describe('TranscriptFold', () => {
     expect(store.times()).toHaveLength(200);
   });
 });
+
+describe('TranscriptFolder: the user turn of an answer opened before it', () => {
+  // The order the AI SDK telemetry integration and the OTLP mapping store: the agent's `start`, then
+  // its first model call's user turn.
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  const events: ReplayEvent[] = [
+    ['start', {}],
+    ['user-message', { text: 'Weather in Paris?' }],
+    ['start-step', {}],
+    ['text-start', { id: 't' }],
+    ['text-delta', { id: 't', delta: 'Sunny.' }],
+    ['text-end', { id: 't' }],
+    ['finish-step', {}],
+    ['finish', {}],
+  ].map(([type, payload], seq) => ({
+    seq,
+    type: type as string,
+    ts: new Date(t0 + seq * 10).toISOString(),
+    payload: { type, ...(payload as object) },
+  }));
+
+  it('reads as the question, then the answer, with no empty message above the question', () => {
+    const items = fresh(events);
+    expect(items.map((i) => i.kind)).toEqual(['user', 'assistant']);
+    expect(items[0]).toMatchObject({ kind: 'user', text: 'Weather in Paris?' });
+    const answer = items[1]!;
+    expect(answer.kind === 'assistant' && answer.done).toBe(true);
+    expect(answer.kind === 'assistant' && answer.message.parts).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'text', text: 'Sunny.' })]),
+    );
+  });
+
+  it('answers every point as folding from scratch does', () => {
+    const store = new ReplayStore(events);
+    for (let n = 0; n <= events.length; n++)
+      expect(store.transcript.at(n), `at ${n}`).toEqual(fresh(events.slice(0, n)));
+  });
+
+  it('keeps a message that already shows something above a later user turn', () => {
+    const items = fresh([
+      events[0]!,
+      { ...events[3]!, seq: 1 },
+      { ...events[4]!, seq: 2 },
+      { ...events[1]!, seq: 3 },
+    ]);
+    expect(items.map((i) => i.kind)).toEqual(['assistant', 'user']);
+  });
+});

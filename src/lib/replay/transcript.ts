@@ -85,14 +85,22 @@ export class TranscriptFolder {
 
   apply(e: FoldEvent) {
     if (e.type === 'user-message') {
-      this.close();
       const text = asRecord(e.payload).text;
-      this.items.push({
+      const user: TranscriptItem = {
         kind: 'user',
         key: `u${e.seq}`,
         seq: e.seq,
         text: typeof text === 'string' ? text : JSON.stringify(e.payload),
-      });
+      };
+      // An answer opened before its question (OTLP and AI SDK telemetry runs: the agent's `start`
+      // comes before its first model call's user turn) and still empty: the question goes above it.
+      const o = this.open;
+      if (o && o.fold.s.parts.length === 0 && o.fold.s.errors.length === 0) {
+        this.items.splice(this.items.length - 1, 0, user);
+        return;
+      }
+      this.close();
+      this.items.push(user);
       return;
     }
     if (!isUiChunk(e.type)) return;

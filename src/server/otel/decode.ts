@@ -281,3 +281,6 @@ function storable(s: string): string {
   if (s.isWellFormed() && !s.includes('\0')) return s;
   return s.toWellFormed().replaceAll(String.fromCharCode(0), '\uFFFD');
 }
+
+// What the logs decoder (decode-logs.ts) shares with the spans'.
+export { anyValue, attributesOf, bytesToHex, field, isRecord, list, nanos, root as otlpRoot, storable };

@@ -5,5 +5,13 @@ export {
   type DecodedExport,
   type OtelSpan,
 } from './decode';
-export { ingestSpans, type IngestResult } from './ingest';
+export {
+  type DecodedLogs,
+  decodeLogsJson,
+  decodeLogsProtobuf,
+  encodeLogsProtobufResponse,
+  type OtelLogRecord,
+} from './decode-logs';
+export type { IngestResult } from './ingest';
+export { attachPending, ingestLogRecords, ingestSpans, type LogIngestResult } from './logs';
 export { traceRunId } from './trace';

@@ -46,14 +46,13 @@ async function timedSteps(tx: DbOrTx, steps: Step[], phases: IngestPhases): Prom
  * needed, the second finding what the first left). With `phases`, the statements run one by one, each
  * timed (a profile).
  */
-export async function ingestSpans(
+export async function storeSpans(
   db: DbOrTx,
   projectId: string,
   spans: OtelSpan[],
   opts: { phases?: IngestPhases } = {},
-): Promise<IngestResult> {
-  if (spans.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0 };
-  const { phases } = opts;
+): Promise<IngestResult & { runOf: Map<string, string> }> {
+  if (spans.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0, runOf: new Map() };
   const t0 = performance.now();
   const byTrace = new Map<string, OtelSpan[]>();
   for (const s of spans) {
@@ -68,6 +67,22 @@ export async function ingestSpans(
   });
   const runOf = new Map(traces.map((t) => [t.traceId, t.runId]));
   const rows = spanRows(spans, runOf);
+  return { ...(await storeSpanRows(db, projectId, traces, rows, opts, t0)), runOf };
+}
+
+/**
+ * Stores span rows (of spans, or of log records attached to their runs: src/server/otel/logs.ts) into
+ * the given traces' runs, as storeSpans describes.
+ */
+export async function storeSpanRows(
+  db: DbOrTx,
+  projectId: string,
+  traces: TraceRow[],
+  rows: SpanRow[],
+  opts: { phases?: IngestPhases } = {},
+  t0 = performance.now(),
+): Promise<IngestResult> {
+  const { phases } = opts;
   const words = JSON.stringify(exportWords(rows));
   if (phases) phases.map = (phases.map ?? 0) + performance.now() - t0;
 
@@ -185,6 +200,8 @@ function exportWords(rows: SpanRow[]): Record<string, { text: string; spans: num
     string,
     { spans: number; list: { at: string; start: string; span: string; ord: number; e: SpanEvent }[] }
   >();
+  const calls = new Set<string>();
+  for (const r of rows) for (const e of r.events) if (e.call) calls.add(`${r.run_id}:${e.call}`);
   for (const r of rows) {
     let run = perRun.get(r.run_id);
     if (!run) {
@@ -193,6 +210,7 @@ function exportWords(rows: SpanRow[]): Record<string, { text: string; spans: num
     }
     run.spans++;
     for (const [ord, e] of r.events.entries()) {
+      if (e.ifNoCall && calls.has(`${r.run_id}:${e.ifNoCall}`)) continue;
       run.list.push({ at: e.at, start: r.start_ns, span: r.span_id, ord, e });
     }
   }
@@ -216,7 +234,7 @@ function compareDigits(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-type SpanRow = {
+export type SpanRow = {
   run_id: string;
   span_id: string;
   parent_span_id: string | null;
@@ -346,7 +364,7 @@ function insertSpansSql(projectId: string, rows: SpanRow[]): SQL {
     from ins`;
 }
 
-type TraceRow = {
+export type TraceRow = {
   traceId: string;
   runId: string;
   facts: ReturnType<typeof traceFacts>;
@@ -364,6 +382,7 @@ function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
     started_at: t.root?.startedAt ?? t.facts.startedAt,
     ended_at: t.root?.endedAt ?? null,
     error: t.root?.error ?? null,
+    input: t.root?.input ?? null,
     output: t.root?.output ?? null,
     tags: t.root?.tags ?? [],
     metadata: { otelTraceId: t.traceId, ...t.root?.metadata },
@@ -375,12 +394,12 @@ function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
   // cannot change. CREATED_RUNS: the runs this statement created (xmax 0: inserted, not updated).
   const root = sql`excluded.ended_at is not null`;
   return sql`with up as (insert into runs (id, project_id, kind, name, status, user_id, thread_id, model, started_at,
-      ended_at, error, output, tags, metadata)
+      ended_at, error, input, output, tags, metadata)
     select x.id, ${projectId}::uuid, 'chat', x.name, x.status::run_status, x.user_id, x.thread_id, x.model,
-      x.started_at, x.ended_at, x.error, x.output, array(select jsonb_array_elements_text(x.tags)), x.metadata
+      x.started_at, x.ended_at, x.error, x.input, x.output, array(select jsonb_array_elements_text(x.tags)), x.metadata
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, name text, status text, user_id text,
-         thread_id text, model text, started_at timestamptz, ended_at timestamptz, error jsonb, output jsonb,
-         tags jsonb, metadata jsonb)
+         thread_id text, model text, started_at timestamptz, ended_at timestamptz, error jsonb, input jsonb,
+         output jsonb, tags jsonb, metadata jsonb)
     where x.id = any(${heldRuns})
     order by x.id
     on conflict (id) do update set
@@ -392,6 +411,7 @@ function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
       status = case when ${root} then excluded.status else runs.status end,
       ended_at = case when ${root} then excluded.ended_at else runs.ended_at end,
       error = case when ${root} then excluded.error else runs.error end,
+      input = case when ${root} then coalesce(excluded.input, runs.input) else runs.input end,
       output = case when ${root} then coalesce(excluded.output, runs.output) else runs.output end,
       tags = case when ${root} then excluded.tags else runs.tags end,
       metadata = case when ${root} then runs.metadata || excluded.metadata else runs.metadata end,
@@ -414,6 +434,14 @@ function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
 const newSpansItem = (name: string, where?: SQL) =>
   sql`${sql.raw(name)} as (select x.run_id, x.span_id
     from jsonb_to_recordset(${setting(NEW_SPANS)}) as x(run_id uuid, span_id text)${where ? sql` where ${where}` : sql``})`;
+
+/**
+ * Whether the event `e` of a span of run `runId` is not laid out: a tool span's input (`ifNoCall`) when
+ * a span of the run has the model call that made it (`call`, the same call id): the model's is kept.
+ */
+const shadowed = (e: SQL, runId: SQL) =>
+  sql`(${e} ? 'ifNoCall' and exists (select 1 from otel_spans c where c.run_id = ${runId}
+    and c.events @> jsonb_build_array(jsonb_build_object('call', ${e}->>'ifNoCall'))))`;
 
 /** Events keep one seq per event in timeline order: (event time, span start, span id, place in span). */
 const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
@@ -445,6 +473,9 @@ function eventsCheckSql(): SQL {
       left join first f on f.run_id = a.run_id
       where (select count(*) from run_events ev where ev.run_id = a.run_id)
               <> coalesce((select sum(jsonb_array_length(s.events)) from old s where s.run_id = a.run_id), 0)
+                 - (select count(*) from old s
+                    cross join lateral jsonb_array_elements(s.events) as e(value)
+                    where s.run_id = a.run_id and s.events @? '$[*].ifNoCall' and ${shadowed(sql`e.value`, sql`s.run_id`)})
          or exists (
            select 1 from old s
            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
@@ -470,11 +501,13 @@ function eventsStoreSql(projectId: string, words: string): SQL {
       select s.run_id, s.start_ns, s.span_id, e.value, e.ord
       from otel_spans s join prior on prior.run_id = s.run_id and prior.last is null
       cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+      where not ${shadowed(sql`e.value`, sql`s.run_id`)}
       union all
       select s.run_id, s.start_ns, s.span_id, e.value, e.ord
       from n join prior on prior.run_id = n.run_id and prior.last is not null
       join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
       cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
+      where not ${shadowed(sql`e.value`, sql`s.run_id`)}
     ),
     ins as (
       insert into run_events (run_id, seq, type, ts, payload)

@@ -14,9 +14,14 @@ import {
   userMessageEvent,
 } from '@runledger/sdk/transcript';
 import type { OtelAttributes, OtelSpan, OtelValue } from './decode';
+import { EVALUATION_EVENT, evaluationEvent, evaluationOf } from './evaluation';
 
-/** An event derived from a span; `at` is nanoseconds since the epoch (its place on the timeline). */
-export type SpanEvent = TranscriptEvent & { at: string };
+/**
+ * An event derived from a span; `at` is nanoseconds since the epoch (its place on the timeline). A
+ * tool call's input is told by the model call that made it (`call`: the call id) and by the tool span
+ * that ran it (`ifNoCall`): the tool span's is laid out only when no span of the run has the model's.
+ */
+export type SpanEvent = TranscriptEvent & { at: string; call?: string; ifNoCall?: string };
 
 export type MappedSpan = {
   events: SpanEvent[];
@@ -40,7 +45,20 @@ export function operationOf(span: OtelSpan): string | null {
 }
 
 /** Operations whose usage is the sum of their children's: counting it too would count tokens twice. */
-const AGGREGATE_OPS = new Set(['invoke_agent', 'create_agent', 'invoke_workflow', 'agent_step']);
+const AGGREGATE_OPS = new Set([
+  'invoke_agent',
+  'create_agent',
+  'invoke_workflow',
+  'agent_step',
+  'model_generation',
+]);
+
+/**
+ * Mastra's spans around a model call (`mastra.span.type`): the generation holding the steps, a step,
+ * a streamed chunk. What they say is on the agent, chat and tool spans too, so they add nothing to
+ * the transcript (but the user's turn, from a root one's input).
+ */
+const MASTRA_STRUCTURAL = new Set(['model_generation', 'model_step', 'model_chunk']);
 
 /**
  * The run events of one span, a pure function of the span (so re-sent and reordered exports give the
@@ -65,8 +83,11 @@ export function mapSpan(span: OtelSpan): MappedSpan {
     if (input !== undefined)
       events.push(at(start, { type: 'prompt', payload: { spanId: span.spanId, messages: input } }));
     events.push(at(start, chunkEvent({ type: 'start-step' })));
-    for (const chunk of contentChunks(span.spanId, outputContent(span.attributes)))
-      events.push(at(end, chunkEvent(chunk)));
+    for (const chunk of contentChunks(span.spanId, outputContent(span.attributes))) {
+      const e = at(end, chunkEvent(chunk));
+      if (chunk.type === 'tool-input-available' && chunk.toolCallId) e.call = chunk.toolCallId;
+      events.push(e);
+    }
     if (failed) events.push(at(end, chunkEvent({ type: 'error', errorText: errorText(span) })));
     events.push(at(end, chunkEvent({ type: 'finish-step' })));
   } else if (op === 'execute_tool') {
@@ -74,17 +95,30 @@ export function mapSpan(span: OtelSpan): MappedSpan {
     const toolCallId = str(a['gen_ai.tool.call.id']) ?? str(a['ai.toolCall.id']) ?? span.spanId;
     const toolName = str(a['gen_ai.tool.name']) ?? str(a['ai.toolCall.name']) ?? span.name;
     const input = jsonAttr(a, 'gen_ai.tool.call.arguments', 'ai.toolCall.args') ?? {};
-    events.push(at(start, chunkEvent(toolInputChunk({ toolCallId, toolName, input }))));
+    events.push({
+      ...at(start, chunkEvent(toolInputChunk({ toolCallId, toolName, input }))),
+      ifNoCall: toolCallId,
+    });
     const result = failed
       ? { error: errorText(span) }
       : { output: jsonAttr(a, 'gen_ai.tool.call.result', 'ai.toolCall.result') ?? null };
     events.push(at(end, chunkEvent(toolResultChunk(toolCallId, result))));
   } else if (op === 'invoke_agent' || op === 'create_agent') {
+    // The user's turn, when the agent span carries it (Mastra's), comes before the answer opens.
+    const userText = mastraUserText(span);
+    if (userText !== undefined) events.push(at(start, userMessageEvent(userText)));
     events.push(at(start, chunkEvent({ type: 'start' })));
     if (failed) events.push(at(end, chunkEvent({ type: 'error', errorText: errorText(span) })));
     events.push(at(end, chunkEvent({ type: 'finish' })));
+  } else if (!failed && MASTRA_STRUCTURAL.has(str(span.attributes['mastra.span.type']) ?? '')) {
+    const userText = span.parentSpanId === null ? mastraUserText(span) : undefined;
+    if (userText !== undefined) events.push(at(start, userMessageEvent(userText)));
   } else {
     events.push(at(start, genericEvent(span)));
+  }
+  for (const e of span.events) {
+    if (e.name === EVALUATION_EVENT)
+      events.push(at(String(e.timeNs), evaluationEvent(evaluationOf(e.attributes), span.spanId)));
   }
   if (usage) events.push(at(end, usageEvent(usage)));
   return { events, usage };
@@ -176,12 +210,37 @@ export function errorText(span: OtelSpan): string {
   );
 }
 
-/** The final answer of an agent span, from its output messages or the legacy ai.response.text. */
+/**
+ * The final answer of an agent span, from its output messages, Mastra's run output (`{ text }`) or
+ * the legacy ai.response.text.
+ */
 export function outputTextOf(span: OtelSpan): string | undefined {
   const messages = jsonAttr(span.attributes, 'gen_ai.output.messages');
   if (Array.isArray(messages) && messages.length > 0)
     return messageText(messages[messages.length - 1]) || undefined;
+  const mastra = jsonAttr(span.attributes, 'mastra.agent_run.output');
+  if (typeof mastra === 'string') return str(mastra);
+  if (isRecord(mastra) && typeof mastra.text === 'string') return str(mastra.text);
   return str(span.attributes['ai.response.text']);
+}
+
+/** Mastra's input attribute of each span type that carries the user's messages. */
+const MASTRA_INPUT_KEYS = [
+  'mastra.agent_run.input',
+  'mastra.model_generation.input',
+  'mastra.model_step.input',
+];
+
+/**
+ * The user's message a Mastra span was given: its input as plain text, or the last message of its
+ * input messages (a list, or `{ messages }`) when that is the user's.
+ */
+export function mastraUserText(span: OtelSpan): string | undefined {
+  const input = jsonAttr(span.attributes, ...MASTRA_INPUT_KEYS);
+  if (typeof input === 'string') return str(input);
+  const messages = isRecord(input) ? input.messages : input;
+  const text = lastUserText(messages);
+  return text === '' ? undefined : text;
 }
 
 /** An attribute holding JSON (as a string, as the conventions say, or already structured). */

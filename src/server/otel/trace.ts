@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import type { OtelAttributes, OtelSpan } from './decode';
-import { errorText, modelOf, operationOf, outputTextOf, str } from './map';
+import type { OtelAttributes, OtelSpan, OtelValue } from './decode';
+import { errorText, mastraUserText, modelOf, operationOf, outputTextOf, str } from './map';
 
 /**
  * A trace's run id: a uuid (version 8) hashed from the project and the trace id, so every export of
@@ -30,6 +30,8 @@ export type RootFacts = {
   startedAt: string;
   endedAt: string;
   error: { name: string; message: string } | null;
+  /** The user's message, where the root span carries it (Mastra's agent run). */
+  input: { text: string } | null;
   output: { text: string } | null;
   tags: string[];
   metadata: Record<string, unknown>;
@@ -41,6 +43,7 @@ const USER_KEYS = [
   'ai.telemetry.metadata.userId',
   'ai.settings.context.userId',
   'langfuse.user.id',
+  'mastra.metadata.userId',
 ];
 const THREAD_KEYS = [
   'gen_ai.conversation.id',
@@ -49,8 +52,9 @@ const THREAD_KEYS = [
   'ai.telemetry.metadata.sessionId',
   'ai.settings.context.threadId',
   'langfuse.session.id',
+  'mastra.metadata.threadId',
 ];
-const TAG_KEYS = ['runledger.tags', 'tags', 'langfuse.trace.tags'];
+const TAG_KEYS = ['runledger.tags', 'tags', 'langfuse.trace.tags', 'mastra.tags'];
 
 const pick = (keys: string[], ...sources: OtelAttributes[]): string | null => {
   for (const source of sources) {
@@ -89,7 +93,8 @@ export function rootFacts(root: OtelSpan): RootFacts {
   const a = root.attributes;
   const failed = root.status.code === 2;
   const output = outputTextOf(root);
-  const tagsValue = TAG_KEYS.map((k) => a[k]).find((v) => v !== undefined);
+  const input = mastraUserText(root);
+  const tagsValue = jsonList(TAG_KEYS.map((k) => a[k]).find((v) => v !== undefined));
   const tags = Array.isArray(tagsValue)
     ? tagsValue.filter((t): t is string => typeof t === 'string').slice(0, 50)
     : typeof tagsValue === 'string'
@@ -107,6 +112,7 @@ export function rootFacts(root: OtelSpan): RootFacts {
     startedAt: nsToIso(root.startNs),
     endedAt: nsToIso(root.endNs),
     error: failed ? { name: str(a['error.type']) ?? 'SpanError', message: errorText(root) } : null,
+    input: input ? { text: input } : null,
     output: output ? { text: output } : null,
     tags,
     metadata: {
@@ -115,4 +121,15 @@ export function rootFacts(root: OtelSpan): RootFacts {
       ...(root.scope ? { otelScope: root.scope } : {}),
     },
   };
+}
+
+/** A list sent as a JSON string (Mastra's `mastra.tags`), else the value as it is. */
+function jsonList(v: OtelValue | undefined): OtelValue | undefined {
+  if (typeof v !== 'string' || !v.startsWith('[')) return v;
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === 'string') : v;
+  } catch {
+    return v;
+  }
 }

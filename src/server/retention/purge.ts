@@ -146,6 +146,21 @@ export const RUN_ROWS: RunRowsStep[] = [
       select count(*)::int as n from d`,
     field: null,
   },
+  // So do its OTLP log records (and evaluations) and the model responses that pointed to it.
+  {
+    table: 'otel_log_records',
+    statement: (any, n) => sql`with d as (delete from otel_log_records where (project_id, record_key) in (
+        select project_id, record_key from otel_log_records where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  {
+    table: 'otel_response_ids',
+    statement: (any, n) => sql`with d as (delete from otel_response_ids where (project_id, response_id) in (
+        select project_id, response_id from otel_response_ids where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
   // The ledger outlives runs (its own retention): it only forgets which run it came from.
   ...(['usage_events', 'usage_reservations'] as const).map(
     (table): RunRowsStep => ({

@@ -1,0 +1,212 @@
+/** OTLP log records in the domain, on each database: correlation, waiting for the run, evaluations. */
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows } from '@/db/sql';
+import { listEvents } from '@/server/events';
+import {
+  decodeLogsJson,
+  decodeLogsProtobuf,
+  decodeProtobuf,
+  ingestLogRecords,
+  ingestSpans,
+  type OtelLogRecord,
+  type OtelSpan,
+  traceRunId,
+} from '@/server/otel';
+import { getRunById, listRuns } from '@/server/runs';
+import { describeEachDb } from '../helpers/db';
+import { makeProject } from '../helpers/fixtures';
+import {
+  genAiAgentTrace,
+  logInSpan,
+  logsToJson,
+  logsToProtobuf,
+  memoryLogger,
+  memoryTracer,
+  toProtobuf,
+} from '../helpers/otel';
+
+const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
+
+/** The GenAI agent trace (tests/helpers/otel.ts), its second chat span answering with response `resp-2`. */
+function agentTrace(userId: string) {
+  const m = memoryTracer();
+  const traceId = genAiAgentTrace(m.tracer, { userId, threadId: `t-${userId}` });
+  const spans = decodeProtobuf(toProtobuf(m.spans())).spans;
+  const chats = spans
+    .filter((s) => s.name.startsWith('chat'))
+    .sort((a, b) => (a.startNs < b.startNs ? -1 : 1));
+  const tool = spans.find((s) => s.name.startsWith('execute_tool'))!;
+  chats[1]!.attributes['gen_ai.response.id'] = 'resp-2';
+  return { traceId, spans, chats, tool };
+}
+
+/**
+ * A warning logged in the tool span, an evaluation of the first chat span (by span), one of the
+ * second (by `gen_ai.response.id` only, no trace), and a record correlated to nothing.
+ */
+async function records(
+  t: ReturnType<typeof agentTrace>,
+  encode: 'json' | 'protobuf',
+): Promise<OtelLogRecord[]> {
+  const { logger, records: finished } = memoryLogger();
+  logInSpan(
+    logger,
+    { traceId: t.traceId, spanId: t.tool.spanId },
+    {
+      time: T0 + 150,
+      body: 'weather service slow',
+      severityText: 'WARN',
+      attributes: { 'mastra.log.city': 'Paris' },
+    },
+  );
+  logInSpan(
+    logger,
+    { traceId: t.traceId, spanId: t.chats[0]!.spanId },
+    {
+      time: T0 + 400,
+      eventName: 'gen_ai.evaluation.result',
+      attributes: {
+        'gen_ai.evaluation.name': 'relevance',
+        'gen_ai.evaluation.score.value': 0.25,
+        'gen_ai.evaluation.score.label': 'not_relevant',
+        'gen_ai.evaluation.explanation': 'Asked for a tool instead of answering.',
+      },
+    },
+  );
+  logger.emit({
+    timestamp: T0 + 500,
+    eventName: 'gen_ai.evaluation.result',
+    attributes: {
+      'gen_ai.evaluation.name': 'correctness',
+      'gen_ai.evaluation.score.label': 'pass',
+      'gen_ai.response.id': 'resp-2',
+    },
+  });
+  logger.emit({ timestamp: T0 + 600, body: 'service started', severityText: 'INFO' });
+  const emitted = await finished();
+  const decoded =
+    encode === 'json' ? decodeLogsJson(logsToJson(emitted)) : decodeLogsProtobuf(logsToProtobuf(emitted));
+  expect(decoded.rejected).toBe(0);
+  return decoded.records;
+}
+
+describeEachDb('OTLP log records', ({ db }) => {
+  const eventsOf = async (projectId: string, runId: string) =>
+    (await listEvents(db(), projectId, runId, { limit: 1000 })).data.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      ts: e.ts.toISOString(),
+      payload: e.payload,
+    }));
+  const stored = (projectId: string) =>
+    queryRows<{ source: string; run_id: string | null; span_id: string | null; evaluation: unknown }>(
+      db(),
+      sql`select source, run_id::text as run_id, span_id, evaluation from otel_log_records
+        where project_id = ${projectId}::uuid order by time_ns`,
+    );
+
+  it('a record waits for its run, then reads as an event of it wherever it arrived, stored once', async () => {
+    const results = [];
+    // One trace, sent into a project per order.
+    const t = agentTrace('logs-user');
+    for (const [order, encode] of [
+      ['logs first', 'json'],
+      ['spans first', 'protobuf'],
+      ['logs between', 'json'],
+    ] as const) {
+      const p = await makeProject(db());
+      const runId = traceRunId(p.id, t.traceId);
+      const logs = await records(t, encode);
+      if (order === 'logs first') {
+        expect(await ingestLogRecords(db(), p.id, logs)).toEqual({
+          newRecords: 3,
+          attached: 0,
+          uncorrelated: 1,
+        });
+        // Kept, but no run appears before its spans.
+        expect(await getRunById(db(), p.id, runId)).toBeNull();
+        expect((await listRuns(db(), p.id, {}, { limit: 10 })).data).toEqual([]);
+        expect((await stored(p.id)).map((r) => r.run_id)).toEqual([null, null, null]);
+        await ingestSpans(db(), p.id, t.spans);
+      } else if (order === 'spans first') {
+        await ingestSpans(db(), p.id, t.spans);
+        expect(await ingestLogRecords(db(), p.id, logs)).toEqual({
+          newRecords: 3,
+          attached: 3,
+          uncorrelated: 1,
+        });
+      } else {
+        // The first chat span (no response id yet), the logs, then the rest.
+        const first = t.spans.filter((s) => s === t.chats[0]);
+        await ingestSpans(db(), p.id, first);
+        expect(await ingestLogRecords(db(), p.id, logs)).toMatchObject({ newRecords: 3, attached: 2 });
+        await ingestSpans(db(), p.id, t.spans);
+      }
+      // Sent again: nothing new.
+      expect(await ingestLogRecords(db(), p.id, logs)).toMatchObject({ newRecords: 0, attached: 0 });
+      const rows = await stored(p.id);
+      expect(rows.map((r) => [r.source, r.run_id, r.span_id])).toEqual([
+        ['log', runId, t.tool.spanId],
+        ['log', runId, t.chats[0]!.spanId],
+        // Found by its response id: attached next to the span that answered it.
+        ['log', runId, t.chats[1]!.spanId],
+      ]);
+      expect(rows.map((r) => r.evaluation)).toEqual([
+        null,
+        {
+          name: 'relevance',
+          scoreValue: 0.25,
+          scoreLabel: 'not_relevant',
+          explanation: 'Asked for a tool instead of answering.',
+        },
+        { name: 'correctness', scoreLabel: 'pass', responseId: 'resp-2' },
+      ]);
+      results.push(await eventsOf(p.id, runId));
+    }
+    const events = results[0]!;
+    for (const other of results.slice(1)) expect(other).toEqual(events);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+    expect(events.map((e) => e.ts)).toEqual([...events.map((e) => e.ts)].sort());
+    const log = events.find((e) => e.type === 'log')!;
+    expect(log.payload).toMatchObject({ text: 'weather service slow', severity: 'WARN' });
+    // In its place on the timeline: after the tool's input, before its output.
+    const types = events.map((e) => e.type);
+    expect(types.indexOf('tool-input-available')).toBeLessThan(log.seq);
+    expect(log.seq).toBeLessThan(types.indexOf('tool-output-available'));
+    expect(events.filter((e) => e.type === 'evaluation').map((e) => e.payload)).toEqual([
+      expect.objectContaining({ text: 'relevance: 0.25 not_relevant', name: 'relevance', scoreValue: 0.25 }),
+      expect.objectContaining({
+        text: 'correctness: pass',
+        responseId: 'resp-2',
+        spanId: t.chats[1]!.spanId,
+      }),
+    ]);
+  });
+
+  it('keeps an evaluation sent as a span event, as an evaluation of the run and an event', async () => {
+    const p = await makeProject(db());
+    const t = agentTrace('span-event-user');
+    const chat = t.chats[1] as OtelSpan;
+    chat.events.push({
+      name: 'gen_ai.evaluation.result',
+      timeNs: chat.endNs,
+      attributes: { 'gen_ai.evaluation.name': 'helpfulness', 'gen_ai.evaluation.score.value': 4 },
+    });
+    await ingestSpans(db(), p.id, t.spans);
+    await ingestSpans(db(), p.id, t.spans);
+    const runId = traceRunId(p.id, t.traceId);
+    expect(await stored(p.id)).toEqual([
+      {
+        source: 'span-event',
+        run_id: runId,
+        span_id: chat.spanId,
+        evaluation: { name: 'helpfulness', scoreValue: 4 },
+      },
+    ]);
+    const evaluations = (await eventsOf(p.id, runId)).filter((e) => e.type === 'evaluation');
+    expect(evaluations.map((e) => e.payload)).toEqual([
+      { text: 'helpfulness: 4', name: 'helpfulness', scoreValue: 4, spanId: chat.spanId },
+    ]);
+  });
+});
