@@ -6,3 +6,4 @@ export * from './retention';
 export * from './runs';
 export * from './usage';
 export * from './audit';
+export * from './scores';

@@ -5,8 +5,8 @@ import { type AuditEntry, auditLog } from '@/db/schema';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { AppError } from '../errors';
 
-/** Who wrote: a signed-in user, the CLI, or nobody (a throttled sign-in). */
-export type AuditActor = { id: string; email: string } | 'cli' | null;
+/** Who wrote: a signed-in user, an API key, the CLI, or nobody (a throttled sign-in, a job). */
+export type AuditActor = { id: string; email: string } | { apiKeyId: string } | 'cli' | null;
 
 export type AuditInput = {
   projectId: string | null;
@@ -20,10 +20,12 @@ export type AuditInput = {
 /** Appends an entry; pass the transaction of the change so both commit or neither does. */
 export async function writeAudit(db: DbOrTx, entry: AuditInput): Promise<void> {
   const actor = entry.actor;
+  const person = actor !== null && typeof actor === 'object' && 'email' in actor ? actor : null;
   await db.insert(auditLog).values({
     projectId: entry.projectId,
-    actorId: actor === 'cli' ? 'cli' : (actor?.id ?? null),
-    actorEmail: actor === 'cli' || actor === null ? null : actor.email,
+    actorId:
+      actor === 'cli' ? 'cli' : actor && 'apiKeyId' in actor ? `key:${actor.apiKeyId}` : (person?.id ?? null),
+    actorEmail: person?.email ?? null,
     action: entry.action,
     target: entry.target ?? null,
     before: entry.before ?? null,

@@ -16,6 +16,7 @@ export type PurgeCounts = {
   runs: number;
   events: number;
   results: number;
+  scores: number;
   reports: number;
   reportSections: number;
   ledger: number;
@@ -42,6 +43,7 @@ const zero = (): PurgeCounts => ({
   runs: 0,
   events: 0,
   results: 0,
+  scores: 0,
   reports: 0,
   reportSections: 0,
   ledger: 0,
@@ -96,6 +98,14 @@ async function purgeRunChunk(ctx: Ctx, runIds: string[]): Promise<void> {
         select id from run_events where run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     'events',
+  );
+  // Scores before results: a result's delete would cascade to its scores unbatched.
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from scores where id in (
+        select id from scores where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    'scores',
   );
   await repeat(
     ctx,

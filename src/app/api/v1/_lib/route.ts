@@ -22,6 +22,8 @@ import { assertStorableQuery } from './json-safety';
 
 export type ApiContext<B, Q, P> = {
   projectId: string;
+  /** The API key the request was made with (a score's author, an audit entry's actor). */
+  apiKeyId: string;
   body: B;
   query: Q;
   params: P;
@@ -132,14 +134,14 @@ export function queryObject(url: URL): Record<string, string> {
   return out;
 }
 
-async function authenticate(request: Request): Promise<string> {
+async function authenticate(request: Request): Promise<{ projectId: string; keyId: string }> {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match)
     throw new AppError('unauthorized', 'Missing or malformed Authorization: Bearer <api key> header');
   const found = await verifyApiKey(getDb(), match[1]!);
   if (!found) throw new AppError('unauthorized', 'Unknown or revoked API key');
-  return found.projectId;
+  return found;
 }
 
 type RouteHandler<D, C> = (ctx: C) => Promise<Reply<D>>;
@@ -233,12 +235,13 @@ export function apiRoute<D extends RouteDecl>(
       await startServer();
       const bodyRead = startBodyRead(route, request, timing);
       let t = performance.now();
-      const projectId = await authenticate(request);
+      const { projectId, keyId } = await authenticate(request);
       timing.add('auth', performance.now() - t);
       const input = await parseInput(route, request, context, bodyRead, timing);
       t = performance.now();
       const reply = await handler({
         projectId,
+        apiKeyId: keyId,
         request,
         body: input.body as BodyOf<D>,
         query: input.query as QueryOf<D>,

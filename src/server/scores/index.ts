@@ -1,0 +1,5 @@
+export * from './configs';
+export * from './insert';
+export * from './list';
+export * from './serialize';
+export * from './validate';
