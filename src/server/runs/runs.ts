@@ -10,6 +10,8 @@ import { AppError, notFound } from '../errors';
 import { sameJson } from '../json';
 import { priceCost } from '../prices';
 import { repriceRunsSql } from '../prices/price-sql';
+import type { ScoreCondition } from '@/lib/score-filters';
+import { scoreConditions } from '../scores/conditions';
 import { searchQuery } from '../search/text';
 
 const isFinished = (status: string) => (finishedStatuses as readonly string[]).includes(status);
@@ -198,7 +200,10 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 export const runSearchCondition = (q: string): SQL =>
   sql`(${runs.name} ilike ${likePattern(q)} or ${runs.search} @@ ${searchQuery(q)})`;
 
-export function runFilterConditions(projectId: string, f: RunFilters): SQL[] {
+/** The history's filters: the API's, and the dashboard's score filters. */
+export type HistoryFilters = RunFilters & { scores?: ScoreCondition[] };
+
+export function runFilterConditions(projectId: string, f: HistoryFilters): SQL[] {
   const where: SQL[] = [eq(runs.projectId, projectId)];
   if (f.status) where.push(eq(runs.status, f.status));
   if (f.kind) where.push(eq(runs.kind, f.kind));
@@ -212,6 +217,7 @@ export function runFilterConditions(projectId: string, f: RunFilters): SQL[] {
   }
   if (f.from) where.push(gte(runs.createdAt, new Date(f.from)));
   if (f.to) where.push(lte(runs.createdAt, new Date(f.to)));
+  where.push(...scoreConditions(f.scores));
   return where;
 }
 
@@ -285,7 +291,7 @@ async function searchPage(
 export async function listRuns(
   db: DbOrTx,
   projectId: string,
-  filters: RunFilters,
+  filters: HistoryFilters,
   page: { limit: number; cursor?: string /** Tests: a smaller SEARCH_WINDOW. */; searchWindow?: number },
 ): Promise<RunPage> {
   const where = runFilterConditions(projectId, { ...filters, q: undefined });
