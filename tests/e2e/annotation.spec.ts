@@ -5,11 +5,12 @@ const chatUrl = inDemo(`/runs/${FIXTURES.chat}`);
 
 async function addConfig(page: Page, name: string, type: string, fields: Record<string, string>) {
   await page.goto(inDemo('/settings/scores'));
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Type').selectOption(type);
-  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value);
-  await page.getByRole('button', { name: 'Save config' }).click();
-  await expect(page.getByRole('status')).toHaveText(`Saved ${name}.`);
+  const form = page.getByRole('form', { name: 'Add a score config' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Type').selectOption(type);
+  for (const [label, value] of Object.entries(fields)) await form.getByLabel(label).fill(value);
+  await form.getByRole('button', { name: 'Save config' }).click();
+  await expect(form.getByRole('status')).toHaveText(`Saved ${name}.`);
 }
 
 async function joinAsViewer(owner: Page, browser: Browser, baseURL: string): Promise<Page> {

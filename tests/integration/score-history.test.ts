@@ -4,7 +4,13 @@ import type { Db } from '@/db/client';
 import { parseScoreCondition, parseScoreSort, scoreConditionsFrom } from '@/lib/score-filters';
 import { exportRuns } from '@/server/export';
 import { listRuns } from '@/server/runs';
-import { insertScores, listRunsByScore, runScoreCells } from '@/server/scores';
+import {
+  insertScores,
+  listRunsByScore,
+  narrowByScores,
+  runScoreCells,
+  type ScoreFilters,
+} from '@/server/scores';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 
@@ -58,6 +64,21 @@ describeEachDb('history by score', ({ db }) => {
     expect(
       (await listRuns(db(), other.id, { scores: scoreConditionsFrom(['quality >= 0']) }, { limit: 50 })).data,
     ).toEqual([]);
+  });
+
+  it('narrows a rare filter to its runs first, and leaves a common one to the newest-first walk', async () => {
+    const { p } = await scoredProject(db());
+    const rare: ScoreFilters = { scores: scoreConditionsFrom(['quality >= 0.75', 'tone = rude']) };
+    // With a limit of 1 run: tone = rude (1 run) narrows, quality >= 0.75 (3 runs) does not.
+    const narrowed = await narrowByScores(db(), p.id, rare, 1);
+    expect(narrowed.scoredRunIds).toHaveLength(1);
+    const common: ScoreFilters = { scores: scoreConditionsFrom(['quality >= 0.25']) };
+    expect((await narrowByScores(db(), p.id, common, 1)).scoredRunIds).toBeUndefined();
+    // Either way the page is the same: scoredRunIds only bounds what the conditions already say.
+    const walk = await listRuns(db(), p.id, { ...common }, { limit: 50 });
+    const bounded = await listRuns(db(), p.id, await narrowByScores(db(), p.id, common), { limit: 50 });
+    expect(names(bounded.data)).toEqual(names(walk.data));
+    expect(names(walk.data)).toEqual(['run 1', 'run 2', 'run 3', 'run 4']);
   });
 
   it('sorts by a score both ways in keyset pages, leaving out runs without it', async () => {

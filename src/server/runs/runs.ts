@@ -10,8 +10,7 @@ import { AppError, notFound } from '../errors';
 import { sameJson } from '../json';
 import { priceCost } from '../prices';
 import { repriceRunsSql } from '../prices/price-sql';
-import type { ScoreCondition } from '@/lib/score-filters';
-import { scoreConditions } from '../scores/conditions';
+import { narrowByScores, type ScoreFilters, scoreConditions } from '../scores/conditions';
 import { searchQuery } from '../search/text';
 
 const isFinished = (status: string) => (finishedStatuses as readonly string[]).includes(status);
@@ -201,7 +200,7 @@ export const runSearchCondition = (q: string): SQL =>
   sql`(${runs.name} ilike ${likePattern(q)} or ${runs.search} @@ ${searchQuery(q)})`;
 
 /** The history's filters: the API's, and the dashboard's score filters. */
-export type HistoryFilters = RunFilters & { scores?: ScoreCondition[] };
+export type HistoryFilters = RunFilters & ScoreFilters;
 
 export function runFilterConditions(projectId: string, f: HistoryFilters): SQL[] {
   const where: SQL[] = [eq(runs.projectId, projectId)];
@@ -217,7 +216,7 @@ export function runFilterConditions(projectId: string, f: HistoryFilters): SQL[]
   }
   if (f.from) where.push(gte(runs.createdAt, new Date(f.from)));
   if (f.to) where.push(lte(runs.createdAt, new Date(f.to)));
-  where.push(...scoreConditions(f.scores));
+  where.push(...scoreConditions(f));
   return where;
 }
 
@@ -294,6 +293,7 @@ export async function listRuns(
   filters: HistoryFilters,
   page: { limit: number; cursor?: string /** Tests: a smaller SEARCH_WINDOW. */; searchWindow?: number },
 ): Promise<RunPage> {
+  filters = await narrowByScores(db, projectId, filters);
   const where = runFilterConditions(projectId, { ...filters, q: undefined });
   let backwards = false;
   if (page.cursor) {

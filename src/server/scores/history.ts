@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import type { ScoreSort } from '@/lib/score-filters';
 import { AppError } from '../errors';
 import { type HistoryFilters, runFilterConditions } from '../runs/runs';
+import { narrowByScores } from './conditions';
 
 export type ScoredRunPage = { data: (Run & { sortValue: number })[]; nextCursor: string | null };
 
@@ -23,7 +24,7 @@ export async function listRunsByScore(
   page: { limit: number; cursor?: string },
 ): Promise<ScoredRunPage> {
   const where = [
-    ...runFilterConditions(projectId, filters),
+    ...runFilterConditions(projectId, await narrowByScores(db, projectId, filters)),
     eq(scores.projectId, projectId),
     eq(scores.name, sort.name),
     isNull(scores.seq),

@@ -79,7 +79,7 @@ async function assertTargets(tx: DbOrTx, projectId: string, inputs: ScoreInput[]
   const found = await tx
     .select({ id: runs.id })
     .from(runs)
-    .where(and(eq(runs.projectId, projectId), inArray(runs.id, runIds)));
+    .where(and(eq(runs.projectId, projectId), sql`${runs.id} = any(${`{${runIds.join(',')}}`}::uuid[])`));
   if (found.length !== runIds.length) throw notFound('Run');
   const resultIds = [...new Set(inputs.flatMap((s) => (s.resultId ? [s.resultId] : [])))];
   if (resultIds.length === 0) return;
@@ -145,11 +145,14 @@ function sameContent(stored: Score, row: Row): boolean {
 
 /** API scores: new ids are stored, known ids with the same content are duplicates, others a 409. */
 async function insertById(tx: DbOrTx, projectId: string, rows: Row[]): Promise<InsertScoresResult> {
-  const inserted = await tx
-    .insert(scores)
-    .values(rows)
-    .onConflictDoNothing({ target: scores.id })
-    .returning({ id: scores.id });
+  const inserted = await queryRows<{ id: string }>(
+    tx,
+    sql`insert into scores (id, project_id, run_id, seq, result_id, name, data_type, value, label, source,
+          author_id, comment)
+        ${selectRows(rows)}
+        on conflict (id) do nothing
+        returning id`,
+  );
   const ids = rows.map((r) => r.id);
   if (inserted.length === rows.length) return { accepted: rows.length, duplicates: 0, ids };
   const fresh = new Set(inserted.map((r) => r.id));
@@ -236,21 +239,38 @@ async function upsertByAuthor(
   return { accepted: changed.length, duplicates, ids };
 }
 
-async function upsert(tx: DbOrTx, rows: Row[]): Promise<void> {
-  const values = sql.join(
-    rows.map(
-      (r) => sql`(${r.id}::uuid, ${r.projectId}::uuid, ${r.runId}::uuid, ${r.seq}::int, ${r.resultId}::uuid,
-        ${r.name}, ${r.dataType}::score_type, ${r.value}::float8, ${r.label}, ${r.source}::score_source,
-        ${r.authorId}, ${r.comment})`,
-    ),
-    sql`, `,
+/**
+ * The rows as one SELECT over a JSON array (one parameter, whatever the batch size: a VALUES list of
+ * 1,000 rows is 12,000 parameters to bind and a statement to parse each time).
+ */
+function selectRows(rows: Row[]) {
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      run_id: r.runId,
+      seq: r.seq,
+      result_id: r.resultId,
+      name: r.name,
+      data_type: r.dataType,
+      value: r.value,
+      label: r.label,
+      comment: r.comment,
+    })),
   );
+  const { projectId, source, authorId } = rows[0]!;
+  return sql`select x.id, ${projectId}::uuid, x.run_id, x.seq, x.result_id, x.name, x.data_type::score_type,
+      x.value, x.label, ${source}::score_source, ${authorId}, x.comment
+    from jsonb_to_recordset(${json}::jsonb) as x(id uuid, run_id uuid, seq int, result_id uuid, name text,
+      data_type text, value float8, label text, comment text)`;
+}
+
+async function upsert(tx: DbOrTx, rows: Row[]): Promise<void> {
   try {
     await queryRows(
       tx,
       sql`insert into scores (id, project_id, run_id, seq, result_id, name, data_type, value, label, source,
             author_id, comment)
-          values ${values}
+          ${selectRows(rows)}
           on conflict (run_id, coalesce(seq, -1), coalesce(result_id, ${sql.raw(`'${NIL_UUID}'`)}::uuid), name,
             source, author_id) where source <> 'api'
           do update set data_type = excluded.data_type, value = excluded.value, label = excluded.label,

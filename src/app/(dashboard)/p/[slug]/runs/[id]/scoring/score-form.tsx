@@ -97,6 +97,7 @@ export function ScoreForm({
     <form
       ref={form}
       aria-label="Score this run"
+      noValidate
       className="flex flex-col gap-2.5 p-3"
       onSubmit={(e) => {
         e.preventDefault();
