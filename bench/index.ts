@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   otlp: () => import('./otlp'),
   export: () => import('./export'),
   browser: () => import('./browser'),
+  scores: () => import('./scores'),
 };
 
 async function run() {

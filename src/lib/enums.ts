@@ -41,3 +41,13 @@ export const errorStatus = {
 } as const;
 export type ErrorCode = keyof typeof errorStatus;
 export const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
+
+/** What kind of value a score holds: a number, a yes/no, or one label of a configured list. */
+export const scoreTypes = ['numeric', 'boolean', 'categorical'] as const;
+export type ScoreType = (typeof scoreTypes)[number];
+/**
+ * Who wrote a score, and so what its author id names: `api` an API key, `annotation` a member (user
+ * id), `evaluator` an evaluator.
+ */
+export const scoreSources = ['api', 'annotation', 'evaluator'] as const;
+export type ScoreSource = (typeof scoreSources)[number];

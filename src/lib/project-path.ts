@@ -70,6 +70,7 @@ export const PAGE_ROLES = {
   keys: 'viewer',
   compare: 'viewer',
   prices: 'viewer',
+  scores: 'viewer',
   audit: 'editor',
   members: 'owner',
   retention: 'owner',

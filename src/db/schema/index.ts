@@ -10,3 +10,4 @@ export * from './otel';
 export * from './audit';
 export * from './auth';
 export * from './members';
+export * from './scores';

@@ -1,8 +1,10 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
-import type { ResultDto, RunDto, RunFilters } from '@/lib/contract';
+import type { ResultDto, RunDto } from '@/lib/contract';
 import { listEvents, toEventDto } from '../events';
 import { listResults, listRuns, toResultDto, toRunDto } from '../runs';
+import type { HistoryFilters } from '../runs/runs';
+import { runScoreSummary, scoresOfRuns, toScoreDto } from '../scores';
 import { type CsvValue, csvLines } from './csv';
 
 export type ExportFormat = 'csv' | 'jsonl';
@@ -80,21 +82,35 @@ async function* runEvents(db: DbOrTx, projectId: string, runId: string) {
 
 /**
  * The filtered history, newest first, as CSV (header first) or JSONL (a run per line; with `events`,
- * each run carries its events). Reads keyset pages of EXPORT_PAGE runs as the consumer pulls.
+ * each run carries its events). Reads keyset pages of EXPORT_PAGE runs as the consumer pulls. With
+ * `scores`: a CSV `scores` column (the run's own scores by name, as the history shows them) and, in
+ * JSONL, every score of the run.
  */
 export async function* exportRuns(
   db: DbOrTx,
   projectId: string,
-  filters: RunFilters,
-  opts: { format: ExportFormat; events?: boolean },
+  filters: HistoryFilters,
+  opts: { format: ExportFormat; events?: boolean; scores?: boolean },
 ): AsyncGenerator<string> {
-  if (opts.format === 'csv') yield csvLine([...runCsvColumns]);
+  if (opts.format === 'csv') yield csvLine(opts.scores ? [...runCsvColumns, 'scores'] : [...runCsvColumns]);
   let cursor: string | undefined;
   do {
     const page = await listRuns(db, projectId, filters, { limit: EXPORT_PAGE, cursor });
-    const dtos = page.data.map(toRunDto);
+    const plain = page.data.map(toRunDto);
+    const byRun = opts.scores
+      ? await scoresOfRuns(
+          db,
+          projectId,
+          plain.map((r) => r.id),
+        )
+      : null;
+    const dtos = byRun
+      ? plain.map((r) => ({ ...r, scores: (byRun.get(r.id) ?? []).map(toScoreDto) }))
+      : plain;
     if (opts.format === 'csv') {
-      if (dtos.length > 0) yield csvLines(dtos.map(runCsvRecord));
+      const record = (r: RunDto) =>
+        byRun ? [...runCsvRecord(r), cell(runScoreSummary(byRun.get(r.id) ?? []))] : runCsvRecord(r);
+      if (dtos.length > 0) yield csvLines(plain.map(record));
     } else if (opts.events) {
       // One run (with all its events) at a time.
       for (const dto of dtos) {

@@ -16,6 +16,7 @@ export type PurgeCounts = {
   runs: number;
   events: number;
   results: number;
+  scores: number;
   reports: number;
   reportSections: number;
   ledger: number;
@@ -42,6 +43,7 @@ const zero = (): PurgeCounts => ({
   runs: 0,
   events: 0,
   results: 0,
+  scores: 0,
   reports: 0,
   reportSections: 0,
   ledger: 0,
@@ -112,6 +114,14 @@ export const RUN_ROWS: RunRowsStep[] = [
         select run_id, seq from run_transcript_checkpoints where run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
+  },
+  // Scores before results: a result's delete would cascade to its scores unbatched.
+  {
+    table: 'scores',
+    statement: (any, n) => sql`with d as (delete from scores where id in (
+        select id from scores where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: 'scores',
   },
   {
     table: 'run_results',

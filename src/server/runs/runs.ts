@@ -10,6 +10,7 @@ import { AppError, notFound } from '../errors';
 import { sameJson } from '../json';
 import { priceCost } from '../prices';
 import { repriceRunsSql } from '../prices/price-sql';
+import { narrowByScores, type ScoreFilters, scoreConditions } from '../scores/conditions';
 import { searchQuery } from '../search/text';
 
 const isFinished = (status: string) => (finishedStatuses as readonly string[]).includes(status);
@@ -233,8 +234,14 @@ export function sparseFilterConditions(f: RunFilters): SQL[] {
   return where;
 }
 
-/** The conditions of filters served by a (project, column, created_at, id) b-tree index. */
-function indexedFilterConditions(projectId: string, f: RunFilters): SQL[] {
+/** The history's filters: the API's, and the dashboard's score filters. */
+export type HistoryFilters = RunFilters & ScoreFilters;
+
+/**
+ * The conditions of filters served by a (project, column, created_at, id) b-tree index, and the score
+ * filters (narrowed to run ids first when they are rare: narrowByScores).
+ */
+function indexedFilterConditions(projectId: string, f: HistoryFilters): SQL[] {
   const where: SQL[] = [eq(runs.projectId, projectId)];
   if (f.status) where.push(eq(runs.status, f.status));
   if (f.kind) where.push(eq(runs.kind, f.kind));
@@ -243,10 +250,11 @@ function indexedFilterConditions(projectId: string, f: RunFilters): SQL[] {
   if (f.model) where.push(eq(runs.model, f.model));
   if (f.from) where.push(gte(runs.createdAt, new Date(f.from)));
   if (f.to) where.push(lte(runs.createdAt, new Date(f.to)));
+  where.push(...scoreConditions(f));
   return where;
 }
 
-export function runFilterConditions(projectId: string, f: RunFilters): SQL[] {
+export function runFilterConditions(projectId: string, f: HistoryFilters): SQL[] {
   return [...indexedFilterConditions(projectId, f), ...sparseFilterConditions(f)];
 }
 
@@ -320,9 +328,10 @@ async function sparsePage(
 export async function listRuns(
   db: DbOrTx,
   projectId: string,
-  filters: RunFilters,
+  filters: HistoryFilters,
   page: { limit: number; cursor?: string /** Tests: a smaller SEARCH_WINDOW. */; searchWindow?: number },
 ): Promise<RunPage> {
+  filters = await narrowByScores(db, projectId, filters);
   const where = indexedFilterConditions(projectId, filters);
   const sparse = sparseFilterConditions(filters);
   let backwards = false;

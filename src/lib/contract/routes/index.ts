@@ -7,6 +7,7 @@ import * as project from './project';
 import * as reports from './reports';
 import * as results from './results';
 import * as runs from './runs';
+import * as scores from './scores';
 import * as usage from './usage';
 
 /**
@@ -17,6 +18,7 @@ export const routes = {
   ...runs,
   ...events,
   ...results,
+  ...scores,
   ...reports,
   ...usage,
   ...project,

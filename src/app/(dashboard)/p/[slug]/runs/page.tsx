@@ -13,6 +13,9 @@ import { LiveRefresh } from './live-refresh';
 import { RunsPageFooter } from './runs-page-footer';
 import { MetaFilter } from './meta-filter';
 import { RunsTable } from './runs-table';
+import { ScoreFilter } from './score-filter';
+import { scoreColumnsOf, scoreHistoryState, scoreSearchString } from './score-history';
+import { listRunsByScore } from '@/server/scores';
 import { filtersFromParams, metaFromSearchParams, metaSearchString, runsSearchParams } from './search-params';
 
 export const metadata: Metadata = { title: 'Runs · runledger' };
@@ -32,22 +35,28 @@ export default async function RunsPage({
   const raw = await searchParams;
   const params = cache.parse(raw);
   const meta = metaFromSearchParams(raw);
-  const filters = filtersFromParams(params, meta);
   const db = getDb();
+  const scoring = await scoreHistoryState(db, ctx.project.id, raw);
+  const filters = { ...filtersFromParams(params, meta), scores: scoring.conditions };
+  const list = (cursor?: string) =>
+    scoring.sort
+      ? listRunsByScore(db, ctx.project.id, filters, scoring.sort, { limit: PAGE_SIZE, cursor }).then(
+          (p): RunPage => ({ ...p, prevCursor: null }),
+        )
+      : listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE, cursor });
   // The list, the model facet (a small summary table) and the recent metadata keys are read in
   // parallel. A hand-edited cursor shows the first page rather than an error.
   const [cursorPage, models, metaKeys] = await Promise.all([
-    listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE, cursor: params.cursor ?? undefined }).catch(
-      (err) => {
-        if (err instanceof AppError && err.code === 'bad_request') return null;
-        throw err;
-      },
-    ),
+    list(params.cursor ?? undefined).catch((err) => {
+      if (err instanceof AppError && err.code === 'bad_request') return null;
+      throw err;
+    }),
     listRunModels(db, ctx.project.id),
     recentMetadataKeys(db, ctx.project.id),
   ]);
   const badCursor = cursorPage === null;
-  const page: RunPage = cursorPage ?? (await listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE }));
+  const page: RunPage = cursorPage ?? (await list());
+  const scoreColumns = await scoreColumnsOf(db, ctx.project.id, page.data, scoring.columns);
   const search = filters.q
     ? {
         words: searchWords(filters.q),
@@ -60,8 +69,12 @@ export default async function RunsPage({
       }
     : undefined;
   const filtered =
-    Object.keys(meta).length > 0 || Object.entries(params).some(([k, v]) => k !== 'cursor' && v !== null);
-  const metaQuery = metaSearchString(meta);
+    Object.keys(meta).length > 0 ||
+    scoring.conditions.length > 0 ||
+    Object.entries(params).some(([k, v]) => k !== 'cursor' && v !== null);
+  const metaQuery = [metaSearchString(meta), scoreSearchString(raw.score, raw.sort)]
+    .filter(Boolean)
+    .join('&');
   const href = (cursor: string) =>
     `${projectPath(ctx.project.slug, 'runs')}${serialize({ ...params, cursor })}${metaQuery ? `&${metaQuery}` : ''}`;
   const exportQuery = `${serialize({ ...params, cursor: null }).replace(/^\?/, '')}${metaQuery ? `&${metaQuery}` : ''}`;
@@ -79,6 +92,7 @@ export default async function RunsPage({
       />
       <RunFilters models={models} />
       <MetaFilter keys={metaKeys} />
+      <ScoreFilter names={scoring.names} />
       {badCursor && (
         <p className="mb-3 text-sm text-amber-700">That page link was not valid; showing the newest runs.</p>
       )}
@@ -90,7 +104,13 @@ export default async function RunsPage({
               : 'Runs appear here as soon as an agent records one through the API or the SDK.'}
           </EmptyState>
         ) : (
-          <RunsTable slug={ctx.project.slug} runs={page.data} search={search} selectable />
+          <RunsTable
+            slug={ctx.project.slug}
+            runs={page.data}
+            search={search}
+            selectable
+            scoreColumns={scoreColumns}
+          />
         )}
         <RunsPageFooter
           slug={ctx.project.slug}

@@ -4,6 +4,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import type { Run } from '@/db/schema';
 import type { ContentMatch } from '@/server/search';
 import { RunNameCell } from './run-name-cell';
+import type { ScoreColumns } from './score-history';
 import { projectPath } from '@/lib/project-path';
 import { isStale, staleBefore } from '@/lib/run-liveness';
 import { formatCost, formatDuration, formatShortTime, formatTokens, runDuration } from '@/lib/format';
@@ -19,6 +20,7 @@ export function RunsTable({
   showThread = true,
   search,
   selectable = false,
+  scoreColumns,
 }: {
   /** The project in the address (the links stay in it). */
   slug: string;
@@ -28,6 +30,8 @@ export function RunsTable({
   search?: RunsTableSearch;
   /** Checkboxes that submit the `compare-form` (pick two runs to compare). */
   selectable?: boolean;
+  /** The project's chosen score columns, with each run's cells. */
+  scoreColumns?: ScoreColumns;
 }) {
   const before = staleBefore();
   return (
@@ -50,6 +54,11 @@ export function RunsTable({
           <Th className="text-right">Cost</Th>
           <Th className="text-right">Events</Th>
           <Th>Tags</Th>
+          {scoreColumns?.names.map((n) => (
+            <Th key={n} className="text-right" data-testid="score-column">
+              {n}
+            </Th>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -103,6 +112,11 @@ export function RunsTable({
                 )}
               </div>
             </Td>
+            {scoreColumns?.names.map((n) => (
+              <Td key={n} className="text-right tabular-nums" data-score={n}>
+                {scoreColumns.cells.get(run.id)?.get(n) ?? '—'}
+              </Td>
+            ))}
           </tr>
         ))}
       </tbody>

@@ -16,6 +16,8 @@ import { DeleteRunButton } from './delete-run-button';
 import { Replay } from './replay/replay';
 import { toReplayEvents } from './replay-events';
 import { RunHeader } from './run-header';
+import { runScoring } from './scoring/load';
+import { ScoreChips } from './scoring/score-chips';
 
 /** The run is not the project's: `getRunById` says so (null), the checkpoint and report lookups throw. */
 function notFoundAsNull(err: unknown): null {
@@ -58,12 +60,13 @@ export default async function RunPage({
   const projectId = ctx.project.id;
   const sp = await searchParams;
   const seq = typeof sp.seq === 'string' && /^\d{1,9}$/.test(sp.seq) ? Number(sp.seq) : null;
-  const [run, base, reports] = await Promise.all([
+  const [run, base, reports, scoring] = await Promise.all([
     getRunById(db, projectId, id),
     seq === null
       ? null
       : replayStateAt(db, projectId, id, Math.max(0, seq - BEFORE_SEQ)).catch(notFoundAsNull),
     listRunReports(db, projectId, id).catch(notFoundAsNull),
+    runScoring(db, ctx, id),
   ]);
   if (!run || !reports) notFound();
   const afterSeq = base?.seq ?? -1;
@@ -77,7 +80,7 @@ export default async function RunPage({
 
   return (
     <div>
-      <RunHeader slug={slug} run={run} />
+      <RunHeader slug={slug} run={run} scores={<ScoreChips scores={scoring.scores} />} />
       {hasRole(ctx.project.role, 'editor') && (
         <div className="-mt-3 mb-3 flex justify-end">
           <DeleteRunButton runId={run.id} />
@@ -102,6 +105,7 @@ export default async function RunPage({
         totalEvents={run.eventCount}
         reports={reports}
         live={live}
+        scoring={scoring}
       />
     </div>
   );

@@ -23,7 +23,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function RunHeader({ slug, run }: { slug: string; run: Run }) {
+export function RunHeader({ slug, run, scores }: { slug: string; run: Run; scores?: ReactNode }) {
   const metadata = run.metadata as Record<string, unknown>;
   const hasMetadata = metadata && Object.keys(metadata).length > 0;
   return (
@@ -71,6 +71,7 @@ export function RunHeader({ slug, run }: { slug: string; run: Run }) {
         </Field>
         <Field label="Cost">{formatCost(run.costUsd)}</Field>
       </dl>
+      {scores}
       {(hasMetadata || run.error != null) && (
         <div className="mt-3 grid gap-3 md:grid-cols-2">
           {run.error != null && (

@@ -2,6 +2,7 @@ import { createLoader } from 'nuqs/server';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { exportRunsQuery, runKind, runStatus } from '@/lib/contract/runs';
+import { scoreConditionsFrom } from '@/lib/score-filters';
 import { downloadHeaders, exportRuns, exportStream } from '@/server/export';
 import { projectRoute } from '@/app/(dashboard)/_lib/route';
 import { filtersFromParams, metaFromSearchParams, runsSearchParams, timeRanges } from '../search-params';
@@ -22,7 +23,10 @@ const downloadQuery = z.object({
   meta: exportRunsQuery.shape.meta,
 });
 
-/** The dashboard's download: the history as filtered on /runs (same URL parameters), streamed. */
+/**
+ * The dashboard's download: the history as filtered on /runs (same URL parameters, score filters
+ * included), newest first, with each run's scores, streamed.
+ */
 export const GET = projectRoute(
   { min: 'viewer', query: downloadQuery, signedOut: 'login' },
   async ({ project, query, request }) => {
@@ -30,8 +34,13 @@ export const GET = projectRoute(
     const { format } = query;
     const events = format === 'jsonl' && query.events === true;
     const meta = metaFromSearchParams(Object.fromEntries(url.searchParams));
-    const filters = filtersFromParams(load(url.searchParams), meta);
-    const body = await exportStream(exportRuns(getDb(), project.id, filters, { format, events }));
+    const filters = {
+      ...filtersFromParams(load(url.searchParams), meta),
+      scores: scoreConditionsFrom(url.searchParams.getAll('score')),
+    };
+    const body = await exportStream(
+      exportRuns(getDb(), project.id, filters, { format, events, scores: true }),
+    );
     const stamp = new Date().toISOString().slice(0, 10);
     return new Response(body, { headers: downloadHeaders(format, `runs-${project.slug}-${stamp}`) });
   },

@@ -22,6 +22,7 @@ export function ReplayControls({
   onJump,
   markers,
   errors,
+  scoreMarks,
   positionLabel,
 }: {
   playing: boolean;
@@ -35,6 +36,7 @@ export function ReplayControls({
   onJump: (dir: 1 | -1) => void;
   markers: number[];
   errors: number[];
+  scoreMarks?: number[];
   positionLabel: string;
 }) {
   return (
@@ -100,7 +102,14 @@ export function ReplayControls({
           {positionLabel}
         </span>
       </div>
-      <Scrubber timeline={timeline} playhead={playhead} onScrub={onScrub} markers={markers} errors={errors} />
+      <Scrubber
+        timeline={timeline}
+        playhead={playhead}
+        onScrub={onScrub}
+        markers={markers}
+        errors={errors}
+        scoreMarks={scoreMarks}
+      />
       <div className="flex justify-between text-[11px] text-zinc-400">
         <span>0 s</span>
         <span>

@@ -24,7 +24,16 @@ function positionLabel(store: ReplayStore, p: Playback): string {
 }
 
 /** The replay's controls wired to its store and playback: play, speed, scrubber with markers, steps. */
-export function PlaybackBar({ store, playback: p }: { store: ReplayStore; playback: Playback }) {
+export function PlaybackBar({
+  store,
+  playback: p,
+  scoredSeqs = [],
+}: {
+  store: ReplayStore;
+  playback: Playback;
+  /** The seqs of the steps that have scores: marks on the scrubber. */
+  scoredSeqs?: number[];
+}) {
   const { timeline, markers } = store;
   const path = usePathname();
   return (
@@ -50,6 +59,10 @@ export function PlaybackBar({ store, playback: p }: { store: ReplayStore; playba
         onJump={p.jump}
         markers={sample(markers.filter((i) => !isErrorEvent(store.typeAt(i))).map((i) => store.timeAt(i)))}
         errors={sample(markers.filter((i) => isErrorEvent(store.typeAt(i))).map((i) => store.timeAt(i)))}
+        scoreMarks={scoredSeqs
+          .map((seq) => store.indexOfSeq(seq))
+          .filter((i) => i >= 0)
+          .map((i) => store.timeAt(i))}
         positionLabel={positionLabel(store, p)}
       />
     </>

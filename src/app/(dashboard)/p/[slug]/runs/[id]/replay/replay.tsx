@@ -4,6 +4,7 @@ import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
 import type { TrimmedBase } from '@/lib/replay/trim';
 import { loadBaseParts } from '../actions';
+import { ScorePanel, type Scoring } from '../scoring/score-panel';
 import type { ReplayEvent } from './model';
 import type { Part } from './parts';
 import { PlaybackBar } from './playback-bar';
@@ -26,6 +27,7 @@ export function Replay({
   totalEvents,
   reports,
   live,
+  scoring,
 }: {
   runId: string;
   /** The server's transcript checkpoint the events start after (the page opened at `?seq=N`). */
@@ -35,6 +37,8 @@ export function Replay({
   totalEvents: number;
   reports: ReportDto[];
   live: boolean;
+  /** The run's scores and what the viewer may score with. */
+  scoring?: Scoring;
 }) {
   const [store] = useState(
     () =>
@@ -109,14 +113,27 @@ export function Replay({
     else store.want('position', store.transcript.foldFrom(at), at + (p.playing ? AHEAD : 1));
   }, [store, at, p.playing]);
 
+  const stepSeq = p.cut === null || p.index < 0 ? null : store.seqAt(p.index);
+  const scorePanel = scoring && (
+    <ScorePanel
+      runId={runId}
+      seq={stepSeq}
+      scoring={scoring}
+      onSeekSeq={(seq) => p.seekFromInspector(store.indexOfSeq(seq))}
+    />
+  );
+
   if (store.count === 0 && done && !live && reports.length === 0) {
     return (
-      <Card>
-        <CardHeader title="Replay" />
-        <p className="px-4 py-6 text-sm text-zinc-500">
-          This run recorded no events, so there is nothing to replay.
-        </p>
-      </Card>
+      <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_minmax(0,460px)]">
+        <Card>
+          <CardHeader title="Replay" />
+          <p className="px-4 py-6 text-sm text-zinc-500">
+            This run recorded no events, so there is nothing to replay.
+          </p>
+        </Card>
+        {scorePanel}
+      </div>
     );
   }
 
@@ -128,7 +145,11 @@ export function Replay({
     >
       <Card className="min-w-0">
         <div className="sticky top-0 z-10 rounded-t-lg border-b border-zinc-200 bg-white/95 px-4 py-3 backdrop-blur">
-          <PlaybackBar store={store} playback={p} />
+          <PlaybackBar
+            store={store}
+            playback={p}
+            scoredSeqs={scoring?.scores.flatMap((s) => (s.seq === null ? [] : [s.seq]))}
+          />
         </div>
         <div className="px-4 py-4">
           {store.count === 0 ? (
@@ -164,6 +185,7 @@ export function Replay({
         onSeek={p.seekFromInspector}
         loading={!done}
         total={Math.max(totalEvents, store.count)}
+        scoring={scorePanel}
       />
     </div>
   );

@@ -9,12 +9,15 @@ export function Scrubber({
   onScrub,
   markers,
   errors,
+  scoreMarks = [],
 }: {
   timeline: Timeline;
   playhead: number;
   onScrub: (t: number) => void;
   markers: number[];
   errors: number[];
+  /** Times of the steps that have scores. */
+  scoreMarks?: number[];
 }) {
   const from = timeline.start;
   const total = Math.max(timeline.total, from + 1);
@@ -45,6 +48,14 @@ export function Scrubber({
         <span
           key={`e${i}`}
           className="pointer-events-none absolute bottom-0 h-1.5 w-0.5 bg-red-500"
+          style={{ left: pct(t) }}
+        />
+      ))}
+      {scoreMarks.map((t, i) => (
+        <span
+          key={`s${i}`}
+          data-testid="score-mark"
+          className="pointer-events-none absolute -top-1 size-2 -translate-x-1/2 rotate-45 bg-amber-500"
           style={{ left: pct(t) }}
         />
       ))}

@@ -1,4 +1,5 @@
 'use client';
+import type { ReactNode } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
 import { EventInspector } from './event-inspector';
@@ -15,6 +16,7 @@ export function SidePanels({
   onSeek,
   loading,
   total,
+  scoring,
 }: {
   store: ReplayStore;
   reports: ReportDto[];
@@ -26,9 +28,12 @@ export function SidePanels({
   onSeek: (index: number) => void;
   loading: boolean;
   total: number;
+  /** The scoring panel, on top. */
+  scoring?: ReactNode;
 }) {
   return (
     <div className="flex min-w-0 flex-col gap-5">
+      {scoring}
       {reports.length > 0 && (
         <Card>
           <CardHeader title="Reports" />

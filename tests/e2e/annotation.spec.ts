@@ -1,0 +1,95 @@
+import { type Browser, expect, type Page } from '@playwright/test';
+import { FIXTURES, inDemo, screenshot, test } from './helpers';
+
+const chatUrl = inDemo(`/runs/${FIXTURES.chat}`);
+
+async function addConfig(page: Page, name: string, type: string, fields: Record<string, string>) {
+  await page.goto(inDemo('/settings/scores'));
+  const form = page.getByRole('form', { name: 'Add a score config' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Type').selectOption(type);
+  for (const [label, value] of Object.entries(fields)) await form.getByLabel(label).fill(value);
+  await form.getByRole('button', { name: 'Save config' }).click();
+  await expect(form.getByRole('status')).toHaveText(`Saved ${name}.`);
+}
+
+async function joinAsViewer(owner: Page, browser: Browser, baseURL: string): Promise<Page> {
+  await owner.goto(inDemo('/settings/members'));
+  await owner.getByLabel('Role', { exact: true }).first().selectOption('viewer');
+  await owner.getByRole('button', { name: 'Create invite link' }).click();
+  const link = (await owner.getByTestId('invite-link').textContent())!;
+  const viewer = await (await browser.newContext({ baseURL })).newPage();
+  await viewer.goto(link);
+  await viewer.getByLabel('Name').fill('Scoring Viewer');
+  await viewer.getByLabel('Email').fill(`score-viewer-${Date.now()}@e2e.test`);
+  await viewer.getByLabel('Password').fill('viewer-password-2');
+  await viewer.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(viewer).toHaveURL(/\/p\/demo\/runs$/);
+  return viewer;
+}
+
+test('an editor scores the run and the step under the playhead from the configs; a viewer only reads', async ({
+  authedPage: page,
+  browser,
+  baseURL,
+}) => {
+  await addConfig(page, 'helpfulness', 'numeric', { Min: '0', Max: '5' });
+  await addConfig(page, 'tone', 'categorical', { 'Labels (comma-separated)': 'good, ok, rude' });
+
+  // The step under the playhead, with the keyboard: s focuses the form, 1 picks the first label.
+  await page.goto(`${chatUrl}?seq=14`);
+  await expect(page.getByTestId('replay-position')).toContainText('seq 14');
+  const panel = page.getByTestId('score-panel');
+  await page.keyboard.press('s');
+  await expect(panel.getByLabel('Score', { exact: true })).toBeFocused();
+  await panel.getByLabel('Score', { exact: true }).selectOption('tone');
+  await panel.getByRole('button', { name: 'Step · seq 14' }).click();
+  await page.keyboard.press('1');
+  await expect(panel.getByRole('button', { name: 'good' })).toHaveAttribute('aria-pressed', 'true');
+  await panel.getByLabel('Comment').fill('polite and to the point');
+  await page.keyboard.press('Control+Enter');
+  const list = page.getByTestId('score-list');
+  await expect(list).toContainText('tone');
+  await expect(list).toContainText('good');
+  await expect(list).toContainText('seq 14');
+  await expect(list).toContainText('polite and to the point');
+  await expect(page.getByTestId('score-mark')).toHaveCount(1);
+
+  // The whole run; the header shows it.
+  await panel.getByLabel('Score', { exact: true }).selectOption('helpfulness');
+  await panel.getByRole('button', { name: 'Whole run' }).click();
+  await panel.getByLabel('helpfulness value').fill('4');
+  await panel.getByRole('button', { name: 'Save score' }).click();
+  await expect(page.getByTestId('run-scores')).toContainText('helpfulness: 4');
+
+  // Out of the config's range: refused, nothing changes.
+  await panel.getByLabel('helpfulness value').fill('7');
+  await panel.getByRole('button', { name: 'Update score' }).click();
+  await expect(panel).toContainText('helpfulness must be at most 5');
+  await expect(page.getByTestId('run-scores')).toContainText('helpfulness: 4');
+
+  // Scoring again replaces the editor's own score.
+  await panel.getByLabel('helpfulness value').fill('5');
+  await panel.getByRole('button', { name: 'Update score' }).click();
+  await expect(page.getByTestId('run-scores')).toContainText('helpfulness: 5');
+  await expect(page.getByTestId('run-scores')).not.toContainText('(2)');
+  await expect(list.getByText('helpfulness')).toHaveCount(1);
+  await screenshot(page, 'run-scoring');
+
+  // Clicking a step score moves the playhead there.
+  await page.goto(chatUrl);
+  await list.getByRole('button', { name: 'seq 14' }).click();
+  await expect(page).toHaveURL(/seq=14/);
+
+  const viewer = await joinAsViewer(page, browser, baseURL!);
+  await viewer.goto(chatUrl);
+  await expect(viewer.getByTestId('score-list')).toContainText('helpfulness');
+  await expect(viewer.getByTestId('run-scores')).toContainText('helpfulness: 5');
+  await expect(viewer.getByRole('form', { name: 'Score this run' })).toHaveCount(0);
+  await expect(viewer.getByRole('button', { name: /Remove my/ })).toHaveCount(0);
+
+  // The editor removes their score.
+  await page.getByRole('button', { name: 'Remove my tone score' }).click();
+  await expect(page.getByTestId('score-mark')).toHaveCount(0);
+  await expect(list).not.toContainText('tone');
+});
