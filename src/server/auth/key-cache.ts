@@ -27,7 +27,7 @@ export class ApiKeyCache {
       this.entries.delete(hash);
       return null;
     }
-    return { projectId: hit.projectId, keyId: hit.keyId };
+    return { projectId: hit.projectId, keyId: hit.keyId, keyName: hit.keyName };
   }
 
   set(hash: string, key: VerifiedKey): void {

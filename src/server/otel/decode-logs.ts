@@ -4,6 +4,7 @@ import {
   anyValue,
   attributesOf,
   bytesToHex,
+  deepGuard,
   field,
   isRecord,
   list,
@@ -87,14 +88,22 @@ function collectRecords(obj: unknown, idToHex: (id: unknown) => string): Decoded
   for (const rl of list(field(obj, 'resourceLogs'))) {
     if (!isRecord(rl)) continue;
     const res = field(rl, 'resource');
-    const resource = isRecord(res) ? attributesOf(field(res, 'attributes')) : {};
+    const resource = deepGuard(
+      () => (isRecord(res) ? attributesOf(field(res, 'attributes')) : {}),
+      'resource',
+    );
     for (const sl of list(field(rl, 'scopeLogs'))) {
       if (!isRecord(sl)) continue;
       const sc = field(sl, 'scope');
       const scopeName = isRecord(sc) ? field(sc, 'name') : undefined;
       const scope = typeof scopeName === 'string' ? scopeName : null;
       for (const raw of list(field(sl, 'logRecords'))) {
-        const record = isRecord(raw) ? toRecord(raw, idToHex, resource, scope) : 'not an object';
+        const record =
+          typeof resource === 'string'
+            ? resource
+            : isRecord(raw)
+              ? deepGuard(() => toRecord(raw, idToHex, resource, scope), 'log record')
+              : 'not an object';
         if (typeof record === 'string') {
           out.rejected++;
           if (out.reasons.length < 5) out.reasons.push(record);
@@ -132,7 +141,7 @@ function toRecord(
     severityNumber: typeof severityNumber === 'number' ? severityNumber : 0,
     severityText: typeof severityText === 'string' && severityText ? severityText : null,
     eventName: typeof name === 'string' && name ? storable(name.slice(0, 200)) : null,
-    body: anyValue(field(raw, 'body')),
+    body: anyValue(field(raw, 'body'), 0),
     attributes,
     resource,
     scope,

@@ -167,7 +167,7 @@ function collectSpans(obj: unknown, idToHex: (id: unknown) => string): DecodedEx
 }
 
 /** The value `read` gives, or why it was refused when an attribute value nests too deep. */
-function deepGuard<T>(read: () => T, what: string): T | string {
+export function deepGuard<T>(read: () => T, what: string): T | string {
   try {
     return read();
   } catch (err) {

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { OtelEvaluation } from '@/db/schema';
-import type { TranscriptEvent } from '@/lib/transcript';
+import type { TranscriptEvent } from '@runledger/sdk/transcript';
 import type { OtelAttributes } from './decode';
 
 /** The GenAI semantic conventions' event for the result of evaluating a model's output. */

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import type { OtelEvaluation } from '@/db/schema';
 import { queryRows } from '@/db/sql';
-import type { TranscriptEvent } from '@/lib/transcript';
+import type { TranscriptEvent } from '@runledger/sdk/transcript';
 import type { OtelSpan, OtelValue } from './decode';
 import type { OtelLogRecord } from './decode-logs';
 import { EVALUATION_EVENT, evaluationEvent, evaluationOf } from './evaluation';

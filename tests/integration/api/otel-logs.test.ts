@@ -7,7 +7,7 @@ import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { expect, it } from 'vitest';
 import { traceRunId } from '@/server/otel';
-import { type EventDto, Runledger } from '@/sdk';
+import { type EventDto, Runledger } from '@runledger/sdk';
 import {
   genAiAgentTrace,
   logInSpan,

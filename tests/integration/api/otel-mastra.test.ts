@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
 import { TranscriptFolder } from '@/lib/replay/transcript';
-import { type EventDto, eventsToUIMessages, Runledger } from '@/sdk';
+import { type EventDto, eventsToUIMessages, Runledger } from '@runledger/sdk';
 import { describeEachServer } from '../../helpers/server';
 
 const NODE = path.resolve('node_modules/.bin/node');

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { auditScope } from '@/app/(dashboard)/_lib/project';
 import { getDb } from '@/db/client';
-import { validatedAction } from '@/lib/actions';
+import { validatedAction } from '@/app/_lib/actions';
 import { int32, scoreName, uuid } from '@/lib/contract';
 import { requireProjectRole, runAccess } from '@/server/access';
 import { notFound } from '@/server/errors';
