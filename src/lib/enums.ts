@@ -1,6 +1,7 @@
 /**
  * The value lists shared by the database schema (pgEnum), the API contract (z.enum), the UI and the
- * SDK, declared once. Plain constants with no imports: drizzle-kit and the SDK load this file too.
+ * SDK, declared once. Plain constants with no imports: drizzle-kit loads this file too, and
+ * `npm run sdk:contract` copies the SDK's into its package.
  */
 
 export const runStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;

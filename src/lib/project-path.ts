@@ -2,7 +2,8 @@
  * Dashboard URLs, built here only. Every project page lives under `/p/<slug>/…`: the slug in the
  * address is the project (access is checked on the server for each request). The `rl_project`
  * cookie only remembers the project last viewed, for the old unscoped paths and `/`.
- * Framework-free: the proxy, the pages, the client components and the SDK import it.
+ * Framework-free: the proxy, the pages and the client components import it (the SDK's generated
+ * contract takes its run page path from `projectPath`).
  */
 import { type ProjectRole, projectRoles } from './enums';
 

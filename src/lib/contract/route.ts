@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * One declaration per API route: the handler wrapper (`apiRoute` in src/app/api/v1/_lib/route.ts)
  * parses with its schemas and the OpenAPI document (src/lib/openapi.ts) is built from the same object.
- * Framework-free, so the SDK can derive its types from it (`ResponseBody<typeof route>`).
+ * Framework-free: `npm run sdk:contract` generates the SDK package's types from these declarations.
  */
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
