@@ -27,11 +27,6 @@ export interface components {
             ts?: string;
             payload?: components["schemas"]["JsonValue"];
         };
-        GetAuditQuery: {
-            /** @default 50 */
-            limit?: number;
-            cursor?: string;
-        };
         GetAuditResponse: {
             data: {
                 id: number;
@@ -39,6 +34,7 @@ export interface components {
                 actor: {
                     id: string | null;
                     email: string | null;
+                    name: string | null;
                 };
                 action: string;
                 target: string | null;
@@ -68,42 +64,6 @@ export interface components {
         GetQuotasResponse: {
             data: components["schemas"]["Quota"][];
         };
-        GetRunsExportQuery: {
-            /** @enum {string} */
-            status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
-            /** @enum {string} */
-            kind?: "chat" | "workflow" | "dataset";
-            userId?: string;
-            threadId?: string;
-            model?: string;
-            tag?: string;
-            /** @description Substring of the name, or every word in the run content (user messages, assistant text, tool names, errors) */
-            q?: string;
-            /** Format: date-time */
-            from?: string;
-            /** Format: date-time */
-            to?: string;
-            /** @description Sent as `meta.<key>=<value>` (repeatable keys): runs whose metadata[key], as text, equals value */
-            meta?: {
-                [key: string]: string;
-            };
-            /**
-             * @default csv
-             * @enum {string}
-             */
-            format?: "csv" | "jsonl";
-            /**
-             * @description JSONL only: each run line carries its events
-             * @enum {string}
-             */
-            events?: "0" | "1" | "true" | "false";
-        };
-        GetRunsIdEventsQuery: {
-            afterSeq?: number;
-            /** @default 1000 */
-            limit?: number;
-            cursor?: string;
-        };
         GetRunsIdEventsResponse: {
             data: components["schemas"]["Event"][];
             nextCursor: string | null;
@@ -111,70 +71,57 @@ export interface components {
         GetRunsIdReportsResponse: {
             data: components["schemas"]["Report"][];
         };
-        GetRunsIdResultsExportQuery: {
-            /**
-             * @default csv
-             * @enum {string}
-             */
-            format?: "csv" | "jsonl";
-        };
-        GetRunsIdResultsQuery: {
-            /** @enum {string} */
-            status?: "succeeded" | "failed";
-            /** @default 50 */
-            limit?: number;
-            cursor?: string;
-        };
         GetRunsIdResultsResponse: {
             data: components["schemas"]["Result"][];
             nextCursor: string | null;
-        };
-        GetRunsQuery: {
-            /** @enum {string} */
-            status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
-            /** @enum {string} */
-            kind?: "chat" | "workflow" | "dataset";
-            userId?: string;
-            threadId?: string;
-            model?: string;
-            tag?: string;
-            /** @description Substring of the name, or every word in the run content (user messages, assistant text, tool names, errors) */
-            q?: string;
-            /** Format: date-time */
-            from?: string;
-            /** Format: date-time */
-            to?: string;
-            /** @description Sent as `meta.<key>=<value>` (repeatable keys): runs whose metadata[key], as text, equals value */
-            meta?: {
-                [key: string]: string;
-            };
-            /** @default 50 */
-            limit?: number;
-            cursor?: string;
         };
         GetRunsResponse: {
             data: components["schemas"]["Run"][];
             nextCursor: string | null;
         };
-        GetUsageQuery: {
-            subject: string;
-            metric: string;
+        GetScoreConfigsResponse: {
+            data: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                type: "numeric" | "boolean" | "categorical";
+                min: number | null;
+                max: number | null;
+                categories: string[] | null;
+                description: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        GetScoresResponse: {
+            data: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                runId: string;
+                seq: number | null;
+                resultId: string | null;
+                name: string;
+                /** @enum {string} */
+                dataType: "numeric" | "boolean" | "categorical";
+                value: number | boolean | null;
+                label: string | null;
+                /** @enum {string} */
+                source: "api" | "annotation" | "evaluator";
+                authorId: string;
+                comment: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            nextCursor: string | null;
         };
         GetUsageResponse: {
             windows: components["schemas"]["UsageWindow"][];
-        };
-        GetUsageSeriesQuery: {
-            metric: string;
-            subject?: string;
-            /** Format: date-time */
-            from?: string;
-            /** Format: date-time */
-            to?: string;
-            /**
-             * @default day
-             * @enum {string}
-             */
-            bucket?: "hour" | "day";
         };
         GetUsageSeriesResponse: {
             data: {
@@ -208,6 +155,19 @@ export interface components {
             totalTokens?: number;
             costUsd?: number;
             totalItems?: number | null;
+        };
+        PostOtelV1LogsBody: {
+            resourceLogs: {
+                [key: string]: unknown;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        PostOtelV1LogsResponse: {
+            partialSuccess?: {
+                rejectedLogRecords: string;
+                errorMessage: string;
+            };
         };
         PostOtelV1TracesBody: {
             resourceSpans: {
@@ -288,6 +248,34 @@ export interface components {
         PostRunsResponse: {
             run: components["schemas"]["Run"];
         };
+        PostScoresBody: {
+            scores: {
+                /**
+                 * Format: uuid
+                 * @description Chosen by the client: a retry with the same id and content is a duplicate
+                 */
+                id?: string;
+                /** Format: uuid */
+                runId: string;
+                /** @description The scored step (an event seq); absent for the whole run */
+                seq?: number;
+                /**
+                 * Format: uuid
+                 * @description The scored dataset result of this run
+                 */
+                resultId?: string;
+                name: string;
+                value?: number | boolean;
+                label?: string;
+                comment?: string;
+            }[];
+        };
+        PostScoresResponse: {
+            /** @description Scores stored by this call (new, or replacing their author’s own) */
+            accepted: number;
+            /** @description Ids already stored with the same content */
+            duplicates: number;
+        };
         PostUsageBody: {
             subject: string;
             metric: string;
@@ -342,6 +330,32 @@ export interface components {
         };
         PutQuotasResponse: {
             quota: components["schemas"]["Quota"];
+        };
+        PutScoreConfigsBody: {
+            name: string;
+            /** @enum {string} */
+            type: "numeric" | "boolean" | "categorical";
+            min?: number;
+            max?: number;
+            categories?: string[];
+            description?: string;
+        };
+        PutScoreConfigsResponse: {
+            config: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                type: "numeric" | "boolean" | "categorical";
+                min: number | null;
+                max: number | null;
+                categories: string[] | null;
+                description: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
         };
         Quota: {
             /** Format: uuid */
@@ -511,15 +525,6 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description forbidden: signed in and a member of the project, but the role does not allow this */
-        Error403: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
-            };
-        };
         /** @description not_found: unknown id, or an id of another project */
         Error404: {
             headers: {
@@ -613,6 +618,7 @@ export interface operations {
                     "application/json": components["schemas"]["GetHealthResponse"];
                 };
             };
+            400: components["responses"]["Error400"];
             503: components["responses"]["Error503"];
         };
     };
@@ -661,6 +667,40 @@ export interface operations {
                     "application/json": components["schemas"]["GetOpenapiJsonResponse"];
                 };
             };
+            400: components["responses"]["Error400"];
+        };
+    };
+    postOtelV1Logs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An ExportLogsServiceRequest */
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                "application/json": components["schemas"]["PostOtelV1LogsBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted (empty), or partly accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-protobuf": string;
+                    "application/json": components["schemas"]["PostOtelV1LogsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
         };
     };
     postOtelV1Traces: {
@@ -1342,6 +1382,177 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    getScoreConfigs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Configs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetScoreConfigsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    putScoreConfigs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutScoreConfigsBody"];
+            };
+        };
+        responses: {
+            /** @description The config */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutScoreConfigsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteScoreConfigs: {
+        parameters: {
+            query: {
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getScores: {
+        parameters: {
+            query?: {
+                runId?: string;
+                resultId?: string;
+                name?: string;
+                source?: "api" | "annotation" | "evaluator";
+                authorId?: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of scores */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetScoresResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postScores: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostScoresBody"];
+            };
+        };
+        responses: {
+            /** @description How many were stored and how many were retries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostScoresResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteScoresId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
     getUsage: {
         parameters: {
             query: {
@@ -1532,6 +1743,7 @@ export interface operations {
 /** The routes the client calls, by the name of their declaration. */
 export interface Routes {
   addResults: operations['postRunsIdResults'];
+  addScores: operations['postScores'];
   addSection: operations['postReportsIdSections'];
   appendEvents: operations['postRunsIdEvents'];
   commitReservation: operations['postUsageReservationsIdCommit'];
@@ -1540,6 +1752,8 @@ export interface Routes {
   createRun: operations['postRuns'];
   deleteQuota: operations['deleteQuotasId'];
   deleteRun: operations['deleteRunsId'];
+  deleteScore: operations['deleteScoresId'];
+  deleteScoreConfig: operations['deleteScoreConfigs'];
   getRetention: operations['getProjectRetention'];
   getRun: operations['getRunsId'];
   getUsage: operations['getUsage'];
@@ -1550,9 +1764,12 @@ export interface Routes {
   listResults: operations['getRunsIdResults'];
   listRunReports: operations['getRunsIdReports'];
   listRuns: operations['getRuns'];
+  listScoreConfigs: operations['getScoreConfigs'];
+  listScores: operations['getScores'];
   openApiDocument: operations['getOpenapiJson'];
   putQuota: operations['putQuotas'];
   putRetention: operations['putProjectRetention'];
+  putScoreConfig: operations['putScoreConfigs'];
   recordUsage: operations['postUsage'];
   releaseReservation: operations['postUsageReservationsIdRelease'];
   updateReport: operations['patchReportsId'];
@@ -1564,6 +1781,10 @@ export const routes = {
   "addResults": {
     "method": "POST",
     "path": "/api/v1/runs/{id}/results"
+  },
+  "addScores": {
+    "method": "POST",
+    "path": "/api/v1/scores"
   },
   "addSection": {
     "method": "POST",
@@ -1596,6 +1817,14 @@ export const routes = {
   "deleteRun": {
     "method": "DELETE",
     "path": "/api/v1/runs/{id}"
+  },
+  "deleteScore": {
+    "method": "DELETE",
+    "path": "/api/v1/scores/{id}"
+  },
+  "deleteScoreConfig": {
+    "method": "DELETE",
+    "path": "/api/v1/score-configs"
   },
   "getRetention": {
     "method": "GET",
@@ -1637,6 +1866,14 @@ export const routes = {
     "method": "GET",
     "path": "/api/v1/runs"
   },
+  "listScoreConfigs": {
+    "method": "GET",
+    "path": "/api/v1/score-configs"
+  },
+  "listScores": {
+    "method": "GET",
+    "path": "/api/v1/scores"
+  },
   "openApiDocument": {
     "method": "GET",
     "path": "/api/v1/openapi.json"
@@ -1648,6 +1885,10 @@ export const routes = {
   "putRetention": {
     "method": "PUT",
     "path": "/api/v1/project/retention"
+  },
+  "putScoreConfig": {
+    "method": "PUT",
+    "path": "/api/v1/score-configs"
   },
   "recordUsage": {
     "method": "POST",
