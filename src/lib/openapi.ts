@@ -31,8 +31,10 @@ const tagDescriptions: Record<string, string> = {
   Usage: 'The usage ledger per subject and metric, quotas per calendar window, and reservations.',
   Project: "Settings of the key's project.",
   Audit: "The project's audit log: who changed what.",
-  Scores: 'Scores of runs, steps and dataset results (from the API, annotation and evaluators), and score configs.',
-  OpenTelemetry: 'OTLP/HTTP receivers: traces (and their GenAI spans) become runs; logs (and GenAI evaluation events) attach to them.',
+  Scores:
+    'Scores of runs, steps and dataset results (from the API, annotation and evaluators), and score configs.',
+  OpenTelemetry:
+    'OTLP/HTTP receivers: traces (and their GenAI spans) become runs; logs (and GenAI evaluation events) attach to them.',
   Meta: 'This document and the readiness check; no API key needed.',
 };
 
