@@ -23,4 +23,7 @@ test('a trace sent over OTLP replays as a conversation', async ({ authedPage: pa
   await expect(transcript).toContainText('It is 21 °C in Paris.');
   await expect(transcript).toContainText('getWeather');
   await expect(transcript).toContainText('I should look it up.');
+  // The agent's `start` comes before its first model call's user turn: no empty bubble above the question.
+  await expect(transcript).not.toContainText('(no content)');
+  await expect(transcript.locator('li').first()).toContainText('Weather in Paris?');
 });

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '@/db/sql';
+import { TranscriptFolder } from '@/lib/replay/transcript';
 import { appendEvents, listEvents } from '@/server/events';
 import { decodeProtobuf, ingestSpans, type OtelSpan, traceRunId } from '@/server/otel';
 import { upsertPrice } from '@/server/prices';
@@ -54,6 +55,19 @@ describeEachDb('OTLP span assembly', ({ db, driver }) => {
       eventCount: results[0]!.events.length,
     });
     for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+  });
+
+  it("replays an agent trace as the user's turn, then one answer (the agent's start comes first)", async () => {
+    const { traceId, spans } = agentSpans('fold-user');
+    const p = await makeProject(db());
+    await ingestSpans(db(), p.id, spans);
+    const events = (await listEvents(db(), p.id, traceRunId(p.id, traceId), { limit: 1000 })).data;
+    expect(events.findIndex((e) => e.type === 'start')).toBeLessThan(
+      events.findIndex((e) => e.type === 'user-message'),
+    );
+    const folder = new TranscriptFolder();
+    for (const e of events) folder.apply({ seq: e.seq, type: e.type, payload: e.payload });
+    expect(folder.items.map((i) => i.kind)).toEqual(['user', 'assistant']);
   });
 
   it("stores a tool call's input once, the model call's, whichever of its chat and tool spans arrives first", async () => {

@@ -13,6 +13,7 @@ import {
   type OtelSpan,
   traceRunId,
 } from '@/server/otel';
+import { purgeExpired, putRetention } from '@/server/retention';
 import { getRunById, listRuns } from '@/server/runs';
 import { describeEachDb } from '../helpers/db';
 import { makeProject } from '../helpers/fixtures';
@@ -208,5 +209,32 @@ describeEachDb('OTLP log records', ({ db }) => {
     expect(evaluations.map((e) => e.payload)).toEqual([
       { text: 'helpfulness: 4', name: 'helpfulness', scoreValue: 4, spanId: chat.spanId },
     ]);
+  });
+
+  it('retention removes the records and response ids of expired runs, and records that waited too long', async () => {
+    const p = await makeProject(db());
+    await putRetention(db(), p.id, { runDays: 30, usageDays: 400 });
+    const t = agentTrace('retention-user');
+    await ingestSpans(db(), p.id, t.spans);
+    const lost = agentTrace('never-arrives');
+    await ingestLogRecords(db(), p.id, [...(await records(t, 'json')), ...(await records(lost, 'json'))]);
+    const rows = async () =>
+      Promise.all([
+        queryRows<{ n: number }>(
+          db(),
+          sql`select count(*)::int as n from otel_log_records where project_id = ${p.id}::uuid`,
+        ),
+        queryRows<{ n: number }>(
+          db(),
+          sql`select count(*)::int as n from otel_response_ids where project_id = ${p.id}::uuid`,
+        ),
+      ]).then(([a, b]) => [a[0]!.n, b[0]!.n]);
+    // Three attached, two waiting (the other trace's, by trace id); one response id.
+    expect(await rows()).toEqual([5, 1]);
+    const day = 86_400_000;
+    await purgeExpired(db(), { now: new Date(Date.now() + 29 * day), projectId: p.id });
+    expect(await rows()).toEqual([5, 1]);
+    await purgeExpired(db(), { now: new Date(Date.now() + 31 * day), projectId: p.id, batchSize: 2 });
+    expect(await rows()).toEqual([0, 0]);
   });
 });

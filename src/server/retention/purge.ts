@@ -210,6 +210,15 @@ async function purgeRuns(ctx: Ctx, projectId: string, cutoff: Date): Promise<voi
     );
     if (chunk.length < ctx.size) break;
   }
+  // OTLP log records still waiting for a run that never came expire like a run would have.
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from otel_log_records where (project_id, record_key) in (
+        select project_id, record_key from otel_log_records where project_id = ${projectId}::uuid
+          and run_id is null and created_at < ${cutoff.toISOString()}::timestamptz limit ${ctx.size}) returning 1)
+      select count(*)::int as n from d`,
+    null,
+  );
   // Models no run uses any more leave the history filter.
   await queryRows(
     ctx.db,
