@@ -1,5 +1,13 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import { PROJECT_COOKIE, PROJECT_COOKIE_OPTIONS, PROJECT_HEADER, projectSlugOf } from '@/lib/project-path';
+import { env } from '@/lib/env';
+import { FOREIGN_ORIGIN, isSameOrigin } from '@/lib/request-security';
+import {
+  PATH_HEADER,
+  PROJECT_COOKIE,
+  PROJECT_COOKIE_OPTIONS,
+  PROJECT_HEADER,
+  projectSlugOf,
+} from '@/lib/project-path';
 
 const SESSION_COOKIES = ['rl.session_token', '__Secure-rl.session_token'];
 const DASHBOARD = /^\/(?:$|p|runs|threads|datasets|settings|usage)(?:\/|$)/;
@@ -24,6 +32,17 @@ function contentSecurityPolicy(nonce: string): string {
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  // A server action from another site: the app's 403 and message (Next.js's own check answers 500).
+  // Each action checks the origin again itself.
+  if (request.method === 'POST' && request.headers.has('next-action')) {
+    const trustProxy = ['1', 'true'].includes(env().RUNLEDGER_TRUST_PROXY);
+    if (!isSameOrigin(request.headers, trustProxy)) {
+      return new NextResponse(FOREIGN_ORIGIN, {
+        status: 403,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
+      });
+    }
+  }
   // A convenience redirect only: every page and server action verifies the session itself.
   if (DASHBOARD.test(pathname) && !SESSION_COOKIES.some((c) => request.cookies.has(c))) {
     const url = request.nextUrl.clone();
@@ -42,6 +61,7 @@ export function proxy(request: NextRequest) {
   const slug = projectSlugOf(pathname);
   requestHeaders.delete(PROJECT_HEADER);
   if (slug) requestHeaders.set(PROJECT_HEADER, slug);
+  requestHeaders.set(PATH_HEADER, pathname);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   // "Last project viewed", for the old unscoped links and `/` (a hint: access is checked per request).
   if (slug && request.method === 'GET' && request.cookies.get(PROJECT_COOKIE)?.value !== slug) {

@@ -8,7 +8,7 @@ import { writeAudit } from '@/server/audit';
 import { putMember } from '@/server/members';
 import { seedDemo } from '@/server/demo/seed';
 import { cliKeyLines, createCliKey } from '@/server/local-cli/keys';
-import { ensureProject } from '@/server/projects';
+import { ensureProject, projectSlug } from '@/server/projects';
 import { createKeyThroughServer } from './through-server';
 
 const usage = `usage: npm run cli -- <command>
@@ -25,6 +25,12 @@ type Command =
   | { kind: 'users-create'; email: string; project: string; role: (typeof ROLES)[number]; name?: string }
   | { kind: 'seed-demo' };
 
+/** A one-line reason when `slug` cannot name a project (the slug rule's own words), else null. */
+function badSlug(slug: string): string | null {
+  if (projectSlug.safeParse(slug).success) return null;
+  return `--project ${JSON.stringify(slug)} is not a project slug: use 2 to 64 lowercase letters, digits and dashes, starting with a letter or digit`;
+}
+
 /** Reads the command line before any database is opened, so bad usage fails at once. */
 function parseCommand(argv: string[]): Command | { kind: 'error'; message: string; exitCode: number } {
   const [command, sub, ...rest] = argv;
@@ -37,6 +43,8 @@ function parseCommand(argv: string[]): Command | { kind: 'error'; message: strin
         options: { project: { type: 'string' }, name: { type: 'string' } },
       });
       if (!values.project) return { kind: 'error', message: '--project <slug> is required', exitCode: 1 };
+      const slugError = badSlug(values.project);
+      if (slugError) return { kind: 'error', message: slugError, exitCode: 1 };
       return { kind: 'keys-create', project: values.project, name: values.name ?? 'cli' };
     } catch (err) {
       return { kind: 'error', message: err instanceof Error ? err.message : String(err), exitCode: 1 };
@@ -61,6 +69,8 @@ function parseCommand(argv: string[]): Command | { kind: 'error'; message: strin
           exitCode: 1,
         };
       }
+      const slugError = badSlug(values.project);
+      if (slugError) return { kind: 'error', message: slugError, exitCode: 1 };
       return { kind: 'users-create', email: values.email, project: values.project, role, name: values.name };
     } catch (err) {
       return { kind: 'error', message: err instanceof Error ? err.message : String(err), exitCode: 1 };

@@ -21,6 +21,8 @@ export const PROJECT_COOKIE_OPTIONS = {
  * (set by src/proxy.ts from the URL; a header sent by the client is dropped there).
  */
 export const PROJECT_HEADER = 'x-rl-project';
+/** The page's path, set by src/proxy.ts the same way: the dashboard layout checks the page's role. */
+export const PATH_HEADER = 'x-rl-path';
 
 /** `/p/<slug>` followed by the given path segments, each one encoded: `projectPath(s, 'runs', id)`. */
 export function projectPath(slug: string, ...segments: string[]): string {
@@ -93,4 +95,11 @@ export function switchedPath(pathname: string, toSlug: string, role: ProjectRole
     if (page in PAGE_ROLES && hasRole(role, PAGE_ROLES[page])) return projectPath(toSlug, 'settings', sub);
   }
   return projectPath(toSlug, 'runs');
+}
+
+/** The dashboard page a `/p/<slug>/…` path shows (`settings/audit` → `audit`), or null when it has no role of its own. */
+export function pageOfPath(pathname: string): DashboardPage | null {
+  const rest = SCOPED.exec(pathname)?.[2]?.split('/').filter(Boolean) ?? [];
+  const name = rest[0] === 'settings' ? rest[1] : rest[0];
+  return name && Object.hasOwn(PAGE_ROLES, name) ? (name as DashboardPage) : null;
 }

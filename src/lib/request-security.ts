@@ -4,6 +4,9 @@
  * client can send any X-Forwarded-* it likes.
  */
 
+/** The answer to a state-changing request from another site (a server action, a form post). */
+export const FOREIGN_ORIGIN = 'Refused: this request did not come from this site.';
+
 const first = (v: string | null) => v?.split(',')[0]?.trim() || null;
 
 /** The host the browser addressed: Host, or X-Forwarded-Host when a trusted proxy sets it. */

@@ -36,6 +36,16 @@ it('refuses bad usage with a message and a non-zero exit, before it opens a data
   const unknownOption = await cli(noDatabase, 'keys', 'create', '--project', 'x', '--colour', 'red');
   expect(unknownOption.code).toBe(1);
   expect(unknownOption.stderr).toContain('--colour');
+  for (const args of [
+    ['keys', 'create', '--project', 'a'],
+    ['users', 'create', '--email', 'e@example.com', '--project', 'Bad Slug', '--role', 'viewer'],
+  ]) {
+    const badSlug = await cli(noDatabase, ...args);
+    expect(badSlug.code).toBe(1);
+    // One line saying what is wrong, not a validation library's dump.
+    expect(badSlug.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(badSlug.stderr).toMatch(/^--project ".+" is not a project slug: use 2 to 64 lowercase letters/);
+  }
   const unknown = await cli(noDatabase, 'frobnicate');
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toContain('usage: npm run cli');

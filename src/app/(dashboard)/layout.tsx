@@ -1,10 +1,11 @@
 import { NuqsAdapter } from 'nuqs/adapters/next/app';
 import type { ReactNode } from 'react';
 import { ProjectNav } from './_components/project-nav';
-import { dashboardContext, lastProjectSlug } from './_lib/project';
+import { dashboardContext, lastProjectSlug, requireAddressedPage } from './_lib/project';
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const { projects, user } = await dashboardContext();
+  await requireAddressedPage(projects);
   return (
     <NuqsAdapter>
       <div className="flex min-h-screen">

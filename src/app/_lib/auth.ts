@@ -30,4 +30,4 @@ export async function sameOriginRequest(): Promise<boolean> {
   return isSameOrigin(new Headers(await headers()), trustProxy());
 }
 
-export const FOREIGN_ORIGIN = 'Refused: this request did not come from this site.';
+export { FOREIGN_ORIGIN } from '@/lib/request-security';

@@ -7,7 +7,7 @@ import { accounts } from '@/db/schema';
 import { writeAudit } from '../audit/audit';
 import type { Auth } from './auth';
 import { isLegacyHash, verifyLegacyHash } from './legacy-password';
-import { clearAccountFailures, recordFailure, throttleMessage, throttleWait } from './throttle';
+import { clearPairFailures, recordFailure, throttleMessage, throttleWait } from './throttle';
 
 export const WRONG_CREDENTIALS = 'Wrong email or password.';
 
@@ -16,9 +16,9 @@ export type SignInResult =
   | { ok: false; error: string };
 
 /**
- * Email + password sign-in through better-auth, behind our throttle: 5 failures per account or 20
- * per address in 15 minutes refuse further attempts (audited). An unknown email and a wrong password
- * get the same answer, so the form cannot be used to discover accounts.
+ * Email + password sign-in through better-auth, behind our throttle (see THROTTLE: growing delays per
+ * account and address and per address, a high ceiling per account; refusals are audited). An unknown
+ * email and a wrong password get the same answer, so the form cannot be used to discover accounts.
  */
 export async function signInWithPassword(
   db: Db,
@@ -44,7 +44,7 @@ export async function signInWithPassword(
       headers: input.headers ?? new Headers(),
       returnHeaders: true,
     });
-    await clearAccountFailures(db, input.email);
+    await clearPairFailures(db, keys);
     await upgradeLegacyHash(db, res.response.user.id, input.password);
     return { ok: true, userId: res.response.user.id, token: res.response.token, headers: res.headers };
   } catch (err) {

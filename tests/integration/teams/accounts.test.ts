@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { auditLog, signInFailures } from '@/db/schema';
 import { ensureOwner } from '@/server/accounts/owner';
 import { sessionUser, signInWithPassword, WRONG_CREDENTIALS } from '@/server/accounts/sign-in';
-import { THROTTLE } from '@/server/accounts/throttle';
+import { delayAfter, recordFailure, THROTTLE } from '@/server/accounts/throttle';
 import { deleteUser, setPassword } from '@/server/accounts/users';
 import { removeMember } from '@/server/members';
 import { PASSWORD, makeUser, signInCookie, testAuth } from '../../helpers/accounts';
@@ -80,61 +80,66 @@ describeEachDb('accounts', ({ db }) => {
   });
 
   describe('sign-in throttling', () => {
-    it('refuses an account after 5 failures with the same message for unknown emails', async () => {
-      const user = await makeUser(db());
-      const auth = testAuth(db());
-      const unknown = await signInWithPassword(db(), auth, {
-        email: 'nobody@example.com',
-        password: 'x',
-        address: '10.1.0.1',
-      });
+    const signIn = (email: string, password: string, address: string, at: Date) =>
+      signInWithPassword(db(), testAuth(db()), { email, password, address }, at);
+    const seconds = (t: Date, s: number) => new Date(t.getTime() + s * 1000);
+
+    it("someone else's failures never lock the owner out of their own address", async () => {
+      const owner = await makeUser(db());
+      const unknown = await signIn('nobody@example.com', 'x', '10.1.0.1', new Date());
       expect(unknown).toEqual({ ok: false, error: WRONG_CREDENTIALS });
       const t0 = new Date();
-      for (let i = 0; i < THROTTLE.perAccount; i++) {
-        const r = await signInWithPassword(
-          db(),
-          auth,
-          { email: user.email, password: 'wrong', address: `10.2.0.${i}` },
-          t0,
-        );
-        expect(r).toEqual({ ok: false, error: WRONG_CREDENTIALS });
+      // The attacker's pair (account, address): free attempts, then delays that double.
+      for (let i = 0; i < THROTTLE.perPair; i++) {
+        expect(await signIn(owner.email, 'wrong', '10.66.0.1', t0)).toEqual({
+          ok: false,
+          error: WRONG_CREDENTIALS,
+        });
       }
-      // Even the right password is refused now, from any address.
-      const blocked = await signInWithPassword(db(), auth, {
-        email: user.email,
-        password: PASSWORD,
-        address: '10.3.0.1',
+      expect(await signIn(owner.email, 'wrong', '10.66.0.1', t0)).toEqual({
+        ok: false,
+        error: 'Too many attempts, try again in 1 second',
       });
-      expect(blocked).toEqual({ ok: false, error: 'Too many attempts, try again in 15 minutes' });
-      const audit = await db().select().from(auditLog).where(eq(auditLog.target, user.email));
+      expect(await signIn(owner.email, 'wrong', '10.66.0.1', seconds(t0, 1))).toEqual({
+        ok: false,
+        error: WRONG_CREDENTIALS,
+      });
+      expect(await signIn(owner.email, 'wrong', '10.66.0.1', seconds(t0, 2))).toEqual({
+        ok: false,
+        error: 'Too many attempts, try again in 1 second',
+      });
+      expect(await signIn(owner.email, 'wrong', '10.66.0.1', seconds(t0, 3))).toEqual({
+        ok: false,
+        error: WRONG_CREDENTIALS,
+      });
+      // 7 failures: the next is 4 s after the last; even the right password waits there.
+      expect(await signIn(owner.email, PASSWORD, '10.66.0.1', seconds(t0, 4))).toEqual({
+        ok: false,
+        error: 'Too many attempts, try again in 3 seconds',
+      });
+      const audit = await db().select().from(auditLog).where(eq(auditLog.target, owner.email));
       expect(audit.map((a) => a.action)).toContain('sign_in.throttled');
-      // Once the window has passed, the right password works again.
-      const later = new Date(t0.getTime() + THROTTLE.windowMs + 1000);
-      const ok = await signInWithPassword(
-        db(),
-        auth,
-        { email: user.email, password: PASSWORD, address: '10.3.0.1' },
-        later,
-      );
-      expect(ok.ok).toBe(true);
+      // The owner, from their own address, at the same moment: signed in.
+      expect((await signIn(owner.email, PASSWORD, '10.1.1.1', seconds(t0, 4))).ok).toBe(true);
+      // The delays keep growing for the attacker's pair, capped.
+      expect(delayAfter(THROTTLE.perPair + 20, THROTTLE.perPair)).toBe(THROTTLE.maxDelayMs);
     });
 
-    it('refuses an address after 20 failures over any accounts', async () => {
-      const auth = testAuth(db());
+    it('slows an address that guesses over many accounts, not the accounts elsewhere', async () => {
       const address = `10.9.${Math.floor(Math.random() * 250)}.1`;
-      for (let i = 0; i < THROTTLE.perAddress; i++) {
-        await signInWithPassword(db(), auth, { email: `guess${i}@example.com`, password: 'x', address });
+      const t0 = new Date();
+      for (let i = 0; i < THROTTLE.perAddress - 1; i++) {
+        await recordFailure(db(), { email: `guess${i}@example.com`, address }, t0);
       }
-      const user = await makeUser(db());
-      const r = await signInWithPassword(db(), auth, { email: user.email, password: PASSWORD, address });
-      expect(r.ok).toBe(false);
-      expect(r.ok === false && r.error).toMatch(/^Too many attempts, try again in 1[45] minutes$/);
-      const other = await signInWithPassword(db(), auth, {
-        email: user.email,
-        password: PASSWORD,
-        address: '10.8.0.1',
+      expect(await signIn('guess-last@example.com', 'x', address, t0)).toEqual({
+        ok: false,
+        error: WRONG_CREDENTIALS,
       });
-      expect(other.ok).toBe(true);
+      const user = await makeUser(db());
+      const r = await signIn(user.email, PASSWORD, address, t0);
+      expect(r).toEqual({ ok: false, error: 'Too many attempts, try again in 1 second' });
+      expect((await signIn(user.email, PASSWORD, '10.8.0.1', t0)).ok).toBe(true);
+      expect((await signIn(user.email, PASSWORD, address, seconds(t0, 1))).ok).toBe(true);
       expect(
         (
           await db()
@@ -143,6 +148,25 @@ describeEachDb('accounts', ({ db }) => {
             .where(eq(signInFailures.key, `ip:${address}`))
         ).length,
       ).toBe(THROTTLE.perAddress);
+    });
+
+    it('a guess spread over many addresses meets the per-account ceiling, which the window lifts', async () => {
+      const user = await makeUser(db());
+      const t0 = new Date();
+      // The failures as sign-in records them (a hundred password checks would only make this slow).
+      for (let i = 0; i < THROTTLE.perAccount - 1; i++) {
+        await recordFailure(db(), { email: user.email, address: `10.${50 + (i % 4)}.${i}.7` }, t0);
+      }
+      expect(await signIn(user.email, 'wrong', '10.60.0.1', t0)).toEqual({
+        ok: false,
+        error: WRONG_CREDENTIALS,
+      });
+      expect(await signIn(user.email, PASSWORD, '10.200.0.1', t0)).toEqual({
+        ok: false,
+        error: 'Too many attempts, try again in 15 minutes',
+      });
+      const later = new Date(t0.getTime() + THROTTLE.windowMs + 1000);
+      expect((await signIn(user.email, PASSWORD, '10.200.0.1', later)).ok).toBe(true);
     });
   });
 });

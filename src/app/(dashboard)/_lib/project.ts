@@ -9,6 +9,8 @@ import {
   type DashboardPage,
   hasRole,
   PAGE_ROLES,
+  PATH_HEADER,
+  pageOfPath,
   PROJECT_COOKIE,
   PROJECT_COOKIE_OPTIONS,
   PROJECT_HEADER,
@@ -66,6 +68,20 @@ export async function requireProject(
   const project = projects.find((p) => p.slug === slug);
   if (!project || !hasRole(project.role, PAGE_ROLES[page])) notFound();
   return { projects, project, user };
+}
+
+/**
+ * Before anything of the page streams (the dashboard's loading shell would commit status 200): an
+ * address in a project the user may not open, or a page above their role there, is a 404. The page's
+ * own requireProject still checks (a prefetch skips the proxy that sets these headers).
+ */
+export async function requireAddressedPage(projects: RoledProject[]): Promise<void> {
+  const h = await headers();
+  const slug = h.get(PROJECT_HEADER);
+  if (!slug) return;
+  const project = projects.find((p) => p.slug === slug);
+  const page = pageOfPath(h.get(PATH_HEADER) ?? '');
+  if (!project || (page && !hasRole(project.role, PAGE_ROLES[page]))) notFound();
 }
 
 /**

@@ -4,6 +4,7 @@ import { Card, CardHeader, EmptyState, PageHeader } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { formatTime } from '@/lib/format';
+import { hasRole } from '@/server/access';
 import { listApiKeys } from '@/server/auth';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { CreateKeyForm, RevokeKeyButton } from './key-forms';
@@ -13,6 +14,8 @@ export const metadata: Metadata = { title: 'API keys · runledger' };
 export default async function KeysPage({ params }: { params: Promise<{ slug: string }> }) {
   const ctx = await requireProject((await params).slug, 'keys');
   const keys = await listApiKeys(getDb(), ctx.project.id);
+  // Viewers see the keys; creating and revoking them is for editors and owners.
+  const canEdit = hasRole(ctx.project.role, 'editor');
   return (
     <div className="max-w-5xl">
       <PageHeader
@@ -24,15 +27,19 @@ export default async function KeysPage({ params }: { params: Promise<{ slug: str
           </>
         }
       />
-      <Card className="mb-5">
-        <CardHeader title="New key" />
-        <div className="p-4">
-          <CreateKeyForm />
-        </div>
-      </Card>
+      {canEdit && (
+        <Card className="mb-5">
+          <CardHeader title="New key" />
+          <div className="p-4">
+            <CreateKeyForm />
+          </div>
+        </Card>
+      )}
       <Card>
         {keys.length === 0 ? (
-          <EmptyState title="No keys yet">Create one above to start sending runs.</EmptyState>
+          <EmptyState title="No keys yet">
+            {canEdit ? 'Create one above to start sending runs.' : 'An editor or owner can create one.'}
+          </EmptyState>
         ) : (
           <Table data-testid="keys-table">
             <thead>
@@ -60,7 +67,7 @@ export default async function KeysPage({ params }: { params: Promise<{ slug: str
                     )}
                   </Td>
                   <Td className="text-right">
-                    {!k.revokedAt && <RevokeKeyButton keyId={k.id} name={k.name} />}
+                    {canEdit && !k.revokedAt && <RevokeKeyButton keyId={k.id} name={k.name} />}
                   </Td>
                 </tr>
               ))}

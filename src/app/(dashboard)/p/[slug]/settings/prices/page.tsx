@@ -4,6 +4,7 @@ import { Card, CardHeader, EmptyState, PageHeader } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { formatTime } from '@/lib/format';
+import { hasRole } from '@/server/access';
 import { listPrices, listRecomputeJobs } from '@/server/prices';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { PriceForm, RemovePriceButton, SeedPricesButton } from './price-form';
@@ -20,22 +21,31 @@ export default async function PricesPage({ params }: { params: Promise<{ slug: s
     listPrices(db, ctx.project.id),
     listRecomputeJobs(db, ctx.project.id, 5),
   ]);
+  // Viewers read the prices; editing them is for editors and owners.
+  const canEdit = hasRole(ctx.project.role, 'editor');
   return (
     <div className="max-w-5xl">
       <PageHeader
         title="Model prices"
         description="USD per 1M tokens. A run or usage event that carries tokens and no cost is priced at ingest with the price in force then; a cost sent by the client always wins."
       />
+      {canEdit && (
+        <Card className="mb-5">
+          <CardHeader title="Add or change a price" />
+          <div className="p-4">
+            <PriceForm />
+          </div>
+        </Card>
+      )}
       <Card className="mb-5">
-        <CardHeader title="Add or change a price" />
-        <div className="p-4">
-          <PriceForm />
-        </div>
-      </Card>
-      <Card className="mb-5">
-        <CardHeader title={`Prices (${prices.length})`} actions={<SeedPricesButton />} />
+        <CardHeader
+          title={`Prices (${prices.length})`}
+          actions={canEdit ? <SeedPricesButton /> : undefined}
+        />
         {prices.length === 0 ? (
-          <EmptyState title="No prices yet">Add one above, or start from the common models.</EmptyState>
+          <EmptyState title="No prices yet">
+            {canEdit ? 'Add one above, or start from the common models.' : 'An editor or owner can add them.'}
+          </EmptyState>
         ) : (
           <Table data-testid="prices-table">
             <thead>
@@ -56,9 +66,7 @@ export default async function PricesPage({ params }: { params: Promise<{ slug: s
                   <Td className="text-right tabular-nums">{money(p.outputPerMillion)}</Td>
                   <Td className="text-right tabular-nums">{money(p.cachedInputPerMillion)}</Td>
                   <Td>{p.effectiveFrom}</Td>
-                  <Td>
-                    <RemovePriceButton priceId={p.id} />
-                  </Td>
+                  <Td>{canEdit && <RemovePriceButton priceId={p.id} />}</Td>
                 </tr>
               ))}
             </tbody>
