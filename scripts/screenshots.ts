@@ -44,12 +44,14 @@ try {
   await page.getByTestId('runs-table').waitFor();
   await shoot(page, 'runs');
 
-  // A finished chat run with a tool call, opened at its end.
+  // A finished chat run with a tool call.
   await page.goto('/p/demo/runs?status=succeeded&kind=chat&q=weather');
   const link = page.getByTestId('runs-table').locator('tbody tr a').first();
   await link.click();
   await page.waitForURL(/\/p\/demo\/runs\/[0-9a-f-]{36}/);
-  await page.getByText('Tool', { exact: false }).first().waitFor();
+  // Stepped to its last event (→, as a reader would): the whole conversation on screen.
+  const atEnd = () => page.evaluate(() => /event (\d+)\/\1\b/.test(document.body.textContent ?? ''));
+  for (let i = 0; i < 500 && !(await atEnd()); i++) await page.keyboard.press('ArrowRight');
   await shoot(page, 'replay');
 
   await page.goto('/p/demo/usage');

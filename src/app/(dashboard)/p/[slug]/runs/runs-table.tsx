@@ -81,7 +81,7 @@ export function RunsTable({
             </Td>
             <Td>{run.kind}</Td>
             <Td className="max-w-24 truncate">{run.userId ?? '—'}</Td>
-            <Td className="max-w-24 truncate font-mono text-xs" title={run.model ?? undefined}>
+            <Td className="max-w-28 truncate font-mono text-xs" title={run.model ?? undefined}>
               {run.model ?? '—'}
             </Td>
             <Td className="whitespace-nowrap tabular-nums">
