@@ -3,37 +3,10 @@
 //   npm start                       http://localhost:3000 (PORT, or -p 4000)
 //   npm start -- -H 127.0.0.1       listen on one address only (default: every interface)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-
-const STAMP = '.next/standalone/.runledger-build';
-/** What a build is made from: a change to any of these makes `npm start` build again. */
-const INPUTS = [
-  'src',
-  'public',
-  'drizzle',
-  'package.json',
-  'package-lock.json',
-  'next.config.ts',
-  'tsconfig.json',
-  'postcss.config.mjs',
-];
-
-function newestChange(entry) {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const name of readdirSync(entry)) newest = Math.max(newest, newestChange(path.join(entry, name)));
-  return newest;
-}
-
-function buildIsCurrent() {
-  if (!existsSync(STAMP)) return false;
-  const built = statSync(STAMP).mtimeMs;
-  return INPUTS.every((input) => newestChange(input) <= built);
-}
+import { buildIsCurrent } from './lib/build-freshness.mjs';
 
 const { values } = parseArgs({
   options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },

@@ -1,9 +1,9 @@
 /**
- * Crash safety, by really killing the built server (`next start`) while 8 clients append batches:
+ * Crash safety, by really killing the built server while 8 clients append batches:
  * kill -9 then restart on the same database, and SIGTERM (graceful shutdown) then restart. Every batch
- * answered 200 must be stored whole, and no batch in part. On PGlite, the CLI run against the folder
- * of the live server is refused (the folder lock), and the lock left by kill -9 does not block the
- * restart.
+ * answered 200 must be stored whole, and no batch in part. On PGlite, the CLI makes a key through the
+ * live server, other CLI commands on its folder are refused (the folder lock), and the lock left by
+ * kill -9 does not block the restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, startBuiltApp } from '../../../scripts/lib/built-app';
@@ -33,18 +33,19 @@ for (const driver of availableDrivers()) {
       await waitFor('40 acknowledged batches', () => ingest.acked() >= 40);
 
       if (driver === 'pglite') {
-        // The README's demo flow: the CLI on the folder of the live server. Refused, nothing written.
-        const cli = await runTsx(
-          ['--conditions=react-server', 'src/cli/index.ts', 'keys', 'create', '--project', 'intruder'],
-          {
-            DATABASE_URL: '',
-            RUNLEDGER_DATA_DIR: db.dataDir!,
-          },
+        // The CLI on the folder of the live server: `keys create` goes through the server (its local
+        // token) while the ingest runs; a command that needs the folder itself is refused.
+        const env = { DATABASE_URL: '', RUNLEDGER_DATA_DIR: db.dataDir! };
+        const key = await runTsx(
+          ['--conditions=react-server', 'src/cli/index.ts', 'keys', 'create', '--project', 'from-cli'],
+          env,
         );
-        expect(cli.code).toBe(3);
-        expect(cli.stderr).toContain('the server is running on this folder');
-        expect(cli.stderr).toContain('create the key in the dashboard');
-        expect(cli.stdout).toBe('');
+        expect(key.code, key.stderr).toBe(0);
+        expect(key.stdout).toMatch(/\nrl_[A-Za-z0-9_-]{32,}\n$/);
+        const seed = await runTsx(['--conditions=react-server', 'src/cli/index.ts', 'seed-demo'], env);
+        expect(seed.code).toBe(3);
+        expect(seed.stderr).toContain('the server is running on this folder');
+        expect(seed.stdout).toBe('');
         // A second server on the same folder refuses to start (and leaves the first one's lock alone).
         await expect(start(db)).rejects.toThrow(/exited early[\s\S]*cannot start: the PGlite data folder/);
       }

@@ -78,7 +78,8 @@ export function RunsTable({
             <Td>
               <StatusBadge status={run.status} stale={isStale(run, before)} />
             </Td>
-            <Td className="min-w-48 max-w-60">
+            {/* The name takes the width the other columns leave (the table fits a 1400 px window). */}
+            <Td className="w-full min-w-36 max-w-0">
               <RunNameCell slug={slug} run={run} search={search} />
               {showThread && run.threadId && (
                 <Link href={projectPath(slug, 'threads', run.threadId)} className="sub-link">
@@ -87,8 +88,8 @@ export function RunsTable({
               )}
             </Td>
             <Td>{run.kind}</Td>
-            <Td className="max-w-28 truncate">{run.userId ?? '—'}</Td>
-            <Td className="max-w-32 truncate font-mono text-xs" title={run.model ?? undefined}>
+            <Td className="max-w-24 truncate">{run.userId ?? '—'}</Td>
+            <Td className="max-w-28 truncate font-mono text-xs" title={run.model ?? undefined}>
               {run.model ?? '—'}
             </Td>
             <Td className="whitespace-nowrap tabular-nums">
@@ -101,10 +102,10 @@ export function RunsTable({
             <Td className="num">{formatCost(run.costUsd)}</Td>
             <Td className="num">{run.eventCount.toLocaleString('en-US')}</Td>
             <Td>
-              <div className="flex items-center gap-1 whitespace-nowrap" title={run.tags.join(', ')}>
+              <div className="flex max-w-36 items-center gap-1 whitespace-nowrap" title={run.tags.join(', ')}>
                 {run.tags.slice(0, MAX_TAGS).map((t) => (
-                  <Badge key={t} tone="violet">
-                    {t}
+                  <Badge key={t} tone="violet" className="min-w-0">
+                    <span className="truncate">{t}</span>
                   </Badge>
                 ))}
                 {run.tags.length > MAX_TAGS && (
