@@ -33,6 +33,8 @@ test('an editor scores the run and the step under the playhead from the configs;
   browser,
   baseURL,
 }) => {
+  // Two configs, two scores, a refused one, a replacement, a second browser: slow on a loaded machine.
+  test.setTimeout(180_000);
   await addConfig(page, 'helpfulness', 'numeric', { Min: '0', Max: '5' });
   await addConfig(page, 'tone', 'categorical', { 'Labels (comma-separated)': 'good, ok, rude' });
 
