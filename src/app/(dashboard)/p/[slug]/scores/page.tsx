@@ -5,7 +5,8 @@ import { getDb } from '@/db/client';
 import { scoreSources } from '@/lib/enums';
 import { listScoreConfigs, scoreTrends } from '@/server/scores';
 import { TrendChart } from './trend-chart';
-import { TrendFilters, trendRanges } from './trend-filters';
+import { trendRanges } from './ranges';
+import { TrendFilters } from './trend-filters';
 
 export const metadata: Metadata = { title: 'Scores · runledger' };
 

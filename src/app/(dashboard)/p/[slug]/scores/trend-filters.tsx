@@ -3,8 +3,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTransition } from 'react';
 import { Select } from '@/components/ui/input';
 import { scoreSources } from '@/lib/enums';
-
-export const trendRanges = { '7d': 7, '30d': 30, '90d': 90 } as const;
+import { trendRanges } from './ranges';
 
 /** The Scores page's filters in the address: a name, a time range, a source. */
 export function TrendFilters({ names }: { names: string[] }) {
