@@ -33,6 +33,8 @@ test('an editor scores the run and the step under the playhead from the configs;
   browser,
   baseURL,
 }) => {
+  // Two configs, two scores, a refused one, a replacement, a second browser: slow on a loaded machine.
+  test.setTimeout(180_000);
   await addConfig(page, 'helpfulness', 'numeric', { Min: '0', Max: '5' });
   await addConfig(page, 'tone', 'categorical', { 'Labels (comma-separated)': 'good, ok, rude' });
 
@@ -88,8 +90,50 @@ test('an editor scores the run and the step under the playhead from the configs;
   await expect(viewer.getByRole('form', { name: 'Score this run' })).toHaveCount(0);
   await expect(viewer.getByRole('button', { name: /Remove my/ })).toHaveCount(0);
 
-  // The editor removes their score.
+  // The editor removes their score (joinAsViewer left the owner's page on the members page).
+  await page.goto(chatUrl);
   await page.getByRole('button', { name: 'Remove my tone score' }).click();
   await expect(page.getByTestId('score-mark')).toHaveCount(0);
   await expect(list).not.toContainText('tone');
+});
+
+test('the history filters, sorts and shows columns by score; the Scores page charts it', async ({
+  authedPage: page,
+}) => {
+  test.setTimeout(120_000);
+  // The run scored by the test above (helpfulness 5 by the owner); its config exists.
+  await page.goto(inDemo('/settings/scores'));
+  const settings = page.getByRole('form', { name: 'Score settings' });
+  await settings.getByLabel(/Score columns/).fill('helpfulness');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await expect(settings.getByRole('status')).toHaveText('Saved.');
+
+  await page.goto(inDemo('/runs'));
+  await page.getByLabel('Score filter', { exact: true }).fill('helpfulness >= 5');
+  await page.getByRole('button', { name: 'Add score filter' }).click();
+  await expect(page.getByTestId('score-chip')).toHaveText(/score helpfulness >= 5/);
+  await expect(page).toHaveURL(/score=helpfulness/);
+  const table = page.getByTestId('runs-table');
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  await expect(table).toContainText('Fixture: weather in Lisbon');
+  await expect(table.locator('td[data-score="helpfulness"]')).toHaveText('5');
+
+  await page.getByRole('button', { name: /Remove score filter/ }).click();
+  await expect(page.getByTestId('score-chip')).toHaveCount(0);
+  await page.getByLabel('Score filter', { exact: true }).fill('!helpfulness');
+  await page.getByRole('button', { name: 'Add score filter' }).click();
+  await expect(page.getByTestId('score-chip')).toHaveText(/no score helpfulness/);
+  await expect(table).not.toContainText('Fixture: weather in Lisbon');
+
+  await page.getByRole('button', { name: /Remove score filter/ }).click();
+  await expect(page.getByTestId('score-chip')).toHaveCount(0);
+  await page.getByLabel('Sort').selectOption('score.helpfulness');
+  await expect(page).toHaveURL(/sort=score.helpfulness/);
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  await screenshot(page, 'runs-by-score');
+
+  await page.goto(inDemo('/scores'));
+  await expect(page.getByTestId('trend-helpfulness')).toBeVisible();
+  await expect(page.getByText(/numeric · 1 scores in the last 30d/)).toBeVisible();
+  await screenshot(page, 'scores-trend');
 });

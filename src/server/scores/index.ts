@@ -6,3 +6,5 @@ export * from './validate';
 export * from './authors';
 export * from './history';
 export * from './conditions';
+export * from './datasets';
+export * from './trend';

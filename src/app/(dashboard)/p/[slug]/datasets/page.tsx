@@ -7,6 +7,8 @@ import { getDb } from '@/db/client';
 import type { Run } from '@/db/schema';
 import { formatShortTime } from '@/lib/format';
 import { listDatasetRuns } from '@/server/runs';
+import { datasetNames, scorerSummaries } from '@/server/scores';
+import { ScorerCells } from './scorer-cells';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { projectPath } from '@/lib/project-path';
 
@@ -14,12 +16,21 @@ export const metadata: Metadata = { title: 'Datasets · runledger' };
 
 export default async function DatasetsPage({ params }: { params: Promise<{ slug: string }> }) {
   const ctx = await requireProject((await params).slug, 'datasets');
-  const runs = await listDatasetRuns(getDb(), ctx.project.id);
+  const db = getDb();
+  const runs = await listDatasetRuns(db, ctx.project.id);
   const groups = new Map<string, Run[]>();
   for (const r of runs) {
     const key = r.datasetId ?? '(no dataset id)';
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
+  const [names, scorers] = await Promise.all([
+    datasetNames(db, ctx.project.id, [...groups.keys()]),
+    scorerSummaries(
+      db,
+      ctx.project.id,
+      runs.map((r) => r.id),
+    ),
+  ]);
   return (
     <div className="max-w-6xl">
       <PageHeader
@@ -36,8 +47,11 @@ export default async function DatasetsPage({ params }: { params: Promise<{ slug:
       <div className="flex flex-col gap-5">
         {[...groups].map(([datasetId, list]) => (
           <Card key={datasetId}>
-            <CardHeader title={<span className="font-mono">{datasetId}</span>}>
-              <p className="text-xs text-zinc-500">{list.length} runs</p>
+            <CardHeader title={names.get(datasetId) ?? <span className="font-mono">{datasetId}</span>}>
+              <p className="text-xs text-zinc-500">
+                {list.length} runs
+                {names.has(datasetId) && <span className="ml-2 font-mono text-zinc-400">{datasetId}</span>}
+              </p>
             </CardHeader>
             <Table>
               <thead>
@@ -48,6 +62,7 @@ export default async function DatasetsPage({ params }: { params: Promise<{ slug:
                   <Th>Target</Th>
                   <Th className="text-right">Items</Th>
                   <Th className="text-right">Pass rate</Th>
+                  <Th>Scorers</Th>
                   <Th>Started (UTC)</Th>
                 </tr>
               </thead>
@@ -77,6 +92,9 @@ export default async function DatasetsPage({ params }: { params: Promise<{ slug:
                       </Td>
                       <Td className="text-right tabular-nums">
                         {done ? `${((r.succeededCount / done) * 100).toFixed(1)}%` : '—'}
+                      </Td>
+                      <Td>
+                        <ScorerCells scorers={scorers.get(r.id)} />
                       </Td>
                       <Td className="whitespace-nowrap tabular-nums">
                         {formatShortTime(r.startedAt ?? r.createdAt)}

@@ -3,7 +3,9 @@ import { Card } from '@/components/ui/card';
 import { projectPath } from '@/lib/project-path';
 import type { compareDatasetRuns, ItemChange } from '@/server/compare';
 import { itemChanges } from '@/server/compare/changes';
+import type { ScorerComparison } from '@/server/scores';
 import { ItemCompareTable, labels } from './item-compare-table';
+import { ScorerCompare } from './scorer-compare';
 
 type Comparison = Awaited<ReturnType<typeof compareDatasetRuns>>;
 
@@ -13,11 +15,14 @@ const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}
 export function DatasetCompare({
   slug,
   cmp,
+  scorers = [],
   change,
   base,
 }: {
   slug: string;
   cmp: Comparison;
+  /** The two runs per scorer, item by item. */
+  scorers?: ScorerComparison[];
   change: ItemChange | null;
   base: string;
 }) {
@@ -55,6 +60,7 @@ export function DatasetCompare({
           </span>
         </div>
       </Card>
+      <ScorerCompare scorers={scorers} />
       <nav className="flex flex-wrap gap-2 text-sm" aria-label="Filter by change">
         <Link href={base} className={change ? 'text-zinc-500 hover:underline' : 'font-semibold'}>
           all ({cmp.items.length})
@@ -69,7 +75,7 @@ export function DatasetCompare({
           </Link>
         ))}
       </nav>
-      <ItemCompareTable items={items} />
+      <ItemCompareTable items={items} scorers={scorers} />
     </div>
   );
 }

@@ -3,6 +3,8 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { formatDuration, prettyJson } from '@/lib/format';
 import type { compareDatasetRuns, ItemChange } from '@/server/compare';
+import type { ScorerComparison } from '@/server/scores';
+import { ItemScoreCell } from './scorer-compare';
 
 type Comparison = Awaited<ReturnType<typeof compareDatasetRuns>>;
 
@@ -25,7 +27,20 @@ function Cell({ value }: { value: unknown }) {
 }
 
 /** The items of two dataset runs side by side: both outputs, the ground truth, the latency delta. */
-export function ItemCompareTable({ items }: { items: Comparison['items'] }) {
+/** An item's input in a line, for naming it (its id is in the title). */
+function inputSnippet(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+export function ItemCompareTable({
+  items,
+  scorers = [],
+}: {
+  items: Comparison['items'];
+  scorers?: ScorerComparison[];
+}) {
   return (
     <Card>
       <CardHeader title={`${items.length} items`} />
@@ -38,12 +53,18 @@ export function ItemCompareTable({ items }: { items: Comparison['items'] }) {
             <Th>Output B</Th>
             <Th>Ground truth</Th>
             <Th className="text-right">Latency Δ</Th>
+            {scorers.map((c) => (
+              <Th key={c.name}>{c.name}</Th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {items.map((i) => (
             <tr key={i.itemId} data-change={i.change}>
-              <Td className="align-top font-mono text-xs">{i.itemId}</Td>
+              <Td className="max-w-56 align-top text-xs" title={i.itemId}>
+                <span className="block truncate">{inputSnippet(i.b?.input ?? i.a?.input) || i.itemId}</span>
+                <span className="block truncate font-mono text-[11px] text-zinc-400">{i.itemId}</span>
+              </Td>
               <Td className="align-top">
                 <Badge tone={labels[i.change].tone}>{labels[i.change].text}</Badge>
               </Td>
@@ -55,6 +76,9 @@ export function ItemCompareTable({ items }: { items: Comparison['items'] }) {
                   ? '—'
                   : `${i.latencyDeltaMs > 0 ? '+' : i.latencyDeltaMs < 0 ? '−' : '±'}${formatDuration(Math.abs(i.latencyDeltaMs))}`}
               </Td>
+              {scorers.map((c) => (
+                <ItemScoreCell key={c.name} c={c} itemId={i.itemId} />
+              ))}
             </tr>
           ))}
         </tbody>

@@ -7,6 +7,7 @@ import { getDb } from '@/db/client';
 import { compareDatasetRuns, compareRuns, type ItemChange, itemChanges } from '@/server/compare';
 import { isAppError } from '@/server/errors';
 import { getRunById } from '@/server/runs';
+import { compareScorers, datasetNames } from '@/server/scores';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { projectPath } from '@/lib/project-path';
 import { DatasetCompare } from './dataset-compare';
@@ -69,14 +70,18 @@ export default async function ComparePage({
   if (dataset) {
     const change = itemChanges.includes(sp.change as ItemChange) ? (sp.change as ItemChange) : null;
     try {
-      const cmp = await compareDatasetRuns(db, projectId, a, b);
+      const [cmp, scorers, names] = await Promise.all([
+        compareDatasetRuns(db, projectId, a, b),
+        compareScorers(db, projectId, a, b),
+        datasetNames(db, projectId, runA.datasetId ? [runA.datasetId] : []),
+      ]);
       return (
         <div>
           <PageHeader
             title="Compare dataset runs"
-            description={`Dataset ${runA.datasetId}: A is the baseline.`}
+            description={`Dataset ${names.get(runA.datasetId ?? '') ?? runA.datasetId}: A is the baseline.`}
           />
-          <DatasetCompare slug={ctx.project.slug} cmp={cmp} change={change} base={base} />
+          <DatasetCompare slug={ctx.project.slug} cmp={cmp} scorers={scorers} change={change} base={base} />
         </div>
       );
     } catch (err) {
