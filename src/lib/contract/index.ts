@@ -7,3 +7,4 @@ export * from './runs';
 export * from './usage';
 export * from './audit';
 export * from './scores';
+export * from './evaluators';
