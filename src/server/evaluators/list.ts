@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type EvaluationJob, evaluationJobs } from '@/db/schema';
 import type { EvaluationDto } from '@/lib/contract';
@@ -52,4 +52,16 @@ export async function evaluationCounts(
     .from(evaluationJobs)
     .where(eq(evaluationJobs.projectId, projectId))
     .groupBy(evaluationJobs.evaluatorId, evaluationJobs.status);
+}
+
+/** The project's latest evaluations that failed or were skipped, with why. */
+export async function recentProblems(db: DbOrTx, projectId: string, limit = 10): Promise<EvaluationJob[]> {
+  return db
+    .select()
+    .from(evaluationJobs)
+    .where(
+      and(eq(evaluationJobs.projectId, projectId), inArray(evaluationJobs.status, ['failed', 'skipped'])),
+    )
+    .orderBy(desc(evaluationJobs.updatedAt), desc(evaluationJobs.id))
+    .limit(limit);
 }
