@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
 
   otlp: () => import('./otlp'),
   export: () => import('./export'),
+  evaluators: () => import('./evaluators'),
 };
 
 async function run() {

@@ -17,6 +17,7 @@ import {
   type WorkerOptions,
 } from '@/server/evaluators';
 import { isAppError } from '@/server/errors';
+import { purgeExpired, putRetention } from '@/server/retention';
 import { addResults, updateRun } from '@/server/runs';
 import { putScoreConfig } from '@/server/scores';
 import { describeEachDb } from '../helpers/db';
@@ -253,5 +254,32 @@ describeEachDb('evaluator job', ({ db }) => {
     const written = await scoresOf(db(), e.id);
     expect(written).toHaveLength(n);
     expect(new Set(written.map((s) => s.runId)).size).toBe(n);
+  });
+
+  it('retention removes a run’s evaluations in batches with it', async () => {
+    const p = await makeProject(db());
+    await putRetention(db(), p.id, { runDays: 30, usageDays: 400 });
+    const e = await evaluator(db(), p.id, { type: 'json_valid' });
+    const ds = await makeRun(db(), p.id, { kind: 'dataset', status: 'succeeded' });
+    const at = T0.toISOString();
+    await addResults(
+      db(),
+      p.id,
+      ds.id,
+      Array.from({ length: 12 }, (_, i) => ({
+        itemId: `i${i}`,
+        input: i,
+        latencyMs: 1,
+        startedAt: at,
+        completedAt: at,
+      })),
+    );
+    await enqueueDatasetRun(db(), p.id, e.id, ds.id, null, T0);
+    await enqueueRuns(db(), p.id, e.id, [ds.id], null, T0);
+    expect(await jobsOf(db(), e.id)).toHaveLength(13);
+    const later = new Date(Date.now() + 40 * 86_400_000);
+    const [purged] = await purgeExpired(db(), { now: later, batchSize: 5, projectId: p.id });
+    expect(purged).toMatchObject({ runs: 1, results: 12 });
+    expect(await jobsOf(db(), e.id)).toHaveLength(0);
   });
 });

@@ -189,9 +189,10 @@ export async function processJob(db: DbOrTx, job: ClaimedJob, opts: WorkerOption
     }
     if (!(await takeBudget(db, evaluator, opts.now())))
       return await skip(`The daily budget of ${evaluator.dailyBudget} evaluations is used up`);
-    const target = await loadTarget(db, job.project_id, job.run_id, job.result_id);
-    if (!target) return await skip('The run or result no longer exists');
     const config = evaluator.config;
+    const withEvents = config.type === 'tool_called' || config.type === 'llm_judge';
+    const target = await loadTarget(db, job.project_id, job.run_id, job.result_id, withEvents);
+    if (!target) return await skip('The run or result no longer exists');
     const verdict =
       config.type === 'llm_judge'
         ? await runJudge(db, config, target, {

@@ -42,6 +42,8 @@ export async function loadTarget(
   projectId: string,
   runId: string,
   resultId: string | null,
+  /** Read the run's events (for a tool check or a judge); other evaluators skip that query. */
+  withEvents = true,
 ): Promise<EvaluationTarget | null> {
   const [run] = await db
     .select(runColumns)
@@ -65,12 +67,14 @@ export async function loadTarget(
       hasTranscript: false,
     };
   }
-  const events = await db
-    .select({ type: runEvents.type, payload: runEvents.payload })
-    .from(runEvents)
-    .where(and(eq(runEvents.runId, runId), inArray(runEvents.type, TRANSCRIPT_TYPES)))
-    .orderBy(asc(runEvents.seq))
-    .limit(TRANSCRIPT_MAX_EVENTS);
+  const events = !withEvents
+    ? []
+    : await db
+        .select({ type: runEvents.type, payload: runEvents.payload })
+        .from(runEvents)
+        .where(and(eq(runEvents.runId, runId), inArray(runEvents.type, TRANSCRIPT_TYPES)))
+        .orderBy(asc(runEvents.seq))
+        .limit(TRANSCRIPT_MAX_EVENTS);
   const { transcript, toolNames } = transcriptOf(events);
   const latencyMs =
     run.startedAt && run.endedAt ? Math.max(0, run.endedAt.getTime() - run.startedAt.getTime()) : null;

@@ -107,6 +107,14 @@ async function purgeRunChunk(ctx: Ctx, runIds: string[]): Promise<void> {
       select count(*)::int as n from d`,
     'scores',
   );
+  // Evaluations (one per evaluator and run or result) before results too, for the same reason.
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from evaluation_jobs where id in (
+        select id from evaluation_jobs where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    null,
+  );
   await repeat(
     ctx,
     () => sql`with d as (delete from run_results where id in (
