@@ -17,6 +17,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   export: () => import('./export'),
   browser: () => import('./browser'),
   scores: () => import('./scores'),
+  evaluators: () => import('./evaluators'),
 };
 
 async function run() {

@@ -52,3 +52,27 @@ export type ScoreType = (typeof scoreTypes)[number];
  */
 export const scoreSources = ['api', 'annotation', 'evaluator'] as const;
 export type ScoreSource = (typeof scoreSources)[number];
+
+/**
+ * The built-in evaluators: code checks run in the server with no network (each a pass/fail score), and
+ * an LLM judge that asks a project's model for a score and its reasoning.
+ */
+export const evaluatorTypes = [
+  'exact_match',
+  'contains',
+  'regex',
+  'json_valid',
+  'json_schema',
+  'tool_called',
+  'latency_under',
+  'cost_under',
+  'llm_judge',
+] as const;
+export type EvaluatorType = (typeof evaluatorTypes)[number];
+/**
+ * An evaluation's state on the work table: waiting (also between retries), leased by a worker, scored,
+ * given up after its retries or on an error retrying cannot fix, or skipped (daily budget, nothing to
+ * compare with).
+ */
+export const evaluationStatuses = ['pending', 'running', 'done', 'failed', 'skipped'] as const;
+export type EvaluationStatus = (typeof evaluationStatuses)[number];

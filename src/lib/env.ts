@@ -15,6 +15,13 @@ export const envSchema = z.object({
   RUNLEDGER_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
   /** Signs dashboard session cookies; generated once and stored in app_settings when unset. */
   RUNLEDGER_SESSION_SECRET: z.string().min(32).optional(),
+  /**
+   * Encrypts secrets stored in the database (LLM provider API keys, AES-256-GCM); generated once and
+   * stored in app_settings when unset. Changing it makes stored keys unreadable (enter them again).
+   */
+  RUNLEDGER_SECRET_KEY: z.string().min(32).optional(),
+  /** Evaluations run at once by this server's evaluator job; 0 turns the job off. */
+  RUNLEDGER_EVALUATOR_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(4),
   /** Seed the demo project on the first start of an empty database (default on). */
   RUNLEDGER_SEED_DEMO: z.enum(['0', '1', 'true', 'false']).default('1'),
   /** Minutes between retention passes (deleting expired runs, ledger rows, past counters); 0: off. */

@@ -74,6 +74,7 @@ export const PAGE_ROLES = {
   compare: 'viewer',
   prices: 'viewer',
   scores: 'viewer',
+  evaluators: 'viewer',
   audit: 'editor',
   members: 'owner',
   retention: 'owner',
@@ -88,7 +89,8 @@ export type DashboardPage = keyof typeof PAGE_ROLES;
 export function switchedPath(pathname: string, toSlug: string, role: ProjectRole): string {
   const rest = SCOPED.exec(pathname)?.[2]?.split('/').filter(Boolean) ?? [];
   const [section, sub] = rest;
-  if (section === 'usage' || section === 'datasets') return projectPath(toSlug, section);
+  if (section === 'usage' || section === 'datasets' || section === 'evaluators')
+    return projectPath(toSlug, section);
   if (section === 'settings') {
     if (!sub) return projectPath(toSlug, 'settings');
     const page = sub as DashboardPage;

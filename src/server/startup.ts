@@ -4,6 +4,7 @@ import { runMigrations } from '@/db/migrate';
 import { env } from '@/lib/env';
 import { ensureOwner } from './accounts/owner';
 import { seedDemoIfEmpty } from './demo/seed';
+import { startEvaluators } from './evaluators/start';
 import { signInBanner } from './sign-in-banner';
 import { startRetentionJob } from './retention';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
@@ -40,6 +41,7 @@ async function startOnce(): Promise<void> {
       pauseMs: env().RUNLEDGER_RETENTION_PAUSE_MS,
     });
   }
+  startEvaluators(() => getConnection().db, env().RUNLEDGER_EVALUATOR_CONCURRENCY);
 }
 
 type StartState = {

@@ -11,3 +11,4 @@ export * from './audit';
 export * from './auth';
 export * from './members';
 export * from './scores';
+export * from './evaluators';

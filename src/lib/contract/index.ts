@@ -8,3 +8,4 @@ export * from './usage';
 export * from './audit';
 export * from './bounds';
 export * from './scores';
+export * from './evaluators';

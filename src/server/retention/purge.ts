@@ -123,6 +123,21 @@ export const RUN_ROWS: RunRowsStep[] = [
       select count(*)::int as n from d`,
     field: 'scores',
   },
+  // Evaluations (one per evaluator and run or result) before results too, for the same reason.
+  {
+    table: 'evaluation_jobs',
+    statement: (any, n) => sql`with d as (delete from evaluation_jobs where id in (
+        select id from evaluation_jobs where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  {
+    table: 'evaluation_inbox',
+    statement: (any, n) => sql`with d as (delete from evaluation_inbox where run_id in (
+        select run_id from evaluation_inbox where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
   {
     table: 'run_results',
     statement: (any, n) => sql`with d as (delete from run_results where id in (

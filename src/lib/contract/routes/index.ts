@@ -1,5 +1,6 @@
 import type { RouteDecl } from '../route';
 import * as audit from './audit';
+import * as evaluators from './evaluators';
 import * as events from './events';
 import * as meta from './meta';
 import * as otel from './otel';
@@ -19,6 +20,7 @@ export const routes = {
   ...events,
   ...results,
   ...scores,
+  ...evaluators,
   ...reports,
   ...usage,
   ...project,

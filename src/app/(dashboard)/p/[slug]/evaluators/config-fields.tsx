@@ -1,0 +1,159 @@
+'use client';
+import { Field, Input, Select } from '@/components/ui/input';
+import type { EvaluatorType } from '@/lib/enums';
+
+export type ProviderOption = { id: string; name: string };
+type Errors = Record<string, string[]> | undefined;
+
+const area =
+  'w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 font-mono text-xs text-zinc-900 focus:border-zinc-500 focus:outline-none';
+
+/** The fields of one evaluator type; their names are the config's keys (read back by readConfig). */
+export function ConfigFields({
+  type,
+  providers,
+  errors,
+}: {
+  type: EvaluatorType;
+  providers: ProviderOption[];
+  errors: Errors;
+}) {
+  const e = (k: string) => errors?.[`config.${k}`];
+  switch (type) {
+    case 'exact_match':
+    case 'contains':
+      return (
+        <label className="flex items-center gap-2 text-sm text-zinc-700">
+          <input type="checkbox" name="caseSensitive" defaultChecked /> Case-sensitive (compared with the
+          ground truth: a result&apos;s expected output, or a run&apos;s metadata.groundTruth)
+        </label>
+      );
+    case 'regex':
+      return (
+        <div className="flex flex-wrap gap-3">
+          <Field label="Pattern" htmlFor="ev-pattern" errors={e('pattern')}>
+            <Input id="ev-pattern" name="pattern" className="w-80 font-mono" placeholder="^\d+$" />
+          </Field>
+          <Field label="Flags" htmlFor="ev-flags" errors={e('flags')}>
+            <Input id="ev-flags" name="flags" className="w-20 font-mono" placeholder="i" />
+          </Field>
+        </div>
+      );
+    case 'json_valid':
+      return <p className="text-sm text-zinc-500">Passes when the output is JSON (or a JSON value).</p>;
+    case 'json_schema':
+      return (
+        <Field label="JSON Schema" htmlFor="ev-schema" errors={e('schema')}>
+          <textarea
+            id="ev-schema"
+            name="schema"
+            rows={5}
+            className={area}
+            defaultValue={'{\n  "type": "object"\n}'}
+          />
+        </Field>
+      );
+    case 'tool_called':
+      return (
+        <div className="flex flex-wrap gap-3">
+          <Field label="Tool name" htmlFor="ev-tool" errors={e('toolName')}>
+            <Input id="ev-tool" name="toolName" className="w-56" />
+          </Field>
+          <Field label="Passes when it was" htmlFor="ev-called">
+            <Select id="ev-called" name="called" defaultValue="true">
+              <option value="true">called</option>
+              <option value="false">not called</option>
+            </Select>
+          </Field>
+        </div>
+      );
+    case 'latency_under':
+      return (
+        <Field label="Latency under (ms)" htmlFor="ev-ms" errors={e('ms')}>
+          <Input id="ev-ms" name="ms" inputMode="numeric" className="w-32" />
+        </Field>
+      );
+    case 'cost_under':
+      return (
+        <Field label="Cost under (USD)" htmlFor="ev-usd" errors={e('usd')}>
+          <Input id="ev-usd" name="usd" inputMode="decimal" className="w-32" />
+        </Field>
+      );
+    case 'llm_judge':
+      return (
+        <div className="flex flex-col gap-3">
+          <div className="flex flex-wrap gap-3">
+            <Field label="Provider" htmlFor="ev-provider" errors={e('providerId')}>
+              <Select id="ev-provider" name="providerId">
+                {providers.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Model" htmlFor="ev-model" errors={e('model')}>
+              <Input id="ev-model" name="model" className="w-48" placeholder="gpt-4o-mini" />
+            </Field>
+            <Field label="Score from" htmlFor="ev-min" errors={e('min')}>
+              <Input id="ev-min" name="min" defaultValue="0" className="w-20" />
+            </Field>
+            <Field label="to" htmlFor="ev-max" errors={e('max')}>
+              <Input id="ev-max" name="max" defaultValue="1" className="w-20" />
+            </Field>
+          </div>
+          <Field label="Prompt" htmlFor="ev-prompt" errors={e('prompt')}>
+            <textarea
+              id="ev-prompt"
+              name="prompt"
+              rows={6}
+              className={area}
+              defaultValue={
+                'Rate how well the answer responds to the question.\n\nQuestion: {{input}}\nAnswer: {{output}}\nExpected: {{ground_truth}}\n\nConversation:\n{{transcript}}'
+              }
+            />
+          </Field>
+        </div>
+      );
+  }
+}
+
+const num = (v: FormDataEntryValue | null) => (v === null || String(v).trim() === '' ? undefined : Number(v));
+const str = (v: FormDataEntryValue | null) => (v === null ? undefined : String(v));
+
+/** The config object of the type's fields (the server parses it with the API's schema). */
+export function readConfig(type: EvaluatorType, f: FormData): Record<string, unknown> {
+  switch (type) {
+    case 'exact_match':
+    case 'contains':
+      return { type, caseSensitive: f.get('caseSensitive') === 'on' };
+    case 'regex':
+      return { type, pattern: str(f.get('pattern')), flags: str(f.get('flags')) ?? '' };
+    case 'json_valid':
+      return { type };
+    case 'json_schema': {
+      let schema: unknown = str(f.get('schema'));
+      try {
+        schema = JSON.parse(String(schema));
+      } catch {
+        // Sent as text: the server answers that it is not a JSON Schema.
+      }
+      return { type, schema };
+    }
+    case 'tool_called':
+      return { type, toolName: str(f.get('toolName')), called: f.get('called') !== 'false' };
+    case 'latency_under':
+      return { type, ms: num(f.get('ms')) };
+    case 'cost_under':
+      return { type, usd: num(f.get('usd')) };
+    case 'llm_judge':
+      return {
+        type,
+        providerId: str(f.get('providerId')),
+        model: str(f.get('model')),
+        prompt: str(f.get('prompt')),
+        min: num(f.get('min')),
+        max: num(f.get('max')),
+      };
+  }
+}
