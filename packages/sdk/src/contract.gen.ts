@@ -43,11 +43,122 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        GetEvaluatorsIdEvaluationsResponse: {
+            data: {
+                id: number;
+                /** Format: uuid */
+                evaluatorId: string;
+                /** Format: uuid */
+                runId: string;
+                resultId: string | null;
+                /** @enum {string} */
+                status: "pending" | "running" | "done" | "failed" | "skipped";
+                attempts: number;
+                lastError: string | null;
+                scoreId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        GetEvaluatorsResponse: {
+            data: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                config: {
+                    /** @constant */
+                    type: "exact_match";
+                    /** @default true */
+                    caseSensitive: boolean;
+                } | {
+                    /** @constant */
+                    type: "contains";
+                    /** @default true */
+                    caseSensitive: boolean;
+                } | {
+                    /** @constant */
+                    type: "regex";
+                    pattern: string;
+                    /** @default  */
+                    flags: string;
+                } | {
+                    /** @constant */
+                    type: "json_valid";
+                } | {
+                    /** @constant */
+                    type: "json_schema";
+                    schema: {
+                        [key: string]: unknown;
+                    };
+                } | {
+                    /** @constant */
+                    type: "tool_called";
+                    toolName: string;
+                    /** @default true */
+                    called: boolean;
+                } | {
+                    /** @constant */
+                    type: "latency_under";
+                    ms: number;
+                } | {
+                    /** @constant */
+                    type: "cost_under";
+                    usd: number;
+                } | {
+                    /** @constant */
+                    type: "llm_judge";
+                    /**
+                     * Format: uuid
+                     * @description The project LLM provider that serves the model
+                     */
+                    providerId: string;
+                    model: string;
+                    /** @description Template: {{input}}, {{output}}, {{transcript}} and {{ground_truth}} are replaced */
+                    prompt: string;
+                    /** @default 0 */
+                    min: number;
+                    /** @default 1 */
+                    max: number;
+                };
+                online: boolean;
+                filter: {
+                    kinds?: ("chat" | "workflow" | "dataset")[];
+                    models?: string[];
+                    tags?: string[];
+                    metadata?: {
+                        [key: string]: string;
+                    };
+                    nameContains?: string;
+                };
+                sampleRate: number;
+                dailyBudget: number | null;
+                enabled: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
         GetHealthResponse: {
             /** @constant */
             ok: true;
             /** @enum {string} */
             database: "pglite" | "postgres";
+        };
+        GetLlmProvidersResponse: {
+            data: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                baseUrl: string;
+                hasApiKey: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
         };
         GetOpenapiJsonResponse: {
             openapi: string;
@@ -132,6 +243,78 @@ export interface components {
         };
         /** @description Any JSON value */
         JsonValue: unknown;
+        PatchEvaluatorsIdBody: {
+            /** @description The evaluator and the name of the scores it writes; unique in the project */
+            name?: string;
+            config?: {
+                /** @constant */
+                type: "exact_match";
+                /** @default true */
+                caseSensitive?: boolean;
+            } | {
+                /** @constant */
+                type: "contains";
+                /** @default true */
+                caseSensitive?: boolean;
+            } | {
+                /** @constant */
+                type: "regex";
+                pattern: string;
+                /** @default  */
+                flags?: string;
+            } | {
+                /** @constant */
+                type: "json_valid";
+            } | {
+                /** @constant */
+                type: "json_schema";
+                schema: {
+                    [key: string]: unknown;
+                };
+            } | {
+                /** @constant */
+                type: "tool_called";
+                toolName: string;
+                /** @default true */
+                called?: boolean;
+            } | {
+                /** @constant */
+                type: "latency_under";
+                ms: number;
+            } | {
+                /** @constant */
+                type: "cost_under";
+                usd: number;
+            } | {
+                /** @constant */
+                type: "llm_judge";
+                /**
+                 * Format: uuid
+                 * @description The project LLM provider that serves the model
+                 */
+                providerId: string;
+                model: string;
+                /** @description Template: {{input}}, {{output}}, {{transcript}} and {{ground_truth}} are replaced */
+                prompt: string;
+                /** @default 0 */
+                min?: number;
+                /** @default 1 */
+                max?: number;
+            };
+            online?: boolean;
+            filter?: {
+                kinds?: ("chat" | "workflow" | "dataset")[];
+                models?: string[];
+                tags?: string[];
+                metadata?: {
+                    [key: string]: string;
+                };
+                nameContains?: string;
+            };
+            sampleRate?: number;
+            dailyBudget?: number | null;
+            enabled?: boolean;
+        };
         PatchReportsIdBody: {
             title?: string;
             /** @enum {string} */
@@ -155,6 +338,183 @@ export interface components {
             totalTokens?: number;
             costUsd?: number;
             totalItems?: number | null;
+        };
+        PostEvaluatorsBody: {
+            /** @description The evaluator and the name of the scores it writes; unique in the project */
+            name: string;
+            config: {
+                /** @constant */
+                type: "exact_match";
+                /** @default true */
+                caseSensitive?: boolean;
+            } | {
+                /** @constant */
+                type: "contains";
+                /** @default true */
+                caseSensitive?: boolean;
+            } | {
+                /** @constant */
+                type: "regex";
+                pattern: string;
+                /** @default  */
+                flags?: string;
+            } | {
+                /** @constant */
+                type: "json_valid";
+            } | {
+                /** @constant */
+                type: "json_schema";
+                schema: {
+                    [key: string]: unknown;
+                };
+            } | {
+                /** @constant */
+                type: "tool_called";
+                toolName: string;
+                /** @default true */
+                called?: boolean;
+            } | {
+                /** @constant */
+                type: "latency_under";
+                ms: number;
+            } | {
+                /** @constant */
+                type: "cost_under";
+                usd: number;
+            } | {
+                /** @constant */
+                type: "llm_judge";
+                /**
+                 * Format: uuid
+                 * @description The project LLM provider that serves the model
+                 */
+                providerId: string;
+                model: string;
+                /** @description Template: {{input}}, {{output}}, {{transcript}} and {{ground_truth}} are replaced */
+                prompt: string;
+                /** @default 0 */
+                min?: number;
+                /** @default 1 */
+                max?: number;
+            };
+            /**
+             * @description Score finished runs that match `filter` as they finish
+             * @default false
+             */
+            online?: boolean;
+            /** @default {} */
+            filter?: {
+                kinds?: ("chat" | "workflow" | "dataset")[];
+                models?: string[];
+                tags?: string[];
+                metadata?: {
+                    [key: string]: string;
+                };
+                nameContains?: string;
+            };
+            /**
+             * @description Share of matching runs scored online
+             * @default 1
+             */
+            sampleRate?: number;
+            /**
+             * @description Evaluations (attempts) per UTC day at most; null: unlimited
+             * @default null
+             */
+            dailyBudget?: number | null;
+            /** @default true */
+            enabled?: boolean;
+        };
+        PostEvaluatorsIdRunsBody: {
+            /** Format: uuid */
+            datasetRunId: string;
+        } | {
+            runIds: string[];
+        };
+        PostEvaluatorsIdRunsResponse: {
+            /** @description Evaluations added to the queue */
+            queued: number;
+            /** @description Targets this evaluator had already queued or scored */
+            alreadyQueued: number;
+        };
+        PostEvaluatorsResponse: {
+            evaluator: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                config: {
+                    /** @constant */
+                    type: "exact_match";
+                    /** @default true */
+                    caseSensitive: boolean;
+                } | {
+                    /** @constant */
+                    type: "contains";
+                    /** @default true */
+                    caseSensitive: boolean;
+                } | {
+                    /** @constant */
+                    type: "regex";
+                    pattern: string;
+                    /** @default  */
+                    flags: string;
+                } | {
+                    /** @constant */
+                    type: "json_valid";
+                } | {
+                    /** @constant */
+                    type: "json_schema";
+                    schema: {
+                        [key: string]: unknown;
+                    };
+                } | {
+                    /** @constant */
+                    type: "tool_called";
+                    toolName: string;
+                    /** @default true */
+                    called: boolean;
+                } | {
+                    /** @constant */
+                    type: "latency_under";
+                    ms: number;
+                } | {
+                    /** @constant */
+                    type: "cost_under";
+                    usd: number;
+                } | {
+                    /** @constant */
+                    type: "llm_judge";
+                    /**
+                     * Format: uuid
+                     * @description The project LLM provider that serves the model
+                     */
+                    providerId: string;
+                    model: string;
+                    /** @description Template: {{input}}, {{output}}, {{transcript}} and {{ground_truth}} are replaced */
+                    prompt: string;
+                    /** @default 0 */
+                    min: number;
+                    /** @default 1 */
+                    max: number;
+                };
+                online: boolean;
+                filter: {
+                    kinds?: ("chat" | "workflow" | "dataset")[];
+                    models?: string[];
+                    tags?: string[];
+                    metadata?: {
+                        [key: string]: string;
+                    };
+                    nameContains?: string;
+                };
+                sampleRate: number;
+                dailyBudget: number | null;
+                enabled: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
         };
         PostOtelV1LogsBody: {
             resourceLogs: {
@@ -314,6 +674,29 @@ export interface components {
             /** @constant */
             allowed: true;
             windows: components["schemas"]["UsageWindow"][];
+        };
+        PutLlmProvidersBody: {
+            name: string;
+            /**
+             * Format: uri
+             * @description e.g. https://api.openai.com/v1
+             */
+            baseUrl: string;
+            /** @description Kept as stored when absent on a change; never returned */
+            apiKey?: string;
+        };
+        PutLlmProvidersResponse: {
+            provider: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                baseUrl: string;
+                hasApiKey: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
         };
         PutProjectRetentionBody: {
             runDays: number | null;
@@ -645,6 +1028,296 @@ export interface operations {
             };
             400: components["responses"]["Error400"];
             401: components["responses"]["Error401"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getEvaluators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Evaluators */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEvaluatorsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postEvaluators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostEvaluatorsBody"];
+            };
+        };
+        responses: {
+            /** @description The evaluator */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostEvaluatorsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getEvaluatorsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The evaluator */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostEvaluatorsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteEvaluatorsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    patchEvaluatorsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchEvaluatorsIdBody"];
+            };
+        };
+        responses: {
+            /** @description The evaluator */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostEvaluatorsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getEvaluatorsIdEvaluations: {
+        parameters: {
+            query?: {
+                status?: "pending" | "running" | "done" | "failed" | "skipped";
+                runId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Evaluations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEvaluatorsIdEvaluationsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postEvaluatorsIdRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostEvaluatorsIdRunsBody"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostEvaluatorsIdRunsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getLlmProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Providers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLlmProvidersResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    putLlmProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutLlmProvidersBody"];
+            };
+        };
+        responses: {
+            /** @description The provider */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutLlmProvidersResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteLlmProviders: {
+        parameters: {
+            query: {
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
@@ -1747,19 +2420,26 @@ export interface Routes {
   addSection: operations['postReportsIdSections'];
   appendEvents: operations['postRunsIdEvents'];
   commitReservation: operations['postUsageReservationsIdCommit'];
+  createEvaluator: operations['postEvaluators'];
   createReport: operations['postRunsIdReports'];
   createReservation: operations['postUsageReservations'];
   createRun: operations['postRuns'];
+  deleteEvaluator: operations['deleteEvaluatorsId'];
+  deleteLlmProvider: operations['deleteLlmProviders'];
   deleteQuota: operations['deleteQuotasId'];
   deleteRun: operations['deleteRunsId'];
   deleteScore: operations['deleteScoresId'];
   deleteScoreConfig: operations['deleteScoreConfigs'];
+  getEvaluator: operations['getEvaluatorsId'];
   getRetention: operations['getProjectRetention'];
   getRun: operations['getRunsId'];
   getUsage: operations['getUsage'];
   health: operations['getHealth'];
   listAudit: operations['getAudit'];
+  listEvaluations: operations['getEvaluatorsIdEvaluations'];
+  listEvaluators: operations['getEvaluators'];
   listEvents: operations['getRunsIdEvents'];
+  listLlmProviders: operations['getLlmProviders'];
   listQuotas: operations['getQuotas'];
   listResults: operations['getRunsIdResults'];
   listRunReports: operations['getRunsIdReports'];
@@ -1767,11 +2447,14 @@ export interface Routes {
   listScoreConfigs: operations['getScoreConfigs'];
   listScores: operations['getScores'];
   openApiDocument: operations['getOpenapiJson'];
+  putLlmProvider: operations['putLlmProviders'];
   putQuota: operations['putQuotas'];
   putRetention: operations['putProjectRetention'];
   putScoreConfig: operations['putScoreConfigs'];
   recordUsage: operations['postUsage'];
   releaseReservation: operations['postUsageReservationsIdRelease'];
+  runEvaluator: operations['postEvaluatorsIdRuns'];
+  updateEvaluator: operations['patchEvaluatorsId'];
   updateReport: operations['patchReportsId'];
   updateRun: operations['patchRunsId'];
   usageSeries: operations['getUsageSeries'];
@@ -1798,6 +2481,10 @@ export const routes = {
     "method": "POST",
     "path": "/api/v1/usage/reservations/{id}/commit"
   },
+  "createEvaluator": {
+    "method": "POST",
+    "path": "/api/v1/evaluators"
+  },
   "createReport": {
     "method": "POST",
     "path": "/api/v1/runs/{id}/reports"
@@ -1809,6 +2496,14 @@ export const routes = {
   "createRun": {
     "method": "POST",
     "path": "/api/v1/runs"
+  },
+  "deleteEvaluator": {
+    "method": "DELETE",
+    "path": "/api/v1/evaluators/{id}"
+  },
+  "deleteLlmProvider": {
+    "method": "DELETE",
+    "path": "/api/v1/llm-providers"
   },
   "deleteQuota": {
     "method": "DELETE",
@@ -1825,6 +2520,10 @@ export const routes = {
   "deleteScoreConfig": {
     "method": "DELETE",
     "path": "/api/v1/score-configs"
+  },
+  "getEvaluator": {
+    "method": "GET",
+    "path": "/api/v1/evaluators/{id}"
   },
   "getRetention": {
     "method": "GET",
@@ -1846,9 +2545,21 @@ export const routes = {
     "method": "GET",
     "path": "/api/v1/audit"
   },
+  "listEvaluations": {
+    "method": "GET",
+    "path": "/api/v1/evaluators/{id}/evaluations"
+  },
+  "listEvaluators": {
+    "method": "GET",
+    "path": "/api/v1/evaluators"
+  },
   "listEvents": {
     "method": "GET",
     "path": "/api/v1/runs/{id}/events"
+  },
+  "listLlmProviders": {
+    "method": "GET",
+    "path": "/api/v1/llm-providers"
   },
   "listQuotas": {
     "method": "GET",
@@ -1878,6 +2589,10 @@ export const routes = {
     "method": "GET",
     "path": "/api/v1/openapi.json"
   },
+  "putLlmProvider": {
+    "method": "PUT",
+    "path": "/api/v1/llm-providers"
+  },
   "putQuota": {
     "method": "PUT",
     "path": "/api/v1/quotas"
@@ -1897,6 +2612,14 @@ export const routes = {
   "releaseReservation": {
     "method": "POST",
     "path": "/api/v1/usage/reservations/{id}/release"
+  },
+  "runEvaluator": {
+    "method": "POST",
+    "path": "/api/v1/evaluators/{id}/runs"
+  },
+  "updateEvaluator": {
+    "method": "PATCH",
+    "path": "/api/v1/evaluators/{id}"
   },
   "updateReport": {
     "method": "PATCH",

@@ -8,8 +8,8 @@ export const GET = apiRoute(routes.listEvaluators, async ({ projectId }) => {
   return { status: 200, body: { data: rows.map(toEvaluatorDto) } };
 });
 
-export const POST = apiRoute(routes.createEvaluator, async ({ projectId, apiKeyId, body }) => {
-  const evaluator = await createEvaluator(getDb(), projectId, body, { apiKeyId });
+export const POST = apiRoute(routes.createEvaluator, async ({ projectId, actor, body }) => {
+  const evaluator = await createEvaluator(getDb(), projectId, body, actor);
   return { status: 201, body: { evaluator: toEvaluatorDto(evaluator) } };
 });
 

@@ -8,13 +8,13 @@ export const GET = apiRoute(routes.listLlmProviders, async ({ projectId }) => {
   return { status: 200, body: { data: rows.map(toLlmProviderDto) } };
 });
 
-export const PUT = apiRoute(routes.putLlmProvider, async ({ projectId, apiKeyId, body }) => {
-  const provider = await putLlmProvider(getDb(), projectId, body, { apiKeyId });
+export const PUT = apiRoute(routes.putLlmProvider, async ({ projectId, actor, body }) => {
+  const provider = await putLlmProvider(getDb(), projectId, body, actor);
   return { status: 200, body: { provider: toLlmProviderDto(provider) } };
 });
 
-export const DELETE = apiRoute(routes.deleteLlmProvider, async ({ projectId, apiKeyId, query }) => {
-  await deleteLlmProvider(getDb(), projectId, query.name, { apiKeyId });
+export const DELETE = apiRoute(routes.deleteLlmProvider, async ({ projectId, actor, query }) => {
+  await deleteLlmProvider(getDb(), projectId, query.name, actor);
   return { status: 204, body: null };
 });
 

@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { auditScope, projectFor } from '@/app/(dashboard)/_lib/project';
 import { getDb } from '@/db/client';
-import { validatedAction } from '@/lib/actions';
+import { validatedAction } from '@/app/_lib/actions';
 import { createEvaluatorBody, putLlmProviderBody, uuid } from '@/lib/contract';
 import { projectRoute } from '@/lib/project-path';
 import {

@@ -8,13 +8,13 @@ export const GET = apiRoute(routes.getEvaluator, async ({ projectId, params }) =
   return { status: 200, body: { evaluator: toEvaluatorDto(evaluator) } };
 });
 
-export const PATCH = apiRoute(routes.updateEvaluator, async ({ projectId, apiKeyId, params, body }) => {
-  const evaluator = await updateEvaluator(getDb(), projectId, params.id, body, { apiKeyId });
+export const PATCH = apiRoute(routes.updateEvaluator, async ({ projectId, actor, params, body }) => {
+  const evaluator = await updateEvaluator(getDb(), projectId, params.id, body, actor);
   return { status: 200, body: { evaluator: toEvaluatorDto(evaluator) } };
 });
 
-export const DELETE = apiRoute(routes.deleteEvaluator, async ({ projectId, apiKeyId, params }) => {
-  await deleteEvaluator(getDb(), projectId, params.id, { apiKeyId });
+export const DELETE = apiRoute(routes.deleteEvaluator, async ({ projectId, actor, params }) => {
+  await deleteEvaluator(getDb(), projectId, params.id, actor);
   return { status: 204, body: null };
 });
 

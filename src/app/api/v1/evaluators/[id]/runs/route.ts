@@ -3,8 +3,7 @@ import { routes } from '@/lib/contract/routes';
 import { enqueueDatasetRun, enqueueRuns } from '@/server/evaluators';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 
-export const POST = apiRoute(routes.runEvaluator, async ({ projectId, apiKeyId, params, body }) => {
-  const actor = { apiKeyId };
+export const POST = apiRoute(routes.runEvaluator, async ({ projectId, actor, params, body }) => {
   const result =
     'datasetRunId' in body
       ? await enqueueDatasetRun(getDb(), projectId, params.id, body.datasetRunId, actor)
