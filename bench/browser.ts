@@ -10,6 +10,7 @@
  * without it, a fresh one is filled at BENCH_HISTORY_RUNS and dropped). /usage reads a fresh database
  * with bench/usage's fill (2M ledger rows, 330k costed runs over 30 days), dropped at the end.
  */
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
@@ -38,10 +39,16 @@ function instrument() {
   }).observe({ type: 'longtask', buffered: true });
 }
 
-/** Milliseconds since navigation start when `selector` is in the DOM and a frame has painted it. */
+/**
+ * Milliseconds since navigation start when `selector` (`count` of them; `text=…`: that text) is in the
+ * DOM and a frame has painted it.
+ */
 async function paintedAt(page: Page, selector: string, count = 1): Promise<number> {
   await page.waitForFunction(
-    ([s, n]) => document.querySelectorAll(s as string).length >= (n as number),
+    ([s, n]) =>
+      (s as string).startsWith('text=')
+        ? document.body.textContent?.includes((s as string).slice(5))
+        : document.querySelectorAll(s as string).length >= (n as number),
     [selector, count],
     { timeout: 60_000, polling: 'raf' },
   );
@@ -108,10 +115,14 @@ async function weight(page: Page) {
   return page.evaluate(() => {
     const table = document.querySelector('[data-testid="runs-table"]')?.outerHTML.length ?? 0;
     let flight = 0;
+    let text = '';
     for (const s of document.querySelectorAll('script')) {
-      if (s.textContent?.includes('self.__next_f')) flight += s.textContent.length;
+      if (s.textContent?.includes('self.__next_f')) {
+        flight += s.textContent.length;
+        text += s.textContent;
+      }
     }
-    return { table, flight };
+    return { table, flight, text };
   });
 }
 
@@ -136,6 +147,9 @@ async function runsPages(browser: Browser, database: string) {
     for (const [name, url, selector, count] of cases) {
       const { samples, bytes } = await measureLoad(page, cookie, url, selector, count);
       const w = await weight(page);
+      // BENCH_BROWSER_DUMP=<file>: the first page's page data, to see what weighs.
+      if (process.env.BENCH_BROWSER_DUMP && url === runs)
+        writeFileSync(process.env.BENCH_BROWSER_DUMP, w.text);
       report(
         name,
         samples,
@@ -227,8 +241,10 @@ export async function main() {
         .map((x) => x.toFixed(2))
         .join(', ')} (${cpus().length} cores)`,
     );
-    await runsPages(browser, url);
-    await usagePage(browser);
+    // BENCH_BROWSER_ONLY=runs or usage: one half.
+    const only = process.env.BENCH_BROWSER_ONLY;
+    if (only !== 'usage') await runsPages(browser, url);
+    if (only !== 'runs') await usagePage(browser);
   } finally {
     await browser.close();
     if (!kept) await admin.unsafe(`drop database if exists "${name}" with (force)`);

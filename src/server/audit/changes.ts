@@ -3,6 +3,7 @@ import type { Db } from '@/db/client';
 import type { ProjectRole } from '@/db/schema';
 import type { PutQuotaInput, PutRetentionInput } from '@/lib/contract';
 import { createApiKey, revokeApiKey } from '../auth/api-keys';
+import { apiKeyCache } from '../auth/key-cache';
 import { changeMemberRole, createInvite, removeMember, revokeInvite } from '../members';
 import { deletePrice, type PriceInput, seedCommonPrices, upsertPrice } from '../prices';
 import { getRetention, putRetention } from '../retention';
@@ -30,11 +31,14 @@ export async function createKeyAudited(db: Db, s: Scope, name: string) {
 }
 
 export async function revokeKeyAudited(db: Db, s: Scope, keyId: string) {
-  return db.transaction(async (tx) => {
+  const revoked = await db.transaction(async (tx) => {
     const key = await revokeApiKey(tx, s.projectId, keyId);
     await writeAudit(tx, { ...s, action: 'key.revoked', target: key.id, before: { name: key.name } });
     return key;
   });
+  // Again once committed: a request verified between revokeApiKey and the commit cached the key anew.
+  apiKeyCache().forget(revoked.id);
+  return revoked;
 }
 
 export async function createQuotaAudited(db: Db, s: Scope, input: PutQuotaInput) {

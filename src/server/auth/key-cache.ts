@@ -43,10 +43,15 @@ export class ApiKeyCache {
   }
 }
 
-let shared: ApiKeyCache | undefined;
+const CACHE = Symbol.for('runledger.apiKeyCache');
 
-/** This process's cache (RUNLEDGER_API_KEY_CACHE_SECONDS; 0: every request looks its key up). */
+/**
+ * This process's cache (RUNLEDGER_API_KEY_CACHE_SECONDS; 0: every request looks its key up). Kept on
+ * globalThis: Next.js bundles route handlers and server actions separately, each with its own copy of
+ * this module, and a key revoked from the dashboard must leave the API's cache too.
+ */
 export function apiKeyCache(): ApiKeyCache {
-  shared ??= new ApiKeyCache(env().RUNLEDGER_API_KEY_CACHE_SECONDS * 1000);
-  return shared;
+  const slot = globalThis as { [CACHE]?: ApiKeyCache };
+  slot[CACHE] ??= new ApiKeyCache(env().RUNLEDGER_API_KEY_CACHE_SECONDS * 1000);
+  return slot[CACHE];
 }

@@ -1,18 +1,35 @@
-import Link from 'next/link';
-import { Badge, StatusBadge } from '@/components/ui/badge';
-import { Table, Td, Th } from '@/components/ui/table';
 import type { Run } from '@/db/schema';
-import type { ContentMatch } from '@/server/search';
-import { RunNameCell } from './run-name-cell';
-import type { ScoreColumns } from './score-history';
-import { projectPath } from '@/lib/project-path';
-import { isStale, staleBefore } from '@/lib/run-liveness';
 import { formatCost, formatDuration, formatShortTime, formatTokens, runDuration } from '@/lib/format';
-
-/** Tags shown per row; the rest are counted (all of them are in the cell's title). */
-const MAX_TAGS = 1;
+import { isStale, staleBefore } from '@/lib/run-liveness';
+import type { ContentMatch } from '@/server/search';
+import { type RunRow, RunsTableView } from './runs-table-view';
+import type { ScoreColumns } from './score-history';
 
 export type RunsTableSearch = { words: string[]; matches: Map<string, ContentMatch> };
+
+/** The table's row of a run: what it shows, formatted here (UTC times, units), nothing else. */
+function toRow(run: Run, before: Date, search?: RunsTableSearch, scoreColumns?: ScoreColumns): RunRow {
+  const match = search?.matches.get(run.id);
+  const scores = scoreColumns?.cells.get(run.id);
+  return {
+    id: run.id,
+    name: run.name,
+    status: run.status,
+    stale: isStale(run, before),
+    kind: run.kind,
+    userId: run.userId,
+    model: run.model,
+    threadId: run.threadId,
+    started: formatShortTime(run.startedAt ?? run.createdAt),
+    duration: run.startedAt ? formatDuration(runDuration(run.startedAt, run.endedAt)) : '—',
+    tokens: formatTokens(run.totalTokens),
+    cost: formatCost(run.costUsd),
+    events: run.eventCount.toLocaleString('en-US'),
+    tags: run.tags,
+    ...(match ? { match } : {}),
+    ...(scoreColumns ? { scores: scoreColumns.names.map((n) => scores?.get(n) ?? '—') } : {}),
+  };
+}
 
 export function RunsTable({
   slug,
@@ -35,92 +52,13 @@ export function RunsTable({
 }) {
   const before = staleBefore();
   return (
-    <Table data-testid="runs-table">
-      <thead>
-        <tr>
-          {selectable && (
-            <Th className="w-8">
-              <span className="sr-only">Compare</span>
-            </Th>
-          )}
-          <Th>Status</Th>
-          <Th>Name</Th>
-          <Th>Kind</Th>
-          <Th>User</Th>
-          <Th>Model</Th>
-          <Th>Started (UTC)</Th>
-          <Th className="text-right">Duration</Th>
-          <Th className="text-right">Tokens</Th>
-          <Th className="text-right">Cost</Th>
-          <Th className="text-right">Events</Th>
-          <Th>Tags</Th>
-          {scoreColumns?.names.map((n) => (
-            <Th key={n} className="text-right" data-testid="score-column">
-              {n}
-            </Th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((run) => (
-          <tr key={run.id} className="row" data-status={run.status}>
-            {selectable && (
-              <Td>
-                <input
-                  type="checkbox"
-                  name="run"
-                  value={run.id}
-                  form="compare-form"
-                  aria-label={`Compare ${run.name}`}
-                />
-              </Td>
-            )}
-            <Td>
-              <StatusBadge status={run.status} stale={isStale(run, before)} />
-            </Td>
-            {/* The name takes the width the other columns leave (the table fits a 1400 px window). */}
-            <Td className="w-full min-w-36 max-w-0">
-              <RunNameCell slug={slug} run={run} search={search} />
-              {showThread && run.threadId && (
-                <Link href={projectPath(slug, 'threads', run.threadId)} className="sub-link">
-                  thread {run.threadId}
-                </Link>
-              )}
-            </Td>
-            <Td>{run.kind}</Td>
-            <Td className="max-w-24 truncate">{run.userId ?? '—'}</Td>
-            <Td className="max-w-28 truncate font-mono text-xs" title={run.model ?? undefined}>
-              {run.model ?? '—'}
-            </Td>
-            <Td className="whitespace-nowrap tabular-nums">
-              {formatShortTime(run.startedAt ?? run.createdAt)}
-            </Td>
-            <Td className="num">
-              {run.startedAt ? formatDuration(runDuration(run.startedAt, run.endedAt)) : '—'}
-            </Td>
-            <Td className="num">{formatTokens(run.totalTokens)}</Td>
-            <Td className="num">{formatCost(run.costUsd)}</Td>
-            <Td className="num">{run.eventCount.toLocaleString('en-US')}</Td>
-            <Td>
-              <div className="flex max-w-36 items-center gap-1 whitespace-nowrap" title={run.tags.join(', ')}>
-                {run.tags.slice(0, MAX_TAGS).map((t) => (
-                  <Badge key={t} tone="violet" className="min-w-0">
-                    <span className="truncate">{t}</span>
-                  </Badge>
-                ))}
-                {run.tags.length > MAX_TAGS && (
-                  <span className="text-xs text-zinc-400">+{run.tags.length - MAX_TAGS}</span>
-                )}
-              </div>
-            </Td>
-            {scoreColumns?.names.map((n) => (
-              <Td key={n} className="text-right tabular-nums" data-score={n}>
-                {scoreColumns.cells.get(run.id)?.get(n) ?? '—'}
-              </Td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+    <RunsTableView
+      slug={slug}
+      rows={runs.map((r) => toRow(r, before, search, scoreColumns))}
+      scoreNames={scoreColumns?.names}
+      showThread={showThread}
+      words={search?.words}
+      selectable={selectable}
+    />
   );
 }
