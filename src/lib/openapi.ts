@@ -33,6 +33,8 @@ const tagDescriptions: Record<string, string> = {
   Audit: "The project's audit log: who changed what.",
   Scores:
     'Scores of runs, steps and dataset results (from the API, annotation and evaluators), and score configs.',
+  Evaluators:
+    'Evaluators that score runs and dataset results (code checks and LLM judges), their model providers, and evaluations.',
   OpenTelemetry:
     'OTLP/HTTP receivers: traces (and their GenAI spans) become runs; logs (and GenAI evaluation events) attach to them.',
   Meta: 'This document and the readiness check; no API key needed.',
