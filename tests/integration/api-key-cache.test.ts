@@ -25,7 +25,7 @@ describeEachDb('verified API keys kept in memory for a bounded time', ({ db }) =
     const p = await makeProject(db());
     const { key, apiKey } = await createApiKey(db(), p.id);
     const { a, advance } = twoProcesses();
-    const want = { projectId: p.id, keyId: apiKey.id };
+    const want = { projectId: p.id, keyId: apiKey.id, keyName: apiKey.name };
     expect(await verifyApiKey(db(), key, a)).toEqual(want);
     // Revoked in the database by another process: this one still trusts its entry, for a while only.
     await db().execute(sql`update api_keys set revoked_at = now() where id = ${apiKey.id}::uuid`);
@@ -52,7 +52,11 @@ describeEachDb('verified API keys kept in memory for a bounded time', ({ db }) =
     advance(TTL);
     expect(await verifyApiKey(db(), key, b)).toBeNull();
     // The project's other key is untouched.
-    expect(await verifyApiKey(db(), other, a)).toEqual({ projectId: p.id, keyId: expect.any(String) });
+    expect(await verifyApiKey(db(), other, a)).toEqual({
+      projectId: p.id,
+      keyId: expect.any(String),
+      keyName: expect.any(String),
+    });
   });
 
   it('looks every request up with the cache off (0 seconds)', async () => {
