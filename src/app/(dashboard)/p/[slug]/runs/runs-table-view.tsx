@@ -122,8 +122,8 @@ export function RunsTableView({
               )}
             </Td>
             <Td>{row.kind}</Td>
-            <Td className="max-w-24 truncate">{row.userId ?? '—'}</Td>
-            <Td className="max-w-28 truncate font-mono text-xs" title={row.model ?? undefined}>
+            <Td className="max-w-20 truncate">{row.userId ?? '—'}</Td>
+            <Td className="max-w-24 truncate font-mono text-xs" title={row.model ?? undefined}>
               {row.model ?? '—'}
             </Td>
             <Td className="whitespace-nowrap tabular-nums">{row.started}</Td>

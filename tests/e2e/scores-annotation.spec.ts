@@ -1,6 +1,8 @@
 import { type Browser, expect, type Page } from '@playwright/test';
 import { FIXTURES, inDemo, screenshot, test } from './helpers';
 
+// Named to run after runs-layout.spec.ts: it chooses score columns for the demo project's history.
+
 const chatUrl = inDemo(`/runs/${FIXTURES.chat}`);
 
 async function addConfig(page: Page, name: string, type: string, fields: Record<string, string>) {
@@ -42,6 +44,8 @@ test('an editor scores the run and the step under the playhead from the configs;
   await page.goto(`${chatUrl}?seq=14`);
   await expect(page.getByTestId('replay-position')).toContainText('seq 14');
   const panel = page.getByTestId('score-panel');
+  // The shortcuts listen once React has hydrated the page.
+  await expect(page.getByTestId('replay')).toHaveAttribute('data-hydrated', 'true');
   await page.keyboard.press('s');
   await expect(panel.getByLabel('Score', { exact: true })).toBeFocused();
   await panel.getByLabel('Score', { exact: true }).selectOption('tone');
