@@ -51,7 +51,8 @@ export function cookieStore() {
 export function useTestDatabase(conn: DbConnection) {
   const g = globalThis as Record<string, unknown>;
   g.__runledgerDb = conn;
-  g.__runledgerStarted = Promise.resolve();
+  // Started already (src/server/startup.ts): no migrations, owner, seed or background jobs of its own.
+  g.__runledgerStart = { ready: true, waiting: false, failures: 0 };
   g.__runledgerAuth = Promise.resolve(testAuth(conn.db));
 }
 

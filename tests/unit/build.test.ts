@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const recordFile = path.join(root, '.next/build-check.json');
+const NEXT_CI_CACHE_ADVICE = /^\s*⚠ No build cache found\. Please configure build caching for faster rebuilds\./;
 
 type Record = {
   code: number;
@@ -43,6 +44,9 @@ describe('npm run build', () => {
     const { log } = record();
     expect(log).not.toMatch(/password/i);
     expect(log).not.toContain('[runledger]');
-    expect(log).not.toMatch(/warn|⚠|error|telemetry/i);
+    // On a CI machine (CI set) whose checkout has no `.next/cache` yet, Next advises caching that folder
+    // between CI runs: about the CI's setup, not the app; every other warning counts.
+    const lines = log.split('\n').filter((line) => !NEXT_CI_CACHE_ADVICE.test(line));
+    expect(lines.join('\n')).not.toMatch(/warn|⚠|error|telemetry/i);
   });
 });
