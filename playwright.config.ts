@@ -9,13 +9,13 @@ const postgresPort = port + 1;
 // The config is evaluated in every worker too; only the main process starts the servers, so the data
 // folder and the database name are chosen once and handed down through the environment.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'runledger-e2e-'));
-// With a Postgres server (CI sets TEST_DATABASE_URL), the specs that read and write the most data run
-// a second time against a server on a fresh database there (created and dropped by the launcher): the
-// history, usage, a live run and a 20,000-event replay. (The demo seed and the small replays run on
-// PGlite only: what differs on Postgres under them, the queries, is in the Vitest suites on both.)
+// With a Postgres server (CI sets TEST_DATABASE_URL), the history, usage and live-run specs run a
+// second time against a server on a fresh database there (created and dropped by the launcher). The
+// replays and the demo seed run on PGlite only: what differs on Postgres under them, the queries and
+// the checkpoints, is in the Vitest suites on both databases.
 const postgresServerUrl = process.env.TEST_DATABASE_URL || undefined;
 process.env.E2E_POSTGRES_DATABASE ??= `runledger_e2e_${Date.now().toString(36)}_${process.pid}`;
-const POSTGRES_SPECS = ['live.spec.ts', 'replay-long.spec.ts', 'runs.spec.ts', 'usage.spec.ts'];
+const POSTGRES_SPECS = ['live.spec.ts', 'runs.spec.ts', 'usage.spec.ts'];
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
 export const E2E_ADMIN_EMAIL = 'owner@e2e.test';
 

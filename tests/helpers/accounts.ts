@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hashPassword } from 'better-auth/crypto';
 import type { Db } from '@/db/client';
 import type { ProjectRole } from '@/db/schema';
 import { createAuth } from '@/server/accounts/auth';
@@ -11,15 +12,19 @@ export const PASSWORD = 'correct horse battery';
 
 export const testAuth = (db: Db) => createAuth(db, TEST_SECRET);
 
+// scrypt is deliberately slow (tens of ms a hash): users made for tests share one hash of PASSWORD.
+let passwordHash: Promise<string> | undefined;
+
 /** A user with PASSWORD, optionally a member of `projectId` with `role`. */
 export async function makeUser(
   db: Db,
   opts: { projectId?: string; role?: ProjectRole; isAdmin?: boolean } = {},
 ) {
+  passwordHash ??= hashPassword(PASSWORD);
   const user = await createUser(db, {
     email: `u-${randomUUID().slice(0, 8)}@example.com`,
     name: 'Test User',
-    password: PASSWORD,
+    passwordHash: await passwordHash,
     isAdmin: opts.isAdmin,
   });
   if (opts.projectId && opts.role) await putMember(db, opts.projectId, user.id, opts.role);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -10,6 +10,7 @@ import postgres from 'postgres';
 import { pgliteExtensions } from '../../src/db/pglite-extensions';
 import type { TestProject } from 'vitest/node';
 import { adminUrl, testServerUrl, withDatabase } from './pg-url';
+import { stopSharedServers } from './shared-server-files';
 
 /**
  * Migrates once per test run: a PGlite data dir dumped to a file (each test file restores it, ~0.5 s
@@ -25,6 +26,9 @@ export default async function setup(project: TestProject) {
   const dumpPath = path.join(dir, 'pglite.tar');
   writeFileSync(dumpPath, Buffer.from(await dump.arrayBuffer()));
   project.provide('pgliteDump', dumpPath);
+  const sharedServerDir = path.join(dir, 'shared-servers');
+  mkdirSync(sharedServerDir);
+  project.provide('sharedServerDir', sharedServerDir);
 
   const serverUrl = testServerUrl();
   let template: string | undefined;
@@ -61,6 +65,8 @@ export default async function setup(project: TestProject) {
   project.provide('pgTemplate', template ?? '');
 
   return async () => {
+    // Before the databases go: the shared servers hold them open.
+    await stopSharedServers(sharedServerDir);
     rmSync(dir, { recursive: true, force: true });
     if (serverUrl && template) {
       const admin = postgres(adminUrl(serverUrl), { max: 1, onnotice: () => {} });
@@ -77,5 +83,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteDump: string;
     pgTemplate: string;
+    /** Where the run's shared HTTP test servers keep their state (tests/helpers/shared-server.ts). */
+    sharedServerDir: string;
   }
 }

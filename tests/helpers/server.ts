@@ -1,19 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, inject } from 'vitest';
+import { inject } from 'vitest';
 import type { DbConnection } from '@/db/client';
 import { connectPglite } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { createApiKey, revokeApiKey } from '@/server/auth';
 import { createProject } from '@/server/projects';
-import { startBuiltApp } from '../../scripts/lib/built-app';
-import { availableDrivers, freshPostgresDatabase, type TestDriver } from './db';
+import { freshPostgresDatabase, type TestDriver } from './db';
 
 export type TestServer = {
   driver: TestDriver;
   baseUrl: string;
-  /** A key per project name given to startTestServer. */
+  /** A key per project name (see prepareTestDatabase). */
   keys: Record<string, string>;
   projectIds: Record<string, string>;
   /** The server's database URL (Postgres only), for tests that check rows directly. */
@@ -45,27 +44,37 @@ export type TestDatabase = {
   env: Record<string, string>;
   keys: Record<string, string>;
   projectIds: Record<string, string>;
+  /** Every copy of the projects (`copies`); the first is `keys` and `projectIds`. */
+  sets: { keys: Record<string, string>; projectIds: Record<string, string> }[];
   databaseUrl?: string;
   dataDir?: string;
   /** Removes the data folder or drops the database. */
   cleanup: () => Promise<void>;
 };
 
+async function seedSets(conn: DbConnection, projects: readonly string[], copies: number) {
+  const sets = [];
+  for (let i = 0; i < copies; i++) sets.push(await seedProjects(conn, [...projects]));
+  return { ...sets[0]!, sets };
+}
+
 /**
- * A fresh database of the given kind with one project and API key per name in `projects`, ready for
- * a built server (or several in turn: tests that kill and restart one). PGlite allows one process per
- * data folder, so the projects are created, and the folder closed, before a server opens it.
+ * A fresh database of the given kind with one project and API key per name in `projects` (`copies`
+ * times over), ready for a built server (or several in turn: tests that kill and restart one). PGlite
+ * allows one process per data folder, so the projects are created, and the folder closed, before a
+ * server opens it.
  */
 export async function prepareTestDatabase(
   driver: TestDriver,
-  projects: string[] = ['main', 'other'],
+  projects: readonly string[] = ['main', 'other'],
+  copies = 1,
 ): Promise<TestDatabase> {
   if (driver === 'pglite') {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'runledger-http-'));
     // Restored from the migrated dump made in globalSetup (migrating a new folder costs seconds).
     const conn = connectPglite(dataDir, new Blob([readFileSync(inject('pgliteDump'))]));
     await runMigrations(conn);
-    const seeded = await seedProjects(conn, projects);
+    const seeded = await seedSets(conn, projects, copies);
     await conn.close();
     return {
       driver,
@@ -77,7 +86,7 @@ export async function prepareTestDatabase(
   }
   const created = await freshPostgresDatabase();
   const conn = created.connect(2);
-  const seeded = await seedProjects(conn, projects);
+  const seeded = await seedSets(conn, projects, copies);
   await conn.close();
   return {
     driver,
@@ -86,71 +95,4 @@ export async function prepareTestDatabase(
     env: { RUNLEDGER_ADMIN_PASSWORD: 'test-admin-password', DATABASE_URL: created.url },
     cleanup: created.drop,
   };
-}
-
-/** Starts the BUILT app (`next start`, run `npm run build` first) on a fresh database of the given kind. */
-export async function startTestServer(
-  driver: TestDriver,
-  projects: string[] = ['main', 'other'],
-  extraEnv: Record<string, string> = {},
-): Promise<TestServer> {
-  const prepared = await prepareTestDatabase(driver, projects);
-  const app = await startBuiltApp({
-    purpose: 'HTTP tests',
-    env: { ...prepared.env, ...extraEnv },
-    cleanup: prepared.cleanup,
-  });
-  return {
-    driver,
-    baseUrl: app.baseUrl,
-    databaseUrl: prepared.databaseUrl,
-    keys: prepared.keys,
-    projectIds: prepared.projectIds,
-    logs: app.logs,
-    stop: app.stop,
-  };
-}
-
-export type ServerContext = {
-  server: () => TestServer;
-  driver: TestDriver;
-  /** fetch against the server with a project's key (default 'main'); JSON-encodes a non-string body. */
-  api: (path: string, init?: ApiInit) => Promise<Response>;
-};
-
-export type ApiInit = Omit<RequestInit, 'body'> & { body?: unknown; key?: string | null; project?: string };
-
-/** Runs the suite against the built app on each available database (PGlite; Postgres when configured). */
-export function describeEachServer(name: string, suite: (ctx: ServerContext) => void, projects?: string[]) {
-  for (const driver of availableDrivers()) {
-    describe(`${name} [${driver} server]`, () => {
-      let srv: TestServer | undefined;
-      const server = () => {
-        if (!srv) throw new Error('server not started');
-        return srv;
-      };
-      beforeAll(async () => {
-        srv = await startTestServer(driver, projects);
-      }, 120_000);
-      afterAll(async () => {
-        await srv?.stop();
-      });
-      const api = (p: string, init: ApiInit = {}) => {
-        const { body, key, project = 'main', headers, ...rest } = init;
-        const h = new Headers(headers);
-        const apiKey = key === undefined ? server().keys[project] : key;
-        if (apiKey) h.set('authorization', `Bearer ${apiKey}`);
-        let payload: BodyInit | undefined;
-        if (body !== undefined) {
-          payload =
-            typeof body === 'string' || body instanceof Uint8Array
-              ? (body as BodyInit)
-              : JSON.stringify(body);
-          if (!h.has('content-type')) h.set('content-type', 'application/json');
-        }
-        return fetch(`${server().baseUrl}${p}`, { ...rest, headers: h, body: payload });
-      };
-      suite({ server, driver, api });
-    });
-  }
 }

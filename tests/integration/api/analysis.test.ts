@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { expect, it } from 'vitest';
-import { describeEachServer } from '../../helpers/server';
+import { describeEachServer } from '../../helpers/shared-server';
 
 describeEachServer('API search, metadata filters and export', ({ api }) => {
   it('finds runs by content and by meta.<key>=<value>, and exports the same filtered list', async () => {

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docExamples, runDocExamples, shapeDifferences } from '../../helpers/doc-examples';
-import { startTestServer, type TestServer } from '../../helpers/server';
+import type { TestServer } from '../../helpers/server';
+import { sharedServer } from '../../helpers/shared-server';
 
 const guide = readFileSync(path.resolve(import.meta.dirname, '../../../docs/api.md'), 'utf8');
 
@@ -16,11 +17,10 @@ describe('docs/api.md examples', () => {
   let server: TestServer;
   let cwd: string;
   beforeAll(async () => {
-    server = await startTestServer('pglite', ['docs']);
+    server = await sharedServer('pglite');
     cwd = mkdtempSync(path.join(tmpdir(), 'runledger-api-docs-'));
   });
   afterAll(async () => {
-    await server?.stop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
@@ -36,7 +36,7 @@ describe('docs/api.md examples', () => {
     const outcomes = await runDocExamples(
       setup,
       examples,
-      { url: server.baseUrl, key: server.keys.docs! },
+      { url: server.baseUrl, key: server.keys.main! },
       cwd,
     );
     const failures: string[] = [];

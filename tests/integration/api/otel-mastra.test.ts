@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
 import { TranscriptFolder } from '@/lib/replay/transcript';
 import { type EventDto, eventsToUIMessages, Runledger } from '@runledger/sdk';
-import { describeEachServer } from '../../helpers/server';
+import { describeEachServer } from '../../helpers/shared-server';
 
 const NODE = path.resolve('node_modules/.bin/node');
 const AGENT = path.resolve('tests/helpers/mastra-agent.ts');

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeEachServer } from '../../helpers/server';
+import { describeEachServer } from '../../helpers/shared-server';
 
 describeEachServer('API /project/retention', ({ api }) => {
   const put = (body: unknown, project?: string) =>

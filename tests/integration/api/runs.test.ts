@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { describeEachServer } from '../../helpers/server';
+import { describeEachServer } from '../../helpers/shared-server';
 
 describeEachServer('API /runs', ({ api }) => {
   it('creates, reads, lists, patches and deletes a run', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectPostgres, type DbConnection } from '@/db/client';
-import { describeEachServer } from '../../helpers/server';
+import { describeEachServer } from '../../helpers/shared-server';
 import { counterMismatches } from '../../helpers/usage';
 
 type Answer = { status: number; body: Record<string, unknown>; headers: Headers };

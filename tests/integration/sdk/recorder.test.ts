@@ -12,7 +12,7 @@ import {
   runDataset,
 } from '@runledger/sdk';
 import { lastMessage, weatherChat } from '../../helpers/ai-mocks';
-import { describeEachServer } from '../../helpers/server';
+import { describeEachServer } from '../../helpers/shared-server';
 import { runTsx } from '../../helpers/tsx';
 
 describeEachServer('SDK against the server', ({ server }) => {

@@ -14,7 +14,7 @@ import {
   runledgerTelemetry,
 } from '@runledger/sdk';
 import { mockUsage, weatherModel } from '../../helpers/ai-mocks';
-import { describeEachServer } from '../../helpers/server';
+import { describeEachServer } from '../../helpers/shared-server';
 
 const finish = (unified: 'stop' | 'tool-calls') => ({ unified, raw: undefined });
 
