@@ -13,7 +13,7 @@ import type { CreateAnnotationQueueInput, createAnnotationQueueBody } from '@/li
 import type { z } from 'zod';
 import { type AuditActor, writeAudit } from '../audit/audit';
 import { AppError, notFound } from '../errors';
-import { listRuns } from '../runs';
+import { type HistoryFilters, listRuns } from '../runs';
 
 /** How long a reviewer holds an item they opened before another reviewer may get it. */
 export const ANNOTATION_LEASE_MS = 15 * 60_000;
@@ -33,7 +33,10 @@ export function reviewerOf(actor: Exclude<AuditActor, null | 'cli'>): string {
   return 'apiKey' in actor ? `key:${actor.apiKey.id}` : actor.id;
 }
 
-type CreateInput = z.infer<typeof createAnnotationQueueBody>;
+/** The API's body, whose filter may also hold the history's score conditions (the dashboard's). */
+type CreateInput = Omit<z.infer<typeof createAnnotationQueueBody>, 'runs'> & {
+  runs: { runIds: string[] } | { filter: HistoryFilters; max: number; sample?: number };
+};
 export type { CreateAnnotationQueueInput };
 
 /** The runs a queue is made of: the selection (every one the project's), or a filter's newest runs. */

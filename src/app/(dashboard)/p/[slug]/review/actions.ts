@@ -14,6 +14,7 @@ import {
   finishAnnotationItem,
   nextAnnotationItem,
 } from '@/server/annotation';
+import { scoreHistoryState } from '../runs/score-history';
 import { filtersFromParams, metaFromSearchParams, runsSearchParams } from '../runs/search-params';
 
 const refresh = () => revalidatePath(projectRoute('review'), 'page');
@@ -48,10 +49,15 @@ const queueForm = z.object({
 /** Makes a queue from a history filter: the query of a runs page address (`?tag=refund&model=…`). */
 export const createQueue = validatedAction(queueForm, async (input) => {
   const access = await editor();
-  const query = new URLSearchParams(input.filter.trim().replace(/^[^?]*\?/, ''));
-  const raw = Object.fromEntries(query);
-  const filters = filtersFromParams(cache.parse(raw), metaFromSearchParams(raw));
+  const raw: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(input.filter.trim().replace(/^[^?]*\?/, '')))
+    raw[k] = k in raw ? [raw[k]!].flat().concat(v) : v;
   const { actor, projectId } = auditScope(access);
+  const scoring = await scoreHistoryState(getDb(), projectId, raw);
+  const filters = {
+    ...filtersFromParams(cache.parse(raw), metaFromSearchParams(raw)),
+    scores: scoring.conditions,
+  };
   const queue = await createAnnotationQueue(
     getDb(),
     projectId,
