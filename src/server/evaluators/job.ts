@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type Evaluator, evaluators } from '@/db/schema';
 import { queryRows } from '@/db/sql';
@@ -12,7 +12,7 @@ import { runCodeEvaluator, type Verdict } from './code';
 import { classifyError } from './errors';
 import { runJudge } from './judge';
 import { drainInbox } from './queue';
-import { loadTarget } from './target';
+import { type EvaluationTarget, loadTarget, loadTargets } from './target';
 
 export type WorkerOptions = {
   /** Names this worker on the leases it takes (unique per process). */
@@ -122,6 +122,8 @@ async function evaluateJob(
   job: ClaimedJob,
   opts: WorkerOptions,
   cache: EvaluatorCache = new Map(),
+  /** The target, read with the pass's others (loadTargets); read here when not given. */
+  preloaded?: EvaluationTarget | null,
 ): Promise<Evaluated> {
   const skip = (reason: string): Evaluated => ({
     job,
@@ -149,7 +151,10 @@ async function evaluateJob(
       return skip(`The daily budget of ${evaluator.dailyBudget} evaluations is used up`);
     const config = evaluator.config;
     const withEvents = config.type === 'tool_called' || config.type === 'llm_judge';
-    const target = await loadTarget(db, job.project_id, job.run_id, job.result_id, withEvents);
+    const target =
+      preloaded !== undefined
+        ? preloaded
+        : await loadTarget(db, job.project_id, job.run_id, job.result_id, withEvents);
     if (!target) return skip('The run or result no longer exists');
     const verdict =
       config.type === 'llm_judge'
@@ -386,6 +391,41 @@ function scoreAudits(rows: ScoreRow[], stored: Map<number, StoredScore>): AuditI
   return entries;
 }
 
+/**
+ * The pass's evaluators (one query) and their targets (loadTargets: a query for the runs, one for the
+ * results, and the events of those whose evaluator reads them). Targets undefined when the reads fail:
+ * each evaluation then reads its own, and meets the error as a retry.
+ */
+async function preload(
+  db: DbOrTx,
+  jobs: ClaimedJob[],
+): Promise<{ cache: EvaluatorCache; targets?: (EvaluationTarget | null)[] }> {
+  const cache: EvaluatorCache = new Map();
+  if (jobs.length === 0) return { cache };
+  try {
+    const ids = [...new Set(jobs.map((j) => j.evaluator_id))];
+    const found = new Map(
+      (await db.select().from(evaluators).where(inArray(evaluators.id, ids))).map((e) => [e.id, e]),
+    );
+    for (const id of ids) cache.set(id, Promise.resolve(found.get(id)));
+    const targets = await loadTargets(
+      db,
+      jobs.map((j) => {
+        const type = found.get(j.evaluator_id)?.config.type;
+        return {
+          projectId: j.project_id,
+          runId: j.run_id,
+          resultId: j.result_id,
+          withEvents: type === 'tool_called' || type === 'llm_judge',
+        };
+      }),
+    );
+    return { cache, targets };
+  } catch {
+    return { cache: new Map() };
+  }
+}
+
 /** Gives leased evaluations that were not started back to the queue, due now, their attempt uncounted. */
 async function releaseJobs(db: DbOrTx, jobs: ClaimedJob[], opts: WorkerOptions): Promise<void> {
   await queryRows(
@@ -431,7 +471,7 @@ export async function runEvaluationPass(db: DbOrTx, opts: WorkerOptions): Promis
     opts.leaseMs,
   );
   const outcomes: Record<JobOutcome, number> = { done: 0, retry: 0, failed: 0, skipped: 0, lost: 0 };
-  const cache: EvaluatorCache = new Map();
+  const { cache, targets } = await preload(db, jobs);
   let ready: Evaluated[] = [];
   let flushing: Promise<void> = Promise.resolve();
   const flush = () => {
@@ -447,8 +487,8 @@ export async function runEvaluationPass(db: DbOrTx, opts: WorkerOptions): Promis
   const worker = async () => {
     // Past half the lease, no new evaluation starts: the rest go back to the queue below.
     while (next < jobs.length && !late()) {
-      const job = jobs[next++]!;
-      ready.push(await evaluateJob(db, job, opts, cache));
+      const i = next++;
+      ready.push(await evaluateJob(db, jobs[i]!, opts, cache, targets?.[i]));
       if (late()) await flush();
     }
   };
