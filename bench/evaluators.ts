@@ -1,6 +1,6 @@
 /**
  * Online evaluator benchmark (Postgres): runs finish at a steady RATE per second for SECONDS while this
- * process's evaluator job (a code evaluator, concurrency 4) scores them, as the server's would. Prints
+ * process's evaluator job (a code evaluator, concurrency 4, batches of 32 per pass) scores them, as the server's would. Prints
  * how many were scored, the backlog (inbox + waiting evaluations) each second, and the job's drain
  * rate against a raw-SQL baseline writing the same scores with one insert each.
  *
@@ -9,6 +9,7 @@
  * Keeps up when the backlog does not grow: its last second is no larger than its first seconds'.
  */
 import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Db } from '@/db/client';
@@ -71,7 +72,7 @@ export async function main(): Promise<void> {
     const tEnd = performance.now();
     while ((await backlog()) > 0) await new Promise((r) => setTimeout(r, 50));
     const drainMs = performance.now() - tEnd;
-    stop();
+    await stop();
     const [scored] = await raw<{ n: number }[]>`select count(*)::int as n from scores`;
     console.log(
       `runs finished: ${made} in ${SECONDS} s (${RATE}/s asked, ${(made / SECONDS).toFixed(1)}/s made)`,
@@ -99,7 +100,7 @@ export async function main(): Promise<void> {
     });
     while ((await backlog()) > 0) await new Promise((r) => setTimeout(r, 20));
     const jobRate = n / ((performance.now() - c0) / 1000);
-    stop2();
+    await stop2();
     const r0 = performance.now();
     for (const runId of runIds)
       await raw`insert into scores (id, project_id, run_id, name, data_type, value, source, author_id)
@@ -107,6 +108,11 @@ export async function main(): Promise<void> {
     const rawRate = n / ((performance.now() - r0) / 1000);
     console.log(
       `capacity: job ${jobRate.toFixed(0)} evaluations/s, raw insert ${rawRate.toFixed(0)} scores/s (ratio ${(jobRate / rawRate).toFixed(2)})`,
+    );
+    console.log(
+      `load average: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (${cpus().length} cores)`,
     );
   } finally {
     await raw.end();

@@ -76,3 +76,10 @@ export type EvaluatorType = (typeof evaluatorTypes)[number];
  */
 export const evaluationStatuses = ['pending', 'running', 'done', 'failed', 'skipped'] as const;
 export type EvaluationStatus = (typeof evaluationStatuses)[number];
+
+/**
+ * A run's place in an annotation queue: waiting for a reviewer (possibly leased by one for a while),
+ * reviewed (`done`), or passed over by its reviewer (`skipped`).
+ */
+export const annotationItemStatuses = ['pending', 'done', 'skipped'] as const;
+export type AnnotationItemStatus = (typeof annotationItemStatuses)[number];

@@ -35,6 +35,8 @@ const tagDescriptions: Record<string, string> = {
     'Scores of runs, steps and dataset results (from the API, annotation and evaluators), and score configs.',
   Evaluators:
     'Evaluators that score runs and dataset results (code checks and LLM judges), their model providers, and evaluations.',
+  'Annotation queues':
+    'Queues of runs for people to review and score: made from a selection or a history filter, worked through one leased item at a time per reviewer.',
   OpenTelemetry:
     'OTLP/HTTP receivers: traces (and their GenAI spans) become runs; logs (and GenAI evaluation events) attach to them.',
   Meta: 'This document and the readiness check; no API key needed.',

@@ -75,6 +75,7 @@ export const PAGE_ROLES = {
   prices: 'viewer',
   scores: 'viewer',
   evaluators: 'viewer',
+  review: 'viewer',
   audit: 'editor',
   members: 'owner',
   retention: 'owner',
@@ -89,7 +90,7 @@ export type DashboardPage = keyof typeof PAGE_ROLES;
 export function switchedPath(pathname: string, toSlug: string, role: ProjectRole): string {
   const rest = SCOPED.exec(pathname)?.[2]?.split('/').filter(Boolean) ?? [];
   const [section, sub] = rest;
-  if (section === 'usage' || section === 'datasets' || section === 'evaluators')
+  if (section === 'usage' || section === 'datasets' || section === 'evaluators' || section === 'review')
     return projectPath(toSlug, section);
   if (section === 'settings') {
     if (!sub) return projectPath(toSlug, 'settings');

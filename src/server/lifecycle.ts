@@ -1,5 +1,6 @@
 import 'server-only';
 import { getConnection } from '@/db/client';
+import { stopEvaluators } from './evaluators/start';
 import { serviceUnavailable } from './unavailable';
 
 /** Shared through globalThis: Next.js may load this module once per bundle (routes, instrumentation). */
@@ -66,7 +67,7 @@ function waitIdle(timeoutMs: number): Promise<boolean> {
 
 /**
  * Graceful shutdown on SIGTERM/SIGINT, in front of Next.js's own handler: stop taking requests (503),
- * wait for those in flight, close the pool or PGlite (which also releases its folder lock), then let
+ * wait for those in flight, stop the evaluator job (after its pass under way), close the pool or PGlite (which also releases its folder lock), then let
  * Next.js close the HTTP server and exit. A timer forces the exit after 9.5 s, because Next.js waits for
  * every keep-alive connection to close.
  */
@@ -89,6 +90,11 @@ export function installShutdownHandler(): void {
       void (async () => {
         const idle = await waitIdle(DRAIN_TIMEOUT_MS);
         if (!idle) console.error(`[runledger] ${l.inFlight} requests still in flight; closing anyway`);
+        try {
+          await stopEvaluators();
+        } catch (err) {
+          console.error('[runledger] stopping the evaluator job failed', err);
+        }
         try {
           await getConnection().close();
           console.log(`[runledger] database closed ${Date.now() - t0} ms after ${signal}`);

@@ -141,3 +141,30 @@ test('the history filters, sorts and shows columns by score; the Scores page cha
   await expect(page.getByText(/numeric · 1 scores in the last 30d/)).toBeVisible();
   await screenshot(page, 'scores-trend');
 });
+
+test('an editor makes a review queue from the history filter and works through it', async ({
+  authedPage: page,
+}) => {
+  test.setTimeout(120_000);
+  await page.goto(inDemo('/runs?kind=chat'));
+  await page.getByRole('link', { name: 'Review these runs' }).click();
+  const form = page.getByRole('form', { name: 'New annotation queue' });
+  await expect(form.getByLabel(/History filter/)).toHaveValue('kind=chat');
+  await form.getByLabel('Name').fill('e2e chats');
+  await form.getByLabel(/At most/).fill('1');
+  await form.getByRole('button', { name: 'Make queue' }).click();
+  await expect(form.getByRole('status')).toHaveText('Made e2e chats.');
+
+  await page.getByTestId('queues-table').getByRole('link', { name: 'e2e chats' }).click();
+  await expect(page.getByTestId('queue-progress')).toContainText('0 reviewed, 0 skipped of 1');
+  await page.getByRole('button', { name: 'Review next' }).click();
+  // The run opens with the queue bar over its scoring panel.
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]+\?queue=.+&item=/);
+  const bar = page.getByTestId('queue-bar');
+  await expect(bar).toContainText('Reviewing for e2e chats · 1 left');
+  await expect(page.getByTestId('score-panel')).toBeVisible();
+  await bar.getByRole('button', { name: 'Complete and next' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Nothing left' })).toBeVisible();
+  await expect(page.getByTestId('queue-progress')).toContainText('1 reviewed, 0 skipped of 1');
+  await screenshot(page, 'review-queue');
+});

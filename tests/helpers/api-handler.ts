@@ -48,3 +48,38 @@ export async function callHandler(
   });
   return handler(request, { params: Promise.resolve(opts.params ?? {}) });
 }
+
+type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', Handler>>;
+
+/**
+ * A `fetch` for the SDK that answers from route handlers in this process: each `[pattern, module]`
+ * maps a path (its `:name` segments are the handler's params) to a route module. An unmapped path
+ * fails the call loudly.
+ */
+export function handlerFetch(
+  table: [pattern: string, module: RouteModule][],
+): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  const compiled = table.map(([pattern, module]) => {
+    const names: string[] = [];
+    const re = new RegExp(
+      `^${pattern.replace(/:(\w+)/g, (_, n: string) => {
+        names.push(n);
+        return '([^/]+)';
+      })}$`,
+    );
+    return { re, names, module };
+  });
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    for (const { re, names, module } of compiled) {
+      const m = re.exec(url.pathname);
+      if (!m) continue;
+      const handler = module[request.method as keyof RouteModule];
+      if (!handler) throw new Error(`handlerFetch: no ${request.method} for ${url.pathname}`);
+      const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+      return handler(request, { params: Promise.resolve(params) });
+    }
+    throw new Error(`handlerFetch: no route for ${url.pathname}`);
+  };
+}

@@ -15,6 +15,7 @@ import {
 } from '@/server/otel';
 import { purgeExpired, putRetention } from '@/server/retention';
 import { getRunById, listRuns } from '@/server/runs';
+import { putScoreConfig } from '@/server/scores';
 import { describeEachDb } from '../helpers/db';
 import { makeProject } from '../helpers/fixtures';
 import {
@@ -107,6 +108,21 @@ describeEachDb('OTLP log records', ({ db }) => {
         where project_id = ${projectId}::uuid order by time_ns`,
     );
 
+  const scoresOf = (projectId: string, runId: string) =>
+    queryRows<{
+      name: string;
+      data_type: string;
+      value: number | null;
+      label: string | null;
+      comment: string | null;
+    }>(
+      db(),
+      sql`select name, data_type, value, label, comment from scores
+        where project_id = ${projectId}::uuid and run_id = ${runId}::uuid and source = 'api' and author_id = 'otlp'
+          and seq is null and result_id is null
+        order by name`,
+    );
+
   it('a record waits for its run, then reads as an event of it wherever it arrived, stored once', async () => {
     const results = [];
     // One trace, sent into a project per order.
@@ -164,6 +180,17 @@ describeEachDb('OTLP log records', ({ db }) => {
         { name: 'correctness', scoreLabel: 'pass', responseId: 'resp-2' },
       ]);
       results.push(await eventsOf(p.id, runId));
+      // Each evaluation is a score of the run, once, whichever came first.
+      expect(await scoresOf(p.id, runId)).toEqual([
+        { name: 'correctness', data_type: 'categorical', value: null, label: 'pass', comment: null },
+        {
+          name: 'relevance',
+          data_type: 'numeric',
+          value: 0.25,
+          label: null,
+          comment: 'not_relevant: Asked for a tool instead of answering.',
+        },
+      ]);
     }
     const events = results[0]!;
     for (const other of results.slice(1)) expect(other).toEqual(events);
@@ -209,6 +236,45 @@ describeEachDb('OTLP log records', ({ db }) => {
     expect(evaluations.map((e) => e.payload)).toEqual([
       { text: 'helpfulness: 4', name: 'helpfulness', scoreValue: 4, spanId: chat.spanId },
     ]);
+    expect(await scoresOf(p.id, runId)).toEqual([
+      { name: 'helpfulness', data_type: 'numeric', value: 4, label: null, comment: null },
+    ]);
+  });
+
+  it('scores evaluations by the configs of their names; one that fits none stays an event only', async () => {
+    const p = await makeProject(db());
+    await putScoreConfig(
+      db(),
+      p.id,
+      { name: 'correctness', type: 'categorical', categories: ['pass', 'fail'] },
+      null,
+    );
+    await putScoreConfig(db(), p.id, { name: 'relevance', type: 'numeric', min: 0.5, max: 1 }, null);
+    await putScoreConfig(db(), p.id, { name: 'grounded', type: 'boolean' }, null);
+    const t = agentTrace('configs-user');
+    await ingestSpans(db(), p.id, t.spans);
+    const runId = traceRunId(p.id, t.traceId);
+    const logs = await records(t, 'protobuf');
+    const { logger, records: finished } = memoryLogger();
+    const evaluations: Record<string, string | number>[] = [
+      { 'gen_ai.evaluation.name': 'grounded', 'gen_ai.evaluation.score.value': 1 },
+      { 'gen_ai.evaluation.name': 'grounded', 'gen_ai.evaluation.score.value': 0.5 },
+      { 'gen_ai.evaluation.name': 'toxicity', 'error.type': 'timeout' },
+    ];
+    for (const [i, attributes] of evaluations.entries())
+      logInSpan(
+        logger,
+        { traceId: t.traceId, spanId: t.chats[0]!.spanId },
+        { time: T0 + 700 + i, eventName: 'gen_ai.evaluation.result', attributes },
+      );
+    const more = decodeLogsJson(logsToJson(await finished())).records;
+    expect(await ingestLogRecords(db(), p.id, [...logs, ...more])).toMatchObject({ attached: 6 });
+    // relevance 0.25 is under its config's minimum; grounded 0.5 is no boolean; toxicity failed.
+    expect((await scoresOf(p.id, runId)).map((s) => [s.name, s.data_type, s.value, s.label])).toEqual([
+      ['correctness', 'categorical', null, 'pass'],
+      ['grounded', 'boolean', 1, null],
+    ]);
+    expect((await eventsOf(p.id, runId)).filter((e) => e.type === 'evaluation')).toHaveLength(5);
   });
 
   it('retention removes the records and response ids of expired runs, and records that waited too long', async () => {

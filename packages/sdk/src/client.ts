@@ -17,6 +17,9 @@ import type {
   ResultDto,
   ResultInput,
   RouteName,
+  ListScoresQuery,
+  ScoreDto,
+  ScoreInput,
   RunDto,
   SectionDto,
   UpdateReportInput,
@@ -240,6 +243,41 @@ export class Runledger {
   /** One page of a run's results, by `itemId` (`GET /runs/{id}/results`). */
   listResults(runId: string, query: ListResultsQuery = {}, opts?: RequestOptions): Promise<Page<ResultDto>> {
     return this.send('listResults', { params: { id: runId }, query }, { ...opts });
+  }
+
+  // --- scores -----------------------------------------------------------------------------------
+
+  /**
+   * Scores runs, steps (`seq`) or dataset results (`POST /scores`), in calls of at most 1000. Each
+   * score without an `id` gets one here, so a retry after a lost answer stores nothing twice (the same
+   * id and content again is a duplicate). Resolves with the ids, in input order.
+   */
+  async score(
+    scores: ScoreInput | ScoreInput[],
+    opts?: RequestOptions,
+  ): Promise<{ accepted: number; duplicates: number; ids: string[] }> {
+    const list = (Array.isArray(scores) ? scores : [scores]).map((s) => ({
+      ...s,
+      id: s.id ?? crypto.randomUUID(),
+    }));
+    const answers = await sendInParts(list, (part) =>
+      this.send('addScores', { body: { scores: part } }, { ...opts, idempotent: true }),
+    );
+    return {
+      accepted: answers.reduce((n, a) => n + a.accepted, 0),
+      duplicates: answers.reduce((n, a) => n + a.duplicates, 0),
+      ids: list.map((s) => s.id),
+    };
+  }
+
+  /** One page of scores, newest first (`GET /scores`), filtered by run, result, name, source, time. */
+  listScores(query: ListScoresQuery = {}, opts?: RequestOptions): Promise<Page<ScoreDto>> {
+    return this.send('listScores', { query }, { ...opts });
+  }
+
+  /** Every score matching the filters, fetching pages lazily. */
+  async *iterateScores(query: ListScoresQuery = {}, opts?: RequestOptions): AsyncGenerator<ScoreDto> {
+    yield* paginate((cursor) => this.listScores({ ...query, cursor }, opts), query.cursor);
   }
 
   // --- reports ----------------------------------------------------------------------------------

@@ -27,6 +27,29 @@ export interface components {
             ts?: string;
             payload?: components["schemas"]["JsonValue"];
         };
+        GetAnnotationQueuesResponse: {
+            data: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                description: string | null;
+                scoreNames: string[];
+                /** Format: date-time */
+                createdAt: string;
+                progress: {
+                    total: number;
+                    pending: number;
+                    done: number;
+                    skipped: number;
+                    inReview: number;
+                    byReviewer: {
+                        reviewer: string;
+                        done: number;
+                        skipped: number;
+                    }[];
+                };
+            }[];
+        };
         GetAuditResponse: {
             data: {
                 id: number;
@@ -338,6 +361,107 @@ export interface components {
             totalTokens?: number;
             costUsd?: number;
             totalItems?: number | null;
+        };
+        PostAnnotationQueuesBody: {
+            name: string;
+            description?: string;
+            /**
+             * @description The score configs reviewers score by, in order
+             * @default []
+             */
+            scoreNames?: string[];
+            /** @description A selection of runs, or the runs of a history filter (or a random sample of them) */
+            runs: {
+                runIds: string[];
+            } | {
+                filter: {
+                    /** @enum {string} */
+                    status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                    /** @enum {string} */
+                    kind?: "chat" | "workflow" | "dataset";
+                    userId?: string;
+                    threadId?: string;
+                    model?: string;
+                    tag?: string;
+                    /** @description Substring of the name, or every word in the run content (user messages, assistant text, tool names, errors) */
+                    q?: string;
+                    /** Format: date-time */
+                    from?: string;
+                    /** Format: date-time */
+                    to?: string;
+                    /** @description Sent as `meta.<key>=<value>` (repeatable keys): runs whose metadata[key], as text, equals value */
+                    meta?: {
+                        [key: string]: string;
+                    };
+                };
+                /**
+                 * @description At most this many runs, newest first
+                 * @default 100
+                 */
+                max?: number;
+                /** @description A random sample of this many of the matching runs */
+                sample?: number;
+            };
+        };
+        PostAnnotationQueuesIdItemsItemIdBody: {
+            /** @enum {string} */
+            action: "complete" | "skip";
+        };
+        PostAnnotationQueuesIdItemsItemIdResponse: {
+            item: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                queueId: string;
+                /** Format: uuid */
+                runId: string;
+                position: number;
+                /** @enum {string} */
+                status: "pending" | "done" | "skipped";
+                leaseUntil: string | null;
+                reviewedBy: string | null;
+                reviewedAt: string | null;
+            };
+        };
+        PostAnnotationQueuesIdNextResponse: {
+            /** @description The item leased to the caller; null when none is left */
+            item: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                queueId: string;
+                /** Format: uuid */
+                runId: string;
+                position: number;
+                /** @enum {string} */
+                status: "pending" | "done" | "skipped";
+                leaseUntil: string | null;
+                reviewedBy: string | null;
+                reviewedAt: string | null;
+            } | null;
+        };
+        PostAnnotationQueuesResponse: {
+            queue: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                description: string | null;
+                scoreNames: string[];
+                /** Format: date-time */
+                createdAt: string;
+                progress: {
+                    total: number;
+                    pending: number;
+                    done: number;
+                    skipped: number;
+                    inReview: number;
+                    byReviewer: {
+                        reviewer: string;
+                        done: number;
+                        skipped: number;
+                    }[];
+                };
+            };
         };
         PostEvaluatorsBody: {
             /** @description The evaluator and the name of the scores it writes; unique in the project */
@@ -1002,6 +1126,179 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error400"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getAnnotationQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queues */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAnnotationQueuesResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postAnnotationQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostAnnotationQueuesBody"];
+            };
+        };
+        responses: {
+            /** @description The queue */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAnnotationQueuesResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getAnnotationQueuesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAnnotationQueuesResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteAnnotationQueuesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postAnnotationQueuesIdItemsItemId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostAnnotationQueuesIdItemsItemIdBody"];
+            };
+        };
+        responses: {
+            /** @description The item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAnnotationQueuesIdItemsItemIdResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postAnnotationQueuesIdNext: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The leased item, or null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAnnotationQueuesIdNextResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
     };
@@ -2420,21 +2717,26 @@ export interface Routes {
   addSection: operations['postReportsIdSections'];
   appendEvents: operations['postRunsIdEvents'];
   commitReservation: operations['postUsageReservationsIdCommit'];
+  createAnnotationQueue: operations['postAnnotationQueues'];
   createEvaluator: operations['postEvaluators'];
   createReport: operations['postRunsIdReports'];
   createReservation: operations['postUsageReservations'];
   createRun: operations['postRuns'];
+  deleteAnnotationQueue: operations['deleteAnnotationQueuesId'];
   deleteEvaluator: operations['deleteEvaluatorsId'];
   deleteLlmProvider: operations['deleteLlmProviders'];
   deleteQuota: operations['deleteQuotasId'];
   deleteRun: operations['deleteRunsId'];
   deleteScore: operations['deleteScoresId'];
   deleteScoreConfig: operations['deleteScoreConfigs'];
+  finishAnnotationItem: operations['postAnnotationQueuesIdItemsItemId'];
+  getAnnotationQueue: operations['getAnnotationQueuesId'];
   getEvaluator: operations['getEvaluatorsId'];
   getRetention: operations['getProjectRetention'];
   getRun: operations['getRunsId'];
   getUsage: operations['getUsage'];
   health: operations['getHealth'];
+  listAnnotationQueues: operations['getAnnotationQueues'];
   listAudit: operations['getAudit'];
   listEvaluations: operations['getEvaluatorsIdEvaluations'];
   listEvaluators: operations['getEvaluators'];
@@ -2446,6 +2748,7 @@ export interface Routes {
   listRuns: operations['getRuns'];
   listScoreConfigs: operations['getScoreConfigs'];
   listScores: operations['getScores'];
+  nextAnnotationItem: operations['postAnnotationQueuesIdNext'];
   openApiDocument: operations['getOpenapiJson'];
   putLlmProvider: operations['putLlmProviders'];
   putQuota: operations['putQuotas'];
@@ -2481,6 +2784,10 @@ export const routes = {
     "method": "POST",
     "path": "/api/v1/usage/reservations/{id}/commit"
   },
+  "createAnnotationQueue": {
+    "method": "POST",
+    "path": "/api/v1/annotation-queues"
+  },
   "createEvaluator": {
     "method": "POST",
     "path": "/api/v1/evaluators"
@@ -2496,6 +2803,10 @@ export const routes = {
   "createRun": {
     "method": "POST",
     "path": "/api/v1/runs"
+  },
+  "deleteAnnotationQueue": {
+    "method": "DELETE",
+    "path": "/api/v1/annotation-queues/{id}"
   },
   "deleteEvaluator": {
     "method": "DELETE",
@@ -2521,6 +2832,14 @@ export const routes = {
     "method": "DELETE",
     "path": "/api/v1/score-configs"
   },
+  "finishAnnotationItem": {
+    "method": "POST",
+    "path": "/api/v1/annotation-queues/{id}/items/{itemId}"
+  },
+  "getAnnotationQueue": {
+    "method": "GET",
+    "path": "/api/v1/annotation-queues/{id}"
+  },
   "getEvaluator": {
     "method": "GET",
     "path": "/api/v1/evaluators/{id}"
@@ -2540,6 +2859,10 @@ export const routes = {
   "health": {
     "method": "GET",
     "path": "/api/health"
+  },
+  "listAnnotationQueues": {
+    "method": "GET",
+    "path": "/api/v1/annotation-queues"
   },
   "listAudit": {
     "method": "GET",
@@ -2584,6 +2907,10 @@ export const routes = {
   "listScores": {
     "method": "GET",
     "path": "/api/v1/scores"
+  },
+  "nextAnnotationItem": {
+    "method": "POST",
+    "path": "/api/v1/annotation-queues/{id}/next"
   },
   "openApiDocument": {
     "method": "GET",

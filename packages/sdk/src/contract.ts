@@ -62,6 +62,9 @@ export type PutQuotaInput = CallBody<'putQuota'>;
 export type RecordUsageInput = CallBody<'recordUsage'>;
 export type RecordUsageResult = CallResult<'recordUsage'>;
 export type CreateReservationInput = CallBody<'createReservation'>;
+export type ScoreInput = CallBody<'addScores'>['scores'][number];
+export type ScoreDto = CallResult<'listScores'>['data'][number];
+export type ListScoresQuery = CallQuery<'listScores'>;
 
 /** One page of a list: pass `nextCursor` back as `cursor` for the next one (null after the last). */
 export type Page<T> = { data: T[]; nextCursor: string | null };

@@ -1,5 +1,4 @@
-import type { ResultInput } from './contract';
-import type { CreateRunInput } from './contract';
+import type { CreateRunInput, ResultInput, ScoreInput } from './contract';
 import type { Runledger } from './client';
 import { serializeError } from './errors';
 
@@ -9,6 +8,25 @@ export type DatasetItem<I = unknown, O = unknown> = {
   expectedOutput?: O;
   version?: number;
 };
+
+/** What a scorer gives an item: a number, a pass/fail, a label (of a categorical score config), or nothing. */
+export type ScorerAnswer =
+  | number
+  | boolean
+  | { value?: number | boolean; label?: string; comment?: string }
+  | null
+  | undefined;
+
+/**
+ * Scores one item's result: called after its target returned (not for items whose target threw).
+ * Returning nothing (`undefined`/`null`) stores no score for the item.
+ */
+export type Scorer<I = unknown, O = unknown> = (args: {
+  input: I;
+  output: unknown;
+  expectedOutput: O | undefined;
+  item: DatasetItem<I, O>;
+}) => ScorerAnswer | Promise<ScorerAnswer>;
 
 export type RunDatasetOptions<I, O> = {
   /** The run's name; default `<dataset id> v<version> → <targetId>`. */
@@ -26,6 +44,12 @@ export type RunDatasetOptions<I, O> = {
   retryDelayMs?: number;
   /** Results per `POST /results` call. Default 50. */
   resultBatchSize?: number;
+  /**
+   * Scorers by score name: each scores every item's result, stored as a score of the item's result on
+   * the run once every result is stored. A scorer that throws stores no score for that item (counted
+   * in `scorerErrors`).
+   */
+  scorers?: Record<string, Scorer<I, O>>;
   /** More fields of the run to create (metadata, tags, userId, ...). */
   run?: Partial<CreateRunInput>;
   /** Stops starting new items; the run ends `cancelled` once the items in flight are stored. */
@@ -47,6 +71,10 @@ export type DatasetRunSummary = {
   /** Items executed (stored or not); less than the dataset's size when cancelled or failed. */
   executed: number;
   durationMs: number;
+  /** Per scorer: how many items it scored, and the mean of their numeric (or pass = 1) values. */
+  scores: Record<string, { count: number; mean: number | null }>;
+  /** Scorer calls that threw (no score stored for them). */
+  scorerErrors: number;
   error?: { name: string; message: string };
 };
 
@@ -102,6 +130,10 @@ export async function runDataset<I, O>(
     return storing;
   };
 
+  const scorers = Object.entries(options.scorers ?? {});
+  const scored: { itemId: string; name: string; score: Scored }[] = [];
+  let scorerErrors = 0;
+
   let next = 0;
   const worker = async () => {
     while (crash === undefined && !options.signal?.aborted && next < dataset.items.length) {
@@ -110,6 +142,23 @@ export async function runDataset<I, O>(
       executed++;
       if (result.error === undefined) succeeded++;
       else failed++;
+      if (result.error === undefined) {
+        for (const [name, scorer] of scorers) {
+          try {
+            const score = scoredOf(
+              await scorer({
+                input: item.input,
+                output: result.output,
+                expectedOutput: item.expectedOutput,
+                item,
+              }),
+            );
+            if (score) scored.push({ itemId: item.id, name, score });
+          } catch {
+            scorerErrors++;
+          }
+        }
+      }
       pending.push(result);
       if (pending.length >= batchSize) {
         const batch = pending;
@@ -121,6 +170,13 @@ export async function runDataset<I, O>(
   await Promise.all(Array.from({ length: Math.min(concurrency, dataset.items.length) }, worker));
   if (pending.length > 0) await store(pending);
   await storing;
+  if (crash === undefined && scored.length > 0) {
+    try {
+      await storeScores(client, run.id, scored);
+    } catch (err) {
+      crash = err;
+    }
+  }
 
   const status: DatasetRunSummary['status'] =
     crash !== undefined ? 'failed' : options.signal?.aborted ? 'cancelled' : 'succeeded';
@@ -137,8 +193,63 @@ export async function runDataset<I, O>(
     failed,
     executed,
     durationMs: Math.round(performance.now() - started),
+    scores: summarize(
+      scorers.map(([name]) => name),
+      scored,
+    ),
+    scorerErrors,
     ...(error ? { error } : {}),
   };
+}
+
+type Scored = Pick<ScoreInput, 'value' | 'label' | 'comment'>;
+
+function scoredOf(answer: ScorerAnswer): Scored | null {
+  if (answer === null || answer === undefined) return null;
+  if (typeof answer === 'number' || typeof answer === 'boolean') return { value: answer };
+  if (answer.value === undefined && answer.label === undefined) return null;
+  return {
+    ...(answer.value !== undefined ? { value: answer.value } : {}),
+    ...(answer.label !== undefined ? { label: answer.label } : {}),
+    ...(answer.comment !== undefined ? { comment: answer.comment.slice(0, 2000) } : {}),
+  };
+}
+
+/** Stores the scores as scores of their items' results (the result ids read back from the run). */
+async function storeScores(
+  client: Runledger,
+  runId: string,
+  scored: { itemId: string; name: string; score: Scored }[],
+): Promise<void> {
+  const resultOf = new Map<string, string>();
+  let cursor: string | undefined;
+  do {
+    const page = await client.listResults(runId, { limit: 200, cursor });
+    for (const r of page.data) resultOf.set(r.itemId, r.id);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  await client.score(
+    scored.flatMap(({ itemId, name, score }) => {
+      const resultId = resultOf.get(itemId);
+      return resultId ? [{ runId, resultId, name, ...score }] : [];
+    }),
+  );
+}
+
+function summarize(names: string[], scored: { name: string; score: Scored }[]): DatasetRunSummary['scores'] {
+  const out: DatasetRunSummary['scores'] = {};
+  for (const name of names) {
+    const values = scored
+      .filter((s) => s.name === name)
+      .map((s) => s.score.value)
+      .filter((v) => v !== undefined)
+      .map(Number);
+    out[name] = {
+      count: scored.filter((s) => s.name === name).length,
+      mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null,
+    };
+  }
+  return out;
 }
 
 async function runItem<I, O>(

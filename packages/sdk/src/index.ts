@@ -38,6 +38,8 @@ export {
   type DatasetItem,
   type DatasetRunSummary,
   type RunDatasetOptions,
+  type Scorer,
+  type ScorerAnswer,
 } from './dataset-runner';
 export type {
   AppendEventsResult,
@@ -60,6 +62,9 @@ export type {
   ResultInput,
   RouteName,
   RunDto,
+  ScoreDto,
+  ScoreInput,
+  ListScoresQuery,
   SectionDto,
   UpdateReportInput,
   UpdateRunInput,

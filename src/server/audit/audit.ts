@@ -33,6 +33,21 @@ export async function writeAudit(db: DbOrTx, entry: AuditInput): Promise<void> {
   });
 }
 
+/** Appends several entries in one statement (a batch of changes written in one transaction). */
+export async function writeAudits(db: DbOrTx, entries: AuditInput[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(auditLog).values(
+    entries.map((entry) => ({
+      projectId: entry.projectId,
+      ...actorColumns(entry.actor),
+      action: entry.action,
+      target: entry.target ?? null,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+    })),
+  );
+}
+
 /** What an audited change says about itself: its result, and the entry's target, before and after. */
 export type AuditedChange<T> = {
   value: T;

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { DbOrTx } from '@/db/client';
 import { defaultWorkerOptions, startEvaluatorJob } from './job';
 
-const globalForEvaluators = globalThis as unknown as { __runledgerEvaluators?: () => void };
+const globalForEvaluators = globalThis as unknown as { __runledgerEvaluators?: () => Promise<void> };
 
 /**
  * Starts this process's evaluator worker once (a second start, e.g. from another bundle of this
@@ -19,4 +19,14 @@ export function startEvaluators(db: () => DbOrTx, concurrency: number): void {
     now: () => new Date(),
     everyMs: 1_000,
   });
+}
+
+/**
+ * Stops this process's evaluator worker and waits for its pass under way: called before the database
+ * closes at shutdown, so no pass runs into a closed connection.
+ */
+export async function stopEvaluators(): Promise<void> {
+  const stop = globalForEvaluators.__runledgerEvaluators;
+  globalForEvaluators.__runledgerEvaluators = undefined;
+  await stop?.();
 }

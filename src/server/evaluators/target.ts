@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { runColumns, runEvents, runResults, runs } from '@/db/schema';
+import { type Run, type RunResult, runColumns, runEvents, runResults, runs } from '@/db/schema';
 
 /** What an evaluator looks at: a finished run, or one result of a dataset run. */
 export type EvaluationTarget = {
@@ -36,6 +36,46 @@ const TRANSCRIPT_TYPES = [
   'error',
 ];
 
+type RunRow = Run;
+type ResultRow = RunResult;
+
+/** One evaluation's target to read: its run (of its project), its result if any, its events if needed. */
+export type TargetRef = {
+  projectId: string;
+  runId: string;
+  resultId: string | null;
+  /** Read the run's events (for a tool check or a judge); other evaluators skip that query. */
+  withEvents: boolean;
+};
+
+/**
+ * The targets of a batch of evaluations, in order: their runs in one query, their results in
+ * another, and the events of those that need them (one query per run). Null where the run or result
+ * no longer exists or is of another project.
+ */
+export async function loadTargets(db: DbOrTx, refs: TargetRef[]): Promise<(EvaluationTarget | null)[]> {
+  if (refs.length === 0) return [];
+  const runIds = [...new Set(refs.map((r) => r.runId))];
+  const resultIds = [...new Set(refs.flatMap((r) => (r.resultId ? [r.resultId] : [])))];
+  const [runRows, resultRows] = await Promise.all([
+    db.select(runColumns).from(runs).where(inArray(runs.id, runIds)),
+    resultIds.length ? db.select().from(runResults).where(inArray(runResults.id, resultIds)) : [],
+  ]);
+  const runOf = new Map(runRows.map((r) => [r.id, r]));
+  const resultOf = new Map(resultRows.map((r) => [r.id, r]));
+  return Promise.all(
+    refs.map(async (ref) => {
+      const run = runOf.get(ref.runId);
+      if (!run || run.projectId !== ref.projectId) return null;
+      if (ref.resultId) {
+        const result = resultOf.get(ref.resultId);
+        return result && result.runId === ref.runId ? resultTarget(result) : null;
+      }
+      return runTarget(db, run, ref.withEvents);
+    }),
+  );
+}
+
 /** The run (or its result) to evaluate; null when it no longer exists or is of another project. */
 export async function loadTarget(
   db: DbOrTx,
@@ -45,34 +85,30 @@ export async function loadTarget(
   /** Read the run's events (for a tool check or a judge); other evaluators skip that query. */
   withEvents = true,
 ): Promise<EvaluationTarget | null> {
-  const [run] = await db
-    .select(runColumns)
-    .from(runs)
-    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
-  if (!run) return null;
-  if (resultId) {
-    const [result] = await db
-      .select()
-      .from(runResults)
-      .where(and(eq(runResults.id, resultId), eq(runResults.runId, runId)));
-    if (!result) return null;
-    return {
-      input: result.input,
-      output: result.output,
-      groundTruth: result.groundTruth ?? undefined,
-      transcript: '',
-      toolNames: [],
-      latencyMs: result.latencyMs,
-      costUsd: null,
-      hasTranscript: false,
-    };
-  }
+  const [target] = await loadTargets(db, [{ projectId, runId, resultId, withEvents }]);
+  return target ?? null;
+}
+
+function resultTarget(result: ResultRow): EvaluationTarget {
+  return {
+    input: result.input,
+    output: result.output,
+    groundTruth: result.groundTruth ?? undefined,
+    transcript: '',
+    toolNames: [],
+    latencyMs: result.latencyMs,
+    costUsd: null,
+    hasTranscript: false,
+  };
+}
+
+async function runTarget(db: DbOrTx, run: RunRow, withEvents: boolean): Promise<EvaluationTarget> {
   const events = !withEvents
     ? []
     : await db
         .select({ type: runEvents.type, payload: runEvents.payload })
         .from(runEvents)
-        .where(and(eq(runEvents.runId, runId), inArray(runEvents.type, TRANSCRIPT_TYPES)))
+        .where(and(eq(runEvents.runId, run.id), inArray(runEvents.type, TRANSCRIPT_TYPES)))
         .orderBy(asc(runEvents.seq))
         .limit(TRANSCRIPT_MAX_EVENTS);
   const { transcript, toolNames } = transcriptOf(events);

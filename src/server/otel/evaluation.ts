@@ -1,6 +1,7 @@
 import 'server-only';
 import type { OtelEvaluation } from '@/db/schema';
 import type { TranscriptEvent } from '@runledger/sdk/transcript';
+import type { ObservedScore } from '../scores/observed';
 import type { OtelAttributes } from './decode';
 
 /** The GenAI semantic conventions' event for the result of evaluating a model's output. */
@@ -37,5 +38,24 @@ export function evaluationEvent(e: OtelEvaluation, spanId: string | null): Trans
       ...e,
       ...(spanId ? { spanId } : {}),
     },
+  };
+}
+
+/**
+ * The score of the run an evaluation reports: named by `gen_ai.evaluation.name`, its value
+ * (`gen_ai.evaluation.score.value`) or label (`.score.label`; kept as the comment's head beside a
+ * value), with `gen_ai.evaluation.explanation` as the comment. Keyed by the record, so a resend or a
+ * second attach stores nothing more. An evaluation that failed (`error.type`, no score) gives none.
+ */
+export function evaluationScore(e: OtelEvaluation, recordKey: string, runId: string): ObservedScore {
+  const both = e.scoreValue !== undefined && e.scoreLabel !== undefined;
+  const comment = [both ? e.scoreLabel : undefined, e.explanation].filter(Boolean).join(': ');
+  return {
+    key: `otel:${recordKey}`,
+    runId,
+    name: e.name.slice(0, 100),
+    ...(e.scoreValue !== undefined ? { value: e.scoreValue } : {}),
+    ...(e.scoreLabel !== undefined ? { label: e.scoreLabel } : {}),
+    ...(comment ? { comment } : {}),
   };
 }

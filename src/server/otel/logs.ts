@@ -5,9 +5,10 @@ import type { DbOrTx } from '@/db/client';
 import type { OtelEvaluation } from '@/db/schema';
 import { queryRows } from '@/db/sql';
 import type { TranscriptEvent } from '@runledger/sdk/transcript';
+import { insertObservedScores } from '../scores/observed';
 import type { OtelSpan, OtelValue } from './decode';
 import type { OtelLogRecord } from './decode-logs';
-import { EVALUATION_EVENT, evaluationEvent, evaluationOf } from './evaluation';
+import { EVALUATION_EVENT, evaluationEvent, evaluationOf, evaluationScore } from './evaluation';
 import {
   type IngestPhases,
   type IngestResult,
@@ -128,7 +129,8 @@ async function insertRecords(db: DbOrTx, projectId: string, rows: RecordRow[]): 
 /**
  * Attaches the waiting records that match (by key, trace id or response id) and whose run now exists:
  * each becomes a row of otel_spans (`log:<key>`, a child of the span it names), laid out as a run
- * event by the span store, then is marked with its run. Safe to repeat: the span row is stored once.
+ * event by the span store, then is marked with its run; an evaluation also becomes a score of the run
+ * (evaluationScore). Safe to repeat: the span row and the score are stored once.
  * Returns how many were attached.
  */
 export async function attachPending(
@@ -206,6 +208,11 @@ export async function attachPending(
       from jsonb_to_recordset(${JSON.stringify(ready)}::jsonb) as x(record_key text, run_id uuid, trace_id text, span_id text)
       where l.project_id = ${projectId}::uuid and l.record_key = x.record_key and l.run_id is null`,
   );
+  await insertObservedScores(
+    db,
+    projectId,
+    ready.flatMap((r) => (r.evaluation ? [evaluationScore(r.evaluation, r.record_key, r.run_id)] : [])),
+  );
   return ready.length;
 }
 
@@ -234,8 +241,8 @@ function recordEvent(r: RecordRow): TranscriptEvent {
 /**
  * Stores the spans of one OTLP export (storeSpans), then what other signals hang on them: the model
  * responses they answered with (so a log record naming only its response finds its run), the
- * `gen_ai.evaluation.result` events they carry (kept with the log records, as scores of the run to
- * be), and the waiting log records of their traces and responses, attached now.
+ * `gen_ai.evaluation.result` events they carry (kept with the log records, and scores of their run),
+ * and the waiting log records of their traces and responses, attached now.
  */
 export async function ingestSpans(
   db: DbOrTx,
@@ -288,6 +295,11 @@ export async function ingestSpans(
     );
   }
   await insertRecords(db, projectId, evaluations);
+  await insertObservedScores(
+    db,
+    projectId,
+    evaluations.map((r) => evaluationScore(r.evaluation!, r.record_key, r.run_id!)),
+  );
   await attachPending(db, projectId, {
     traceIds: [...runOf.keys()],
     responseIds: responses.map((r) => r.response_id),

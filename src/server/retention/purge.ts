@@ -132,6 +132,13 @@ export const RUN_ROWS: RunRowsStep[] = [
     field: null,
   },
   {
+    table: 'annotation_queue_items',
+    statement: (any, n) => sql`with d as (delete from annotation_queue_items where id in (
+        select id from annotation_queue_items where run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  {
     table: 'evaluation_inbox',
     statement: (any, n) => sql`with d as (delete from evaluation_inbox where run_id in (
         select run_id from evaluation_inbox where run_id = any(${any}) limit ${n}) returning 1)

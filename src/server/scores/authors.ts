@@ -2,6 +2,7 @@ import 'server-only';
 import { inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type Score, users } from '@/db/schema';
+import { OTLP_SCORE_AUTHOR } from './observed';
 
 /**
  * What to call each score's author on a page: a member's email (their user id otherwise, once they are
@@ -24,7 +25,9 @@ export async function authorNames(db: DbOrTx, list: Pick<Score, 'source' | 'auth
       s.source === 'annotation'
         ? (emails.get(s.authorId) ?? s.authorId)
         : s.source === 'api'
-          ? `API key ${head}`
+          ? s.authorId === OTLP_SCORE_AUTHOR
+            ? 'OpenTelemetry'
+            : `API key ${head}`
           : `evaluator ${head}`,
     );
   }

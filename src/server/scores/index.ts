@@ -8,3 +8,4 @@ export * from './history';
 export * from './conditions';
 export * from './datasets';
 export * from './trend';
+export * from './observed';

@@ -81,6 +81,9 @@ export function ProjectNav({
             <NavLink href={to('evaluators')}>
               <Icon d={icons.evaluators} /> Evaluators
             </NavLink>
+            <NavLink href={to('review')}>
+              <Icon d={icons.scores} /> Review
+            </NavLink>
             <NavLink href={to('settings', 'keys')}>
               <Icon d={icons.keys} /> API keys
             </NavLink>

@@ -1,4 +1,5 @@
 import type { RouteDecl } from '../route';
+import * as annotation from './annotation';
 import * as audit from './audit';
 import * as evaluators from './evaluators';
 import * as events from './events';
@@ -21,6 +22,7 @@ export const routes = {
   ...results,
   ...scores,
   ...evaluators,
+  ...annotation,
   ...reports,
   ...usage,
   ...project,

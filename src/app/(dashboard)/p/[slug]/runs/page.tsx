@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { createSearchParamsCache, createSerializer, type SearchParams } from 'nuqs/server';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { getDb } from '@/db/client';
@@ -7,7 +8,7 @@ import { searchWords } from '@/lib/highlight';
 import { listRunModels, listRuns, type RunPage } from '@/server/runs';
 import { firstContentMatches, recentMetadataKeys } from '@/server/search';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
-import { projectPath } from '@/lib/project-path';
+import { hasRole, projectPath } from '@/lib/project-path';
 import { RunFilters } from './filters';
 import { LiveRefresh } from './live-refresh';
 import { RunsPageFooter } from './runs-page-footer';
@@ -83,6 +84,16 @@ export default async function RunsPage({
     <div>
       <PageHeader
         title="Runs"
+        actions={
+          hasRole(ctx.project.role, 'editor') && (
+            <Link
+              className="text-sm text-blue-700 hover:underline"
+              href={`${projectPath(ctx.project.slug, 'review')}?from=${encodeURIComponent(exportQuery)}`}
+            >
+              Review these runs
+            </Link>
+          )
+        }
         description={
           <span className="inline-flex items-center gap-3">
             Every chat turn, workflow and dataset run of {ctx.project.name}, newest first.

@@ -18,6 +18,9 @@ import { toReplayEvents } from './replay-events';
 import { RunHeader } from './run-header';
 import { runScoring } from './scoring/load';
 import { ScoreChips } from './scoring/score-chips';
+import { QueueBar } from './queue-bar';
+import { getAnnotationQueue } from '@/server/annotation';
+import { projectPath } from '@/lib/project-path';
 
 /** The run is not the project's: `getRunById` says so (null), the checkpoint and report lookups throw. */
 function notFoundAsNull(err: unknown): null {
@@ -60,13 +63,19 @@ export default async function RunPage({
   const projectId = ctx.project.id;
   const sp = await searchParams;
   const seq = typeof sp.seq === 'string' && /^\d{1,9}$/.test(sp.seq) ? Number(sp.seq) : null;
-  const [run, base, reports, scoring] = await Promise.all([
+  // Opened from an annotation queue (`?queue=…&item=…`): the queue bar, for editors.
+  const queueId = typeof sp.queue === 'string' && z.uuid().safeParse(sp.queue).success ? sp.queue : null;
+  const itemId = typeof sp.item === 'string' && z.uuid().safeParse(sp.item).success ? sp.item : null;
+  const [run, base, reports, scoring, queue] = await Promise.all([
     getRunById(db, projectId, id),
     seq === null
       ? null
       : replayStateAt(db, projectId, id, Math.max(0, seq - BEFORE_SEQ)).catch(notFoundAsNull),
     listRunReports(db, projectId, id).catch(notFoundAsNull),
     runScoring(db, ctx, id),
+    queueId && itemId && hasRole(ctx.project.role, 'editor')
+      ? getAnnotationQueue(db, projectId, queueId).catch(notFoundAsNull)
+      : null,
   ]);
   if (!run || !reports) notFound();
   const afterSeq = base?.seq ?? -1;
@@ -80,6 +89,15 @@ export default async function RunPage({
 
   return (
     <div>
+      {queue && itemId && (
+        <QueueBar
+          queueId={queue.id}
+          itemId={itemId}
+          queueName={queue.name}
+          left={queue.progress.pending}
+          href={projectPath(slug, 'review', queue.id)}
+        />
+      )}
       <RunHeader slug={slug} run={run} scores={<ScoreChips scores={scoring.scores} />} />
       {hasRole(ctx.project.role, 'editor') && (
         <div className="-mt-3 mb-3 flex justify-end">

@@ -1,0 +1,342 @@
+import 'server-only';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import {
+  type AnnotationQueue,
+  type AnnotationQueueItem,
+  annotationQueueItems,
+  annotationQueues,
+  runs,
+} from '@/db/schema';
+import { PG_UNIQUE_VIOLATION, pgErrorCode, queryRows } from '@/db/sql';
+import type { CreateAnnotationQueueInput, createAnnotationQueueBody } from '@/lib/contract';
+import type { z } from 'zod';
+import { type AuditActor, writeAudit } from '../audit/audit';
+import { AppError, notFound } from '../errors';
+import { type HistoryFilters, listRuns } from '../runs';
+
+/** How long a reviewer holds an item they opened before another reviewer may get it. */
+export const ANNOTATION_LEASE_MS = 15 * 60_000;
+
+export type AnnotationProgress = {
+  total: number;
+  pending: number;
+  done: number;
+  skipped: number;
+  inReview: number;
+  byReviewer: { reviewer: string; done: number; skipped: number }[];
+};
+export type QueueWithProgress = AnnotationQueue & { progress: AnnotationProgress };
+
+/** Who reviews: a member by user id, an API key as `key:<id>` (the same as the audit log's actor id). */
+export function reviewerOf(actor: Exclude<AuditActor, null | 'cli'>): string {
+  return 'apiKey' in actor ? `key:${actor.apiKey.id}` : actor.id;
+}
+
+/** The API's body, whose filter may also hold the history's score conditions (the dashboard's). */
+type CreateInput = Omit<z.infer<typeof createAnnotationQueueBody>, 'runs'> & {
+  runs: { runIds: string[] } | { filter: HistoryFilters; max: number; sample?: number };
+};
+export type { CreateAnnotationQueueInput };
+
+/** The runs a queue is made of: the selection (every one the project's), or a filter's newest runs. */
+async function queueRunIds(db: DbOrTx, projectId: string, runsIn: CreateInput['runs'], random: () => number) {
+  if ('runIds' in runsIn) {
+    const ids = [...new Set(runsIn.runIds)];
+    const found = await db
+      .select({ id: runs.id })
+      .from(runs)
+      .where(and(eq(runs.projectId, projectId), inArray(runs.id, ids)));
+    if (found.length !== ids.length) throw notFound('Run');
+    return ids;
+  }
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listRuns(db, projectId, runsIn.filter, {
+      limit: Math.min(200, runsIn.max - ids.length),
+      cursor,
+    });
+    ids.push(...page.data.map((r) => r.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && ids.length < runsIn.max);
+  if (ids.length === 0) throw new AppError('bad_request', 'No run matches the filter');
+  if (runsIn.sample === undefined || runsIn.sample >= ids.length) return ids;
+  // A random sample, kept in history order.
+  const picked = new Set<number>();
+  while (picked.size < runsIn.sample) picked.add(Math.floor(random() * ids.length));
+  return [...picked].sort((a, b) => a - b).map((i) => ids[i]!);
+}
+
+/** Makes a queue of runs to review (a selection, or a history filter's runs or a sample of them). */
+export async function createAnnotationQueue(
+  db: DbOrTx,
+  projectId: string,
+  input: CreateInput,
+  actor: AuditActor,
+  random: () => number = Math.random,
+): Promise<QueueWithProgress> {
+  const runIds = await queueRunIds(db, projectId, input.runs, random);
+  try {
+    return await db.transaction(async (tx) => {
+      const [queue] = await tx
+        .insert(annotationQueues)
+        .values({
+          projectId,
+          name: input.name,
+          description: input.description ?? null,
+          scoreNames: input.scoreNames,
+          createdBy: actor && actor !== 'cli' ? reviewerOf(actor) : null,
+        })
+        .returning();
+      await tx
+        .insert(annotationQueueItems)
+        .values(runIds.map((runId, position) => ({ projectId, queueId: queue!.id, runId, position })));
+      await writeAudit(tx, {
+        projectId,
+        actor,
+        action: 'annotation_queue.created',
+        target: queue!.id,
+        after: { name: queue!.name, scoreNames: queue!.scoreNames, runs: runIds.length },
+      });
+      return { ...queue!, progress: emptyProgress(runIds.length) };
+    });
+  } catch (err) {
+    if (pgErrorCode(err) === PG_UNIQUE_VIOLATION)
+      throw new AppError('conflict', `An annotation queue named "${input.name}" already exists`);
+    throw err;
+  }
+}
+
+const emptyProgress = (total: number): AnnotationProgress => ({
+  total,
+  pending: total,
+  done: 0,
+  skipped: 0,
+  inReview: 0,
+  byReviewer: [],
+});
+
+/** The progress of some queues, by queue id (two grouped reads). */
+async function progressOf(
+  db: DbOrTx,
+  queueIds: string[],
+  now: Date,
+): Promise<Map<string, AnnotationProgress>> {
+  const out = new Map(queueIds.map((id) => [id, emptyProgress(0)]));
+  if (queueIds.length === 0) return out;
+  const ids = sql`array(select jsonb_array_elements_text(${JSON.stringify(queueIds)}::jsonb))::uuid[]`;
+  const counts = await queryRows<{ queue_id: string; status: string; n: number; leased: number }>(
+    db,
+    sql`select queue_id::text as queue_id, status::text as status, count(*)::int as n,
+        count(*) filter (where lease_until > ${now.toISOString()}::timestamptz)::int as leased
+      from annotation_queue_items where queue_id = any(${ids}) group by queue_id, status`,
+  );
+  for (const c of counts) {
+    const p = out.get(c.queue_id)!;
+    p.total += c.n;
+    if (c.status === 'pending') {
+      p.pending = c.n;
+      p.inReview = c.leased;
+    } else if (c.status === 'done') p.done = c.n;
+    else p.skipped = c.n;
+  }
+  const reviewers = await queryRows<{ queue_id: string; reviewer: string; done: number; skipped: number }>(
+    db,
+    sql`select queue_id::text as queue_id, reviewed_by as reviewer,
+        count(*) filter (where status = 'done')::int as done, count(*) filter (where status = 'skipped')::int as skipped
+      from annotation_queue_items where queue_id = any(${ids}) and reviewed_by is not null
+      group by queue_id, reviewed_by order by reviewed_by`,
+  );
+  for (const r of reviewers)
+    out.get(r.queue_id)!.byReviewer.push({ reviewer: r.reviewer, done: r.done, skipped: r.skipped });
+  return out;
+}
+
+export async function listAnnotationQueues(
+  db: DbOrTx,
+  projectId: string,
+  now = new Date(),
+): Promise<QueueWithProgress[]> {
+  const queues = await db
+    .select()
+    .from(annotationQueues)
+    .where(eq(annotationQueues.projectId, projectId))
+    .orderBy(desc(annotationQueues.createdAt), desc(annotationQueues.id));
+  const progress = await progressOf(
+    db,
+    queues.map((q) => q.id),
+    now,
+  );
+  return queues.map((q) => ({ ...q, progress: progress.get(q.id)! }));
+}
+
+export async function getAnnotationQueue(
+  db: DbOrTx,
+  projectId: string,
+  queueId: string,
+  now = new Date(),
+): Promise<QueueWithProgress> {
+  const [queue] = await db
+    .select()
+    .from(annotationQueues)
+    .where(and(eq(annotationQueues.projectId, projectId), eq(annotationQueues.id, queueId)));
+  if (!queue) throw notFound('Annotation queue');
+  const progress = await progressOf(db, [queue.id], now);
+  return { ...queue, progress: progress.get(queue.id)! };
+}
+
+export async function deleteAnnotationQueue(
+  db: DbOrTx,
+  projectId: string,
+  queueId: string,
+  actor: AuditActor,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [gone] = await tx
+      .delete(annotationQueues)
+      .where(and(eq(annotationQueues.projectId, projectId), eq(annotationQueues.id, queueId)))
+      .returning();
+    if (!gone) throw notFound('Annotation queue');
+    await writeAudit(tx, {
+      projectId,
+      actor,
+      action: 'annotation_queue.deleted',
+      target: gone.id,
+      before: { name: gone.name },
+    });
+  });
+}
+
+/**
+ * Leases the next item of a queue to a reviewer: the one they hold already (its lease renewed), else
+ * the first waiting item nobody holds (or whose lease ran out), taken with SKIP LOCKED so two reviewers
+ * asking at once get two items. Null when nothing is left for them.
+ */
+export async function nextAnnotationItem(
+  db: DbOrTx,
+  projectId: string,
+  queueId: string,
+  reviewer: string,
+  actor: AuditActor,
+  now = new Date(),
+  leaseMs = ANNOTATION_LEASE_MS,
+): Promise<AnnotationQueueItem | null> {
+  await getAnnotationQueue(db, projectId, queueId, now);
+  const at = now.toISOString();
+  const until = new Date(now.getTime() + leaseMs).toISOString();
+  return db.transaction(async (tx) => {
+    const [item] = await queryRows<{ id: string; held: boolean }>(
+      tx,
+      sql`with mine as (
+            select id, true as held from annotation_queue_items
+            where queue_id = ${queueId}::uuid and status = 'pending' and leased_by = ${reviewer}
+              and lease_until > ${at}::timestamptz
+            order by position limit 1
+          ),
+          free as (
+            select id, false as held from annotation_queue_items
+            where queue_id = ${queueId}::uuid and status = 'pending'
+              and (lease_until is null or lease_until <= ${at}::timestamptz)
+              and not exists (select 1 from mine)
+            order by position limit 1
+            for update skip locked
+          )
+          select id::text as id, held from mine union all select id::text as id, held from free`,
+    );
+    if (!item) return null;
+    const [leased] = await tx
+      .update(annotationQueueItems)
+      .set({ leasedBy: reviewer, leaseUntil: new Date(until), updatedAt: now })
+      .where(eq(annotationQueueItems.id, item.id))
+      .returning();
+    if (!item.held)
+      await writeAudit(tx, {
+        projectId,
+        actor,
+        action: 'annotation_queue.item_leased',
+        target: leased!.id,
+        after: { queueId, runId: leased!.runId, reviewer, leaseUntil: until },
+      });
+    return leased!;
+  });
+}
+
+/**
+ * Completes or skips the item a reviewer holds (their lease current, or run out with nobody else
+ * holding it since). Another reviewer's item, or one already finished, is a 409.
+ */
+export async function finishAnnotationItem(
+  db: DbOrTx,
+  projectId: string,
+  queueId: string,
+  itemId: string,
+  reviewer: string,
+  action: 'complete' | 'skip',
+  actor: AuditActor,
+  now = new Date(),
+): Promise<AnnotationQueueItem> {
+  return db.transaction(async (tx) => {
+    const [item] = await tx
+      .select()
+      .from(annotationQueueItems)
+      .where(
+        and(
+          eq(annotationQueueItems.projectId, projectId),
+          eq(annotationQueueItems.queueId, queueId),
+          eq(annotationQueueItems.id, itemId),
+        ),
+      )
+      .for('update');
+    if (!item) throw notFound('Annotation item');
+    if (item.status !== 'pending')
+      throw new AppError(
+        'conflict',
+        `This item is ${item.status === 'done' ? 'reviewed' : 'skipped'} already`,
+      );
+    if (item.leasedBy !== reviewer)
+      throw new AppError('conflict', 'This item is not leased to you: ask for the next item first');
+    const [done] = await tx
+      .update(annotationQueueItems)
+      .set({
+        status: action === 'complete' ? 'done' : 'skipped',
+        reviewedBy: reviewer,
+        reviewedAt: now,
+        leasedBy: null,
+        leaseUntil: null,
+        updatedAt: now,
+      })
+      .where(eq(annotationQueueItems.id, item.id))
+      .returning();
+    await writeAudit(tx, {
+      projectId,
+      actor,
+      action: action === 'complete' ? 'annotation_queue.item_completed' : 'annotation_queue.item_skipped',
+      target: item.id,
+      after: { queueId, runId: item.runId },
+    });
+    return done!;
+  });
+}
+
+/** The items a reviewer finished in a queue, most recent first (to go back to a previous one). */
+export async function reviewedItems(
+  db: DbOrTx,
+  projectId: string,
+  queueId: string,
+  reviewer: string,
+  limit = 20,
+): Promise<AnnotationQueueItem[]> {
+  return db
+    .select()
+    .from(annotationQueueItems)
+    .where(
+      and(
+        eq(annotationQueueItems.projectId, projectId),
+        eq(annotationQueueItems.queueId, queueId),
+        eq(annotationQueueItems.reviewedBy, reviewer),
+      ),
+    )
+    .orderBy(desc(annotationQueueItems.reviewedAt))
+    .limit(limit);
+}

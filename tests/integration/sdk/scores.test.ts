@@ -1,0 +1,141 @@
+/**
+ * The SDK's scores: `score()` and the dataset runner's `scorers`, against the route handlers in this
+ * process (real database, the routes' own auth, parsing and errors).
+ */
+import { eq } from 'drizzle-orm';
+import { beforeAll, expect, it } from 'vitest';
+import * as runResults from '@/app/api/v1/runs/[id]/results/route';
+import * as runRoute from '@/app/api/v1/runs/[id]/route';
+import * as runsRoute from '@/app/api/v1/runs/route';
+import * as scoreConfigs from '@/app/api/v1/score-configs/route';
+import * as scoresRoute from '@/app/api/v1/scores/route';
+import { runResults as resultsTable, scores } from '@/db/schema';
+import { Runledger, RunledgerError, runDataset } from '@runledger/sdk';
+import { bearer, handlerFetch, useApiHandlers } from '../../helpers/api-handler';
+import { describeEachDb } from '../../helpers/db';
+import { makeProject } from '../../helpers/fixtures';
+
+const fetchHandlers = handlerFetch([
+  ['/api/v1/runs', runsRoute],
+  ['/api/v1/runs/:id', runRoute],
+  ['/api/v1/runs/:id/results', runResults],
+  ['/api/v1/scores', scoresRoute],
+  ['/api/v1/score-configs', scoreConfigs],
+]);
+
+describeEachDb('SDK scores', ({ db, driver }) => {
+  let rl: Runledger;
+  beforeAll(async () => {
+    useApiHandlers(db, driver);
+    const project = await makeProject(db(), 'sdk-scores');
+    rl = new Runledger({
+      baseUrl: 'http://localhost:3000',
+      apiKey: (await bearer(db(), project.id)).slice('Bearer '.length),
+      fetch: fetchHandlers,
+      maxRetries: 0,
+    });
+  });
+
+  it('score(): stores one or many, retries are duplicates, bad values are refused', async () => {
+    const run = await rl.createRun({ name: 'scored by the sdk' });
+    const one = await rl.score({ runId: run.id, name: 'helpful', value: 0.75, comment: 'fine' });
+    expect(one).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(one.ids).toHaveLength(1);
+
+    const many = await rl.score([
+      { runId: run.id, name: 'correct', value: true },
+      { runId: run.id, seq: 0, name: 'helpful', value: 0.5 },
+    ]);
+    expect(many).toMatchObject({ accepted: 2, duplicates: 0 });
+    // The same ids and content again (a retry after a lost answer) store nothing.
+    const again = await rl.score([
+      { id: many.ids[0], runId: run.id, name: 'correct', value: true },
+      { id: many.ids[1], runId: run.id, seq: 0, name: 'helpful', value: 0.5 },
+    ]);
+    expect(again).toMatchObject({ accepted: 0, duplicates: 2 });
+    await expect(
+      rl.score({ id: many.ids[0], runId: run.id, name: 'correct', value: false }),
+    ).rejects.toMatchObject({ status: 409, code: 'conflict' });
+
+    await rl.call('putScoreConfig', {
+      body: { name: 'tone', type: 'categorical', categories: ['warm', 'cold'] },
+    });
+    const bad = await rl.score({ runId: run.id, name: 'tone', label: 'rude' }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(RunledgerError);
+    expect(bad).toMatchObject({ status: 400, code: 'bad_request' });
+    await expect(rl.score({ runId: crypto.randomUUID(), name: 'x', value: 1 })).rejects.toMatchObject({
+      status: 404,
+    });
+
+    const listed = [];
+    for await (const s of rl.iterateScores({ runId: run.id, limit: 1 })) listed.push(s);
+    expect(listed.map((s) => JSON.stringify([s.name, s.seq, s.value, s.source])).sort()).toEqual([
+      '["correct",null,true,"api"]',
+      '["helpful",0,0.5,"api"]',
+      '["helpful",null,0.75,"api"]',
+    ]);
+  });
+
+  it('runDataset(): scorers score each item’s result, stored on the run by result', async () => {
+    const items = Array.from({ length: 7 }, (_, i) => ({
+      id: `q${i}`,
+      input: { n: i },
+      expectedOutput: { double: i * 2 },
+    }));
+    const summary = await runDataset(rl, {
+      dataset: { id: 'doubling', version: 1, items },
+      concurrency: 3,
+      resultBatchSize: 3,
+      retries: 0,
+      // Item 5 throws (not scored); item 3 answers wrong.
+      target: (input: { n: number }) => {
+        if (input.n === 5) throw new Error('boom');
+        return { double: input.n === 3 ? 7 : input.n * 2 };
+      },
+      scorers: {
+        exact: ({ output, expectedOutput }) => JSON.stringify(output) === JSON.stringify(expectedOutput),
+        closeness: ({ output, expectedOutput }) => ({
+          value: 1 / (1 + Math.abs((output as { double: number }).double - expectedOutput!.double)),
+          comment: 'inverse distance',
+        }),
+        // Scores only the even items; throws on item 6.
+        even: ({ input }) => {
+          if (input.n === 6) throw new Error('scorer failed');
+          return input.n % 2 === 0 ? 1 : undefined;
+        },
+      },
+    });
+    expect(summary).toMatchObject({ status: 'succeeded', succeeded: 6, failed: 1, scorerErrors: 1 });
+    expect(summary.scores).toEqual({
+      exact: { count: 6, mean: 5 / 6 },
+      closeness: { count: 6, mean: (5 + 0.5) / 6 },
+      even: { count: 3, mean: 1 },
+    });
+
+    const stored = await db().select().from(scores).where(eq(scores.runId, summary.runId));
+    const results = await db().select().from(resultsTable).where(eq(resultsTable.runId, summary.runId));
+    const itemOf = new Map(results.map((r) => [r.id, r.itemId]));
+    expect(stored).toHaveLength(15);
+    const exact = stored.filter((s) => s.name === 'exact');
+    expect(Object.fromEntries(exact.map((s) => [itemOf.get(s.resultId!), s.value]))).toEqual({
+      q0: 1,
+      q1: 1,
+      q2: 1,
+      q3: 0,
+      q4: 1,
+      q6: 1,
+    });
+    expect(stored.find((s) => s.name === 'closeness' && itemOf.get(s.resultId!) === 'q3')).toMatchObject({
+      value: 0.5,
+      comment: 'inverse distance',
+      dataType: 'numeric',
+      source: 'api',
+    });
+    expect(
+      stored
+        .filter((s) => s.name === 'even')
+        .map((s) => itemOf.get(s.resultId!))
+        .sort(),
+    ).toEqual(['q0', 'q2', 'q4']);
+  });
+});
