@@ -96,16 +96,6 @@ describe('background jobs on two processes [one PostgreSQL database]', () => {
     const oldLeft = () =>
       count(sql`select count(*) as n from runs where project_id = ${p.id}::uuid and name like 'old %'`);
 
-    // Both units done (by one process each), while the retention pass is under way.
-    await waitFor('the recompute and the fold', async () => {
-      const status = await count(
-        sql`select count(*) as n from cost_recompute_jobs where id = ${job.id}::uuid and status = 'done'`,
-      );
-      const folds = await count(
-        sql`select count(*) as n from run_transcript_checkpoints where run_id = ${long.id}::uuid`,
-      );
-      return status === 1 && folds === 2;
-    });
     await waitFor('a retention pass under way', async () => (await oldLeft()) < OLD_RUNS);
     const [lease] = await queryRows<{ holder: string }>(
       db,
@@ -117,7 +107,17 @@ describe('background jobs on two processes [one PostgreSQL database]', () => {
     killed.proc.kill('SIGKILL');
     await killed.exited;
 
-    // The other process takes the pass over once the lease runs out, and finishes it.
+    // The other process takes the pass over once the lease runs out, and finishes it; the other units
+    // are done too (by either process, or resumed by the survivor if the killed one had them).
+    await waitFor('the recompute and the fold', async () => {
+      const status = await count(
+        sql`select count(*) as n from cost_recompute_jobs where id = ${job.id}::uuid and status = 'done'`,
+      );
+      const folds = await count(
+        sql`select count(*) as n from run_transcript_checkpoints where run_id = ${long.id}::uuid`,
+      );
+      return status === 1 && folds === 2;
+    });
     await waitFor('the retention pass finished', async () => {
       const [row] = await queryRows<{ holder: string; passes: number }>(
         db,
