@@ -121,13 +121,16 @@ const globalForRead = globalThis as unknown as {
  * primary's). Kept on globalThis like the primary's connection.
  */
 export function readRouter(): ReadRouter {
-  if (!globalForRead.__runledgerRead) {
+  const primary = getConnection().db;
+  const cached = globalForRead.__runledgerRead;
+  // Rebuilt when the primary's handle changed (tests swap the process's connection).
+  if (cached?.router.primary !== primary) {
     const e = env();
-    const primary = getConnection().db;
     const conn =
-      e.DATABASE_URL && e.DATABASE_READ_URL
+      cached?.conn ??
+      (e.DATABASE_URL && e.DATABASE_READ_URL
         ? connectPostgres(e.DATABASE_READ_URL, e.DATABASE_POOL_SIZE)
-        : undefined;
+        : undefined);
     const router = new ReadRouter(primary, conn?.db ?? null, {
       maxLagSeconds: e.DATABASE_READ_MAX_LAG_SECONDS,
       checkEveryMs: 1_000,
@@ -135,7 +138,7 @@ export function readRouter(): ReadRouter {
     });
     globalForRead.__runledgerRead = { router, conn };
   }
-  return globalForRead.__runledgerRead.router;
+  return globalForRead.__runledgerRead!.router;
 }
 
 /** The handle for a dashboard read of settled data (see ReadRouter.db). */
