@@ -38,6 +38,17 @@ export const envSchema = z.object({
    */
   RUNLEDGER_API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** A streaming replica (Postgres only): the dashboard's history, search, charts and exports read it. */
+  DATABASE_READ_URL: z.string().url().optional(),
+  /** Seconds of replica lag beyond which pages read the primary instead. */
+  DATABASE_READ_MAX_LAG_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  /** Seconds after a user's write during which that user's pages read the primary (their own write). */
+  DATABASE_READ_AFTER_WRITE_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /**
+   * Seconds a background job's lease lasts without renewal (renewed every third of it while the job
+   * runs): when a server process dies mid-job, another takes the job over after this.
+   */
+  RUNLEDGER_JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

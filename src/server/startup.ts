@@ -6,7 +6,7 @@ import { ensureOwner } from './accounts/owner';
 import { seedDemoIfEmpty } from './demo/seed';
 import { startEvaluators } from './evaluators/start';
 import { signInBanner } from './sign-in-banner';
-import { startRetentionJob } from './retention';
+import { leaseOptions, startJobs } from './jobs';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 
 /** The public URL of the sign-in page (BETTER_AUTH_URL, else this server on localhost). */
@@ -32,16 +32,24 @@ async function startOnce(): Promise<void> {
     // the seed fails, because a generated password cannot be read again.
     if (owner) console.log(signInBanner(owner, signInUrl()));
   }
-  const minutes = env().RUNLEDGER_RETENTION_INTERVAL_MINUTES;
-  if (minutes > 0) {
-    // The first pass waits a minute: startup (and a first request) should not share the database with it.
-    startRetentionJob(() => getConnection().db, {
-      everyMs: minutes * 60_000,
-      firstAfterMs: Math.min(60_000, minutes * 60_000),
-      pauseMs: env().RUNLEDGER_RETENTION_PAUSE_MS,
-    });
-  }
+  startBackgroundJobs();
   startEvaluators(() => getConnection().db, env().RUNLEDGER_EVALUATOR_CONCURRENCY);
+}
+
+const globalForJobs = globalThis as unknown as { __runledgerJobs?: () => void };
+
+/** This process's share of the background jobs (once per process; leases share them out). */
+function startBackgroundJobs(): void {
+  if (globalForJobs.__runledgerJobs) return;
+  const everyMs = env().RUNLEDGER_RETENTION_INTERVAL_MINUTES * 60_000;
+  globalForJobs.__runledgerJobs = startJobs(() => getConnection().db, {
+    lease: leaseOptions(),
+    // The first look waits a minute: startup (and a first request) should not share the database with it.
+    firstAfterMs: everyMs > 0 ? Math.min(60_000, everyMs) : 60_000,
+    checkEveryMs: everyMs > 0 ? Math.min(60_000, everyMs) : 60_000,
+    retentionEveryMs: everyMs,
+    retentionPauseMs: env().RUNLEDGER_RETENTION_PAUSE_MS,
+  });
 }
 
 type StartState = {

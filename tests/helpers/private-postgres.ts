@@ -14,6 +14,7 @@ const run = promisify(execFile);
  */
 export type PrivatePostgres = {
   url: string;
+  port: number;
   start: () => Promise<void>;
   /** `pg_ctl stop -m fast`: sessions are terminated, the port is closed. */
   stop: () => Promise<void>;
@@ -52,7 +53,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function createPrivatePostgres(): Promise<PrivatePostgres> {
+type Exec = (cmd: string, args: string[]) => Promise<unknown>;
+
+/** A cluster in a temp folder owned by the user the server runs as; `init` fills its data folder. */
+async function privateCluster(init: (exec: Exec, data: string) => Promise<void>): Promise<PrivatePostgres> {
   const bin = findBinDir();
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(path.join(tmpdir(), 'runledger-pg-'));
@@ -61,17 +65,18 @@ export async function createPrivatePostgres(): Promise<PrivatePostgres> {
     const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
     chownSync(dir, uid, gid);
   }
-  const exec = (cmd: string, args: string[]) =>
+  const exec: Exec = (cmd, args) =>
     asRoot
       ? run('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args])
       : run(path.join(bin, cmd), args);
   const data = path.join(dir, 'data');
-  await exec('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  await init(exec, data);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
   let running = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
     start: async () => {
       await exec('pg_ctl', [
         '-D',
@@ -96,4 +101,34 @@ export async function createPrivatePostgres(): Promise<PrivatePostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export async function createPrivatePostgres(): Promise<PrivatePostgres> {
+  return privateCluster(async (exec, data) => {
+    await exec('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  });
+}
+
+/**
+ * A streaming standby of `primary` (running): `pg_basebackup -R` copies it and writes the standby
+ * settings (standby.signal, primary_conninfo); started, it replays the primary's WAL as it streams.
+ * initdb's pg_hba.conf already lets local replication connections in.
+ */
+export async function createPrivateStandby(primary: PrivatePostgres): Promise<PrivatePostgres> {
+  return privateCluster(async (exec, data) => {
+    await exec('pg_basebackup', [
+      '-D',
+      data,
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primary.port),
+      '-U',
+      'postgres',
+      '-R',
+      '-X',
+      'stream',
+      '--no-sync',
+    ]);
+  });
 }

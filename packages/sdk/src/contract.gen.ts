@@ -169,6 +169,12 @@ export interface components {
             ok: true;
             /** @enum {string} */
             database: "pglite" | "postgres";
+            replica?: {
+                /** @description Seconds behind the primary; null: unreachable */
+                lagSeconds: number | null;
+                /** @enum {string} */
+                reads: "replica" | "primary";
+            };
         };
         GetLlmProvidersResponse: {
             data: {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { currentUser, FOREIGN_ORIGIN, sameOriginRequest } from '@/app/_lib/auth';
 import type { SessionUser } from '@/server/accounts/sign-in';
 import { toAppError } from '@/server/errors';
+import { markOwnWrite } from './read-db';
 
 /** What a validated action answers; `useActionState` keeps it as the form's state. */
 export type ActionState<T extends object = object> =
@@ -53,6 +54,7 @@ function checkedAction<S extends z.ZodType, T extends object, W>(
     }
     try {
       const result = await fn(parsed.data, actor);
+      await markOwnWrite();
       return { ok: true, ...result };
     } catch (err) {
       const known = toAppError(err);

@@ -13,3 +13,4 @@ export * from './members';
 export * from './scores';
 export * from './evaluators';
 export * from './annotation';
+export * from './jobs';

@@ -1,8 +1,10 @@
 import 'server-only';
-import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type CostRecomputeJob, costRecomputeJobs, runs } from '@/db/schema';
 import { AppError } from '../errors';
+import { leaseOptions } from '../jobs/options';
+import { withLease } from '../jobs/run';
 import { repriceRunsSql } from './price-sql';
 import { assertDay } from './prices';
 
@@ -107,10 +109,18 @@ export async function recomputeBatch(db: DbOrTx, projectId: string, jobId: strin
   });
 }
 
-/** Runs a job to its end, batch after batch; a failure is stored on the job. */
-export async function runRecomputeJob(db: DbOrTx, projectId: string, jobId: string): Promise<void> {
+/**
+ * Runs a job to its end, batch after batch, or until `signal` aborts (its lease went to another
+ * process, which carries on from the cursor); a failure is stored on the job.
+ */
+export async function runRecomputeJob(
+  db: DbOrTx,
+  projectId: string,
+  jobId: string,
+  signal?: AbortSignal,
+): Promise<void> {
   try {
-    while (await recomputeBatch(db, projectId, jobId)) {
+    while (!signal?.aborted && (await recomputeBatch(db, projectId, jobId))) {
       // Yield between batches so a long job never holds the event loop.
       await new Promise((r) => setImmediate(r));
     }
@@ -123,7 +133,35 @@ export async function runRecomputeJob(db: DbOrTx, projectId: string, jobId: stri
   }
 }
 
-/** Starts a job in the background of this server process (the caller does not wait for it). */
+/** Jobs not finished (waiting, or stopped with their process): the job sweeper resumes them. */
+export async function unfinishedRecomputeJobs(db: DbOrTx): Promise<string[]> {
+  const rows = await db
+    .select({ id: costRecomputeJobs.id })
+    .from(costRecomputeJobs)
+    .where(inArray(costRecomputeJobs.status, ['pending', 'running']))
+    .orderBy(asc(costRecomputeJobs.createdAt))
+    .limit(20);
+  return rows.map((r) => r.id);
+}
+
+/** Resumes a job from its cursor (whatever project it belongs to): the job sweeper's unit of work. */
+export async function resumeRecomputeJob(db: DbOrTx, jobId: string, signal?: AbortSignal): Promise<void> {
+  const [job] = await db
+    .select({ projectId: costRecomputeJobs.projectId })
+    .from(costRecomputeJobs)
+    .where(eq(costRecomputeJobs.id, jobId));
+  if (job) await runRecomputeJob(db, job.projectId, jobId, signal);
+}
+
+/**
+ * Starts a job in the background of this server process (the caller does not wait for it), under the
+ * job's lease: if this process stops, another one's job sweeper resumes it from its cursor.
+ */
 export function startRecomputeInBackground(db: DbOrTx, projectId: string, jobId: string): void {
-  void runRecomputeJob(db, projectId, jobId);
+  withLease(
+    () => db,
+    `recompute:${jobId}`,
+    leaseOptions(),
+    ({ signal }) => runRecomputeJob(db, projectId, jobId, signal),
+  ).catch((err) => console.error('[runledger] cost recompute could not start', err));
 }

@@ -1,6 +1,8 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
 import type { ReplayBase } from '@/lib/replay/transcript';
+import { leaseOptions } from '../jobs/options';
+import { withLease } from '../jobs/run';
 import { CHECKPOINT_EVERY, ensureCheckpoints } from './checkpoints';
 
 /** A run's checkpoints are folded once it has had no append for this long… */
@@ -46,6 +48,21 @@ export function scheduleCheckpoints(db: DbOrTx, runId: string, eventCount: numbe
   pending.set(runId, { timer, since });
 }
 
+function scheduleRetry(db: DbOrTx, runId: string) {
+  if (pending.has(runId)) return;
+  const timer = setTimeout(() => {
+    pending.delete(runId);
+    startPass(db, runId);
+  }, MAX_WAIT_MS);
+  timer.unref?.();
+  pending.set(runId, { timer, since: Date.now() });
+}
+
+/** A fold of a run whose process stopped mid-pass (the job sweeper's unit of work). */
+export async function resumeCheckpoints(db: DbOrTx, runId: string): Promise<void> {
+  await ensureCheckpoints(db, runId);
+}
+
 function startPass(db: DbOrTx, runId: string) {
   if (running.has(runId)) {
     running.set(runId, true);
@@ -53,8 +70,21 @@ function startPass(db: DbOrTx, runId: string) {
   }
   running.set(runId, false);
   const pass = () => {
-    ensureCheckpoints(db, runId, undefined, last.get(runId) ?? null)
-      .then((r) => (r.last ? last.set(runId, r.last) : last.delete(runId)))
+    // Under the run's lease: one process folds a run at a time (its appends may reach several).
+    withLease(
+      () => db,
+      `checkpoints:${runId}`,
+      leaseOptions(),
+      async () => {
+        const r = await ensureCheckpoints(db, runId, undefined, last.get(runId) ?? null);
+        if (r.last) last.set(runId, r.last);
+        else last.delete(runId);
+      },
+    )
+      .then((ran) => {
+        // Another process is folding this run: look again once it may be done.
+        if (!ran) scheduleRetry(db, runId);
+      })
       .catch((err) => console.error('[runledger] transcript checkpoints failed', runId, err))
       .finally(() => {
         if (running.get(runId)) {

@@ -29,26 +29,3 @@ export function runRetentionOnce(db: DbOrTx, opts: PurgeOptions = {}): Promise<P
   })();
   return running;
 }
-
-/**
- * Starts the background retention job: a pass `firstAfterMs` after start, then every `everyMs`. The
- * timers are unref'd (they never keep the process alive); a failed pass is logged and retried next time.
- */
-export function startRetentionJob(
-  db: () => DbOrTx,
-  opts: { everyMs: number; firstAfterMs: number; pauseMs?: number },
-): () => void {
-  const tick = () => {
-    runRetentionOnce(db(), { pauseMs: opts.pauseMs }).catch((err) =>
-      console.error('[runledger] retention pass failed', err),
-    );
-  };
-  const first = setTimeout(tick, opts.firstAfterMs);
-  const every = setInterval(tick, opts.everyMs);
-  first.unref();
-  every.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(every);
-  };
-}

@@ -23,13 +23,23 @@ export const health = defineRoute({
   path: '/api/health',
   tag,
   summary:
-    'Readiness (no API key needed): 200 once the server has started and its database answers; 503 while it cannot reach the database, is starting, or is shutting down',
+    'Readiness (no API key needed): 200 once the server has started and its database answers; 503 while it cannot reach the database, is starting, or is shutting down. A read replica that lags or is down does not make it 503: pages read the primary meanwhile',
   public: true,
   query: noQuery,
   responses: {
     200: {
       description: 'Ready',
-      schema: z.object({ ok: z.literal(true), database: z.enum(['pglite', 'postgres']) }),
+      schema: z.object({
+        ok: z.literal(true),
+        database: z.enum(['pglite', 'postgres']),
+        /** Only with DATABASE_READ_URL: its lag, and whether pages read it now (else the primary). */
+        replica: z
+          .object({
+            lagSeconds: z.number().nullable().describe('Seconds behind the primary; null: unreachable'),
+            reads: z.enum(['replica', 'primary']),
+          })
+          .optional(),
+      }),
     },
   },
   errors: [400, 503],

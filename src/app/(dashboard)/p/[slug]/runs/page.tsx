@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { createSearchParamsCache, createSerializer, type SearchParams } from 'nuqs/server';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
-import { getDb } from '@/db/client';
+import { dashboardRead } from '@/app/_lib/read-db';
 import { AppError } from '@/server/errors';
 import { searchWords } from '@/lib/highlight';
 import { listRunModels, listRuns, type RunPage } from '@/server/runs';
@@ -36,39 +36,44 @@ export default async function RunsPage({
   const raw = await searchParams;
   const params = cache.parse(raw);
   const meta = metaFromSearchParams(raw);
-  const db = getDb();
-  const scoring = await scoreHistoryState(db, ctx.project.id, raw);
-  const filters = { ...filtersFromParams(params, meta), scores: scoring.conditions };
-  const list = (cursor?: string) =>
-    scoring.sort
-      ? listRunsByScore(db, ctx.project.id, filters, scoring.sort, { limit: PAGE_SIZE, cursor }).then(
-          (p): RunPage => ({ ...p, prevCursor: null }),
-        )
-      : listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE, cursor });
-  // The list, the model facet (a small summary table) and the recent metadata keys are read in
-  // parallel. A hand-edited cursor shows the first page rather than an error.
-  const [cursorPage, models, metaKeys] = await Promise.all([
-    list(params.cursor ?? undefined).catch((err) => {
-      if (err instanceof AppError && err.code === 'bad_request') return null;
-      throw err;
-    }),
-    listRunModels(db, ctx.project.id),
-    recentMetadataKeys(db, ctx.project.id),
-  ]);
-  const badCursor = cursorPage === null;
-  const page: RunPage = cursorPage ?? (await list());
-  const scoreColumns = await scoreColumnsOf(db, ctx.project.id, page.data, scoring.columns);
-  const search = filters.q
-    ? {
-        words: searchWords(filters.q),
-        matches: await firstContentMatches(
-          db,
-          ctx.project.id,
-          page.data.map((r) => r.id),
-          filters.q,
-        ),
-      }
-    : undefined;
+  // History and search read the replica when one is configured (src/app/_lib/read-db.ts).
+  const { scoring, badCursor, page, scoreColumns, search, models, metaKeys } = await dashboardRead(
+    async (db) => {
+      const scoring = await scoreHistoryState(db, ctx.project.id, raw);
+      const filters = { ...filtersFromParams(params, meta), scores: scoring.conditions };
+      const list = (cursor?: string) =>
+        scoring.sort
+          ? listRunsByScore(db, ctx.project.id, filters, scoring.sort, { limit: PAGE_SIZE, cursor }).then(
+              (p): RunPage => ({ ...p, prevCursor: null }),
+            )
+          : listRuns(db, ctx.project.id, filters, { limit: PAGE_SIZE, cursor });
+      // The list, the model facet (a small summary table) and the recent metadata keys are read in
+      // parallel. A hand-edited cursor shows the first page rather than an error.
+      const [cursorPage, models, metaKeys] = await Promise.all([
+        list(params.cursor ?? undefined).catch((err) => {
+          if (err instanceof AppError && err.code === 'bad_request') return null;
+          throw err;
+        }),
+        listRunModels(db, ctx.project.id),
+        recentMetadataKeys(db, ctx.project.id),
+      ]);
+      const badCursor = cursorPage === null;
+      const page: RunPage = cursorPage ?? (await list());
+      const scoreColumns = await scoreColumnsOf(db, ctx.project.id, page.data, scoring.columns);
+      const search = filters.q
+        ? {
+            words: searchWords(filters.q),
+            matches: await firstContentMatches(
+              db,
+              ctx.project.id,
+              page.data.map((r) => r.id),
+              filters.q,
+            ),
+          }
+        : undefined;
+      return { scoring, badCursor, page, scoreColumns, search, models, metaKeys };
+    },
+  );
   const filtered =
     Object.keys(meta).length > 0 ||
     scoring.conditions.length > 0 ||

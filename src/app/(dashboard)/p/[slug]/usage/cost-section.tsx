@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
-import { getDb } from '@/db/client';
+import { dashboardRead } from '@/app/_lib/read-db';
 import { formatCost } from '@/lib/format';
 import { projectPath } from '@/lib/project-path';
 import { costPerDay, topUsersByCost } from '@/server/prices';
@@ -11,13 +11,14 @@ const DAYS = 30;
 
 /** Run cost over the last 30 days: per day by model and by user, and the users who cost most. */
 export async function CostSection({ slug, projectId }: { slug: string; projectId: string }) {
-  const db = getDb();
   const from = new Date(Date.now() - (DAYS - 1) * 86_400_000);
-  const [byModel, byUser, top] = await Promise.all([
-    costPerDay(db, projectId, from, 'model'),
-    costPerDay(db, projectId, from, 'user'),
-    topUsersByCost(db, projectId, from),
-  ]);
+  const [byModel, byUser, top] = await dashboardRead((db) =>
+    Promise.all([
+      costPerDay(db, projectId, from, 'model'),
+      costPerDay(db, projectId, from, 'user'),
+      topUsersByCost(db, projectId, from),
+    ]),
+  );
   const prices = (
     <Link
       href={projectPath(slug, 'settings', 'prices')}

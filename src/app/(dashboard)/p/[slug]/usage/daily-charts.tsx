@@ -1,5 +1,5 @@
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
-import { getDb } from '@/db/client';
+import { dashboardRead } from '@/app/_lib/read-db';
 import { usageByModelPerDay } from '@/server/usage';
 import { DailySwitch } from './charts';
 
@@ -14,12 +14,13 @@ export async function DailyCharts({
   /** The metric shown first (the page's chosen one). */
   initial?: string;
 }) {
-  const db = getDb();
-  const series = await Promise.all(
-    metrics.slice(0, 6).map(async (metric) => ({
-      metric,
-      ...(await usageByModelPerDay(db, projectId, { metric, days: 30 })),
-    })),
+  const series = await dashboardRead((db) =>
+    Promise.all(
+      metrics.slice(0, 6).map(async (metric) => ({
+        metric,
+        ...(await usageByModelPerDay(db, projectId, { metric, days: 30 })),
+      })),
+    ),
   );
   const withData = series.filter((s) => s.models.length > 0);
   if (withData.length === 0) {

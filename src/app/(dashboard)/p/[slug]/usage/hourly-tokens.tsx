@@ -1,12 +1,14 @@
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
-import { getDb } from '@/db/client';
+import { dashboardRead } from '@/app/_lib/read-db';
 import { usageSeries } from '@/server/usage';
 import { HourlyChart } from './charts';
 import { formatAmount } from './format';
 
 /** Tokens per hour over the last 48 hours, from the ledger. */
 export async function HourlyTokens({ projectId }: { projectId: string }) {
-  const { data } = await usageSeries(getDb(), projectId, { metric: 'tokens', bucket: 'hour' });
+  const { data } = await dashboardRead((db) =>
+    usageSeries(db, projectId, { metric: 'tokens', bucket: 'hour' }),
+  );
   const total = data.reduce((n, d) => n + d.total, 0);
   return (
     <Card>

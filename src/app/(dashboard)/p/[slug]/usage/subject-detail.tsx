@@ -1,5 +1,5 @@
 import { Table, Td, Th } from '@/components/ui/table';
-import { getDb } from '@/db/client';
+import { dashboardRead } from '@/app/_lib/read-db';
 import { windowKinds } from '@/lib/windows';
 import { subjectUsage } from '@/server/usage/dashboard';
 import { formatAmount, formatResetsIn, windowNames } from './format';
@@ -8,7 +8,7 @@ import { ModeBadge, QuotaBar } from './quota-bar';
 /** One subject's usage in every current window, per metric, with the quotas that govern it. */
 export async function SubjectDetail({ projectId, subject }: { projectId: string; subject: string }) {
   const now = new Date();
-  const rows = await subjectUsage(getDb(), projectId, subject, { now });
+  const rows = await dashboardRead((db) => subjectUsage(db, projectId, subject, { now }));
   const used = rows.filter((r) => r.used.month > 0);
   return (
     <div data-testid="subject-detail">

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
-import { getDb } from '@/db/client';
+import { dashboardRead } from '@/app/_lib/read-db';
 import { topSubjects } from '@/server/usage';
 import { formatAmount, windowNames } from './format';
 import { ModeBadge, PercentText, QuotaBar } from './quota-bar';
@@ -22,7 +22,7 @@ export async function TopSubjects({
   metric: string;
   window: 'minute' | 'hour' | 'day' | 'month';
 }) {
-  const { data } = await topSubjects(getDb(), projectId, { metric, window, limit: 10 });
+  const { data } = await dashboardRead((db) => topSubjects(db, projectId, { metric, window, limit: 10 }));
   return (
     <Card>
       <CardHeader title="Top subjects" actions={metrics.length > 0 && <TopControls metrics={metrics} />}>

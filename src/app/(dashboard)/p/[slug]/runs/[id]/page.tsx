@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
+import { dashboardRead } from '@/app/_lib/read-db';
 import { getDb } from '@/db/client';
 import { listEvents } from '@/server/events';
 import { trimBase } from '@/lib/replay/trim';
@@ -46,6 +47,8 @@ const AFTER_SEQ = 20;
  * (a screenful and more); the earlier ones are fetched if the reader scrolls back to them.
  */
 const BASE_PARTS = 120;
+/** A run ended this long ago reads from the replica (its events have all reached it by then). */
+const SETTLED_MS = 60_000;
 
 export default async function RunPage({
   params,
@@ -66,24 +69,38 @@ export default async function RunPage({
   // Opened from an annotation queue (`?queue=…&item=…`): the queue bar, for editors.
   const queueId = typeof sp.queue === 'string' && z.uuid().safeParse(sp.queue).success ? sp.queue : null;
   const itemId = typeof sp.item === 'string' && z.uuid().safeParse(sp.item).success ? sp.item : null;
-  const [run, base, reports, scoring, queue] = await Promise.all([
+  // The run from the primary: its status decides where the rest is read. The replay of a run that
+  // ended over a minute ago reads the replica when one is configured (src/app/_lib/read-db.ts); a
+  // live or just-ended run's, the primary (its last events may not have reached the replica yet).
+  const [run, queue] = await Promise.all([
     getRunById(db, projectId, id),
-    seq === null
-      ? null
-      : replayStateAt(db, projectId, id, Math.max(0, seq - BEFORE_SEQ)).catch(notFoundAsNull),
-    listRunReports(db, projectId, id).catch(notFoundAsNull),
-    runScoring(db, ctx, id),
     queueId && itemId && hasRole(ctx.project.role, 'editor')
       ? getAnnotationQueue(db, projectId, queueId).catch(notFoundAsNull)
       : null,
   ]);
-  if (!run || !reports) notFound();
-  const afterSeq = base?.seq ?? -1;
-  // The first screen only: a screenful from the start, or the events up to the moment asked for.
-  const limit = seq === null ? FIRST_PAGE : Math.max(1, Math.min(FIRST_PAGE * 3, seq - afterSeq + AFTER_SEQ));
-  const eventsPage = await listEvents(db, projectId, run.id, { afterSeq, limit });
-  const initialEvents = toReplayEvents(eventsPage.data);
+  if (!run) notFound();
   const live = run.status === 'running' || run.status === 'queued';
+  const settled = !live && run.endedAt !== null && Date.now() - new Date(run.endedAt).getTime() > SETTLED_MS;
+  const { base, reports, scoring, eventsPage } = await dashboardRead(
+    async (rdb) => {
+      const [base, reports, scoring] = await Promise.all([
+        seq === null
+          ? null
+          : replayStateAt(rdb, projectId, id, Math.max(0, seq - BEFORE_SEQ)).catch(notFoundAsNull),
+        listRunReports(rdb, projectId, id).catch(notFoundAsNull),
+        runScoring(rdb, ctx, id),
+      ]);
+      const afterSeq = base?.seq ?? -1;
+      // The first screen only: a screenful from the start, or the events up to the moment asked for.
+      const limit =
+        seq === null ? FIRST_PAGE : Math.max(1, Math.min(FIRST_PAGE * 3, seq - afterSeq + AFTER_SEQ));
+      const eventsPage = await listEvents(rdb, projectId, run.id, { afterSeq, limit });
+      return { base, reports, scoring, eventsPage };
+    },
+    { primary: !settled },
+  );
+  if (!reports) notFound();
+  const initialEvents = toReplayEvents(eventsPage.data);
   const resultsFilter = sp.results === 'failed' ? 'failed' : undefined;
   const rcursor = typeof sp.rcursor === 'string' ? sp.rcursor : undefined;
 

@@ -1,6 +1,6 @@
 import { createLoader } from 'nuqs/server';
 import { z } from 'zod';
-import { getDb } from '@/db/client';
+import { dashboardDb } from '@/app/_lib/read-db';
 import { exportRunsQuery, runKind, runStatus } from '@/lib/contract/runs';
 import { scoreConditionsFrom } from '@/lib/score-filters';
 import { downloadHeaders, exportRuns, exportStream } from '@/server/export';
@@ -38,9 +38,9 @@ export const GET = projectRoute(
       ...filtersFromParams(load(url.searchParams), meta),
       scores: scoreConditionsFrom(url.searchParams.getAll('score')),
     };
-    const body = await exportStream(
-      exportRuns(getDb(), project.id, filters, { format, events, scores: true }),
-    );
+    // Exports read the replica when one is configured (src/app/_lib/read-db.ts).
+    const db = await dashboardDb();
+    const body = await exportStream(exportRuns(db, project.id, filters, { format, events, scores: true }));
     const stamp = new Date().toISOString().slice(0, 10);
     return new Response(body, { headers: downloadHeaders(format, `runs-${project.slug}-${stamp}`) });
   },

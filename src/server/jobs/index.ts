@@ -1,0 +1,5 @@
+export * from './leases';
+export * from './options';
+export * from './periodic';
+export * from './run';
+export * from './start';
