@@ -1,5 +1,6 @@
 import 'server-only';
 import { getConnection } from '@/db/client';
+import { stopWebhooks } from './webhooks/start';
 import { serviceUnavailable } from './unavailable';
 
 /** Shared through globalThis: Next.js may load this module once per bundle (routes, instrumentation). */
@@ -89,6 +90,11 @@ export function installShutdownHandler(): void {
       void (async () => {
         const idle = await waitIdle(DRAIN_TIMEOUT_MS);
         if (!idle) console.error(`[runledger] ${l.inFlight} requests still in flight; closing anyway`);
+        // A delivery under way may wait on a slow receiver: its lease lets another process retry it.
+        await Promise.race([
+          stopWebhooks().catch(() => {}),
+          new Promise((r) => setTimeout(r, 2_000).unref()),
+        ]);
         try {
           await getConnection().close();
           console.log(`[runledger] database closed ${Date.now() - t0} ms after ${signal}`);

@@ -12,3 +12,4 @@ export * from './auth';
 export * from './members';
 export * from './scores';
 export * from './evaluators';
+export * from './alerts';

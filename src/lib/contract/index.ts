@@ -9,3 +9,4 @@ export * from './audit';
 export * from './bounds';
 export * from './scores';
 export * from './evaluators';
+export * from './destinations';

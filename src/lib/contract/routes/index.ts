@@ -1,5 +1,6 @@
 import type { RouteDecl } from '../route';
 import * as audit from './audit';
+import * as destinations from './destinations';
 import * as evaluators from './evaluators';
 import * as events from './events';
 import * as meta from './meta';
@@ -21,6 +22,7 @@ export const routes = {
   ...results,
   ...scores,
   ...evaluators,
+  ...destinations,
   ...reports,
   ...usage,
   ...project,
