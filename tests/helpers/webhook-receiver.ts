@@ -21,6 +21,12 @@ export async function startReceiver(answer: (r: Omit<Received, 'status'>) => num
         headers: req.headers,
         body: Buffer.concat(chunks).toString(),
       };
+      if (rec.hold) {
+        // Never answered: the sender is left waiting (until its timeout, or its death).
+        received.push({ ...r, status: 0 });
+        for (const w of waiters.splice(0)) w();
+        return;
+      }
       const status = rec.answer(r);
       received.push({ ...r, status });
       res.writeHead(status).end();
@@ -34,6 +40,8 @@ export async function startReceiver(answer: (r: Omit<Received, 'status'>) => num
     url: `http://127.0.0.1:${port}/hook`,
     received,
     answer,
+    /** While true, requests are recorded and left unanswered. */
+    hold: false,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
