@@ -18,6 +18,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   browser: () => import('./browser'),
   scores: () => import('./scores'),
   evaluators: () => import('./evaluators'),
+  alerts: () => import('./alerts'),
 };
 
 async function run() {

@@ -133,6 +133,8 @@ export function applySql(
   target: ApplyTarget,
   force: boolean,
   standalone = false,
+  /** Raise soft-limit alerts (off only for bench/alerts' A/B of what they cost). */
+  alerts = true,
 ): SQL {
   const table = target.kind === 'ledger' ? sql`usage_events` : sql`usage_reservations`;
   const dup = target.idempotencyKey
@@ -177,8 +179,7 @@ export function applySql(
         and not exists (select 1 from w where w.mode = 'hard'
                         and not exists (select 1 from c where c.period = w.period)) as ok
     ),
-    x as (${targetInsertSql(key, amount, target)}),
-    ${softCrossingCte(key.projectId, key.subject, key.metric, amount, at)}
+    x as (${targetInsertSql(key, amount, target)})${alerts ? sql`, ${softCrossingCte(key.projectId, key.subject, key.metric, amount, at)}` : sql``}
     select (select dup from dup) as duplicate, (select ok from run) as run_found,
       (select id from x) as row_id,
       (select coalesce(jsonb_agg(jsonb_build_object('quotaId', w.id, 'subject', w.subject,

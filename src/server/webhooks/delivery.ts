@@ -214,7 +214,12 @@ async function failed(
 }
 
 /** Sends one leased delivery and records the outcome; never throws. */
-export async function sendDelivery(db: DbOrTx, d: Claimed, opts: DeliveryOptions): Promise<DeliveryOutcome> {
+export async function sendDelivery(
+  db: DbOrTx,
+  d: Claimed,
+  opts: DeliveryOptions,
+  secrets: Map<string, Promise<string>> = new Map(),
+): Promise<DeliveryOutcome> {
   try {
     if (d.disabled_at) {
       const error = 'The destination is disabled';
@@ -242,9 +247,14 @@ export async function sendDelivery(db: DbOrTx, d: Claimed, opts: DeliveryOptions
       createdAt: asDate(d.event_created_at),
       projectSlug: d.slug,
     });
-    const secret = await decryptSecret(db, d.secret_cipher, d.destination_id);
-    // The wall clock, not the job's: receivers check the timestamp against theirs.
-    const headers = signatureHeaders(secret, d.event_id, new Date(), body);
+    // Once per destination and pass (a batch is mostly one destination's backlog).
+    let secret = secrets.get(d.destination_id);
+    if (!secret) {
+      secret = decryptSecret(db, d.secret_cipher, d.destination_id);
+      secrets.set(d.destination_id, secret);
+    }
+    const headers = signatureHeaders(await secret, d.event_id, new Date(), body);
+    // Signed at the wall clock, not the job's: receivers check the timestamp against theirs.
     const res = await postJson(url, to, headers, body, opts.timeoutMs);
     const result = { statusCode: res.status, durationMs: res.durationMs, error: res.error };
     if (res.status !== null && res.status >= 200 && res.status < 300) {
@@ -274,7 +284,8 @@ export async function runDeliveryPass(db: DbOrTx, opts: DeliveryOptions): Promis
   const dispatched = await fanOut(db, opts.now());
   const claimed = await claimDeliveries(db, opts.workerId, opts.now(), opts.concurrency, opts.leaseMs);
   const outcomes: Record<DeliveryOutcome, number> = { delivered: 0, retry: 0, failed: 0, lost: 0 };
-  for (const o of await Promise.all(claimed.map((d) => sendDelivery(db, d, opts)))) outcomes[o]++;
+  const secrets = new Map<string, Promise<string>>();
+  for (const o of await Promise.all(claimed.map((d) => sendDelivery(db, d, opts, secrets)))) outcomes[o]++;
   return { dispatched, claimed: claimed.length, outcomes };
 }
 
