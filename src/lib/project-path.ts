@@ -75,6 +75,7 @@ export const PAGE_ROLES = {
   prices: 'viewer',
   scores: 'viewer',
   evaluators: 'viewer',
+  destinations: 'viewer',
   audit: 'editor',
   members: 'owner',
   retention: 'owner',
