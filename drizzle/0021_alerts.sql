@@ -52,5 +52,5 @@ CREATE INDEX "alert_deliveries_due_idx" ON "alert_deliveries" USING btree ("next
 CREATE INDEX "alert_deliveries_destination_idx" ON "alert_deliveries" USING btree ("destination_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "alert_events_project_dedupe_unique" ON "alert_events" USING btree ("project_id","dedupe_key");--> statement-breakpoint
 CREATE INDEX "alert_events_undispatched_idx" ON "alert_events" USING btree ("created_at") WHERE "alert_events"."dispatched_at" is null;--> statement-breakpoint
-CREATE INDEX "alert_events_project_created_idx" ON "alert_events" USING btree ("project_id","created_at");--> statement-breakpoint
+CREATE INDEX "alert_events_created_idx" ON "alert_events" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "webhook_destinations_project_idx" ON "webhook_destinations" USING btree ("project_id","created_at");

@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { queryRows } from '@/db/sql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { GET as listDeliveriesRoute } from '@/app/api/v1/destinations/[id]/deliveries/route';
 import { DELETE as deleteRoute } from '@/app/api/v1/destinations/[id]/route';
@@ -7,8 +8,9 @@ import { GET as listRoute, POST as createRoute } from '@/app/api/v1/destinations
 import { POST as redeliverRoute } from '@/app/api/v1/deliveries/[id]/redeliver/route';
 import { alertDeliveries, alertEvents, auditLog, webhookDestinations } from '@/db/schema';
 import { env } from '@/lib/env';
-import { putQuota, recordUsage } from '@/server/usage';
+import { forcedLedgerBatchSql, putQuota, recordUsage } from '@/server/usage';
 import { defaultDeliveryOptions, type DeliveryOptions, runDeliveryPass } from '@/server/webhooks';
+import { pruneAlertEvents } from '@/server/webhooks/delivery';
 import { bearer, callHandler, useApiHandlers } from '../helpers/api-handler';
 import { describeEachDb } from '../helpers/db';
 import { makeProject } from '../helpers/fixtures';
@@ -278,5 +280,56 @@ describeEachDb('webhook destinations and delivery', ({ db, driver }) => {
       (a) => a.action,
     );
     expect(actions).toEqual(expect.arrayContaining(['destination.tested', 'delivery.redelivered']));
+
+    // Events (and their log) are kept 30 days.
+    const all = await db().select().from(alertEvents).where(eq(alertEvents.projectId, projectId));
+    expect(await pruneAlertEvents(db(), new Date(Date.now() + 29 * 86_400_000))).toBe(0);
+    expect(await pruneAlertEvents(db(), new Date(Date.now() + 40 * 86_400_000))).toBe(all.length);
+    expect(await db().select().from(alertDeliveries).where(eq(alertDeliveries.projectId, projectId))).toEqual(
+      [],
+    );
+  });
+
+  it('refuses a private address at delivery time too (the host is resolved again for every attempt)', async () => {
+    const { destination } = await addDestination(receiver.url);
+    const before = receiver.received.length;
+    await call(testRoute, '/x', { method: 'POST', params: { id: destination.id } });
+    clock = Date.now();
+    Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '0' });
+    try {
+      expect((await pass()).outcomes.retry).toBe(1);
+    } finally {
+      Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '1' });
+    }
+    expect(receiver.received.length).toBe(before);
+    const [d] = await db()
+      .select()
+      .from(alertDeliveries)
+      .where(eq(alertDeliveries.destinationId, destination.id));
+    expect(d).toMatchObject({ status: 'pending', lastStatusCode: null });
+    expect(d!.lastError).toMatch(/private address \(127\.0\.0\.1\)/);
+  });
+
+  it('raises the soft crossing from the batch ledger write of run usage (forced, many keys at once)', async () => {
+    await putQuota(db(), projectId, {
+      subject: '*',
+      metric: 'forced',
+      window: 'month',
+      limit: 10,
+      mode: 'soft',
+    });
+    const rows = (amount: number) =>
+      sql`usage_rows(subject, metric, run_id, amount, model, idempotency_key) as (
+        values ('dan', 'forced', null::uuid, ${amount}::bigint, null::text, null::text),
+               ('eve', 'forced', null::uuid, 3::bigint, null::text, null::text))`;
+    await queryRows(db(), forcedLedgerBatchSql(projectId, new Date(), rows(6)));
+    await queryRows(db(), forcedLedgerBatchSql(projectId, new Date(), rows(6)));
+    await queryRows(db(), forcedLedgerBatchSql(projectId, new Date(), rows(6)));
+    const raised = await db()
+      .select()
+      .from(alertEvents)
+      .where(and(eq(alertEvents.projectId, projectId), eq(alertEvents.type, 'quota.soft_limit_crossed')));
+    const forced = raised.filter((e) => e.data.metric === 'forced');
+    expect(forced.map((e) => [e.data.subject, e.data.used])).toEqual([['dan', 12]]);
   });
 });

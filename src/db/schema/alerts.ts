@@ -49,7 +49,8 @@ export const alertEvents = pgTable(
   (t) => [
     uniqueIndex('alert_events_project_dedupe_unique').on(t.projectId, t.dedupeKey),
     index('alert_events_undispatched_idx').on(t.createdAt).where(sql`${t.dispatchedAt} is null`),
-    index('alert_events_project_created_idx').on(t.projectId, t.createdAt),
+    // The delivery job's pruning of events past their keep time.
+    index('alert_events_created_idx').on(t.createdAt),
   ],
 );
 

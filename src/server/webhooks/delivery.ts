@@ -289,9 +289,31 @@ export async function runDeliveryPass(db: DbOrTx, opts: DeliveryOptions): Promis
   return { dispatched, claimed: claimed.length, outcomes };
 }
 
+/** How long events and their delivery log are kept. */
+export const EVENT_KEEP_MS = 30 * 24 * 3_600_000;
+
+/**
+ * Deletes events (with their deliveries) raised more than EVENT_KEEP_MS before `now`, in batches;
+ * a delivery still retrying is a day old at most, so nothing waiting is removed. Returns how many.
+ */
+export async function pruneAlertEvents(db: DbOrTx, now: Date, batch = 5_000): Promise<number> {
+  const cutoff = new Date(now.getTime() - EVENT_KEEP_MS).toISOString();
+  let total = 0;
+  for (;;) {
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`with d as (delete from alert_events where id in (
+            select id from alert_events where created_at < ${cutoff}::timestamptz order by created_at limit ${batch}
+          ) returning 1) select count(*)::int as n from d`,
+    );
+    total += row?.n ?? 0;
+    if ((row?.n ?? 0) < batch) return total;
+  }
+}
+
 /**
  * Starts the delivery job in this process: a pass every `everyMs`, at once again while passes find a
- * full batch. Unref'd timers; a failed pass is logged and the next one tries again. Returns a stop
+ * full batch; once an hour it prunes old events first. Unref'd timers; a failed pass is logged and the next one tries again. Returns a stop
  * that resolves once the pass under way has finished.
  */
 export function startDeliveryJob(
@@ -306,8 +328,16 @@ export function startDeliveryJob(
     timer = setTimeout(tick, ms);
     timer.unref();
   };
+  let prunedAt = 0;
   const tick = () => {
-    running = runDeliveryPass(db(), opts).then(
+    const pass = async () => {
+      if (opts.now().getTime() - prunedAt >= 3_600_000) {
+        prunedAt = opts.now().getTime();
+        await pruneAlertEvents(db(), opts.now());
+      }
+      return runDeliveryPass(db(), opts);
+    };
+    running = pass().then(
       (s) => schedule(s.claimed >= opts.concurrency || s.dispatched > 0 ? 0 : opts.everyMs),
       (err) => {
         console.error('[runledger] webhook delivery pass failed', err);
