@@ -19,6 +19,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   scores: () => import('./scores'),
   evaluators: () => import('./evaluators'),
   scale: () => import('./scale'),
+  alerts: () => import('./alerts'),
 };
 
 async function run() {

@@ -83,3 +83,21 @@ export type EvaluationStatus = (typeof evaluationStatuses)[number];
  */
 export const annotationItemStatuses = ['pending', 'done', 'skipped'] as const;
 export type AnnotationItemStatus = (typeof annotationItemStatuses)[number];
+/** How a webhook destination is spoken to: Standard Webhooks JSON, or a Slack incoming-webhook message. */
+export const destinationFormats = ['standard', 'slack'] as const;
+export type DestinationFormat = (typeof destinationFormats)[number];
+/** The events a destination receives (every destination gets every event of its project). */
+export const alertEventTypes = [
+  'quota.soft_limit_crossed',
+  'quota.hard_limit_refused',
+  'monitor.firing',
+  'monitor.resolved',
+  'test',
+] as const;
+export type AlertEventType = (typeof alertEventTypes)[number];
+/**
+ * A delivery's state: waiting (also between retries), leased by a worker, answered 2xx, or given up
+ * (its destination was disabled or deleted after failing for a day).
+ */
+export const deliveryStatuses = ['pending', 'sending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];

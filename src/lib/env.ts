@@ -22,6 +22,13 @@ export const envSchema = z.object({
   RUNLEDGER_SECRET_KEY: z.string().min(32).optional(),
   /** Evaluations run at once by this server's evaluator job; 0 turns the job off. */
   RUNLEDGER_EVALUATOR_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(4),
+  /**
+   * Let webhook destinations resolve to loopback, private, link-local or metadata addresses (refused by
+   * default, at save and at every delivery).
+   */
+  RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1', 'true', 'false']).default('0'),
+  /** Webhook deliveries sent at once by this server's delivery job; 0 turns the job off. */
+  RUNLEDGER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(8),
   /** Seed the demo project on the first start of an empty database (default on). */
   RUNLEDGER_SEED_DEMO: z.enum(['0', '1', 'true', 'false']).default('1'),
   /** Minutes between retention passes (deleting expired runs, ledger rows, past counters); 0: off. */

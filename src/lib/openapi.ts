@@ -33,6 +33,8 @@ const tagDescriptions: Record<string, string> = {
   Audit: "The project's audit log: who changed what.",
   Scores:
     'Scores of runs, steps and dataset results (from the API, annotation and evaluators), and score configs.',
+  Alerts:
+    'Webhook destinations that receive alert events (quota limits crossed or refused, monitors firing and resolved), and their delivery logs.',
   Evaluators:
     'Evaluators that score runs and dataset results (code checks and LLM judges), their model providers, and evaluations.',
   'Annotation queues':

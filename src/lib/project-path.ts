@@ -76,6 +76,7 @@ export const PAGE_ROLES = {
   scores: 'viewer',
   evaluators: 'viewer',
   review: 'viewer',
+  destinations: 'viewer',
   audit: 'editor',
   members: 'owner',
   retention: 'owner',

@@ -1,6 +1,7 @@
 import 'server-only';
 import { getConnection } from '@/db/client';
 import { stopEvaluators } from './evaluators/start';
+import { stopWebhooks } from './webhooks/start';
 import { serviceUnavailable } from './unavailable';
 
 /** Shared through globalThis: Next.js may load this module once per bundle (routes, instrumentation). */
@@ -90,6 +91,11 @@ export function installShutdownHandler(): void {
       void (async () => {
         const idle = await waitIdle(DRAIN_TIMEOUT_MS);
         if (!idle) console.error(`[runledger] ${l.inFlight} requests still in flight; closing anyway`);
+        // A delivery under way may wait on a slow receiver: its lease lets another process retry it.
+        await Promise.race([
+          stopWebhooks().catch(() => {}),
+          new Promise((r) => setTimeout(r, 2_000).unref()),
+        ]);
         try {
           await stopEvaluators();
         } catch (err) {

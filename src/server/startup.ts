@@ -7,6 +7,7 @@ import { seedDemoIfEmpty } from './demo/seed';
 import { startEvaluators } from './evaluators/start';
 import { signInBanner } from './sign-in-banner';
 import { leaseOptions, startJobs } from './jobs';
+import { startWebhooks } from './webhooks/start';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
 
 /** The public URL of the sign-in page (BETTER_AUTH_URL, else this server on localhost). */
@@ -34,6 +35,7 @@ async function startOnce(): Promise<void> {
   }
   startBackgroundJobs();
   startEvaluators(() => getConnection().db, env().RUNLEDGER_EVALUATOR_CONCURRENCY);
+  startWebhooks(() => getConnection().db, env().RUNLEDGER_WEBHOOK_CONCURRENCY);
 }
 
 const globalForJobs = globalThis as unknown as { __runledgerJobs?: () => void };

@@ -66,6 +66,43 @@ export interface components {
             }[];
             nextCursor: string | null;
         };
+        GetDestinationsIdDeliveriesResponse: {
+            data: {
+                id: number;
+                /**
+                 * Format: uuid
+                 * @description The `webhook-id` of every attempt
+                 */
+                eventId: string;
+                /** @enum {string} */
+                eventType: "quota.soft_limit_crossed" | "quota.hard_limit_refused" | "monitor.firing" | "monitor.resolved" | "test";
+                /** @enum {string} */
+                status: "pending" | "sending" | "delivered" | "failed";
+                attempts: number;
+                nextAttemptAt: string | null;
+                lastAttemptAt: string | null;
+                responseStatus: number | null;
+                responseMs: number | null;
+                error: string | null;
+                deliveredAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
+        GetDestinationsResponse: {
+            data: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                url: string;
+                /** @enum {string} */
+                format: "standard" | "slack";
+                failingSince: string | null;
+                disabledAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
         GetEvaluatorsIdEvaluationsResponse: {
             data: {
                 id: number;
@@ -468,6 +505,64 @@ export interface components {
                     }[];
                 };
             };
+        };
+        PostDeliveriesIdRedeliverResponse: {
+            delivery: {
+                id: number;
+                /**
+                 * Format: uuid
+                 * @description The `webhook-id` of every attempt
+                 */
+                eventId: string;
+                /** @enum {string} */
+                eventType: "quota.soft_limit_crossed" | "quota.hard_limit_refused" | "monitor.firing" | "monitor.resolved" | "test";
+                /** @enum {string} */
+                status: "pending" | "sending" | "delivered" | "failed";
+                attempts: number;
+                nextAttemptAt: string | null;
+                lastAttemptAt: string | null;
+                responseStatus: number | null;
+                responseMs: number | null;
+                error: string | null;
+                deliveredAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            };
+        };
+        PostDestinationsBody: {
+            /**
+             * Format: uri
+             * @description An http(s) URL whose host resolves to public addresses only
+             */
+            url: string;
+            /**
+             * @description `standard`: Standard Webhooks JSON, signed; `slack`: a Slack incoming-webhook message
+             * @default standard
+             * @enum {string}
+             */
+            format?: "standard" | "slack";
+            /** @description Defaults to the URL host */
+            name?: string;
+        };
+        PostDestinationsIdTestResponse: {
+            /** Format: uuid */
+            eventId: string;
+        };
+        PostDestinationsResponse: {
+            destination: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                url: string;
+                /** @enum {string} */
+                format: "standard" | "slack";
+                failingSince: string | null;
+                disabledAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            };
+            /** @description The `whsec_…` signing secret: answered here only, never again */
+            secret: string;
         };
         PostEvaluatorsBody: {
             /** @description The evaluator and the name of the scores it writes; unique in the project */
@@ -1331,6 +1426,173 @@ export interface operations {
             };
             400: components["responses"]["Error400"];
             401: components["responses"]["Error401"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postDeliveriesIdRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delivery id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDeliveriesIdRedeliverResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getDestinations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Destinations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDestinationsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postDestinations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostDestinationsBody"];
+            };
+        };
+        responses: {
+            /** @description The destination and its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDestinationsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteDestinationsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getDestinationsIdDeliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "sending" | "delivered" | "failed";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDestinationsIdDeliveriesResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postDestinationsIdTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDestinationsIdTestResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
@@ -2724,11 +2986,13 @@ export interface Routes {
   appendEvents: operations['postRunsIdEvents'];
   commitReservation: operations['postUsageReservationsIdCommit'];
   createAnnotationQueue: operations['postAnnotationQueues'];
+  createDestination: operations['postDestinations'];
   createEvaluator: operations['postEvaluators'];
   createReport: operations['postRunsIdReports'];
   createReservation: operations['postUsageReservations'];
   createRun: operations['postRuns'];
   deleteAnnotationQueue: operations['deleteAnnotationQueuesId'];
+  deleteDestination: operations['deleteDestinationsId'];
   deleteEvaluator: operations['deleteEvaluatorsId'];
   deleteLlmProvider: operations['deleteLlmProviders'];
   deleteQuota: operations['deleteQuotasId'];
@@ -2744,6 +3008,8 @@ export interface Routes {
   health: operations['getHealth'];
   listAnnotationQueues: operations['getAnnotationQueues'];
   listAudit: operations['getAudit'];
+  listDeliveries: operations['getDestinationsIdDeliveries'];
+  listDestinations: operations['getDestinations'];
   listEvaluations: operations['getEvaluatorsIdEvaluations'];
   listEvaluators: operations['getEvaluators'];
   listEvents: operations['getRunsIdEvents'];
@@ -2761,8 +3027,10 @@ export interface Routes {
   putRetention: operations['putProjectRetention'];
   putScoreConfig: operations['putScoreConfigs'];
   recordUsage: operations['postUsage'];
+  redeliver: operations['postDeliveriesIdRedeliver'];
   releaseReservation: operations['postUsageReservationsIdRelease'];
   runEvaluator: operations['postEvaluatorsIdRuns'];
+  testDestination: operations['postDestinationsIdTest'];
   updateEvaluator: operations['patchEvaluatorsId'];
   updateReport: operations['patchReportsId'];
   updateRun: operations['patchRunsId'];
@@ -2794,6 +3062,10 @@ export const routes = {
     "method": "POST",
     "path": "/api/v1/annotation-queues"
   },
+  "createDestination": {
+    "method": "POST",
+    "path": "/api/v1/destinations"
+  },
   "createEvaluator": {
     "method": "POST",
     "path": "/api/v1/evaluators"
@@ -2813,6 +3085,10 @@ export const routes = {
   "deleteAnnotationQueue": {
     "method": "DELETE",
     "path": "/api/v1/annotation-queues/{id}"
+  },
+  "deleteDestination": {
+    "method": "DELETE",
+    "path": "/api/v1/destinations/{id}"
   },
   "deleteEvaluator": {
     "method": "DELETE",
@@ -2873,6 +3149,14 @@ export const routes = {
   "listAudit": {
     "method": "GET",
     "path": "/api/v1/audit"
+  },
+  "listDeliveries": {
+    "method": "GET",
+    "path": "/api/v1/destinations/{id}/deliveries"
+  },
+  "listDestinations": {
+    "method": "GET",
+    "path": "/api/v1/destinations"
   },
   "listEvaluations": {
     "method": "GET",
@@ -2942,6 +3226,10 @@ export const routes = {
     "method": "POST",
     "path": "/api/v1/usage"
   },
+  "redeliver": {
+    "method": "POST",
+    "path": "/api/v1/deliveries/{id}/redeliver"
+  },
   "releaseReservation": {
     "method": "POST",
     "path": "/api/v1/usage/reservations/{id}/release"
@@ -2949,6 +3237,10 @@ export const routes = {
   "runEvaluator": {
     "method": "POST",
     "path": "/api/v1/evaluators/{id}/runs"
+  },
+  "testDestination": {
+    "method": "POST",
+    "path": "/api/v1/destinations/{id}/test"
   },
   "updateEvaluator": {
     "method": "PATCH",

@@ -14,3 +14,4 @@ export * from './scores';
 export * from './evaluators';
 export * from './annotation';
 export * from './jobs';
+export * from './alerts';

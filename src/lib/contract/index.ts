@@ -10,3 +10,4 @@ export * from './bounds';
 export * from './scores';
 export * from './evaluators';
 export * from './annotation';
+export * from './destinations';

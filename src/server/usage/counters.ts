@@ -3,6 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { pgErrorCode, queryRowsPrepared as queryRows } from '@/db/sql';
 import { secondsUntil, type WindowKind } from '@/lib/windows';
+import { softCrossingCte, softCrossingForcedCte } from '../alerts/outbox';
 import { AppError } from '../errors';
 import { toWindowDto, type WindowState } from './serialize';
 import { applicableQuotasSql, countedWindowsSql, counterLockSql, windowsAt, windowValues } from './windows';
@@ -132,6 +133,8 @@ export function applySql(
   target: ApplyTarget,
   force: boolean,
   standalone = false,
+  /** Raise soft-limit alerts (off only for bench/alerts' A/B of what they cost). */
+  alerts = true,
 ): SQL {
   const table = target.kind === 'ledger' ? sql`usage_events` : sql`usage_reservations`;
   const dup = target.idempotencyKey
@@ -176,7 +179,7 @@ export function applySql(
         and not exists (select 1 from w where w.mode = 'hard'
                         and not exists (select 1 from c where c.period = w.period)) as ok
     ),
-    x as (${targetInsertSql(key, amount, target)})
+    x as (${targetInsertSql(key, amount, target)})${alerts ? sql`, ${softCrossingCte(key.projectId, key.subject, key.metric, amount, at)}` : sql``}
     select (select dup from dup) as duplicate, (select ok from run) as run_found,
       (select id from x) as row_id,
       (select coalesce(jsonb_agg(jsonb_build_object('quotaId', w.id, 'subject', w.subject,
@@ -353,8 +356,9 @@ export function forcedLedgerCtes(projectId: string, at: Date): SQL {
       order by p.subject, p.metric, w.period
       on conflict (project_id, subject, metric, period, window_start)
       do update set used = uc.used + excluded.used
-      returning 1
-    )`;
+      returning uc.subject, uc.metric, uc.period, uc.window_start, uc.used
+    ),
+    ${softCrossingForcedCte(projectId, at)}`;
 }
 
 /** forcedLedgerCtes as a statement of its own; `ctes` defines `usage_rows` (see there). */

@@ -14,6 +14,7 @@ import {
   parseApply,
   quotaExceededError,
 } from './counters';
+import { alertRefusal } from './refusal-alert';
 import { toWindowDto } from './serialize';
 
 export type RecordOptions = {
@@ -85,6 +86,7 @@ export async function recordUsage(
     if (idempotencyKey && pgErrorCode(err) === PG_UNIQUE_VIOLATION) {
       return storedAnswer(db, projectId, idempotencyKey);
     }
+    await alertRefusal(db, key, input.amount, err, at);
     throw err;
   }
 }

@@ -16,6 +16,7 @@ import {
   quotaExceededError,
   type UsageKey,
 } from './counters';
+import { alertRefusal } from './refusal-alert';
 import { toReservationDto, toWindowDto } from './serialize';
 
 export type { ReservationResult };
@@ -67,6 +68,7 @@ export async function createReservation(
     if (idempotencyKey && pgErrorCode(err) === PG_UNIQUE_VIOLATION) {
       return storedReservation(db, key, idempotencyKey, at);
     }
+    await alertRefusal(db, key, input.amount, err, at);
     throw err;
   }
 }

@@ -8,6 +8,12 @@ import {
 } from '@/app/(dashboard)/p/[slug]/settings/members/actions';
 import { removePrice, savePrice, seedPrices } from '@/app/(dashboard)/p/[slug]/settings/prices/actions';
 import { saveRetention } from '@/app/(dashboard)/p/[slug]/settings/retention/actions';
+import {
+  addDestination,
+  redeliverDelivery,
+  removeDestination,
+  testDestination,
+} from '@/app/(dashboard)/p/[slug]/settings/destinations/actions';
 import { GET as exportRuns } from '@/app/(dashboard)/p/[slug]/runs/export/route';
 import { createKey, revokeKey } from '@/app/(dashboard)/p/[slug]/settings/keys/actions';
 import { changeQuota, createQuota, removeQuota } from '@/app/(dashboard)/p/[slug]/usage/actions';
@@ -16,7 +22,8 @@ import { GET as eventRange } from '@/app/(dashboard)/p/[slug]/runs/[id]/events/r
 import { appendEvents } from '@/server/events';
 import { PAGE_ROLES, requireProject } from '@/app/(dashboard)/_lib/project';
 import { FOREIGN_ORIGIN } from '@/app/_lib/auth';
-import { auditLog, type ProjectRole } from '@/db/schema';
+import { alertDeliveries, alertEvents, auditLog, type ProjectRole, webhookDestinations } from '@/db/schema';
+import { env } from '@/lib/env';
 import { hasRole } from '@/server/access';
 import { createApiKey } from '@/server/auth';
 import { createInvite as makeInvite } from '@/server/members';
@@ -174,7 +181,62 @@ describeEachDb('role matrix', (ctx) => {
       }),
     },
     { name: 'seedPrices', min: 'editor', write: true, fn: seedPrices, input: async () => ({}) },
+    {
+      name: 'addDestination',
+      min: 'editor',
+      write: true,
+      fn: addDestination,
+      input: async () => ({ url: 'http://127.0.0.1:9/hook', format: 'standard', name: '' }),
+    },
+    {
+      name: 'testDestination',
+      min: 'editor',
+      write: true,
+      fn: testDestination,
+      input: async () => ({ id: await freshDestination() }),
+    },
+    {
+      name: 'removeDestination',
+      min: 'editor',
+      write: true,
+      fn: removeDestination,
+      input: async () => ({ id: await freshDestination() }),
+    },
+    {
+      name: 'redeliverDelivery',
+      min: 'editor',
+      write: true,
+      fn: redeliverDelivery,
+      input: async () => {
+        const destinationId = await freshDestination();
+        const [event] = await db()
+          .insert(alertEvents)
+          .values({ projectId, type: 'test', data: {} })
+          .returning();
+        const [d] = await db()
+          .insert(alertDeliveries)
+          .values({ projectId, eventId: event!.id, destinationId, status: 'failed' })
+          .returning();
+        return { id: String(d!.id) };
+      },
+    },
   ];
+
+  // A destination on loopback (allowed here), inserted directly: the actions under test never send.
+  Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '1' });
+  const freshDestination = async () =>
+    (
+      await db()
+        .insert(webhookDestinations)
+        .values({
+          projectId,
+          name: 'd',
+          url: 'http://127.0.0.1:9/hook',
+          format: 'standard',
+          secretCipher: 'x',
+        })
+        .returning()
+    )[0]!.id;
 
   const freshQuota = () =>
     putQuota(db(), projectId, { subject: '*', metric: `q${Math.random()}`, window: 'day', limit: 100 });

@@ -1,6 +1,7 @@
 import type { RouteDecl } from '../route';
 import * as annotation from './annotation';
 import * as audit from './audit';
+import * as destinations from './destinations';
 import * as evaluators from './evaluators';
 import * as events from './events';
 import * as meta from './meta';
@@ -23,6 +24,7 @@ export const routes = {
   ...scores,
   ...evaluators,
   ...annotation,
+  ...destinations,
   ...reports,
   ...usage,
   ...project,

@@ -1,0 +1,3 @@
+export * from './destinations';
+export { runDeliveryPass, defaultDeliveryOptions, type DeliveryOptions } from './delivery';
+export { startWebhooks, stopWebhooks } from './start';
