@@ -6,10 +6,9 @@ import { listEvents } from '@/server/events';
 import { trimBase } from '@/lib/replay/trim';
 import { replayStateAt } from '@/server/replay';
 import { listRunReports } from '@/server/reports';
-import { getRunById } from '@/server/runs';
 import { hasRole } from '@/server/access';
 import { isAppError } from '@/server/errors';
-import { requireProject } from '@/app/(dashboard)/_lib/project';
+import { projectRun, requireProject } from '@/app/(dashboard)/_lib/project';
 import { LiveRefresh } from '../live-refresh';
 import { DatasetResults } from './dataset-results';
 import { DeleteRunButton } from './delete-run-button';
@@ -61,7 +60,7 @@ export default async function RunPage({
   const sp = await searchParams;
   const seq = typeof sp.seq === 'string' && /^\d{1,9}$/.test(sp.seq) ? Number(sp.seq) : null;
   const [run, base, reports, scoring] = await Promise.all([
-    getRunById(db, projectId, id),
+    projectRun(projectId, id),
     seq === null
       ? null
       : replayStateAt(db, projectId, id, Math.max(0, seq - BEFORE_SEQ)).catch(notFoundAsNull),
