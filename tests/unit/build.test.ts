@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const recordFile = path.join(root, '.next/build-check.json');
-const NEXT_CI_CACHE_ADVICE = /^\s*⚠ No build cache found\. Please configure build caching for faster rebuilds\./;
+const NEXT_CI_CACHE_ADVICE =
+  /^\s*⚠ No build cache found\. Please configure build caching for faster rebuilds\./;
 
 type Record = {
   code: number;
