@@ -1,8 +1,8 @@
 /**
  * Demo seed benchmark: how long seedDemo takes (the first start of an empty instance) on PGlite and on
  * the Postgres server, against a raw-SQL baseline that inserts the same number of runs and events
- * (one INSERT ... SELECT generate_series each) into the same database. The figure used to be asserted
- * in tests/integration/demo-seed.test.ts; a timed test flakes on a loaded machine, a benchmark reports.
+ * (one INSERT ... SELECT generate_series each) into the same database. A benchmark reports the figure
+ * rather than a test asserting it: a timed test flakes on a loaded machine.
  *   npx tsx --conditions=react-server bench/seed.ts
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server; a fresh
  * database is created, migrated and dropped. BENCH_SEED_DRIVERS=pglite skips Postgres.

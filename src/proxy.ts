@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { RETRY_AFTER_SECONDS } from '@/lib/enums';
 import { env } from '@/lib/env';
 import { FOREIGN_ORIGIN, isSameOrigin } from '@/lib/request-security';
 import {
@@ -8,6 +9,7 @@ import {
   PROJECT_HEADER,
   projectSlugOf,
 } from '@/lib/project-path';
+import { startupWaiting } from '@/server/startup-state';
 
 const SESSION_COOKIES = ['rl.session_token', '__Secure-rl.session_token'];
 const DASHBOARD = /^\/(?:$|p|runs|threads|datasets|settings|usage)(?:\/|$)/;
@@ -30,13 +32,37 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
+/**
+ * Every page while the server cannot reach its database to start (it keeps retrying): a 503 with
+ * Retry-After, like the API's, and a page that reloads itself.
+ */
+function startingPage(): NextResponse {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="${RETRY_AFTER_SECONDS * 3}"><title>Starting · runledger</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#27272a">
+<h1 style="font-size:1.25rem">runledger is starting</h1>
+<p>The server cannot reach its database yet and keeps trying. This page reloads itself.</p>
+</body></html>`;
+  return new NextResponse(html, {
+    status: 503,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'retry-after': String(RETRY_AFTER_SECONDS),
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}
+
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  if (startupWaiting()) return startingPage();
   // A server action from another site: the app's 403 and message (Next.js's own check answers 500).
   // Each action checks the origin again itself.
   if (request.method === 'POST' && request.headers.has('next-action')) {
-    const trustProxy = ['1', 'true'].includes(env().RUNLEDGER_TRUST_PROXY);
-    if (!isSameOrigin(request.headers, trustProxy)) {
+    if (!isSameOrigin(request.headers, env().RUNLEDGER_TRUST_PROXY)) {
       return new NextResponse(FOREIGN_ORIGIN, {
         status: 403,
         headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },

@@ -42,6 +42,8 @@ export const errorStatus = {
 } as const;
 export type ErrorCode = keyof typeof errorStatus;
 export const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
+/** Seconds a client is told to wait (`Retry-After`) while the database is unreachable. */
+export const RETRY_AFTER_SECONDS = 2;
 
 /** What kind of value a score holds: a number, a yes/no, or one label of a configured list. */
 export const scoreTypes = ['numeric', 'boolean', 'categorical'] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envFlag } from './flag';
 
 /** Every setting runledger reads; `.env.example` lists each with its default (tested). */
 export const envSchema = z.object({
@@ -12,7 +13,7 @@ export const envSchema = z.object({
   /** The dashboard's public URL (read by better-auth too); unset: http://localhost:<port>. */
   BETTER_AUTH_URL: z.string().url().optional(),
   /** Trust X-Forwarded-For / X-Forwarded-Host / X-Forwarded-Proto (set behind a reverse proxy only). */
-  RUNLEDGER_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0'),
+  RUNLEDGER_TRUST_PROXY: envFlag(false),
   /** Signs dashboard session cookies; generated once and stored in app_settings when unset. */
   RUNLEDGER_SESSION_SECRET: z.string().min(32).optional(),
   /**
@@ -30,13 +31,13 @@ export const envSchema = z.object({
   /** Webhook deliveries sent at once by this server's delivery job; 0 turns the job off. */
   RUNLEDGER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(8),
   /** Seed the demo project on the first start of an empty database (default on). */
-  RUNLEDGER_SEED_DEMO: z.enum(['0', '1', 'true', 'false']).default('1'),
+  RUNLEDGER_SEED_DEMO: envFlag(true),
   /** Minutes between retention passes (deleting expired runs, ledger rows, past counters); 0: off. */
   RUNLEDGER_RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** Milliseconds the retention job pauses between batches, leaving the database to requests. */
   RUNLEDGER_RETENTION_PAUSE_MS: z.coerce.number().int().min(0).max(10_000).default(5),
   /** Answer every /api/v1 request with a Server-Timing header (per-phase milliseconds; benchmarks). */
-  RUNLEDGER_SERVER_TIMING: z.enum(['0', '1', 'true', 'false']).default('0'),
+  RUNLEDGER_SERVER_TIMING: envFlag(false),
   /** Minutes without an event after which a `running` or `queued` run is shown as stale (its agent likely gone). */
   RUNLEDGER_STALE_RUN_MINUTES: z.coerce.number().min(0.1).max(10_080).default(10),
   /**

@@ -59,6 +59,17 @@ export function legacyRunId(pathname: string): string | null {
   return m && m[1] !== 'compare' && m[1] !== 'export' ? decodeURIComponent(m[1]!) : null;
 }
 
+/** The run id of a run page's path (`/p/<slug>/runs/<id>`, not `/runs/compare`), else null; unchecked. */
+export function runIdOfPath(pathname: string): string | null {
+  const m = /^\/p\/[^/]+\/runs\/([^/]+)\/?$/.exec(pathname);
+  if (!m || m[1] === 'compare') return null;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return '';
+  }
+}
+
 /** Whether `actual` is `min` or stronger (the roles are declared weakest first). */
 export const hasRole = (actual: ProjectRole, min: ProjectRole) =>
   projectRoles.indexOf(actual) >= projectRoles.indexOf(min);

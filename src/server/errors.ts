@@ -1,8 +1,8 @@
 import { isConnectionError } from '@/db/connection-errors';
 import { pgErrorCode } from '@/db/sql';
-import { type ErrorCode, errorStatus } from '@/lib/enums';
+import { type ErrorCode, errorStatus, RETRY_AFTER_SECONDS } from '@/lib/enums';
 
-export { type ErrorCode, errorStatus };
+export { type ErrorCode, errorStatus, RETRY_AFTER_SECONDS };
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
@@ -47,9 +47,6 @@ export function isAppError(err: unknown): err is AppError {
     typeof e.toBody === 'function'
   );
 }
-
-/** Seconds a client is told to wait (`Retry-After`) while the database is unreachable. */
-export const RETRY_AFTER_SECONDS = 2;
 
 export function serviceUnavailable(message: string, retryAfterSeconds = RETRY_AFTER_SECONDS): AppError {
   return new AppError('service_unavailable', message, undefined, {

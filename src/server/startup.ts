@@ -8,7 +8,10 @@ import { startEvaluators } from './evaluators/start';
 import { signInBanner } from './sign-in-banner';
 import { leaseOptions, startJobs } from './jobs';
 import { startWebhooks } from './webhooks/start';
+import { type StartState, startState } from './startup-state';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
+
+export { startupWaiting } from './startup-state';
 
 /** The public URL of the sign-in page (BETTER_AUTH_URL, else this server on localhost). */
 function signInUrl(): string {
@@ -24,7 +27,7 @@ async function startOnce(): Promise<void> {
   console.log(`[runledger] database ready (${conn.driver}, migrations in ${Date.now() - t0} ms)`);
   const owner = await ensureOwner(conn.db);
   try {
-    if (['1', 'true'].includes(env().RUNLEDGER_SEED_DEMO)) {
+    if (env().RUNLEDGER_SEED_DEMO) {
       const seeded = await seedDemoIfEmpty(conn.db);
       if (seeded) console.log(`[runledger] seeded the demo project (${seeded.runs} runs)`);
     }
@@ -52,24 +55,6 @@ function startBackgroundJobs(): void {
     retentionEveryMs: everyMs,
     retentionPauseMs: env().RUNLEDGER_RETENTION_PAUSE_MS,
   });
-}
-
-type StartState = {
-  ready: boolean;
-  /** The attempt in progress, if any. */
-  attempt?: Promise<void>;
-  /** Set after an attempt failed because the database was unreachable; a retry is scheduled. */
-  waiting: boolean;
-  failures: number;
-  /** A failure that retrying cannot fix (a bad migration, a locked PGlite folder). */
-  fatal?: unknown;
-};
-
-const globalForStartup = globalThis as unknown as { __runledgerStart?: StartState };
-
-function state(): StartState {
-  globalForStartup.__runledgerStart ??= { ready: false, waiting: false, failures: 0 };
-  return globalForStartup.__runledgerStart;
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -112,7 +97,7 @@ function errorCodeOf(err: unknown): string {
  * as it takes, and callers get a `service_unavailable` AppError at once instead of waiting.
  */
 export function startServer(): Promise<void> {
-  const s = state();
+  const s = startState();
   if (s.ready) return Promise.resolve();
   if (s.fatal) return Promise.reject(s.fatal);
   if (s.waiting && !s.attempt) {

@@ -12,7 +12,7 @@ import { makeProject, makeRun } from '../helpers/fixtures';
 const runCount = async (db: Parameters<typeof getRunById>[0], projectId: string) =>
   (await db.select().from(runs).where(sql`${runs.projectId} = ${projectId}`)).length;
 
-describeEachDb('data model and input fixes (issue 9 §6)', ({ db }) => {
+describeEachDb('data model and input rules', ({ db }) => {
   afterEach(() => vi.restoreAllMocks());
 
   it('has the run_id indexes and the parent foreign key, and no run_events type index', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { legacyRunId, projectPath, projectSlugOf, switchedPath } from '@/lib/project-path';
+import { legacyRunId, projectPath, projectSlugOf, runIdOfPath, switchedPath } from '@/lib/project-path';
 
 const id = '00000000-0000-4000-8000-000000000001';
 
@@ -11,6 +11,17 @@ describe('project paths', () => {
     expect(projectSlugOf('/p/demo')).toBe('demo');
     expect(projectSlugOf('/runs/x')).toBeNull();
     expect(projectSlugOf('/projects')).toBeNull();
+  });
+
+  it('reads the run id of a run page (/p/<slug>/runs/<id>), not of the list or the comparison', () => {
+    expect(runIdOfPath(`/p/demo/runs/${id}`)).toBe(id);
+    expect(runIdOfPath(`/p/demo/runs/${id}/`)).toBe(id);
+    expect(runIdOfPath('/p/demo/runs/not-an-id')).toBe('not-an-id');
+    expect(runIdOfPath('/p/demo/runs/%E0%A4%A')).toBe('');
+    expect(runIdOfPath('/p/demo/runs/compare')).toBeNull();
+    expect(runIdOfPath('/p/demo/runs')).toBeNull();
+    expect(runIdOfPath(`/p/demo/runs/${id}/events`)).toBeNull();
+    expect(runIdOfPath(`/runs/${id}`)).toBeNull();
   });
 
   it('finds the run id of an old /runs/<id> link, not of /runs/compare or /runs/export', () => {

@@ -5,21 +5,7 @@
  */
 export { Runledger } from './client';
 export { routes } from './contract.gen';
-export type {
-  FinishRunInput,
-  ListEventsQuery,
-  ListResultsQuery,
-  ListRunsQuery,
-  ReservationCommitted,
-  ReservationCreated,
-  ReservationReleased,
-  ReservationSettled,
-  RunledgerOptions,
-  UsageQuery,
-  UsageSeries,
-  UsageSeriesQuery,
-  UsageWindows,
-} from './types';
+export type * from './types';
 export { RunledgerError, serializeError, type RunledgerErrorCode } from './errors';
 export { EventBuffer, type EventBufferOptions } from './event-buffer';
 export type { FetchLike, RequestOptions } from './http';
@@ -41,35 +27,7 @@ export {
   type Scorer,
   type ScorerAnswer,
 } from './dataset-runner';
-export type {
-  AppendEventsResult,
-  CallInput,
-  CallResult,
-  CreateReportInput,
-  CreateReservationInput,
-  CreateRunInput,
-  CreateSectionInput,
-  EventDto,
-  EventInput,
-  Page,
-  PutQuotaInput,
-  QuotaDto,
-  RecordUsageInput,
-  RecordUsageResult,
-  ReportDto,
-  ReservationDto,
-  ResultDto,
-  ResultInput,
-  RouteName,
-  RunDto,
-  ScoreDto,
-  ScoreInput,
-  ListScoresQuery,
-  SectionDto,
-  UpdateReportInput,
-  UpdateRunInput,
-  UsageWindowDto,
-} from './contract';
+export type * from './contract';
 export type { CallOptions } from './client';
 export { runledgerTelemetry, type RunledgerTelemetry, type RunledgerTelemetryOptions } from './telemetry';
 export { Shipper, type ShipperOptions } from './shipper';

@@ -7,7 +7,7 @@ import { getAuth } from '@/server/accounts/auth';
 import { type SessionUser, sessionUser } from '@/server/accounts/sign-in';
 import { startServer } from '@/server/startup';
 
-export const trustProxy = () => ['1', 'true'].includes(env().RUNLEDGER_TRUST_PROXY);
+export const trustProxy = () => env().RUNLEDGER_TRUST_PROXY;
 
 /** The signed-in user of this request (its session row is read every time), or null. */
 export async function currentUser(): Promise<SessionUser | null> {

@@ -3,7 +3,10 @@ import { cn } from '@/lib/cn';
 
 export function Card({ className, ...props }: ComponentProps<'section'>) {
   return (
-    <section className={cn('rounded-lg border border-zinc-200 bg-white shadow-xs', className)} {...props} />
+    <section
+      className={cn('min-w-0 rounded-lg border border-zinc-200 bg-white shadow-xs', className)}
+      {...props}
+    />
   );
 }
 

@@ -1,8 +1,9 @@
 import type { ComponentProps, ReactNode } from 'react';
 import { cn } from '@/lib/cn';
 
+// max-w-full: a fixed width gives way on a phone.
 const field =
-  'h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm text-zinc-900 placeholder:text-zinc-400 focus:border-zinc-500 focus:outline-none focus:ring-2 focus:ring-zinc-200';
+  'h-9 max-w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm text-zinc-900 placeholder:text-zinc-400 focus:border-zinc-500 focus:outline-none focus:ring-2 focus:ring-zinc-200';
 
 export function Input({ className, ...props }: ComponentProps<'input'>) {
   return <input className={cn(field, className)} {...props} />;

@@ -5,7 +5,7 @@ import { cn } from '@/lib/cn';
 
 export function Table({ className, ...props }: ComponentProps<'table'>) {
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" data-scroll-x>
       <table className={cn('tbl', className)} {...props} />
     </div>
   );

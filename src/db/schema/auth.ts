@@ -1,5 +1,5 @@
 import { boolean, index, pgTable, text } from 'drizzle-orm/pg-core';
-import { tstz } from './columns';
+import { lifecycleDates, tstz } from './columns';
 
 // The tables better-auth (src/server/accounts/auth.ts) reads and writes through its Drizzle adapter,
 // named in the plural (`usePlural`). Ids are better-auth's random strings.
@@ -12,8 +12,7 @@ export const users = pgTable('users', {
   image: text(),
   /** The instance admin: creates projects and may act in every project as an owner. */
   isAdmin: boolean().notNull().default(false),
-  createdAt: tstz().notNull().defaultNow(),
-  updatedAt: tstz().notNull().defaultNow(),
+  ...lifecycleDates,
 });
 
 /** Server-side sessions: deleting a row ends that session on its next request. */
@@ -28,8 +27,7 @@ export const sessions = pgTable(
     expiresAt: tstz().notNull(),
     ipAddress: text(),
     userAgent: text(),
-    createdAt: tstz().notNull().defaultNow(),
-    updatedAt: tstz().notNull().defaultNow(),
+    ...lifecycleDates,
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
@@ -51,8 +49,7 @@ export const accounts = pgTable(
     refreshTokenExpiresAt: tstz(),
     scope: text(),
     password: text(),
-    createdAt: tstz().notNull().defaultNow(),
-    updatedAt: tstz().notNull().defaultNow(),
+    ...lifecycleDates,
   },
   (t) => [index('accounts_user_idx').on(t.userId)],
 );
@@ -64,8 +61,7 @@ export const verifications = pgTable(
     identifier: text().notNull(),
     value: text().notNull(),
     expiresAt: tstz().notNull(),
-    createdAt: tstz().notNull().defaultNow(),
-    updatedAt: tstz().notNull().defaultNow(),
+    ...lifecycleDates,
   },
   (t) => [index('verifications_identifier_idx').on(t.identifier)],
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { flag } from '../flag';
 import { costUsd, runTokens } from './bounds';
 import { cursorParam, int32, json, limitParam, metadata, page, timestamp, uuid } from './common';
 
@@ -136,7 +137,6 @@ export const runResponse = z.object({ run: runDto });
 export const runPage = page(runDto);
 
 const exportFormat = z.enum(['csv', 'jsonl']);
-const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
 /** GET /runs/export: the list's filters (no paging), a format, and for JSONL optionally the events. */
 export const exportRunsQuery = listRunsQuery.omit({ limit: true, cursor: true }).extend({

@@ -22,7 +22,7 @@ const SESSION_DAYS = 7;
 export function createAuth(db: Db, secret: string) {
   return betterAuth({
     secret,
-    baseURL: process.env.BETTER_AUTH_URL ?? 'http://localhost:3000',
+    baseURL: env().BETTER_AUTH_URL ?? 'http://localhost:3000',
     database: drizzleAdapter(db, {
       provider: 'pg',
       usePlural: true,

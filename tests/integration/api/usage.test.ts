@@ -45,7 +45,7 @@ describeEachServer('API /quotas and /usage', ({ api }) => {
     expect(after.data.some((q: { id: string }) => q.id === quota.id)).toBe(false);
   });
 
-  it('answers 429 once a deleted and re-added hard quota is full (issue 9 reproduction)', async () => {
+  it('answers 429 once a deleted and re-added hard quota is full', async () => {
     const quota = { subject: 'alice', metric: 'repro_tokens', window: 'day', limit: 100, mode: 'hard' };
     const first = await put(quota);
     expect(first.status).toBe(200);

@@ -1,10 +1,13 @@
-/** Not-found pages answer HTTP 404 in the built app (the dashboard's loading shell used to commit 200). */
+/**
+ * Not-found pages answer HTTP 404 in the built app: the dashboard's layout decides before its loading
+ * shell streams (which would commit status 200).
+ */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
 import { startBuiltApp, type BuiltApp } from '../../../scripts/lib/built-app';
 import { makeUser, signInCookie, TEST_SECRET } from '../../helpers/accounts';
 import { availableDrivers } from '../../helpers/db';
-import { makeProject } from '../../helpers/fixtures';
+import { makeProject, makeRun } from '../../helpers/fixtures';
 import { prepareTestDatabase } from '../../helpers/server';
 
 const driver = availableDrivers().at(-1)!;
@@ -12,6 +15,8 @@ let app: BuiltApp | undefined;
 let cookie = '';
 let own = '';
 let other = '';
+let ownRun = '';
+let otherRun = '';
 
 beforeAll(async () => {
   const prepared = await prepareTestDatabase(driver, []);
@@ -20,6 +25,9 @@ beforeAll(async () => {
   own = (await makeProject(conn.db, 'own')).slug;
   other = (await makeProject(conn.db, 'other')).slug;
   const ownId = (await conn.db.query.projects.findFirst({ where: (p, { eq }) => eq(p.slug, own) }))!.id;
+  const otherId = (await conn.db.query.projects.findFirst({ where: (p, { eq }) => eq(p.slug, other) }))!.id;
+  ownRun = (await makeRun(conn.db, ownId)).id;
+  otherRun = (await makeRun(conn.db, otherId)).id;
   const viewer = await makeUser(conn.db, { projectId: ownId, role: 'viewer' });
   cookie = await signInCookie(conn.db, viewer.email);
   await conn.close();
@@ -38,7 +46,12 @@ const page = (path: string) => fetch(`${app!.baseUrl}${path}`, { headers: { cook
 it(`another project's pages, unknown projects and pages above the role answer 404 [${driver}]`, async () => {
   expect((await page(`/p/${own}/runs`)).status).toBe(200);
   expect((await page(`/p/${own}/settings/keys`)).status).toBe(200);
+  expect((await page(`/p/${own}/runs/${ownRun}`)).status).toBe(200);
   for (const path of [
+    `/p/${own}/runs/${otherRun}`,
+    `/p/${own}/runs/00000000-0000-4000-8000-000000000000`,
+    `/p/${own}/runs/not-a-run-id`,
+    `/p/${other}/runs/${otherRun}`,
     `/p/${other}/runs`,
     `/p/${other}/usage`,
     `/p/no-such-project/runs`,

@@ -72,7 +72,7 @@ describeEachDb('usage quotas', ({ db }) => {
     expect(u2.windows).toEqual([expect.objectContaining({ window: 'day', used: 7, subject: '*' })]);
   });
 
-  it('a quota deleted and added again counts what was recorded in between (issue 9 reproduction)', async () => {
+  it('a quota deleted and added again counts what was recorded in between', async () => {
     const p = await makeProject(db());
     const now = new Date('2026-11-23T10:15:00.000Z');
     const alice = { subject: 'alice', metric: 'tokens' };

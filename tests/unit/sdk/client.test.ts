@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Runledger, RunledgerError } from '@runledger/sdk';
-import { error, FakeServer, sleep } from './fake-server';
+import { error, FakeServer } from './fake-server';
 
 let server: FakeServer;
 beforeEach(async () => {
@@ -111,9 +111,14 @@ describe('Runledger client', () => {
   });
 
   it('retries a timed-out GET and reports a timeout when every attempt times out', async () => {
+    // Held requests are answered only once the client has given up on them.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let calls = 0;
     server.intercept = async () => {
-      if (++calls === 1) await sleep(300);
+      if (++calls === 1) await held;
       return { status: 200, body: { run: { id: 'r1' } } };
     };
     const client = server.client({ timeoutMs: 100 });
@@ -121,13 +126,14 @@ describe('Runledger client', () => {
     expect(calls).toBe(2);
 
     server.intercept = async () => {
-      await sleep(300);
+      await held;
       return undefined;
     };
     const err = await server
       .client({ timeoutMs: 50, maxRetries: 1 })
       .getRun('r1')
       .catch((e: unknown) => e);
+    release();
     expect(err).toMatchObject({ status: 0, code: 'timeout' });
   });
 

@@ -27,6 +27,10 @@ describe('runDataset', () => {
     const client = server.client();
     let inFlight = 0;
     let maxInFlight = 0;
+    let started = 0;
+    // Each item is held until three are in flight (or the last has started): without the promised
+    // concurrency the run never ends.
+    const held: (() => void)[] = [];
     const summary = await runDataset(client, {
       dataset: { id: 'arith', version: 2, items: items(10) },
       targetType: 'agent',
@@ -35,7 +39,9 @@ describe('runDataset', () => {
       resultBatchSize: 4,
       target: async (input: { n: number }) => {
         maxInFlight = Math.max(maxInFlight, ++inFlight);
-        await sleep(15);
+        started++;
+        if (inFlight === 3 || started === 10) for (const release of held.splice(0)) release();
+        else await new Promise<void>((resolve) => held.push(resolve));
         inFlight--;
         return { double: input.n * 2 };
       },

@@ -6,7 +6,13 @@ let server: FakeServer;
 beforeEach(async () => {
   server = await new FakeServer().start();
 });
-afterEach(() => server.stop());
+afterEach(() => {
+  vi.useRealTimers();
+  return server.stop();
+});
+
+/** The buffer's flush timer on a fake clock; HTTP to the fake server stays real. */
+const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 
 const batches = () =>
   server
@@ -22,11 +28,15 @@ async function newRun(options: Parameters<FakeServer['client']>[0] = {}) {
 describe('EventBuffer', () => {
   it('numbers seqs from 0 in push order and sends a full batch at once', async () => {
     const { client, runId } = await newRun();
+    fakeClock();
     const buffer = client.events(runId, { maxBatch: 3, flushIntervalMs: 60_000 });
     const seqs = Array.from({ length: 7 }, (_, i) => buffer.push('tick', { i }));
     expect(seqs).toEqual([0, 1, 2, 3, 4, 5, 6]);
     await vi.waitFor(() => expect(server.storedEvents(runId)).toHaveLength(6));
-    await sleep(50);
+    // Short of the flush interval the last event stays buffered (a request answered after this one
+    // would have been sent after it).
+    await vi.advanceTimersByTimeAsync(50_000);
+    await client.getRun(runId);
     expect(batches()).toEqual([
       [0, 1, 2],
       [3, 4, 5],
@@ -38,12 +48,15 @@ describe('EventBuffer', () => {
 
   it('sends a partial batch after flushIntervalMs', async () => {
     const { client, runId } = await newRun();
+    fakeClock();
     const buffer = client.events(runId, { flushIntervalMs: 200 });
-    const pushedAt = Date.now();
     buffer.push('a');
     buffer.push('b', { x: 1 });
-    await vi.waitFor(() => expect(batches()).toEqual([[0, 1]]), { timeout: 2000 });
-    expect(Date.now() - pushedAt).toBeGreaterThanOrEqual(190);
+    await vi.advanceTimersByTimeAsync(199);
+    await client.getRun(runId);
+    expect(batches()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await vi.waitFor(() => expect(batches()).toEqual([[0, 1]]));
     const [req] = server.requestsTo('POST', /\/events$/);
     expect((req!.body as { events: unknown[] }).events).toEqual([
       { seq: 0, type: 'a', ts: expect.any(String), payload: {} },

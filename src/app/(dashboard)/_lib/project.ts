@@ -2,6 +2,7 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
+import { z } from 'zod';
 import { requireUser } from '@/app/_lib/auth';
 import { getDb } from '@/db/client';
 import type { Project, ProjectRole } from '@/db/schema';
@@ -14,6 +15,7 @@ import {
   PROJECT_COOKIE,
   PROJECT_COOKIE_OPTIONS,
   PROJECT_HEADER,
+  runIdOfPath,
 } from '@/lib/project-path';
 import type { SessionUser } from '@/server/accounts/sign-in';
 import {
@@ -23,6 +25,7 @@ import {
   requireProjectRole,
 } from '@/server/access';
 import { AppError } from '@/server/errors';
+import { getRunById } from '@/server/runs';
 
 export { PAGE_ROLES };
 
@@ -71,17 +74,29 @@ export async function requireProject(
 }
 
 /**
+ * The run of a run page's address in that project, or null (another project's run, no such run, not
+ * an id). Read once per request: the layout checks it and the page renders it.
+ */
+export const projectRun = cache(async (projectId: string, runId: string) =>
+  z.uuid().safeParse(runId).success ? getRunById(getDb(), projectId, runId) : null,
+);
+
+/**
  * Before anything of the page streams (the dashboard's loading shell would commit status 200): an
- * address in a project the user may not open, or a page above their role there, is a 404. The page's
- * own requireProject still checks (a prefetch skips the proxy that sets these headers).
+ * address in a project the user may not open, a page above their role there, or a run page whose run
+ * is not the project's, is a 404. The page's own checks still run (a prefetch skips the proxy that
+ * sets these headers).
  */
 export async function requireAddressedPage(projects: RoledProject[]): Promise<void> {
   const h = await headers();
   const slug = h.get(PROJECT_HEADER);
   if (!slug) return;
   const project = projects.find((p) => p.slug === slug);
-  const page = pageOfPath(h.get(PATH_HEADER) ?? '');
+  const path = h.get(PATH_HEADER) ?? '';
+  const page = pageOfPath(path);
   if (!project || (page && !hasRole(project.role, PAGE_ROLES[page]))) notFound();
+  const runId = runIdOfPath(path);
+  if (runId !== null && !(await projectRun(project.id, runId))) notFound();
 }
 
 /**

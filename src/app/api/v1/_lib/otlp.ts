@@ -39,3 +39,40 @@ export async function readOtlpBody(request: Request): Promise<{ format: OtlpForm
   }
   return { format, body };
 }
+
+type PartialSuccess<F extends string> = (Record<F, number> & { errorMessage: string }) | null;
+
+/**
+ * The answer to an OTLP export, in the request's format: `{}`, or a partial success naming how many
+ * items were rejected (in `field`: `rejectedSpans`, `rejectedLogRecords`) and why. OTLP/JSON writes
+ * the count as a string (an int64).
+ */
+export function otlpAnswer<F extends string>(
+  format: OtlpFormat,
+  field: F,
+  rejected: { count: number; errorMessage: string },
+  encodeProtobuf: (partial: PartialSuccess<F>) => Uint8Array,
+) {
+  const partial =
+    rejected.count > 0
+      ? ({ [field]: rejected.count, errorMessage: rejected.errorMessage } as PartialSuccess<F>)
+      : null;
+  if (format === 'protobuf') {
+    return {
+      status: 200 as const,
+      body: encodeProtobuf(partial),
+      headers: { 'content-type': 'application/x-protobuf' },
+    };
+  }
+  return {
+    status: 200 as const,
+    body: partial
+      ? {
+          partialSuccess: { [field]: String(rejected.count), errorMessage: rejected.errorMessage } as Record<
+            F,
+            string
+          > & { errorMessage: string },
+        }
+      : {},
+  };
+}

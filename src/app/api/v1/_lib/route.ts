@@ -36,8 +36,7 @@ export type ApiContext<B, Q, P> = {
 
 /** Per-phase timings for the Server-Timing header, or a no-op when the setting is off. */
 function startTiming(): { timing: PhaseTimer; header: () => string | null } {
-  if (!['1', 'true'].includes(env().RUNLEDGER_SERVER_TIMING))
-    return { timing: noPhaseTimer, header: () => null };
+  if (!env().RUNLEDGER_SERVER_TIMING) return { timing: noPhaseTimer, header: () => null };
   const phases = new Map<string, number>();
   return {
     timing: { add: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms) },

@@ -1,5 +1,6 @@
 'use client';
-import { Field, Input, Select } from '@/components/ui/input';
+import { FormField } from '@/components/ui/form-field';
+import { Field, Select } from '@/components/ui/input';
 import type { EvaluatorType } from '@/lib/enums';
 
 export type ProviderOption = { id: string; name: string };
@@ -19,6 +20,12 @@ export function ConfigFields({
   errors: Errors;
 }) {
   const e = (k: string) => errors?.[`config.${k}`];
+  // The fields are named by the config's keys; the server names their errors `config.<key>`.
+  const form = {
+    errors: Object.fromEntries(
+      Object.entries(errors ?? {}).flatMap(([k, v]) => (k.startsWith('config.') ? [[k.slice(7), v]] : [])),
+    ),
+  };
   switch (type) {
     case 'exact_match':
     case 'contains':
@@ -31,12 +38,22 @@ export function ConfigFields({
     case 'regex':
       return (
         <div className="flex flex-wrap gap-3">
-          <Field label="Pattern" htmlFor="ev-pattern" errors={e('pattern')}>
-            <Input id="ev-pattern" name="pattern" className="w-80 font-mono" placeholder="^\d+$" />
-          </Field>
-          <Field label="Flags" htmlFor="ev-flags" errors={e('flags')}>
-            <Input id="ev-flags" name="flags" className="w-20 font-mono" placeholder="i" />
-          </Field>
+          <FormField
+            form={form}
+            name="pattern"
+            label="Pattern"
+            id="ev-pattern"
+            className="w-80 font-mono"
+            placeholder="^\d+$"
+          />
+          <FormField
+            form={form}
+            name="flags"
+            label="Flags"
+            id="ev-flags"
+            className="w-20 font-mono"
+            placeholder="i"
+          />
         </div>
       );
     case 'json_valid':
@@ -56,9 +73,7 @@ export function ConfigFields({
     case 'tool_called':
       return (
         <div className="flex flex-wrap gap-3">
-          <Field label="Tool name" htmlFor="ev-tool" errors={e('toolName')}>
-            <Input id="ev-tool" name="toolName" className="w-56" />
-          </Field>
+          <FormField form={form} name="toolName" label="Tool name" id="ev-tool" className="w-56" />
           <Field label="Passes when it was" htmlFor="ev-called">
             <Select id="ev-called" name="called" defaultValue="true">
               <option value="true">called</option>
@@ -69,15 +84,25 @@ export function ConfigFields({
       );
     case 'latency_under':
       return (
-        <Field label="Latency under (ms)" htmlFor="ev-ms" errors={e('ms')}>
-          <Input id="ev-ms" name="ms" inputMode="numeric" className="w-32" />
-        </Field>
+        <FormField
+          form={form}
+          name="ms"
+          label="Latency under (ms)"
+          id="ev-ms"
+          inputMode="numeric"
+          className="w-32"
+        />
       );
     case 'cost_under':
       return (
-        <Field label="Cost under (USD)" htmlFor="ev-usd" errors={e('usd')}>
-          <Input id="ev-usd" name="usd" inputMode="decimal" className="w-32" />
-        </Field>
+        <FormField
+          form={form}
+          name="usd"
+          label="Cost under (USD)"
+          id="ev-usd"
+          inputMode="decimal"
+          className="w-32"
+        />
       );
     case 'llm_judge':
       return (
@@ -92,15 +117,23 @@ export function ConfigFields({
                 ))}
               </Select>
             </Field>
-            <Field label="Model" htmlFor="ev-model" errors={e('model')}>
-              <Input id="ev-model" name="model" className="w-48" placeholder="gpt-4o-mini" />
-            </Field>
-            <Field label="Score from" htmlFor="ev-min" errors={e('min')}>
-              <Input id="ev-min" name="min" defaultValue="0" className="w-20" />
-            </Field>
-            <Field label="to" htmlFor="ev-max" errors={e('max')}>
-              <Input id="ev-max" name="max" defaultValue="1" className="w-20" />
-            </Field>
+            <FormField
+              form={form}
+              name="model"
+              label="Model"
+              id="ev-model"
+              className="w-48"
+              placeholder="gpt-4o-mini"
+            />
+            <FormField
+              form={form}
+              name="min"
+              label="Score from"
+              id="ev-min"
+              defaultValue="0"
+              className="w-20"
+            />
+            <FormField form={form} name="max" label="to" id="ev-max" defaultValue="1" className="w-20" />
           </div>
           <Field label="Prompt" htmlFor="ev-prompt" errors={e('prompt')}>
             <textarea

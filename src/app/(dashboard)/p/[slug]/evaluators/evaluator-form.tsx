@@ -1,7 +1,7 @@
 'use client';
 import { startTransition, useActionState, useState } from 'react';
-import { Button } from '@/components/ui/button';
-import { Field, Input, Select } from '@/components/ui/input';
+import { FormField, FormSubmit } from '@/components/ui/form-field';
+import { Field, Select } from '@/components/ui/input';
 import { type EvaluatorType, evaluatorTypes, runKinds } from '@/lib/enums';
 import { addEvaluator } from './actions';
 import { ConfigFields, type ProviderOption, readConfig } from './config-fields';
@@ -73,9 +73,14 @@ export function EvaluatorForm({ providers }: { providers: ProviderOption[] }) {
   return (
     <form onSubmit={submit} className="flex flex-col gap-4" aria-label="Add an evaluator">
       <div className="flex flex-wrap gap-3">
-        <Field label="Name (also its scores' name)" htmlFor="ev-name" errors={errors?.name}>
-          <Input id="ev-name" name="name" className="w-56" placeholder="correct-answer" />
-        </Field>
+        <FormField
+          form={{ errors }}
+          name="name"
+          label="Name (also its scores' name)"
+          id="ev-name"
+          className="w-56"
+          placeholder="correct-answer"
+        />
         <Field label="Type" htmlFor="ev-type">
           <Select id="ev-type" value={type} onChange={(e) => setType(e.target.value as EvaluatorType)}>
             {evaluatorTypes.map((t) => (
@@ -89,29 +94,26 @@ export function EvaluatorForm({ providers }: { providers: ProviderOption[] }) {
       </div>
       <ConfigFields key={type} type={type} providers={providers} errors={errors} />
       <FilterFields errors={errors} />
-      <Field
+      <FormField
+        form={{ errors }}
+        name="dailyBudget"
         label="Daily budget (evaluations per UTC day; empty: none)"
-        htmlFor="ev-budget"
-        errors={errors?.dailyBudget}
+        id="ev-budget"
+        inputMode="numeric"
+        className="w-32"
+      />
+      <FormSubmit
+        pending={pending}
+        label="Add evaluator"
+        error={state?.error}
+        done={state?.ok && `Added ${state.name}.`}
       >
-        <Input id="ev-budget" name="dailyBudget" inputMode="numeric" className="w-32" />
-      </Field>
-      <div className="flex items-center gap-3">
-        <Button type="submit" disabled={pending}>
-          {pending ? 'Saving…' : 'Add evaluator'}
-        </Button>
-        {state?.error && <p className="text-sm text-red-600">{state.error}</p>}
         {other.map(([k, m]) => (
           <p key={k} className="text-sm text-red-600">
             {k}: {m.join(', ')}
           </p>
         ))}
-        {state?.ok && (
-          <p role="status" className="text-sm text-emerald-700">
-            Added {state.name}.
-          </p>
-        )}
-      </div>
+      </FormSubmit>
     </form>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
-import { Field, Input } from '@/components/ui/input';
+import { FormField } from '@/components/ui/form-field';
+import { Field } from '@/components/ui/input';
 import { runKinds } from '@/lib/enums';
 
 /** Online or not, the filter of the runs it takes, and the sample (read back by the evaluator form). */
@@ -17,18 +18,18 @@ export function FilterFields({ errors }: { errors: Record<string, string[]> | un
             </label>
           ))}
         </div>
-        <Field label="Models (comma)" htmlFor="ev-models">
-          <Input id="ev-models" name="models" className="w-44" />
-        </Field>
-        <Field label="Any tag (comma)" htmlFor="ev-tags">
-          <Input id="ev-tags" name="tags" className="w-40" />
-        </Field>
-        <Field label="Name contains" htmlFor="ev-namec">
-          <Input id="ev-namec" name="nameContains" className="w-40" />
-        </Field>
-        <Field label="Sample %" htmlFor="ev-sample" errors={errors?.sampleRate}>
-          <Input id="ev-sample" name="samplePercent" defaultValue="100" className="w-20" />
-        </Field>
+        <FormField form={{}} name="models" label="Models (comma)" id="ev-models" className="w-44" />
+        <FormField form={{}} name="tags" label="Any tag (comma)" id="ev-tags" className="w-40" />
+        <FormField form={{}} name="nameContains" label="Name contains" id="ev-namec" className="w-40" />
+        {/* The API's sampleRate is a fraction; the form asks for a percentage. */}
+        <FormField
+          form={{ errors: errors?.sampleRate && { samplePercent: errors.sampleRate } }}
+          name="samplePercent"
+          label="Sample %"
+          id="ev-sample"
+          defaultValue="100"
+          className="w-20"
+        />
       </div>
       <Field label="Metadata (key=value per line)" htmlFor="ev-meta">
         <textarea

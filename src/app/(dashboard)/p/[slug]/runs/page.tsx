@@ -1,3 +1,4 @@
+import { FilterDrawer } from '@/app/(dashboard)/_components/filter-drawer';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { createSearchParamsCache, createSerializer, type SearchParams } from 'nuqs/server';
@@ -106,9 +107,11 @@ export default async function RunsPage({
           </span>
         }
       />
-      <RunFilters models={models} />
-      <MetaFilter keys={metaKeys} />
-      <ScoreFilter names={scoring.names} />
+      <FilterDrawer>
+        <RunFilters models={models} />
+        <MetaFilter keys={metaKeys} />
+        <ScoreFilter names={scoring.names} />
+      </FilterDrawer>
       {badCursor && (
         <p className="mb-3 text-sm text-amber-700">That page link was not valid; showing the newest runs.</p>
       )}

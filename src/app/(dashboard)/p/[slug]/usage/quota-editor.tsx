@@ -1,7 +1,8 @@
 'use client';
 import { useActionState, useEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
-import { Field, Input, Select } from '@/components/ui/input';
+import { FormField, formFields } from '@/components/ui/form-field';
+import { Field, Select } from '@/components/ui/input';
 import { quotaWindows } from '@/lib/contract/usage';
 import { createQuota } from './actions';
 import { FormError } from './form-error';
@@ -13,31 +14,28 @@ export function CreateQuotaForm() {
   useEffect(() => {
     if (state?.ok) form.current?.reset();
   }, [state]);
-  const values = state?.ok ? undefined : state?.values;
-  const errors = state?.ok ? undefined : state?.fieldErrors;
+  const fields = formFields(state);
+  const { values, errors } = fields;
   return (
     <form ref={form} action={action} className="flex flex-col gap-2" aria-label="New quota" noValidate>
       <div className="flex flex-wrap items-start gap-3">
-        <Field label="Subject" htmlFor="quota-subject" errors={errors?.subject}>
-          <Input
-            id="quota-subject"
-            name="subject"
-            placeholder="* or a user id"
-            defaultValue={values?.subject ?? '*'}
-            className="w-40"
-            aria-invalid={Boolean(errors?.subject)}
-          />
-        </Field>
-        <Field label="Metric" htmlFor="quota-metric" errors={errors?.metric}>
-          <Input
-            id="quota-metric"
-            name="metric"
-            placeholder="tokens"
-            defaultValue={values?.metric ?? ''}
-            className="w-40"
-            aria-invalid={Boolean(errors?.metric)}
-          />
-        </Field>
+        <FormField
+          form={fields}
+          name="subject"
+          label="Subject"
+          id="quota-subject"
+          placeholder="* or a user id"
+          defaultValue="*"
+          className="w-40"
+        />
+        <FormField
+          form={fields}
+          name="metric"
+          label="Metric"
+          id="quota-metric"
+          placeholder="tokens"
+          className="w-40"
+        />
         <Field label="Window" htmlFor="quota-window" errors={errors?.window}>
           <Select id="quota-window" name="window" defaultValue={values?.window ?? 'day'}>
             {quotaWindows.map((w) => (
@@ -47,17 +45,15 @@ export function CreateQuotaForm() {
             ))}
           </Select>
         </Field>
-        <Field label="Limit" htmlFor="quota-limit" errors={errors?.limit}>
-          <Input
-            id="quota-limit"
-            name="limit"
-            inputMode="numeric"
-            placeholder="e.g. 50000"
-            defaultValue={values?.limit ?? ''}
-            className="w-36"
-            aria-invalid={Boolean(errors?.limit)}
-          />
-        </Field>
+        <FormField
+          form={fields}
+          name="limit"
+          label="Limit"
+          id="quota-limit"
+          inputMode="numeric"
+          placeholder="e.g. 50000"
+          className="w-36"
+        />
         <Field label="Mode" htmlFor="quota-mode" errors={errors?.mode}>
           <Select id="quota-mode" name="mode" defaultValue={values?.mode ?? 'hard'}>
             <option value="hard">hard (refuse past the limit)</option>

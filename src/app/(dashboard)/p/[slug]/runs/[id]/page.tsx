@@ -7,10 +7,9 @@ import { listEvents } from '@/server/events';
 import { trimBase } from '@/lib/replay/trim';
 import { replayStateAt } from '@/server/replay';
 import { listRunReports } from '@/server/reports';
-import { getRunById } from '@/server/runs';
 import { hasRole } from '@/server/access';
 import { isAppError } from '@/server/errors';
-import { requireProject } from '@/app/(dashboard)/_lib/project';
+import { projectRun, requireProject } from '@/app/(dashboard)/_lib/project';
 import { LiveRefresh } from '../live-refresh';
 import { DatasetResults } from './dataset-results';
 import { DeleteRunButton } from './delete-run-button';
@@ -23,7 +22,7 @@ import { QueueBar } from './queue-bar';
 import { getAnnotationQueue } from '@/server/annotation';
 import { projectPath } from '@/lib/project-path';
 
-/** The run is not the project's: `getRunById` says so (null), the checkpoint and report lookups throw. */
+/** The run is not the project's: `projectRun` says so (null), the checkpoint and report lookups throw. */
 function notFoundAsNull(err: unknown): null {
   if (isAppError(err) && err.code === 'not_found') return null;
   throw err;
@@ -73,7 +72,7 @@ export default async function RunPage({
   // ended over a minute ago reads the replica when one is configured (src/app/_lib/read-db.ts); a
   // live or just-ended run's, the primary (its last events may not have reached the replica yet).
   const [run, queue] = await Promise.all([
-    getRunById(db, projectId, id),
+    projectRun(projectId, id),
     queueId && itemId && hasRole(ctx.project.role, 'editor')
       ? getAnnotationQueue(db, projectId, queueId).catch(notFoundAsNull)
       : null,

@@ -73,7 +73,7 @@ export function RunHeader({ slug, run, scores }: { slug: string; run: Run; score
       </dl>
       {scores}
       {(hasMetadata || run.error != null) && (
-        <div className="mt-3 grid gap-3 md:grid-cols-2">
+        <div className="mt-3 grid grid-cols-[minmax(0,1fr)] gap-3 md:grid-cols-2">
           {run.error != null && (
             <details open className="rounded-md bg-red-50 px-3 py-2">
               <summary className="cursor-pointer text-xs font-medium text-red-700">Error</summary>

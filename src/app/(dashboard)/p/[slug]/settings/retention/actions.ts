@@ -23,7 +23,7 @@ const retentionForm = z.object({
   usageDays: days('Usage ledger'),
 });
 
-/** Retention is the owner's (issue 11); the change and its audit entry commit together. */
+/** Retention is the owner's; the change and its audit entry commit together. */
 export const saveRetention = validatedAction(retentionForm, async (input) => {
   const owner = await projectFor('owner');
   const retention = await setRetentionAudited(getDb(), auditScope(owner), input);

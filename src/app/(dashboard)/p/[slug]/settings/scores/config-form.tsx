@@ -1,7 +1,7 @@
 'use client';
 import { useActionState, useState } from 'react';
-import { Button } from '@/components/ui/button';
-import { Field, Input, Select } from '@/components/ui/input';
+import { FormField, FormSubmit, formFields } from '@/components/ui/form-field';
+import { Field, Select } from '@/components/ui/input';
 import { scoreTypes } from '@/lib/enums';
 import { saveScoreConfig } from './actions';
 
@@ -9,15 +9,19 @@ import { saveScoreConfig } from './actions';
 export function ScoreConfigForm() {
   const [state, action, pending] = useActionState(saveScoreConfig, null);
   const [type, setType] = useState<string>('numeric');
-  const v = state?.ok ? undefined : state?.values;
-  const errors = state?.fieldErrors;
+  const form = formFields(state);
   return (
     <form action={action} className="flex flex-col gap-3 p-4" aria-label="Add a score config">
       <div className="flex flex-wrap items-start gap-3">
-        <Field label="Name" htmlFor="sc-name" errors={errors?.name}>
-          <Input id="sc-name" name="name" defaultValue={v?.name} placeholder="helpfulness" className="w-44" />
-        </Field>
-        <Field label="Type" htmlFor="sc-type" errors={errors?.type}>
+        <FormField
+          form={form}
+          name="name"
+          label="Name"
+          id="sc-name"
+          placeholder="helpfulness"
+          className="w-44"
+        />
+        <Field label="Type" htmlFor="sc-type" errors={form.errors?.type}>
           <Select
             id="sc-type"
             name="type"
@@ -34,40 +38,28 @@ export function ScoreConfigForm() {
         </Field>
         {type === 'numeric' && (
           <>
-            <Field label="Min" htmlFor="sc-min" errors={errors?.min}>
-              <Input id="sc-min" name="min" defaultValue={v?.min} inputMode="decimal" className="w-20" />
-            </Field>
-            <Field label="Max" htmlFor="sc-max" errors={errors?.max}>
-              <Input id="sc-max" name="max" defaultValue={v?.max} inputMode="decimal" className="w-20" />
-            </Field>
+            <FormField form={form} name="min" label="Min" id="sc-min" inputMode="decimal" className="w-20" />
+            <FormField form={form} name="max" label="Max" id="sc-max" inputMode="decimal" className="w-20" />
           </>
         )}
         {type === 'categorical' && (
-          <Field label="Labels (comma-separated)" htmlFor="sc-cats" errors={errors?.categories}>
-            <Input
-              id="sc-cats"
-              name="categories"
-              defaultValue={v?.categories}
-              placeholder="good, ok, bad"
-              className="w-60"
-            />
-          </Field>
+          <FormField
+            form={form}
+            name="categories"
+            label="Labels (comma-separated)"
+            id="sc-cats"
+            placeholder="good, ok, bad"
+            className="w-60"
+          />
         )}
-        <Field label="Description" htmlFor="sc-desc" errors={errors?.description}>
-          <Input id="sc-desc" name="description" defaultValue={v?.description} className="w-72" />
-        </Field>
+        <FormField form={form} name="description" label="Description" id="sc-desc" className="w-72" />
       </div>
-      <div className="flex items-center gap-3">
-        <Button type="submit" disabled={pending}>
-          {pending ? 'Saving…' : 'Save config'}
-        </Button>
-        {state?.error && <p className="text-sm text-red-600">{state.error}</p>}
-        {state?.ok && (
-          <p role="status" className="text-sm text-emerald-700">
-            Saved {state.name}.
-          </p>
-        )}
-      </div>
+      <FormSubmit
+        pending={pending}
+        label="Save config"
+        error={state?.error}
+        done={state?.ok && `Saved ${state.name}.`}
+      />
     </form>
   );
 }

@@ -6,7 +6,7 @@ import {
   encodeLogsProtobufResponse,
   ingestLogRecords,
 } from '@/server/otel';
-import { readOtlpBody } from '../../../_lib/otlp';
+import { otlpAnswer, readOtlpBody } from '../../../_lib/otlp';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 
 /**
@@ -24,31 +24,15 @@ export const POST = apiRoute(routes.otlpLogs, async ({ projectId, request }) => 
       `${stored.uncorrelated} record(s) with neither a trace id nor a gen_ai.response.id (runledger keeps the records of runs)`,
     );
   }
-  const partial =
-    decoded.rejected > 0
-      ? {
-          rejectedLogRecords: decoded.rejected,
-          errorMessage: `Rejected ${decoded.rejected} log record(s): ${decoded.reasons.join('; ')}`,
-        }
-      : null;
-  if (format === 'protobuf') {
-    return {
-      status: 200,
-      body: encodeLogsProtobufResponse(partial),
-      headers: { 'content-type': 'application/x-protobuf' },
-    };
-  }
-  return {
-    status: 200,
-    body: partial
-      ? {
-          partialSuccess: {
-            rejectedLogRecords: String(partial.rejectedLogRecords),
-            errorMessage: partial.errorMessage,
-          },
-        }
-      : {},
-  };
+  return otlpAnswer(
+    format,
+    'rejectedLogRecords',
+    {
+      count: decoded.rejected,
+      errorMessage: `Rejected ${decoded.rejected} log record(s): ${decoded.reasons.join('; ')}`,
+    },
+    encodeLogsProtobufResponse,
+  );
 });
 
 const other = otherMethods('POST');

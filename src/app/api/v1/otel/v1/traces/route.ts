@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
 import { decodeJson, decodeProtobuf, encodeProtobufResponse, ingestSpans } from '@/server/otel';
-import { readOtlpBody } from '../../../_lib/otlp';
+import { otlpAnswer, readOtlpBody } from '../../../_lib/otlp';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 
 /**
@@ -16,31 +16,15 @@ export const POST = apiRoute(routes.otlpTraces, async ({ projectId, request }) =
     decoded.rejected += stored.refused;
     decoded.reasons.push(`${stored.refused} span(s) of a trace whose run id belongs to another project`);
   }
-  const partial =
-    decoded.rejected > 0
-      ? {
-          rejectedSpans: decoded.rejected,
-          errorMessage: `Rejected ${decoded.rejected} invalid span(s): ${decoded.reasons.join('; ')}`,
-        }
-      : null;
-  if (format === 'protobuf') {
-    return {
-      status: 200,
-      body: encodeProtobufResponse(partial),
-      headers: { 'content-type': 'application/x-protobuf' },
-    };
-  }
-  return {
-    status: 200,
-    body: partial
-      ? {
-          partialSuccess: {
-            rejectedSpans: String(partial.rejectedSpans),
-            errorMessage: partial.errorMessage,
-          },
-        }
-      : {},
-  };
+  return otlpAnswer(
+    format,
+    'rejectedSpans',
+    {
+      count: decoded.rejected,
+      errorMessage: `Rejected ${decoded.rejected} invalid span(s): ${decoded.reasons.join('; ')}`,
+    },
+    encodeProtobufResponse,
+  );
 });
 
 const other = otherMethods('POST');

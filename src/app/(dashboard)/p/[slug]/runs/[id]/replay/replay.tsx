@@ -125,7 +125,7 @@ export function Replay({
 
   if (store.count === 0 && done && !live && reports.length === 0) {
     return (
-      <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_minmax(0,460px)]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-5 xl:grid-cols-[minmax(0,1fr)_minmax(0,460px)]">
         <Card>
           <CardHeader title="Replay" />
           <p className="px-4 py-6 text-sm text-zinc-500">
@@ -139,7 +139,7 @@ export function Replay({
 
   return (
     <div
-      className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_minmax(0,460px)]"
+      className="grid grid-cols-[minmax(0,1fr)] gap-5 xl:grid-cols-[minmax(0,1fr)_minmax(0,460px)]"
       data-testid="replay"
       data-hydrated={hydrated || undefined}
     >
