@@ -27,7 +27,7 @@ export const envSchema = z.object({
    * Let webhook destinations resolve to loopback, private, link-local or metadata addresses (refused by
    * default, at save and at every delivery).
    */
-  RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1', 'true', 'false']).default('0'),
+  RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: envFlag(false),
   /** Webhook deliveries sent at once by this server's delivery job; 0 turns the job off. */
   RUNLEDGER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(8),
   /** Seed the demo project on the first start of an empty database (default on). */

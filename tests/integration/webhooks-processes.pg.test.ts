@@ -14,7 +14,7 @@ import { startReceiver } from '../helpers/webhook-receiver';
 // sharing one database. Each process runs the delivery job alone, not a whole Next.js server: the job
 // is what claims and sends (the server only starts it at boot), so this needs no build and no
 // server start, and proves the same lease.
-Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '1' });
+Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: true });
 
 const LEASE_MS = 1_500;
 let database: Awaited<ReturnType<typeof freshPostgresDatabase>>;

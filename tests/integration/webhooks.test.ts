@@ -17,7 +17,7 @@ import { makeProject } from '../helpers/fixtures';
 import { startReceiver } from '../helpers/webhook-receiver';
 
 // The receivers listen on loopback, which destinations may only use with this setting.
-Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '1' });
+Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: true });
 
 describeEachDb('webhook destinations and delivery', ({ db, driver }) => {
   let projectId: string;
@@ -66,7 +66,7 @@ describeEachDb('webhook destinations and delivery', ({ db, driver }) => {
       expect((await res.json()).error.code).toBe('bad_request');
     }
     // Private and metadata addresses, with the setting off (the default).
-    Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '0' });
+    Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: false });
     try {
       for (const url of [
         receiver.url,
@@ -80,7 +80,7 @@ describeEachDb('webhook destinations and delivery', ({ db, driver }) => {
         expect((await res.json()).error.message).toMatch(/private address/);
       }
     } finally {
-      Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '1' });
+      Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: true });
     }
     expect(
       await db().select().from(webhookDestinations).where(eq(webhookDestinations.projectId, projectId)),
@@ -295,11 +295,11 @@ describeEachDb('webhook destinations and delivery', ({ db, driver }) => {
     const before = receiver.received.length;
     await call(testRoute, '/x', { method: 'POST', params: { id: destination.id } });
     clock = Date.now();
-    Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '0' });
+    Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: false });
     try {
       expect((await pass()).outcomes.retry).toBe(1);
     } finally {
-      Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '1' });
+      Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: true });
     }
     expect(receiver.received.length).toBe(before);
     const [d] = await db()

@@ -38,7 +38,7 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 export function privateAllowed(): boolean {
-  return ['1', 'true'].includes(env().RUNLEDGER_WEBHOOK_ALLOW_PRIVATE);
+  return env().RUNLEDGER_WEBHOOK_ALLOW_PRIVATE;
 }
 
 export type ResolvedHost = { address: string; family: 4 | 6 };

@@ -223,7 +223,7 @@ describeEachDb('role matrix', (ctx) => {
   ];
 
   // A destination on loopback (allowed here), inserted directly: the actions under test never send.
-  Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '1' });
+  Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: true });
   const freshDestination = async () =>
     (
       await db()

@@ -26,7 +26,7 @@ export const createDestination = defineRoute({
   tag,
   summary: 'Add a webhook destination; its signing secret is answered once',
   description:
-    'Every alert event of the project is POSTed to it (Standard Webhooks JSON, or a Slack message). A URL that is not http(s) or whose host resolves to a loopback, private, link-local or metadata address is a 400 (unless the server sets RUNLEDGER_WEBHOOK_ALLOW_PRIVATE=1).',
+    'Every alert event of the project is POSTed to it (Standard Webhooks JSON, or a Slack message). A URL that is not http(s) or whose host resolves to a loopback, private, link-local or metadata address is a 400 (unless the server sets RUNLEDGER_WEBHOOK_ALLOW_PRIVATE=true).',
   body: createDestinationBody,
   responses: { 201: { description: 'The destination and its secret', schema: createDestinationResponse } },
   errors: writeErrors,
