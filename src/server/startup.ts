@@ -5,6 +5,7 @@ import { env } from '@/lib/env';
 import { ensureOwner } from './accounts/owner';
 import { seedDemoIfEmpty } from './demo/seed';
 import { startEvaluators } from './evaluators/start';
+import { ensureEventPartitions, startPartitionJob } from './events/partitions';
 import { signInBanner } from './sign-in-banner';
 import { startRetentionJob } from './retention';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
@@ -21,6 +22,8 @@ async function startOnce(): Promise<void> {
   const t0 = Date.now();
   await runMigrations(conn);
   console.log(`[runledger] database ready (${conn.driver}, migrations in ${Date.now() - t0} ms)`);
+  await ensureEventPartitions(conn.db);
+  startPartitionJob(() => getConnection().db);
   const owner = await ensureOwner(conn.db);
   try {
     if (['1', 'true'].includes(env().RUNLEDGER_SEED_DEMO)) {
