@@ -22,8 +22,6 @@ async function startOnce(): Promise<void> {
   const t0 = Date.now();
   await runMigrations(conn);
   console.log(`[runledger] database ready (${conn.driver}, migrations in ${Date.now() - t0} ms)`);
-  await ensureEventPartitions(conn.db);
-  startPartitionJob(() => getConnection().db);
   const owner = await ensureOwner(conn.db);
   try {
     if (['1', 'true'].includes(env().RUNLEDGER_SEED_DEMO)) {
@@ -35,6 +33,9 @@ async function startOnce(): Promise<void> {
     // the seed fails, because a generated password cannot be read again.
     if (owner) console.log(signInBanner(owner, signInUrl()));
   }
+  // After the demo seed: its runs of past months get their partitions, their events move out of the default.
+  await ensureEventPartitions(conn.db);
+  startPartitionJob(() => getConnection().db);
   const minutes = env().RUNLEDGER_RETENTION_INTERVAL_MINUTES;
   if (minutes > 0) {
     // The first pass waits a minute: startup (and a first request) should not share the database with it.
