@@ -4,7 +4,7 @@ import type { DbOrTx } from '@/db/client';
 import { PG_LOCK_NOT_AVAILABLE, pgErrorCode, queryRows } from '@/db/sql';
 import { DEFAULT_USAGE_RETENTION_DAYS } from '@/lib/contract';
 import { windowKinds, windowStart } from '@/lib/windows';
-import { listEventPartitions } from '../events/partitions';
+import { type EventPartition, listEventPartitions } from '../events/partitions';
 
 /** The most rows one retention transaction deletes (or updates): locks stay short. */
 export const MAX_BATCH = 1000;
@@ -213,23 +213,15 @@ export async function dropExpiredEventPartitions(db: DbOrTx, now = new Date()): 
   const dropped: string[] = [];
   for (const p of await listEventPartitions(db)) {
     if (p.to.getTime() > now.getTime()) break;
+    // Checked without the lock first: a month that stays costs no lock of the table.
+    if (await monthKept(db, p, now)) continue;
     const done = await db
       .transaction(async (tx) => {
         await tx.execute(sql`set local lock_timeout = '2s'`);
         // The parent first, as a drop takes it: an insert holds the parent before the partition.
         await tx.execute(sql`lock table only run_events in access exclusive mode`);
         await tx.execute(sql`lock table ${sql.identifier(p.name)} in access exclusive mode`);
-        const [kept] = await queryRows<{ kept: boolean }>(
-          tx,
-          sql`select exists (
-                select 1 from projects j left join project_retention r on r.project_id = j.id
-                where exists (select 1 from runs x where x.project_id = j.id
-                  and x.created_at < ${p.to.toISOString()}::timestamptz
-                  and x.created_at >= greatest(${p.from.toISOString()}::timestamptz,
-                    ${now.toISOString()}::timestamptz - coalesce(r.run_days * interval '86400 seconds', interval '400000 days')))
-              ) as kept`,
-        );
-        if (kept?.kept) return false;
+        if (await monthKept(tx, p, now)) return false;
         await tx.execute(sql`drop table ${sql.identifier(p.name)}`);
         return true;
       })
@@ -240,6 +232,21 @@ export async function dropExpiredEventPartitions(db: DbOrTx, now = new Date()): 
     if (done) dropped.push(p.name);
   }
   return dropped;
+}
+
+/** Whether a project has a run created in the partition's month that its retention keeps at `now`. */
+async function monthKept(db: DbOrTx, p: EventPartition, now: Date): Promise<boolean> {
+  const [row] = await queryRows<{ kept: boolean }>(
+    db,
+    sql`select exists (
+          select 1 from projects j left join project_retention r on r.project_id = j.id
+          where exists (select 1 from runs x where x.project_id = j.id
+            and x.created_at < ${p.to.toISOString()}::timestamptz
+            and x.created_at >= greatest(${p.from.toISOString()}::timestamptz,
+              ${now.toISOString()}::timestamptz - coalesce(r.run_days * interval '86400 seconds', interval '400000 days')))
+        ) as kept`,
+  );
+  return row?.kept ?? true;
 }
 
 /** Deletes one chunk of expired runs: their rows in other tables first, batch by batch, then the runs. */
