@@ -182,12 +182,11 @@ async function createEventGenerator(sql: Sql) {
 export async function fill(sql: Sql) {
   const t0 = performance.now();
   await sql`insert into projects (id, slug, name) values (${MAIN}, 'bench', 'Bench'), (${OTHER}, 'other', 'Other')`;
-  await sql`alter table run_events set unlogged`;
   await createEventGenerator(sql);
   const dropIndexes = async (table: string) => {
     const indexes = await sql<{ name: string; def: string }[]>`
       select indexname as name, indexdef as def from pg_indexes
-      where tablename = ${table} and indexname <> ${`${table}_pkey`}`;
+      where tablename = ${table} and indexname not in (select conname from pg_constraint where contype = 'p')`;
     for (const i of indexes) await sql.unsafe(`drop index ${i.name}`);
     return indexes;
   };
@@ -238,12 +237,18 @@ export async function fill(sql: Sql) {
       select distinct project_id, model from runs where model is not null on conflict do nothing`;
   });
   const t1 = performance.now();
+  // A partition per month of the runs, made before the events so none wait in the default partition.
+  await sql`select run_events_ensure_partition(m) from (select distinct date_trunc('month', created_at
+    at time zone 'UTC') at time zone 'UTC' as m from runs) x`;
+  const parts = await sql<{ name: string }[]>`select inhrelid::regclass::text as name from pg_inherits
+    where inhparent = 'run_events'::regclass`;
+  for (const p of parts) await sql.unsafe(`alter table ${p.name} set unlogged`);
   if (withEvents) {
     await sql.begin(async (tx) => {
       await tx`set local session_replication_role = replica`;
       await tx.unsafe(`
-        insert into run_events (run_id, seq, type, ts, payload)
-        select ${runIdSql('8000', 'g')}, e.seq, e.type, ${createdAtSql('g')} + e.seq * interval '150 milliseconds',
+        insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
+        select '${MAIN}'::uuid, ${runIdSql('8000', 'g')}, ${createdAtSql('g')}, e.seq, e.type, ${createdAtSql('g')} + e.seq * interval '150 milliseconds',
           e.payload
         from generate_series(1, ${MAIN_ROWS}) as g cross join lateral bench_events(g, ${E}) e`);
     });

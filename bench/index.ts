@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<unknown> }>> =
   replay: () => import('./replay'),
 
   retention: () => import('./retention'),
+  partition: () => import('./partition'),
   usage: () => import('./usage'),
 
   seed: () => import('./seed'),

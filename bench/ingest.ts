@@ -192,11 +192,11 @@ async function rawRound(sql: postgres.Sql, events: Event[][], cpu?: CpuMeter): P
     const ms = await metered(cpu, () =>
       pool(jobs, CONCURRENCY, async ({ runId, batch }) => {
         await sql`
-        insert into run_events (run_id, seq, type, ts, payload)
-        select ${runId}::uuid, x.seq, x.type, x.ts, x.payload::jsonb
-        from unnest(${batch.map((e) => e.seq)}::int[], ${batch.map((e) => e.type)}::text[],
+        insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
+        select r.project_id, r.id, r.created_at, x.seq, x.type, x.ts, x.payload::jsonb
+        from runs r, unnest(${batch.map((e) => e.seq)}::int[], ${batch.map((e) => e.type)}::text[],
                     ${batch.map((e) => e.ts)}::timestamptz[], ${batch.map((e) => JSON.stringify(e.payload))}::text[])
-          as x(seq, type, ts, payload)`;
+          as x(seq, type, ts, payload) where r.id = ${runId}::uuid`;
       }),
     );
     const [row] = await sql<{ n: number }[]>`
@@ -246,11 +246,11 @@ async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
     type Case = [string, (typeof sides)[number], (i: number, runId: string) => Promise<unknown>];
     const raw = (side: (typeof sides)[number]) => (i: number, runId: string) => {
       const batch = events[i]!;
-      return side.sql`insert into run_events (run_id, seq, type, ts, payload)
-        select ${runId}::uuid, x.seq, x.type, x.ts, x.payload::jsonb
-        from unnest(${batch.map((e) => e.seq)}::int[], ${batch.map((e) => e.type)}::text[],
+      return side.sql`insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
+        select r.project_id, r.id, r.created_at, x.seq, x.type, x.ts, x.payload::jsonb
+        from runs r, unnest(${batch.map((e) => e.seq)}::int[], ${batch.map((e) => e.type)}::text[],
                     ${batch.map((e) => e.ts)}::timestamptz[], ${batch.map((e) => JSON.stringify(e.payload))}::text[])
-          as x(seq, type, ts, payload)`;
+          as x(seq, type, ts, payload) where r.id = ${runId}::uuid`;
     };
     const append = (side: (typeof sides)[number]) => (i: number, runId: string) =>
       appendEvents(side.conn.db, side.project, runId, events[i]!, { bodyJson: bodies[i]! });
@@ -261,10 +261,14 @@ async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
         // ::text first: postgres.js would serialize a string sent as jsonb as a JSON string.
         'insert from the JSON body (jsonb_to_recordset)',
         on,
-        (i, runId) => on.sql`insert into run_events (run_id, seq, type, ts, payload)
-            select ${runId}::uuid, x.seq::int, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
-            from jsonb_to_recordset(${bodies[i]!}::text::jsonb -> 'events') as x(seq numeric, type text, ts timestamptz, payload jsonb)
-            on conflict (run_id, seq) do nothing`,
+        (
+          i,
+          runId,
+        ) => on.sql`insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
+            select r.project_id, r.id, r.created_at, x.seq::int, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
+            from runs r, jsonb_to_recordset(${bodies[i]!}::text::jsonb -> 'events') as x(seq numeric, type text, ts timestamptz, payload jsonb)
+            where r.id = ${runId}::uuid
+            on conflict (run_id, seq, project_id, run_created_at) do nothing`,
       ],
       ['appendEvents (+ run check, counters, search words)', on, append(on)],
       ['raw unnest insert, write triggers off', noTriggers, raw(noTriggers)],

@@ -221,9 +221,10 @@ export async function rawRound(
                select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
                from jsonb_to_recordset(${JSON.stringify(b.spans)}::text::jsonb) as x(run_id uuid, span_id text,
                     parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)`;
-        await tx`insert into run_events (run_id, seq, type, ts, payload)
-               select x.run_id, x.seq, x.type, x.ts, x.payload
-               from jsonb_to_recordset(${JSON.stringify(b.events)}::text::jsonb) as x(run_id uuid, seq int, type text, ts timestamptz, payload jsonb)`;
+        await tx`insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
+               select r.project_id, x.run_id, r.created_at, x.seq, x.type, x.ts, x.payload
+               from jsonb_to_recordset(${JSON.stringify(b.events)}::text::jsonb) as x(run_id uuid, seq int, type text, ts timestamptz, payload jsonb)
+               join runs r on r.id = x.run_id`;
       });
     }),
   );

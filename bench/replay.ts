@@ -139,11 +139,11 @@ async function fillSql(server: BenchServer, size: number): Promise<string> {
   const events = agentRun(size);
   for (let i = 0; i < events.length; i += 20_000) {
     const b = events.slice(i, i + 20_000);
-    await sql`insert into run_events (run_id, seq, type, ts, payload)
-      select ${runId}::uuid, u.seq, u.type, u.ts, u.payload
-      from unnest(${b.map((e) => e.seq)}::int[], ${b.map((e) => e.type)}::text[],
+    await sql`insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
+      select r.project_id, r.id, r.created_at, u.seq, u.type, u.ts, u.payload
+      from runs r, unnest(${b.map((e) => e.seq)}::int[], ${b.map((e) => e.type)}::text[],
                   ${b.map((e) => e.ts)}::timestamptz[], ${b.map((e) => JSON.stringify(e.payload))}::jsonb[])
-        as u(seq, type, ts, payload)`;
+        as u(seq, type, ts, payload) where r.id = ${runId}::uuid`;
   }
   await sql`update runs set event_count = ${size}, last_seq = ${size - 1}, status = 'succeeded',
               ended_at = ${events.at(-1)!.ts}::timestamptz where id = ${runId}::uuid`;

@@ -77,8 +77,8 @@ export async function main() {
     await sql`insert into runs (project_id, name, created_at, model)
       select ${old!.id}::uuid, 'old run ' || g, now() - interval '100 days', 'old-model'
       from generate_series(1, ${EXPIRED_RUNS}) g`;
-    await sql`insert into run_events (run_id, seq, type, payload)
-      select r.id, s, 'text-delta', '{"type":"text-delta","delta":"an old answer streaming by"}'::jsonb
+    await sql`insert into run_events (project_id, run_id, run_created_at, seq, type, payload)
+      select r.project_id, r.id, r.created_at, s, 'text-delta', '{"type":"text-delta","delta":"an old answer streaming by"}'::jsonb
       from runs r cross join generate_series(0, ${EVENTS_PER_RUN - 1}) s
       where r.project_id = ${old!.id}::uuid`;
     await sql`analyze run_events`;

@@ -43,9 +43,10 @@ async function measure(
     );
     await queryRows(
       tx,
-      sql`insert into run_events (run_id, seq, type, payload)
-          select r.id, s, 'text-delta', jsonb_build_object('delta', 'word ' || s)
-          from (select id, row_number() over () as n from runs where project_id = ${baseline.id}::uuid) r,
+      sql`insert into run_events (project_id, run_id, run_created_at, seq, type, payload)
+          select r.project_id, r.id, r.created_at, s, 'text-delta', jsonb_build_object('delta', 'word ' || s)
+          from (select id, project_id, created_at, row_number() over () as n from runs
+                where project_id = ${baseline.id}::uuid) r,
                generate_series(0, ceil(${events}::numeric / ${runs})::int - 1) s`,
     );
   });

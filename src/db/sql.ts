@@ -64,6 +64,7 @@ export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
 export const PG_SERIALIZATION_FAILURE = '40001';
 export const PG_DEADLOCK = '40P01';
+export const PG_LOCK_NOT_AVAILABLE = '55P03';
 
 type PostgresJsClient = {
   unsafe: (query: string, params: unknown[], options: { prepare: boolean }) => Promise<unknown[]>;

@@ -1,25 +1,30 @@
 import {
-  bigint,
   boolean,
+  foreignKey,
   integer,
   json,
   jsonb,
   pgTable,
   primaryKey,
   text,
-  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tstz } from './columns';
 import { runs } from './runs';
 
+/**
+ * A run's events. In the database the table is partitioned by range of `run_created_at`, one
+ * partition a UTC month plus a default one (custom migration; src/server/events/partitions.ts keeps
+ * them): every event of a run sits in its run's month, so a read that names the run's creation time
+ * touches one partition, and retention drops a month whose runs have all expired as a whole.
+ */
 export const runEvents = pgTable(
   'run_events',
   {
-    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    runId: uuid()
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    projectId: uuid().notNull(),
+    runId: uuid().notNull(),
+    /** The run's created_at: the partition key (a run's created_at never changes). */
+    runCreatedAt: tstz().notNull(),
     /** Client-chosen order within the run; unique per run, gaps allowed. */
     seq: integer().notNull(),
     type: text().notNull(),
@@ -28,7 +33,15 @@ export const runEvents = pgTable(
     payload: jsonb().notNull().default({}),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('run_events_run_seq_unique').on(t.runId, t.seq)],
+  (t) => [
+    // (run_id, seq) identifies an event; the key carries the partition key and the project as it must.
+    primaryKey({ name: 'run_events_pk', columns: [t.runId, t.seq, t.projectId, t.runCreatedAt] }),
+    foreignKey({
+      name: 'run_events_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+  ],
 );
 
 export type RunEvent = typeof runEvents.$inferSelect;

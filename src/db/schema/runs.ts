@@ -77,6 +77,8 @@ export const runs = pgTable(
     failedCount: integer().notNull().default(0),
   },
   (t) => [
+    // The target of the (project_id, run_id) foreign keys: a key that holds the project.
+    uniqueIndex('runs_project_id_unique').on(t.projectId, t.id),
     index('runs_project_created_idx').on(t.projectId, t.createdAt.desc(), t.id.desc()),
     index('runs_project_status_created_idx').on(t.projectId, t.status, t.createdAt.desc(), t.id.desc()),
     index('runs_project_kind_created_idx').on(t.projectId, t.kind, t.createdAt.desc(), t.id.desc()),

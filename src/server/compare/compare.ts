@@ -3,6 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type Run, type RunResult, runEvents, runResults } from '@/db/schema';
 import { AppError } from '../errors';
+import { eventsOfRun } from '../events/partitions';
 import { requireRun } from '../runs';
 import { type ItemChange, itemChanges } from './changes';
 import { eventStats, finalAnswer, type Step, toSteps } from './transcript';
@@ -23,7 +24,7 @@ async function side(db: DbOrTx, projectId: string, runId: string): Promise<RunSi
   const events = await db
     .select({ type: runEvents.type, payload: runEvents.payload })
     .from(runEvents)
-    .where(eq(runEvents.runId, run.id))
+    .where(eventsOfRun(run.id))
     .orderBy(asc(runEvents.seq))
     .limit(COMPARE_EVENT_CAP);
   const steps = toSteps(events);

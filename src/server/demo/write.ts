@@ -19,9 +19,10 @@ export async function insertEvents(db: DbOrTx, events: (DemoEvent & { runId: str
         .map((e) => ({ run_id: e.runId, seq: e.seq, type: e.type, ts: e.ts, payload: e.payload })),
     );
     await db.execute(sql`
-      insert into run_events (run_id, seq, type, ts, payload, created_at)
-      select x.run_id, x.seq, x.type, x.ts, x.payload, x.ts
-      from jsonb_to_recordset(${batch}::jsonb) as x(run_id uuid, seq int, type text, ts timestamptz, payload jsonb)`);
+      insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload, created_at)
+      select r.project_id, x.run_id, r.created_at, x.seq, x.type, x.ts, x.payload, x.ts
+      from jsonb_to_recordset(${batch}::jsonb) as x(run_id uuid, seq int, type text, ts timestamptz, payload jsonb)
+      join runs r on r.id = x.run_id`);
   }
 }
 

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type Run, type RunResult, runColumns, runEvents, runResults, runs } from '@/db/schema';
+import { eventsOfRun } from '../events/partitions';
 
 /** What an evaluator looks at: a finished run, or one result of a dataset run. */
 export type EvaluationTarget = {
@@ -108,7 +109,7 @@ async function runTarget(db: DbOrTx, run: RunRow, withEvents: boolean): Promise<
     : await db
         .select({ type: runEvents.type, payload: runEvents.payload })
         .from(runEvents)
-        .where(and(eq(runEvents.runId, run.id), inArray(runEvents.type, TRANSCRIPT_TYPES)))
+        .where(and(eventsOfRun(run.id), inArray(runEvents.type, TRANSCRIPT_TYPES)))
         .orderBy(asc(runEvents.seq))
         .limit(TRANSCRIPT_MAX_EVENTS);
   const { transcript, toolNames } = transcriptOf(events);

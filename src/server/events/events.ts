@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import {
   PG_FOREIGN_KEY_VIOLATION,
@@ -17,6 +17,7 @@ import { AppError, notFound } from '../errors';
 import { assertRunInProject } from '../runs/scope';
 import { searchWordsOf } from '../search/text';
 import { afterEventsStoredSql, storedEventReturning } from './after-store';
+import { eventsOfRun } from './partitions';
 import { onUsageEventsAccepted, type PricedUsage } from './usage-hook';
 
 export type AppendOptions = {
@@ -90,7 +91,11 @@ export async function appendEvents(
 
 /** The plain insert met a seq already stored: the batch goes the transaction's way. */
 function isStoredSeq(err: unknown): boolean {
-  return pgErrorCode(err) === PG_UNIQUE_VIOLATION && pgConstraint(err) === 'run_events_run_seq_unique';
+  // The violation names the partition's copy of the key (run_events_p2026_01_pkey, run_events_default_pkey).
+  return (
+    pgErrorCode(err) === PG_UNIQUE_VIOLATION &&
+    /^run_events_(pk|p\d{4}_\d{2}_pkey|default_pkey)$/.test(pgConstraint(err) ?? '')
+  );
 }
 
 /**
@@ -113,15 +118,15 @@ function appendSql(
   return sql`with body as (
         select ${batch}::jsonb -> 'events' as events
       ), run as (
-        select id from runs where id = ${runId}::uuid and project_id = ${projectId}::uuid
+        select id, project_id, created_at from runs where id = ${runId}::uuid and project_id = ${projectId}::uuid
       ), base as (
         select id as run_id, false as fresh from run
       ), ins as (
-        insert into run_events (run_id, seq, type, ts, payload)
-        select run.id, x.seq::int, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
+        insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
+        select run.project_id, run.id, run.created_at, x.seq::int, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
         from run, jsonb_to_recordset((select events from body))
           as x(seq numeric, type text, ts timestamptz, payload jsonb)
-        ${skipStored ? sql`on conflict (run_id, seq) do nothing` : sql``}
+        ${skipStored ? sql`on conflict (run_id, seq, project_id, run_created_at) do nothing` : sql``}
         returning ${storedEventReturning(words === null)}, ts, case when type = 'usage' then payload end as usage
       ), usage as (
         select run_id, seq as ord, seq::text as key, ts as at, usage as payload from ins where usage is not null
@@ -218,7 +223,7 @@ export async function listEvents(
   const rows = await db
     .select()
     .from(runEvents)
-    .where(and(eq(runEvents.runId, runId), gt(runEvents.seq, after)))
+    .where(and(eventsOfRun(runId), gt(runEvents.seq, after)))
     .orderBy(asc(runEvents.seq))
     .limit(opts.limit + 1);
   const more = rows.length > opts.limit;

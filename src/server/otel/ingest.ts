@@ -510,14 +510,14 @@ function eventsStoreSql(projectId: string, words: string): SQL {
       where not ${shadowed(sql`e.value`, sql`s.run_id`)}
     ),
     ins as (
-      insert into run_events (run_id, seq, type, ts, payload)
-      select e.run_id,
+      insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
+      select r.project_id, e.run_id, r.created_at,
              (coalesce(prior.last, -1) + row_number() over (partition by e.run_id
                 order by (e.value->>'at')::numeric, e.start_ns, e.span_id, e.ord))::int,
              e.value->>'type',
              to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
              coalesce(e.value->'payload', '{}'::jsonb)
-      from src e join prior on prior.run_id = e.run_id
+      from src e join prior on prior.run_id = e.run_id join runs r on r.id = e.run_id
       returning ${storedEventReturning()}
     ),
     base as (select run_id, last is null as fresh from prior),

@@ -12,6 +12,7 @@ import {
   tick,
 } from '@/lib/replay/transcript';
 import { AppError } from '../errors';
+import { eventsOfRun } from '../events/partitions';
 import { assertRunInProject } from '../runs/scope';
 import { ChainDecoder, encodeCheckpoint, type StoredCheckpoint } from './codec';
 
@@ -130,7 +131,7 @@ function readPage(db: DbOrTx, runId: string, after: number, upto = MAX_SEQ) {
   return queryRowsPrepared<RawEvent>(
     db,
     sql`select seq, type, floor(extract(epoch from ts) * 1000)::float8 as ms, payload
-        from run_events where run_id = ${runId}::uuid and seq > ${after} and seq <= ${upto}
+        from run_events where ${eventsOfRun(runId)} and seq > ${after} and seq <= ${upto}
         order by seq limit ${CHECKPOINT_EVERY}`,
   );
 }

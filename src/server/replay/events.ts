@@ -1,7 +1,8 @@
 import 'server-only';
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { and, asc, gte, lte } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type RunEvent, runEvents } from '@/db/schema';
+import { eventsOfRun } from '../events/partitions';
 import { assertRunInProject } from '../runs/scope';
 
 /** The most events one range read answers (the replay asks for 4,096 at most). */
@@ -21,7 +22,7 @@ export async function listEventsBetween(
   return db
     .select()
     .from(runEvents)
-    .where(and(eq(runEvents.runId, runId), gte(runEvents.seq, fromSeq), lte(runEvents.seq, toSeq)))
+    .where(and(eventsOfRun(runId), gte(runEvents.seq, fromSeq), lte(runEvents.seq, toSeq)))
     .orderBy(asc(runEvents.seq))
     .limit(Math.min(limit, EVENT_RANGE_MAX));
 }

@@ -1,9 +1,10 @@
 import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { queryRows } from '@/db/sql';
+import { PG_LOCK_NOT_AVAILABLE, pgErrorCode, queryRows } from '@/db/sql';
 import { DEFAULT_USAGE_RETENTION_DAYS } from '@/lib/contract';
 import { windowKinds, windowStart } from '@/lib/windows';
+import { type EventPartition, listEventPartitions } from '../events/partitions';
 
 /** The most rows one retention transaction deletes (or updates): locks stay short. */
 export const MAX_BATCH = 1000;
@@ -103,8 +104,8 @@ type RunRowsStep = {
 export const RUN_ROWS: RunRowsStep[] = [
   {
     table: 'run_events',
-    statement: (any, n) => sql`with d as (delete from run_events where id in (
-        select id from run_events where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (any, n) => sql`with d as (delete from run_events where (run_id, seq) in (
+        select run_id, seq from run_events where run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: 'events',
   },
@@ -204,6 +205,56 @@ export const RUN_ROWS: RunRowsStep[] = [
     }),
   ),
 ];
+
+/**
+ * Drops the month partitions of run_events whose every row has expired, before runs are purged one
+ * batch at a time: those runs' events then go at the cost of a DROP TABLE, not a delete and its WAL
+ * per row. A partition holds the events of the runs created in its month, across projects with their
+ * own retention, so it goes only when no project has a run in that month that it keeps (a project
+ * that keeps runs forever and has one there keeps the whole month: its other rows go by batched
+ * deletes). Only months that have ended. The check and the drop hold run_events' lock (event writes
+ * and reads wait the few milliseconds of the check), with a short lock timeout: a busy table waits
+ * for the next pass. Answers the partitions dropped.
+ */
+export async function dropExpiredEventPartitions(db: DbOrTx, now = new Date()): Promise<string[]> {
+  const dropped: string[] = [];
+  for (const p of await listEventPartitions(db)) {
+    if (p.to.getTime() > now.getTime()) break;
+    // Checked without the lock first: a month that stays costs no lock of the table.
+    if (await monthKept(db, p, now)) continue;
+    const done = await db
+      .transaction(async (tx) => {
+        await tx.execute(sql`set local lock_timeout = '2s'`);
+        // The parent first, as a drop takes it: an insert holds the parent before the partition.
+        await tx.execute(sql`lock table only run_events in access exclusive mode`);
+        await tx.execute(sql`lock table ${sql.identifier(p.name)} in access exclusive mode`);
+        if (await monthKept(tx, p, now)) return false;
+        await tx.execute(sql`drop table ${sql.identifier(p.name)}`);
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (pgErrorCode(err) === PG_LOCK_NOT_AVAILABLE) return false;
+        throw err;
+      });
+    if (done) dropped.push(p.name);
+  }
+  return dropped;
+}
+
+/** Whether a project has a run created in the partition's month that its retention keeps at `now`. */
+async function monthKept(db: DbOrTx, p: EventPartition, now: Date): Promise<boolean> {
+  const [row] = await queryRows<{ kept: boolean }>(
+    db,
+    sql`select exists (
+          select 1 from projects j left join project_retention r on r.project_id = j.id
+          where exists (select 1 from runs x where x.project_id = j.id
+            and x.created_at < ${p.to.toISOString()}::timestamptz
+            and x.created_at >= greatest(${p.from.toISOString()}::timestamptz,
+              ${now.toISOString()}::timestamptz - coalesce(r.run_days * interval '86400 seconds', interval '400000 days')))
+        ) as kept`,
+  );
+  return row?.kept ?? true;
+}
 
 /** Deletes one chunk of expired runs: their rows in other tables first, batch by batch, then the runs. */
 async function purgeRunChunk(ctx: Ctx, runIds: string[]): Promise<void> {
@@ -323,6 +374,9 @@ export async function purgeExpired(db: DbOrTx, opts: PurgeOptions = {}): Promise
         ${opts.projectId ? sql`where p.id = ${opts.projectId}::uuid` : sql``}
         order by p.created_at`,
   );
+  const dropped = await dropExpiredEventPartitions(db, now);
+  if (dropped.length > 0)
+    console.log(`[runledger] retention: dropped event partitions ${dropped.join(', ')}`);
   const out: ProjectPurge[] = [];
   for (const p of projects) {
     const ctx: Ctx = { db, size, pauseMs: opts.pauseMs ?? 0, counts: zero() };

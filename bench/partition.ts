@@ -1,0 +1,156 @@
+/**
+ * Partitioned events on Postgres, on one fill of a throwaway database:
+ *
+ * 1. The migration to monthly partitions: a database on the previous schema (one run_events table) is
+ *    filled with BENCH_PARTITION_EVENTS events (default 1,000,000: 4 months of runs of 1,000 events),
+ *    then migrated; prints the time per million events.
+ * 2. The replay's read of a run (1,000 events by run and seq, and a 100-event range) before and after,
+ *    and after without the run's month in the query (every partition's index probed).
+ * 3. Retention: the oldest month expires (its partition dropped), then the next (a month another
+ *    project keeps a run in: its events deleted in batches of 1000). Time and WAL bytes
+ *    (pg_current_wal_lsn before and after) of each, per million events, and their ratio.
+ *
+ *   npm run bench -- partition
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { connectPostgres } from '@/db/client';
+import { runMigrations } from '@/db/migrate';
+import { dropExpiredEventPartitions, purgeExpired, putRetention } from '@/server/retention';
+import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
+import { benchServerUrl } from './lib/server';
+import { median } from './lib/stats';
+
+const EVENTS = Number(process.env.BENCH_PARTITION_EVENTS ?? 1_000_000);
+const PER_RUN = 1000;
+const MONTHS = ['2026-07', '2026-08', '2026-09', '2026-10'];
+const OLD_MIGRATIONS = path.resolve('tests/fixtures/migrations-9a1ebe1');
+const READS = 200;
+
+type Sql = postgres.Sql;
+
+async function timeReads(sql: Sql, runId: string, pruned: boolean) {
+  const month = pruned
+    ? sql`and run_created_at = (select created_at from runs where id = ${runId}::uuid)`
+    : sql``;
+  const all: number[] = [];
+  const range: number[] = [];
+  for (let i = 0; i < READS; i++) {
+    let t = performance.now();
+    await sql`select seq, type, ts, payload from run_events where run_id = ${runId}::uuid ${month} order by seq`;
+    all.push(performance.now() - t);
+    t = performance.now();
+    await sql`select seq, type, ts, payload from run_events where run_id = ${runId}::uuid ${month}
+      and seq >= 400 and seq <= 499 order by seq`;
+    range.push(performance.now() - t);
+  }
+  return `whole run ${median(all).toFixed(2)} ms, 100-event range ${median(range).toFixed(2)} ms (medians of ${READS})`;
+}
+
+const walBytes = async (sql: Sql, from: string) =>
+  Number(
+    (await sql<{ b: string }[]>`select pg_wal_lsn_diff(pg_current_wal_lsn(), ${from}::pg_lsn)::text as b`)[0]!
+      .b,
+  );
+const lsn = async (sql: Sql) => (await sql<{ l: string }[]>`select pg_current_wal_lsn()::text as l`)[0]!.l;
+
+export async function main() {
+  const server = benchServerUrl();
+  const name = `runledger_bench_partition_${process.pid}_${Date.now().toString(36)}`;
+  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = withDatabase(server, name);
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const conn = connectPostgres(url, 2);
+  try {
+    await migrate(drizzle(sql), { migrationsFolder: OLD_MIGRATIONS });
+    const [short, keeps] = await sql<{ id: string }[]>`
+      insert into projects (slug, name) values ('short', 'Short'), ('keeps', 'Keeps') returning id`;
+    const runsPerMonth = Math.max(1, Math.round(EVENTS / PER_RUN / MONTHS.length));
+    let t = performance.now();
+    for (const m of MONTHS) {
+      await sql`insert into runs (project_id, name, created_at)
+        select ${short!.id}::uuid, 'run ' || g, ${`${m}-10T00:00:00Z`}::timestamptz + g * interval '1 second'
+        from generate_series(1, ${runsPerMonth}) g`;
+    }
+    // The other project keeps one run in the second month: that month cannot be dropped.
+    const [kept] = await sql<{ id: string }[]>`insert into runs (project_id, name, created_at)
+      values (${keeps!.id}::uuid, 'kept', ${`${MONTHS[1]}-20T00:00:00Z`}) returning id`;
+    await sql`insert into run_events (run_id, seq, type, payload)
+      select r.id, s, 'text-delta', '{"type":"text-delta","id":"t","delta":"the model streams a short answer"}'::jsonb
+      from runs r cross join generate_series(0, ${PER_RUN - 1}) s where r.project_id = ${short!.id}::uuid`;
+    await sql`insert into run_events (run_id, seq, type) select ${kept!.id}::uuid, s, 'text-delta'
+      from generate_series(0, 9) s`;
+    await sql`vacuum analyze run_events`;
+    await sql`analyze runs`;
+    const [{ n } = { n: 0 }] = await sql<{ n: number }[]>`select count(*)::int as n from run_events`;
+    console.log(
+      `partition: filled ${n.toLocaleString()} events (${MONTHS.length} months of ${runsPerMonth} runs of ${PER_RUN}) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+    const [last] = await sql<{ id: string }[]>`select id from runs where created_at >= ${`${MONTHS[3]}-01`}
+      and project_id = ${short!.id}::uuid order by created_at desc limit 1`;
+
+    console.log(`  replay read, one table:                  ${await timeReads(sql, last!.id, false)}`);
+
+    t = performance.now();
+    await runMigrations(conn);
+    const migrateMs = performance.now() - t;
+    console.log(
+      `  migration to partitions: ${(migrateMs / 1000).toFixed(1)} s, ${((migrateMs / 1000 / n) * 1e6).toFixed(1)} s per million events`,
+    );
+    await sql`vacuum analyze run_events`;
+    console.log(`  replay read, partitioned, run's month:   ${await timeReads(sql, last!.id, true)}`);
+    console.log(`  replay read, partitioned, no month:      ${await timeReads(sql, last!.id, false)}`);
+
+    await putRetention(conn.db, short!.id, { runDays: 30, usageDays: 400 });
+    const monthEvents = runsPerMonth * PER_RUN;
+    // Month 1 expires: its partition goes whole (then its runs, in batches).
+    const now1 = new Date(Date.parse(`${MONTHS[1]}-01T00:00:00Z`) + 30 * 86_400_000);
+    let from = await lsn(sql);
+    t = performance.now();
+    const dropped = await dropExpiredEventPartitions(conn.db, now1);
+    const dropOnlyMs = performance.now() - t;
+    const dropOnlyWal = await walBytes(sql, from);
+    if (dropped.length !== 1) throw new Error(`expected one partition dropped, got ${dropped.join(', ')}`);
+    const [first] = await purgeExpired(conn.db, { now: now1, projectId: short!.id });
+    const dropMs = performance.now() - t;
+    const dropWal = await walBytes(sql, from);
+    // Month 2 expires: the other project's run keeps its partition; the events go by batched deletes.
+    const now2 = new Date(Date.parse(`${MONTHS[2]}-01T00:00:00Z`) + 30 * 86_400_000);
+    from = await lsn(sql);
+    t = performance.now();
+    const [second] = await purgeExpired(conn.db, { now: now2, projectId: short!.id });
+    const deleteMs = performance.now() - t;
+    const deleteWal = await walBytes(sql, from);
+    if (second!.events !== monthEvents)
+      throw new Error(`deleted ${second!.events} events, expected ${monthEvents}`);
+    const perM = (x: number) => (x / monthEvents) * 1e6;
+    console.log(
+      `  retention, ${monthEvents.toLocaleString()} events by partition drop: the drop ${dropOnlyMs.toFixed(0)} ms, ${(dropOnlyWal / 1024).toFixed(0)} KiB WAL; with its ${first!.runs} runs deleted after, in batches: ${(dropMs / 1000).toFixed(1)} s, ${(dropWal / 1048576).toFixed(1)} MiB WAL`,
+    );
+    console.log(
+      `  retention, ${monthEvents.toLocaleString()} events by batched delete: ${(deleteMs / 1000).toFixed(1)} s, ${(deleteWal / 1048576).toFixed(0)} MiB WAL (runs included)`,
+    );
+    console.log(
+      `  per million events (runs included): drop ${(perM(dropMs) / 1000).toFixed(1)} s / ${(perM(dropWal) / 1048576).toFixed(1)} MiB, delete ${(perM(deleteMs) / 1000).toFixed(1)} s / ${(perM(deleteWal) / 1048576).toFixed(0)} MiB; delete / drop: ${(deleteMs / dropMs).toFixed(0)}x time, ${(deleteWal / Math.max(1, dropWal)).toFixed(0)}x WAL`,
+    );
+  } finally {
+    await sql.end({ timeout: 5 });
+    await conn.close();
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
