@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type Run, type RunResult, runColumns, runEvents, runResults, runs } from '@/db/schema';
 import { eventsOfRun } from '../events/partitions';
