@@ -12,6 +12,7 @@ const GLOBAL = [
   'verifications',
   'app_settings',
   'sign_in_failures',
+  'job_leases',
 ];
 
 /**
@@ -30,6 +31,10 @@ const NO_PROJECT_ID_YET = [
 
 /** Tables with project_id whose primary key does not hold it yet (a bare id), same list in the docs. */
 const KEY_WITHOUT_PROJECT_YET = [
+  'alert_deliveries',
+  'alert_events',
+  'annotation_queue_items',
+  'annotation_queues',
   'api_keys',
   'audit_log',
   'cost_recompute_jobs',
@@ -46,6 +51,7 @@ const KEY_WITHOUT_PROJECT_YET = [
   'scores',
   'usage_events',
   'usage_reservations',
+  'webhook_destinations',
 ];
 
 /** Foreign keys of keyed tables to runs by run_id alone (nullable run_id), same list in the docs. */
