@@ -101,10 +101,11 @@ async function rawIngest(url: string): Promise<number> {
   const pg = postgres(url, { max: CLIENTS, onnotice: () => {} });
   const [p] = await pg`insert into projects (slug, name) values (${`raw-${Date.now()}`}, 'raw') returning id`;
   const ms = await pool(RUNS, CLIENTS, async (i) => {
-    const [r] = await pg`insert into runs (project_id, name) values (${p!.id}, ${`raw ${i}`}) returning id`;
+    const [r] =
+      await pg`insert into runs (project_id, name) values (${p!.id}, ${`raw ${i}`}) returning id, created_at`;
     const ev = events(i);
-    await pg`insert into run_events (run_id, seq, type, ts, payload)
-      select ${r!.id}::uuid, s, t, ts::timestamptz, p::jsonb
+    await pg`insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
+      select ${p!.id}::uuid, ${r!.id}::uuid, ${r!.created_at}::timestamptz, s, t, ts::timestamptz, p::jsonb
       from unnest(${ev.map((e) => e.seq)}::int[], ${ev.map((e) => e.type)}::text[],
                   ${ev.map((e) => e.ts)}::text[], ${ev.map((e) => JSON.stringify(e.payload))}::text[]) as x(s, t, ts, p)`;
   });

@@ -78,8 +78,9 @@ describe('background jobs on two processes [one PostgreSQL database]', () => {
     const job = await createRecomputeJob(db, p.id, { from: '2026-01-01', to: '2026-12-31' });
     // A run of 2,500 events whose fold's process stopped: its lease ran out.
     const long = await makeRun(db, p.id);
-    await db.execute(sql`insert into run_events (run_id, seq, type, payload)
-      select ${long.id}::uuid, g, 'log', jsonb_build_object('message', 'line ' || g) from generate_series(0, 2499) g`);
+    await db.execute(sql`insert into run_events (project_id, run_id, run_created_at, seq, type, payload)
+      select ${p.id}::uuid, ${long.id}::uuid, ${long.createdAt.toISOString()}::timestamptz, g, 'log', jsonb_build_object('message', 'line ' || g)
+      from generate_series(0, 2499) g`);
     await db.execute(sql`insert into job_leases (name, holder, lease_until, acquired_at)
       values (${`checkpoints:${long.id}`}, 'gone:1:x', now() - interval '1 minute', now() - interval '2 minutes')`);
 
