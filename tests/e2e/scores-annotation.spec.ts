@@ -15,19 +15,21 @@ async function addConfig(page: Page, name: string, type: string, fields: Record<
   await expect(form.getByRole('status')).toHaveText(`Saved ${name}.`);
 }
 
-async function joinAsViewer(owner: Page, browser: Browser, baseURL: string): Promise<Page> {
+/** A second member joins the demo project through an invite link, in a browser context of their own. */
+async function joinAs(role: 'viewer' | 'editor', owner: Page, browser: Browser, baseURL: string) {
   await owner.goto(inDemo('/settings/members'));
-  await owner.getByLabel('Role', { exact: true }).first().selectOption('viewer');
+  await owner.getByLabel('Role', { exact: true }).first().selectOption(role);
   await owner.getByRole('button', { name: 'Create invite link' }).click();
   const link = (await owner.getByTestId('invite-link').textContent())!;
-  const viewer = await (await browser.newContext({ baseURL })).newPage();
-  await viewer.goto(link);
-  await viewer.getByLabel('Name').fill('Scoring Viewer');
-  await viewer.getByLabel('Email').fill(`score-viewer-${Date.now()}@e2e.test`);
-  await viewer.getByLabel('Password').fill('viewer-password-2');
-  await viewer.getByRole('button', { name: 'Create account and join' }).click();
-  await expect(viewer).toHaveURL(/\/p\/demo\/runs$/);
-  return viewer;
+  const member = await (await browser.newContext({ baseURL })).newPage();
+  await member.goto(link);
+  await member.getByLabel('Name').fill(`Scoring ${role}`);
+  const email = `score-${role}-${Date.now()}@e2e.test`;
+  await member.getByLabel('Email').fill(email);
+  await member.getByLabel('Password').fill(`${role}-password-2`);
+  await member.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(member).toHaveURL(/\/p\/demo\/runs$/);
+  return { page: member, email };
 }
 
 test('an editor scores the run and the step under the playhead from the configs; a viewer only reads', async ({
@@ -87,14 +89,14 @@ test('an editor scores the run and the step under the playhead from the configs;
   await list.getByRole('button', { name: 'seq 14' }).click();
   await expect(page).toHaveURL(/seq=14/);
 
-  const viewer = await joinAsViewer(page, browser, baseURL!);
+  const { page: viewer } = await joinAs('viewer', page, browser, baseURL!);
   await viewer.goto(chatUrl);
   await expect(viewer.getByTestId('score-list')).toContainText('helpfulness');
   await expect(viewer.getByTestId('run-scores')).toContainText('helpfulness: 5');
   await expect(viewer.getByRole('form', { name: 'Score this run' })).toHaveCount(0);
   await expect(viewer.getByRole('button', { name: /Remove my/ })).toHaveCount(0);
 
-  // The editor removes their score (joinAsViewer left the owner's page on the members page).
+  // The editor removes their score (joinAs left the owner's page on the members page).
   await page.goto(chatUrl);
   await page.getByRole('button', { name: 'Remove my tone score' }).click();
   await expect(page.getByTestId('score-mark')).toHaveCount(0);
@@ -167,4 +169,54 @@ test('an editor makes a review queue from the history filter and works through i
   await expect(page.getByRole('status').filter({ hasText: 'Nothing left' })).toBeVisible();
   await expect(page.getByTestId('queue-progress')).toContainText('1 reviewed, 0 skipped of 1');
   await screenshot(page, 'review-queue');
+});
+
+test('two reviewers work through one queue at once: each gets a different run, progress per reviewer', async ({
+  authedPage: owner,
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(90_000);
+  const { page: editor, email } = await joinAs('editor', owner, browser, baseURL!);
+  // The two fixture runs of one user: a queue of exactly two.
+  const name = `e2e pair ${Date.now().toString(36)}`;
+  await owner.goto(inDemo('/review'));
+  const form = owner.getByRole('form', { name: 'New annotation queue' });
+  await form.getByLabel(/History filter/).fill('user=fixture-user');
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel(/At most/).fill('2');
+  await form.getByRole('button', { name: 'Make queue' }).click();
+  await expect(form.getByRole('status')).toHaveText(`Made ${name}.`);
+  await owner.getByTestId('queues-table').getByRole('link', { name }).click();
+  await expect(owner).toHaveURL(/\/review\/[0-9a-f-]{36}$/);
+  const queueUrl = owner.url();
+  await editor.goto(queueUrl);
+  for (const p of [owner, editor])
+    await expect(p.getByTestId('queue-progress')).toContainText('0 reviewed, 0 skipped of 2');
+
+  // Both ask at the same moment: two leases, two different runs.
+  const opened = /\/runs\/([0-9a-f-]+)\?queue=.+&item=/;
+  await Promise.all([owner, editor].map((p) => p.getByRole('button', { name: 'Review next' }).click()));
+  await Promise.all([expect(owner).toHaveURL(opened), expect(editor).toHaveURL(opened)]);
+  const runOf = (p: Page) => opened.exec(p.url())![1];
+  expect(runOf(owner)).not.toBe(runOf(editor));
+  for (const p of [owner, editor])
+    await expect(p.getByTestId('queue-bar')).toContainText(`Reviewing for ${name}`);
+
+  // The owner completes theirs, the editor skips: the other's run is not offered, so both are done.
+  await owner.getByTestId('queue-bar').getByRole('button', { name: 'Complete and next' }).click();
+  await editor.getByTestId('queue-bar').getByRole('button', { name: 'Skip' }).click();
+  for (const p of [owner, editor])
+    await expect(p.getByRole('status').filter({ hasText: 'Nothing left' })).toBeVisible();
+
+  await owner.goto(queueUrl);
+  await expect(owner.getByTestId('queue-progress')).toContainText('1 reviewed, 1 skipped of 2');
+  await expect(owner.getByRole('button', { name: 'Review next' })).toHaveCount(0);
+  await expect(owner.getByRole('row', { name: /owner@e2e\.test/ }).getByRole('cell')).toHaveText([
+    'owner@e2e.test',
+    '1',
+    '0',
+  ]);
+  await expect(owner.getByRole('row', { name: email }).getByRole('cell')).toHaveText([email, '0', '1']);
+  await editor.context().close();
 });
