@@ -1,15 +1,8 @@
 import { parseArgs } from 'node:util';
-import { type DbConnection, getConnection } from '@/db/client';
-import { runMigrations } from '@/db/migrate';
+import type { DbConnection } from '@/db/client';
 import { isDataDirLocked } from '@/db/pglite-lock';
-import { ROLES } from '@/server/access';
-import { createUser, generatePassword, getUserByEmail } from '@/server/accounts/users';
-import { writeAudit } from '@/server/audit';
-import { putMember } from '@/server/members';
-import { seedDemo } from '@/server/demo/seed';
-import { cliKeyLines, createCliKey } from '@/server/local-cli/keys';
-import { ensureProject, projectSlug } from '@/server/projects';
-import { createKeyThroughServer } from './through-server';
+import { projectRoles as ROLES } from '@/lib/enums';
+import { projectSlug } from '@/lib/project-slug';
 
 const usage = `usage: npm run cli -- <command>
   migrate                                   apply the committed migrations
@@ -86,6 +79,28 @@ async function main(argv: string[]) {
     process.exitCode = command.exitCode;
     return;
   }
+  // The database code is loaded only for a command that will use it: bad usage answers at once.
+  const [
+    { getConnection },
+    { runMigrations },
+    { createUser, generatePassword, getUserByEmail },
+    { writeAudit },
+    { putMember },
+    { seedDemo },
+    { cliKeyLines, createCliKey },
+    { ensureProject },
+    { createKeyThroughServer },
+  ] = await Promise.all([
+    import('@/db/client'),
+    import('@/db/migrate'),
+    import('@/server/accounts/users'),
+    import('@/server/audit'),
+    import('@/server/members'),
+    import('@/server/demo/seed'),
+    import('@/server/local-cli/keys'),
+    import('@/server/projects'),
+    import('./through-server'),
+  ]);
   let conn: DbConnection;
   try {
     conn = getConnection();

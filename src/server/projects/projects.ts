@@ -1,15 +1,9 @@
 import 'server-only';
 import { asc, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
 import { type Project, projects } from '@/db/schema';
+import { projectSlug } from '@/lib/project-slug';
 import { AppError } from '../errors';
-
-export const projectSlug = z
-  .string()
-  .min(2)
-  .max(64)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
 
 export async function createProject(db: DbOrTx, input: { slug: string; name?: string }): Promise<Project> {
   const slug = projectSlug.safeParse(input.slug);

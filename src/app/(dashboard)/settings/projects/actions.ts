@@ -6,7 +6,8 @@ import { validatedAction } from '@/app/_lib/actions';
 import { projectPath } from '@/lib/project-path';
 import { writeAudit } from '@/server/audit';
 import { AppError } from '@/server/errors';
-import { createProject, projectSlug } from '@/server/projects';
+import { projectSlug } from '@/lib/project-slug';
+import { createProject } from '@/server/projects';
 import { rememberProject } from '@/app/(dashboard)/_lib/project';
 
 /** Only the instance admin creates projects (and owns every project). */
