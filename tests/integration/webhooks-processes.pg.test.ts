@@ -92,16 +92,22 @@ it('a worker killed mid-delivery: another delivers after the lease; two workers 
   expect(redone).toMatchObject({ status: 'delivered', attempts: 2, lastStatusCode: 200 });
   expect(receiver.received.map((r) => r.id)).toEqual([first, first]);
 
-  // 60 events with the two left polling: each delivered by exactly one attempt.
+  // 60 events with the two left polling: every one delivered, and each attempt sent by one worker
+  // only: the receiver saw an event exactly as many times as its delivery counts attempts. (An attempt
+  // whose lease ran out under load is taken again by design, as a new attempt: at least once.)
   const ids: string[] = [];
   for (let n = 1; n <= 60; n++)
     ids.push((await enqueueAlertEvent(conn.db, { projectId: project.id, type: 'test', data: { n } }))!);
-  await until(async () => (await forDestination()).every((d) => d.status === 'delivered'), 60_000);
   await until(async () => (await forDestination()).length === 61);
+  await until(async () => (await forDestination()).every((d) => d.status === 'delivered'), 60_000);
+  // An attempt taken over after its lease ran out may still be on its way from the slower worker.
+  const attemptsMade = async () => (await forDestination()).reduce((n, d) => n + d.attempts, 0);
+  await until(async () => receiver.received.length === (await attemptsMade()));
   const rows = await forDestination();
-  expect(rows.every((d) => d.attempts === 1 || d.eventId === first)).toBe(true);
-  const later = receiver.received.slice(2);
-  expect(later.map((r) => r.id).sort()).toEqual([...ids].sort());
-  expect(receiver.verified(secret)).toHaveLength(62);
+  const seen = new Map<string, number>();
+  for (const r of receiver.received) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
+  expect(rows.filter((d) => seen.get(d.eventId) !== d.attempts)).toEqual([]);
+  expect([...new Set(receiver.received.slice(2).map((r) => r.id))].sort()).toEqual([...ids].sort());
+  expect(receiver.verified(secret)).toHaveLength(receiver.received.length);
   await receiver.stop();
 });
