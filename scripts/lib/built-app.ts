@@ -31,7 +31,7 @@ export type StartBuiltAppOptions = {
   readiness?: 'healthy' | 'listening';
 };
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

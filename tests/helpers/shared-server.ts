@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, inject } from 'vitest';
+import { freePort } from '../../scripts/lib/built-app';
 import { standaloneServer } from '../../scripts/lib/standalone';
 import { availableDrivers, type TestDriver } from './db';
 import { prepareTestDatabase, type TestServer } from './server';
@@ -22,18 +23,6 @@ const SETS = 48;
 const READY_WITHIN_MS = 150_000;
 
 const file = (driver: TestDriver, what: string) => sharedServerFile(inject('sharedServerDir'), driver, what);
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitHealthy(baseUrl: string, pid: number, logFile: string) {
   const deadline = Date.now() + READY_WITHIN_MS;
