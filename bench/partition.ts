@@ -12,7 +12,7 @@
  *
  *   npm run bench -- partition
  */
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
@@ -20,6 +20,7 @@ import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { dropExpiredEventPartitions, purgeExpired, putRetention } from '@/server/retention';
+import { migrationsBefore } from '../scripts/lib/migrations-before';
 import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
 import { benchServerUrl } from './lib/server';
 import { median } from './lib/stats';
@@ -27,7 +28,6 @@ import { median } from './lib/stats';
 const EVENTS = Number(process.env.BENCH_PARTITION_EVENTS ?? 1_000_000);
 const PER_RUN = 1000;
 const MONTHS = ['2026-07', '2026-08', '2026-09', '2026-10'];
-const OLD_MIGRATIONS = path.resolve('tests/fixtures/migrations-9a1ebe1');
 const READS = 200;
 
 type Sql = postgres.Sql;
@@ -65,8 +65,9 @@ export async function main() {
   const url = withDatabase(server, name);
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const conn = connectPostgres(url, 2);
+  const oldMigrations = migrationsBefore('0024_partition_run_events');
   try {
-    await migrate(drizzle(sql), { migrationsFolder: OLD_MIGRATIONS });
+    await migrate(drizzle(sql), { migrationsFolder: oldMigrations });
     const [short, keeps] = await sql<{ id: string }[]>`
       insert into projects (slug, name) values ('short', 'Short'), ('keeps', 'Keeps') returning id`;
     const runsPerMonth = Math.max(1, Math.round(EVENTS / PER_RUN / MONTHS.length));
@@ -138,6 +139,7 @@ export async function main() {
       `  per million events (runs included): drop ${(perM(dropMs) / 1000).toFixed(1)} s / ${(perM(dropWal) / 1048576).toFixed(1)} MiB, delete ${(perM(deleteMs) / 1000).toFixed(1)} s / ${(perM(deleteWal) / 1048576).toFixed(0)} MiB; delete / drop: ${(deleteMs / dropMs).toFixed(0)}x time, ${(deleteWal / Math.max(1, dropWal)).toFixed(0)}x WAL`,
     );
   } finally {
+    rmSync(oldMigrations, { recursive: true, force: true });
     await sql.end({ timeout: 5 });
     await conn.close();
     await admin.unsafe(`drop database if exists "${name}" with (force)`);

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -10,11 +10,13 @@ import { runMigrations } from '@/db/migrate';
 import { queryRows } from '@/db/sql';
 import { listEvents } from '@/server/events';
 import { listEventPartitions } from '@/server/events/partitions';
+import { migrationsBefore } from '../../scripts/lib/migrations-before';
 import { availableDrivers } from '../helpers/db';
 import { adminUrl, testServerUrl, withDatabase } from '../helpers/pg-url';
 
-/** The migrations of commit 9a1ebe1, the last schema with one unpartitioned run_events table. */
-const OLD_MIGRATIONS = path.resolve('tests/fixtures/migrations-9a1ebe1');
+/** The last schema with one unpartitioned run_events table: the migrations before the partitioning. */
+const OLD_MIGRATIONS = migrationsBefore('0024_partition_run_events');
+afterAll(() => rmSync(OLD_MIGRATIONS, { recursive: true, force: true }));
 
 async function oldDatabase(
   driver: 'pglite' | 'postgres',

@@ -1,5 +1,5 @@
 import { randomBytes, scryptSync } from 'node:crypto';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -13,11 +13,13 @@ import { ensureOwner } from '@/server/accounts/owner';
 import { sessionUser } from '@/server/accounts/sign-in';
 import { listAccessibleProjects } from '@/server/access';
 import { signInCookie, testAuth } from '../../helpers/accounts';
+import { migrationsBefore } from '../../../scripts/lib/migrations-before';
 import { availableDrivers } from '../../helpers/db';
 import { adminUrl, testServerUrl, withDatabase } from '../../helpers/pg-url';
 
-/** The migrations of commit 1260db6, the last release with the single admin password. */
-const OLD_MIGRATIONS = path.resolve('tests/fixtures/migrations-1260db6');
+/** The last release with the single admin password ran the migrations up to 0003_runs_name_trgm. */
+const OLD_MIGRATIONS = migrationsBefore('0004_issue9_data_fixes');
+afterAll(() => rmSync(OLD_MIGRATIONS, { recursive: true, force: true }));
 
 /** The admin password hash as that release stored it (`scrypt$N$r$p$salt$hash`). */
 function legacyHash(password: string) {
