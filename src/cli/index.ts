@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DbConnection } from '@/db/client';
 import { isDataDirLocked } from '@/db/pglite-lock';
@@ -72,12 +73,19 @@ function parseCommand(argv: string[]): Command | { kind: 'error'; message: strin
   return { kind: 'error', message: usage, exitCode: 2 };
 }
 
-async function main(argv: string[]) {
+/** Where a command prints, and the database it opens (the environment's by default). */
+export type CliIo = {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  connect?: () => DbConnection;
+};
+
+/** Runs a command; resolves to its exit code, or rejects with what `failure` reports. */
+async function main(argv: string[], io: CliIo): Promise<number> {
   const command = parseCommand(argv);
   if (command.kind === 'error') {
-    console.error(command.message);
-    process.exitCode = command.exitCode;
-    return;
+    io.err(command.message);
+    return command.exitCode;
   }
   // The database code is loaded only for a command that will use it: bad usage answers at once.
   const [
@@ -103,20 +111,20 @@ async function main(argv: string[]) {
   ]);
   let conn: DbConnection;
   try {
-    conn = getConnection();
+    conn = (io.connect ?? getConnection)();
   } catch (err) {
     // A server holds the PGlite folder: a key can still be made, by that server.
     if (!isDataDirLocked(err) || command.kind !== 'keys-create') throw err;
-    for (const line of await createKeyThroughServer(err.dataDir, command)) console.log(line);
-    return;
+    for (const line of await createKeyThroughServer(err.dataDir, command)) io.out(line);
+    return 0;
   }
   try {
     await runMigrations(conn);
     if (command.kind === 'migrate') {
-      console.log(`migrations applied (${conn.driver})`);
+      io.out(`migrations applied (${conn.driver})`);
     } else if (command.kind === 'keys-create') {
       const created = await createCliKey(conn.db, command.project, command.name);
-      for (const line of cliKeyLines(created)) console.log(line);
+      for (const line of cliKeyLines(created)) io.out(line);
     } else if (command.kind === 'users-create') {
       const project = await ensureProject(conn.db, command.project);
       const password = generatePassword();
@@ -135,14 +143,14 @@ async function main(argv: string[]) {
         });
         return { user, isNew: !existing };
       });
-      console.log(`${created.user.email} is ${command.role} of ${project.slug}`);
+      io.out(`${created.user.email} is ${command.role} of ${project.slug}`);
       if (created.isNew) {
-        console.log('sign in with this password (shown once; change it under Settings → Account):');
-        console.log(password);
+        io.out('sign in with this password (shown once; change it under Settings → Account):');
+        io.out(password);
       }
     } else {
       const seeded = await seedDemo(conn.db);
-      console.log(
+      io.out(
         seeded
           ? `demo project seeded (${seeded.runs} runs, ${seeded.events} events, ${seeded.usageRows} usage rows)`
           : 'demo project already seeded: nothing to do',
@@ -151,17 +159,44 @@ async function main(argv: string[]) {
   } finally {
     await conn.close();
   }
+  return 0;
 }
 
-main(process.argv.slice(2)).catch((err) => {
+/** The message and exit code for an error a command threw. */
+function failure(err: unknown): { message: string; code: number } {
   if (isDataDirLocked(err)) {
     // PGlite is single-process: writing a folder that a live server holds would corrupt it.
-    console.error(
-      `the server is running on this folder (${err.dataDir}, process ${err.holder.pid}); ` +
+    return {
+      message:
+        `the server is running on this folder (${err.dataDir}, process ${err.holder.pid}); ` +
         'stop the server and run this again (`keys create` works while it runs)',
-    );
-    process.exit(3);
+      code: 3,
+    };
   }
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+  return { message: err instanceof Error ? err.message : String(err), code: 1 };
+}
+
+/** The CLI in this process (the tests' way in): what it prints goes to `io`; resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (err) {
+    const { message, code } = failure(err);
+    io.err(message);
+    return code;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const io: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      const { message, code } = failure(err);
+      console.error(message);
+      process.exit(code);
+    },
+  );
+}

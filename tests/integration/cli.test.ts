@@ -1,8 +1,10 @@
 /**
- * The CLI as a user runs it (`npm run cli -- …` is tsx with the react-server condition), in its own
- * process, on a fresh PGlite folder and on a fresh database on the Postgres server.
+ * The CLI. Its entry as a user runs it (`npm run cli -- …` is tsx with the react-server condition), in
+ * its own process: once with bad usage, and once per database making a key. The commands themselves
+ * run in this process (`runCli`, the code behind that entry: a process per command cost seconds of
+ * module loading each), on a migrated PGlite folder and on a fresh database on the Postgres server.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -10,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
 import { projects, runs } from '@/db/schema';
 import { verifyApiKey } from '@/server/auth';
-import { availableDrivers, freshPostgresDatabase } from '../helpers/db';
+import { cliHere } from '../helpers/cli';
+import { availableDrivers } from '../helpers/db';
+import { prepareTestDatabase, type TestDatabase } from '../helpers/server';
 import { runTsx } from '../helpers/tsx';
 
 // A data folder that must never be created: the argument errors come before the database.
@@ -19,7 +23,7 @@ const noDatabase = {
   RUNLEDGER_DATA_DIR: path.join(tmpdir(), `runledger-cli-never-${process.pid}`),
 };
 
-const cli = (env: Record<string, string>, ...args: string[]) =>
+const cliProcess = (env: Record<string, string>, ...args: string[]) =>
   runTsx(['--conditions=react-server', 'src/cli/index.ts', ...args], env);
 
 /** The key is the last line of stdout, with nothing after it. */
@@ -30,23 +34,34 @@ function lastLine(stdout: string): string {
 
 // Checked before the database is opened, so once is enough.
 it('refuses bad usage with a message and a non-zero exit, before it opens a database', async () => {
-  const missing = await cli(noDatabase, 'keys', 'create');
+  let opened = 0;
+  const never = (): DbConnection => {
+    opened++;
+    throw new Error('bad usage opened the database');
+  };
+  const missing = await cliHere(never, 'keys', 'create');
   expect(missing.code).toBe(1);
   expect(missing.stderr).toContain('--project <slug> is required');
-  const unknownOption = await cli(noDatabase, 'keys', 'create', '--project', 'x', '--colour', 'red');
+  const unknownOption = await cliHere(never, 'keys', 'create', '--project', 'x', '--colour', 'red');
   expect(unknownOption.code).toBe(1);
   expect(unknownOption.stderr).toContain('--colour');
   for (const args of [
     ['keys', 'create', '--project', 'a'],
     ['users', 'create', '--email', 'e@example.com', '--project', 'Bad Slug', '--role', 'viewer'],
   ]) {
-    const badSlug = await cli(noDatabase, ...args);
+    const badSlug = await cliHere(never, ...args);
     expect(badSlug.code).toBe(1);
     // One line saying what is wrong, not a validation library's dump.
     expect(badSlug.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(badSlug.stderr).toMatch(/^--project ".+" is not a project slug: use 2 to 64 lowercase letters/);
   }
-  const unknown = await cli(noDatabase, 'frobnicate');
+  expect(opened).toBe(0);
+
+  // The entry, in its own process: the exit codes and streams a shell sees, and no data folder.
+  const missingProcess = await cliProcess(noDatabase, 'keys', 'create');
+  expect(missingProcess.code).toBe(1);
+  expect(missingProcess.stderr).toContain('--project <slug> is required');
+  const unknown = await cliProcess(noDatabase, 'frobnicate');
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toContain('usage: npm run cli');
   expect(unknown.stdout).toBe('');
@@ -55,36 +70,29 @@ it('refuses bad usage with a message and a non-zero exit, before it opens a data
 
 for (const driver of availableDrivers()) {
   describe(`cli [${driver}]`, () => {
-    let env: Record<string, string>;
+    let db: TestDatabase;
     let open: () => DbConnection;
-    let cleanup: () => Promise<void>;
 
     beforeAll(async () => {
-      if (driver === 'pglite') {
-        const dataDir = mkdtempSync(path.join(tmpdir(), 'runledger-cli-'));
-        env = { DATABASE_URL: '', RUNLEDGER_DATA_DIR: dataDir };
-        open = () => connectPglite(dataDir);
-        cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
-      } else {
-        const created = await freshPostgresDatabase();
-        env = { DATABASE_URL: created.url };
-        open = () => connectPostgres(created.url, 2);
-        cleanup = created.drop;
-      }
+      db = await prepareTestDatabase(driver, []);
+      open =
+        driver === 'pglite' ? () => connectPglite(db.dataDir!) : () => connectPostgres(db.databaseUrl!, 2);
     });
-    afterAll(async () => cleanup?.());
+    afterAll(async () => db?.cleanup());
 
     it('keys create: makes the project once, prints a working key as the last line', async () => {
-      const first = await cli(env, 'keys', 'create', '--project', 'cli-proj', '--name', 'ci');
+      // The entry, as a user runs it: the database from the environment.
+      const first = await cliProcess(db.env, 'keys', 'create', '--project', 'cli-proj', '--name', 'ci');
       expect(first.code, first.stderr).toBe(0);
       const key1 = lastLine(first.stdout);
       expect(key1).toMatch(/^rl_[A-Za-z0-9_-]{32,}$/);
-      const second = await cli(env, 'keys', 'create', '--project', 'cli-proj');
+      const second = await cliHere(open, 'keys', 'create', '--project', 'cli-proj');
       expect(second.code, second.stderr).toBe(0);
       const key2 = lastLine(second.stdout);
+      expect(key2).toMatch(/^rl_[A-Za-z0-9_-]{32,}$/);
       expect(key2).not.toBe(key1);
 
-      // PGlite allows one process per folder: the CLI has exited, so the test may open it now.
+      // PGlite allows one process per folder: the CLI has closed it, so the test may open it now.
       const conn = open();
       try {
         const a = await verifyApiKey(conn.db, key1);
@@ -99,10 +107,10 @@ for (const driver of availableDrivers()) {
     }, 180_000);
 
     it('seed-demo seeds once and is a no-op the second time', async () => {
-      const first = await cli(env, 'seed-demo');
+      const first = await cliHere(open, 'seed-demo');
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toMatch(/demo project seeded \(\d+ runs/);
-      const second = await cli(env, 'seed-demo');
+      const second = await cliHere(open, 'seed-demo');
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toContain('already seeded');
       const conn = open();

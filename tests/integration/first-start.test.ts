@@ -6,12 +6,10 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectPglite } from '@/db/client';
 import { LOCAL_TOKEN_FILE } from '@/server/local-cli/token';
 import { type BuiltApp, startBuiltApp } from '../../scripts/lib/built-app';
-import { runTsx } from '../helpers/tsx';
-
-const cli = (env: Record<string, string>, ...args: string[]) =>
-  runTsx(['--conditions=react-server', 'src/cli/index.ts', ...args], env);
+import { cliHere } from '../helpers/cli';
 
 describe('first start on PGlite', () => {
   let dataDir: string;
@@ -47,8 +45,15 @@ describe('first start on PGlite', () => {
   });
 
   it('cli keys create works while the server holds the folder, and the key works', async () => {
-    const env = { DATABASE_URL: '', RUNLEDGER_DATA_DIR: dataDir };
-    const made = await cli(env, 'keys', 'create', '--project', 'live-cli', '--name', 'from-cli');
+    const made = await cliHere(
+      () => connectPglite(dataDir),
+      'keys',
+      'create',
+      '--project',
+      'live-cli',
+      '--name',
+      'from-cli',
+    );
     expect(made.code, made.stderr).toBe(0);
     const key = made.stdout.trimEnd().split('\n').at(-1)!;
     expect(key).toMatch(/^rl_[A-Za-z0-9_-]{32,}$/);
