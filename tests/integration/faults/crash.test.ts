@@ -6,11 +6,12 @@
  * kill -9 does not block the restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectPglite } from '@/db/client';
 import { type BuiltApp, startBuiltApp } from '../../../scripts/lib/built-app';
 import { availableDrivers } from '../../helpers/db';
 import { checkStored, startIngest, waitFor } from '../../helpers/ingest';
 import { prepareTestDatabase, type TestDatabase } from '../../helpers/server';
-import { runTsx } from '../../helpers/tsx';
+import { cliHere } from '../../helpers/cli';
 
 const start = (db: TestDatabase) => startBuiltApp({ purpose: 'The crash tests', env: db.env });
 
@@ -18,6 +19,8 @@ for (const driver of availableDrivers()) {
   describe(`crash safety [${driver} server]`, () => {
     let db: TestDatabase;
     let app: BuiltApp | undefined;
+    /** The server the kill -9 test restarted and checked, serving on for the SIGTERM test. */
+    let restarted: BuiltApp | undefined;
 
     beforeAll(async () => {
       db = await prepareTestDatabase(driver, ['main']);
@@ -35,14 +38,16 @@ for (const driver of availableDrivers()) {
       if (driver === 'pglite') {
         // The CLI on the folder of the live server: `keys create` goes through the server (its local
         // token) while the ingest runs; a command that needs the folder itself is refused.
-        const env = { DATABASE_URL: '', RUNLEDGER_DATA_DIR: db.dataDir! };
-        const key = await runTsx(
-          ['--conditions=react-server', 'src/cli/index.ts', 'keys', 'create', '--project', 'from-cli'],
-          env,
+        const key = await cliHere(
+          () => connectPglite(db.dataDir!),
+          'keys',
+          'create',
+          '--project',
+          'from-cli',
         );
         expect(key.code, key.stderr).toBe(0);
         expect(key.stdout).toMatch(/\nrl_[A-Za-z0-9_-]{32,}\n$/);
-        const seed = await runTsx(['--conditions=react-server', 'src/cli/index.ts', 'seed-demo'], env);
+        const seed = await cliHere(() => connectPglite(db.dataDir!), 'seed-demo');
         expect(seed.code).toBe(3);
         expect(seed.stderr).toContain('the server is running on this folder');
         expect(seed.stdout).toBe('');
@@ -64,12 +69,14 @@ for (const driver of availableDrivers()) {
       const statuses = new Set(batches.map((b) => b.status));
       expect([...statuses].filter((s) => s !== 200 && s !== 0)).toEqual([]);
       if (driver === 'pglite') expect(app.logs()).toContain('removing a stale PGlite lock');
-      await app.stop();
-      app = undefined;
+      restarted = app;
     }, 240_000);
 
     it('SIGTERM during ingest with keep-alive clients: exits within 10 s, answers 200 or 503, loses nothing', async () => {
-      app = await start(db);
+      // A start saved: the server that came back after kill -9 (a fresh one if that test failed).
+      if (!restarted) await app?.stop();
+      app = restarted ?? (await start(db));
+      restarted = undefined;
       const ingest = await startIngest(app.baseUrl, db.keys.main!, { label: 'sigterm' });
       await waitFor('40 acknowledged batches', () => ingest.acked() >= 40);
       const t0 = Date.now();
