@@ -12,6 +12,8 @@ import { freshPostgresDatabase, type TestDriver } from './db';
 export type TestServer = {
   driver: TestDriver;
   baseUrl: string;
+  /** The server's process id. */
+  pid: number;
   /** A key per project name (see prepareTestDatabase). */
   keys: Record<string, string>;
   projectIds: Record<string, string>;

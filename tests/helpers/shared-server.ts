@@ -126,6 +126,7 @@ export async function sharedServer(driver: TestDriver): Promise<TestServer> {
     return {
       driver,
       baseUrl: r.baseUrl,
+      pid: r.pid,
       databaseUrl: r.databaseUrl,
       keys: set.keys,
       projectIds: set.projectIds,

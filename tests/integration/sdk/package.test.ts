@@ -18,8 +18,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltApp, startBuiltApp } from '../../../scripts/lib/built-app';
-import { prepareTestDatabase } from '../../helpers/server';
+import type { TestServer } from '../../helpers/server';
+import { sharedServer } from '../../helpers/shared-server';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const packageDir = path.join(root, 'packages/sdk');
@@ -79,7 +79,7 @@ const tsconfig = (moduleResolution: 'nodenext' | 'bundler') => ({
 describe('@runledger/sdk packed, installed in a new app and run against the built server', () => {
   let work: string;
   let packed: Packed;
-  let app: BuiltApp | undefined;
+  let app: TestServer | undefined;
   let key: string;
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -93,10 +93,10 @@ describe('@runledger/sdk packed, installed in a new app and run against the buil
 
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'runledger-sdk-consumer-'));
+    // The run's shared server (a project of this suite's own): a server of its own cost a start.
     const startServer = timed('server start', async () => {
-      const db = await prepareTestDatabase('pglite', ['main']);
-      key = db.keys.main!;
-      app = await startBuiltApp({ purpose: 'The SDK package test', env: db.env, cleanup: db.cleanup });
+      app = await sharedServer('pglite');
+      key = app.keys.main!;
     });
     const packAndInstall = timed('pack + install', async () => {
       // The build `prepack` runs before `npm publish`, run first so that npm's JSON is all pack prints.
@@ -130,7 +130,6 @@ describe('@runledger/sdk packed, installed in a new app and run against the buil
   }, 240_000);
 
   afterAll(async () => {
-    await app?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
     console.log(`SDK package test timings (ms): ${JSON.stringify(timings)}`);
   });
