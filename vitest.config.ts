@@ -9,26 +9,63 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export const POSTGRES_ONLY = 'tests/**/*.pg.test.ts';
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-export default defineConfig({
+/**
+ * Suites that replace a module with `vi.mock` (Next.js's request scope): they run isolated, each file
+ * with its own modules, so that neither their mocks nor the real modules reach another file.
+ */
+const MOCKING = [
+  'tests/integration/teams/role-matrix.test.ts',
+  'tests/integration/teams/landing.test.ts',
+  'tests/integration/security/role-ui.test.ts',
+  'tests/integration/security/csv-injection.test.ts',
+];
+
+const root = import.meta.dirname;
+const shared = {
   resolve: {
     alias: {
-      '@': path.resolve(import.meta.dirname, 'src'),
+      '@': path.resolve(root, 'src'),
       // The app and its tests import the SDK by its package name, from its source (as tsconfig's paths
       // do); tests/integration/sdk/package.test.ts installs the packed build instead.
-      '@runledger/sdk/telemetry': path.resolve(import.meta.dirname, 'packages/sdk/src/telemetry.ts'),
-      '@runledger/sdk/transcript': path.resolve(import.meta.dirname, 'packages/sdk/src/transcript.ts'),
-      '@runledger/sdk': path.resolve(import.meta.dirname, 'packages/sdk/src/index.ts'),
+      '@runledger/sdk/telemetry': path.resolve(root, 'packages/sdk/src/telemetry.ts'),
+      '@runledger/sdk/transcript': path.resolve(root, 'packages/sdk/src/transcript.ts'),
+      '@runledger/sdk': path.resolve(root, 'packages/sdk/src/index.ts'),
       // `server-only` throws outside React Server Components; tests and the CLI are server code too.
-      'server-only': path.resolve(import.meta.dirname, 'tests/helpers/empty.ts'),
+      'server-only': path.resolve(root, 'tests/helpers/empty.ts'),
     },
   },
+};
+const test = {
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  pool: 'forks' as const,
+  exclude: [...configDefaults.exclude, ...(withPostgres ? [] : [POSTGRES_ONLY])],
+};
+
+export default defineConfig({
+  ...shared,
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, ...(withPostgres ? [] : [POSTGRES_ONLY])],
+    // Runs once for the whole run (the projects below declare none of their own).
     globalSetup: ['tests/helpers/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        ...shared,
+        test: { ...test, name: 'isolated', include: MOCKING, isolate: true },
+      },
+      {
+        ...shared,
+        // A worker keeps the modules it loaded from one file to the next: the app's server code, Next.js,
+        // React and the AI SDK are loaded once per worker instead of once per file. Every suite opens
+        // its own database and sets the request scope it uses, so no file depends on what another left.
+        test: {
+          ...test,
+          name: 'shared',
+          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          exclude: [...test.exclude, ...MOCKING],
+          isolate: false,
+        },
+      },
+    ],
   },
 });
