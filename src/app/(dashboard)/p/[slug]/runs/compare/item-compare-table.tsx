@@ -28,7 +28,7 @@ function Cell({ value }: { value: unknown }) {
 }
 
 /** An item's input in a line, for naming it (its id is in the title). */
-function inputSnippet(value: unknown): string {
+export function inputSnippet(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;

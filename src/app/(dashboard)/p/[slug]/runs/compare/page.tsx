@@ -19,6 +19,7 @@ import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { projectPath } from '@/lib/project-path';
 import { DatasetCompare } from './dataset-compare';
 import { ItemCompare } from './item-compare';
+import { inputSnippet } from './item-compare-table';
 import { RunCompare } from './run-compare';
 
 export const metadata: Metadata = { title: 'Compare runs · runledger' };
@@ -96,7 +97,7 @@ export default async function ComparePage({
         <div>
           <PageHeader
             title="Compare an item"
-            description={`Item ${item} in both dataset runs: A is the baseline.`}
+            description={`${inputSnippet(cmp.item.b?.input ?? cmp.item.a?.input) || item} in both dataset runs: A is the baseline.`}
           />
           <ItemCompare
             cmp={cmp}
