@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import * as evaluatorRuns from '@/app/api/v1/evaluators/[id]/runs/route';
 import * as evaluatorsRoute from '@/app/api/v1/evaluators/route';
+import * as runEvents from '@/app/api/v1/runs/[id]/events/route';
 import * as runResults from '@/app/api/v1/runs/[id]/results/route';
 import * as runRoute from '@/app/api/v1/runs/[id]/route';
 import * as runsRoute from '@/app/api/v1/runs/route';
@@ -13,7 +14,7 @@ import * as scoreConfigs from '@/app/api/v1/score-configs/route';
 import * as scoresRoute from '@/app/api/v1/scores/route';
 import { runResults as resultsTable, scores } from '@/db/schema';
 import { defaultWorkerOptions, runEvaluationPass } from '@/server/evaluators';
-import { Runledger, RunledgerError, runDataset } from '@runledger/sdk';
+import { Runledger, RunledgerError, recordUIMessageStream, runDataset } from '@runledger/sdk';
 import { bearer, handlerFetch, useApiHandlers } from '../../helpers/api-handler';
 import { describeEachDb } from '../../helpers/db';
 import { makeProject } from '../../helpers/fixtures';
@@ -22,6 +23,7 @@ const fetchHandlers = handlerFetch([
   ['/api/v1/runs', runsRoute],
   ['/api/v1/runs/:id', runRoute],
   ['/api/v1/runs/:id/results', runResults],
+  ['/api/v1/runs/:id/events', runEvents],
   ['/api/v1/scores', scoresRoute],
   ['/api/v1/score-configs', scoreConfigs],
   ['/api/v1/evaluators', evaluatorsRoute],
@@ -172,5 +174,34 @@ describeEachDb('SDK scores', ({ db, driver }) => {
     const quick = stored.filter((s) => s.name === 'quick');
     expect(quick).toHaveLength(3);
     expect(quick.every((s) => s.source === 'evaluator' && s.resultId !== null && s.value === 1)).toBe(true);
+  });
+
+  it('a recording scores the run it records, called before the run exists', async () => {
+    const stream = new ReadableStream({
+      start(controller) {
+        for (const chunk of [
+          { type: 'start' },
+          { type: 'text-start', id: 't' },
+          { type: 'text-delta', id: 't', delta: 'Paris.' },
+          { type: 'text-end', id: 't' },
+          { type: 'finish' },
+        ] as const)
+          controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const recording = recordUIMessageStream(rl, { run: { name: 'recorded and scored' } }, stream);
+    const scored = recording.score([
+      { name: 'helpful', value: 0.9, comment: 'to the point' },
+      { seq: 2, name: 'grounded', value: true },
+    ]);
+    for await (const _ of recording.stream as unknown as AsyncIterable<unknown>);
+    expect((await recording.done).status).toBe('succeeded');
+    expect(await scored).toMatchObject({ accepted: 2, duplicates: 0 });
+    const stored = await db().select().from(scores).where(eq(scores.runId, recording.runId));
+    expect(stored.map((s) => [s.name, s.seq, s.value, s.comment]).sort()).toEqual([
+      ['grounded', 2, 1, null],
+      ['helpful', null, 0.9, 'to the point'],
+    ]);
   });
 });
