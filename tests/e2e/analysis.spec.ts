@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { expect, FIXTURES, screenshot, test, inDemo } from './helpers';
+import { createApiKeyInUi, expect, FIXTURES, inDemo, screenshot, test } from './helpers';
 
 test('a content search highlights the words and opens the replay at the first matching event', async ({
   authedPage: page,
@@ -67,6 +67,40 @@ test('two dataset runs on the same dataset compare item by item, filtered by cha
     .locator('tbody tr')
     .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-change')));
   expect(changes.every((c) => c === 'both_pass')).toBe(true);
+});
+
+test('an item of two dataset runs opens its two results side by side with their scores', async ({
+  authedPage: page,
+}) => {
+  await page.goto(inDemo('/runs?kind=dataset&q=support-agent'));
+  await page.getByLabel(/^Compare Eval: support-agent v1/).check();
+  await page.getByLabel(/^Compare Eval: support-agent v2/).check();
+  await page.getByRole('button', { name: 'Compare selected (2)' }).click();
+  await expect(page).toHaveURL(/\/runs\/compare\?a=/);
+  const compareUrl = page.url();
+  const a = new URL(compareUrl).searchParams.get('a')!;
+  // A scorer's verdict on A's result of its first item, through the API.
+  const key = await createApiKeyInUi(page, 'item compare');
+  const auth = { authorization: `Bearer ${key}` };
+  const results = await page.request.get(`/api/v1/runs/${a}/results?limit=1`, { headers: auth });
+  const [first] = ((await results.json()) as { data: { id: string; itemId: string }[] }).data;
+  const scored = await page.request.post('/api/v1/scores', {
+    headers: auth,
+    data: {
+      scores: [{ runId: a, resultId: first!.id, name: 'exact', value: true, comment: 'matches the truth' }],
+    },
+  });
+  expect(scored.status()).toBe(200);
+  await page.goto(compareUrl);
+  await page.getByRole('link', { name: `Open item ${first!.itemId} side by side` }).click();
+  await expect(page).toHaveURL(new RegExp(`&item=${encodeURIComponent(first!.itemId)}$`));
+  await expect(page.getByTestId('item-facts')).toBeVisible();
+  const left = page.getByTestId('item-side-a');
+  await expect(left.locator('li[data-score="exact"]')).toContainText('yes');
+  await expect(left).toContainText('matches the truth');
+  await expect(page.getByTestId('item-side-b')).toContainText(/Output|Error|no result/);
+  await page.getByRole('link', { name: '← All items' }).click();
+  await expect(page.getByTestId('item-compare')).toBeVisible();
 });
 
 test('the filtered history downloads as CSV', async ({ authedPage: page }) => {

@@ -220,3 +220,44 @@ test('two reviewers work through one queue at once: each gets a different run, p
   await expect(owner.getByRole('row', { name: email }).getByRole('cell')).toHaveText([email, '0', '1']);
   await editor.context().close();
 });
+
+test('a queue assigned to an editor: only they review; the owner sees it read-only, then opens it to all', async ({
+  authedPage: owner,
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(90_000);
+  const { page: editor, email } = await joinAs('editor', owner, browser, baseURL!);
+  const name = `e2e assigned ${Date.now().toString(36)}`;
+  await owner.goto(inDemo('/review'));
+  const form = owner.getByRole('form', { name: 'New annotation queue' });
+  await form.getByLabel(/History filter/).fill('user=fixture-user');
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel(/At most/).fill('2');
+  await form.getByTestId('assignee-picker').getByLabel(email).check();
+  await form.getByRole('button', { name: 'Make queue' }).click();
+  await expect(form.getByRole('status')).toHaveText(`Made ${name}.`);
+  await expect(owner.getByTestId('queues-table').getByRole('row', { name })).toContainText(email);
+  await owner.getByTestId('queues-table').getByRole('link', { name }).click();
+  await expect(owner).toHaveURL(/\/review\/[0-9a-f-]{36}$/);
+  const queueUrl = owner.url();
+
+  // The owner follows it read-only; the assigned editor reviews.
+  await expect(owner.getByTestId('queue-assignees')).toContainText(`Assigned to Scoring editor (${email})`);
+  await expect(owner.getByTestId('queue-assignees')).toContainText('only its assignees review it');
+  await expect(owner.getByRole('button', { name: 'Review next' })).toHaveCount(0);
+  await editor.goto(queueUrl);
+  await editor.getByRole('button', { name: 'Review next' }).click();
+  await expect(editor.getByTestId('queue-bar')).toContainText(`Reviewing for ${name}`);
+
+  // Opened to every editor and owner again: the owner may review too.
+  const assignees = owner.getByRole('form', { name: 'Queue assignees' });
+  await assignees.getByLabel(email).uncheck();
+  await assignees.getByRole('button', { name: 'Save assignees' }).click();
+  await expect(assignees.getByRole('status')).toHaveText('Saved.');
+  await owner.reload();
+  await expect(owner.getByTestId('queue-assignees')).toHaveText('Reviewed by every editor and owner.');
+  await owner.getByRole('button', { name: 'Review next' }).click();
+  await expect(owner.getByTestId('queue-bar')).toContainText(`Reviewing for ${name}`);
+  await editor.context().close();
+});

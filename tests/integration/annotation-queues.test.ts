@@ -16,9 +16,11 @@ import {
   getAnnotationQueue,
   nextAnnotationItem,
   reviewedItems,
+  setQueueAssignees,
 } from '@/server/annotation';
 import { isAppError } from '@/server/errors';
 import { purgeExpired, putRetention } from '@/server/retention';
+import { makeUser } from '../helpers/accounts';
 import { bearer, callHandler, useApiHandlers } from '../helpers/api-handler';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
@@ -207,6 +209,122 @@ describeEachDb('annotation queues', ({ db, driver }) => {
       ['annotation_queue.item_completed', 'reviewer-bot'],
       ['annotation_queue.item_leased', 'reviewer-bot'],
       ['annotation_queue.created', 'reviewer-bot'],
+    ]);
+  });
+
+  it('a queue assigned to members leases only to them; owners and editors change who, audited; the API too', async () => {
+    const p = await makeProject(db(), 'aq-assign');
+    const [owner, ed, ed2, viewer] = [
+      await makeUser(db(), { projectId: p.id, role: 'owner' }),
+      await makeUser(db(), { projectId: p.id, role: 'editor' }),
+      await makeUser(db(), { projectId: p.id, role: 'editor' }),
+      await makeUser(db(), { projectId: p.id, role: 'viewer' }),
+    ];
+    const stranger = await makeUser(db());
+    const actor = (u: { id: string; email: string }) => ({ id: u.id, email: u.email });
+    const runs = await Promise.all([0, 1, 2].map((i) => makeRun(db(), p.id, { name: `a${i}` })));
+    const body = (assignees: string[]) =>
+      createAnnotationQueueBody.parse({
+        name: `q-${assignees.length}`,
+        assignees,
+        runs: { runIds: runs.map((r) => r.id) },
+      });
+    // Assignees must be members who can review: a viewer or a stranger is refused, naming each.
+    const refused = await createAnnotationQueue(
+      db(),
+      p.id,
+      body([ed.id, viewer.id, stranger.id]),
+      actor(owner),
+    ).catch((e: unknown) => e);
+    expect(codeOf(refused)).toBe('bad_request');
+    expect(isAppError(refused) && refused.details).toEqual([
+      { path: ['assignees', 1], message: 'A viewer cannot review' },
+      { path: ['assignees', 2], message: 'Not a member of this project' },
+    ]);
+    expect(await db().query.annotationQueues.findMany({ where: (q, o) => o.eq(q.projectId, p.id) })).toEqual(
+      [],
+    );
+
+    const q = await createAnnotationQueue(db(), p.id, body([ed.id, ed.id]), actor(owner));
+    expect(q.assignees).toEqual([ed.id]);
+    // Only the assignee leases; another editor, the owner and an API key are refused and nothing changes.
+    for (const who of [ed2.id, owner.id, 'key:some-key'])
+      expect(codeOf(await nextAnnotationItem(db(), p.id, q.id, who, null, at(0)).catch((e) => e))).toBe(
+        'forbidden',
+      );
+    expect((await getAnnotationQueue(db(), p.id, q.id, at(0))).progress.inReview).toBe(0);
+    const item = await nextAnnotationItem(db(), p.id, q.id, ed.id, actor(ed), at(0));
+    expect(item!.runId).toBe(runs[0]!.id);
+
+    // Reassigned: the new assignee leases, the former one no longer does (the item they hold they may finish).
+    const moved = await setQueueAssignees(db(), p.id, q.id, [ed2.id], actor(owner));
+    expect(moved.assignees).toEqual([ed2.id]);
+    expect((await nextAnnotationItem(db(), p.id, q.id, ed2.id, actor(ed2), at(1)))!.runId).toBe(runs[1]!.id);
+    expect(codeOf(await nextAnnotationItem(db(), p.id, q.id, ed.id, actor(ed), at(1)).catch((e) => e))).toBe(
+      'forbidden',
+    );
+    expect(
+      (await finishAnnotationItem(db(), p.id, q.id, item!.id, ed.id, 'complete', actor(ed), at(2))).status,
+    ).toBe('done');
+    // A refused change changes nothing; an empty list opens the queue to every editor again.
+    expect(codeOf(await setQueueAssignees(db(), p.id, q.id, [viewer.id], actor(owner)).catch((e) => e))).toBe(
+      'bad_request',
+    );
+    expect((await getAnnotationQueue(db(), p.id, q.id)).assignees).toEqual([ed2.id]);
+    await setQueueAssignees(db(), p.id, q.id, [], actor(ed2));
+    expect((await nextAnnotationItem(db(), p.id, q.id, owner.id, actor(owner), at(3)))!.runId).toBe(
+      runs[2]!.id,
+    );
+    const changes = await db()
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'annotation_queue.assignees_changed'))
+      .orderBy(auditLog.id);
+    expect(changes.filter((c) => c.target === q.id).map((c) => [c.actorId, c.before, c.after])).toEqual([
+      [owner.id, { assignees: [ed.id] }, { assignees: [ed2.id] }],
+      [ed2.id, { assignees: [ed2.id] }, { assignees: [] }],
+    ]);
+
+    // The API: PATCH names the assignees (404 elsewhere, 400 for a non-member), the queue shows them,
+    // and a key may not lease an assigned queue.
+    const auth = await bearer(db(), p.id, 'assigner');
+    const patch = (id: string, assignees: unknown, a = auth) =>
+      callHandler(queueRoute.PATCH, {
+        path: `/api/v1/annotation-queues/${id}`,
+        auth: a,
+        method: 'PATCH',
+        body: { assignees },
+        params: { id },
+      });
+    const patched = await patch(q.id, [ed.id]);
+    expect(patched.status).toBe(200);
+    expect((await patched.json()).queue).toMatchObject({ id: q.id, assignees: [ed.id] });
+    const bad = await patch(q.id, [stranger.id]);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.details).toEqual([
+      { path: ['assignees', 0], message: 'Not a member of this project' },
+    ]);
+    expect((await patch(q.id, 'everyone')).status).toBe(400);
+    const otherProject = await makeProject(db(), 'aq-assign-other');
+    expect((await patch(q.id, [], await bearer(db(), otherProject.id))).status).toBe(404);
+    const leased = await callHandler(nextRoute.POST, {
+      path: `/api/v1/annotation-queues/${q.id}/next`,
+      auth,
+      method: 'POST',
+      params: { id: q.id },
+    });
+    expect(leased.status).toBe(403);
+    expect((await leased.json()).error.code).toBe('forbidden');
+    const [last] = await db()
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.projectId, p.id))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect([last!.action, last!.actorName, last!.after]).toEqual([
+      'annotation_queue.assignees_changed',
+      'assigner',
+      { assignees: [ed.id] },
     ]);
   });
 

@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { appendEvents } from '@/server/events';
-import { compareDatasetRuns, compareRuns } from '@/server/compare';
-import { addResults, updateRun } from '@/server/runs';
+import { compareDatasetItem, compareDatasetRuns, compareRuns } from '@/server/compare';
+import { addResults, listResults, updateRun } from '@/server/runs';
+import { insertScores } from '@/server/scores';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 
@@ -57,6 +58,54 @@ describeEachDb('compare', ({ db }) => {
     });
     const stranger = await makeProject(db());
     await expect(compareDatasetRuns(db(), stranger.id, a.id, b.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+
+  it("opens one item's two results side by side with their scores", async () => {
+    const p = await makeProject(db());
+    const a = await makeRun(db(), p.id, { name: 'A', kind: 'dataset', datasetId: 'faq' });
+    const b = await makeRun(db(), p.id, { name: 'B', kind: 'dataset', datasetId: 'faq' });
+    await addResults(db(), p.id, a.id, [
+      result('1', true, 100, 'Paris is the capital'),
+      result('2', true, 10),
+    ]);
+    await addResults(db(), p.id, b.id, [result('1', false, 160), result('3', true, 10)]);
+    const [ra] = (await listResults(db(), p.id, a.id, { limit: 10 })).data;
+    const [rb] = (await listResults(db(), p.id, b.id, { limit: 10 })).data;
+    await insertScores(
+      db(),
+      p.id,
+      { source: 'evaluator', authorId: 'exact' },
+      [
+        { runId: a.id, resultId: ra!.id, name: 'exact', value: true },
+        { runId: b.id, resultId: rb!.id, name: 'exact', value: false, comment: 'no answer' },
+        // A score of the run itself is not the item's.
+        { runId: a.id, name: 'exact', value: false },
+      ],
+      null,
+    );
+    const cmp = await compareDatasetItem(db(), p.id, a.id, b.id, '1');
+    expect(cmp.item).toMatchObject({
+      itemId: '1',
+      change: 'regressed',
+      latencyDeltaMs: 60,
+      groundTruth: 'truth 1',
+    });
+    expect(cmp.left.result?.output).toBe('Paris is the capital');
+    expect(cmp.left.answer).toBe('Paris is the capital');
+    expect(cmp.right.result?.error).toEqual({ message: 'failed 1' });
+    expect(cmp.right.answer).toBe('');
+    expect(cmp.left.scores.map((s) => [s.name, s.value, s.comment])).toEqual([['exact', 1, null]]);
+    expect(cmp.right.scores.map((s) => [s.name, s.value, s.comment])).toEqual([['exact', 0, 'no answer']]);
+    // An item only one run has: the other side is empty.
+    const only = await compareDatasetItem(db(), p.id, a.id, b.id, '3');
+    expect([only.item.change, only.left.result, only.right.result?.itemId]).toEqual(['only_b', null, '3']);
+    await expect(compareDatasetItem(db(), p.id, a.id, b.id, 'nope')).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    const stranger = await makeProject(db());
+    await expect(compareDatasetItem(db(), stranger.id, a.id, b.id, '1')).rejects.toMatchObject({
       code: 'not_found',
     });
   });

@@ -119,9 +119,22 @@ describeEachDb('OTLP log records', ({ db }) => {
       db(),
       sql`select name, data_type, value, label, comment from scores
         where project_id = ${projectId}::uuid and run_id = ${runId}::uuid and source = 'api' and author_id = 'otlp'
-          and seq is null and result_id is null
+          and result_id is null
         order by name`,
     );
+  const seqsOf = async (projectId: string, runId: string) =>
+    Object.fromEntries(
+      (
+        await queryRows<{ name: string; seq: number | null }>(
+          db(),
+          sql`select name, seq from scores where project_id = ${projectId}::uuid and run_id = ${runId}::uuid
+            and author_id = 'otlp' order by name`,
+        )
+      ).map((r) => [r.name, r.seq]),
+    );
+  /** The seq at which each chat span's step finishes (its `finish-step`), in the chats' order. */
+  const finishSeqs = async (projectId: string, runId: string) =>
+    (await eventsOf(projectId, runId)).filter((e) => e.type === 'finish-step').map((e) => e.seq);
 
   it('a record waits for its run, then reads as an event of it wherever it arrived, stored once', async () => {
     const results = [];
@@ -180,6 +193,10 @@ describeEachDb('OTLP log records', ({ db }) => {
         { name: 'correctness', scoreLabel: 'pass', responseId: 'resp-2' },
       ]);
       results.push(await eventsOf(p.id, runId));
+      // Each evaluation scores the step of the span it names (by span id, or by the span that answered
+      // its response id), wherever the run's later spans moved that step.
+      const [first, second] = await finishSeqs(p.id, runId);
+      expect(await seqsOf(p.id, runId)).toEqual({ relevance: first, correctness: second });
       // Each evaluation is a score of the run, once, whichever came first.
       expect(await scoresOf(p.id, runId)).toEqual([
         { name: 'correctness', data_type: 'categorical', value: null, label: 'pass', comment: null },
@@ -239,6 +256,7 @@ describeEachDb('OTLP log records', ({ db }) => {
     expect(await scoresOf(p.id, runId)).toEqual([
       { name: 'helpfulness', data_type: 'numeric', value: 4, label: null, comment: null },
     ]);
+    expect(await seqsOf(p.id, runId)).toEqual({ helpfulness: (await finishSeqs(p.id, runId))[1] });
   });
 
   it('scores evaluations by the configs of their names; one that fits none stays an event only', async () => {

@@ -17,7 +17,10 @@ import type {
   ResultDto,
   ResultInput,
   RouteName,
+  EvaluatorDto,
   ListScoresQuery,
+  RunEvaluatorInput,
+  RunEvaluatorResult,
   ScoreDto,
   ScoreInput,
   RunDto,
@@ -278,6 +281,29 @@ export class Runledger {
   /** Every score matching the filters, fetching pages lazily. */
   async *iterateScores(query: ListScoresQuery = {}, opts?: RequestOptions): AsyncGenerator<ScoreDto> {
     yield* paginate((cursor) => this.listScores({ ...query, cursor }, opts), query.cursor);
+  }
+
+  // --- evaluators -------------------------------------------------------------------------------
+
+  /** The project's evaluators, by name (`GET /evaluators`). */
+  async listEvaluators(opts?: RequestOptions): Promise<EvaluatorDto[]> {
+    return (await this.send('listEvaluators', {}, { ...opts })).data;
+  }
+
+  /**
+   * Queues an evaluator (by id) on every result of a dataset run, or on a selection of runs
+   * (`POST /evaluators/{id}/runs`); the server scores them in the background, once each.
+   */
+  runEvaluator(
+    evaluatorId: string,
+    input: RunEvaluatorInput,
+    opts?: RequestOptions,
+  ): Promise<RunEvaluatorResult> {
+    return this.send(
+      'runEvaluator',
+      { params: { id: evaluatorId }, body: input },
+      { ...opts, idempotent: true },
+    );
   }
 
   // --- reports ----------------------------------------------------------------------------------

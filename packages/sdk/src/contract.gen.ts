@@ -34,6 +34,8 @@ export interface components {
                 name: string;
                 description: string | null;
                 scoreNames: string[];
+                /** @description Who reviews it (user ids); empty: every editor and owner */
+                assignees: string[];
                 /** Format: date-time */
                 createdAt: string;
                 progress: {
@@ -309,6 +311,10 @@ export interface components {
         };
         /** @description Any JSON value */
         JsonValue: unknown;
+        PatchAnnotationQueuesIdBody: {
+            /** @description The members (user ids, editors or owners) who review the queue: only they lease its items. Empty: every editor and owner, and API keys */
+            assignees: string[];
+        };
         PatchEvaluatorsIdBody: {
             /** @description The evaluator and the name of the scores it writes; unique in the project */
             name?: string;
@@ -413,6 +419,11 @@ export interface components {
              * @default []
              */
             scoreNames?: string[];
+            /**
+             * @description The members (user ids, editors or owners) who review the queue: only they lease its items. Empty: every editor and owner, and API keys
+             * @default []
+             */
+            assignees?: string[];
             /** @description A selection of runs, or the runs of a history filter (or a random sample of them) */
             runs: {
                 runIds: string[];
@@ -490,6 +501,8 @@ export interface components {
                 name: string;
                 description: string | null;
                 scoreNames: string[];
+                /** @description Who reviews it (user ids); empty: every editor and owner */
+                assignees: string[];
                 /** Format: date-time */
                 createdAt: string;
                 progress: {
@@ -1133,6 +1146,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description forbidden: signed in and a member of the project, but the role does not allow this */
+        Error403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description not_found: unknown id, or an id of another project */
         Error404: {
             headers: {
@@ -1340,6 +1362,40 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    patchAnnotationQueuesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchAnnotationQueuesIdBody"];
+            };
+        };
+        responses: {
+            /** @description The queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostAnnotationQueuesResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
     postAnnotationQueuesIdItemsItemId: {
         parameters: {
             query?: never;
@@ -1398,6 +1454,7 @@ export interface operations {
             };
             400: components["responses"]["Error400"];
             401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
@@ -3031,6 +3088,7 @@ export interface Routes {
   releaseReservation: operations['postUsageReservationsIdRelease'];
   runEvaluator: operations['postEvaluatorsIdRuns'];
   testDestination: operations['postDestinationsIdTest'];
+  updateAnnotationQueue: operations['patchAnnotationQueuesId'];
   updateEvaluator: operations['patchEvaluatorsId'];
   updateReport: operations['patchReportsId'];
   updateRun: operations['patchRunsId'];
@@ -3241,6 +3299,10 @@ export const routes = {
   "testDestination": {
     "method": "POST",
     "path": "/api/v1/destinations/{id}/test"
+  },
+  "updateAnnotationQueue": {
+    "method": "PATCH",
+    "path": "/api/v1/annotation-queues/{id}"
   },
   "updateEvaluator": {
     "method": "PATCH",

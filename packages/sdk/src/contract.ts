@@ -65,6 +65,9 @@ export type CreateReservationInput = CallBody<'createReservation'>;
 export type ScoreInput = CallBody<'addScores'>['scores'][number];
 export type ScoreDto = CallResult<'listScores'>['data'][number];
 export type ListScoresQuery = CallQuery<'listScores'>;
+export type EvaluatorDto = CallResult<'listEvaluators'>['data'][number];
+export type RunEvaluatorInput = CallBody<'runEvaluator'>;
+export type RunEvaluatorResult = CallResult<'runEvaluator'>;
 
 /** One page of a list: pass `nextCursor` back as `cursor` for the next one (null after the last). */
 export type Page<T> = { data: T[]; nextCursor: string | null };

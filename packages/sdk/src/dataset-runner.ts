@@ -47,9 +47,12 @@ export type RunDatasetOptions<I, O> = {
   /**
    * Scorers by score name: each scores every item's result, stored as a score of the item's result on
    * the run once every result is stored. A scorer that throws stores no score for that item (counted
-   * in `scorerErrors`).
+   * in `scorerErrors`). A string instead of a function names one of the project's evaluators (code or
+   * LLM judge, see GET /evaluators): once every result is stored it is queued on the run, and the
+   * server scores each result in the background under the evaluator's name (see `evaluators` in the
+   * summary). An unknown evaluator name rejects before the run is created.
    */
-  scorers?: Record<string, Scorer<I, O>>;
+  scorers?: Record<string, Scorer<I, O> | string>;
   /** More fields of the run to create (metadata, tags, userId, ...). */
   run?: Partial<CreateRunInput>;
   /** Stops starting new items; the run ends `cancelled` once the items in flight are stored. */
@@ -75,6 +78,11 @@ export type DatasetRunSummary = {
   scores: Record<string, { count: number; mean: number | null }>;
   /** Scorer calls that threw (no score stored for them). */
   scorerErrors: number;
+  /**
+   * Per scorer given as an evaluator name: the evaluator's id and how many results were queued for it
+   * (their scores arrive as the server's evaluator job gets to them).
+   */
+  evaluators: Record<string, { evaluatorId: string; queued: number }>;
   error?: { name: string; message: string };
 };
 
@@ -98,6 +106,10 @@ export async function runDataset<I, O>(
   const retryDelayMs = options.retryDelayMs ?? 200;
   const batchSize = Math.min(1000, Math.max(1, options.resultBatchSize ?? 50));
   const started = performance.now();
+  const named = Object.entries(options.scorers ?? {}).filter(
+    (e): e is [string, string] => typeof e[1] === 'string',
+  );
+  const evaluatorIds = named.length ? await resolveEvaluators(client, named) : new Map<string, string>();
 
   const run = await client.createRun({
     kind: 'dataset',
@@ -130,7 +142,10 @@ export async function runDataset<I, O>(
     return storing;
   };
 
-  const scorers = Object.entries(options.scorers ?? {});
+  const scorers = Object.entries(options.scorers ?? {}).filter(
+    (e): e is [string, Scorer<I, O>] => typeof e[1] === 'function',
+  );
+  const evaluators: DatasetRunSummary['evaluators'] = {};
   const scored: { itemId: string; name: string; score: Scored }[] = [];
   let scorerErrors = 0;
 
@@ -177,6 +192,16 @@ export async function runDataset<I, O>(
       crash = err;
     }
   }
+  if (crash === undefined && executed > 0) {
+    try {
+      for (const [key, evaluatorId] of evaluatorIds) {
+        const { queued, alreadyQueued } = await client.runEvaluator(evaluatorId, { datasetRunId: run.id });
+        evaluators[key] = { evaluatorId, queued: queued + alreadyQueued };
+      }
+    } catch (err) {
+      crash = err;
+    }
+  }
 
   const status: DatasetRunSummary['status'] =
     crash !== undefined ? 'failed' : options.signal?.aborted ? 'cancelled' : 'succeeded';
@@ -198,8 +223,17 @@ export async function runDataset<I, O>(
       scored,
     ),
     scorerErrors,
+    evaluators,
     ...(error ? { error } : {}),
   };
+}
+
+/** The ids of the evaluators named by scorers (key → id); an unknown name rejects. */
+async function resolveEvaluators(client: Runledger, named: [string, string][]): Promise<Map<string, string>> {
+  const byName = new Map((await client.listEvaluators()).map((e) => [e.name, e.id]));
+  const missing = named.filter(([, name]) => !byName.has(name)).map(([, name]) => name);
+  if (missing.length > 0) throw new Error(`No evaluator named ${missing.join(', ')} in this project`);
+  return new Map(named.map(([key, name]) => [key, byName.get(name)!]));
 }
 
 type Scored = Pick<ScoreInput, 'value' | 'label' | 'comment'>;

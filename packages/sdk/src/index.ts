@@ -14,6 +14,7 @@ export {
   recordUIMessageStream,
   type Recording,
   type RecordingOutcome,
+  type RecordingScore,
   type RecordRunOptions,
   type RecordStreamTextOptions,
   type StreamTextLike,

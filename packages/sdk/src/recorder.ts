@@ -1,9 +1,10 @@
 import type { LanguageModelUsage, UIMessageChunk } from 'ai';
-import type { CreateRunInput, RunDto } from './contract';
+import type { CreateRunInput, RunDto, ScoreInput } from './contract';
 import { chunkEvent, statusEvent, type TranscriptEvent, usageEvent, userMessageEvent } from './transcript';
 import type { Runledger } from './client';
 import { serializeError } from './errors';
 import type { EventBuffer, EventBufferOptions } from './event-buffer';
+import type { RequestOptions } from './http';
 
 export type RecordRunOptions = {
   /**
@@ -52,7 +53,18 @@ export type Recording = {
    * `after()` in a route handler) before the process may exit; ignoring it raises no unhandled rejection.
    */
   done: Promise<RecordingOutcome>;
+  /**
+   * Scores the recorded run (or a step of it, `seq`), as `Runledger.score` does; callable at once:
+   * the scores are sent once the run exists. Rejects when the run could not be created.
+   */
+  score(
+    scores: RecordingScore | RecordingScore[],
+    opts?: RequestOptions,
+  ): Promise<{ accepted: number; duplicates: number; ids: string[] }>;
 };
+
+/** A score of the recorded run: its `runId` is the recording's. */
+export type RecordingScore = Omit<ScoreInput, 'runId'>;
 
 /** The part of `streamText(...)`'s result that {@link recordStreamText} uses. */
 export type StreamTextLike = {
@@ -137,10 +149,19 @@ function startRecording(
   const runId = options.runId ?? options.run?.id ?? crypto.randomUUID();
   options.logRunUrl?.(client.runUrl(runId));
   const [userSide, recordingSide] = source.tee();
-  const done = record(client, runId, options, recordingSide, extras);
+  let runCreated!: (ok: boolean) => void;
+  const created = new Promise<boolean>((resolve) => {
+    runCreated = resolve;
+  });
+  const done = record(client, runId, options, recordingSide, extras, runCreated);
   // The caller may ignore `done`; its failures are also reported through onError.
   done.catch((err: unknown) => options.onError?.(err));
-  return { stream: userSide, runId, done };
+  const score: Recording['score'] = async (scores, opts) => {
+    if (!(await created)) throw new Error(`The run ${runId} of this recording could not be created`);
+    const list = (Array.isArray(scores) ? scores : [scores]).map((s) => ({ ...s, runId }));
+    return client.score(list, opts);
+  };
+  return { stream: userSide, runId, done, score };
 }
 
 async function record(
@@ -149,6 +170,7 @@ async function record(
   options: RecordRunOptions & Partial<Pick<RecordStreamTextOptions, 'model' | 'recordQuotaUsage'>>,
   chunks: ReadableStream<UIMessageChunk>,
   extras: StreamTextExtras | undefined,
+  runCreated: (ok: boolean) => void,
 ): Promise<RecordingOutcome> {
   const startedAt = new Date();
   // Chunks are read (and timestamped) from the start; until the run exists they wait here.
@@ -169,9 +191,13 @@ async function record(
     for (const { chunk, ts } of early) pushEvent(ready, chunkEvent(chunk), ts);
     early.length = 0;
     buffer = ready;
-  })().catch((error: unknown) => {
-    setupError = { error };
-  });
+  })().then(
+    () => runCreated(true),
+    (error: unknown) => {
+      setupError = { error };
+      runCreated(false);
+    },
+  );
 
   let finished = false;
   let aborted = false;

@@ -1,5 +1,5 @@
 import type { Telemetry } from 'ai';
-import type { CreateRunInput } from './contract';
+import type { CreateRunInput, ScoreInput } from './contract';
 import {
   chunkEvent,
   contentChunks,
@@ -30,7 +30,20 @@ export type RunledgerTelemetry = Telemetry & {
   flush(): Promise<void>;
   /** Events dropped so far (memory bound reached, or runledger unreachable after retries). */
   readonly dropped: number;
+  /**
+   * Scores a recorded run (or a step, `seq`) as `Runledger.score` does, once what was captured so far
+   * is sent (so the run exists). The run's id is the one the call chose through the runtime context's
+   * `runledgerRunId` (a UUID; include it with `telemetry.includeRuntimeContext`).
+   */
+  score(
+    runId: string,
+    scores: Omit<ScoreInput, 'runId'> | Omit<ScoreInput, 'runId'>[],
+  ): Promise<{ accepted: number; duplicates: number; ids: string[] }>;
 };
+
+/** The runtime-context key through which a call chooses its run's id (so the app can score it). */
+const RUN_ID_KEY = 'runledgerRunId';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Call = {
   runId: string;
@@ -89,9 +102,12 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
     onStart: guard((e) => {
       if (e.operationId !== 'ai.generateText' && e.operationId !== 'ai.streamText') return;
       const start = e as typeof e & { messages?: unknown[]; modelId?: string; provider?: string };
-      const runId = crypto.randomUUID();
       const ts = at(e);
       const ctx = { ...((e as { runtimeContext?: Record<string, unknown> }).runtimeContext ?? {}) };
+      const chosen = ctx[RUN_ID_KEY];
+      delete ctx[RUN_ID_KEY];
+      const runId =
+        typeof chosen === 'string' && UUID.test(chosen) ? chosen.toLowerCase() : crypto.randomUUID();
       const take = (keys: string[]) => {
         let found: string | undefined;
         for (const k of keys) {
@@ -270,6 +286,12 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
   return Object.defineProperties(integration, {
     flush: { value: () => shipper.flush() },
     dropped: { get: () => shipper.dropped },
+    score: {
+      value: async (runId: string, scores: Omit<ScoreInput, 'runId'> | Omit<ScoreInput, 'runId'>[]) => {
+        await shipper.flush();
+        return client.score((Array.isArray(scores) ? scores : [scores]).map((x) => ({ ...x, runId })));
+      },
+    },
   }) as RunledgerTelemetry;
 }
 

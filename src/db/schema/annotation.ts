@@ -19,6 +19,8 @@ export const annotationQueues = pgTable(
     scoreNames: text().array().notNull().default(sql`'{}'::text[]`),
     /** Who made it: a user id or `key:<api key id>`. */
     createdBy: text(),
+    /** The members (user ids) who review it; empty: every editor and owner of the project. */
+    assignees: text().array().notNull().default(sql`'{}'::text[]`),
     ...lifecycleDates,
   },
   (t) => [uniqueIndex('annotation_queues_project_name_unique').on(t.projectId, t.name)],

@@ -9,6 +9,13 @@ export const annotationItemStatus = z.enum(annotationItemStatuses);
 /** The history filter a queue is made from (as `GET /runs` takes it, without paging). */
 const runFilter = listRunsQuery.omit({ limit: true, cursor: true });
 
+const assigneesField = z
+  .array(z.string().min(1).max(200))
+  .max(50)
+  .describe(
+    'The members (user ids, editors or owners) who review the queue: only they lease its items. Empty: every editor and owner, and API keys',
+  );
+
 export const createAnnotationQueueBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   description: z.string().max(1000).optional(),
@@ -17,6 +24,7 @@ export const createAnnotationQueueBody = z.strictObject({
     .max(20)
     .default([])
     .describe('The score configs reviewers score by, in order'),
+  assignees: assigneesField.default([]),
   runs: z
     .union([
       z.strictObject({ runIds: z.array(uuid).min(1).max(1000) }),
@@ -51,6 +59,7 @@ export const annotationQueueDto = z.object({
   name: z.string(),
   description: z.string().nullable(),
   scoreNames: z.array(z.string()),
+  assignees: z.array(z.string()).describe('Who reviews it (user ids); empty: every editor and owner'),
   createdAt: timestamp,
   progress: annotationProgress,
 });
@@ -75,3 +84,4 @@ export const annotationItemParams = z.object({ id: uuid, itemId: uuid });
 export const finishAnnotationItemBody = z.strictObject({
   action: z.enum(['complete', 'skip']),
 });
+export const updateAnnotationQueueBody = z.strictObject({ assignees: assigneesField });

@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import { type AuditActor, writeAudit } from '../audit/audit';
 import { AppError, notFound } from '../errors';
 import { type HistoryFilters, listRuns } from '../runs';
+import { checkAssignees, mayReview } from './assignees';
 
 /** How long a reviewer holds an item they opened before another reviewer may get it. */
 export const ANNOTATION_LEASE_MS = 15 * 60_000;
@@ -34,7 +35,8 @@ export function reviewerOf(actor: Exclude<AuditActor, null | 'cli'>): string {
 }
 
 /** The API's body, whose filter may also hold the history's score conditions (the dashboard's). */
-type CreateInput = Omit<z.infer<typeof createAnnotationQueueBody>, 'runs'> & {
+type CreateInput = Omit<z.infer<typeof createAnnotationQueueBody>, 'runs' | 'assignees'> & {
+  assignees?: string[];
   runs: { runIds: string[] } | { filter: HistoryFilters; max: number; sample?: number };
 };
 export type { CreateAnnotationQueueInput };
@@ -79,6 +81,7 @@ export async function createAnnotationQueue(
   const runIds = await queueRunIds(db, projectId, input.runs, random);
   try {
     return await db.transaction(async (tx) => {
+      const assignees = await checkAssignees(tx, projectId, input.assignees ?? []);
       const [queue] = await tx
         .insert(annotationQueues)
         .values({
@@ -86,6 +89,7 @@ export async function createAnnotationQueue(
           name: input.name,
           description: input.description ?? null,
           scoreNames: input.scoreNames,
+          assignees,
           createdBy: actor && actor !== 'cli' ? reviewerOf(actor) : null,
         })
         .returning();
@@ -97,7 +101,7 @@ export async function createAnnotationQueue(
         actor,
         action: 'annotation_queue.created',
         target: queue!.id,
-        after: { name: queue!.name, scoreNames: queue!.scoreNames, runs: runIds.length },
+        after: { name: queue!.name, scoreNames: queue!.scoreNames, assignees, runs: runIds.length },
       });
       return { ...queue!, progress: emptyProgress(runIds.length) };
     });
@@ -211,7 +215,8 @@ export async function deleteAnnotationQueue(
 /**
  * Leases the next item of a queue to a reviewer: the one they hold already (its lease renewed), else
  * the first waiting item nobody holds (or whose lease ran out), taken with SKIP LOCKED so two reviewers
- * asking at once get two items. Null when nothing is left for them.
+ * asking at once get two items. Null when nothing is left for them. A queue with assignees leases only
+ * to them (anyone else: forbidden, nothing changes).
  */
 export async function nextAnnotationItem(
   db: DbOrTx,
@@ -222,7 +227,9 @@ export async function nextAnnotationItem(
   now = new Date(),
   leaseMs = ANNOTATION_LEASE_MS,
 ): Promise<AnnotationQueueItem | null> {
-  await getAnnotationQueue(db, projectId, queueId, now);
+  const queue = await getAnnotationQueue(db, projectId, queueId, now);
+  if (!mayReview(queue, reviewer))
+    throw new AppError('forbidden', 'This queue is assigned to other members: only they review it');
   const at = now.toISOString();
   const until = new Date(now.getTime() + leaseMs).toISOString();
   return db.transaction(async (tx) => {

@@ -7,6 +7,7 @@ export const toQueueDto = (q: QueueWithProgress) => ({
   name: q.name,
   description: q.description,
   scoreNames: q.scoreNames,
+  assignees: q.assignees,
   createdAt: q.createdAt.toISOString(),
   progress: q.progress,
 });

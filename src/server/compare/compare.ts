@@ -1,8 +1,8 @@
 import 'server-only';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { type Run, type RunResult, runEvents, runResults } from '@/db/schema';
-import { AppError } from '../errors';
+import { type Run, type RunResult, runEvents, runResults, type Score, scores } from '@/db/schema';
+import { AppError, notFound } from '../errors';
 import { eventsOfRun } from '../events/partitions';
 import { requireRun } from '../runs';
 import { type ItemChange, itemChanges } from './changes';
@@ -67,6 +67,68 @@ export function classify(a: RunResult | null, b: RunResult | null): ItemChange {
   return passA ? 'regressed' : 'fixed';
 }
 
+/** Two dataset runs of the project over the same dataset (else bad_request; unknown: not_found). */
+async function datasetPair(db: DbOrTx, projectId: string, a: string, b: string): Promise<[Run, Run]> {
+  const [runA, runB] = await Promise.all([requireRun(db, projectId, a), requireRun(db, projectId, b)]);
+  if (runA.kind !== 'dataset' || runB.kind !== 'dataset') {
+    throw new AppError('bad_request', 'Both runs must be dataset runs');
+  }
+  if (!runA.datasetId || runA.datasetId !== runB.datasetId) {
+    throw new AppError('bad_request', 'The two runs are not on the same dataset');
+  }
+  return [runA, runB];
+}
+
+export type ItemSide = {
+  result: RunResult | null;
+  /** The result's own scores (scorers, evaluators, people), by name then time. */
+  scores: Score[];
+  /** Its output as text, for a word diff (the text of a structured output, else its JSON). */
+  answer: string;
+};
+
+/**
+ * One item of two dataset runs over the same dataset, side by side (A is the baseline): each run's
+ * result of it with its scores, the change, the ground truth and the latency delta. An item neither
+ * run has is not_found.
+ */
+export async function compareDatasetItem(
+  db: DbOrTx,
+  projectId: string,
+  a: string,
+  b: string,
+  itemId: string,
+) {
+  const [runA, runB] = await datasetPair(db, projectId, a, b);
+  const rows = await db
+    .select()
+    .from(runResults)
+    .where(and(inArray(runResults.runId, [runA.id, runB.id]), eq(runResults.itemId, itemId)));
+  const ia = rows.find((r) => r.runId === runA.id) ?? null;
+  const ib = rows.find((r) => r.runId === runB.id) ?? null;
+  if (!ia && !ib) throw notFound('Item');
+  const ids = rows.map((r) => r.id);
+  const found = await db
+    .select()
+    .from(scores)
+    .where(and(eq(scores.projectId, projectId), inArray(scores.resultId, ids)))
+    .orderBy(asc(scores.name), asc(scores.createdAt), asc(scores.id));
+  const sideOf = (r: RunResult | null): ItemSide => ({
+    result: r,
+    scores: r ? found.filter((s) => s.resultId === r.id) : [],
+    answer: r && r.error === null ? finalAnswer(r.output, []) : '',
+  });
+  const item: ItemComparison = {
+    itemId,
+    change: classify(ia, ib),
+    a: ia,
+    b: ib,
+    groundTruth: ib?.groundTruth ?? ia?.groundTruth ?? null,
+    latencyDeltaMs: ia && ib ? ib.latencyMs - ia.latencyMs : null,
+  };
+  return { a: runA, b: runB, item, left: sideOf(ia), right: sideOf(ib) };
+}
+
 const passRate = (rows: RunResult[]) =>
   rows.length === 0 ? null : rows.filter((r) => r.error === null).length / rows.length;
 
@@ -84,13 +146,7 @@ async function results(db: DbOrTx, run: Run) {
  * outputs, the ground truth and the latency delta; pass rates and their delta; counts per change.
  */
 export async function compareDatasetRuns(db: DbOrTx, projectId: string, a: string, b: string) {
-  const [runA, runB] = await Promise.all([requireRun(db, projectId, a), requireRun(db, projectId, b)]);
-  if (runA.kind !== 'dataset' || runB.kind !== 'dataset') {
-    throw new AppError('bad_request', 'Both runs must be dataset runs');
-  }
-  if (!runA.datasetId || runA.datasetId !== runB.datasetId) {
-    throw new AppError('bad_request', 'The two runs are not on the same dataset');
-  }
+  const [runA, runB] = await datasetPair(db, projectId, a, b);
   const [ra, rb] = await Promise.all([results(db, runA), results(db, runB)]);
   const byItem = new Map<string, { a: RunResult | null; b: RunResult | null }>();
   for (const r of ra) byItem.set(r.itemId, { a: r, b: null });

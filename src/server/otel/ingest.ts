@@ -439,12 +439,12 @@ const newSpansItem = (name: string, where?: SQL) =>
  * Whether the event `e` of a span of run `runId` is not laid out: a tool span's input (`ifNoCall`) when
  * a span of the run has the model call that made it (`call`, the same call id): the model's is kept.
  */
-const shadowed = (e: SQL, runId: SQL) =>
+export const shadowed = (e: SQL, runId: SQL) =>
   sql`(${e} ? 'ifNoCall' and exists (select 1 from otel_spans c where c.run_id = ${runId}
     and c.events @> jsonb_build_array(jsonb_build_object('call', ${e}->>'ifNoCall'))))`;
 
 /** Events keep one seq per event in timeline order: (event time, span start, span id, place in span). */
-const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
+export const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
 
 /**
  * Step 4: a run that had spans before this export (not created now) is laid out again when a stored

@@ -9,6 +9,7 @@ import { insertObservedScores } from '../scores/observed';
 import type { OtelSpan, OtelValue } from './decode';
 import type { OtelLogRecord } from './decode-logs';
 import { EVALUATION_EVENT, evaluationEvent, evaluationOf, evaluationScore } from './evaluation';
+import { placeEvaluationScores } from './evaluation-steps';
 import {
   type IngestPhases,
   type IngestResult,
@@ -213,6 +214,8 @@ export async function attachPending(
     projectId,
     ready.flatMap((r) => (r.evaluation ? [evaluationScore(r.evaluation, r.record_key, r.run_id)] : [])),
   );
+  // A record laid out earlier than a run's last event lays the run out again: its steps move.
+  await placeEvaluationScores(db, projectId, [...traces.keys()]);
   return ready.length;
 }
 
@@ -304,5 +307,6 @@ export async function ingestSpans(
     traceIds: [...runOf.keys()],
     responseIds: responses.map((r) => r.response_id),
   });
+  await placeEvaluationScores(db, projectId, [...new Set(runOf.values())]);
   return stored;
 }

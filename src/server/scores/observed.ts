@@ -1,6 +1,6 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import type { ScoreConfig } from '@/db/schema';
 import { queryRows } from '@/db/sql';
@@ -25,6 +25,13 @@ export type ObservedScore = {
 export function observedScoreId(projectId: string, key: string): string {
   const h = createHash('sha256').update(`${projectId}:${key}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** observedScoreId in SQL, for a key computed by the statement (`key`: a text expression). */
+export function observedScoreIdSql(projectId: string, key: SQL): SQL {
+  const h = sql`encode(sha256(convert_to(${projectId}::text || ':' || ${key}, 'UTF8')), 'hex')`;
+  return sql`(select (substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-a'
+    || substr(h, 18, 3) || '-' || substr(h, 21, 12))::uuid from (select ${h} as h) x)`;
 }
 
 /**

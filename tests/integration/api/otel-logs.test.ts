@@ -80,6 +80,11 @@ describeEachServer('OTLP/HTTP logs', ({ server, api }) => {
         ],
       );
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+      // The evaluation scores the step of the span it was logged in: the tool's output.
+      const { data: scores } = await client().listScores({ runId });
+      expect(scores.map((s) => [s.name, s.value, s.seq])).toEqual([
+        ['tool_accuracy', 1, events.find((e) => e.type === 'tool-output-available')!.seq],
+      ]);
     });
   }
 

@@ -4,13 +4,17 @@
  */
 import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
+import * as evaluatorRuns from '@/app/api/v1/evaluators/[id]/runs/route';
+import * as evaluatorsRoute from '@/app/api/v1/evaluators/route';
+import * as runEvents from '@/app/api/v1/runs/[id]/events/route';
 import * as runResults from '@/app/api/v1/runs/[id]/results/route';
 import * as runRoute from '@/app/api/v1/runs/[id]/route';
 import * as runsRoute from '@/app/api/v1/runs/route';
 import * as scoreConfigs from '@/app/api/v1/score-configs/route';
 import * as scoresRoute from '@/app/api/v1/scores/route';
 import { runResults as resultsTable, scores } from '@/db/schema';
-import { Runledger, RunledgerError, runDataset } from '@runledger/sdk';
+import { defaultWorkerOptions, runEvaluationPass } from '@/server/evaluators';
+import { Runledger, RunledgerError, recordUIMessageStream, runDataset } from '@runledger/sdk';
 import { bearer, handlerFetch, useApiHandlers } from '../../helpers/api-handler';
 import { describeEachDb } from '../../helpers/db';
 import { makeProject } from '../../helpers/fixtures';
@@ -19,8 +23,11 @@ const fetchHandlers = handlerFetch([
   ['/api/v1/runs', runsRoute],
   ['/api/v1/runs/:id', runRoute],
   ['/api/v1/runs/:id/results', runResults],
+  ['/api/v1/runs/:id/events', runEvents],
   ['/api/v1/scores', scoresRoute],
   ['/api/v1/score-configs', scoreConfigs],
+  ['/api/v1/evaluators', evaluatorsRoute],
+  ['/api/v1/evaluators/:id/runs', evaluatorRuns],
 ]);
 
 describeEachDb('SDK scores', ({ db, driver }) => {
@@ -137,5 +144,64 @@ describeEachDb('SDK scores', ({ db, driver }) => {
         .map((s) => itemOf.get(s.resultId!))
         .sort(),
     ).toEqual(['q0', 'q2', 'q4']);
+  });
+
+  it('runDataset(): a scorer named by an evaluator queues it on the run; the server scores each result', async () => {
+    await rl.call('createEvaluator', {
+      body: { name: 'quick', config: { type: 'latency_under', ms: 60_000 } },
+    });
+    const items = Array.from({ length: 3 }, (_, i) => ({ id: `e${i}`, input: { n: i } }));
+    const options = {
+      dataset: { id: 'evaluated', items },
+      retries: 0,
+      target: (input: { n: number }) => input.n * 2,
+      scorers: { quick: 'quick', even: ({ output }: { output: unknown }) => Number(output) % 4 === 0 },
+    };
+    // An evaluator this project does not have: refused before any run is made.
+    const before = (await rl.listRuns({ kind: 'dataset' })).data.length;
+    await expect(runDataset(rl, { ...options, scorers: { judge: 'no-such-judge' } })).rejects.toThrow(
+      'No evaluator named no-such-judge',
+    );
+    expect((await rl.listRuns({ kind: 'dataset' })).data).toHaveLength(before);
+
+    const summary = await runDataset(rl, options);
+    expect(summary).toMatchObject({ status: 'succeeded', succeeded: 3 });
+    expect(summary.evaluators).toEqual({ quick: { evaluatorId: expect.any(String), queued: 3 } });
+    expect(summary.scores).toEqual({ even: { count: 3, mean: 2 / 3 } });
+    // The server's evaluator job scores every result once, under the evaluator's name.
+    await runEvaluationPass(db(), { ...defaultWorkerOptions, workerId: 'sdk-test', now: () => new Date() });
+    const stored = await db().select().from(scores).where(eq(scores.runId, summary.runId));
+    const quick = stored.filter((s) => s.name === 'quick');
+    expect(quick).toHaveLength(3);
+    expect(quick.every((s) => s.source === 'evaluator' && s.resultId !== null && s.value === 1)).toBe(true);
+  });
+
+  it('a recording scores the run it records, called before the run exists', async () => {
+    const stream = new ReadableStream({
+      start(controller) {
+        for (const chunk of [
+          { type: 'start' },
+          { type: 'text-start', id: 't' },
+          { type: 'text-delta', id: 't', delta: 'Paris.' },
+          { type: 'text-end', id: 't' },
+          { type: 'finish' },
+        ] as const)
+          controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const recording = recordUIMessageStream(rl, { run: { name: 'recorded and scored' } }, stream);
+    const scored = recording.score([
+      { name: 'helpful', value: 0.9, comment: 'to the point' },
+      { seq: 2, name: 'grounded', value: true },
+    ]);
+    for await (const _ of recording.stream as unknown as AsyncIterable<unknown>);
+    expect((await recording.done).status).toBe('succeeded');
+    expect(await scored).toMatchObject({ accepted: 2, duplicates: 0 });
+    const stored = await db().select().from(scores).where(eq(scores.runId, recording.runId));
+    expect(stored.map((s) => [s.name, s.seq, s.value, s.comment]).sort()).toEqual([
+      ['grounded', 2, 1, null],
+      ['helpful', null, 0.9, 'to the point'],
+    ]);
   });
 });

@@ -148,6 +148,30 @@ describeEachServer('AI SDK telemetry integration', ({ server, api }) => {
     expect(await ledger('tl-user')).toBe(64);
   });
 
+  it('a call that chooses its run id through the runtime context is scored through the integration', async () => {
+    const runId = crypto.randomUUID();
+    await generateText({
+      model: loopModel(),
+      prompt: 'Which is warmer, Paris or Oslo?',
+      tools: { getWeather: weatherTool() },
+      stopWhen: stepCountIs(5),
+      runtimeContext: { userId: 'tl-scored', runledgerRunId: runId },
+      telemetry: { includeRuntimeContext: { userId: true, runledgerRunId: true } },
+    });
+    expect(
+      await telemetry.score(runId, { name: 'correct', value: true, comment: 'Paris is warmer' }),
+    ).toMatchObject({
+      accepted: 1,
+    });
+    await telemetry.flush();
+    const run = await rl.getRun(runId);
+    expect(run.userId).toBe('tl-scored');
+    // The chosen id is the run's, not a metadata field.
+    expect(run.metadata).not.toHaveProperty('runledgerRunId');
+    const { data } = await rl.listScores({ runId });
+    expect(data.map((s) => [s.name, s.value, s.comment])).toEqual([['correct', true, 'Paris is warmer']]);
+  });
+
   it('a streamText call is recorded the same way, the stream untouched', async () => {
     const result = streamText({
       model: weatherModel(),

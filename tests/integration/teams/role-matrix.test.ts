@@ -17,6 +17,7 @@ import {
 import { GET as exportRuns } from '@/app/(dashboard)/p/[slug]/runs/export/route';
 import { createKey, revokeKey } from '@/app/(dashboard)/p/[slug]/settings/keys/actions';
 import { changeQuota, createQuota, removeQuota } from '@/app/(dashboard)/p/[slug]/usage/actions';
+import { saveAssignees } from '@/app/(dashboard)/p/[slug]/review/actions';
 import { deleteRunAction, loadEvents } from '@/app/(dashboard)/p/[slug]/runs/[id]/actions';
 import { GET as eventRange } from '@/app/(dashboard)/p/[slug]/runs/[id]/events/route';
 import { appendEvents } from '@/server/events';
@@ -25,6 +26,7 @@ import { FOREIGN_ORIGIN } from '@/app/_lib/auth';
 import { alertDeliveries, alertEvents, auditLog, type ProjectRole, webhookDestinations } from '@/db/schema';
 import { env } from '@/lib/env';
 import { hasRole } from '@/server/access';
+import { createAnnotationQueue } from '@/server/annotation';
 import { createApiKey } from '@/server/auth';
 import { createInvite as makeInvite } from '@/server/members';
 import { upsertPrice } from '@/server/prices';
@@ -201,6 +203,25 @@ describeEachDb('role matrix', (ctx) => {
       write: true,
       fn: removeDestination,
       input: async () => ({ id: await freshDestination() }),
+    },
+    {
+      name: 'saveAssignees',
+      min: 'editor',
+      write: true,
+      fn: saveAssignees,
+      input: async () => {
+        const queue = await createAnnotationQueue(
+          db(),
+          projectId,
+          {
+            name: `q-${Math.random()}`,
+            scoreNames: [],
+            runs: { runIds: [(await makeRun(db(), projectId)).id] },
+          },
+          null,
+        );
+        return { id: queue.id };
+      },
     },
     {
       name: 'redeliverDelivery',

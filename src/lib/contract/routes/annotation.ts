@@ -6,6 +6,7 @@ import {
   createAnnotationQueueBody,
   finishAnnotationItemBody,
   nextAnnotationItemResponse,
+  updateAnnotationQueueBody,
 } from '../annotation';
 import { defineRoute, idParams, writeErrors } from '../route';
 
@@ -41,6 +42,19 @@ export const getAnnotationQueue = defineRoute({
   errors: [404],
 });
 
+export const updateAnnotationQueue = defineRoute({
+  method: 'PATCH',
+  path: '/api/v1/annotation-queues/{id}',
+  tag,
+  summary: 'Name who reviews a queue (its assignees)',
+  description:
+    'Each assignee must be an editor or owner of the project (else a 400 naming each one, and nothing changes). Only assignees lease items of a queue that has them; an empty list opens it to every editor and owner again.',
+  params: idParams,
+  body: updateAnnotationQueueBody,
+  responses: { 200: { description: 'The queue', schema: annotationQueueResponse } },
+  errors: [404, ...writeErrors],
+});
+
 export const deleteAnnotationQueue = defineRoute({
   method: 'DELETE',
   path: '/api/v1/annotation-queues/{id}',
@@ -57,10 +71,10 @@ export const nextAnnotationItem = defineRoute({
   tag,
   summary: 'Lease the next run to review (the one the caller holds, if any)',
   description:
-    'Each waiting item goes to one reviewer at a time, for a lease of 15 minutes; an item whose lease ran out goes to the next reviewer who asks.',
+    'Each waiting item goes to one reviewer at a time, for a lease of 15 minutes; an item whose lease ran out goes to the next reviewer who asks. A queue with assignees leases only to them: anyone else (an API key included) gets a 403.',
   params: idParams,
   responses: { 200: { description: 'The leased item, or null', schema: nextAnnotationItemResponse } },
-  errors: [404],
+  errors: [403, 404],
 });
 
 export const finishAnnotationItem = defineRoute({

@@ -13,6 +13,7 @@ import {
   deleteAnnotationQueue,
   finishAnnotationItem,
   nextAnnotationItem,
+  setQueueAssignees,
 } from '@/server/annotation';
 import { scoreHistoryState } from '../runs/score-history';
 import { filtersFromParams, metaFromSearchParams, runsSearchParams } from '../runs/search-params';
@@ -26,25 +27,43 @@ async function editor() {
 
 const cache = createSearchParamsCache(runsSearchParams);
 
-const queueForm = z.object({
-  name: z.string().trim().min(1, 'Give the queue a name').max(100),
-  scoreNames: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(scoreName).max(20)),
-  filter: z.string().max(4000).default(''),
-  max: z.coerce.number().int().min(1).max(1000).default(100),
-  sample: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce.number().int().min(1).max(1000).optional(),
-  ),
-});
+/** The `assignee:<user id>` checkboxes of a form, as the list of ticked user ids. */
+const tickedAssignees = (raw: Record<string, unknown>) =>
+  Object.keys(raw)
+    .filter((k) => k.startsWith('assignee:'))
+    .map((k) => k.slice('assignee:'.length));
+
+const fewAssignees = (raw: Record<string, unknown>) => tickedAssignees(raw).length <= 50;
+
+const queueForm = z
+  .looseObject({
+    name: z.string().trim().min(1, 'Give the queue a name').max(100),
+    scoreNames: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(scoreName).max(20)),
+    filter: z.string().max(4000).default(''),
+    max: z.coerce.number().int().min(1).max(1000).default(100),
+    sample: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce.number().int().min(1).max(1000).optional(),
+    ),
+  })
+  .refine(fewAssignees, { message: 'At most 50 assignees', path: ['assignees'] })
+  .transform(({ name, scoreNames, filter, max, sample, ...rest }) => ({
+    name,
+    scoreNames,
+    filter,
+    max,
+    sample,
+    assignees: tickedAssignees(rest),
+  }));
 
 /** Makes a queue from a history filter: the query of a runs page address (`?tag=refund&model=…`). */
 export const createQueue = validatedAction(queueForm, async (input) => {
@@ -64,6 +83,7 @@ export const createQueue = validatedAction(queueForm, async (input) => {
     {
       name: input.name,
       scoreNames: input.scoreNames,
+      assignees: input.assignees,
       runs: { filter: filters, max: input.max, sample: input.sample },
     },
     actor,
@@ -71,6 +91,21 @@ export const createQueue = validatedAction(queueForm, async (input) => {
   refresh();
   return { id: queue.id, name: queue.name };
 });
+
+/** Names who reviews a queue (editors and owners may), audited. */
+export const saveAssignees = validatedAction(
+  z
+    .looseObject({ id: uuid })
+    .refine(fewAssignees, { message: 'At most 50 assignees', path: ['assignees'] })
+    .transform((o) => ({ id: o.id, assignees: tickedAssignees(o) })),
+  async ({ id, assignees }) => {
+    const { actor, projectId } = auditScope(await editor());
+    await setQueueAssignees(getDb(), projectId, id, assignees, actor);
+    refresh();
+    revalidatePath(projectRoute('review', '[id]'), 'page');
+    return {};
+  },
+);
 
 export const removeQueue = validatedAction(z.object({ id: uuid }), async ({ id }) => {
   const { actor, projectId } = auditScope(await editor());

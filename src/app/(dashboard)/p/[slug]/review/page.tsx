@@ -9,6 +9,7 @@ import { listAnnotationQueues } from '@/server/annotation';
 import { listScoreConfigs } from '@/server/scores';
 import { QueueForm } from './queue-form';
 import { ProgressBar } from './progress-bar';
+import { projectReviewers } from './reviewers';
 
 export const metadata: Metadata = { title: 'Review · runledger' };
 
@@ -24,10 +25,12 @@ export default async function ReviewPage({
   const { project } = await requireProject(slug, 'review');
   const from = (await searchParams).from;
   const db = getDb();
-  const [queues, configs] = await Promise.all([
+  const [queues, configs, reviewers] = await Promise.all([
     listAnnotationQueues(db, project.id),
     listScoreConfigs(db, project.id),
+    projectReviewers(db, project.id),
   ]);
+  const labelOf = new Map(reviewers.map((r) => [r.userId, r.label]));
   const canEdit = hasRole(project.role, 'editor');
   return (
     <div className="max-w-5xl">
@@ -47,6 +50,7 @@ export default async function ReviewPage({
               <tr>
                 <Th>Name</Th>
                 <Th>Scores</Th>
+                <Th>Assigned to</Th>
                 <Th>Progress</Th>
                 <Th className="text-right">Left</Th>
               </tr>
@@ -60,6 +64,9 @@ export default async function ReviewPage({
                     </Link>
                   </Td>
                   <Td className="text-xs text-zinc-600">{q.scoreNames.join(', ') || 'any'}</Td>
+                  <Td className="text-xs text-zinc-600">
+                    {q.assignees.map((a) => labelOf.get(a) ?? a).join(', ') || 'every editor'}
+                  </Td>
                   <Td>
                     <ProgressBar progress={q.progress} />
                   </Td>
@@ -71,7 +78,11 @@ export default async function ReviewPage({
         )}
       </Card>
       {canEdit && (
-        <QueueForm configNames={configs.map((c) => c.name)} filter={typeof from === 'string' ? from : ''} />
+        <QueueForm
+          configNames={configs.map((c) => c.name)}
+          filter={typeof from === 'string' ? from : ''}
+          reviewers={reviewers}
+        />
       )}
     </div>
   );

@@ -3,11 +3,20 @@ import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
 import { createQueue } from './actions';
+import { AssigneePicker, type Reviewer } from './assignee-picker';
 
 const field = 'mt-1 w-full rounded border border-zinc-300 px-2 py-1 text-sm';
 
 /** Makes a queue from a history filter (the runs page's address, or its query). */
-export function QueueForm({ configNames, filter }: { configNames: string[]; filter: string }) {
+export function QueueForm({
+  configNames,
+  filter,
+  reviewers,
+}: {
+  configNames: string[];
+  filter: string;
+  reviewers: Reviewer[];
+}) {
   const [state, action, pending] = useActionState(createQueue, null);
   const err = (k: string) => state?.fieldErrors?.[k]?.[0];
   const values = state && !state.ok ? state.values : undefined;
@@ -40,6 +49,9 @@ export function QueueForm({ configNames, filter }: { configNames: string[]; filt
           Random sample of (optional)
           <input name="sample" type="number" min={1} max={1000} className={field} />
         </label>
+        <div className="sm:col-span-2">
+          <AssigneePicker reviewers={reviewers} />
+        </div>
         <div className="flex items-center gap-3 sm:col-span-2">
           <Button type="submit" disabled={pending}>
             Make queue

@@ -7,15 +7,20 @@ import { Card, CardHeader, PageHeader } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { hasRole, projectPath } from '@/lib/project-path';
-import { getAnnotationQueue, reviewedItems } from '@/server/annotation';
+import { getAnnotationQueue, mayReview, reviewedItems } from '@/server/annotation';
 import { isAppError } from '@/server/errors';
 import { authorNames } from '@/server/scores';
 import { ProgressBar } from '../progress-bar';
+import { projectReviewers } from '../reviewers';
+import { AssigneesForm } from './assignees-form';
 import { DeleteQueueButton, ReviewNextButton } from './queue-actions';
 
 export const metadata: Metadata = { title: 'Queue · runledger' };
 
-/** One queue: its progress, who reviewed what, the reviewer's last runs, and "Review next". */
+/**
+ * One queue: its progress, who it is assigned to, who reviewed what, the reviewer's last runs, and
+ * "Review next" (for its assignees, or every editor when it has none).
+ */
 export default async function QueuePage({
   params,
   searchParams,
@@ -32,13 +37,17 @@ export default async function QueuePage({
     throw err;
   });
   const canEdit = hasRole(project.role, 'editor');
-  const [mine, nameOf] = await Promise.all([
+  // Editors and owners review; with assignees, only those named.
+  const canReview = canEdit && mayReview(queue, user.actor.id);
+  const [mine, nameOf, reviewers] = await Promise.all([
     reviewedItems(db, project.id, id, user.actor.id, 10),
     authorNames(
       db,
       queue.progress.byReviewer.map((r) => ({ source: 'annotation' as const, authorId: r.reviewer })),
     ),
+    projectReviewers(db, project.id),
   ]);
+  const labelOf = new Map(reviewers.map((r) => [r.userId, r.label]));
   const finished = (await searchParams).done === '1';
   return (
     <div className="max-w-4xl">
@@ -50,14 +59,26 @@ export default async function QueuePage({
         <CardHeader title="Progress" actions={canEdit && <DeleteQueueButton id={queue.id} />} />
         <div className="flex items-center justify-between gap-4 p-4">
           <ProgressBar progress={queue.progress} />
-          {canEdit && queue.progress.pending > 0 && <ReviewNextButton queueId={queue.id} />}
+          {canReview && queue.progress.pending > 0 && <ReviewNextButton queueId={queue.id} />}
         </div>
+        <p className="px-4 pb-4 text-sm text-zinc-600" data-testid="queue-assignees">
+          {queue.assignees.length === 0
+            ? 'Reviewed by every editor and owner.'
+            : `Assigned to ${queue.assignees.map((a) => labelOf.get(a) ?? a).join(', ')}.`}
+          {canEdit && !canReview && ' You can follow its progress; only its assignees review it.'}
+        </p>
         {finished && (
           <p role="status" className="px-4 pb-4 text-sm text-zinc-600">
             Nothing left for you to review in this queue.
           </p>
         )}
       </Card>
+      {canEdit && (
+        <Card className="mb-5">
+          <CardHeader title="Assignees" />
+          <AssigneesForm queueId={queue.id} reviewers={reviewers} selected={queue.assignees} />
+        </Card>
+      )}
       {queue.progress.byReviewer.length > 0 && (
         <Card className="mb-5">
           <CardHeader title="Reviewers" />

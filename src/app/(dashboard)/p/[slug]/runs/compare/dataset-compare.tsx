@@ -75,7 +75,7 @@ export function DatasetCompare({
           </Link>
         ))}
       </nav>
-      <ItemCompareTable items={items} scorers={scorers} />
+      <ItemCompareTable items={items} scorers={scorers} base={base} />
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
@@ -26,20 +27,23 @@ function Cell({ value }: { value: unknown }) {
   );
 }
 
-/** The items of two dataset runs side by side: both outputs, the ground truth, the latency delta. */
 /** An item's input in a line, for naming it (its id is in the title). */
-function inputSnippet(value: unknown): string {
+export function inputSnippet(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
+/** The items of two dataset runs side by side: both outputs, the ground truth, the latency delta. */
 export function ItemCompareTable({
   items,
   scorers = [],
+  base,
 }: {
   items: Comparison['items'];
   scorers?: ScorerComparison[];
+  /** The comparison's address: an item links to `base&item=<id>`, its two results side by side. */
+  base: string;
 }) {
   return (
     <Card>
@@ -62,7 +66,13 @@ export function ItemCompareTable({
           {items.map((i) => (
             <tr key={i.itemId} data-change={i.change}>
               <Td className="max-w-56 align-top text-xs" title={i.itemId}>
-                <span className="block truncate">{inputSnippet(i.b?.input ?? i.a?.input) || i.itemId}</span>
+                <Link
+                  href={`${base}&item=${encodeURIComponent(i.itemId)}`}
+                  className="block truncate font-medium hover:underline"
+                  aria-label={`Open item ${i.itemId} side by side`}
+                >
+                  {inputSnippet(i.b?.input ?? i.a?.input) || i.itemId}
+                </Link>
                 <span className="block truncate font-mono text-[11px] text-zinc-400">{i.itemId}</span>
               </Td>
               <Td className="align-top">

@@ -4,13 +4,22 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { getDb } from '@/db/client';
-import { compareDatasetRuns, compareRuns, type ItemChange, itemChanges } from '@/server/compare';
+import type { Score } from '@/db/schema';
+import {
+  compareDatasetItem,
+  compareDatasetRuns,
+  compareRuns,
+  type ItemChange,
+  itemChanges,
+} from '@/server/compare';
 import { isAppError } from '@/server/errors';
 import { getRunById } from '@/server/runs';
-import { compareScorers, datasetNames } from '@/server/scores';
+import { authorNames, cellText, compareScorers, datasetNames } from '@/server/scores';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { projectPath } from '@/lib/project-path';
 import { DatasetCompare } from './dataset-compare';
+import { ItemCompare } from './item-compare';
+import { inputSnippet } from './item-compare-table';
 import { RunCompare } from './run-compare';
 
 export const metadata: Metadata = { title: 'Compare runs · runledger' };
@@ -29,7 +38,10 @@ function Problem({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
-/** `/p/<slug>/runs/compare?a=<id>&b=<id>`: two runs side by side, or two dataset runs item by item. */
+/**
+ * `/p/<slug>/runs/compare?a=<id>&b=<id>`: two runs side by side, or two dataset runs item by item;
+ * `&item=<item id>` opens one item's two results side by side.
+ */
 export default async function ComparePage({
   params: route,
   searchParams,
@@ -67,6 +79,39 @@ export default async function ComparePage({
     return <Problem title="Run not found">One of the two runs does not exist in this project.</Problem>;
   const base = `${comparePath}?a=${a}&b=${b}`;
   const dataset = runA.kind === 'dataset' && runB.kind === 'dataset';
+  const item = typeof sp.item === 'string' && sp.item.length > 0 && sp.item.length <= 500 ? sp.item : null;
+  if (dataset && item) {
+    try {
+      const cmp = await compareDatasetItem(db, projectId, a, b, item);
+      const all = [...cmp.left.scores, ...cmp.right.scores];
+      const author = await authorNames(db, all);
+      const lines = (list: Score[]) =>
+        list.map((s) => ({
+          id: s.id,
+          name: s.name,
+          text: cellText(s.dataType, [s.value], [s.label]),
+          comment: s.comment,
+          author: author(s),
+        }));
+      return (
+        <div>
+          <PageHeader
+            title="Compare an item"
+            description={`${inputSnippet(cmp.item.b?.input ?? cmp.item.a?.input) || item} in both dataset runs: A is the baseline.`}
+          />
+          <ItemCompare
+            cmp={cmp}
+            scoresA={lines(cmp.left.scores)}
+            scoresB={lines(cmp.right.scores)}
+            back={base}
+          />
+        </div>
+      );
+    } catch (err) {
+      if (!isAppError(err) || (err.code !== 'bad_request' && err.code !== 'not_found')) throw err;
+      return <Problem title="Item not found">Neither run has a result for this item.</Problem>;
+    }
+  }
   if (dataset) {
     const change = itemChanges.includes(sp.change as ItemChange) ? (sp.change as ItemChange) : null;
     try {

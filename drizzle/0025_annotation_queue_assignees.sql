@@ -1,0 +1,1 @@
+ALTER TABLE "annotation_queues" ADD COLUMN "assignees" text[] DEFAULT '{}'::text[] NOT NULL;
