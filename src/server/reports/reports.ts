@@ -133,7 +133,7 @@ export async function addSection(
     }
     const [section] = await tx
       .insert(reportSections)
-      .values({ reportId, position, heading: input.heading, body: input.body })
+      .values({ projectId, reportId, position, heading: input.heading, body: input.body })
       .returning();
     await tx.update(reports).set({ updatedAt: new Date() }).where(eq(reports.id, reportId));
     return section!;

@@ -32,6 +32,7 @@ export async function addResults(
   return db.transaction(async (tx) => {
     await lockRun(tx, projectId, runId);
     const rows = results.map((r) => ({
+      projectId,
       runId,
       itemId: r.itemId,
       itemVersion: r.itemVersion ?? null,
@@ -49,7 +50,7 @@ export async function addResults(
       .insert(runResults)
       .values(rows)
       .onConflictDoUpdate({
-        target: [runResults.runId, runResults.itemId],
+        target: [runResults.runId, runResults.itemId, runResults.projectId],
         set: {
           itemVersion: sql`excluded.item_version`,
           input: sql`excluded.input`,
