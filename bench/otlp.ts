@@ -217,8 +217,8 @@ export async function rawRound(
       await sql.begin(async (tx) => {
         await tx`insert into runs (id, project_id, name, status) select unnest(${b.runs}::uuid[]), ${project!.id}, 'raw', 'running'
                on conflict (id) do nothing`;
-        await tx`insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
-               select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
+        await tx`insert into otel_spans (project_id, run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
+               select ${project!.id}::uuid, x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
                from jsonb_to_recordset(${JSON.stringify(b.spans)}::text::jsonb) as x(run_id uuid, span_id text,
                     parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)`;
         await tx`insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)

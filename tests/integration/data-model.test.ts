@@ -30,11 +30,24 @@ describeEachDb('data model and input rules', ({ db }) => {
       ]),
     );
     expect(names).not.toContain('run_events_run_type_idx');
-    const fks = await queryRows<{ conname: string; confdeltype: string }>(
+    // (project_id, parent_run_id) → runs; a deleted parent nulls parent_run_id alone.
+    const fks = await queryRows<{ conname: string; confdeltype: string; cols: string; nulled: string }>(
       db(),
-      sql`select conname, confdeltype from pg_constraint where conname = 'runs_parent_run_id_runs_id_fk'`,
+      sql`select conname, confdeltype,
+            (select string_agg(a.attname, ',' order by a.attname) from pg_attribute a
+             where a.attrelid = conrelid and a.attnum = any(conkey)) as cols,
+            (select string_agg(a.attname, ',') from pg_attribute a
+             where a.attrelid = conrelid and a.attnum = any(confdelsetcols)) as nulled
+          from pg_constraint where conname = 'runs_parent_fk'`,
     );
-    expect(fks).toEqual([{ conname: 'runs_parent_run_id_runs_id_fk', confdeltype: 'n' }]);
+    expect(fks).toEqual([
+      {
+        conname: 'runs_parent_fk',
+        confdeltype: 'n',
+        cols: 'parent_run_id,project_id',
+        nulled: 'parent_run_id',
+      },
+    ]);
   });
 
   it('refuses a parentRunId that names no run of the project (400, nothing written)', async () => {

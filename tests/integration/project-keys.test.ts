@@ -16,46 +16,12 @@ const GLOBAL = [
 ];
 
 /**
- * Project data without a project_id column yet: reached through a parent that has one. docs/scaling.md
- * lists them as the remaining work before the schema can be distributed by project.
+ * Tables with project_id whose primary key is still a bare id, same list in the docs: runs, reports and
+ * scores take an id chosen by the client, unique across the instance (a retry in any project is
+ * recognised by it); api_keys and invites are found by a hash before the project is known; audit_log
+ * has instance-wide rows without a project.
  */
-const NO_PROJECT_ID_YET = [
-  'dataset_items',
-  'evaluation_inbox',
-  'evaluator_daily_usage',
-  'otel_spans',
-  'report_sections',
-  'run_results',
-  'run_transcript_checkpoints',
-];
-
-/** Tables with project_id whose primary key does not hold it yet (a bare id), same list in the docs. */
-const KEY_WITHOUT_PROJECT_YET = [
-  'alert_deliveries',
-  'alert_events',
-  'annotation_queue_items',
-  'annotation_queues',
-  'api_keys',
-  'audit_log',
-  'cost_recompute_jobs',
-  'datasets',
-  'evaluation_jobs',
-  'evaluators',
-  'invites',
-  'llm_providers',
-  'model_prices',
-  'quotas',
-  'reports',
-  'runs',
-  'score_configs',
-  'scores',
-  'usage_events',
-  'usage_reservations',
-  'webhook_destinations',
-];
-
-/** Foreign keys of keyed tables to runs by run_id alone (nullable run_id), same list in the docs. */
-const FK_WITHOUT_PROJECT_YET = ['otel_log_records_run_id_runs_id_fk', 'otel_response_ids_run_id_runs_id_fk'];
+const KEY_WITHOUT_PROJECT_YET = ['api_keys', 'audit_log', 'invites', 'reports', 'runs', 'scores'];
 
 describeEachDb('project keys in the migrated schema', ({ db }) => {
   it('each table is global, or carries project_id in its primary key, or is a listed exception', async () => {
@@ -74,24 +40,20 @@ describeEachDb('project keys in the migrated schema', ({ db }) => {
     );
     const names = tables.map((t) => t.name);
     // Every table is in exactly one group: a new table must carry project_id in its key or be listed.
-    for (const t of [...GLOBAL, ...NO_PROJECT_ID_YET, ...KEY_WITHOUT_PROJECT_YET]) expect(names).toContain(t);
+    for (const t of [...GLOBAL, ...KEY_WITHOUT_PROJECT_YET]) expect(names).toContain(t);
     const unlisted = tables.filter(
-      (t) =>
-        !GLOBAL.includes(t.name) &&
-        !NO_PROJECT_ID_YET.includes(t.name) &&
-        !KEY_WITHOUT_PROJECT_YET.includes(t.name),
+      (t) => !GLOBAL.includes(t.name) && !KEY_WITHOUT_PROJECT_YET.includes(t.name),
     );
     expect(unlisted.filter((t) => !t.has_project || !t.pk_has_project).map((t) => t.name)).toEqual([]);
     expect(unlisted.map((t) => t.name)).toContain('run_events');
     // The lists stay true: a table fixed leaves its list.
     for (const t of tables) {
-      if (NO_PROJECT_ID_YET.includes(t.name)) expect(t.has_project, t.name).toBe(false);
       if (KEY_WITHOUT_PROJECT_YET.includes(t.name))
         expect([t.has_project, t.pk_has_project], t.name).toEqual([true, false]);
     }
   });
 
-  it('every unique constraint and foreign key between project tables of the keyed group holds project_id', async () => {
+  it('every foreign key between project tables, and every unique constraint of the keyed group, holds project_id', async () => {
     const rows = await queryRows<{
       table: string;
       name: string;
@@ -115,22 +77,14 @@ describeEachDb('project keys in the migrated schema', ({ db }) => {
           join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = 'public' and i.indisunique and not c.relispartition`,
     );
-    const keyed = (t: string) =>
-      !GLOBAL.includes(t) && !NO_PROJECT_ID_YET.includes(t) && !KEY_WITHOUT_PROJECT_YET.includes(t);
+    const keyed = (t: string) => !GLOBAL.includes(t) && !KEY_WITHOUT_PROJECT_YET.includes(t);
     const bad = rows.filter((r) => {
-      if (!keyed(r.table)) return false;
-      // A foreign key to a global table (projects, users) needs no project; to project data it does.
-      if (r.type === 'f')
-        return !GLOBAL.includes(r.other!) && !r.has_project && !FK_WITHOUT_PROJECT_YET.includes(r.name);
-      return !r.has_project;
+      // A foreign key to a global table (projects, users) needs no project; to project data it does,
+      // from every table (the listed ones too).
+      if (r.type === 'f') return !GLOBAL.includes(r.other!) && !r.has_project;
+      return keyed(r.table) && !r.has_project;
     });
     expect(bad.map((r) => `${r.table}.${r.name}`)).toEqual([]);
-    for (const name of FK_WITHOUT_PROJECT_YET) {
-      expect(
-        rows.find((r) => r.name === name),
-        name,
-      ).toMatchObject({ has_project: false });
-    }
     // run_events references runs by (project_id, run_id).
     expect(rows.find((r) => r.name === 'run_events_run_fk')).toMatchObject({
       has_project: true,

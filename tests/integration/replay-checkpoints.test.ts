@@ -247,7 +247,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
       if ((i + 1) % CHECKPOINT_EVERY) continue;
       const state = f.state();
       const delta = encodeCheckpoint(prev, state, clock);
-      old.push({ runId: run.id, seq: e.seq, eventCount: i + 1, state: delta });
+      old.push({ projectId: run.projectId, runId: run.id, seq: e.seq, eventCount: i + 1, state: delta });
       prev = state;
     }
     await db().insert(runTranscriptCheckpoints).values(old);

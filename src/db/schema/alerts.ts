@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { alertEventTypes, deliveryStatuses, destinationFormats } from '../../lib/enums';
 import { lifecycleDates, tstz } from './columns';
 import { projectRef } from './projects';
@@ -12,7 +24,7 @@ export const deliveryStatus = pgEnum('delivery_status', deliveryStatuses);
 export const webhookDestinations = pgTable(
   'webhook_destinations',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     name: text().notNull(),
     url: text().notNull(),
@@ -25,7 +37,10 @@ export const webhookDestinations = pgTable(
     disabledAt: tstz(),
     ...lifecycleDates,
   },
-  (t) => [index('webhook_destinations_project_idx').on(t.projectId, t.createdAt)],
+  (t) => [
+    primaryKey({ name: 'webhook_destinations_pk', columns: [t.id, t.projectId] }),
+    index('webhook_destinations_project_idx').on(t.projectId, t.createdAt),
+  ],
 );
 
 /**
@@ -36,7 +51,7 @@ export const webhookDestinations = pgTable(
 export const alertEvents = pgTable(
   'alert_events',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     type: alertEventType().notNull(),
     /** The payload's `data`. */
@@ -47,6 +62,7 @@ export const alertEvents = pgTable(
     createdAt: tstz().notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'alert_events_pk', columns: [t.id, t.projectId] }),
     uniqueIndex('alert_events_project_dedupe_unique').on(t.projectId, t.dedupeKey),
     index('alert_events_undispatched_idx').on(t.createdAt).where(sql`${t.dispatchedAt} is null`),
     // The delivery job's pruning of events past their keep time.
@@ -61,14 +77,10 @@ export const alertEvents = pgTable(
 export const alertDeliveries = pgTable(
   'alert_deliveries',
   {
-    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint({ mode: 'number' }).generatedAlwaysAsIdentity(),
     projectId: projectRef(),
-    eventId: uuid()
-      .notNull()
-      .references(() => alertEvents.id, { onDelete: 'cascade' }),
-    destinationId: uuid()
-      .notNull()
-      .references(() => webhookDestinations.id, { onDelete: 'cascade' }),
+    eventId: uuid().notNull(),
+    destinationId: uuid().notNull(),
     status: deliveryStatus().notNull().default('pending'),
     /** Attempts started (a lease taken), including the one under way. */
     attempts: integer().notNull().default(0),
@@ -85,7 +97,18 @@ export const alertDeliveries = pgTable(
     ...lifecycleDates,
   },
   (t) => [
-    uniqueIndex('alert_deliveries_event_destination_unique').on(t.eventId, t.destinationId),
+    primaryKey({ name: 'alert_deliveries_pk', columns: [t.id, t.projectId] }),
+    foreignKey({
+      name: 'alert_deliveries_event_fk',
+      columns: [t.eventId, t.projectId],
+      foreignColumns: [alertEvents.id, alertEvents.projectId],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'alert_deliveries_destination_fk',
+      columns: [t.destinationId, t.projectId],
+      foreignColumns: [webhookDestinations.id, webhookDestinations.projectId],
+    }).onDelete('cascade'),
+    uniqueIndex('alert_deliveries_event_destination_unique').on(t.eventId, t.destinationId, t.projectId),
     index('alert_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending')`),
     index('alert_deliveries_destination_idx').on(t.destinationId, t.createdAt.desc()),
   ],

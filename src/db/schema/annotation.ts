@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  foreignKey,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { annotationItemStatuses } from '../../lib/enums';
 import { lifecycleDates, tstz } from './columns';
 import { projectRef } from './projects';
@@ -11,7 +21,7 @@ export const annotationItemStatus = pgEnum('annotation_item_status', annotationI
 export const annotationQueues = pgTable(
   'annotation_queues',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     name: text().notNull(),
     description: text(),
@@ -23,7 +33,10 @@ export const annotationQueues = pgTable(
     assignees: text().array().notNull().default(sql`'{}'::text[]`),
     ...lifecycleDates,
   },
-  (t) => [uniqueIndex('annotation_queues_project_name_unique').on(t.projectId, t.name)],
+  (t) => [
+    primaryKey({ name: 'annotation_queues_pk', columns: [t.id, t.projectId] }),
+    uniqueIndex('annotation_queues_project_name_unique').on(t.projectId, t.name),
+  ],
 );
 
 /**
@@ -33,14 +46,10 @@ export const annotationQueues = pgTable(
 export const annotationQueueItems = pgTable(
   'annotation_queue_items',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
-    queueId: uuid()
-      .notNull()
-      .references(() => annotationQueues.id, { onDelete: 'cascade' }),
-    runId: uuid()
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    queueId: uuid().notNull(),
+    runId: uuid().notNull(),
     /** The item's place in the queue (reviewed in this order). */
     position: integer().notNull(),
     status: annotationItemStatus().notNull().default('pending'),
@@ -52,7 +61,18 @@ export const annotationQueueItems = pgTable(
     ...lifecycleDates,
   },
   (t) => [
-    uniqueIndex('annotation_queue_items_queue_run_unique').on(t.queueId, t.runId),
+    primaryKey({ name: 'annotation_queue_items_pk', columns: [t.id, t.projectId] }),
+    foreignKey({
+      name: 'annotation_queue_items_queue_fk',
+      columns: [t.queueId, t.projectId],
+      foreignColumns: [annotationQueues.id, annotationQueues.projectId],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'annotation_queue_items_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+    uniqueIndex('annotation_queue_items_queue_run_unique').on(t.queueId, t.runId, t.projectId),
     index('annotation_queue_items_next_idx').on(t.queueId, t.position).where(sql`${t.status} = 'pending'`),
     index('annotation_queue_items_run_idx').on(t.runId),
   ],

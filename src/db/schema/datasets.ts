@@ -1,11 +1,21 @@
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { lifecycleDates, tstz } from './columns';
 import { projectRef } from './projects';
 
 export const datasets = pgTable(
   'datasets',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     name: text().notNull(),
     description: text(),
@@ -13,16 +23,18 @@ export const datasets = pgTable(
     version: integer().notNull().default(1),
     ...lifecycleDates,
   },
-  (t) => [uniqueIndex('datasets_project_name_unique').on(t.projectId, t.name)],
+  (t) => [
+    primaryKey({ name: 'datasets_pk', columns: [t.id, t.projectId] }),
+    uniqueIndex('datasets_project_name_unique').on(t.projectId, t.name),
+  ],
 );
 
 export const datasetItems = pgTable(
   'dataset_items',
   {
-    id: uuid().primaryKey().defaultRandom(),
-    datasetId: uuid()
-      .notNull()
-      .references(() => datasets.id, { onDelete: 'cascade' }),
+    id: uuid().defaultRandom().notNull(),
+    projectId: projectRef(),
+    datasetId: uuid().notNull(),
     /** The logical item: every snapshot of one item shares it (an update writes a new snapshot). */
     itemId: uuid().notNull(),
     /** The dataset version that wrote this snapshot. */
@@ -37,6 +49,12 @@ export const datasetItems = pgTable(
     createdAt: tstz().notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'dataset_items_pk', columns: [t.id, t.projectId] }),
+    foreignKey({
+      name: 'dataset_items_dataset_fk',
+      columns: [t.datasetId, t.projectId],
+      foreignColumns: [datasets.id, datasets.projectId],
+    }).onDelete('cascade'),
     index('dataset_items_dataset_version_idx').on(t.datasetId, t.version),
     index('dataset_items_dataset_item_idx').on(t.datasetId, t.itemId),
   ],

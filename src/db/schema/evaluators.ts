@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -25,7 +26,7 @@ export const evaluationStatus = pgEnum('evaluation_status', evaluationStatuses);
 export const llmProviders = pgTable(
   'llm_providers',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     name: text().notNull(),
     baseUrl: text().notNull(),
@@ -33,14 +34,17 @@ export const llmProviders = pgTable(
     apiKeyCipher: text(),
     ...lifecycleDates,
   },
-  (t) => [uniqueIndex('llm_providers_project_name_unique').on(t.projectId, t.name)],
+  (t) => [
+    primaryKey({ name: 'llm_providers_pk', columns: [t.id, t.projectId] }),
+    uniqueIndex('llm_providers_project_name_unique').on(t.projectId, t.name),
+  ],
 );
 
 /** A check that scores runs or dataset results; its scores are named after it. */
 export const evaluators = pgTable(
   'evaluators',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     name: text().notNull(),
     /** What it checks, by type (the contract's evaluatorConfig). */
@@ -55,6 +59,7 @@ export const evaluators = pgTable(
     ...lifecycleDates,
   },
   (t) => [
+    primaryKey({ name: 'evaluators_pk', columns: [t.id, t.projectId] }),
     uniqueIndex('evaluators_project_name_unique').on(t.projectId, t.name),
     index('evaluators_project_online_idx').on(t.projectId).where(sql`${t.online} and ${t.enabled}`),
   ],
@@ -68,16 +73,12 @@ export const evaluators = pgTable(
 export const evaluationJobs = pgTable(
   'evaluation_jobs',
   {
-    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint({ mode: 'number' }).generatedAlwaysAsIdentity(),
     projectId: projectRef(),
-    evaluatorId: uuid()
-      .notNull()
-      .references(() => evaluators.id, { onDelete: 'cascade' }),
-    runId: uuid()
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    evaluatorId: uuid().notNull(),
+    runId: uuid().notNull(),
     /** The dataset result evaluated; null for the run itself. */
-    resultId: uuid().references(() => runResults.id, { onDelete: 'cascade' }),
+    resultId: uuid(),
     status: evaluationStatus().notNull().default('pending'),
     /** Attempts started (a lease taken), including the one under way. */
     attempts: integer().notNull().default(0),
@@ -91,10 +92,27 @@ export const evaluationJobs = pgTable(
     ...lifecycleDates,
   },
   (t) => [
+    primaryKey({ name: 'evaluation_jobs_pk', columns: [t.id, t.projectId] }),
+    foreignKey({
+      name: 'evaluation_jobs_evaluator_fk',
+      columns: [t.evaluatorId, t.projectId],
+      foreignColumns: [evaluators.id, evaluators.projectId],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'evaluation_jobs_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'evaluation_jobs_result_fk',
+      columns: [t.resultId, t.projectId],
+      foreignColumns: [runResults.id, runResults.projectId],
+    }).onDelete('cascade'),
     uniqueIndex('evaluation_jobs_target_unique').on(
       t.evaluatorId,
       t.runId,
       sql`coalesce(${t.resultId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+      t.projectId,
     ),
     index('evaluation_jobs_due_idx').on(t.runAfter).where(sql`${t.status} in ('pending', 'running')`),
     index('evaluation_jobs_run_idx').on(t.runId),
@@ -107,24 +125,40 @@ export const evaluationJobs = pgTable(
  * trigger on runs adds them in the transaction that finishes the run (whatever the way in), the job
  * turns them into evaluation_jobs and deletes them.
  */
-export const evaluationInbox = pgTable('evaluation_inbox', {
-  runId: uuid()
-    .primaryKey()
-    .references(() => runs.id, { onDelete: 'cascade' }),
-  createdAt: tstz().notNull().defaultNow(),
-});
+export const evaluationInbox = pgTable(
+  'evaluation_inbox',
+  {
+    projectId: projectRef(),
+    runId: uuid().notNull(),
+    createdAt: tstz().notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'evaluation_inbox_pk', columns: [t.runId, t.projectId] }),
+    foreignKey({
+      name: 'evaluation_inbox_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+  ],
+);
 
 /** Attempts per evaluator and UTC day, counted against its daily budget by one conditional upsert. */
 export const evaluatorDailyUsage = pgTable(
   'evaluator_daily_usage',
   {
-    evaluatorId: uuid()
-      .notNull()
-      .references(() => evaluators.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
+    evaluatorId: uuid().notNull(),
     day: tstz().notNull(),
     attempts: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.evaluatorId, t.day] })],
+  (t) => [
+    primaryKey({ name: 'evaluator_daily_usage_pk', columns: [t.evaluatorId, t.day, t.projectId] }),
+    foreignKey({
+      name: 'evaluator_daily_usage_evaluator_fk',
+      columns: [t.evaluatorId, t.projectId],
+      foreignColumns: [evaluators.id, evaluators.projectId],
+    }).onDelete('cascade'),
+  ],
 );
 
 export type LlmProvider = typeof llmProviders.$inferSelect;

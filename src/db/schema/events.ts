@@ -10,6 +10,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tstz } from './columns';
+import { projectRef } from './projects';
 import { runs } from './runs';
 
 /**
@@ -55,9 +56,8 @@ export type RunEvent = typeof runEvents.$inferSelect;
 export const runTranscriptCheckpoints = pgTable(
   'run_transcript_checkpoints',
   {
-    runId: uuid()
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
+    runId: uuid().notNull(),
     /** The last event seq folded in. */
     seq: integer().notNull(),
     /** How many events (those with seq <= `seq`) were folded in. */
@@ -72,7 +72,14 @@ export const runTranscriptCheckpoints = pgTable(
     keyframe: boolean().notNull().default(false),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.seq] })],
+  (t) => [
+    primaryKey({ name: 'run_transcript_checkpoints_pk', columns: [t.runId, t.seq, t.projectId] }),
+    foreignKey({
+      name: 'run_transcript_checkpoints_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+  ],
 );
 
 export type RunTranscriptCheckpoint = typeof runTranscriptCheckpoints.$inferSelect;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -21,9 +22,8 @@ import { runs } from './runs';
 export const otelSpans = pgTable(
   'otel_spans',
   {
-    runId: uuid()
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    projectId: projectRef(),
+    runId: uuid().notNull(),
     /** Hex span id: keys the span's events within its trace. */
     spanId: text().notNull(),
     parentSpanId: text(),
@@ -39,7 +39,14 @@ export const otelSpans = pgTable(
     ledgered: boolean().notNull().default(false),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.spanId] })],
+  (t) => [
+    primaryKey({ name: 'otel_spans_pk', columns: [t.runId, t.spanId, t.projectId] }),
+    foreignKey({
+      name: 'otel_spans_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+  ],
 );
 
 export type OtelSpanRow = typeof otelSpans.$inferSelect;
@@ -69,7 +76,7 @@ export const otelLogRecords = pgTable(
     /** `log` (an OTLP log record) or `span-event` (an event of a span). */
     source: text().$type<'log' | 'span-event'>().notNull(),
     /** The run it belongs to; null while its span or response has not arrived. */
-    runId: uuid().references(() => runs.id, { onDelete: 'cascade' }),
+    runId: uuid(),
     traceId: text(),
     spanId: text(),
     /** `gen_ai.response.id`: correlates a record that has no span id to the model call it is about. */
@@ -87,6 +94,12 @@ export const otelLogRecords = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.recordKey] }),
+    foreignKey({
+      name: 'otel_log_records_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+
     index('otel_log_records_run_idx').on(t.runId),
     index('otel_log_records_pending_trace_idx')
       .on(t.projectId, t.traceId)
@@ -108,14 +121,18 @@ export const otelResponseIds = pgTable(
   {
     projectId: projectRef(),
     responseId: text().notNull(),
-    runId: uuid()
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    runId: uuid().notNull(),
     traceId: text().notNull(),
     spanId: text().notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.responseId] }),
+    foreignKey({
+      name: 'otel_response_ids_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+
     index('otel_response_ids_run_idx').on(t.runId),
   ],
 );

@@ -5,6 +5,7 @@ import {
   integer,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
   uuid,
@@ -16,7 +17,7 @@ import { projectRef } from './projects';
 export const modelPrices = pgTable(
   'model_prices',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     model: text().notNull(),
     inputPerMillion: doublePrecision().notNull(),
@@ -26,7 +27,10 @@ export const modelPrices = pgTable(
     effectiveFrom: date({ mode: 'string' }).notNull(),
     ...lifecycleDates,
   },
-  (t) => [uniqueIndex('model_prices_project_model_from_unique').on(t.projectId, t.model, t.effectiveFrom)],
+  (t) => [
+    primaryKey({ name: 'model_prices_pk', columns: [t.id, t.projectId] }),
+    uniqueIndex('model_prices_project_model_from_unique').on(t.projectId, t.model, t.effectiveFrom),
+  ],
 );
 
 export const recomputeStatus = pgEnum('recompute_status', ['pending', 'running', 'done', 'failed']);
@@ -35,7 +39,7 @@ export const recomputeStatus = pgEnum('recompute_status', ['pending', 'running',
 export const costRecomputeJobs = pgTable(
   'cost_recompute_jobs',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     /** Null: every model. */
     model: text(),
@@ -50,7 +54,10 @@ export const costRecomputeJobs = pgTable(
     finishedAt: tstz(),
     ...lifecycleDates,
   },
-  (t) => [index('cost_recompute_jobs_project_created_idx').on(t.projectId, t.createdAt)],
+  (t) => [
+    primaryKey({ name: 'cost_recompute_jobs_pk', columns: [t.id, t.projectId] }),
+    index('cost_recompute_jobs_project_created_idx').on(t.projectId, t.createdAt),
+  ],
 );
 
 export type ModelPrice = typeof modelPrices.$inferSelect;

@@ -1,9 +1,10 @@
 import {
-  type AnyPgColumn,
+  foreignKey,
   index,
   integer,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
   uuid,
@@ -20,17 +21,27 @@ export const reports = pgTable(
   {
     id: uuid().primaryKey().defaultRandom(),
     projectId: projectRef(),
-    runId: uuid()
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    runId: uuid().notNull(),
     /** Branch reports hang under their parent report. */
-    parentReportId: uuid().references((): AnyPgColumn => reports.id, { onDelete: 'cascade' }),
+    parentReportId: uuid(),
     branch: text(),
     title: text().notNull(),
     status: reportStatus().notNull().default('draft'),
     ...lifecycleDates,
   },
   (t) => [
+    // The target of the (project_id, report_id) foreign keys: a key that holds the project.
+    uniqueIndex('reports_project_id_unique').on(t.projectId, t.id),
+    foreignKey({
+      name: 'reports_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'reports_parent_fk',
+      columns: [t.projectId, t.parentReportId],
+      foreignColumns: [t.projectId, t.id],
+    }).onDelete('cascade'),
     index('reports_project_run_idx').on(t.projectId, t.runId, t.createdAt),
     index('reports_parent_idx').on(t.parentReportId),
     // Deleting a run deletes its reports (cascade): found by this index, not a scan.
@@ -41,17 +52,24 @@ export const reports = pgTable(
 export const reportSections = pgTable(
   'report_sections',
   {
-    id: uuid().primaryKey().defaultRandom(),
-    reportId: uuid()
-      .notNull()
-      .references(() => reports.id, { onDelete: 'cascade' }),
+    id: uuid().defaultRandom().notNull(),
+    projectId: projectRef(),
+    reportId: uuid().notNull(),
     position: integer().notNull(),
     heading: text().notNull(),
     /** Markdown; rendered sanitized. */
     body: text().notNull(),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('report_sections_report_position_unique').on(t.reportId, t.position)],
+  (t) => [
+    primaryKey({ name: 'report_sections_pk', columns: [t.id, t.projectId] }),
+    uniqueIndex('report_sections_report_position_unique').on(t.reportId, t.position, t.projectId),
+    foreignKey({
+      name: 'report_sections_report_fk',
+      columns: [t.projectId, t.reportId],
+      foreignColumns: [reports.projectId, reports.id],
+    }).onDelete('cascade'),
+  ],
 );
 
 export type Report = typeof reports.$inferSelect;

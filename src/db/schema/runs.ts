@@ -1,6 +1,5 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import {
-  type AnyPgColumn,
   check,
   doublePrecision,
   index,
@@ -14,6 +13,7 @@ import {
   bigint,
   primaryKey,
   customType,
+  foreignKey,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { runKinds, runStatuses } from '../../lib/enums';
@@ -39,8 +39,8 @@ export const runs = pgTable(
     status: runStatus().notNull().default('running'),
     /** Groups the runs of one conversation. */
     threadId: text(),
-    /** The run this one was started from; of the same project (checked on write); null when that run is deleted. */
-    parentRunId: uuid().references((): AnyPgColumn => runs.id, { onDelete: 'set null' }),
+    /** The run this one was started from, of the same project; null when that run is deleted. */
+    parentRunId: uuid(),
     /** The end user; the default quota subject. */
     userId: text(),
     model: text(),
@@ -79,6 +79,12 @@ export const runs = pgTable(
   (t) => [
     // The target of the (project_id, run_id) foreign keys: a key that holds the project.
     uniqueIndex('runs_project_id_unique').on(t.projectId, t.id),
+    // The migration writes ON DELETE SET NULL (parent_run_id): the project stays.
+    foreignKey({
+      name: 'runs_parent_fk',
+      columns: [t.projectId, t.parentRunId],
+      foreignColumns: [t.projectId, t.id],
+    }).onDelete('set null'),
     index('runs_project_created_idx').on(t.projectId, t.createdAt.desc(), t.id.desc()),
     index('runs_project_status_created_idx').on(t.projectId, t.status, t.createdAt.desc(), t.id.desc()),
     index('runs_project_kind_created_idx').on(t.projectId, t.kind, t.createdAt.desc(), t.id.desc()),
@@ -100,10 +106,9 @@ export const runs = pgTable(
 export const runResults = pgTable(
   'run_results',
   {
-    id: uuid().primaryKey().defaultRandom(),
-    runId: uuid()
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    id: uuid().defaultRandom().notNull(),
+    projectId: projectRef(),
+    runId: uuid().notNull(),
     itemId: text().notNull(),
     itemVersion: integer(),
     input: jsonb(),
@@ -117,7 +122,15 @@ export const runResults = pgTable(
     retryCount: integer().notNull().default(0),
     createdAt: tstz().notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('run_results_run_item_unique').on(t.runId, t.itemId)],
+  (t) => [
+    primaryKey({ name: 'run_results_pk', columns: [t.id, t.projectId] }),
+    uniqueIndex('run_results_run_item_unique').on(t.runId, t.itemId, t.projectId),
+    foreignKey({
+      name: 'run_results_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+  ],
 );
 
 /**

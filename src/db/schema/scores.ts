@@ -3,10 +3,12 @@ import {
   boolean,
   check,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
   uuid,
@@ -29,13 +31,11 @@ export const scores = pgTable(
     /** Chosen by the client (idempotency) or generated. */
     id: uuid().primaryKey().defaultRandom(),
     projectId: projectRef(),
-    runId: uuid()
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    runId: uuid().notNull(),
     /** The scored step (an event seq); null for the whole run. */
     seq: integer(),
     /** The scored dataset result (of the same run); null otherwise. */
-    resultId: uuid().references(() => runResults.id, { onDelete: 'cascade' }),
+    resultId: uuid(),
     name: text().notNull(),
     dataType: scoreType().notNull(),
     /** Null for a categorical score. */
@@ -49,6 +49,16 @@ export const scores = pgTable(
     ...lifecycleDates,
   },
   (t) => [
+    foreignKey({
+      name: 'scores_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'scores_result_fk',
+      columns: [t.resultId, t.projectId],
+      foreignColumns: [runResults.id, runResults.projectId],
+    }).onDelete('cascade'),
     index('scores_project_created_idx').on(t.projectId, t.createdAt.desc(), t.id.desc()),
     index('scores_run_name_idx').on(t.runId, t.name),
     index('scores_result_idx').on(t.resultId).where(sql`${t.resultId} is not null`),
@@ -86,7 +96,7 @@ export const scores = pgTable(
 export const scoreConfigs = pgTable(
   'score_configs',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     name: text().notNull(),
     dataType: scoreType().notNull(),
@@ -98,7 +108,10 @@ export const scoreConfigs = pgTable(
     description: text(),
     ...lifecycleDates,
   },
-  (t) => [uniqueIndex('score_configs_project_name_unique').on(t.projectId, t.name)],
+  (t) => [
+    primaryKey({ name: 'score_configs_pk', columns: [t.id, t.projectId] }),
+    uniqueIndex('score_configs_project_name_unique').on(t.projectId, t.name),
+  ],
 );
 
 /** A project's choices about scores; a project without a row has the defaults. */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  foreignKey,
   index,
   jsonb,
   pgEnum,
@@ -23,12 +24,12 @@ export const reservationStatus = pgEnum('reservation_status', reservationStatuse
 export const usageEvents = pgTable(
   'usage_events',
   {
-    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint({ mode: 'number' }).generatedAlwaysAsIdentity(),
     projectId: projectRef(),
     subject: text().notNull(),
     metric: text().notNull(),
     amount: bigint({ mode: 'number' }).notNull(),
-    runId: uuid().references(() => runs.id, { onDelete: 'set null' }),
+    runId: uuid(),
     model: text(),
     idempotencyKey: text(),
     /** The answer given the first time, replayed for a retry with the same idempotency key. */
@@ -36,6 +37,13 @@ export const usageEvents = pgTable(
     occurredAt: tstz().notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'usage_events_pk', columns: [t.id, t.projectId] }),
+    // The migration writes ON DELETE SET NULL (run_id): the project stays.
+    foreignKey({
+      name: 'usage_events_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('set null'),
     uniqueIndex('usage_events_project_idempotency_unique').on(t.projectId, t.idempotencyKey),
     // `amount` last: the hourly chart and short-window rankings sum it by an index-only scan.
     index('usage_events_project_metric_occurred_idx').on(t.projectId, t.metric, t.occurredAt, t.amount),
@@ -108,7 +116,7 @@ export const usageCounters = pgTable(
 export const quotas = pgTable(
   'quotas',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     /** A subject, or '*' for every subject, each on its own. */
     subject: text().notNull(),
@@ -119,6 +127,7 @@ export const quotas = pgTable(
     ...lifecycleDates,
   },
   (t) => [
+    primaryKey({ name: 'quotas_pk', columns: [t.id, t.projectId] }),
     uniqueIndex('quotas_project_subject_metric_window_unique').on(t.projectId, t.subject, t.metric, t.window),
   ],
 );
@@ -127,12 +136,12 @@ export const quotas = pgTable(
 export const usageReservations = pgTable(
   'usage_reservations',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: uuid().defaultRandom().notNull(),
     projectId: projectRef(),
     subject: text().notNull(),
     metric: text().notNull(),
     amount: bigint({ mode: 'number' }).notNull(),
-    runId: uuid().references(() => runs.id, { onDelete: 'set null' }),
+    runId: uuid(),
     idempotencyKey: text(),
     status: reservationStatus().notNull().default('held'),
     /** The counter windows the held amount was added to: [{ window, windowStart }]. */
@@ -143,6 +152,13 @@ export const usageReservations = pgTable(
     createdAt: tstz().notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'usage_reservations_pk', columns: [t.id, t.projectId] }),
+    // The migration writes ON DELETE SET NULL (run_id): the project stays.
+    foreignKey({
+      name: 'usage_reservations_run_fk',
+      columns: [t.projectId, t.runId],
+      foreignColumns: [runs.projectId, runs.id],
+    }).onDelete('set null'),
     uniqueIndex('usage_reservations_project_idempotency_unique').on(t.projectId, t.idempotencyKey),
     index('usage_reservations_project_held_idx').on(t.projectId, t.subject, t.metric, t.status, t.expiresAt),
     index('usage_reservations_run_idx').on(t.runId).where(sql`${t.runId} is not null`),

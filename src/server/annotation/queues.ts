@@ -124,6 +124,7 @@ const emptyProgress = (total: number): AnnotationProgress => ({
 /** The progress of some queues, by queue id (two grouped reads). */
 async function progressOf(
   db: DbOrTx,
+  projectId: string,
   queueIds: string[],
   now: Date,
 ): Promise<Map<string, AnnotationProgress>> {
@@ -134,7 +135,7 @@ async function progressOf(
     db,
     sql`select queue_id::text as queue_id, status::text as status, count(*)::int as n,
         count(*) filter (where lease_until > ${now.toISOString()}::timestamptz)::int as leased
-      from annotation_queue_items where queue_id = any(${ids}) group by queue_id, status`,
+      from annotation_queue_items where project_id = ${projectId}::uuid and queue_id = any(${ids}) group by queue_id, status`,
   );
   for (const c of counts) {
     const p = out.get(c.queue_id)!;
@@ -149,7 +150,7 @@ async function progressOf(
     db,
     sql`select queue_id::text as queue_id, reviewed_by as reviewer,
         count(*) filter (where status = 'done')::int as done, count(*) filter (where status = 'skipped')::int as skipped
-      from annotation_queue_items where queue_id = any(${ids}) and reviewed_by is not null
+      from annotation_queue_items where project_id = ${projectId}::uuid and queue_id = any(${ids}) and reviewed_by is not null
       group by queue_id, reviewed_by order by reviewed_by`,
   );
   for (const r of reviewers)
@@ -169,6 +170,7 @@ export async function listAnnotationQueues(
     .orderBy(desc(annotationQueues.createdAt), desc(annotationQueues.id));
   const progress = await progressOf(
     db,
+    projectId,
     queues.map((q) => q.id),
     now,
   );
@@ -186,7 +188,7 @@ export async function getAnnotationQueue(
     .from(annotationQueues)
     .where(and(eq(annotationQueues.projectId, projectId), eq(annotationQueues.id, queueId)));
   if (!queue) throw notFound('Annotation queue');
-  const progress = await progressOf(db, [queue.id], now);
+  const progress = await progressOf(db, projectId, [queue.id], now);
   return { ...queue, progress: progress.get(queue.id)! };
 }
 
@@ -237,13 +239,13 @@ export async function nextAnnotationItem(
       tx,
       sql`with mine as (
             select id, true as held from annotation_queue_items
-            where queue_id = ${queueId}::uuid and status = 'pending' and leased_by = ${reviewer}
+            where project_id = ${projectId}::uuid and queue_id = ${queueId}::uuid and status = 'pending' and leased_by = ${reviewer}
               and lease_until > ${at}::timestamptz
             order by position limit 1
           ),
           free as (
             select id, false as held from annotation_queue_items
-            where queue_id = ${queueId}::uuid and status = 'pending'
+            where project_id = ${projectId}::uuid and queue_id = ${queueId}::uuid and status = 'pending'
               and (lease_until is null or lease_until <= ${at}::timestamptz)
               and not exists (select 1 from mine)
             order by position limit 1
@@ -255,7 +257,7 @@ export async function nextAnnotationItem(
     const [leased] = await tx
       .update(annotationQueueItems)
       .set({ leasedBy: reviewer, leaseUntil: new Date(until), updatedAt: now })
-      .where(eq(annotationQueueItems.id, item.id))
+      .where(and(eq(annotationQueueItems.projectId, projectId), eq(annotationQueueItems.id, item.id)))
       .returning();
     if (!item.held)
       await writeAudit(tx, {

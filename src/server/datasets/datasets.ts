@@ -100,6 +100,7 @@ export async function addItems(
       .insert(datasetItems)
       .values(
         items.map((it) => ({
+          projectId,
           datasetId,
           itemId: randomUUID(),
           version,
@@ -127,6 +128,7 @@ export async function updateItem(
     const [row] = await tx
       .insert(datasetItems)
       .values({
+        projectId,
         datasetId,
         itemId,
         version,

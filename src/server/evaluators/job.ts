@@ -90,9 +90,9 @@ export async function takeBudget(db: DbOrTx, evaluator: Evaluator, now: Date): P
   const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const rows = await queryRows<{ attempts: number }>(
     db,
-    sql`insert into evaluator_daily_usage as u (evaluator_id, day, attempts)
-        values (${evaluator.id}, ${day.toISOString()}::timestamptz, 1)
-        on conflict (evaluator_id, day) do update set attempts = u.attempts + 1
+    sql`insert into evaluator_daily_usage as u (project_id, evaluator_id, day, attempts)
+        values (${evaluator.projectId}, ${evaluator.id}, ${day.toISOString()}::timestamptz, 1)
+        on conflict (evaluator_id, day, project_id) do update set attempts = u.attempts + 1
         where u.attempts < ${evaluator.dailyBudget}
         returning attempts`,
   );

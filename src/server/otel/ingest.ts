@@ -352,12 +352,12 @@ function lockRunsSql(runIds: string, mode: 'try' | 'wait'): SQL {
 
 /** The spans not stored yet, into the held runs of this project only; sets NEW_SPANS to the new ones. */
 function insertSpansSql(projectId: string, rows: SpanRow[]): SQL {
-  return sql`with ins as (insert into otel_spans (run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
-    select x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
+  return sql`with ins as (insert into otel_spans (project_id, run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
+    select ${projectId}::uuid, x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(run_id uuid, span_id text,
          parent_span_id text, name text, start_ns numeric, end_ns numeric, events jsonb, usage jsonb)
     where x.run_id = any(array(select id from ${projectRuns(projectId, heldRuns)} r))
-    on conflict (run_id, span_id) do nothing
+    on conflict (run_id, span_id, project_id) do nothing
     returning run_id, span_id)
     select set_config(${NEW_SPANS}, coalesce(jsonb_agg(jsonb_build_object('run_id', run_id, 'span_id', span_id)),
       '[]'::jsonb)::text, true) is not null as ok, count(*)::int as n

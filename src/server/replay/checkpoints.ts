@@ -103,9 +103,10 @@ export async function ensureCheckpoints(
       await tx.execute(sql`select 1 from runs where id = ${runId}::uuid for share`);
       const [row] = await queryRows<{ n: number }>(
         tx,
-        sql`insert into run_transcript_checkpoints (run_id, seq, event_count, keyframe, state)
-            select ${runId}::uuid, ${seq}, ${eventCount}, ${keyframe}, ${JSON.stringify(stored)}::jsonb
-            where (select count(*) from run_events where run_id = ${runId}::uuid
+        sql`insert into run_transcript_checkpoints (project_id, run_id, seq, event_count, keyframe, state)
+            select r.project_id, r.id, ${seq}, ${eventCount}, ${keyframe}, ${JSON.stringify(stored)}::jsonb
+            from runs r
+            where r.id = ${runId}::uuid and (select count(*) from run_events where run_id = ${runId}::uuid
                      and seq > ${after} and seq <= ${seq}) = ${CHECKPOINT_EVERY}
               and (${after} = -1 or exists (select 1 from run_transcript_checkpoints
                      where run_id = ${runId}::uuid and seq = ${after} and event_count = ${eventCount - CHECKPOINT_EVERY}))

@@ -86,7 +86,7 @@ export async function getReport(
   const sections = await db
     .select()
     .from(reportSections)
-    .where(eq(reportSections.reportId, reportId))
+    .where(and(eq(reportSections.projectId, projectId), eq(reportSections.reportId, reportId)))
     .orderBy(asc(reportSections.position));
   return { ...report, sections };
 }
@@ -118,24 +118,41 @@ export async function addSection(
       const [{ next }] = (await tx
         .select({ next: sql<number>`coalesce(max(${reportSections.position}) + 1, 0)::int` })
         .from(reportSections)
-        .where(eq(reportSections.reportId, reportId))) as [{ next: number }];
+        .where(and(eq(reportSections.projectId, projectId), eq(reportSections.reportId, reportId)))) as [
+        { next: number },
+      ];
       position = next;
     } else {
       // Two steps keep UNIQUE (report_id, position) satisfied row by row: park as negatives, then flip.
       await tx
         .update(reportSections)
         .set({ position: sql`-${reportSections.position} - 2` })
-        .where(and(eq(reportSections.reportId, reportId), sql`${reportSections.position} >= ${position}`));
+        .where(
+          and(
+            eq(reportSections.projectId, projectId),
+            eq(reportSections.reportId, reportId),
+            sql`${reportSections.position} >= ${position}`,
+          ),
+        );
       await tx
         .update(reportSections)
         .set({ position: sql`-${reportSections.position} - 1` })
-        .where(and(eq(reportSections.reportId, reportId), sql`${reportSections.position} < 0`));
+        .where(
+          and(
+            eq(reportSections.projectId, projectId),
+            eq(reportSections.reportId, reportId),
+            sql`${reportSections.position} < 0`,
+          ),
+        );
     }
     const [section] = await tx
       .insert(reportSections)
-      .values({ reportId, position, heading: input.heading, body: input.body })
+      .values({ projectId, reportId, position, heading: input.heading, body: input.body })
       .returning();
-    await tx.update(reports).set({ updatedAt: new Date() }).where(eq(reports.id, reportId));
+    await tx
+      .update(reports)
+      .set({ updatedAt: new Date() })
+      .where(and(eq(reports.projectId, projectId), eq(reports.id, reportId)));
     return section!;
   });
 }
@@ -152,7 +169,7 @@ export async function reorderSections(
     const current = await tx
       .select({ id: reportSections.id })
       .from(reportSections)
-      .where(eq(reportSections.reportId, reportId));
+      .where(and(eq(reportSections.projectId, projectId), eq(reportSections.reportId, reportId)));
     const known = new Set(current.map((s) => s.id));
     if (
       sectionIds.length !== known.size ||
@@ -164,15 +181,21 @@ export async function reorderSections(
     await tx
       .update(reportSections)
       .set({ position: sql`-${reportSections.position} - 1` })
-      .where(eq(reportSections.reportId, reportId));
+      .where(and(eq(reportSections.projectId, projectId), eq(reportSections.reportId, reportId)));
     for (const [position, id] of sectionIds.entries()) {
-      await tx.update(reportSections).set({ position }).where(eq(reportSections.id, id));
+      await tx
+        .update(reportSections)
+        .set({ position })
+        .where(and(eq(reportSections.projectId, projectId), eq(reportSections.id, id)));
     }
-    await tx.update(reports).set({ updatedAt: new Date() }).where(eq(reports.id, reportId));
+    await tx
+      .update(reports)
+      .set({ updatedAt: new Date() })
+      .where(and(eq(reports.projectId, projectId), eq(reports.id, reportId)));
     return tx
       .select()
       .from(reportSections)
-      .where(eq(reportSections.reportId, reportId))
+      .where(and(eq(reportSections.projectId, projectId), eq(reportSections.reportId, reportId)))
       .orderBy(asc(reportSections.position));
   });
 }
@@ -205,9 +228,12 @@ export async function listRunReports(db: DbOrTx, projectId: string, runId: strin
     .select()
     .from(reportSections)
     .where(
-      inArray(
-        reportSections.reportId,
-        rows.map((r) => r.id),
+      and(
+        eq(reportSections.projectId, projectId),
+        inArray(
+          reportSections.reportId,
+          rows.map((r) => r.id),
+        ),
       ),
     )
     .orderBy(asc(reportSections.reportId), asc(reportSections.position));

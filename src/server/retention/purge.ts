@@ -92,7 +92,8 @@ const ids = (runIds: string[]) => sql`${`{${runIds.join(',')}}`}::uuid[]`;
 type RunRowsStep = {
   /** The table whose rows under the chunk's runs this step deletes (or detaches), batch by batch. */
   table: string;
-  statement: (runIds: SQL, n: number) => SQL;
+  /** The project's rows under the chunk's runs (the project named, as every statement of the app does). */
+  statement: (projectId: SQL, runIds: SQL, n: number) => SQL;
   field: keyof PurgeCounts | null;
 };
 
@@ -104,68 +105,68 @@ type RunRowsStep = {
 export const RUN_ROWS: RunRowsStep[] = [
   {
     table: 'run_events',
-    statement: (any, n) => sql`with d as (delete from run_events where (run_id, seq) in (
-        select run_id, seq from run_events where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (p, any, n) => sql`with d as (delete from run_events where (run_id, seq) in (
+        select run_id, seq from run_events where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: 'events',
   },
   {
     table: 'run_transcript_checkpoints',
-    statement: (any, n) => sql`with d as (delete from run_transcript_checkpoints where (run_id, seq) in (
-        select run_id, seq from run_transcript_checkpoints where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (p, any, n) => sql`with d as (delete from run_transcript_checkpoints where (run_id, seq) in (
+        select run_id, seq from run_transcript_checkpoints where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
   },
   // Scores before results: a result's delete would cascade to its scores unbatched.
   {
     table: 'scores',
-    statement: (any, n) => sql`with d as (delete from scores where id in (
-        select id from scores where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (p, any, n) => sql`with d as (delete from scores where id in (
+        select id from scores where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: 'scores',
   },
   // Evaluations (one per evaluator and run or result) before results too, for the same reason.
   {
     table: 'evaluation_jobs',
-    statement: (any, n) => sql`with d as (delete from evaluation_jobs where id in (
-        select id from evaluation_jobs where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (p, any, n) => sql`with d as (delete from evaluation_jobs where id in (
+        select id from evaluation_jobs where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
   },
   {
     table: 'annotation_queue_items',
-    statement: (any, n) => sql`with d as (delete from annotation_queue_items where id in (
-        select id from annotation_queue_items where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (p, any, n) => sql`with d as (delete from annotation_queue_items where id in (
+        select id from annotation_queue_items where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
   },
   {
     table: 'evaluation_inbox',
-    statement: (any, n) => sql`with d as (delete from evaluation_inbox where run_id in (
-        select run_id from evaluation_inbox where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (p, any, n) => sql`with d as (delete from evaluation_inbox where run_id in (
+        select run_id from evaluation_inbox where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
   },
   {
     table: 'run_results',
-    statement: (any, n) => sql`with d as (delete from run_results where id in (
-        select id from run_results where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (p, any, n) => sql`with d as (delete from run_results where id in (
+        select id from run_results where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: 'results',
   },
   {
     table: 'report_sections',
-    statement: (any, n) => sql`with d as (delete from report_sections where id in (
+    statement: (p, any, n) => sql`with d as (delete from report_sections where id in (
         select s.id from report_sections s join reports r on r.id = s.report_id
-        where r.run_id = any(${any}) limit ${n}) returning 1)
+        where r.project_id = ${p} and r.run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: 'reportSections',
   },
   // Branch reports first (children before parents), so no delete cascades further than its batch.
   {
     table: 'reports',
-    statement: (any, n) => sql`with d as (delete from reports where id in (
-        select id from reports r where r.run_id = any(${any})
+    statement: (p, any, n) => sql`with d as (delete from reports where id in (
+        select id from reports r where r.project_id = ${p} and r.run_id = any(${any})
           and not exists (select 1 from reports c where c.parent_report_id = r.id)
         limit ${n}) returning 1)
       select count(*)::int as n from d`,
@@ -174,23 +175,27 @@ export const RUN_ROWS: RunRowsStep[] = [
   // OTLP spans a run was assembled from go with it.
   {
     table: 'otel_spans',
-    statement: (any, n) => sql`with d as (delete from otel_spans where (run_id, span_id) in (
-        select run_id, span_id from otel_spans where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (p, any, n) => sql`with d as (delete from otel_spans where (run_id, span_id) in (
+        select run_id, span_id from otel_spans where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
   },
   // So do its OTLP log records (and evaluations) and the model responses that pointed to it.
   {
     table: 'otel_log_records',
-    statement: (any, n) => sql`with d as (delete from otel_log_records where (project_id, record_key) in (
-        select project_id, record_key from otel_log_records where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (p, any, n) => sql`with d as (delete from otel_log_records where (project_id, record_key) in (
+        select project_id, record_key from otel_log_records where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
   },
   {
     table: 'otel_response_ids',
-    statement: (any, n) => sql`with d as (delete from otel_response_ids where (project_id, response_id) in (
-        select project_id, response_id from otel_response_ids where run_id = any(${any}) limit ${n}) returning 1)
+    statement: (
+      p,
+      any,
+      n,
+    ) => sql`with d as (delete from otel_response_ids where (project_id, response_id) in (
+        select project_id, response_id from otel_response_ids where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
   },
@@ -198,8 +203,8 @@ export const RUN_ROWS: RunRowsStep[] = [
   ...(['usage_events', 'usage_reservations'] as const).map(
     (table): RunRowsStep => ({
       table,
-      statement: (any, n) => sql`with u as (update ${sql.identifier(table)} set run_id = null where id in (
-          select id from ${sql.identifier(table)} where run_id = any(${any}) limit ${n}) returning 1)
+      statement: (p, any, n) => sql`with u as (update ${sql.identifier(table)} set run_id = null where id in (
+          select id from ${sql.identifier(table)} where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
         select count(*)::int as n from u`,
       field: null,
     }),
@@ -257,13 +262,14 @@ async function monthKept(db: DbOrTx, p: EventPartition, now: Date): Promise<bool
 }
 
 /** Deletes one chunk of expired runs: their rows in other tables first, batch by batch, then the runs. */
-async function purgeRunChunk(ctx: Ctx, runIds: string[]): Promise<void> {
+async function purgeRunChunk(ctx: Ctx, projectId: string, runIds: string[]): Promise<void> {
   const any = ids(runIds);
-  for (const step of RUN_ROWS) await repeat(ctx, () => step.statement(any, ctx.size), step.field);
+  const project = sql`${projectId}::uuid`;
+  for (const step of RUN_ROWS) await repeat(ctx, () => step.statement(project, any, ctx.size), step.field);
   await repeat(
     ctx,
     () =>
-      sql`with d as (delete from runs where id = any(${any}) returning 1) select count(*)::int as n from d`,
+      sql`with d as (delete from runs where project_id = ${project} and id = any(${any}) returning 1) select count(*)::int as n from d`,
     'runs',
   );
 }
@@ -279,6 +285,7 @@ async function purgeRuns(ctx: Ctx, projectId: string, cutoff: Date): Promise<voi
     if (chunk.length === 0) break;
     await purgeRunChunk(
       ctx,
+      projectId,
       chunk.map((r) => r.id),
     );
     if (chunk.length < ctx.size) break;

@@ -11,15 +11,17 @@ import { assertRunInProject } from './scope';
 const lockRun = (tx: DbOrTx, projectId: string, runId: string) =>
   assertRunInProject(tx, projectId, runId, { forUpdate: true });
 
-async function recountResults(tx: DbOrTx, runId: string) {
+async function recountResults(tx: DbOrTx, projectId: string, runId: string) {
   await tx
     .update(runs)
     .set({
-      succeededCount: sql`(select count(*) from ${runResults} where ${runResults.runId} = ${runId} and ${runResults.error} is null)::int`,
-      failedCount: sql`(select count(*) from ${runResults} where ${runResults.runId} = ${runId} and ${runResults.error} is not null)::int`,
+      succeededCount: sql`(select count(*) from ${runResults} where ${runResults.projectId} = ${projectId}
+        and ${runResults.runId} = ${runId} and ${runResults.error} is null)::int`,
+      failedCount: sql`(select count(*) from ${runResults} where ${runResults.projectId} = ${projectId}
+        and ${runResults.runId} = ${runId} and ${runResults.error} is not null)::int`,
       updatedAt: new Date(),
     })
-    .where(eq(runs.id, runId));
+    .where(and(eq(runs.projectId, projectId), eq(runs.id, runId)));
 }
 
 /** Stores a batch of dataset-item results; an itemId already stored for the run is replaced. */
@@ -32,6 +34,7 @@ export async function addResults(
   return db.transaction(async (tx) => {
     await lockRun(tx, projectId, runId);
     const rows = results.map((r) => ({
+      projectId,
       runId,
       itemId: r.itemId,
       itemVersion: r.itemVersion ?? null,
@@ -49,7 +52,7 @@ export async function addResults(
       .insert(runResults)
       .values(rows)
       .onConflictDoUpdate({
-        target: [runResults.runId, runResults.itemId],
+        target: [runResults.runId, runResults.itemId, runResults.projectId],
         set: {
           itemVersion: sql`excluded.item_version`,
           input: sql`excluded.input`,
@@ -62,7 +65,7 @@ export async function addResults(
           retryCount: sql`excluded.retry_count`,
         },
       });
-    await recountResults(tx, runId);
+    await recountResults(tx, projectId, runId);
     return { stored: rows.length };
   });
 }
@@ -88,7 +91,7 @@ export async function listResults(
   opts: { status?: 'succeeded' | 'failed'; limit: number; cursor?: string },
 ): Promise<{ data: RunResult[]; nextCursor: string | null }> {
   await assertRunInProject(db, projectId, runId);
-  const where = [eq(runResults.runId, runId)];
+  const where = [eq(runResults.projectId, projectId), eq(runResults.runId, runId)];
   if (opts.status === 'succeeded') where.push(isNull(runResults.error));
   if (opts.status === 'failed') where.push(isNotNull(runResults.error));
   if (opts.cursor) {
@@ -112,9 +115,9 @@ export async function deleteResultsByRunId(db: DbOrTx, projectId: string, runId:
     await lockRun(tx, projectId, runId);
     const deleted = await tx
       .delete(runResults)
-      .where(eq(runResults.runId, runId))
+      .where(and(eq(runResults.projectId, projectId), eq(runResults.runId, runId)))
       .returning({ id: runResults.id });
-    await recountResults(tx, runId);
+    await recountResults(tx, projectId, runId);
     return deleted.length;
   });
 }

@@ -163,7 +163,11 @@ export async function updateRun(
         (input.inputTokens ?? current.inputTokens) + (input.outputTokens ?? current.outputTokens);
     }
     if (input.costUsd !== undefined) patch.costSource = 'client';
-    const [updated] = await tx.update(runs).set(patch).where(eq(runs.id, runId)).returning(runColumns);
+    const [updated] = await tx
+      .update(runs)
+      .set(patch)
+      .where(and(eq(runs.projectId, projectId), eq(runs.id, runId)))
+      .returning(runColumns);
     if (
       input.costUsd === undefined &&
       current.costSource !== 'client' &&

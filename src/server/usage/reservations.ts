@@ -158,7 +158,7 @@ export async function commitReservation(
     const [settled] = await tx
       .update(usageReservations)
       .set({ status: 'committed', committedAmount: input.amount, settledAt: at })
-      .where(eq(usageReservations.id, id))
+      .where(and(eq(usageReservations.projectId, projectId), eq(usageReservations.id, id)))
       .returning();
     const windows = await currentWindows(tx, key, at);
     return {
@@ -189,7 +189,7 @@ export async function releaseReservation(
         tx
           .update(usageReservations)
           .set({ status: 'released', settledAt: at })
-          .where(eq(usageReservations.id, id))
+          .where(and(eq(usageReservations.projectId, projectId), eq(usageReservations.id, id)))
           .returning(),
       ]);
       r = updated[0]!;

@@ -54,7 +54,7 @@ export async function fanOut(db: DbOrTx, now: Date, limit = 500): Promise<number
           insert into alert_deliveries (project_id, event_id, destination_id, next_attempt_at, created_at, updated_at)
           select p.project_id, p.id, d.id, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
           from picked p join webhook_destinations d on d.project_id = p.project_id and d.disabled_at is null
-          on conflict (event_id, destination_id) do nothing
+          on conflict (event_id, destination_id, project_id) do nothing
         ), done as (
           update alert_events e set dispatched_at = ${at}::timestamptz from picked where e.id = picked.id
           returning 1
