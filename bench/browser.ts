@@ -22,12 +22,15 @@ import { startBuiltApp } from '../scripts/lib/built-app';
 import { chromiumLaunchOptions } from '../scripts/lib/chromium';
 import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
 import { checkFill as checkHistoryFill, fill as fillHistory } from './history';
+import { busyStretches, type CpuProfile } from './lib/cpu-profile';
 import { benchServerUrl } from './lib/server';
 import { pct } from './lib/stats';
 import { fill as fillUsage } from './usage';
 
 const REPEAT = Number(process.env.BENCH_BROWSER_REPEAT ?? 7);
 const PASSWORD = 'bench-admin-password';
+/** BENCH_BROWSER_PROFILE=1: one more load of /usage under the CPU profiler, its long stretches by function. */
+const PROFILE = process.env.BENCH_BROWSER_PROFILE === '1';
 
 type Sample = { painted: number; longest: number; server: number };
 
@@ -156,47 +159,82 @@ async function runsPages(browser: Browser, database: string) {
         `   document ${(bytes / 1024).toFixed(0)} kB (table ${(w.table / 1024).toFixed(0)} kB, page data ${(w.flight / 1024).toFixed(0)} kB)`,
       );
     }
-    // "Older": a click on the first page's link until the next page's first row is painted.
-    const older: Sample[] = [];
-    for (let i = 0; i <= REPEAT; i++) {
-      await page.goto(runs);
-      await paintedAt(page, row, 50);
-      const first = await page.locator(row).first().textContent();
-      const t0 = await page.evaluate(() => performance.now());
-      await page.getByRole('link', { name: /Older/ }).click();
-      await page.waitForFunction(
-        ([s, id]) => {
-          const r = document.querySelector(s as string);
-          return r && r.textContent !== id;
-        },
-        [row, first],
-        { timeout: 60_000, polling: 'raf' },
-      );
-      const t1 = await page.evaluate(
-        () =>
-          new Promise<number>((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0))),
-      );
-      if (i > 0) older.push({ painted: t1 - t0, longest: await longest(page), server: 0 });
+    // "Older": a click on the first page's link until the next page's first row is painted, clicked at
+    // once (the link scrolled into view by the click itself) and after the link was in view until the
+    // network was idle (its page prefetched, as when a reader scrolls down the table first).
+    for (const settled of [false, true]) {
+      const older: Sample[] = [];
+      for (let i = 0; i <= REPEAT; i++) {
+        await page.goto(runs);
+        await paintedAt(page, row, 50);
+        const first = await page.locator(row).first().textContent();
+        const link = page.getByRole('link', { name: /Older/ });
+        if (settled) {
+          await link.scrollIntoViewIfNeeded();
+          await page.waitForLoadState('networkidle');
+        }
+        const t0 = await page.evaluate(() => performance.now());
+        await link.click();
+        await page.waitForFunction(
+          ([s, id]) => {
+            const r = document.querySelector(s as string);
+            return r && r.textContent !== id;
+          },
+          [row, first],
+          { timeout: 60_000, polling: 'raf' },
+        );
+        const t1 = await page.evaluate(
+          () =>
+            new Promise<number>((r) =>
+              requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0)),
+            ),
+        );
+        if (i > 0) older.push({ painted: t1 - t0, longest: await longest(page), server: 0 });
+      }
+      report(settled ? '"Older" in view first, then clicked' : '"Older" clicked at once', older);
     }
-    report('"Older" clicked (next 50 painted)', older);
   } finally {
     await app.stop();
   }
 }
 
+/** One load under the CPU profiler: its busy stretches over 50 ms, with the functions that took them. */
+async function profileLoad(page: Page, url: string, selector: string, count: number) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  await page.goto(url, { waitUntil: 'commit' });
+  await paintedAt(page, selector, count);
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+  for (const s of busyStretches(profile, 50, 12)) {
+    console.log(`  busy ${s.ms.toFixed(0)} ms at ${s.startMs.toFixed(0)} ms`);
+    console.log(`    self: ${s.self.join('; ')}`);
+    console.log(`    incl: ${s.inclusive.join('; ')}`);
+  }
+  await cdp.detach();
+}
+
 async function usagePage(browser: Browser) {
   const server = benchServerUrl();
-  const name = `runledger_bench_browser_usage_${Date.now().toString(36)}`;
+  // BENCH_BROWSER_USAGE_DB=<name>: a usage fill kept between runs (created and filled the first time).
+  const keptUsage = process.env.BENCH_BROWSER_USAGE_DB;
+  const name = keptUsage ?? `runledger_bench_browser_usage_${Date.now().toString(36)}`;
   const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
+  const exists = keptUsage
+    ? (await admin`select 1 from pg_database where datname = ${keptUsage}`).length > 0
+    : false;
+  if (!exists) await admin.unsafe(`create database "${name}"`);
   const url = withDatabase(server, name);
   try {
     const conn = connectPostgres(url, 1);
     await runMigrations(conn);
     await conn.close();
-    const sql = postgres(url, { max: 1, onnotice: () => {} });
-    await fillUsage(sql);
-    await sql.end();
+    if (!exists) {
+      const sql = postgres(url, { max: 1, onnotice: () => {} });
+      await fillUsage(sql);
+      await sql.end();
+    }
     const app = await startBuiltApp({
       purpose: 'The browser bench',
       env: { DATABASE_URL: url, RUNLEDGER_ADMIN_PASSWORD: PASSWORD, RUNLEDGER_SEED_DEMO: '0' },
@@ -204,18 +242,19 @@ async function usagePage(browser: Browser) {
     try {
       const { page, cookie } = await signIn(browser, app.baseUrl);
       const usage = app.baseUrl + projectPath('usage-bench', 'usage');
-      // Drawn: every chart on the page has its bars (SVG rectangles or a canvas) on screen.
+      // Drawn: every chart on the page has its bars (SVG rectangles or paths, or a canvas) on screen.
       await page.goto(usage);
       const charts = await page.locator('[data-chart]').count();
-      const drawn = '[data-chart] :is(canvas, path.recharts-rectangle)';
+      const drawn = '[data-chart]:has(:is(canvas, path.recharts-rectangle, [data-bar]))';
       const { samples, bytes } = await measureLoad(page, cookie, usage, drawn, charts);
       console.log(`\n/usage (${charts} charts), ${REPEAT} loads each`);
       report('/usage, every chart drawn', samples, `   document ${(bytes / 1024).toFixed(0)} kB`);
+      if (PROFILE) await profileLoad(page, usage, drawn, charts);
     } finally {
       await app.stop();
     }
   } finally {
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    if (!keptUsage) await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end();
   }
 }
@@ -226,28 +265,30 @@ export async function main() {
   const kept = process.env.BENCH_BROWSER_DB;
   const name = kept ?? `runledger_bench_browser_${Date.now().toString(36)}`;
   const url = withDatabase(server, name);
+  // BENCH_BROWSER_ONLY=runs or usage: one half (usage alone needs no history fill).
+  const only = process.env.BENCH_BROWSER_ONLY;
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
-    if (!kept) await admin.unsafe(`create database "${name}"`);
-    const conn = connectPostgres(url, 1);
-    await runMigrations(conn);
-    await conn.close();
-    const sql = postgres(url, { max: 2, onnotice: () => {} });
-    if (!kept) await fillHistory(sql);
-    await checkHistoryFill(sql);
-    await sql.end();
+    if (only !== 'usage') {
+      if (!kept) await admin.unsafe(`create database "${name}"`);
+      const conn = connectPostgres(url, 1);
+      await runMigrations(conn);
+      await conn.close();
+      const sql = postgres(url, { max: 2, onnotice: () => {} });
+      if (!kept) await fillHistory(sql);
+      await checkHistoryFill(sql);
+      await sql.end();
+    }
     console.log(
       `load average: ${loadavg()
         .map((x) => x.toFixed(2))
         .join(', ')} (${cpus().length} cores)`,
     );
-    // BENCH_BROWSER_ONLY=runs or usage: one half.
-    const only = process.env.BENCH_BROWSER_ONLY;
     if (only !== 'usage') await runsPages(browser, url);
     if (only !== 'runs') await usagePage(browser);
   } finally {
     await browser.close();
-    if (!kept) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    if (!kept && only !== 'usage') await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end();
   }
 }

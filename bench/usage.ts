@@ -91,7 +91,7 @@ export async function fill(sql: postgres.Sql) {
     from generate_series(0, 113) m, generate_series(0, ${SUBJECTS - 1}) s`;
   // Runs with a cost, over the last 30 days (indexes rebuilt after the insert, as bench/history does).
   const indexes = await sql<{ name: string; def: string }[]>`
-    select indexname as name, indexdef as def from pg_indexes where tablename = 'runs' and indexname <> 'runs_pkey'`;
+    select indexname as name, indexdef as def from pg_indexes where tablename = 'runs' and indexdef not like 'CREATE UNIQUE %'`;
   for (const i of indexes) await sql.unsafe(`drop index ${i.name}`);
   await sql`insert into runs (project_id, name, status, user_id, model, created_at, started_at, updated_at,
       input_tokens, output_tokens, total_tokens, cost_usd, cost_source)

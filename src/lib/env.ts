@@ -40,6 +40,8 @@ export const envSchema = z.object({
   RUNLEDGER_SERVER_TIMING: envFlag(false),
   /** Minutes without an event after which a `running` or `queued` run is shown as stale (its agent likely gone). */
   RUNLEDGER_STALE_RUN_MINUTES: z.coerce.number().min(0.1).max(10_080).default(10),
+  /** Hours without an event after which the retention job marks a `running`/`queued` run failed (abandoned); 0: never. */
+  RUNLEDGER_ABANDON_RUN_HOURS: z.coerce.number().min(0).max(8_760).default(24),
   /**
    * Seconds a verified API key is trusted from memory without asking the database: a key revoked in
    * another server process stops working within this time (at once in the process that revoked it); 0: off.

@@ -58,6 +58,7 @@ function startBackgroundJobs(): void {
     checkEveryMs: everyMs > 0 ? Math.min(60_000, everyMs) : 60_000,
     retentionEveryMs: everyMs,
     retentionPauseMs: env().RUNLEDGER_RETENTION_PAUSE_MS,
+    abandonAfterHours: env().RUNLEDGER_ABANDON_RUN_HOURS,
   });
 }
 

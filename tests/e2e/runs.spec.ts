@@ -51,3 +51,34 @@ test('an unknown run shows the not-found page', async ({ authedPage: page }) => 
   await page.goto(inDemo('/runs/00000000-0000-4000-8000-0000000000ff'));
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
 });
+
+test('"Older" is fetched once it is in view: the click shows the next page without asking the server again', async ({
+  authedPage: page,
+}) => {
+  await page.goto(inDemo('/runs'));
+  const rows = page.getByTestId('runs-table').locator('tbody tr');
+  await expect(rows).toHaveCount(50);
+  const first = await rows.first().textContent();
+  // Page data requests (RSC) for the next page, prefetches included.
+  const next: string[] = [];
+  page.on('request', (r) => {
+    if (r.headers().rsc === '1' && r.url().includes('cursor=')) next.push(r.url());
+  });
+  const older = page.getByRole('link', { name: /Older/ });
+  // The whole page (a request without the partial-prefetch header) arrives once the link is in view.
+  const full = page.waitForResponse(
+    (r) =>
+      r.url().includes('cursor=') &&
+      r.request().headers().rsc === '1' &&
+      !r.request().headers()['next-router-prefetch'],
+  );
+  await older.scrollIntoViewIfNeeded();
+  await full;
+  await page.waitForLoadState('networkidle');
+  const before = next.length;
+  await older.click();
+  await expect(page).toHaveURL(/cursor=/);
+  await expect(rows.first()).not.toHaveText(first!);
+  await expect(rows).toHaveCount(50);
+  expect(next.slice(before)).toEqual([]);
+});

@@ -249,6 +249,47 @@ describeEachDb('retention', ({ db }) => {
     ]);
   });
 
+  it('marks runs running or queued with no event for the abandon time failed (abandoned), and nothing else', async () => {
+    const p = await makeProject(db());
+    const run = async (status: 'running' | 'queued' | 'succeeded', idleMs: number) => {
+      const r = await makeRun(db(), p.id, { status });
+      const at = new Date(NOW.getTime() - idleMs).toISOString();
+      await db().execute(sql`update runs set updated_at = ${at}::timestamptz where id = ${r.id}::uuid`);
+      return { id: r.id, at };
+    };
+    const H = 3_600_000;
+    const gone = [await run('running', 25 * H), await run('running', 48 * H), await run('queued', 30 * H)];
+    const alive = [await run('running', 23 * H), await run('succeeded', 100 * H)];
+    // Off unless asked for.
+    const [off] = await purgeExpired(db(), { now: NOW, projectId: p.id });
+    expect(off!.abandoned).toBe(0);
+
+    const [r] = await purgeExpired(db(), { now: NOW, projectId: p.id, batchSize: 2, abandonAfterHours: 24 });
+    expect(r).toMatchObject({ abandoned: 3, runs: 0 });
+    const rows = await queryRows<{
+      id: string;
+      status: string;
+      ended_at: string;
+      updated_at: string;
+      error: unknown;
+    }>(
+      db(),
+      sql`select id, status, ended_at::text, updated_at::text, error from runs where project_id = ${p.id}::uuid`,
+    );
+    const byId = new Map(rows.map((x) => [x.id, x]));
+    for (const g of gone) {
+      const row = byId.get(g.id)!;
+      expect(row.status).toBe('failed');
+      // Ended at its last activity; updated now, so a page watching it refreshes.
+      expect(new Date(row.ended_at).toISOString()).toBe(g.at);
+      expect(new Date(row.updated_at).toISOString()).toBe(NOW.toISOString());
+      expect(row.error).toMatchObject({ type: 'abandoned' });
+    }
+    expect(alive.map((a) => byId.get(a.id)!.status)).toEqual(['running', 'succeeded']);
+    const [again] = await purgeExpired(db(), { now: NOW, projectId: p.id, abandonAfterHours: 24 });
+    expect(again!.abandoned).toBe(0);
+  });
+
   it('logs what a pass deleted, one line per project that lost rows', async () => {
     const p = await makeProject(db());
     await putRetention(db(), p.id, { runDays: 1, usageDays: 400 });

@@ -93,8 +93,7 @@ export async function* exportRuns(
   opts: { format: ExportFormat; events?: boolean; scores?: boolean },
 ): AsyncGenerator<string> {
   if (opts.format === 'csv') yield csvLine(opts.scores ? [...runCsvColumns, 'scores'] : [...runCsvColumns]);
-  let cursor: string | undefined;
-  do {
+  const read = async (cursor: string | undefined) => {
     const page = await listRuns(db, projectId, filters, { limit: EXPORT_PAGE, cursor });
     const plain = page.data.map(toRunDto);
     const byRun = opts.scores
@@ -104,6 +103,18 @@ export async function* exportRuns(
           plain.map((r) => r.id),
         )
       : null;
+    return { plain, byRun, nextCursor: page.nextCursor };
+  };
+  // One page ahead: the next page is read while this one is written and sent (the database and this
+  // process work at once), so at most two pages are held.
+  let next = read(undefined);
+  for (;;) {
+    const { plain, byRun, nextCursor } = await next;
+    if (nextCursor) {
+      next = read(nextCursor);
+      // Not awaited if the client goes away first: its failure is not an unhandled rejection.
+      next.catch(() => {});
+    }
     const dtos = byRun
       ? plain.map((r) => ({ ...r, scores: (byRun.get(r.id) ?? []).map(toScoreDto) }))
       : plain;
@@ -121,8 +132,8 @@ export async function* exportRuns(
     } else if (dtos.length > 0) {
       yield dtos.map(jsonLine).join('');
     }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+    if (!nextCursor) return;
+  }
 }
 
 /** A dataset run's results by itemId, as CSV (with a status column) or JSONL. */

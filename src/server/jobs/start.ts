@@ -15,6 +15,8 @@ export type JobSettings = {
   /** Between retention passes; 0: no retention job. */
   retentionEveryMs: number;
   retentionPauseMs?: number;
+  /** Hours without an event before retention marks a running run abandoned; 0: never. */
+  abandonAfterHours?: number;
   /** Rows per retention batch (default the purge's own). */
   retentionBatchSize?: number;
   /** Told each unit of work this process finished (`retention`, `recompute:<id>`, ...). */
@@ -38,7 +40,11 @@ export function startJobs(db: () => DbOrTx, s: JobSettings): () => void {
   if (s.retentionEveryMs > 0) {
     stops.push(
       startPeriodicJob(db, 'retention', { ...loop, everyMs: s.retentionEveryMs }, async () => {
-        await runRetentionOnce(db(), { pauseMs: s.retentionPauseMs, batchSize: s.retentionBatchSize });
+        await runRetentionOnce(db(), {
+          pauseMs: s.retentionPauseMs,
+          batchSize: s.retentionBatchSize,
+          abandonAfterHours: s.abandonAfterHours,
+        });
       }),
     );
   }

@@ -9,7 +9,11 @@ export function describePurge(p: ProjectPurge, ms: number): string {
     p.ledger && `${p.ledger} ledger rows (${p.dailyRollups} daily, ${p.hourlyRollups} hourly rollups)`,
     p.counters && `${p.counters} counters of past windows`,
   ].filter(Boolean);
-  return `[runledger] retention: ${p.slug}: deleted ${parts.join(', ')} in ${p.batches} batches, ${ms} ms`;
+  const abandoned = p.abandoned
+    ? `${parts.length ? ', ' : ''}marked ${p.abandoned} stale runs abandoned`
+    : '';
+  const deleted = parts.length ? `deleted ${parts.join(', ')}` : '';
+  return `[runledger] retention: ${p.slug}: ${deleted}${abandoned} in ${p.batches} batches, ${ms} ms`;
 }
 
 let running: Promise<ProjectPurge[]> | null = null;

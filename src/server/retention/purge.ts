@@ -24,6 +24,8 @@ export type PurgeCounts = {
   dailyRollups: number;
   hourlyRollups: number;
   counters: number;
+  /** Runs left `running` or `queued` with no event for the abandon time, marked failed (abandoned). */
+  abandoned: number;
   /** Statements (each its own transaction) that deleted or updated rows. */
   batches: number;
 };
@@ -38,6 +40,11 @@ export type PurgeOptions = {
   pauseMs?: number;
   /** Only this project (tests); default every project. */
   projectId?: string;
+  /**
+   * Hours without an event (or update) after which a `running` or `queued` run is marked failed as
+   * abandoned (its agent is gone); 0 or unset: never.
+   */
+  abandonAfterHours?: number;
 };
 
 const zero = (): PurgeCounts => ({
@@ -51,6 +58,7 @@ const zero = (): PurgeCounts => ({
   dailyRollups: 0,
   hourlyRollups: 0,
   counters: 0,
+  abandoned: 0,
   batches: 0,
 });
 
@@ -346,6 +354,28 @@ async function purgeLedger(ctx: Ctx, projectId: string, cutoff: Date): Promise<v
   }
 }
 
+/**
+ * Runs still `running` or `queued` whose last event or update is older than `before`: their agent
+ * crashed or forgot to finish them. They become `failed` with an `abandoned` error and end at their
+ * last activity, so the history stops showing them as live (and evaluators see them finished).
+ */
+async function abandonStaleRuns(ctx: Ctx, projectId: string, now: Date, hours: number): Promise<void> {
+  const before = new Date(now.getTime() - hours * 3_600_000).toISOString();
+  const error = { type: 'abandoned', message: `No event for ${hours} hours: marked abandoned by retention` };
+  await repeat(
+    ctx,
+    // updated_at moves (to `now`): a page watching the run sees its change marker move and refreshes.
+    () => sql`with u as (update runs set status = 'failed', ended_at = updated_at,
+          updated_at = ${now.toISOString()}::timestamptz, error = coalesce(error, ${JSON.stringify(error)}::jsonb)
+        where id in (
+          select id from runs where project_id = ${projectId}::uuid and status in ('running', 'queued')
+            and updated_at < ${before}::timestamptz
+          limit ${ctx.size}) returning 1)
+      select count(*)::int as n from u`,
+    'abandoned',
+  );
+}
+
 /** Counter rows of windows that ended: quotas only read the current window. */
 async function pruneCounters(ctx: Ctx, projectId: string, now: Date): Promise<void> {
   const n = ctx.size;
@@ -367,8 +397,9 @@ async function pruneCounters(ctx: Ctx, projectId: string, now: Date): Promise<vo
 }
 
 /**
- * One pass of retention: for each project, expired runs (with everything hanging off them), ledger rows
- * past the project's ledger retention, and counters of windows that ended. Every statement is its own
+ * One pass of retention: for each project, expired runs (with everything hanging off them), runs
+ * abandoned while running (with `abandonAfterHours`), ledger rows past the project's ledger retention,
+ * and counters of windows that ended. Every statement is its own
  * transaction of at most `batchSize` rows.
  */
 export async function purgeExpired(db: DbOrTx, opts: PurgeOptions = {}): Promise<ProjectPurge[]> {
@@ -388,6 +419,8 @@ export async function purgeExpired(db: DbOrTx, opts: PurgeOptions = {}): Promise
   for (const p of projects) {
     const ctx: Ctx = { db, size, pauseMs: opts.pauseMs ?? 0, counts: zero() };
     if (p.run_days !== null) await purgeRuns(ctx, p.id, runCutoff(now, p.run_days));
+    const hours = opts.abandonAfterHours ?? 0;
+    if (hours > 0) await abandonStaleRuns(ctx, p.id, now, hours);
     await purgeLedger(ctx, p.id, ledgerCutoff(now, p.usage_days));
     await pruneCounters(ctx, p.id, now);
     out.push({ projectId: p.id, slug: p.slug, ...ctx.counts });

@@ -264,15 +264,24 @@ export function runFilterConditions(projectId: string, f: HistoryFilters): SQL[]
 
 /** How many runs (in list order) a sparse filter reads newest-first before it asks the GIN indexes instead. */
 export const SEARCH_WINDOW = 5000;
+/**
+ * The longest second window, in SEARCH_WINDOWs, that the first window's matches may ask for. Reading a
+ * window costs about as much per run as the GIN read costs per match: at 1M runs, 1 in 97 (10k
+ * matches to sort) is cheaper read on in list order, 1 in 350 (2.9k matches, ~18k runs to read) is not.
+ */
+const MAX_WINDOW_GROWTH = 2;
 
 /**
  * A page of runs under sparse filters (tag, metadata, search), in list order, with bounded work
  * whatever their frequency (a LIMIT over the newest-first index with a filter the planner wrongly
  * thinks common read the whole project; a GIN read of a common one reads most of it). First the next
  * `window` runs that the indexed filters keep, read in list order and filtered: a common value fills
- * the page there. Only if that window holds fewer than `n` matches, the rest is
- * read through the GIN indexes (a subquery planned without the LIMIT: OFFSET 0 keeps it from being
- * flattened into a newest-first walk), then sorted: a value rare enough to get there has few runs.
+ * the page there. A value that matched in the window but too seldom to fill the page (about 1 in
+ * `window / n`) reads one more window in list order, sized by the matches seen, up to
+ * MAX_WINDOW_GROWTH windows: its GIN read would hold tens of thousands of runs to sort. Only what is
+ * still short is read through the GIN indexes (a subquery planned without the LIMIT: OFFSET 0 keeps it
+ * from being flattened into a newest-first walk), then sorted: a value rare enough to get there has
+ * few runs.
  */
 async function sparsePage(
   db: DbOrTx,
@@ -284,45 +293,59 @@ async function sparsePage(
 ): Promise<Run[]> {
   const dir = backwards ? sql`asc nulls first` : sql`desc nulls last`;
   const order = [sql`${runs.createdAt} ${dir}`, sql`${runs.id} ${dir}`];
-  // The window: a subquery with its own LIMIT, so the planner walks the b-tree in list order and cannot
-  // fold the sparse conditions into a GIN read (a common value's bitmap costs more than the whole
-  // window). Aliased `runs`, so the conditions, written against the table, read its rows.
-  const windowRows = db
-    .select()
-    .from(runs)
-    .where(and(...where))
-    .orderBy(...order)
-    .limit(window)
-    .as('runs');
-  const near = await db
-    .select(runColumns)
-    .from(windowRows)
-    .where(sparse)
-    .orderBy(...order)
-    .limit(n);
-  if (near.length >= n) return near;
-  const [edge] = await db
-    .select({ createdAt: runs.createdAt, id: runs.id })
-    .from(runs)
-    .where(and(...where))
-    .orderBy(...order)
-    .offset(window - 1)
-    .limit(1);
-  // The window held every run the indexed filters keep.
-  if (!edge) return near;
-  const key = sql`(${edge.createdAt.toISOString()}::timestamptz, ${edge.id}::uuid)`;
-  const beyond = backwards
-    ? sql`(${runs.createdAt}, ${runs.id}) > ${key}`
-    : sql`(${runs.createdAt}, ${runs.id}) < ${key}`;
+  const found: Run[] = [];
+  let within = where;
+  let size = window;
+  for (let step = 0; ; step++) {
+    // The window: a subquery with its own LIMIT, so the planner walks the b-tree in list order and
+    // cannot fold the sparse conditions into a GIN read (a common value's bitmap costs more than the
+    // whole window). Aliased `runs`, so the conditions, written against the table, read its rows.
+    const windowRows = db
+      .select()
+      .from(runs)
+      .where(and(...within))
+      .orderBy(...order)
+      .limit(size)
+      .as('runs');
+    const near = await db
+      .select(runColumns)
+      .from(windowRows)
+      .where(sparse)
+      .orderBy(...order)
+      .limit(n - found.length);
+    found.push(...near);
+    if (found.length >= n) return found;
+    const [edge] = await db
+      .select({ createdAt: runs.createdAt, id: runs.id })
+      .from(runs)
+      .where(and(...within))
+      .orderBy(...order)
+      .offset(size - 1)
+      .limit(1);
+    // The window held every run the indexed filters keep.
+    if (!edge) return found;
+    const key = sql`(${edge.createdAt.toISOString()}::timestamptz, ${edge.id}::uuid)`;
+    within = [
+      ...where,
+      backwards
+        ? sql`(${runs.createdAt}, ${runs.id}) > ${key}`
+        : sql`(${runs.createdAt}, ${runs.id}) < ${key}`,
+    ];
+    if (step > 0 || near.length === 0) break;
+    // Runs to read for the rest of the page at the density just seen, with a margin.
+    const needed = Math.ceil((((n - found.length) * size) / near.length) * 1.5);
+    if (needed > MAX_WINDOW_GROWTH * window) break;
+    size = needed;
+  }
   const far = await db
     .select(runColumns)
     .from(runs)
     .where(
-      sql`${runs.id} in (select id from (select id, created_at from runs where ${and(...where, sparse, beyond)} offset 0) m
-        order by created_at ${dir}, id ${dir} limit ${n - near.length})`,
+      sql`${runs.id} in (select id from (select id, created_at from runs where ${and(...within, sparse)} offset 0) m
+        order by created_at ${dir}, id ${dir} limit ${n - found.length})`,
     )
     .orderBy(...order);
-  return [...near, ...far];
+  return [...found, ...far];
 }
 
 /**

@@ -31,7 +31,9 @@ export function RunsPageFooter({
         <ButtonLink size="sm" href={newer ?? '#'} disabled={!newer}>
           ← Newer
         </ButtonLink>
-        <ButtonLink size="sm" href={older ?? '#'} disabled={!older}>
+        {/* The whole next page is fetched once the link is in view (a keyset page: cheap to read), so a
+            click shows it from memory instead of waiting for the server. */}
+        <ButtonLink size="sm" href={older ?? '#'} disabled={!older} prefetch>
           Older →
         </ButtonLink>
       </div>

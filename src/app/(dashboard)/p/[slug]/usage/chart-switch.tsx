@@ -3,22 +3,23 @@ import { type ReactNode, useState } from 'react';
 import { cn } from '@/lib/cn';
 
 /**
- * One chart at a time with a switcher (a metric, a split): the page draws one chart per section
- * instead of one per choice, the rest only when asked for.
+ * One chart at a time with a switcher (a metric, a split): the page shows one chart per section
+ * instead of one per choice. The charts come drawn from the server (`panels`, one per option).
  */
-export function ChartSwitch<T extends string>({
+export function ChartSwitch({
   label,
   options,
   initial,
-  render,
+  panels,
 }: {
   /** What the buttons choose (accessible name of the group). */
   label: string;
-  options: readonly T[];
-  initial?: T;
-  render: (option: T) => ReactNode;
+  options: readonly string[];
+  initial?: string;
+  /** The chart of each option, in the order of `options`. */
+  panels: ReactNode[];
 }) {
-  const [current, setCurrent] = useState<T>(initial && options.includes(initial) ? initial : options[0]!);
+  const [current, setCurrent] = useState(initial && options.includes(initial) ? initial : options[0]!);
   return (
     <div>
       {options.length > 1 && (
@@ -41,7 +42,7 @@ export function ChartSwitch<T extends string>({
           ))}
         </fieldset>
       )}
-      {render(current)}
+      {panels[options.indexOf(current)]}
     </div>
   );
 }
