@@ -23,7 +23,7 @@ test('a monitor made with its preview fires on ingested runs: incident, history 
     await page.goto(inDemo('/monitors'));
     await expect(page.getByRole('heading', { name: 'Monitors', level: 1 })).toBeVisible();
     const form = page.getByTestId('monitor-form');
-    await form.getByLabel('Name').fill(name);
+    await form.getByLabel('Name', { exact: true }).fill(name);
     await form.getByLabel('Metric').selectOption('error_rate');
     await form.getByLabel('Window').selectOption('300');
     await form.getByLabel('Fires when').selectOption('gt');
