@@ -157,12 +157,14 @@ export async function evaluateMonitors(
     stored.get(r.monitorId)!.set(r.subject, r);
   }
   const size = opts.batchSize ?? 25;
+  const batches: Loaded[][] = [];
+  for (let i = 0; i < loaded.length; i += size) batches.push(loaded.slice(i, i + size));
+  // The batches' statements at once (Postgres runs them on several connections); writes after.
+  const measured = await Promise.all(batches.map((b) => measure(db, b, now)));
   let changed = 0;
-  for (let i = 0; i < loaded.length; i += size) {
-    const batch = loaded.slice(i, i + size);
-    const values = await measure(db, batch, now);
+  for (const [i, batch] of batches.entries()) {
     for (const m of batch) {
-      const changes = decide(m, stored.get(m.id) ?? new Map(), values.get(m.id)!, now);
+      const changes = decide(m, stored.get(m.id) ?? new Map(), measured[i]!.get(m.id)!, now);
       if (changes.length === 0) continue;
       await apply(db, m, changes, now);
       changed += changes.length;
