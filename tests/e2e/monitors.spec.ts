@@ -19,7 +19,7 @@ test('a monitor made with its preview fires on ingested runs: incident, history 
     expect(dest.status()).toBe(201);
     const { destination, secret } = (await dest.json()) as { destination: { id: string }; secret: string };
 
-    // The form: error rate of this test's tagged runs over 5 minutes, above 50 %.
+    // The form: error rate of this test's tagged runs over 5 minutes, above 70 %.
     await page.goto(inDemo('/monitors'));
     await expect(page.getByRole('heading', { name: 'Monitors', level: 1 })).toBeVisible();
     const form = page.getByTestId('monitor-form');
@@ -30,7 +30,7 @@ test('a monitor made with its preview fires on ingested runs: incident, history 
     await form.getByLabel('Threshold').fill('not a number');
     // The preview answers what is wrong before anything is saved.
     await expect(page.getByTestId('preview-error')).toContainText('threshold');
-    await form.getByLabel('Threshold').fill('50');
+    await form.getByLabel('Threshold').fill('70');
     await form.getByLabel('Tag').fill(tag);
     await expect(page.getByTestId('preview-now')).toHaveText('Now: no data');
     await expect(page.getByTestId('monitor-preview').getByTestId('sparkline')).toBeVisible();
@@ -38,8 +38,9 @@ test('a monitor made with its preview fires on ingested runs: incident, history 
     const card = page.getByTestId('monitor-card').filter({ hasText: name });
     await expect(card.getByTestId('monitor-state')).toHaveText('ok');
 
-    // Three failed runs and one that succeeded, through the API: 75 % > 50 %.
-    for (const status of ['failed', 'failed', 'failed', 'succeeded']) {
+    // One run that succeeded, then three that failed, through the API: only the last makes it cross
+    // (0, 50, 67, then 75 % > 70 %), whenever a tick falls between them.
+    for (const status of ['succeeded', 'failed', 'failed', 'failed']) {
       const res = await request.post('/api/v1/runs', {
         headers: auth,
         data: { name: `mon ${status}`, status, tags: [tag] },
@@ -72,7 +73,7 @@ test('a monitor made with its preview fires on ingested runs: incident, history 
     expect(firing.payload.data).toMatchObject({
       name,
       value: 75,
-      threshold: 50,
+      threshold: 70,
       comparator: 'gt',
       subject: null,
     });
