@@ -74,12 +74,8 @@ export function metricRowsSql(m: MetricSpec, start: SQL, end: SQL): SQL {
         ${m.perSubject ? sql`and runs.user_id is not null` : sql``}
       ${grouped}`;
   }
-  // The window's runs first (OFFSET 0 keeps the planner from folding the filters in): a common tag or
-  // metadata value would otherwise be read through its GIN index across the whole project.
   return sql`select ${subject}::text as subject, ${runValue(m.metric)}::float8 as value
-    from (select * from runs where runs.project_id = ${m.projectId}::uuid and runs.created_at >= ${start}
-          and runs.created_at < ${end} offset 0) runs
-    where ${join(runWhere)} ${grouped}`;
+    from runs where ${join(runWhere)} ${grouped}`;
 }
 
 /** A timestamp parameter. */
