@@ -19,7 +19,13 @@ const POSTGRES_SPECS = ['live.spec.ts', 'runs.spec.ts', 'usage.spec.ts'];
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
 export const E2E_ADMIN_EMAIL = 'owner@e2e.test';
 
-const serverEnv = { RUNLEDGER_ADMIN_EMAIL: E2E_ADMIN_EMAIL, RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD };
+const serverEnv = {
+  RUNLEDGER_ADMIN_EMAIL: E2E_ADMIN_EMAIL,
+  RUNLEDGER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+  // The specs' webhook receivers listen on loopback; monitors are evaluated every second, not 30.
+  RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: 'true',
+  RUNLEDGER_MONITOR_INTERVAL_SECONDS: '1',
+};
 /** Writes the fixed runs the specs rely on into the server's database before it starts. */
 const seedFixtures = 'node --conditions=react-server --import tsx tests/e2e/fixtures/seed.ts';
 

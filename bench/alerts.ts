@@ -4,11 +4,14 @@
  *    one-statement path (lock, conditional upsert of every window, ledger row; with a soft and a hard
  *    quota watching, so the soft-crossing insert is planned and evaluated on every write), at
  *    concurrency 1 and 16 over 64 subjects, rounds alternating A and B. Target: ratio <= 1.1.
- * 2. Deliveries per second from the outbox to a loopback receiver (one delivery job, concurrency 64)
+ * 2. One evaluation tick of 100 monitors over a project with 1M runs and 2M ledger rows against a
+ *    raw-SQL baseline (bench/alerts-monitors.ts). Target: < 500 ms.
+ * 3. Deliveries per second from the outbox to a loopback receiver (one delivery job, concurrency 64)
  *    against plain POSTs to it. Target: >= 200/s.
  *   npm run bench -- alerts
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh database is
- * created, migrated and dropped. BENCH_SECONDS: length of each round (default 2).
+ * created, migrated and dropped. BENCH_SECONDS: length of each round (default 2). BENCH_ALERTS: the parts
+ * to run, comma separated (quota, monitors, deliveries; default all).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +29,7 @@ import { putQuota } from '@/server/usage';
 import { applySql, parseApply } from '@/server/usage/counters';
 import { createDestination, defaultDeliveryOptions, runDeliveryPass } from '@/server/webhooks';
 import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
+import { benchMonitorTick } from './alerts-monitors';
 
 async function rate(concurrency: number, seconds: number, op: (w: number) => Promise<unknown>) {
   let ops = 0;
@@ -64,7 +68,12 @@ export async function main(): Promise<void> {
         .join(' ')}`,
     );
     await runMigrations({ db, driver: 'postgres', url, close: async () => {} });
+    const parts = (process.env.BENCH_ALERTS ?? 'quota,monitors,deliveries').split(',');
     const project = await createProject(db, { slug: 'bench-alerts' });
+    if (parts.includes('monitors')) {
+      const monitored = await createProject(db, { slug: 'bench-monitors' });
+      await benchMonitorTick(db, raw, monitored.id);
+    }
     const big = 1_000_000_000_000;
     await putQuota(db, project.id, { subject: '*', metric: 'tokens', window: 'minute', limit: big });
     await putQuota(db, project.id, {
@@ -90,7 +99,7 @@ export async function main(): Promise<void> {
           ),
         ),
       );
-    for (const concurrency of [1, 16]) {
+    for (const concurrency of parts.includes('quota') ? [1, 16] : []) {
       await rate(concurrency, 0.5, op(true));
       await rate(concurrency, 0.5, op(false));
       const withOutbox: number[] = [];
@@ -107,6 +116,7 @@ export async function main(): Promise<void> {
     }
 
     // Deliveries per second to a loopback receiver.
+    if (!parts.includes('deliveries')) return;
     Object.assign(env(), { RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: '1' });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const port = (receiver.address() as AddressInfo).port;

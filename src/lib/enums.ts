@@ -103,3 +103,30 @@ export type AlertEventType = (typeof alertEventTypes)[number];
  */
 export const deliveryStatuses = ['pending', 'sending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
+/**
+ * What a monitor measures over its rolling window: runs started, the share of finished runs that
+ * failed (%), latency percentiles (ms, finished runs), total tokens, cost (USD), a score's mean or pass
+ * rate (% of values ≥ 0.5, i.e. true for a boolean score), and a quota's use (% of its limit in the
+ * quota's current window, per subject).
+ */
+export const monitorMetrics = [
+  'run_count',
+  'error_rate',
+  'latency_p50',
+  'latency_p95',
+  'tokens',
+  'cost',
+  'score_mean',
+  'score_pass_rate',
+  'quota_use',
+] as const;
+export type MonitorMetric = (typeof monitorMetrics)[number];
+/** How a monitor's value is compared with its threshold: firing while `value <comparator> threshold`. */
+export const monitorComparators = ['gt', 'gte', 'lt', 'lte'] as const;
+export type MonitorComparator = (typeof monitorComparators)[number];
+/** A monitor's (or one subject's) state; `resolved` is an incident's kind, the state is then `ok`. */
+export const monitorStates = ['ok', 'firing'] as const;
+export type MonitorState = (typeof monitorStates)[number];
+/** An incident: the change a state made. */
+export const incidentKinds = ['firing', 'resolved'] as const;
+export type IncidentKind = (typeof incidentKinds)[number];

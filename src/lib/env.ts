@@ -30,6 +30,8 @@ export const envSchema = z.object({
   RUNLEDGER_WEBHOOK_ALLOW_PRIVATE: envFlag(false),
   /** Webhook deliveries sent at once by this server's delivery job; 0 turns the job off. */
   RUNLEDGER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(8),
+  /** Seconds between evaluations of the monitors (once across the server processes); 0 turns them off. */
+  RUNLEDGER_MONITOR_INTERVAL_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Seed the demo project on the first start of an empty database (default on). */
   RUNLEDGER_SEED_DEMO: envFlag(true),
   /** Minutes between retention passes (deleting expired runs, ledger rows, past counters); 0: off. */

@@ -34,7 +34,7 @@ const tagDescriptions: Record<string, string> = {
   Scores:
     'Scores of runs, steps and dataset results (from the API, annotation and evaluators), and score configs.',
   Alerts:
-    'Webhook destinations that receive alert events (quota limits crossed or refused, test events), and their delivery logs.',
+    'Monitors (a metric over a rolling window against a threshold) and their incidents; webhook destinations that receive alert events (monitors firing or resolved, quota limits crossed or refused, test events), and their delivery logs.',
   Evaluators:
     'Evaluators that score runs and dataset results (code checks and LLM judges), their model providers, and evaluations.',
   'Annotation queues':

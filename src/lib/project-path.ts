@@ -88,6 +88,7 @@ export const PAGE_ROLES = {
   evaluators: 'viewer',
   review: 'viewer',
   destinations: 'viewer',
+  monitors: 'viewer',
   audit: 'editor',
   members: 'owner',
   retention: 'owner',
@@ -102,7 +103,13 @@ export type DashboardPage = keyof typeof PAGE_ROLES;
 export function switchedPath(pathname: string, toSlug: string, role: ProjectRole): string {
   const rest = SCOPED.exec(pathname)?.[2]?.split('/').filter(Boolean) ?? [];
   const [section, sub] = rest;
-  if (section === 'usage' || section === 'datasets' || section === 'evaluators' || section === 'review')
+  if (
+    section === 'usage' ||
+    section === 'datasets' ||
+    section === 'evaluators' ||
+    section === 'review' ||
+    section === 'monitors'
+  )
     return projectPath(toSlug, section);
   if (section === 'settings') {
     if (!sub) return projectPath(toSlug, 'settings');

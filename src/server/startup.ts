@@ -8,6 +8,7 @@ import { startEvaluators } from './evaluators/start';
 import { ensureEventPartitions, startPartitionJob } from './events/partitions';
 import { signInBanner } from './sign-in-banner';
 import { leaseOptions, startJobs } from './jobs';
+import { startMonitorJob } from './monitors/job';
 import { startWebhooks } from './webhooks/start';
 import { type StartState, startState } from './startup-state';
 import { isDatabaseUnavailable, serviceUnavailable } from './unavailable';
@@ -43,6 +44,7 @@ async function startOnce(): Promise<void> {
   startBackgroundJobs();
   startEvaluators(() => getConnection().db, env().RUNLEDGER_EVALUATOR_CONCURRENCY);
   startWebhooks(() => getConnection().db, env().RUNLEDGER_WEBHOOK_CONCURRENCY);
+  startMonitorJob(() => getConnection().db, env().RUNLEDGER_MONITOR_INTERVAL_SECONDS * 1000);
 }
 
 const globalForJobs = globalThis as unknown as { __runledgerJobs?: () => void };

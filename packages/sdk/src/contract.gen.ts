@@ -215,6 +215,29 @@ export interface components {
                 reads: "replica" | "primary";
             };
         };
+        GetIncidentsResponse: {
+            data: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                monitorId: string;
+                monitorName: string;
+                subject: string | null;
+                /** @enum {string} */
+                kind: "firing" | "resolved";
+                /** @description Null when no data made the change */
+                value: number | null;
+                threshold: number;
+                /** Format: date-time */
+                windowStart: string;
+                /** Format: date-time */
+                windowEnd: string;
+                /** @description The dashboard's history filtered to the runs that caused it (or /usage) */
+                link: string;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
         GetLlmProvidersResponse: {
             data: {
                 /** Format: uuid */
@@ -222,6 +245,60 @@ export interface components {
                 name: string;
                 baseUrl: string;
                 hasApiKey: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        GetMonitorsResponse: {
+            data: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                metric: "run_count" | "error_rate" | "latency_p50" | "latency_p95" | "tokens" | "cost" | "score_mean" | "score_pass_rate" | "quota_use";
+                scoreName: string | null;
+                quotaId: string | null;
+                /** @description The history filters: kind, model, userId, tag, q (name or content), meta (key → value) */
+                filters: {
+                    /** @enum {string} */
+                    kind?: "chat" | "workflow" | "dataset";
+                    model?: string;
+                    userId?: string;
+                    tag?: string;
+                    /** @description Substring of the name, or every word in the run content (user messages, assistant text, tool names, errors) */
+                    q?: string;
+                    /** @description Sent as `meta.<key>=<value>` (repeatable keys): runs whose metadata[key], as text, equals value */
+                    meta?: {
+                        [key: string]: string;
+                    };
+                };
+                windowSeconds: number;
+                /** @enum {string} */
+                comparator: "gt" | "gte" | "lt" | "lte";
+                threshold: number;
+                perSubject: boolean;
+                cooldownSeconds: number;
+                /** @enum {string} */
+                noData: "ok" | "firing";
+                enabled: boolean;
+                /**
+                 * @description `firing` while the monitor or any of its subjects fires
+                 * @enum {string}
+                 */
+                state: "ok" | "firing";
+                /** @description What fires now */
+                firing: {
+                    /** @description Null when the monitor is not split per subject */
+                    subject: string | null;
+                    /** @enum {string} */
+                    state: "ok" | "firing";
+                    value: number | null;
+                    /** Format: date-time */
+                    since: string;
+                }[];
+                lastEvaluatedAt: string | null;
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -385,6 +462,44 @@ export interface components {
             };
             sampleRate?: number;
             dailyBudget?: number | null;
+            enabled?: boolean;
+        };
+        PatchMonitorsIdBody: {
+            name?: string;
+            /**
+             * @description `error_rate` and `score_pass_rate` and `quota_use` are percentages; latency in ms; cost in USD
+             * @enum {string}
+             */
+            metric?: "run_count" | "error_rate" | "latency_p50" | "latency_p95" | "tokens" | "cost" | "score_mean" | "score_pass_rate" | "quota_use";
+            /** @description The score a score metric reads */
+            scoreName?: string | null;
+            /** @description The quota `quota_use` reads (its own window applies) */
+            quotaId?: string | null;
+            /** @description The history filters: kind, model, userId, tag, q (name or content), meta (key → value) */
+            filters?: {
+                /** @enum {string} */
+                kind?: "chat" | "workflow" | "dataset";
+                model?: string;
+                userId?: string;
+                tag?: string;
+                /** @description Substring of the name, or every word in the run content (user messages, assistant text, tool names, errors) */
+                q?: string;
+                /** @description Sent as `meta.<key>=<value>` (repeatable keys): runs whose metadata[key], as text, equals value */
+                meta?: {
+                    [key: string]: string;
+                };
+            };
+            windowSeconds?: number;
+            /**
+             * @description Firing while `value <comparator> threshold`
+             * @enum {string}
+             */
+            comparator?: "gt" | "gte" | "lt" | "lte";
+            threshold?: number;
+            perSubject?: boolean;
+            cooldownSeconds?: number;
+            /** @enum {string} */
+            noData?: "ok" | "firing";
             enabled?: boolean;
         };
         PatchReportsIdBody: {
@@ -748,6 +863,184 @@ export interface components {
                 sampleRate: number;
                 dailyBudget: number | null;
                 enabled: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+        };
+        PostMonitorsBody: {
+            name: string;
+            /**
+             * @description `error_rate` and `score_pass_rate` and `quota_use` are percentages; latency in ms; cost in USD
+             * @enum {string}
+             */
+            metric: "run_count" | "error_rate" | "latency_p50" | "latency_p95" | "tokens" | "cost" | "score_mean" | "score_pass_rate" | "quota_use";
+            /** @description The score a score metric reads */
+            scoreName?: string | null;
+            /** @description The quota `quota_use` reads (its own window applies) */
+            quotaId?: string | null;
+            /**
+             * @description The history filters: kind, model, userId, tag, q (name or content), meta (key → value)
+             * @default {}
+             */
+            filters?: {
+                /** @enum {string} */
+                kind?: "chat" | "workflow" | "dataset";
+                model?: string;
+                userId?: string;
+                tag?: string;
+                /** @description Substring of the name, or every word in the run content (user messages, assistant text, tool names, errors) */
+                q?: string;
+                /** @description Sent as `meta.<key>=<value>` (repeatable keys): runs whose metadata[key], as text, equals value */
+                meta?: {
+                    [key: string]: string;
+                };
+            };
+            windowSeconds: number;
+            /**
+             * @description Firing while `value <comparator> threshold`
+             * @enum {string}
+             */
+            comparator: "gt" | "gte" | "lt" | "lte";
+            threshold: number;
+            /**
+             * @description One state per subject (the run's user, or quota subject)
+             * @default false
+             */
+            perSubject?: boolean;
+            /** @default 0 */
+            cooldownSeconds?: number;
+            /**
+             * @description The state while the window holds nothing to measure
+             * @default ok
+             * @enum {string}
+             */
+            noData?: "ok" | "firing";
+            /** @default true */
+            enabled?: boolean;
+        };
+        PostMonitorsPreviewBody: {
+            /**
+             * @description `error_rate` and `score_pass_rate` and `quota_use` are percentages; latency in ms; cost in USD
+             * @enum {string}
+             */
+            metric: "run_count" | "error_rate" | "latency_p50" | "latency_p95" | "tokens" | "cost" | "score_mean" | "score_pass_rate" | "quota_use";
+            /** @description The score a score metric reads */
+            scoreName?: string | null;
+            /** @description The quota `quota_use` reads (its own window applies) */
+            quotaId?: string | null;
+            /**
+             * @description The history filters: kind, model, userId, tag, q (name or content), meta (key → value)
+             * @default {}
+             */
+            filters?: {
+                /** @enum {string} */
+                kind?: "chat" | "workflow" | "dataset";
+                model?: string;
+                userId?: string;
+                tag?: string;
+                /** @description Substring of the name, or every word in the run content (user messages, assistant text, tool names, errors) */
+                q?: string;
+                /** @description Sent as `meta.<key>=<value>` (repeatable keys): runs whose metadata[key], as text, equals value */
+                meta?: {
+                    [key: string]: string;
+                };
+            };
+            windowSeconds: number;
+            /**
+             * @description Firing while `value <comparator> threshold`
+             * @enum {string}
+             */
+            comparator: "gt" | "gte" | "lt" | "lte";
+            threshold: number;
+            /**
+             * @description One state per subject (the run's user, or quota subject)
+             * @default false
+             */
+            perSubject?: boolean;
+            /**
+             * @description The state while the window holds nothing to measure
+             * @default ok
+             * @enum {string}
+             */
+            noData?: "ok" | "firing";
+            name?: string;
+            /**
+             * @description The series covers this many hours
+             * @default 24
+             */
+            rangeHours?: number;
+            /** @default 48 */
+            points?: number;
+        };
+        PostMonitorsPreviewResponse: {
+            points: {
+                /**
+                 * Format: date-time
+                 * @description The end of the window measured
+                 */
+                at: string;
+                /** @description Null with no data; split: the worst subject's value */
+                value: number | null;
+            }[];
+            threshold: number;
+            /** @enum {string} */
+            comparator: "gt" | "gte" | "lt" | "lte";
+            /** @description Split monitors: the subjects measured at the last point, worst first (at most 20) */
+            subjects: {
+                subject: string;
+                value: number | null;
+            }[];
+        };
+        PostMonitorsResponse: {
+            monitor: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                metric: "run_count" | "error_rate" | "latency_p50" | "latency_p95" | "tokens" | "cost" | "score_mean" | "score_pass_rate" | "quota_use";
+                scoreName: string | null;
+                quotaId: string | null;
+                /** @description The history filters: kind, model, userId, tag, q (name or content), meta (key → value) */
+                filters: {
+                    /** @enum {string} */
+                    kind?: "chat" | "workflow" | "dataset";
+                    model?: string;
+                    userId?: string;
+                    tag?: string;
+                    /** @description Substring of the name, or every word in the run content (user messages, assistant text, tool names, errors) */
+                    q?: string;
+                    /** @description Sent as `meta.<key>=<value>` (repeatable keys): runs whose metadata[key], as text, equals value */
+                    meta?: {
+                        [key: string]: string;
+                    };
+                };
+                windowSeconds: number;
+                /** @enum {string} */
+                comparator: "gt" | "gte" | "lt" | "lte";
+                threshold: number;
+                perSubject: boolean;
+                cooldownSeconds: number;
+                /** @enum {string} */
+                noData: "ok" | "firing";
+                enabled: boolean;
+                /**
+                 * @description `firing` while the monitor or any of its subjects fires
+                 * @enum {string}
+                 */
+                state: "ok" | "firing";
+                /** @description What fires now */
+                firing: {
+                    /** @description Null when the monitor is not split per subject */
+                    subject: string | null;
+                    /** @enum {string} */
+                    state: "ok" | "firing";
+                    value: number | null;
+                    /** Format: date-time */
+                    since: string;
+                }[];
+                lastEvaluatedAt: string | null;
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -1864,6 +2157,33 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    getIncidents: {
+        parameters: {
+            query?: {
+                monitorId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Incidents */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetIncidentsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
     getLlmProviders: {
         parameters: {
             query?: never;
@@ -1940,6 +2260,178 @@ export interface operations {
             401: components["responses"]["Error401"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getMonitors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Monitors */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMonitorsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postMonitors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostMonitorsBody"];
+            };
+        };
+        responses: {
+            /** @description The monitor */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostMonitorsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getMonitorsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The monitor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostMonitorsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteMonitorsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    patchMonitorsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource id (uuid) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchMonitorsIdBody"];
+            };
+        };
+        responses: {
+            /** @description The monitor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostMonitorsResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    postMonitorsPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostMonitorsPreviewBody"];
+            };
+        };
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostMonitorsPreviewResponse"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
         };
@@ -3045,6 +3537,7 @@ export interface Routes {
   createAnnotationQueue: operations['postAnnotationQueues'];
   createDestination: operations['postDestinations'];
   createEvaluator: operations['postEvaluators'];
+  createMonitor: operations['postMonitors'];
   createReport: operations['postRunsIdReports'];
   createReservation: operations['postUsageReservations'];
   createRun: operations['postRuns'];
@@ -3052,6 +3545,7 @@ export interface Routes {
   deleteDestination: operations['deleteDestinationsId'];
   deleteEvaluator: operations['deleteEvaluatorsId'];
   deleteLlmProvider: operations['deleteLlmProviders'];
+  deleteMonitor: operations['deleteMonitorsId'];
   deleteQuota: operations['deleteQuotasId'];
   deleteRun: operations['deleteRunsId'];
   deleteScore: operations['deleteScoresId'];
@@ -3059,6 +3553,7 @@ export interface Routes {
   finishAnnotationItem: operations['postAnnotationQueuesIdItemsItemId'];
   getAnnotationQueue: operations['getAnnotationQueuesId'];
   getEvaluator: operations['getEvaluatorsId'];
+  getMonitor: operations['getMonitorsId'];
   getRetention: operations['getProjectRetention'];
   getRun: operations['getRunsId'];
   getUsage: operations['getUsage'];
@@ -3070,7 +3565,9 @@ export interface Routes {
   listEvaluations: operations['getEvaluatorsIdEvaluations'];
   listEvaluators: operations['getEvaluators'];
   listEvents: operations['getRunsIdEvents'];
+  listIncidents: operations['getIncidents'];
   listLlmProviders: operations['getLlmProviders'];
+  listMonitors: operations['getMonitors'];
   listQuotas: operations['getQuotas'];
   listResults: operations['getRunsIdResults'];
   listRunReports: operations['getRunsIdReports'];
@@ -3079,6 +3576,7 @@ export interface Routes {
   listScores: operations['getScores'];
   nextAnnotationItem: operations['postAnnotationQueuesIdNext'];
   openApiDocument: operations['getOpenapiJson'];
+  previewMonitor: operations['postMonitorsPreview'];
   putLlmProvider: operations['putLlmProviders'];
   putQuota: operations['putQuotas'];
   putRetention: operations['putProjectRetention'];
@@ -3090,6 +3588,7 @@ export interface Routes {
   testDestination: operations['postDestinationsIdTest'];
   updateAnnotationQueue: operations['patchAnnotationQueuesId'];
   updateEvaluator: operations['patchEvaluatorsId'];
+  updateMonitor: operations['patchMonitorsId'];
   updateReport: operations['patchReportsId'];
   updateRun: operations['patchRunsId'];
   usageSeries: operations['getUsageSeries'];
@@ -3128,6 +3627,10 @@ export const routes = {
     "method": "POST",
     "path": "/api/v1/evaluators"
   },
+  "createMonitor": {
+    "method": "POST",
+    "path": "/api/v1/monitors"
+  },
   "createReport": {
     "method": "POST",
     "path": "/api/v1/runs/{id}/reports"
@@ -3156,6 +3659,10 @@ export const routes = {
     "method": "DELETE",
     "path": "/api/v1/llm-providers"
   },
+  "deleteMonitor": {
+    "method": "DELETE",
+    "path": "/api/v1/monitors/{id}"
+  },
   "deleteQuota": {
     "method": "DELETE",
     "path": "/api/v1/quotas/{id}"
@@ -3183,6 +3690,10 @@ export const routes = {
   "getEvaluator": {
     "method": "GET",
     "path": "/api/v1/evaluators/{id}"
+  },
+  "getMonitor": {
+    "method": "GET",
+    "path": "/api/v1/monitors/{id}"
   },
   "getRetention": {
     "method": "GET",
@@ -3228,9 +3739,17 @@ export const routes = {
     "method": "GET",
     "path": "/api/v1/runs/{id}/events"
   },
+  "listIncidents": {
+    "method": "GET",
+    "path": "/api/v1/incidents"
+  },
   "listLlmProviders": {
     "method": "GET",
     "path": "/api/v1/llm-providers"
+  },
+  "listMonitors": {
+    "method": "GET",
+    "path": "/api/v1/monitors"
   },
   "listQuotas": {
     "method": "GET",
@@ -3263,6 +3782,10 @@ export const routes = {
   "openApiDocument": {
     "method": "GET",
     "path": "/api/v1/openapi.json"
+  },
+  "previewMonitor": {
+    "method": "POST",
+    "path": "/api/v1/monitors/preview"
   },
   "putLlmProvider": {
     "method": "PUT",
@@ -3307,6 +3830,10 @@ export const routes = {
   "updateEvaluator": {
     "method": "PATCH",
     "path": "/api/v1/evaluators/{id}"
+  },
+  "updateMonitor": {
+    "method": "PATCH",
+    "path": "/api/v1/monitors/{id}"
   },
   "updateReport": {
     "method": "PATCH",

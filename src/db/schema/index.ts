@@ -15,3 +15,4 @@ export * from './evaluators';
 export * from './annotation';
 export * from './jobs';
 export * from './alerts';
+export * from './monitors';

@@ -11,3 +11,4 @@ export * from './scores';
 export * from './evaluators';
 export * from './annotation';
 export * from './destinations';
+export * from './monitors';

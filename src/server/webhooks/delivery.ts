@@ -155,6 +155,58 @@ async function settle(db: DbOrTx, d: Claimed, opts: DeliveryOptions, s: Settle):
   return rows.length > 0;
 }
 
+type Answer = { statusCode: number | null; durationMs: number | null; error: string | null };
+
+/**
+ * Records 2xx answers in batches (what `settle` does for one): the first waits for nobody, and the
+ * answers that arrive while a statement runs go together in the next, one UPDATE for many deliveries.
+ * Each resolves to whether this worker still held its lease.
+ */
+export function deliveredBatcher(db: DbOrTx, opts: DeliveryOptions) {
+  type Item = { d: Claimed; r: Answer; resolve: (held: boolean) => void; reject: (err: unknown) => void };
+  let queue: Item[] = [];
+  let running = false;
+  async function drain() {
+    running = true;
+    while (queue.length > 0) {
+      const items = queue;
+      queue = [];
+      try {
+        const now = sql`${opts.now().toISOString()}::timestamptz`;
+        const values = sql.join(
+          items.map(
+            (i) =>
+              sql`(${i.d.id}::bigint, ${i.r.statusCode}::int, ${i.r.durationMs}::int, ${i.r.error}::text)`,
+          ),
+          sql`, `,
+        );
+        const rows = await queryRows<{ id: number | string }>(
+          db,
+          sql`update alert_deliveries d set status = 'delivered', next_attempt_at = ${now}, leased_by = null,
+                last_attempt_at = ${now}, last_status_code = v.code, last_duration_ms = v.ms, last_error = v.err,
+                delivered_at = ${now}, updated_at = ${now}
+              from (values ${values}) as v(id, code, ms, err)
+              where d.id = v.id and d.leased_by = ${opts.workerId} and d.status = 'sending'
+              returning d.id`,
+        );
+        const held = new Set(rows.map((r) => Number(r.id)));
+        for (const i of items) i.resolve(held.has(i.d.id));
+      } catch (err) {
+        for (const i of items) i.reject(err);
+      }
+    }
+    running = false;
+  }
+  return {
+    add(d: Claimed, r: Answer): Promise<boolean> {
+      return new Promise((resolve, reject) => {
+        queue.push({ d, r, resolve, reject });
+        if (!running) void drain();
+      });
+    },
+  };
+}
+
 const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
 
 /**
@@ -219,6 +271,7 @@ export async function sendDelivery(
   d: Claimed,
   opts: DeliveryOptions,
   secrets: Map<string, Promise<string>> = new Map(),
+  delivered?: ReturnType<typeof deliveredBatcher>,
 ): Promise<DeliveryOutcome> {
   try {
     if (d.disabled_at) {
@@ -258,7 +311,9 @@ export async function sendDelivery(
     const res = await postJson(url, to, headers, body, opts.timeoutMs);
     const result = { statusCode: res.status, durationMs: res.durationMs, error: res.error };
     if (res.status !== null && res.status >= 200 && res.status < 300) {
-      const ok = await settle(db, d, opts, { status: 'delivered', nextAttemptAt: opts.now(), ...result });
+      const ok = delivered
+        ? await delivered.add(d, result)
+        : await settle(db, d, opts, { status: 'delivered', nextAttemptAt: opts.now(), ...result });
       if (ok && d.failing_since)
         await db
           .update(webhookDestinations)
@@ -285,7 +340,9 @@ export async function runDeliveryPass(db: DbOrTx, opts: DeliveryOptions): Promis
   const claimed = await claimDeliveries(db, opts.workerId, opts.now(), opts.concurrency, opts.leaseMs);
   const outcomes: Record<DeliveryOutcome, number> = { delivered: 0, retry: 0, failed: 0, lost: 0 };
   const secrets = new Map<string, Promise<string>>();
-  for (const o of await Promise.all(claimed.map((d) => sendDelivery(db, d, opts, secrets)))) outcomes[o]++;
+  const delivered = deliveredBatcher(db, opts);
+  for (const o of await Promise.all(claimed.map((d) => sendDelivery(db, d, opts, secrets, delivered))))
+    outcomes[o]++;
   return { dispatched, claimed: claimed.length, outcomes };
 }
 

@@ -14,6 +14,7 @@ import {
   removeDestination,
   testDestination,
 } from '@/app/(dashboard)/p/[slug]/settings/destinations/actions';
+import { previewAction, removeMonitor, saveMonitor } from '@/app/(dashboard)/p/[slug]/monitors/actions';
 import { GET as exportRuns } from '@/app/(dashboard)/p/[slug]/runs/export/route';
 import { createKey, revokeKey } from '@/app/(dashboard)/p/[slug]/settings/keys/actions';
 import { changeQuota, createQuota, removeQuota } from '@/app/(dashboard)/p/[slug]/usage/actions';
@@ -23,7 +24,14 @@ import { GET as eventRange } from '@/app/(dashboard)/p/[slug]/runs/[id]/events/r
 import { appendEvents } from '@/server/events';
 import { PAGE_ROLES, requireProject } from '@/app/(dashboard)/_lib/project';
 import { FOREIGN_ORIGIN } from '@/app/_lib/auth';
-import { alertDeliveries, alertEvents, auditLog, type ProjectRole, webhookDestinations } from '@/db/schema';
+import {
+  alertDeliveries,
+  alertEvents,
+  auditLog,
+  monitors,
+  type ProjectRole,
+  webhookDestinations,
+} from '@/db/schema';
 import { env } from '@/lib/env';
 import { hasRole } from '@/server/access';
 import { createAnnotationQueue } from '@/server/annotation';
@@ -184,6 +192,27 @@ describeEachDb('role matrix', (ctx) => {
     },
     { name: 'seedPrices', min: 'editor', write: true, fn: seedPrices, input: async () => ({}) },
     {
+      name: 'saveMonitor',
+      min: 'editor',
+      write: true,
+      fn: saveMonitor,
+      input: async () => ({ monitor: { ...monitorBody, name: `m ${Math.random()}` } }),
+    },
+    {
+      name: 'removeMonitor',
+      min: 'editor',
+      write: true,
+      fn: removeMonitor,
+      input: async () => ({ id: await freshMonitor() }),
+    },
+    {
+      name: 'previewMonitor',
+      min: 'viewer',
+      write: false,
+      fn: previewAction,
+      input: async () => ({ ...monitorBody, rangeHours: 1, points: 4 }),
+    },
+    {
       name: 'addDestination',
       min: 'editor',
       write: true,
@@ -256,6 +285,21 @@ describeEachDb('role matrix', (ctx) => {
           format: 'standard',
           secretCipher: 'x',
         })
+        .returning()
+    )[0]!.id;
+
+  const monitorBody = {
+    name: 'm',
+    metric: 'run_count',
+    windowSeconds: 300,
+    comparator: 'gt',
+    threshold: 10,
+  } as const;
+  const freshMonitor = async () =>
+    (
+      await db()
+        .insert(monitors)
+        .values({ projectId, ...monitorBody })
         .returning()
     )[0]!.id;
 

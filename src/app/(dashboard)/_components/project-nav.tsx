@@ -19,6 +19,7 @@ const icons = {
   members: 'M16 19v-1a4 4 0 0 0-8 0v1M12 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6Z',
   audit: 'M6 4h12v16H6zM9 8h6M9 12h6M9 16h4',
   evaluators: 'M9 12l2 2 4-4M5 4h14v16H5z',
+  monitors: 'M3 12h4l3-7 4 14 3-7h4',
   alerts: 'M6 16V11a6 6 0 1 1 12 0v5l2 2H4l2-2Zm4 4h4',
   scores: 'm12 3 2.6 5.6 6.1.7-4.5 4.2 1.2 6L12 16.5 6.6 19.5l1.2-6L3.3 9.3l6.1-.7Z',
 };
@@ -84,6 +85,9 @@ export function ProjectNav({
             </NavLink>
             <NavLink href={to('review')}>
               <Icon d={icons.scores} /> Review
+            </NavLink>
+            <NavLink href={to('monitors')}>
+              <Icon d={icons.monitors} /> Monitors
             </NavLink>
             <NavLink href={to('settings', 'destinations')}>
               <Icon d={icons.alerts} /> Alert destinations

@@ -5,6 +5,7 @@ import * as destinations from './destinations';
 import * as evaluators from './evaluators';
 import * as events from './events';
 import * as meta from './meta';
+import * as monitors from './monitors';
 import * as otel from './otel';
 import * as project from './project';
 import * as reports from './reports';
@@ -25,6 +26,7 @@ export const routes = {
   ...evaluators,
   ...annotation,
   ...destinations,
+  ...monitors,
   ...reports,
   ...usage,
   ...project,

@@ -71,7 +71,7 @@ export function RunFilters({ models }: { models: string[] }) {
         value={params.range}
         options={timeRanges}
         labels={rangeLabels}
-        onChange={(range) => set({ range })}
+        onChange={(range) => set({ range, from: null, to: null })}
       />
       <TextFilter label="User" value={params.user} onApply={(user) => set({ user })} />
       <TextFilter label="Thread" value={params.thread} onApply={(thread) => set({ thread })} />

@@ -20,7 +20,17 @@ export const runsSearchParams = {
   tag: parseAsString,
   range: parseAsStringLiteral(timeRanges),
   q: parseAsString,
+  /** An exact span (an incident's window): ISO instants; `range` is ignored when `from` is set. */
+  from: parseAsString,
+  to: parseAsString,
   cursor: parseAsString,
+};
+
+/** An ISO instant as the API takes it, or undefined for anything else. */
+const instant = (s: string | null) => {
+  if (!s) return undefined;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 };
 
 /** The `meta.<key>=<value>` parameters of a page's search params (the first value of each key). */
@@ -55,7 +65,10 @@ export function filtersFromParams(params: ParsedParams, meta: Record<string, str
     threadId: params.thread ?? undefined,
     tag: params.tag ?? undefined,
     q: params.q ?? undefined,
-    from: params.range ? new Date(Date.now() - rangeMs[params.range]).toISOString() : undefined,
+    from:
+      instant(params.from) ??
+      (params.range ? new Date(Date.now() - rangeMs[params.range]).toISOString() : undefined),
+    to: instant(params.to),
     meta: Object.keys(meta).length > 0 ? meta : undefined,
   };
 }

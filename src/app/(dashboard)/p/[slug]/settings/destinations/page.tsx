@@ -26,7 +26,7 @@ export default async function DestinationsPage({ params, searchParams }: Props) 
     <div className="max-w-6xl">
       <PageHeader
         title="Alert destinations"
-        description="Webhook URLs that receive every alert of this project: a quota's soft limit crossed or its hard limit refusing, and test events. Signed per Standard Webhooks; retried for a day."
+        description="Webhook URLs that receive every alert of this project: a monitor firing or resolved, a quota's soft limit crossed or its hard limit refusing, and test events. Signed per Standard Webhooks; retried for a day."
       />
       {canEdit && (
         <Card className="mb-5">
