@@ -1,8 +1,8 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
-import type { ReplayBase } from '@/lib/replay/transcript';
-import { leaseOptions } from '../jobs/options';
-import { withLease } from '../jobs/run';
+import type { ReplayBase } from '@/features/replay/lib/transcript';
+import { leaseOptions } from '@/server/jobs/options';
+import { withLease } from '@/server/jobs/run';
 import { CHECKPOINT_EVERY, ensureCheckpoints } from './checkpoints';
 
 /** A run's checkpoints are folded once it has had no append for this long… */

@@ -10,10 +10,10 @@ import {
   startClock,
   TranscriptFolder,
   tick,
-} from '@/lib/replay/transcript';
-import { AppError } from '../errors';
-import { eventsOfRun } from '../events/partitions';
-import { assertRunInProject } from '../runs/scope';
+} from '@/features/replay/lib/transcript';
+import { AppError } from '@/server/errors';
+import { eventsOfRun } from '@/server/events/partitions';
+import { assertRunInProject } from '@/server/runs/scope';
 import { ChainDecoder, encodeCheckpoint, type StoredCheckpoint } from './codec';
 
 /** Events folded between two checkpoints: a `?seq=` link sends the browser at most this many to fold. */

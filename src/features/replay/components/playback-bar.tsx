@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { formatDuration } from '@/lib/format';
 import { ReplayControls } from './controls';
-import { isErrorEvent } from './model';
+import { isErrorEvent } from '../lib/model';
 import type { ReplayStore } from './store';
 import type { Playback } from './use-playback';
 

@@ -2,10 +2,10 @@
 import { startTransition, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
-import type { TrimmedBase } from '@/lib/replay/trim';
-import { loadBaseParts } from '../actions';
-import { ScorePanel, type Scoring } from '../scoring/score-panel';
-import type { ReplayEvent } from './model';
+import type { TrimmedBase } from '@/features/replay/lib/trim';
+import { loadBaseParts } from '@/app/(dashboard)/p/[slug]/runs/[id]/actions';
+import { ScorePanel, type Scoring } from '@/app/(dashboard)/p/[slug]/runs/[id]/scoring/score-panel';
+import type { ReplayEvent } from '../lib/model';
 import type { Part } from './parts';
 import { PlaybackBar } from './playback-bar';
 import { SidePanels } from './side-panels';

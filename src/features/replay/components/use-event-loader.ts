@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { yieldToMain } from '@/lib/yield';
-import { loadEvents } from '../actions';
+import { loadEvents } from '@/app/(dashboard)/p/[slug]/runs/[id]/actions';
 import type { ReplayStore } from './store';
 
 /** Events folded per task: a page is folded in slices with a yield between them, so no task is long. */

@@ -1,5 +1,5 @@
 import type { RunEvent } from '@/db/schema';
-import type { ReplayEvent } from './replay/model';
+import type { ReplayEvent } from '../lib/model';
 
 /** Stored events as the replay takes them (the page's first page and the action's later ones). */
 export function toReplayEvents(rows: RunEvent[]): ReplayEvent[] {

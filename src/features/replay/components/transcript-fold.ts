@@ -1,9 +1,13 @@
-import type { AnyPart, MessageFold, MessageFoldState, PartialCall } from '@/lib/replay/fold';
-import { type TranscriptItem, TranscriptFolder, type TranscriptState } from '@/lib/replay/transcript';
-import type { ReplayEvent } from './model';
+import type { AnyPart, MessageFold, MessageFoldState, PartialCall } from '@/features/replay/lib/fold';
+import {
+  type TranscriptItem,
+  TranscriptFolder,
+  type TranscriptState,
+} from '@/features/replay/lib/transcript';
+import type { ReplayEvent } from '../lib/model';
 import { CHUNK } from './payload-cache';
 
-export type { TranscriptItem } from '@/lib/replay/transcript';
+export type { TranscriptItem } from '@/features/replay/lib/transcript';
 
 /**
  * Everything needed to resume folding after `count` events, without the events before it. What grows

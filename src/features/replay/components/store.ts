@@ -1,8 +1,8 @@
-import { type ReplayClock, startClock, tick } from '@/lib/replay/transcript';
-import { type TrimmedBase, untrimBase } from '@/lib/replay/trim';
+import { type ReplayClock, startClock, tick } from '@/features/replay/lib/transcript';
+import { type TrimmedBase, untrimBase } from '@/features/replay/lib/trim';
 import { Column } from './column';
 import { EarlierParts, type FetchParts } from './earlier-parts';
-import { isMarker, lastAtOrBefore, type ReplayEvent } from './model';
+import { isMarker, lastAtOrBefore, type ReplayEvent } from '../lib/model';
 import { CHUNK, PayloadCache } from './payload-cache';
 import { TranscriptFold } from './transcript-fold';
 

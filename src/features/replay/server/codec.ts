@@ -1,6 +1,6 @@
 import 'server-only';
-import type { MessageFoldState, PartialCall } from '@/lib/replay/fold';
-import type { ReplayClock, TranscriptItem, TranscriptState } from '@/lib/replay/transcript';
+import type { MessageFoldState, PartialCall } from '@/features/replay/lib/fold';
+import type { ReplayClock, TranscriptItem, TranscriptState } from '@/features/replay/lib/transcript';
 
 /**
  * A transcript checkpoint as stored: only what changed since the run's previous checkpoint, so a

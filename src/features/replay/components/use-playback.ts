@@ -2,7 +2,7 @@
 import { parseAsInteger, useQueryState } from 'nuqs';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Speed } from './controls';
-import { lastAtOrBefore } from './model';
+import { lastAtOrBefore } from '../lib/model';
 import type { ReplayStore } from './store';
 
 /**

@@ -2,8 +2,8 @@ import 'server-only';
 import { and, asc, gte, lte } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type RunEvent, runEvents } from '@/db/schema';
-import { eventsOfRun } from '../events/partitions';
-import { assertRunInProject } from '../runs/scope';
+import { eventsOfRun } from '@/server/events/partitions';
+import { assertRunInProject } from '@/server/runs/scope';
 
 /** The most events one range read answers (the replay asks for 4,096 at most). */
 export const EVENT_RANGE_MAX = 5000;

@@ -1,4 +1,4 @@
-import type { ReplayEvent } from './model';
+import type { ReplayEvent } from '../lib/model';
 
 /** Events per chunk: the unit the cache keeps, drops and fetches. */
 export const CHUNK = 256;

@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import { cn } from '@/lib/cn';
 import { prettyJson } from '@/lib/format';
-import { isErrorEvent, type ReplayEvent } from './model';
+import { isErrorEvent, type ReplayEvent } from '../lib/model';
 
 function preview(payload: unknown): string {
   if (payload && typeof payload === 'object') {

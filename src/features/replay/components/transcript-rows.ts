@@ -1,4 +1,4 @@
-import { OMITTED_PART } from '@/lib/replay/trim';
+import { OMITTED_PART } from '@/features/replay/lib/trim';
 import type { EarlierParts } from './earlier-parts';
 import type { Part } from './parts';
 import type { TranscriptItem } from './transcript-fold';
