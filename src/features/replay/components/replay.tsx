@@ -1,10 +1,16 @@
 'use client';
-import { startTransition, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  type ReactNode,
+  startTransition,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
 import type { TrimmedBase } from '@/features/replay/lib/trim';
-import { loadBaseParts } from '@/app/(dashboard)/p/[slug]/runs/[id]/actions';
-import { ScorePanel, type Scoring } from '@/app/(dashboard)/p/[slug]/runs/[id]/scoring/score-panel';
 import type { ReplayEvent } from '../lib/model';
 import type { Part } from './parts';
 import { PlaybackBar } from './playback-bar';
@@ -12,11 +18,23 @@ import { SidePanels } from './side-panels';
 import { ReplayStore } from './store';
 import { Transcript } from './transcript';
 import { type TranscriptRow, transcriptRows } from './transcript-rows';
-import { useEventLoader } from './use-event-loader';
+import { type LoadEvents, useEventLoader } from './use-event-loader';
 import { usePlayback, usePlaybackKeys } from './use-playback';
 
 /** Events fetched ahead of the position while playing, so the transcript does not wait for them. */
 const AHEAD = 512;
+
+/** Where the replay gets what the page did not send (the page passes its server actions). */
+export type ReplayLoaders = {
+  events: LoadEvents;
+  /** The run's events with from <= seq <= to (payloads the replay let go of, fetched again). */
+  range: (fromSeq: number, toSeq: number) => Promise<ReplayEvent[]>;
+  /** Parts [from, to) of the `?seq=` checkpoint's open message (`key`) that the page was not sent. */
+  parts: (at: { runId: string; seq: number; key: string; from: number; to: number }) => Promise<Part[]>;
+};
+
+/** What a panel beside the replay gets of the playback: the step under the playhead and a seek. */
+export type ReplayPosition = { seq: number | null; onSeekSeq: (seq: number) => void };
 
 /** The run's replay: controls and transcript on the left, reports and the raw events on the right. */
 export function Replay({
@@ -27,7 +45,9 @@ export function Replay({
   totalEvents,
   reports,
   live,
-  scoring,
+  loaders,
+  scoredSeqs,
+  sidePanel,
 }: {
   runId: string;
   /** The server's transcript checkpoint the events start after (the page opened at `?seq=N`). */
@@ -37,32 +57,18 @@ export function Replay({
   totalEvents: number;
   reports: ReportDto[];
   live: boolean;
-  /** The run's scores and what the viewer may score with. */
-  scoring?: Scoring;
+  loaders: ReplayLoaders;
+  /** Seqs the timeline marks (the steps that have scores). */
+  scoredSeqs?: number[];
+  /** A panel shown above the reports (the run's scores), given the playback's position. */
+  sidePanel?: (at: ReplayPosition) => ReactNode;
 }) {
-  const [store] = useState(
+  const [store] = useState<ReplayStore>(
     () =>
       new ReplayStore(initialEvents, base, {
-        events: async (fromSeq, toSeq) => {
-          // The page's own path (/p/<slug>/runs/<id>): the route reads the project from it.
-          const res = await fetch(`${window.location.pathname}/events?from=${fromSeq}&to=${toSeq}`);
-          const body = (await res.json().catch(() => null)) as {
-            events?: ReplayEvent[];
-            error?: { message?: string };
-          } | null;
-          if (!res.ok || !body?.events) throw new Error(body?.error?.message ?? 'Could not load events');
-          return body.events;
-        },
-        parts: async (from, to) => {
-          const res = await loadBaseParts(null, {
-            runId,
-            seq: store.baseSeq,
-            key: store.earlier!.key,
-            from,
-            to,
-          });
-          if (!res.ok) throw new Error(res.error ?? 'Could not load the earlier parts');
-          return res.parts as Part[];
+        events: loaders.range,
+        parts: async (from, to): Promise<Part[]> => {
+          return loaders.parts({ runId, seq: store.baseSeq, key: store.earlier!.key, from, to });
         },
       }),
   );
@@ -70,7 +76,7 @@ export function Replay({
   // put input (a scrub, a key) first (a store subscription would render them synchronously).
   const [version, setVersion] = useState(store.version);
   useEffect(() => store.subscribe(() => startTransition(() => setVersion(store.getVersion()))), [store]);
-  const { done, error } = useEventLoader(store, { runId, initialDone, totalEvents, live });
+  const { done, error } = useEventLoader(store, loaders.events, { runId, initialDone, totalEvents, live });
   // The store grows while a transition renders (the loader appends between React's slices of work):
   // every child is given the length read here, once, so the event list's row count and the position
   // it scrolls to are of the same moment (read apart, a complete run's "end" could land mid-list).
@@ -114,14 +120,10 @@ export function Replay({
   }, [store, at, p.playing]);
 
   const stepSeq = p.cut === null || p.index < 0 ? null : store.seqAt(p.index);
-  const scorePanel = scoring && (
-    <ScorePanel
-      runId={runId}
-      seq={stepSeq}
-      scoring={scoring}
-      onSeekSeq={(seq) => p.seekFromInspector(store.indexOfSeq(seq))}
-    />
-  );
+  const scorePanel = sidePanel?.({
+    seq: stepSeq,
+    onSeekSeq: (seq) => p.seekFromInspector(store.indexOfSeq(seq)),
+  });
 
   if (store.count === 0 && done && !live && reports.length === 0) {
     return (
@@ -145,11 +147,7 @@ export function Replay({
     >
       <Card className="min-w-0">
         <div className="sticky top-0 z-10 rounded-t-lg border-b border-zinc-200 bg-white/95 px-4 py-3 backdrop-blur">
-          <PlaybackBar
-            store={store}
-            playback={p}
-            scoredSeqs={scoring?.scores.flatMap((s) => (s.seq === null ? [] : [s.seq]))}
-          />
+          <PlaybackBar store={store} playback={p} scoredSeqs={scoredSeqs} />
         </div>
         <div className="px-4 py-4">
           {store.count === 0 ? (

@@ -1,8 +1,14 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { yieldToMain } from '@/lib/yield';
-import { loadEvents } from '@/app/(dashboard)/p/[slug]/runs/[id]/actions';
+import type { ReplayEvent } from '../lib/model';
 import type { ReplayStore } from './store';
+
+/** The next page of the run's events (seq > afterSeq); throws with a message the replay shows. */
+export type LoadEvents = (
+  runId: string,
+  afterSeq: number,
+) => Promise<{ events: ReplayEvent[]; done: boolean }>;
 
 /** Events folded per task: a page is folded in slices with a yield between them, so no task is long. */
 const SLICE = 250;
@@ -14,6 +20,7 @@ const SLICE = 250;
  */
 export function useEventLoader(
   store: ReplayStore,
+  loadEvents: LoadEvents,
   {
     runId,
     initialDone,
@@ -29,12 +36,14 @@ export function useEventLoader(
     let timer: ReturnType<typeof setTimeout> | undefined;
     const pull = async () => {
       for (;;) {
-        const res = await loadEvents(null, { runId, afterSeq: store.lastSeq });
-        if (cancelled) return;
-        if (!res.ok) {
-          setError(res.error ?? 'Could not load events');
+        let res: Awaited<ReturnType<LoadEvents>>;
+        try {
+          res = await loadEvents(runId, store.lastSeq);
+        } catch (err) {
+          if (!cancelled) setError(err instanceof Error ? err.message : 'Could not load events');
           return;
         }
+        if (cancelled) return;
         // The store ignores seqs it already holds, whatever the timing of overlapping pulls. Each slice
         // is folded in its own task, so input and rendering get the main thread in between; React is
         // told once, after the page's last slice.
@@ -56,6 +65,6 @@ export function useEventLoader(
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [store, runId, live, done, totalEvents]);
+  }, [store, loadEvents, runId, live, done, totalEvents]);
   return { done, error };
 }

@@ -13,7 +13,7 @@ import { projectRun, requireProject } from '@/app/(dashboard)/_lib/project';
 import { LiveRefresh } from '../live-refresh';
 import { DatasetResults } from './dataset-results';
 import { DeleteRunButton } from './delete-run-button';
-import { Replay } from '@/features/replay/components/replay';
+import { RunReplay } from './run-replay';
 import { toReplayEvents } from '@/features/replay/server/replay-events';
 import { RunHeader } from './run-header';
 import { runScoring } from './scoring/load';
@@ -128,7 +128,7 @@ export default async function RunPage({
       {run.kind === 'dataset' && (
         <DatasetResults slug={slug} run={run} projectId={projectId} status={resultsFilter} cursor={rcursor} />
       )}
-      <Replay
+      <RunReplay
         // A link to another moment of a finished run may start from another checkpoint (a live run's
         // refreshes keep the replay as it is).
         key={live || !base ? run.id : `${run.id}:${base.seq}`}
