@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
 import { projects, runs } from '@/db/schema';
-import { verifyApiKey } from '@/server/auth';
+import { verifyApiKey } from '@/server/api-keys';
 import { availableDrivers, freshPostgresDatabase } from '../helpers/db';
 import { runTsx } from '../helpers/tsx';
 

@@ -72,7 +72,7 @@ describe('import layers', () => {
   });
 
   it('sees an upward import (the check reads real imports)', () => {
-    expect(targetLayer(path.join(ROOT, 'lib/x.ts'), '@/app/_lib/auth')).toBe('app');
+    expect(targetLayer(path.join(ROOT, 'lib/x.ts'), '@/app/_lib/session')).toBe('app');
     expect(targetLayer(path.join(ROOT, 'server/a/b.ts'), '../../app/page')).toBe('app');
     expect(targetLayer(path.join(ROOT, 'server/a/b.ts'), 'drizzle-orm')).toBeNull();
     expect(targetLayer(path.join(ROOT, 'lib/x.ts'), '@/features/replay/server')).toBe('server');

@@ -12,7 +12,7 @@ import {
   type Reply,
   type RouteDecl,
 } from '@/lib/contract/route';
-import { verifyApiKey } from '@/server/auth';
+import { verifyApiKey } from '@/server/api-keys';
 import { describeDbError, pgErrorCode } from '@/db/sql';
 import { AppError, toAppError } from '@/server/errors';
 import { trackRequest } from '@/server/lifecycle';

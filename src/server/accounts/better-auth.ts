@@ -7,7 +7,7 @@ import { nextCookies } from 'better-auth/next-js';
 import { type Db, getDb } from '@/db/client';
 import { accounts, sessions, users, verifications } from '@/db/schema';
 import { env } from '@/lib/env';
-import { setSettingOnce } from '../auth/settings';
+import { setSettingOnce } from '../settings/app-settings';
 import { isLegacyHash, verifyLegacyHash } from './legacy-password';
 
 export const SESSION_COOKIE_PREFIX = 'rl';

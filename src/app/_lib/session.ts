@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { env } from '@/lib/env';
 import { isSameOrigin } from '@/lib/request-security';
-import { getAuth } from '@/server/accounts/auth';
+import { getAuth } from '@/server/accounts/better-auth';
 import { type SessionUser, sessionUser } from '@/server/accounts/sign-in';
 import { startServer } from '@/server/startup';
 
