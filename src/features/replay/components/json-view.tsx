@@ -4,7 +4,7 @@ import { memo, useMemo } from 'react';
 import { Fragment, jsx, jsxs } from 'react/jsx-runtime';
 import { prettyJson } from '@/lib/format';
 import { cn } from '@/lib/cn';
-import { lowlight } from './highlight';
+import { lowlight } from './code-syntax';
 
 /** Above this many characters JSON is not highlighted (plain text, same layout): it would cost a frame. */
 const MAX_HIGHLIGHT = 20_000;

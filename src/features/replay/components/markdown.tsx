@@ -3,7 +3,7 @@ import { memo, type ReactElement, useDeferredValue, useState, useSyncExternalSto
 import renderMarkdown from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
-import { rehypeHighlightCode } from './highlight';
+import { rehypeHighlightCode } from './code-syntax';
 
 type MdNode = { type: string; value?: string; children?: MdNode[] };
 

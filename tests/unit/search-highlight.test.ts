@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { highlightParts, searchWords, snippet } from '@/lib/highlight';
+import { highlightParts, searchWords, snippet } from '@/lib/search-highlight';
 
 it('splits a search into words like the simple parser and marks them case-insensitively', () => {
   expect(searchWords('Rate-limit  exceeded!')).toEqual(['rate', 'limit', 'exceeded']);
