@@ -7,7 +7,7 @@ import { listEvents } from '@/server/events';
 import { baseParts } from '@/features/replay/server';
 import { redirect } from 'next/navigation';
 import { requireProjectRole, runAccess } from '@/server/access';
-import { deleteRunAudited } from '@/server/audit/changes';
+import { deleteRunAudited } from '@/server/runs/audited';
 import { AppError } from '@/server/errors';
 import { auditScope, dashboardContext } from '@/app/(dashboard)/_lib/project';
 import { toReplayEvents } from '@/features/replay/server/replay-events';
