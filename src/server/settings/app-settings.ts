@@ -1,5 +1,5 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { appSettings } from '@/db/schema';
 
@@ -18,5 +18,5 @@ export async function putSetting(db: DbOrTx, key: string, value: string): Promis
   await db
     .insert(appSettings)
     .values({ key, value })
-    .onConflictDoUpdate({ target: appSettings.key, set: { value, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({ target: appSettings.key, set: { value } });
 }
