@@ -1,13 +1,5 @@
 'use client';
-import {
-  type ReactNode,
-  startTransition,
-  useDeferredValue,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { type ReactNode, startTransition, useEffect, useState } from 'react';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { ReportDto } from '@/lib/contract/reports';
 import type { TrimmedBase } from '@/features/replay/lib/trim';
@@ -17,12 +9,9 @@ import { PlaybackBar } from './playback-bar';
 import { SidePanels } from './side-panels';
 import { ReplayStore } from './store';
 import { Transcript } from './transcript';
-import { type TranscriptRow, transcriptRows } from './transcript-rows';
 import { type LoadEvents, useEventLoader } from './use-event-loader';
+import { useTranscriptAt } from './use-transcript-at';
 import { usePlayback, usePlaybackKeys } from './use-playback';
-
-/** Events fetched ahead of the position while playing, so the transcript does not wait for them. */
-const AHEAD = 512;
 
 /** Where the replay gets what the page did not send (the page passes its server actions). */
 export type ReplayLoaders = {
@@ -89,35 +78,7 @@ export function Replay({
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
   const cutSeq = p.cut === null ? Number.POSITIVE_INFINITY : p.cut;
-  const at = p.cut === null ? null : p.index + 1;
-  // The transcript follows a scrub in a deferred render: the input (a synchronous update) moves the
-  // thumb, the label and the event list at once, and the fold and the rows at the new moment are
-  // rendered in a transition React splits into short tasks (the old rows stay, marked pending). Not
-  // while playing: the position moves every frame, and a deferred render that each frame interrupts
-  // never finishes on a slow machine (the transcript froze); playback folds a few events a frame.
-  const deferredAt = useDeferredValue(at);
-  const shownAt = p.playing ? at : deferredAt;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the store grows in place; `version` says when
-  const items = useMemo(
-    () => (shownAt === null ? store.transcript.all() : store.transcript.at(shownAt)),
-    [store, version, shownAt],
-  );
-  // The transcript at a moment needs the events since the nearest checkpoint: while those not held
-  // are fetched, the last rows stay on screen (marked pending).
-  const shown = useRef<TranscriptRow[]>([]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` moves when earlier parts arrive
-  const rows = useMemo(
-    () => (items ? transcriptRows(items, store.earlier) : shown.current),
-    [items, store, version],
-  );
-  shown.current = rows;
-  const pending = items === null || shownAt !== at;
-  // Keeps (and fetches, at once) the events the transcript folds to show the position (from its
-  // checkpoint on), and the next ones while playing.
-  useEffect(() => {
-    if (at === null) store.release('position');
-    else store.want('position', store.transcript.foldFrom(at), at + (p.playing ? AHEAD : 1));
-  }, [store, at, p.playing]);
+  const { rows, pending } = useTranscriptAt(store, version, p);
 
   const stepSeq = p.cut === null || p.index < 0 ? null : store.seqAt(p.index);
   const scorePanel = sidePanel?.({
