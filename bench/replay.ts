@@ -22,7 +22,7 @@ import postgres from 'postgres';
 import { AGENT_RUN_FIRST_TEXT, agentRun } from '../scripts/lib/agent-run';
 import { chromiumLaunchOptions } from '../scripts/lib/chromium';
 import { connectPostgres } from '../src/db/client';
-import { BACKGROUND_FOLD_FROM, CHECKPOINT_EVERY, ensureCheckpoints } from '../src/server/replay';
+import { BACKGROUND_FOLD_FROM, CHECKPOINT_EVERY, ensureCheckpoints } from '../src/features/replay/server';
 import { type BenchServer, startBenchServer } from './lib/server';
 import { projectPath } from '../src/lib/project-path';
 import { busyStretches, type CpuProfile } from './lib/cpu-profile';

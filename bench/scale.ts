@@ -19,7 +19,7 @@ import { connectPostgres } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { measureLag } from '@/db/read';
 import { queryRows } from '@/db/sql';
-import { createApiKey } from '@/server/auth';
+import { createApiKey } from '@/server/api-keys';
 import { createProject } from '@/server/projects';
 import { type BuiltApp, startBuiltApp } from '../scripts/lib/built-app';
 import { createPrivatePostgres, createPrivateStandby } from '../tests/helpers/private-postgres';

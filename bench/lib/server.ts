@@ -4,7 +4,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
-import { createApiKey } from '@/server/auth';
+import { createApiKey } from '@/server/api-keys';
 import { createProject } from '@/server/projects';
 import { startBuiltApp } from '../../scripts/lib/built-app';
 import { adminUrl, withDatabase } from '../../scripts/lib/pg-url';

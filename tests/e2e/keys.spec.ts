@@ -31,3 +31,24 @@ test('an empty key name is refused with a field error', async ({ authedPage: pag
   await page.getByRole('button', { name: 'Create key' }).click();
   await expect(page.getByText('Give the key a name')).toBeVisible();
 });
+
+test('the copy button says "Copied" only when the browser took the key', async ({ authedPage: page }) => {
+  const key = await createApiKeyInUi(page, `e2e clipboard ${Date.now()}`);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('new-key').getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(
+    page.getByTestId('new-key').getByRole('button', { name: 'Copied', exact: true }),
+  ).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+
+  // A browser that refuses (permission denied, no secure context): the button says so.
+  const again = await createApiKeyInUi(page, `e2e clipboard refused ${Date.now()}`);
+  expect(again).not.toBe(key);
+  await page.evaluate(() => {
+    Object.defineProperty(navigator.clipboard, 'writeText', {
+      value: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')),
+    });
+  });
+  await page.getByTestId('new-key').getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(page.getByTestId('new-key').getByRole('button', { name: /^Copy failed/ })).toBeVisible();
+});

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hashPassword } from 'better-auth/crypto';
 import type { Db } from '@/db/client';
 import type { ProjectRole } from '@/db/schema';
-import { createAuth } from '@/server/accounts/auth';
+import { createAuth } from '@/server/accounts/better-auth';
 import { signInWithPassword } from '@/server/accounts/sign-in';
 import { createUser } from '@/server/accounts/users';
 import { putMember } from '@/server/members';

@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { createApiKey } from '@/server/auth';
+import { createApiKey } from '@/server/api-keys';
 import type { TestDriver } from './db';
 import { useTestDatabase } from './next-request';
 

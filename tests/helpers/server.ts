@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import type { DbConnection } from '@/db/client';
 import { connectPglite } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
-import { createApiKey, revokeApiKey } from '@/server/auth';
+import { createApiKey, revokeApiKey } from '@/server/api-keys';
 import { createProject } from '@/server/projects';
 import { freshPostgresDatabase, type TestDriver } from './db';
 

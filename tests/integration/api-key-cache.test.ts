@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { createApiKey, revokeApiKey, verifyApiKey } from '@/server/auth';
-import { ApiKeyCache } from '@/server/auth/key-cache';
+import { createApiKey, revokeApiKey, verifyApiKey } from '@/server/api-keys';
+import { ApiKeyCache } from '@/server/api-keys/key-cache';
 import { describeEachDb } from '../helpers/db';
 import { makeProject } from '../helpers/fixtures';
 

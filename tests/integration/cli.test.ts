@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
 import { projects, runs } from '@/db/schema';
-import { verifyApiKey } from '@/server/auth';
+import { verifyApiKey } from '@/server/api-keys';
 import { cliHere } from '../helpers/cli';
 import { availableDrivers } from '../helpers/db';
 import { prepareTestDatabase, type TestDatabase } from '../helpers/server';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterEach, expect, it, vi } from 'vitest';
-import { errorResponse } from '@/app/api/v1/_lib/route';
+import { errorResponse } from '@/app/_lib/http';
 import { runs } from '@/db/schema';
 import { describeDbError, queryRows } from '@/db/sql';
 import { createReport, getReport } from '@/server/reports';

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '@/db/sql';
-import { TranscriptFolder } from '@/lib/replay/transcript';
+import { TranscriptFolder } from '@/features/replay/lib/transcript';
 import { appendEvents, listEvents } from '@/server/events';
 import { decodeProtobuf, ingestSpans, type OtelSpan, traceRunId } from '@/server/otel';
 import { upsertPrice } from '@/server/prices';

@@ -41,7 +41,7 @@ import * as schema from '@/db/schema';
 import { queryRows } from '@/db/sql';
 import { runEvaluationPass } from '@/server/evaluators';
 import { defaultWorkerOptions } from '@/server/evaluators/job';
-import { ensureCheckpoints, replayStateAt } from '@/server/replay';
+import { ensureCheckpoints, replayStateAt } from '@/features/replay/server';
 import { purgeExpired } from '@/server/retention';
 import { listRuns } from '@/server/runs';
 import { defaultDeliveryOptions, runDeliveryPass } from '@/server/webhooks';
@@ -69,13 +69,13 @@ const UNSCOPED: Record<string, string> = {
   'lock table only run_events in access exclusive mode':
     'retention locks the partitioned table to drop a whole month (no rows read)',
   'select count(*)::int as n from run_events e where e.run_id = $1::uuid and e.seq <= $2 and ':
-    "a run's replay rows by run id and month, read after the caller checked the run's project (src/server/replay)",
+    "a run's replay rows by run id and month, read after the caller checked the run's project (src/features/replay/server)",
   'select seq, type, floor(extract(epoch from ts) * 1000)::float8 as ms, payload from run_eve':
-    "a run's replay rows by run id and month, read after the caller checked the run's project (src/server/replay)",
+    "a run's replay rows by run id and month, read after the caller checked the run's project (src/features/replay/server)",
   'select … from "run_events" where (run_id = $1::uuid and run_created_at = (select created_a':
-    "a run's replay rows by run id and month, read after the caller checked the run's project (src/server/replay)",
+    "a run's replay rows by run id and month, read after the caller checked the run's project (src/features/replay/server)",
   'select … from "run_transcript_checkpoints" where ("run_transcript_checkpoints"."run_id" = ':
-    "a run's replay rows by run id and month, read after the caller checked the run's project (src/server/replay)",
+    "a run's replay rows by run id and month, read after the caller checked the run's project (src/features/replay/server)",
   'select id, project_id, name, hash, revoked_at is not null as revoked, (last_used_at is nul':
     'API key authentication: the key is found by its hash before its project is known',
   'update "api_keys" set "last_used_at" = $1 where "api_keys"."id" = $2':

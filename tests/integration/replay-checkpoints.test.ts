@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { runs, runTranscriptCheckpoints } from '@/db/schema';
-import { startClock, tick, TranscriptFolder, type ReplayBase } from '@/lib/replay/transcript';
+import { startClock, tick, TranscriptFolder, type ReplayBase } from '@/features/replay/lib/transcript';
 import type { EventInput } from '@/lib/contract';
 import { appendEvents } from '@/server/events';
-import { trimBase } from '@/lib/replay/trim';
+import { trimBase } from '@/features/replay/lib/trim';
 import {
   BASE_PARTS_MAX,
   baseParts,
@@ -15,9 +15,9 @@ import {
   listEventsBetween,
   replayBaseAt,
   replayStateAt,
-} from '@/server/replay';
+} from '@/features/replay/server';
 import { agentRun, type AgentRunEvent } from '../../scripts/lib/agent-run';
-import { encodeCheckpoint } from '@/server/replay/codec';
+import { encodeCheckpoint } from '@/features/replay/server/codec';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 

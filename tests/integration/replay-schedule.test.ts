@@ -3,7 +3,7 @@ import { expect, it, vi } from 'vitest';
 import { runTranscriptCheckpoints } from '@/db/schema';
 import type { EventInput } from '@/lib/contract';
 import { appendEvents } from '@/server/events';
-import { BACKGROUND_FOLD_FROM, CHECKPOINT_EVERY, scheduleCheckpoints } from '@/server/replay';
+import { BACKGROUND_FOLD_FROM, CHECKPOINT_EVERY, scheduleCheckpoints } from '@/features/replay/server';
 import { agentRun } from '../../scripts/lib/agent-run';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';

@@ -1,6 +1,6 @@
 import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { MessageFold } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/fold';
+import { MessageFold } from '@/features/replay/lib/fold';
 
 /** The message readUIMessageStream ends with on these chunks (the reference the fold must equal). */
 async function reference(chunks: UIMessageChunk[]): Promise<UIMessage | null> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stableMarkdown } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/markdown';
-import { rehypeHighlightCode } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/highlight';
+import { stableMarkdown } from '@/features/replay/components/markdown';
+import { rehypeHighlightCode } from '@/features/replay/components/code-syntax';
 
 describe('stableMarkdown (streaming Markdown that will not jump)', () => {
   it('holds back a table until its delimiter row is complete', () => {

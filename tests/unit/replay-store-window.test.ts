@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TranscriptFolder } from '@/lib/replay/transcript';
-import type { ReplayEvent } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/model';
-import { CHUNK } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/payload-cache';
-import { ReplayStore } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/store';
+import { TranscriptFolder } from '@/features/replay/lib/transcript';
+import type { ReplayEvent } from '@/features/replay/lib/model';
+import { CHUNK } from '@/features/replay/components/payload-cache';
+import { ReplayStore } from '@/features/replay/components/store';
 import { agentRun } from '../../scripts/lib/agent-run';
 
 /** The most events the window keeps besides pinned ranges (24 chunks). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { startClock, tick, TranscriptFolder } from '@/lib/replay/transcript';
-import type { ReplayEvent } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/model';
-import { ReplayStore } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/store';
-import { TranscriptFold } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/transcript-fold';
+import { startClock, tick, TranscriptFolder } from '@/features/replay/lib/transcript';
+import type { ReplayEvent } from '@/features/replay/lib/model';
+import { ReplayStore } from '@/features/replay/components/store';
+import { TranscriptFold } from '@/features/replay/components/transcript-fold';
 
 type ReplayBaseJson = ConstructorParameters<typeof ReplayStore>[1];
 

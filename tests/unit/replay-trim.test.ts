@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type ReplayBase, startClock, TranscriptFolder, tick } from '@/lib/replay/transcript';
-import { type TrimmedBase, trimBase } from '@/lib/replay/trim';
-import type { ReplayEvent } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/model';
-import type { Part } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/parts';
-import { ReplayStore } from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/store';
-import {
-  type TranscriptRow,
-  transcriptRows,
-} from '@/app/(dashboard)/p/[slug]/runs/[id]/replay/transcript-rows';
+import { type ReplayBase, startClock, TranscriptFolder, tick } from '@/features/replay/lib/transcript';
+import { type TrimmedBase, trimBase } from '@/features/replay/lib/trim';
+import type { ReplayEvent } from '@/features/replay/lib/model';
+import type { Part } from '@/features/replay/components/parts';
+import { ReplayStore } from '@/features/replay/components/store';
+import { type TranscriptRow, transcriptRows } from '@/features/replay/components/transcript-rows';
 import { agentRun } from '../../scripts/lib/agent-run';
 
 const events: ReplayEvent[] = agentRun(20_000);

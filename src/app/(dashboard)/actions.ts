@@ -3,7 +3,7 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { validatedAction } from '@/app/_lib/actions';
-import { getAuth } from '@/server/accounts/auth';
+import { getAuth } from '@/server/accounts/better-auth';
 
 /** Ends this browser's session (its row is deleted: a copied cookie stops working too). */
 export const signOut = validatedAction(z.object({}), async () => {

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
-import { currentUser, FOREIGN_ORIGIN, sameOriginRequest } from '@/app/_lib/auth';
+import { currentUser, FOREIGN_ORIGIN, sameOriginRequest } from '@/app/_lib/session';
 import type { SessionUser } from '@/server/accounts/sign-in';
 import { toAppError } from '@/server/errors';
 import { markOwnWrite } from './read-db';

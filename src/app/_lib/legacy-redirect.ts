@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import type { NextRequest } from 'next/server';
 import { landingSlug } from '@/app/(dashboard)/_lib/project';
 import { legacyRunId, projectPath } from '@/lib/project-path';
-import { currentUser } from './auth';
+import { currentUser } from './session';
 
 /**
  * The old unscoped dashboard paths (`/runs/<id>`, `/runs`, `/usage`, `/datasets`, `/threads/<id>`,

@@ -2,10 +2,10 @@
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { FOREIGN_ORIGIN, sameOriginRequest } from '@/app/_lib/auth';
+import { FOREIGN_ORIGIN, sameOriginRequest } from '@/app/_lib/session';
 import { getDb } from '@/db/client';
 import { clientAddress, safeNextPath } from '@/lib/request-security';
-import { getAuth } from '@/server/accounts/auth';
+import { getAuth } from '@/server/accounts/better-auth';
 import { signInWithPassword } from '@/server/accounts/sign-in';
 import { startServer } from '@/server/startup';
 

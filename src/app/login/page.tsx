@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { currentUser } from '@/app/_lib/auth';
+import { currentUser } from '@/app/_lib/session';
 import { LoginForm } from './login-form';
 
 export const metadata: Metadata = { title: 'Sign in · runledger' };

@@ -48,7 +48,7 @@ export const runEvents = pgTable(
 export type RunEvent = typeof runEvents.$inferSelect;
 
 /**
- * The replay transcript folded up to an event (src/server/replay): a chain per run, each row holding
+ * The replay transcript folded up to an event (src/features/replay/server): a chain per run, each row holding
  * what changed since the previous one, so `?seq=N` resumes from the nearest row instead of folding the
  * run from its start; every KEYFRAME_EVERY-th row is stored whole, so a read starts at the last of
  * those. A trigger on run_events deletes the rows an out-of-order insert makes stale.
@@ -63,7 +63,7 @@ export const runTranscriptCheckpoints = pgTable(
     /** How many events (those with seq <= `seq`) were folded in. */
     eventCount: integer().notNull(),
     /**
-     * The delta from the previous checkpoint of the run (src/server/replay/codec.ts), or from nothing when
+     * The delta from the previous checkpoint of the run (src/features/replay/server/codec.ts), or from nothing when
      * `keyframe`. `json`, not `jsonb`: it is only ever written and read whole, and json keeps the text as
      * sent, so neither side converts it (a 1M-event run's 8 MB keyframe read in 54–66 ms instead of 79–95).
      */

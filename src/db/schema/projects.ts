@@ -1,5 +1,5 @@
 import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { tstz } from './columns';
+import { tstz, updatedAt } from './columns';
 
 export const projects = pgTable('projects', {
   id: uuid().primaryKey().defaultRandom(),
@@ -39,7 +39,7 @@ export const apiKeys = pgTable(
 export const appSettings = pgTable('app_settings', {
   key: text().primaryKey(),
   value: text().notNull(),
-  updatedAt: tstz().notNull().defaultNow(),
+  updatedAt: updatedAt(),
 });
 
 export type Project = typeof projects.$inferSelect;

@@ -1,5 +1,5 @@
 import { integer, pgTable, uuid } from 'drizzle-orm/pg-core';
-import { tstz } from './columns';
+import { updatedAt } from './columns';
 import { projects } from './projects';
 
 /** Per-project retention; a project without a row keeps the defaults (runs forever, ledger 400 days). */
@@ -11,7 +11,7 @@ export const projectRetention = pgTable('project_retention', {
   runDays: integer(),
   /** Days a usage ledger row is kept; never cuts into a current quota window. */
   usageDays: integer().notNull().default(400),
-  updatedAt: tstz().notNull().defaultNow(),
+  updatedAt: updatedAt(),
 });
 
 export type ProjectRetention = typeof projectRetention.$inferSelect;

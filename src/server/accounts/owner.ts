@@ -4,7 +4,7 @@ import type { Db } from '@/db/client';
 import { users } from '@/db/schema';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '@/db/sql';
 import { env } from '@/lib/env';
-import { getSetting } from '../auth/settings';
+import { getSetting } from '../settings/app-settings';
 import { isAppError } from '../errors';
 import { createUser, generatePassword } from './users';
 

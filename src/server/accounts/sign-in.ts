@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { accounts } from '@/db/schema';
 import { writeAudit } from '../audit/audit';
-import type { Auth } from './auth';
+import type { Auth } from './better-auth';
 import { isLegacyHash, verifyLegacyHash } from './legacy-password';
 import { clearPairFailures, recordFailure, throttleMessage, throttleWait } from './throttle';
 

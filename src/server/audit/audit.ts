@@ -12,6 +12,9 @@ export type AuditActor =
   | 'cli'
   | null;
 
+/** Who is writing, in which project: what every audited write is given. */
+export type AuditScope = { actor: AuditActor; projectId: string };
+
 export type AuditInput = {
   projectId: string | null;
   actor: AuditActor;
@@ -64,7 +67,7 @@ export type AuditedChange<T> = {
  */
 export async function audited<T>(
   db: DbOrTx,
-  scope: { actor: AuditActor; projectId: string },
+  scope: AuditScope,
   action: string,
   change: (tx: Tx) => Promise<AuditedChange<T>>,
 ): Promise<T> {

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../errors';
 import { eventsOfRun } from '../events/partitions';
 import { requireRun } from '../runs';
 import { type ItemChange, itemChanges } from './changes';
-import { eventStats, finalAnswer, type Step, toSteps } from './transcript';
+import { eventStats, finalAnswer, type Step, toSteps } from './steps';
 
 /** Events read per run for a comparison: enough for any chat turn; longer runs are cut (and say so). */
 export const COMPARE_EVENT_CAP = 5000;

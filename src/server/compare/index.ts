@@ -1,3 +1,3 @@
 export * from './changes';
 export * from './compare';
-export * from './transcript';
+export * from './steps';

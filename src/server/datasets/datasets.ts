@@ -63,7 +63,7 @@ export async function listDatasets(db: DbOrTx, projectId: string): Promise<Datas
 async function bumpVersion(tx: DbOrTx, projectId: string, datasetId: string): Promise<number> {
   const [row] = await tx
     .update(datasets)
-    .set({ version: sql`${datasets.version} + 1`, updatedAt: new Date() })
+    .set({ version: sql`${datasets.version} + 1` })
     .where(and(eq(datasets.id, datasetId), eq(datasets.projectId, projectId)))
     .returning({ version: datasets.version });
   if (!row) throw notFound('Dataset');

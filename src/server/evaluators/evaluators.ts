@@ -106,11 +106,7 @@ export async function updateEvaluator(
   try {
     return await db.transaction(async (tx) => {
       const before = await getEvaluator(tx, projectId, id);
-      const [row] = await tx
-        .update(evaluators)
-        .set({ ...patch, updatedAt: new Date() })
-        .where(eq(evaluators.id, id))
-        .returning();
+      const [row] = await tx.update(evaluators).set(patch).where(eq(evaluators.id, id)).returning();
       await writeAudit(tx, {
         projectId,
         actor,

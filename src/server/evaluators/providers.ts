@@ -52,7 +52,7 @@ export async function putLlmProvider(
     const [row] = current
       ? await tx
           .update(llmProviders)
-          .set({ baseUrl: input.baseUrl, apiKeyCipher, updatedAt: new Date() })
+          .set({ baseUrl: input.baseUrl, apiKeyCipher })
           .where(eq(llmProviders.id, id))
           .returning()
       : await tx

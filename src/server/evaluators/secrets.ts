@@ -2,7 +2,7 @@ import 'server-only';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { DbOrTx } from '@/db/client';
 import { env } from '@/lib/env';
-import { getSetting, setSettingOnce } from '../auth/settings';
+import { getSetting, setSettingOnce } from '../settings/app-settings';
 
 const SETTING = 'secret_key';
 const FORMAT = 'v1';

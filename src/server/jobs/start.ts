@@ -1,7 +1,7 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
 import { resumeRecomputeJob, unfinishedRecomputeJobs } from '../prices/recompute';
-import { resumeCheckpoints } from '../replay/schedule';
+import { resumeCheckpoints } from '@/features/replay/server/schedule';
 import { runRetentionOnce } from '../retention/job';
 import type { LeaseOptions } from './leases';
 import { startPeriodicJob, startUnitSweeper } from './periodic';

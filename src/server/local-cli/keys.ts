@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Db } from '@/db/client';
-import { createKeyAudited } from '../audit/changes';
+import { createKeyAudited } from '@/server/api-keys/audited';
 import { ensureProject } from '../projects';
 
 export type CliKey = { projectSlug: string; projectId: string; prefix: string; key: string };

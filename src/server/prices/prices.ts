@@ -101,7 +101,7 @@ export async function upsertPrice(db: DbOrTx, projectId: string, input: PriceInp
     .values(values)
     .onConflictDoUpdate({
       target: [modelPrices.projectId, modelPrices.model, modelPrices.effectiveFrom],
-      set: { ...values, updatedAt: new Date() },
+      set: values,
     })
     .returning();
   return row!;

@@ -102,7 +102,6 @@ export async function recomputeBatch(db: DbOrTx, projectId: string, jobId: strin
         processed: job.processed + batch.length,
         cursor: last ? `${last.createdAt.toISOString()}|${last.id}` : job.cursor,
         finishedAt: done ? new Date() : null,
-        updatedAt: new Date(),
       })
       .where(eq(costRecomputeJobs.id, jobId));
     return !done;
@@ -128,7 +127,7 @@ export async function runRecomputeJob(
     console.error('[runledger] cost recompute failed', err);
     await db
       .update(costRecomputeJobs)
-      .set({ status: 'failed', error: 'Recompute failed; see the server log', updatedAt: new Date() })
+      .set({ status: 'failed', error: 'Recompute failed; see the server log' })
       .where(eq(costRecomputeJobs.id, jobId));
   }
 }

@@ -29,7 +29,7 @@ export async function putRetention(
     const first = parsed.error.issues[0];
     throw new AppError('bad_request', `Invalid retention at ${first?.path.join('.')}: ${first?.message}`);
   }
-  const values = { ...parsed.data, updatedAt: new Date() };
+  const values = parsed.data;
   const [row] = await db
     .insert(projectRetention)
     .values({ projectId, ...values })

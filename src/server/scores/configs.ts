@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type ScoreConfig, type ScoreSettings, scoreConfigs, scoreSettings } from '@/db/schema';
 import type { PutScoreConfigInput } from '@/lib/contract';
@@ -53,7 +53,7 @@ export async function putScoreConfig(
       .values({ projectId, name: input.name, ...fields })
       .onConflictDoUpdate({
         target: [scoreConfigs.projectId, scoreConfigs.name],
-        set: { ...fields, updatedAt: sql`now()` },
+        set: fields,
       })
       .returning();
     await writeAudit(tx, {
@@ -123,7 +123,7 @@ export async function putScoreSettings(
     await tx
       .insert(scoreSettings)
       .values({ projectId, ...after })
-      .onConflictDoUpdate({ target: scoreSettings.projectId, set: { ...after, updatedAt: sql`now()` } });
+      .onConflictDoUpdate({ target: scoreSettings.projectId, set: after });
     await writeAudit(tx, { projectId, actor, action: 'score_settings.changed', before, after });
     return after;
   });

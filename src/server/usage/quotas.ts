@@ -85,7 +85,6 @@ export async function updateQuota(
     .set({
       ...(input.limit !== undefined ? { limit: input.limit } : {}),
       ...(input.mode !== undefined ? { mode: input.mode } : {}),
-      updatedAt: new Date(),
     })
     .where(and(eq(quotas.id, id), eq(quotas.projectId, projectId)))
     .returning();

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
-import { TranscriptFolder } from '@/lib/replay/transcript';
+import { TranscriptFolder } from '@/features/replay/lib/transcript';
 import { type EventDto, eventsToUIMessages, Runledger } from '@runledger/sdk';
 import { describeEachServer } from '../../helpers/shared-server';
 

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPostgres } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
-import { createApiKey } from '@/server/auth';
+import { createApiKey } from '@/server/api-keys';
 import { createProject } from '@/server/projects';
 import { type EventBuffer, Runledger } from '@runledger/sdk';
 import { type BuiltApp, startBuiltApp } from '../../../scripts/lib/built-app';

@@ -9,7 +9,7 @@ import {
 } from '@/app/(dashboard)/p/[slug]/settings/prices/price-form';
 import PricesPage from '@/app/(dashboard)/p/[slug]/settings/prices/page';
 import type { ProjectRole } from '@/db/schema';
-import { createApiKey } from '@/server/auth';
+import { createApiKey } from '@/server/api-keys';
 import { upsertPrice } from '@/server/prices';
 import { makeUser, signInCookie } from '../../helpers/accounts';
 import { describeEachDb } from '../../helpers/db';

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbConnection } from '@/db/client';
 import { auditLog } from '@/db/schema';
-import { changeQuotaAudited } from '@/server/audit/changes';
+import { changeQuotaAudited } from '@/server/usage/quotas-audited';
 import { putQuota } from '@/server/usage';
 import { freshPostgres } from '../../helpers/db';
 import { makeProject } from '../../helpers/fixtures';

@@ -3,12 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { auditLog, projectMembers, users } from '@/db/schema';
 import { getUserByEmail } from '@/server/accounts/users';
 import { listAudit } from '@/server/audit';
-import {
-  changeQuotaAudited,
-  createKeyAudited,
-  removeMemberAudited,
-  revokeKeyAudited,
-} from '@/server/audit/changes';
+import { changeQuotaAudited } from '@/server/usage/quotas-audited';
+import { createKeyAudited, revokeKeyAudited } from '@/server/api-keys/audited';
+import { removeMemberAudited } from '@/server/members/audited';
 import { acceptInvite, createInvite, findUsableInvite, getMember, INVITE_DAYS } from '@/server/members';
 import { putQuota } from '@/server/usage';
 import { makeUser } from '../../helpers/accounts';

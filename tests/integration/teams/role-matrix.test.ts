@@ -23,7 +23,7 @@ import { deleteRunAction, loadEvents } from '@/app/(dashboard)/p/[slug]/runs/[id
 import { GET as eventRange } from '@/app/(dashboard)/p/[slug]/runs/[id]/events/route';
 import { appendEvents } from '@/server/events';
 import { PAGE_ROLES, requireProject } from '@/app/(dashboard)/_lib/project';
-import { FOREIGN_ORIGIN } from '@/app/_lib/auth';
+import { FOREIGN_ORIGIN } from '@/app/_lib/session';
 import {
   alertDeliveries,
   alertEvents,
@@ -35,7 +35,7 @@ import {
 import { env } from '@/lib/env';
 import { hasRole } from '@/server/access';
 import { createAnnotationQueue } from '@/server/annotation';
-import { createApiKey } from '@/server/auth';
+import { createApiKey } from '@/server/api-keys';
 import { createInvite as makeInvite } from '@/server/members';
 import { upsertPrice } from '@/server/prices';
 import { getRetention } from '@/server/retention';

@@ -3,7 +3,7 @@ import { cookies, headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
-import { requireUser } from '@/app/_lib/auth';
+import { requireUser } from '@/app/_lib/session';
 import { getDb } from '@/db/client';
 import type { Project, ProjectRole } from '@/db/schema';
 import {

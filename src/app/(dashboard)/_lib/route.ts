@@ -1,8 +1,8 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
 import type { z } from 'zod';
-import { currentUser } from '@/app/_lib/auth';
-import { errorResponse, queryObject, zodError } from '@/app/api/v1/_lib/route';
+import { currentUser } from '@/app/_lib/session';
+import { errorResponse, queryObject, zodError } from '@/app/_lib/http';
 import { getDb } from '@/db/client';
 import type { ProjectRole } from '@/db/schema';
 import { nestDottedParams } from '@/lib/contract/route';

@@ -6,7 +6,7 @@ import { getDb } from '@/db/client';
 import { publicAction, validatedAction } from '@/app/_lib/actions';
 import { projectPath } from '@/lib/project-path';
 import { clientAddress } from '@/lib/request-security';
-import { getAuth } from '@/server/accounts/auth';
+import { getAuth } from '@/server/accounts/better-auth';
 import { signInWithPassword } from '@/server/accounts/sign-in';
 import { acceptInvite } from '@/server/members';
 import { getProjectById } from '@/server/projects';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { currentUser } from '@/app/_lib/auth';
+import { currentUser } from '@/app/_lib/session';
 import { getDb } from '@/db/client';
 import { findUsableInvite } from '@/server/members';
 import { JoinButton, NewAccountForm } from './join-forms';

@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { createQuotaAudited } from '@/server/audit/changes';
+import { createQuotaAudited } from '@/server/usage/quotas-audited';
 import { listQuotas } from '@/server/usage';
 import { apiRoute } from '../_lib/route';
 

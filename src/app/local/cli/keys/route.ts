@@ -5,7 +5,7 @@ import { AppError } from '@/server/errors';
 import { cliKeyLines, createCliKey } from '@/server/local-cli/keys';
 import { isLocalToken } from '@/server/local-cli/token';
 import { startServer } from '@/server/startup';
-import { errorResponse, json, zodError } from '../../../api/v1/_lib/route';
+import { errorResponse, json, zodError } from '@/app/_lib/http';
 
 export const dynamic = 'force-dynamic';
 

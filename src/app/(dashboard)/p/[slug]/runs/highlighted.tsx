@@ -1,4 +1,4 @@
-import { highlightParts } from '@/lib/highlight';
+import { highlightParts } from '@/lib/search-highlight';
 
 /** Text with the searched words marked (React escapes it; no HTML from the database is rendered). */
 export function Highlighted({ text, words }: { text: string; words: string[] }) {

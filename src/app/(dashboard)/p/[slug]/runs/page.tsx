@@ -5,7 +5,7 @@ import { createSearchParamsCache, createSerializer, type SearchParams } from 'nu
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { dashboardRead } from '@/app/_lib/read-db';
 import { AppError } from '@/server/errors';
-import { searchWords } from '@/lib/highlight';
+import { searchWords } from '@/lib/search-highlight';
 import { listRunModels, listRuns, type RunPage } from '@/server/runs';
 import { firstContentMatches, recentMetadataKeys } from '@/server/search';
 import { requireProject } from '@/app/(dashboard)/_lib/project';

@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { Badge, StatusBadge } from '@/components/ui/badge';
 import { Table, Td, Th } from '@/components/ui/table';
-import { snippet } from '@/lib/highlight';
+import { snippet } from '@/lib/search-highlight';
 import { projectPath } from '@/lib/project-path';
 import { Highlighted } from './highlighted';
 

@@ -7,7 +7,7 @@ import { BOUNDS } from '@/lib/contract/bounds';
 import { projectRoute } from '@/lib/project-path';
 import { quotaMode, quotaWindow } from '@/lib/contract/usage';
 import { AppError } from '@/server/errors';
-import { changeQuotaAudited, createQuotaAudited, removeQuotaAudited } from '@/server/audit/changes';
+import { changeQuotaAudited, createQuotaAudited, removeQuotaAudited } from '@/server/usage/quotas-audited';
 import { listQuotas } from '@/server/usage';
 import { auditScope, projectFor } from '@/app/(dashboard)/_lib/project';
 

@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { setRetentionAudited } from '@/server/audit/changes';
+import { setRetentionAudited } from '@/server/retention/audited';
 import { getRetention } from '@/server/retention';
 import { apiRoute, otherMethods } from '../../_lib/route';
 

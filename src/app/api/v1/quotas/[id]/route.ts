@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { removeQuotaAudited } from '@/server/audit/changes';
+import { removeQuotaAudited } from '@/server/usage/quotas-audited';
 import { apiRoute } from '../../_lib/route';
 
 export const DELETE = apiRoute(routes.deleteQuota, async ({ projectId, actor, params }) => {

@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { updateReportAudited } from '@/server/audit/api-changes';
+import { updateReportAudited } from '@/server/reports/audited';
 import { toReportDto } from '@/server/reports';
 import { apiRoute, otherMethods } from '../../_lib/route';
 

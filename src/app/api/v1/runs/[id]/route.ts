@@ -1,7 +1,6 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { updateRunAudited } from '@/server/audit/api-changes';
-import { deleteRunAudited } from '@/server/audit/changes';
+import { deleteRunAudited, updateRunAudited } from '@/server/runs/audited';
 import { requireRun, toRunDto } from '@/server/runs';
 import { apiRoute, otherMethods } from '../../_lib/route';
 

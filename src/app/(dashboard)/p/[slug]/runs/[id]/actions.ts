@@ -4,13 +4,13 @@ import { getDb } from '@/db/client';
 import { validatedAction } from '@/app/_lib/actions';
 import { projectPath } from '@/lib/project-path';
 import { listEvents } from '@/server/events';
-import { baseParts } from '@/server/replay';
+import { baseParts } from '@/features/replay/server';
 import { redirect } from 'next/navigation';
 import { requireProjectRole, runAccess } from '@/server/access';
-import { deleteRunAudited } from '@/server/audit/changes';
+import { deleteRunAudited } from '@/server/runs/audited';
 import { AppError } from '@/server/errors';
 import { auditScope, dashboardContext } from '@/app/(dashboard)/_lib/project';
-import { toReplayEvents } from './replay-events';
+import { toReplayEvents } from '@/features/replay/server/replay-events';
 
 /** Small enough that decoding and folding one page stays a short task in the browser. */
 const EVENTS_PAGE = 1500;

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { dashboardRead } from '@/app/_lib/read-db';
 import { getDb } from '@/db/client';
 import { listEvents } from '@/server/events';
-import { trimBase } from '@/lib/replay/trim';
-import { replayStateAt } from '@/server/replay';
+import { trimBase } from '@/features/replay/lib/trim';
+import { replayStateAt } from '@/features/replay/server';
 import { listRunReports } from '@/server/reports';
 import { hasRole } from '@/server/access';
 import { isAppError } from '@/server/errors';
@@ -13,8 +13,8 @@ import { projectRun, requireProject } from '@/app/(dashboard)/_lib/project';
 import { LiveRefresh } from '../live-refresh';
 import { DatasetResults } from './dataset-results';
 import { DeleteRunButton } from './delete-run-button';
-import { Replay } from './replay/replay';
-import { toReplayEvents } from './replay-events';
+import { RunReplay } from './run-replay';
+import { toReplayEvents } from '@/features/replay/server/replay-events';
 import { RunHeader } from './run-header';
 import { runScoring } from './scoring/load';
 import { ScoreChips } from './scoring/score-chips';
@@ -128,7 +128,7 @@ export default async function RunPage({
       {run.kind === 'dataset' && (
         <DatasetResults slug={slug} run={run} projectId={projectId} status={resultsFilter} cursor={rcursor} />
       )}
-      <Replay
+      <RunReplay
         // A link to another moment of a finished run may start from another checkpoint (a live run's
         // refreshes keep the replay as it is).
         key={live || !base ? run.id : `${run.id}:${base.seq}`}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/app/_lib/actions';
 import { projectRoute } from '@/lib/project-path';
-import { createKeyAudited, revokeKeyAudited } from '@/server/audit/changes';
+import { createKeyAudited, revokeKeyAudited } from '@/server/api-keys/audited';
 import { auditScope, projectFor } from '@/app/(dashboard)/_lib/project';
 
 export const createKey = validatedAction(

@@ -1,12 +1,12 @@
 'use client';
-import { useActionState, useState } from 'react';
+import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
+import { CopyButton } from '@/components/ui/copy-button';
 import { FieldError, Input, Label } from '@/components/ui/input';
 import { createKey, revokeKey } from './actions';
 
 export function CreateKeyForm() {
   const [state, action, pending] = useActionState(createKey, null);
-  const [copied, setCopied] = useState(false);
   return (
     <div className="flex flex-col gap-3">
       <form action={action} className="flex flex-wrap items-end gap-2">
@@ -42,16 +42,7 @@ export function CreateKeyForm() {
             >
               {state.key}
             </code>
-            <Button
-              size="sm"
-              variant="secondary"
-              onClick={async () => {
-                await navigator.clipboard?.writeText(state.key).catch(() => {});
-                setCopied(true);
-              }}
-            >
-              {copied ? 'Copied' : 'Copy'}
-            </Button>
+            <CopyButton text={state.key} />
           </div>
         </div>
       )}

@@ -5,7 +5,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { formatTime } from '@/lib/format';
 import { hasRole } from '@/server/access';
-import { listApiKeys } from '@/server/auth';
+import { listApiKeys } from '@/server/api-keys';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
 import { CreateKeyForm, RevokeKeyButton } from './key-forms';
 

@@ -10,7 +10,7 @@ import {
   createInviteAudited,
   removeMemberAudited,
   revokeInviteAudited,
-} from '@/server/audit/changes';
+} from '@/server/members/audited';
 import { auditScope, projectFor } from '@/app/(dashboard)/_lib/project';
 
 const role = z.enum(projectRole.enumValues, { error: 'Choose viewer, editor or owner' });

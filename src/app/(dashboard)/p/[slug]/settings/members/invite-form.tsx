@@ -1,12 +1,12 @@
 'use client';
-import { useActionState, useState } from 'react';
+import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
+import { CopyButton } from '@/components/ui/copy-button';
 import { Label, Select } from '@/components/ui/input';
 import { createInvite } from './actions';
 
 export function InviteForm({ roles }: { roles: readonly string[] }) {
   const [state, action, pending] = useActionState(createInvite, null);
-  const [copied, setCopied] = useState(false);
   const link = state?.ok ? `${window.location.origin}${state.path}` : null;
   return (
     <div className="flex flex-col gap-3">
@@ -38,16 +38,7 @@ export function InviteForm({ roles }: { roles: readonly string[] }) {
             >
               {link}
             </code>
-            <Button
-              size="sm"
-              variant="secondary"
-              onClick={async () => {
-                await navigator.clipboard?.writeText(link).catch(() => {});
-                setCopied(true);
-              }}
-            >
-              {copied ? 'Copied' : 'Copy'}
-            </Button>
+            <CopyButton text={link} />
           </div>
         </div>
       )}

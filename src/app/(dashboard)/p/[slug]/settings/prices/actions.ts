@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import { validatedAction } from '@/app/_lib/actions';
 import { BOUNDS } from '@/lib/contract/bounds';
 import { projectRoute } from '@/lib/project-path';
-import { removePriceAudited, savePriceAudited, seedPricesAudited } from '@/server/audit/changes';
+import { removePriceAudited, savePriceAudited, seedPricesAudited } from '@/server/prices/audited';
 import { createRecomputeJob, startRecomputeInBackground } from '@/server/prices';
 import { auditScope, projectFor } from '@/app/(dashboard)/_lib/project';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { validatedAction } from '@/app/_lib/actions';
 import { projectRoute } from '@/lib/project-path';
-import { setRetentionAudited } from '@/server/audit/changes';
+import { setRetentionAudited } from '@/server/retention/audited';
 import { auditScope, projectFor } from '@/app/(dashboard)/_lib/project';
 
 const days = (what: string) =>

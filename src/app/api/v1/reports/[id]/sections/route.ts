@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { addSectionAudited } from '@/server/audit/api-changes';
+import { addSectionAudited } from '@/server/reports/audited';
 import { toSectionDto } from '@/server/reports';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 

@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
 import { appendEvents, listEvents, toEventDto } from '@/server/events';
-import { scheduleCheckpoints } from '@/server/replay';
+import { scheduleCheckpoints } from '@/features/replay/server';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 
 export const POST = apiRoute(routes.appendEvents, async ({ projectId, params, body, rawBody, timing }) => {
@@ -16,7 +16,7 @@ export const POST = apiRoute(routes.appendEvents, async ({ projectId, params, bo
       timing,
     },
   );
-  // The replay's transcript checkpoints follow in the background (src/server/replay).
+  // The replay's transcript checkpoints follow in the background (src/features/replay/server).
   if (eventCount !== null) scheduleCheckpoints(getDb(), params.id, eventCount);
   return { status: 200, body: { accepted, duplicates } };
 });

@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { routes } from '@/lib/contract/routes';
-import { createReportAudited } from '@/server/audit/api-changes';
+import { createReportAudited } from '@/server/reports/audited';
 import { listRunReports, toReportDto } from '@/server/reports';
 import { apiRoute, otherMethods } from '../../../_lib/route';
 

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { MAX_INT32 } from '@/lib/contract/common';
 import { AppError } from '@/server/errors';
-import { listEventsBetween } from '@/server/replay';
+import { listEventsBetween } from '@/features/replay/server';
 import { projectRoute } from '@/app/(dashboard)/_lib/route';
-import { toReplayEvents } from '../replay-events';
+import { toReplayEvents } from '@/features/replay/server/replay-events';
 
 const rangeQuery = z
   .object({
