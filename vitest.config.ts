@@ -18,6 +18,7 @@ const MOCKING = [
   'tests/integration/teams/landing.test.ts',
   'tests/integration/security/role-ui.test.ts',
   'tests/integration/security/csv-injection.test.ts',
+  'tests/integration/read-after-write.test.ts',
 ];
 
 const root = import.meta.dirname;

@@ -1,6 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { finishPass, orphans, renew, tryAcquire, withLease } from '@/server/jobs';
+import { queryRows } from '@/db/sql';
+import { listEventPartitions } from '@/server/events/partitions';
+import { finishPass, orphans, renew, startJobs, tryAcquire, withLease } from '@/server/jobs';
 import { describeEachDb } from '../helpers/db';
+import { waitFor } from '../helpers/ingest';
 
 /** Two processes' lease settings on one clock the test moves. */
 function clock() {
@@ -62,5 +66,60 @@ describeEachDb('job leases', ({ db }) => {
     // Released: the next one takes it at once.
     expect(await withLease(db, 'w:1', b, async () => void ran++)).toBe(true);
     expect(ran).toBe(2);
+  });
+
+  it("the check of run_events' months ahead is a periodic job: one pass per period among processes", async () => {
+    const { a, b, advance } = clock();
+    // The lease clock is far ahead, so the months the pass makes are new; it is also the pass's clock.
+    advance(Date.parse('2091-03-01T00:00:00Z') - a.now().getTime());
+    const hour = 3_600_000;
+    const done: string[] = [];
+    // Counts each process's database calls: every tick of its loops makes some.
+    const calls = { a: 0, b: 0 };
+    const start = (lease: typeof a, k: 'a' | 'b') =>
+      startJobs(
+        () => {
+          calls[k]++;
+          return db();
+        },
+        {
+          lease,
+          checkEveryMs: 10,
+          firstAfterMs: 0,
+          retentionEveryMs: 0,
+          partitionsEveryMs: hour,
+          onDone: (name) => done.push(`${lease.holder} ${name}`),
+        },
+      );
+    const stops = [start(a, 'a'), start(b, 'b')];
+    const months = async () => (await listEventPartitions(db())).map((p) => p.name);
+    const passes = async () =>
+      (
+        await queryRows<{ passes: number }>(
+          db(),
+          sql`select passes from job_leases where name = 'partitions'`,
+        )
+      )[0]?.passes;
+    try {
+      await waitFor('the first pass', async () => (await passes()) === 1);
+      expect(await months()).toEqual(
+        expect.arrayContaining(['run_events_p2091_03', 'run_events_p2091_04', 'run_events_p2091_05']),
+      );
+      expect(await months()).not.toContain('run_events_p2091_06');
+      // Both processes keep checking within the period (several ticks each): nobody repeats the pass.
+      const seen = { ...calls };
+      await waitFor('several more ticks of each', () => calls.a > seen.a + 30 && calls.b > seen.b + 30);
+      advance(hour - 1);
+      const seen2 = { ...calls };
+      await waitFor('several more ticks of each', () => calls.a > seen2.a + 30 && calls.b > seen2.b + 30);
+      expect(done.filter((d) => d.endsWith(' partitions'))).toHaveLength(1);
+      // The period over (and a month later on the clock): the next pass makes the next month.
+      advance(31 * 24 * hour);
+      await waitFor('the second pass', async () => (await passes()) === 2);
+      expect(await months()).toContain('run_events_p2091_06');
+      expect(done.filter((d) => d.endsWith(' partitions'))).toHaveLength(2);
+    } finally {
+      for (const stop of stops) stop();
+    }
   });
 });

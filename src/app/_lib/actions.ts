@@ -59,7 +59,9 @@ function checkedAction<S extends z.ZodType, T extends object, W>(
     } catch (err) {
       const known = toAppError(err);
       if (known) return { error: known.message };
-      // redirect()/notFound() signal through thrown errors: let them through.
+      // redirect()/notFound() signal through thrown errors: let them through. An action that
+      // redirects has written (a delete, then the list): the next page must not read a stale replica.
+      await markOwnWrite();
       throw err;
     }
   };

@@ -6,7 +6,7 @@ import { queryRows } from '@/db/sql';
 /** Months made ahead of the current one, so a month's first events never land in the default partition. */
 export const PARTITION_MONTHS_AHEAD = 2;
 
-/** How often a server re-checks the months ahead (it also does at start and on each retention pass). */
+/** How often the months ahead are re-checked (a job of src/server/jobs; each server also checks at start). */
 export const PARTITION_CHECK_MS = 6 * 3_600_000;
 
 export type EventPartition = { name: string; from: Date; to: Date; rows?: number };
@@ -53,20 +53,6 @@ export async function listEventPartitions(db: DbOrTx): Promise<EventPartition[]>
     const [y, m] = name.slice('run_events_p'.length).split('_').map(Number) as [number, number];
     return { name, from: new Date(Date.UTC(y, m - 1, 1)), to: new Date(Date.UTC(y, m, 1)) };
   });
-}
-
-/**
- * Starts the periodic check of the months ahead (the timer is unref'd); a failed check is logged and
- * retried next time.
- */
-export function startPartitionJob(db: () => DbOrTx, everyMs = PARTITION_CHECK_MS): () => void {
-  const every = setInterval(() => {
-    ensureEventPartitions(db()).catch((err) =>
-      console.error('[runledger] event partition check failed', err),
-    );
-  }, everyMs);
-  every.unref();
-  return () => clearInterval(every);
 }
 
 /**

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
+import { ensureEventPartitions, PARTITION_CHECK_MS } from '../events/partitions';
 import { resumeRecomputeJob, unfinishedRecomputeJobs } from '../prices/recompute';
 import { resumeCheckpoints } from '@/features/replay/server/schedule';
 import { runRetentionOnce } from '../retention/job';
@@ -19,14 +20,17 @@ export type JobSettings = {
   abandonAfterHours?: number;
   /** Rows per retention batch (default the purge's own). */
   retentionBatchSize?: number;
+  /** Between checks of run_events' months ahead (default PARTITION_CHECK_MS); 0: no such job. */
+  partitionsEveryMs?: number;
   /** Told each unit of work this process finished (`retention`, `recompute:<id>`, ...). */
   onDone?: (name: string) => void;
 };
 
 /**
  * The background work of a server process, shared with every other process on the database through
- * leases (job_leases): the retention pass (once per period), and the resumption of price recomputes
- * and replay checkpoint folds whose process stopped. The evaluator job leases its queue's rows itself
+ * leases (job_leases): the retention pass and the check of run_events' months ahead (each once per
+ * period, on the lease clock), and the resumption of price recomputes and replay checkpoint folds
+ * whose process stopped. The evaluator job leases its queue's rows itself
  * (FOR UPDATE SKIP LOCKED, src/server/evaluators/job.ts). Returns a stop.
  */
 export function startJobs(db: () => DbOrTx, s: JobSettings): () => void {
@@ -37,6 +41,15 @@ export function startJobs(db: () => DbOrTx, s: JobSettings): () => void {
     ),
     startUnitSweeper(db, 'checkpoints', loop, (runId) => resumeCheckpoints(db(), runId)),
   ];
+  const partitionsEveryMs = s.partitionsEveryMs ?? PARTITION_CHECK_MS;
+  if (partitionsEveryMs > 0) {
+    stops.push(
+      startPeriodicJob(db, 'partitions', { ...loop, everyMs: partitionsEveryMs }, async () => {
+        const made = await ensureEventPartitions(db(), s.lease.now());
+        if (made.length) console.log(`[runledger] made event partitions ${made.join(', ')}`);
+      }),
+    );
+  }
   if (s.retentionEveryMs > 0) {
     stops.push(
       startPeriodicJob(db, 'retention', { ...loop, everyMs: s.retentionEveryMs }, async () => {
