@@ -241,7 +241,7 @@ describe('every app statement on project data names project_id [pglite]', () => 
     await rl.call('updateReport', { params: { id: rep.id }, body: { title: 'r2' } });
     await rl.call('listRunReports', { params: { id: created.id } });
     await rl.call('putScoreConfig', { body: { name: 'quality', type: 'numeric', min: 0, max: 1 } });
-    const scored = await rl.score({ runId: created.id, name: 'quality', value: 0.5 });
+    const scored = await rl.addScores({ runId: created.id, name: 'quality', value: 0.5 });
     await rl.call('listScores', { query: { runId: created.id } });
     await rl.call('deleteScore', { params: { id: scored.ids[0]! } });
     const { quota: q } = await rl.call('putQuota', {

@@ -32,6 +32,7 @@ import { dashboardRunPath, dashboardRunPermalink, routes } from './contract.gen'
 import { RunledgerError } from './errors';
 import { EventBuffer, type EventBufferOptions } from './event-buffer';
 import { type RequestOptions, type RetryPolicy, Transport } from './http';
+import { ScoreBuffer, type ScoreBufferOptions } from './score-buffer';
 import type {
   FinishRunInput,
   ListEventsQuery,
@@ -62,12 +63,15 @@ export class Runledger {
   private readonly http: Transport;
   private readonly baseUrl: string;
   private readonly project: string | undefined;
+  private readonly scoreBufferOptions: ScoreBufferOptions | undefined;
+  private scoreBuffer: ScoreBuffer | undefined;
 
   constructor(options: RunledgerOptions) {
     if (!options.baseUrl) throw new TypeError('Runledger: baseUrl is required');
     if (!options.apiKey) throw new TypeError('Runledger: apiKey is required');
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.project = options.project || undefined;
+    this.scoreBufferOptions = options.scoreBuffer;
     const retry: RetryPolicy = {
       maxRetries: options.maxRetries ?? 3,
       baseDelayMs: options.retryBaseDelayMs ?? 250,
@@ -251,11 +255,28 @@ export class Runledger {
   // --- scores -----------------------------------------------------------------------------------
 
   /**
-   * Scores runs, steps (`seq`) or dataset results (`POST /scores`), in calls of at most 1000. Each
-   * score without an `id` gets one here, so a retry after a lost answer stores nothing twice (the same
-   * id and content again is a duplicate). Resolves with the ids, in input order.
+   * Queues scores of runs, steps (`seq`) or dataset results in the client's {@link ScoreBuffer},
+   * which sends them with `POST /scores` in batches of at most 1000: on size, after
+   * `scoreBuffer.flushIntervalMs`, and on {@link flush} / {@link close}. Resolves at once with the
+   * scores' ids, in input order (generated here when not given, so a retried send is a duplicate).
+   * Failures surface as for an event buffer: through `scoreBuffer.onError`, and thrown by the next
+   * `flush()`; refused scores are kept in `scores.rejected`. Use {@link addScores} to send now and
+   * get the server's answer.
    */
-  async score(
+  score(scores: ScoreInput | ScoreInput[]): Promise<{ ids: string[] }> {
+    try {
+      return Promise.resolve({ ids: this.scores.push(scores) });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Sends scores now (`POST /scores`), in calls of at most 1000, and resolves with the server's
+   * answer. Each score without an `id` gets one here, so a retry after a lost answer stores nothing
+   * twice (the same id and content again is a duplicate). Resolves with the ids, in input order.
+   */
+  async addScores(
     scores: ScoreInput | ScoreInput[],
     opts?: RequestOptions,
   ): Promise<{ accepted: number; duplicates: number; ids: string[] }> {
@@ -271,6 +292,25 @@ export class Runledger {
       duplicates: answers.reduce((n, a) => n + a.duplicates, 0),
       ids: list.map((s) => s.id),
     };
+  }
+
+  /** The buffer behind {@link score}: `pending`, `rejected`; made on first use. */
+  get scores(): ScoreBuffer {
+    this.scoreBuffer ??= new ScoreBuffer(this, this.scoreBufferOptions);
+    return this.scoreBuffer;
+  }
+
+  /**
+   * Sends every queued score and resolves once stored; rejects like {@link ScoreBuffer.flush}
+   * (a send that failed, or scores refused since the last flush).
+   */
+  async flush(): Promise<void> {
+    await this.scoreBuffer?.flush();
+  }
+
+  /** Flushes the queued scores; {@link score} refuses new ones afterwards. Call it before exiting. */
+  async close(): Promise<void> {
+    await this.scores.close();
   }
 
   /** One page of scores, newest first (`GET /scores`), filtered by run, result, name, source, time. */

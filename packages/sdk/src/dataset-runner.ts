@@ -262,7 +262,7 @@ async function storeScores(
     for (const r of page.data) resultOf.set(r.itemId, r.id);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  await client.score(
+  await client.addScores(
     scored.flatMap(({ itemId, name, score }) => {
       const resultId = resultOf.get(itemId);
       return resultId ? [{ runId, resultId, name, ...score }] : [];

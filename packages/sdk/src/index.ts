@@ -8,6 +8,7 @@ export { routes } from './contract.gen';
 export type * from './types';
 export { RunledgerError, serializeError, type RunledgerErrorCode } from './errors';
 export { EventBuffer, type EventBufferOptions } from './event-buffer';
+export { ScoreBuffer, type QueuedScore, type ScoreBufferOptions } from './score-buffer';
 export type { FetchLike, RequestOptions } from './http';
 export {
   recordStreamText,

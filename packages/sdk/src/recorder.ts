@@ -54,8 +54,8 @@ export type Recording = {
    */
   done: Promise<RecordingOutcome>;
   /**
-   * Scores the recorded run (or a step of it, `seq`), as `Runledger.score` does; callable at once:
-   * the scores are sent once the run exists. Rejects when the run could not be created.
+   * Scores the recorded run (or a step of it, `seq`), as `Runledger.addScores` does (sent at once,
+   * resolving with the server's answer); callable at once: the scores are sent once the run exists. Rejects when the run could not be created.
    */
   score(
     scores: RecordingScore | RecordingScore[],
@@ -159,7 +159,7 @@ function startRecording(
   const score: Recording['score'] = async (scores, opts) => {
     if (!(await created)) throw new Error(`The run ${runId} of this recording could not be created`);
     const list = (Array.isArray(scores) ? scores : [scores]).map((s) => ({ ...s, runId }));
-    return client.score(list, opts);
+    return client.addScores(list, opts);
   };
   return { stream: userSide, runId, done, score };
 }

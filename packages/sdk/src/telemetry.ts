@@ -31,8 +31,8 @@ export type RunledgerTelemetry = Telemetry & {
   /** Events dropped so far (memory bound reached, or runledger unreachable after retries). */
   readonly dropped: number;
   /**
-   * Scores a recorded run (or a step, `seq`) as `Runledger.score` does, once what was captured so far
-   * is sent (so the run exists). The run's id is the one the call chose through the runtime context's
+   * Scores a recorded run (or a step, `seq`) as `Runledger.addScores` does (sent at once, resolving
+   * with the server's answer), once what was captured so far is sent (so the run exists). The run's id is the one the call chose through the runtime context's
    * `runledgerRunId` (a UUID; include it with `telemetry.includeRuntimeContext`).
    */
   score(
@@ -289,7 +289,7 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
     score: {
       value: async (runId: string, scores: Omit<ScoreInput, 'runId'> | Omit<ScoreInput, 'runId'>[]) => {
         await shipper.flush();
-        return client.score((Array.isArray(scores) ? scores : [scores]).map((x) => ({ ...x, runId })));
+        return client.addScores((Array.isArray(scores) ? scores : [scores]).map((x) => ({ ...x, runId })));
       },
     },
   }) as RunledgerTelemetry;

@@ -1,6 +1,7 @@
 import type { CallQuery, CallResult, UpdateRunInput } from './contract';
 import type { finishedStatuses } from './contract.gen';
 import type { FetchLike } from './http';
+import type { ScoreBufferOptions } from './score-buffer';
 
 export type RunledgerOptions = {
   /** Where runledger runs, e.g. `http://localhost:3000` (the client appends `/api/v1/...`). */
@@ -22,6 +23,8 @@ export type RunledgerOptions = {
   retryBaseDelayMs?: number;
   /** Longest backoff delay; default 8 000. */
   retryMaxDelayMs?: number;
+  /** How `score()` batches: size, wait, and the callback of failed background sends. */
+  scoreBuffer?: ScoreBufferOptions;
 };
 
 /** Query of `GET /runs`: filters (`from`/`to` on `createdAt`, `q` a name substring) and paging. */

@@ -3,7 +3,7 @@
  * process (real database, the routes' own auth, parsing and errors).
  */
 import { eq } from 'drizzle-orm';
-import { beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import * as evaluatorRuns from '@/app/api/v1/evaluators/[id]/runs/route';
 import * as evaluatorsRoute from '@/app/api/v1/evaluators/route';
 import * as runEvents from '@/app/api/v1/runs/[id]/events/route';
@@ -14,12 +14,18 @@ import * as scoreConfigs from '@/app/api/v1/score-configs/route';
 import * as scoresRoute from '@/app/api/v1/scores/route';
 import { runResults as resultsTable, scores } from '@/db/schema';
 import { defaultWorkerOptions, runEvaluationPass } from '@/server/evaluators';
-import { Runledger, RunledgerError, recordUIMessageStream, runDataset } from '@runledger/sdk';
+import {
+  Runledger,
+  RunledgerError,
+  recordUIMessageStream,
+  runDataset,
+  type ScoreBufferOptions,
+} from '@runledger/sdk';
 import { bearer, handlerFetch, useApiHandlers } from '../../helpers/api-handler';
 import { describeEachDb } from '../../helpers/db';
 import { makeProject } from '../../helpers/fixtures';
 
-const fetchHandlers = handlerFetch([
+const routeFetch = handlerFetch([
   ['/api/v1/runs', runsRoute],
   ['/api/v1/runs/:id', runRoute],
   ['/api/v1/runs/:id/results', runResults],
@@ -29,48 +35,77 @@ const fetchHandlers = handlerFetch([
   ['/api/v1/evaluators', evaluatorsRoute],
   ['/api/v1/evaluators/:id/runs', evaluatorRuns],
 ]);
+/** The scores of every `POST /scores` call, in call order (the buffered tests count the calls). */
+const scoreCalls: { id: string }[][] = [];
+/** Answers in place of the routes while set (a transient outage). */
+let outage: number | undefined;
+const fetchHandlers = async (input: string, init: RequestInit) => {
+  if (init.method === 'POST' && new URL(input).pathname === '/api/v1/scores') {
+    if (outage !== undefined) return new Response('{}', { status: outage });
+    scoreCalls.push((JSON.parse(String(init.body)) as { scores: { id: string }[] }).scores);
+  }
+  return routeFetch(input, init);
+};
+/** The buffer's flush timer on a fake clock; the route handlers and the database stay real. */
+const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+afterEach(() => {
+  vi.useRealTimers();
+  outage = undefined;
+});
 
 describeEachDb('SDK scores', ({ db, driver }) => {
   let rl: Runledger;
+  let apiKey: string;
   beforeAll(async () => {
     useApiHandlers(db, driver);
     const project = await makeProject(db(), 'sdk-scores');
+    apiKey = (await bearer(db(), project.id)).slice('Bearer '.length);
     rl = new Runledger({
       baseUrl: 'http://localhost:3000',
-      apiKey: (await bearer(db(), project.id)).slice('Bearer '.length),
+      apiKey,
       fetch: fetchHandlers,
       maxRetries: 0,
     });
   });
 
-  it('score(): stores one or many, retries are duplicates, bad values are refused', async () => {
+  /** A client of the same key whose score buffer has the given options. */
+  const newClient = (scoreBuffer: ScoreBufferOptions) =>
+    new Runledger({
+      baseUrl: 'http://localhost:3000',
+      apiKey,
+      fetch: fetchHandlers,
+      maxRetries: 0,
+      scoreBuffer,
+    });
+
+  it('addScores(): stores one or many at once, retries are duplicates, bad values are refused', async () => {
     const run = await rl.createRun({ name: 'scored by the sdk' });
-    const one = await rl.score({ runId: run.id, name: 'helpful', value: 0.75, comment: 'fine' });
+    const one = await rl.addScores({ runId: run.id, name: 'helpful', value: 0.75, comment: 'fine' });
     expect(one).toMatchObject({ accepted: 1, duplicates: 0 });
     expect(one.ids).toHaveLength(1);
 
-    const many = await rl.score([
+    const many = await rl.addScores([
       { runId: run.id, name: 'correct', value: true },
       { runId: run.id, seq: 0, name: 'helpful', value: 0.5 },
     ]);
     expect(many).toMatchObject({ accepted: 2, duplicates: 0 });
     // The same ids and content again (a retry after a lost answer) store nothing.
-    const again = await rl.score([
+    const again = await rl.addScores([
       { id: many.ids[0], runId: run.id, name: 'correct', value: true },
       { id: many.ids[1], runId: run.id, seq: 0, name: 'helpful', value: 0.5 },
     ]);
     expect(again).toMatchObject({ accepted: 0, duplicates: 2 });
     await expect(
-      rl.score({ id: many.ids[0], runId: run.id, name: 'correct', value: false }),
+      rl.addScores({ id: many.ids[0], runId: run.id, name: 'correct', value: false }),
     ).rejects.toMatchObject({ status: 409, code: 'conflict' });
 
     await rl.call('putScoreConfig', {
       body: { name: 'tone', type: 'categorical', categories: ['warm', 'cold'] },
     });
-    const bad = await rl.score({ runId: run.id, name: 'tone', label: 'rude' }).catch((e: unknown) => e);
+    const bad = await rl.addScores({ runId: run.id, name: 'tone', label: 'rude' }).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(RunledgerError);
     expect(bad).toMatchObject({ status: 400, code: 'bad_request' });
-    await expect(rl.score({ runId: crypto.randomUUID(), name: 'x', value: 1 })).rejects.toMatchObject({
+    await expect(rl.addScores({ runId: crypto.randomUUID(), name: 'x', value: 1 })).rejects.toMatchObject({
       status: 404,
     });
 
@@ -81,6 +116,94 @@ describeEachDb('SDK scores', ({ db, driver }) => {
       '["helpful",0,0.5,"api"]',
       '["helpful",null,0.75,"api"]',
     ]);
+  });
+
+  it('score(): a burst is queued and sent in few calls, on size, on the timer and on flush()', async () => {
+    const run = await rl.createRun({ name: 'scored in a burst' });
+    // A long interval: vi.waitFor moves the fake clock too, by less than this.
+    const client = newClient({ flushIntervalMs: 60_000 });
+    fakeClock();
+    scoreCalls.length = 0;
+    const ids: string[] = [];
+    // 2,100 scores, one per call: two full batches go at once, the rest waits for the timer.
+    for (let i = 0; i < 2100; i++) {
+      ids.push(...(await client.score({ runId: run.id, name: `s${i % 7}`, seq: i, value: i })).ids);
+    }
+    await vi.waitFor(() => expect(scoreCalls.map((c) => c.length)).toEqual([1000, 1000]));
+    await vi.waitFor(() => expect(client.scores.pending).toBe(100));
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.waitFor(() => expect(scoreCalls.map((c) => c.length)).toEqual([1000, 1000, 100]));
+    await vi.waitFor(() => expect(client.scores.pending).toBe(0));
+    expect(scoreCalls.flat().map((s) => s.id)).toEqual(ids);
+
+    // A partial batch waits flushIntervalMs from its first score, and no longer.
+    await client.score([
+      { runId: run.id, name: 'late', value: 1 },
+      { runId: run.id, name: 'later', value: 2 },
+    ]);
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(scoreCalls).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(1);
+    await vi.waitFor(() => expect(scoreCalls.map((c) => c.length)).toEqual([1000, 1000, 100, 2]));
+
+    // flush() sends what is queued at once, without waiting for the timer.
+    await client.score({ runId: run.id, name: 'flushed', value: 3 });
+    await client.flush();
+    expect(scoreCalls.map((c) => c.length)).toEqual([1000, 1000, 100, 2, 1]);
+    expect(await db().select().from(scores).where(eq(scores.runId, run.id))).toHaveLength(2103);
+
+    // close() flushes; score() refuses afterwards.
+    await client.score({ runId: run.id, name: 'last', value: 3 });
+    await client.close();
+    expect(scoreCalls).toHaveLength(6);
+    await expect(client.score({ runId: run.id, name: 'after', value: 1 })).rejects.toThrow('after close()');
+  });
+
+  it('score(): a failed send stays queued and is retried as duplicates; refusals surface on flush()', async () => {
+    const run = await rl.createRun({ name: 'scored through an outage' });
+    const errors: unknown[] = [];
+    const client = newClient({ flushIntervalMs: 100, onError: (e) => errors.push(e) });
+    fakeClock();
+    scoreCalls.length = 0;
+    const { ids } = await client.score([
+      { runId: run.id, name: 'a', value: 1 },
+      { runId: run.id, name: 'b', value: 2 },
+    ]);
+    // Already stored before the outage: sent again later, it is a duplicate, not a 409.
+    await client.addScores({ id: ids[0], runId: run.id, name: 'a', value: 1 });
+    outage = 503;
+    await vi.advanceTimersByTimeAsync(100);
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    expect(errors[0]).toMatchObject({ status: 503 });
+    expect(client.scores.pending).toBe(2);
+    outage = undefined;
+    // The next try backs off (twice the interval), then stores both.
+    await vi.advanceTimersByTimeAsync(200);
+    await vi.waitFor(() => expect(client.scores.pending).toBe(0));
+    expect(scoreCalls.map((c) => c.map((s) => s.id))).toEqual([[ids[0]], ids]);
+    expect(
+      (await db().select().from(scores).where(eq(scores.runId, run.id))).map((s) => s.id).sort(),
+    ).toEqual([...ids].sort());
+
+    // One bad score in a batch: only it is refused (the batch is split to find it), the rest stored.
+    await client.call('putScoreConfig', {
+      body: { name: 'mood', type: 'categorical', categories: ['calm', 'tense'] },
+    });
+    const bad = await client.score([
+      { runId: run.id, name: 'c', value: 3 },
+      { runId: run.id, name: 'mood', label: 'furious' },
+      { id: ids[1], runId: run.id, name: 'b', value: 99 },
+      { runId: run.id, name: 'd', value: 4 },
+    ]);
+    await expect(client.flush()).rejects.toMatchObject({ status: 400, code: 'bad_request' });
+    expect(client.scores.rejected.map((s) => s.id)).toEqual([bad.ids[1], ids[1]]);
+    // (A retry during the outage may have added a 503 before them.)
+    const refusals = errors.flatMap((e) => (e instanceof RunledgerError && e.status < 500 ? [e.status] : []));
+    expect(refusals).toEqual([400, 409]);
+    const names = (await db().select().from(scores).where(eq(scores.runId, run.id))).map((s) => s.name);
+    expect(names.sort()).toEqual(['a', 'b', 'c', 'd']);
+    // Thrown once: the next flush has nothing to report.
+    await client.flush();
   });
 
   it('runDataset(): scorers score each item’s result, stored on the run by result', async () => {
