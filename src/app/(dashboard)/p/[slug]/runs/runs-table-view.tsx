@@ -132,7 +132,7 @@ export function RunsTableView({
             <Td className="num">{row.cost}</Td>
             <Td className="num">{row.events}</Td>
             <Td>
-              <div className="flex max-w-36 items-center gap-1 whitespace-nowrap" title={row.tags.join(', ')}>
+              <div className="flex max-w-24 items-center gap-1 whitespace-nowrap" title={row.tags.join(', ')}>
                 {row.tags.slice(0, MAX_TAGS).map((t) => (
                   <Badge key={t} tone="violet" className="min-w-0">
                     <span className="truncate">{t}</span>
