@@ -10,15 +10,9 @@ import type { OtelSpan, OtelValue } from './decode';
 import type { OtelLogRecord } from './decode-logs';
 import { EVALUATION_EVENT, evaluationEvent, evaluationOf, evaluationScore } from './evaluation';
 import { placeEvaluationScores } from './evaluation-steps';
-import {
-  type IngestPhases,
-  type IngestResult,
-  type SpanRow,
-  storeSpanRows,
-  storeSpans,
-  type TraceRow,
-} from './ingest';
+import { type IngestPhases, type IngestResult, storeSpanRows, storeSpans } from './ingest';
 import { str } from './map';
+import type { SpanRow, TraceRow } from './span-rows';
 import { nsToIso, traceRunId } from './trace';
 
 export type LogIngestResult = {
