@@ -19,7 +19,7 @@ import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { decodeProtobuf } from '@/server/otel/decode';
 import type { IngestPhases } from '@/server/otel/ingest';
-import { ingestSpans } from '@/server/otel/logs';
+import { ingestSpans } from '@/server/otel/spans';
 import { mapSpan } from '@/server/otel/map';
 import { createProject } from '@/server/projects';
 import { type CpuMeter, cpuLines, databasesOf, metered, noCpu } from './lib/cpu';

@@ -1,3 +1,4 @@
 export * from './queues';
 export * from './serialize';
 export * from './assignees';
+export * from './review';

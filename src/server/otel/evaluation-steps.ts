@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
 import { observedScoreIdSql } from '../scores/observed';
-import { shadowed, timeline } from './ingest';
+import { shadowed, timeline } from './ingest-sql';
 
 /**
  * Gives the score of each evaluation of these runs the step of the span it evaluated: the seq of that

@@ -13,5 +13,6 @@ export {
   type OtelLogRecord,
 } from './decode-logs';
 export type { IngestResult } from './ingest';
-export { attachPending, ingestLogRecords, ingestSpans, type LogIngestResult } from './logs';
+export { attachPending, ingestLogRecords, type LogIngestResult } from './logs';
+export { ingestSpans } from './spans';
 export { traceRunId } from './trace';

@@ -6,19 +6,13 @@ import type { OtelEvaluation } from '@/db/schema';
 import { queryRows } from '@/db/sql';
 import type { TranscriptEvent } from '@runledger/sdk/transcript';
 import { insertObservedScores } from '../scores/observed';
-import type { OtelSpan, OtelValue } from './decode';
+import type { OtelValue } from './decode';
 import type { OtelLogRecord } from './decode-logs';
 import { EVALUATION_EVENT, evaluationEvent, evaluationOf, evaluationScore } from './evaluation';
 import { placeEvaluationScores } from './evaluation-steps';
-import {
-  type IngestPhases,
-  type IngestResult,
-  type SpanRow,
-  storeSpanRows,
-  storeSpans,
-  type TraceRow,
-} from './ingest';
+import { storeSpanRows } from './ingest';
 import { str } from './map';
+import type { SpanRow, TraceRow } from './span-rows';
 import { nsToIso, traceRunId } from './trace';
 
 export type LogIngestResult = {
@@ -31,7 +25,7 @@ export type LogIngestResult = {
 };
 
 /** A row of otel_log_records as the statements here write and read it. */
-type RecordRow = {
+export type RecordRow = {
   record_key: string;
   source: 'log' | 'span-event';
   run_id: string | null;
@@ -47,7 +41,7 @@ type RecordRow = {
   evaluation: OtelEvaluation | null;
 };
 
-const keyOf = (parts: unknown[]) =>
+export const keyOf = (parts: unknown[]) =>
   createHash('sha256')
     .update(JSON.stringify(parts, (_k, v) => (typeof v === 'bigint' ? String(v) : v)))
     .digest('hex')
@@ -109,7 +103,7 @@ export async function ingestLogRecords(
 }
 
 /** Inserts records not stored yet (a record of a run of another project is never written); returns their keys. */
-async function insertRecords(db: DbOrTx, projectId: string, rows: RecordRow[]): Promise<string[]> {
+export async function insertRecords(db: DbOrTx, projectId: string, rows: RecordRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const inserted = await queryRows<{ record_key: string }>(
     db,
@@ -239,74 +233,4 @@ function recordEvent(r: RecordRow): TranscriptEvent {
       attributes: r.attributes,
     },
   };
-}
-
-/**
- * Stores the spans of one OTLP export (storeSpans), then what other signals hang on them: the model
- * responses they answered with (so a log record naming only its response finds its run), the
- * `gen_ai.evaluation.result` events they carry (kept with the log records, and scores of their run),
- * and the waiting log records of their traces and responses, attached now.
- */
-export async function ingestSpans(
-  db: DbOrTx,
-  projectId: string,
-  spans: OtelSpan[],
-  opts: { phases?: IngestPhases } = {},
-): Promise<IngestResult> {
-  const { runOf, ...stored } = await storeSpans(db, projectId, spans, opts);
-  if (spans.length === 0) return stored;
-  const responses: { response_id: string; run_id: string; trace_id: string; span_id: string }[] = [];
-  const evaluations: RecordRow[] = [];
-  for (const s of spans) {
-    const runId = runOf.get(s.traceId)!;
-    const responseId = str(s.attributes['gen_ai.response.id']);
-    if (responseId)
-      responses.push({
-        response_id: responseId.slice(0, 500),
-        run_id: runId,
-        trace_id: s.traceId,
-        span_id: s.spanId,
-      });
-    for (const [i, e] of s.events.entries()) {
-      if (e.name !== EVALUATION_EVENT) continue;
-      const evaluation = evaluationOf(e.attributes);
-      evaluations.push({
-        record_key: keyOf(['span-event', s.traceId, s.spanId, i, e.timeNs]),
-        source: 'span-event',
-        run_id: runId,
-        trace_id: s.traceId,
-        span_id: s.spanId,
-        response_id: evaluation.responseId ?? null,
-        time_ns: String(e.timeNs),
-        event_name: e.name,
-        severity_number: 0,
-        severity_text: null,
-        body: null,
-        attributes: e.attributes,
-        evaluation,
-      });
-    }
-  }
-  if (responses.length) {
-    await queryRows(
-      db,
-      sql`insert into otel_response_ids (project_id, response_id, run_id, trace_id, span_id)
-        select ${projectId}::uuid, x.response_id, x.run_id, x.trace_id, x.span_id
-        from jsonb_to_recordset(${JSON.stringify(responses)}::jsonb) as x(response_id text, run_id uuid, trace_id text, span_id text)
-        where exists (select 1 from runs r where r.id = x.run_id and r.project_id = ${projectId}::uuid)
-        on conflict (project_id, response_id) do nothing`,
-    );
-  }
-  await insertRecords(db, projectId, evaluations);
-  await insertObservedScores(
-    db,
-    projectId,
-    evaluations.map((r) => evaluationScore(r.evaluation!, r.record_key, r.run_id!)),
-  );
-  await attachPending(db, projectId, {
-    traceIds: [...runOf.keys()],
-    responseIds: responses.map((r) => r.response_id),
-  });
-  await placeEvaluationScores(db, projectId, [...new Set(runOf.values())]);
-  return stored;
 }

@@ -1,10 +1,16 @@
 import 'server-only';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { PG_LOCK_NOT_AVAILABLE, pgErrorCode, queryRows } from '@/db/sql';
+import { queryRows } from '@/db/sql';
 import { DEFAULT_USAGE_RETENTION_DAYS } from '@/lib/contract';
 import { windowKinds, windowStart } from '@/lib/windows';
-import { type EventPartition, listEventPartitions } from '../events/partitions';
+import { type Ctx, type PurgeCounts, repeat, zero } from './batches';
+import { dropExpiredEventPartitions } from './drop-partitions';
+import { RUN_ROWS } from './run-rows';
+
+export type { PurgeCounts } from './batches';
+export { dropExpiredEventPartitions } from './drop-partitions';
+export { RUN_ROWS } from './run-rows';
 
 /** The most rows one retention transaction deletes (or updates): locks stay short. */
 export const MAX_BATCH = 1000;
@@ -12,23 +18,6 @@ export const MAX_BATCH = 1000;
 const DAY = 86_400_000;
 /** A counter window is pruned only this long after it ended: a server whose clock lags may still write it. */
 const COUNTER_GRACE_MS = 60_000;
-
-export type PurgeCounts = {
-  runs: number;
-  events: number;
-  results: number;
-  scores: number;
-  reports: number;
-  reportSections: number;
-  ledger: number;
-  dailyRollups: number;
-  hourlyRollups: number;
-  counters: number;
-  /** Runs left `running` or `queued` with no event for the abandon time, marked failed (abandoned). */
-  abandoned: number;
-  /** Statements (each its own transaction) that deleted or updated rows. */
-  batches: number;
-};
 
 export type ProjectPurge = { projectId: string; slug: string } & PurgeCounts;
 
@@ -47,21 +36,6 @@ export type PurgeOptions = {
   abandonAfterHours?: number;
 };
 
-const zero = (): PurgeCounts => ({
-  runs: 0,
-  events: 0,
-  results: 0,
-  scores: 0,
-  reports: 0,
-  reportSections: 0,
-  ledger: 0,
-  dailyRollups: 0,
-  hourlyRollups: 0,
-  counters: 0,
-  abandoned: 0,
-  batches: 0,
-});
-
 /**
  * Where the ledger may be cut: `usageDays` before `now`, rounded down to a UTC day (so the daily and
  * hourly rollups are trimmed with it, by whole days), and never after the start of the current month,
@@ -77,197 +51,7 @@ export function runCutoff(now: Date, runDays: number): Date {
   return new Date(now.getTime() - runDays * DAY);
 }
 
-type Ctx = { db: DbOrTx; size: number; pauseMs: number; counts: PurgeCounts };
-
-/** Runs `statement` (which must touch at most `size` rows and answer `n`) until it touches none. */
-async function repeat(ctx: Ctx, statement: () => SQL, field: keyof PurgeCounts | null): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const [row] = await queryRows<{ n: number }>(ctx.db, statement());
-    const n = Number(row?.n ?? 0);
-    if (n > 0) {
-      ctx.counts.batches++;
-      total += n;
-      if (field) ctx.counts[field] += n;
-    }
-    if (n === 0) return total;
-    await new Promise((r) => setTimeout(r, ctx.pauseMs));
-  }
-}
-
 const ids = (runIds: string[]) => sql`${`{${runIds.join(',')}}`}::uuid[]`;
-
-type RunRowsStep = {
-  /** The table whose rows under the chunk's runs this step deletes (or detaches), batch by batch. */
-  table: string;
-  /** The project's rows under the chunk's runs (the project named, as every statement of the app does). */
-  statement: (projectId: SQL, runIds: SQL, n: number) => SQL;
-  field: keyof PurgeCounts | null;
-};
-
-/**
- * Every table that references `runs`, in the order its rows under a run are removed before the runs
- * themselves: a table left out here would be emptied by one unbounded cascade when its runs go (a test
- * compares this list with the schema's foreign keys).
- */
-export const RUN_ROWS: RunRowsStep[] = [
-  {
-    table: 'run_events',
-    statement: (p, any, n) => sql`with d as (delete from run_events where (run_id, seq) in (
-        select run_id, seq from run_events where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: 'events',
-  },
-  {
-    table: 'run_transcript_checkpoints',
-    statement: (p, any, n) => sql`with d as (delete from run_transcript_checkpoints where (run_id, seq) in (
-        select run_id, seq from run_transcript_checkpoints where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: null,
-  },
-  // Scores before results: a result's delete would cascade to its scores unbatched.
-  {
-    table: 'scores',
-    statement: (p, any, n) => sql`with d as (delete from scores where id in (
-        select id from scores where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: 'scores',
-  },
-  // Evaluations (one per evaluator and run or result) before results too, for the same reason.
-  {
-    table: 'evaluation_jobs',
-    statement: (p, any, n) => sql`with d as (delete from evaluation_jobs where id in (
-        select id from evaluation_jobs where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: null,
-  },
-  {
-    table: 'annotation_queue_items',
-    statement: (p, any, n) => sql`with d as (delete from annotation_queue_items where id in (
-        select id from annotation_queue_items where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: null,
-  },
-  {
-    table: 'evaluation_inbox',
-    statement: (p, any, n) => sql`with d as (delete from evaluation_inbox where run_id in (
-        select run_id from evaluation_inbox where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: null,
-  },
-  {
-    table: 'run_results',
-    statement: (p, any, n) => sql`with d as (delete from run_results where id in (
-        select id from run_results where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: 'results',
-  },
-  {
-    table: 'report_sections',
-    statement: (p, any, n) => sql`with d as (delete from report_sections where id in (
-        select s.id from report_sections s join reports r on r.id = s.report_id
-        where r.project_id = ${p} and r.run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: 'reportSections',
-  },
-  // Branch reports first (children before parents), so no delete cascades further than its batch.
-  {
-    table: 'reports',
-    statement: (p, any, n) => sql`with d as (delete from reports where id in (
-        select id from reports r where r.project_id = ${p} and r.run_id = any(${any})
-          and not exists (select 1 from reports c where c.parent_report_id = r.id)
-        limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: 'reports',
-  },
-  // OTLP spans a run was assembled from go with it.
-  {
-    table: 'otel_spans',
-    statement: (p, any, n) => sql`with d as (delete from otel_spans where (run_id, span_id) in (
-        select run_id, span_id from otel_spans where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: null,
-  },
-  // So do its OTLP log records (and evaluations) and the model responses that pointed to it.
-  {
-    table: 'otel_log_records',
-    statement: (p, any, n) => sql`with d as (delete from otel_log_records where (project_id, record_key) in (
-        select project_id, record_key from otel_log_records where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: null,
-  },
-  {
-    table: 'otel_response_ids',
-    statement: (
-      p,
-      any,
-      n,
-    ) => sql`with d as (delete from otel_response_ids where (project_id, response_id) in (
-        select project_id, response_id from otel_response_ids where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-      select count(*)::int as n from d`,
-    field: null,
-  },
-  // The ledger outlives runs (its own retention): it only forgets which run it came from.
-  ...(['usage_events', 'usage_reservations'] as const).map(
-    (table): RunRowsStep => ({
-      table,
-      statement: (p, any, n) => sql`with u as (update ${sql.identifier(table)} set run_id = null where id in (
-          select id from ${sql.identifier(table)} where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
-        select count(*)::int as n from u`,
-      field: null,
-    }),
-  ),
-];
-
-/**
- * Drops the month partitions of run_events whose every row has expired, before runs are purged one
- * batch at a time: those runs' events then go at the cost of a DROP TABLE, not a delete and its WAL
- * per row. A partition holds the events of the runs created in its month, across projects with their
- * own retention, so it goes only when no project has a run in that month that it keeps (a project
- * that keeps runs forever and has one there keeps the whole month: its other rows go by batched
- * deletes). Only months that have ended. The check and the drop hold run_events' lock (event writes
- * and reads wait the few milliseconds of the check), with a short lock timeout: a busy table waits
- * for the next pass. Answers the partitions dropped.
- */
-export async function dropExpiredEventPartitions(db: DbOrTx, now = new Date()): Promise<string[]> {
-  const dropped: string[] = [];
-  for (const p of await listEventPartitions(db)) {
-    if (p.to.getTime() > now.getTime()) break;
-    // Checked without the lock first: a month that stays costs no lock of the table.
-    if (await monthKept(db, p, now)) continue;
-    const done = await db
-      .transaction(async (tx) => {
-        await tx.execute(sql`set local lock_timeout = '2s'`);
-        // The parent first, as a drop takes it: an insert holds the parent before the partition.
-        await tx.execute(sql`lock table only run_events in access exclusive mode`);
-        await tx.execute(sql`lock table ${sql.identifier(p.name)} in access exclusive mode`);
-        if (await monthKept(tx, p, now)) return false;
-        await tx.execute(sql`drop table ${sql.identifier(p.name)}`);
-        return true;
-      })
-      .catch((err: unknown) => {
-        if (pgErrorCode(err) === PG_LOCK_NOT_AVAILABLE) return false;
-        throw err;
-      });
-    if (done) dropped.push(p.name);
-  }
-  return dropped;
-}
-
-/** Whether a project has a run created in the partition's month that its retention keeps at `now`. */
-async function monthKept(db: DbOrTx, p: EventPartition, now: Date): Promise<boolean> {
-  const [row] = await queryRows<{ kept: boolean }>(
-    db,
-    sql`select exists (
-          select 1 from projects j left join project_retention r on r.project_id = j.id
-          where exists (select 1 from runs x where x.project_id = j.id
-            and x.created_at < ${p.to.toISOString()}::timestamptz
-            and x.created_at >= greatest(${p.from.toISOString()}::timestamptz,
-              ${now.toISOString()}::timestamptz - coalesce(r.run_days * interval '86400 seconds', interval '400000 days')))
-        ) as kept`,
-  );
-  return row?.kept ?? true;
-}
 
 /** Deletes one chunk of expired runs: their rows in other tables first, batch by batch, then the runs. */
 async function purgeRunChunk(ctx: Ctx, projectId: string, runIds: string[]): Promise<void> {

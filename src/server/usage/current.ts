@@ -3,7 +3,8 @@ import { and, eq, lte } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { usageReservations } from '@/db/schema';
 import type { UsageWindowDto } from '@/lib/contract';
-import { currentWindows, lockKey } from './counters';
+import { currentWindows } from './counter-windows';
+import { lockKey } from './counters';
 import { toWindowDto } from './serialize';
 
 /**

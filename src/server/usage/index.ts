@@ -1,5 +1,7 @@
 export * from './charts';
-export { counterLocksSql, currentWindows, forcedLedgerBatchSql, type UsageKey } from './counters';
+export { currentWindows } from './counter-windows';
+export type { UsageKey } from './counters';
+export { counterLocksSql, forcedLedgerBatchSql } from './forced-ledger';
 export * from './current';
 export * from './quota-state';
 export * from './quota-status';

@@ -6,14 +6,8 @@ import { PG_UNIQUE_VIOLATION, pgErrorCode, queryRowsPrepared } from '@/db/sql';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { RecordUsageInput, RecordUsageResult } from '@/lib/contract';
 import { notFound } from '../errors';
-import {
-  applySql,
-  isRefusal,
-  lockAndApply,
-  outcomeWindows,
-  parseApply,
-  quotaExceededError,
-} from './counters';
+import { outcomeWindows, quotaExceededError } from './counter-windows';
+import { applySql, isRefusal, lockAndApply, parseApply } from './counters';
 import { alertRefusal } from './refusal-alert';
 import { toWindowDto } from './serialize';
 

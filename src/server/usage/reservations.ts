@@ -5,17 +5,8 @@ import { type UsageReservation, usageReservations } from '@/db/schema';
 import { PG_UNIQUE_VIOLATION, pgErrorCode, queryRows } from '@/db/sql';
 import type { CreateReservationInput, ReservationDto, ReservationResult } from '@/lib/contract';
 import { AppError, notFound } from '../errors';
-import {
-  adjustHoldSql,
-  applySql,
-  currentWindows,
-  lockAndApply,
-  lockKey,
-  outcomeWindows,
-  parseApply,
-  quotaExceededError,
-  type UsageKey,
-} from './counters';
+import { currentWindows, outcomeWindows, quotaExceededError } from './counter-windows';
+import { adjustHoldSql, applySql, lockAndApply, lockKey, parseApply, type UsageKey } from './counters';
 import { alertRefusal } from './refusal-alert';
 import { toReservationDto, toWindowDto } from './serialize';
 

@@ -4,8 +4,9 @@ import { FormField, FormSubmit } from '@/components/ui/form-field';
 import { Field, Select } from '@/components/ui/input';
 import { type EvaluatorType, evaluatorTypes, runKinds } from '@/lib/enums';
 import { addEvaluator } from './actions';
-import { ConfigFields, type ProviderOption, readConfig } from './config-fields';
+import { ConfigFields, type ProviderOption } from './config-fields';
 import { FilterFields } from './filter-fields';
+import { readConfig } from './read-config';
 
 export const TYPE_LABELS: Record<EvaluatorType, string> = {
   exact_match: 'Exact match',

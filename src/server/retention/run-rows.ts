@@ -1,0 +1,125 @@
+import 'server-only';
+import { type SQL, sql } from 'drizzle-orm';
+import type { PurgeCounts } from './batches';
+
+type RunRowsStep = {
+  /** The table whose rows under the chunk's runs this step deletes (or detaches), batch by batch. */
+  table: string;
+  /** The project's rows under the chunk's runs (the project named, as every statement of the app does). */
+  statement: (projectId: SQL, runIds: SQL, n: number) => SQL;
+  field: keyof PurgeCounts | null;
+};
+
+/**
+ * Every table that references `runs`, in the order its rows under a run are removed before the runs
+ * themselves: a table left out here would be emptied by one unbounded cascade when its runs go (a test
+ * compares this list with the schema's foreign keys).
+ */
+export const RUN_ROWS: RunRowsStep[] = [
+  {
+    table: 'run_events',
+    statement: (p, any, n) => sql`with d as (delete from run_events where (run_id, seq) in (
+        select run_id, seq from run_events where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: 'events',
+  },
+  {
+    table: 'run_transcript_checkpoints',
+    statement: (p, any, n) => sql`with d as (delete from run_transcript_checkpoints where (run_id, seq) in (
+        select run_id, seq from run_transcript_checkpoints where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  // Scores before results: a result's delete would cascade to its scores unbatched.
+  {
+    table: 'scores',
+    statement: (p, any, n) => sql`with d as (delete from scores where id in (
+        select id from scores where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: 'scores',
+  },
+  // Evaluations (one per evaluator and run or result) before results too, for the same reason.
+  {
+    table: 'evaluation_jobs',
+    statement: (p, any, n) => sql`with d as (delete from evaluation_jobs where id in (
+        select id from evaluation_jobs where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  {
+    table: 'annotation_queue_items',
+    statement: (p, any, n) => sql`with d as (delete from annotation_queue_items where id in (
+        select id from annotation_queue_items where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  {
+    table: 'evaluation_inbox',
+    statement: (p, any, n) => sql`with d as (delete from evaluation_inbox where run_id in (
+        select run_id from evaluation_inbox where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  {
+    table: 'run_results',
+    statement: (p, any, n) => sql`with d as (delete from run_results where id in (
+        select id from run_results where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: 'results',
+  },
+  {
+    table: 'report_sections',
+    statement: (p, any, n) => sql`with d as (delete from report_sections where id in (
+        select s.id from report_sections s join reports r on r.id = s.report_id
+        where r.project_id = ${p} and r.run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: 'reportSections',
+  },
+  // Branch reports first (children before parents), so no delete cascades further than its batch.
+  {
+    table: 'reports',
+    statement: (p, any, n) => sql`with d as (delete from reports where id in (
+        select id from reports r where r.project_id = ${p} and r.run_id = any(${any})
+          and not exists (select 1 from reports c where c.parent_report_id = r.id)
+        limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: 'reports',
+  },
+  // OTLP spans a run was assembled from go with it.
+  {
+    table: 'otel_spans',
+    statement: (p, any, n) => sql`with d as (delete from otel_spans where (run_id, span_id) in (
+        select run_id, span_id from otel_spans where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  // So do its OTLP log records (and evaluations) and the model responses that pointed to it.
+  {
+    table: 'otel_log_records',
+    statement: (p, any, n) => sql`with d as (delete from otel_log_records where (project_id, record_key) in (
+        select project_id, record_key from otel_log_records where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  {
+    table: 'otel_response_ids',
+    statement: (
+      p,
+      any,
+      n,
+    ) => sql`with d as (delete from otel_response_ids where (project_id, response_id) in (
+        select project_id, response_id from otel_response_ids where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      select count(*)::int as n from d`,
+    field: null,
+  },
+  // The ledger outlives runs (its own retention): it only forgets which run it came from.
+  ...(['usage_events', 'usage_reservations'] as const).map(
+    (table): RunRowsStep => ({
+      table,
+      statement: (p, any, n) => sql`with u as (update ${sql.identifier(table)} set run_id = null where id in (
+          select id from ${sql.identifier(table)} where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+        select count(*)::int as n from u`,
+      field: null,
+    }),
+  ),
+];

@@ -1,0 +1,55 @@
+import 'server-only';
+import { type SQL, sql } from 'drizzle-orm';
+import { softCrossingForcedCte } from '../alerts/outbox';
+import { windowValues } from './windows';
+
+/**
+ * The counter locks of several (subject, metric) keys, taken in (subject, metric) order: every writer
+ * that holds more than one takes them in this order, so two such writers cannot deadlock. `keys`
+ * selects text columns `subject` and `metric` (nulls and repeats are ignored). Same keys as counterLockSql.
+ */
+export function counterLocksSql(projectId: string, keys: SQL): SQL {
+  return sql`select pg_advisory_xact_lock(hashtextextended(
+      'usage:' || ${projectId}::text || ':' || k.subject || ':' || k.metric, 0))
+    from (select distinct x.subject::text as subject, x.metric::text as metric from (${keys}) x
+          where x.subject is not null order by 1, 2) k`;
+}
+
+/**
+ * Records usage that already happened (a run's tokens and cost: forced, never refused) for many ledger
+ * rows at once, as WITH items that follow the caller's: each row whose idempotency key is not stored
+ * yet is written to the ledger (`ledger_ins`), and every key's new total is added to each window of its
+ * counters at `at` (`ledger_counters`; the same windows applySql counts, with or without a quota).
+ * The caller defines `usage_rows(subject, metric, run_id, amount, model, idempotency_key)` and holds
+ * the keys' counter locks (counterLocksSql). Expired holds are left for the next writer of the key
+ * (they stay counted as held, so the counters still equal ledger + holds).
+ */
+export function forcedLedgerCtes(projectId: string, at: Date): SQL {
+  return sql`ledger_ins as (
+      insert into usage_events (project_id, subject, metric, amount, run_id, model, idempotency_key, occurred_at)
+      select ${projectId}::uuid, u.subject, u.metric::text, u.amount::bigint, u.run_id::uuid, u.model::text,
+        u.idempotency_key::text, ${at.toISOString()}::timestamptz
+      from usage_rows u where u.subject is not null and u.amount > 0
+      on conflict (project_id, idempotency_key) do nothing
+      returning subject, metric, amount
+    ),
+    ledger_per as (
+      select subject, metric, sum(amount)::bigint as amount from ledger_ins group by subject, metric
+    ),
+    ledger_counters as (
+      insert into usage_counters as uc (project_id, subject, metric, period, window_start, used)
+      select ${projectId}::uuid, p.subject, p.metric, w.period, w.start, p.amount
+      from ledger_per p cross join (values ${windowValues(at)}) as w(period, start)
+      order by p.subject, p.metric, w.period
+      on conflict (project_id, subject, metric, period, window_start)
+      do update set used = uc.used + excluded.used
+      returning uc.subject, uc.metric, uc.period, uc.window_start, uc.used
+    ),
+    ${softCrossingForcedCte(projectId, at)}`;
+}
+
+/** forcedLedgerCtes as a statement of its own; `ctes` defines `usage_rows` (see there). */
+export function forcedLedgerBatchSql(projectId: string, at: Date, ctes: SQL): SQL {
+  return sql`with ${ctes}, ${forcedLedgerCtes(projectId, at)}
+    select (select count(*) from ledger_ins)::int as recorded, (select count(*) from ledger_counters)::int as counters`;
+}

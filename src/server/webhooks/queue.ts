@@ -1,0 +1,86 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { queryRows } from '@/db/sql';
+import type { AlertEventType, DestinationFormat } from '@/lib/enums';
+
+/**
+ * Fans events out to the destinations of their project: each undispatched event gets one delivery per
+ * enabled destination and is marked dispatched, in one statement. Events another worker is fanning
+ * out are skipped (SKIP LOCKED). Fanning out here rather than at enqueue keeps the outbox write (on
+ * the quota path) a single insert that never reads the destinations.
+ */
+export async function fanOut(db: DbOrTx, now: Date, limit = 500): Promise<number> {
+  const at = now.toISOString();
+  const [row] = await queryRows<{ events: number }>(
+    db,
+    sql`with picked as (
+          select id, project_id from alert_events where dispatched_at is null
+          order by created_at limit ${limit} for update skip locked
+        ), ins as (
+          insert into alert_deliveries (project_id, event_id, destination_id, next_attempt_at, created_at, updated_at)
+          select p.project_id, p.id, d.id, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+          from picked p join webhook_destinations d on d.project_id = p.project_id and d.disabled_at is null
+          on conflict (event_id, destination_id, project_id) do nothing
+        ), done as (
+          update alert_events e set dispatched_at = ${at}::timestamptz from picked where e.id = picked.id
+          returning 1
+        )
+        select count(*)::int as events from done`,
+  );
+  return row?.events ?? 0;
+}
+
+export type Claimed = {
+  id: number;
+  attempts: number;
+  created_at: string | Date;
+  event_id: string;
+  type: AlertEventType;
+  data: Record<string, unknown> | string;
+  event_created_at: string | Date;
+  destination_id: string;
+  url: string;
+  format: DestinationFormat;
+  secret_cipher: string;
+  disabled_at: string | Date | null;
+  failing_since: string | Date | null;
+  slug: string;
+};
+
+/**
+ * Leases up to `limit` due deliveries (waiting ones, and sending ones whose lease ran out) in one
+ * statement, FOR UPDATE SKIP LOCKED: concurrent workers never take the same row, so each attempt is
+ * sent once. Returns them with their event and destination.
+ */
+export async function claimDeliveries(
+  db: DbOrTx,
+  workerId: string,
+  now: Date,
+  limit: number,
+  leaseMs: number,
+): Promise<Claimed[]> {
+  const rows = await queryRows<Claimed>(
+    db,
+    sql`with picked as (
+          select id from alert_deliveries
+          where status in ('pending', 'sending') and next_attempt_at <= ${now.toISOString()}::timestamptz
+          order by next_attempt_at, id limit ${limit}
+          for update skip locked
+        ), leased as (
+          update alert_deliveries d
+          set status = 'sending', attempts = d.attempts + 1, leased_by = ${workerId},
+              next_attempt_at = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz,
+              updated_at = ${now.toISOString()}::timestamptz
+          from picked where d.id = picked.id
+          returning d.id, d.attempts, d.created_at, d.event_id, d.destination_id
+        )
+        select l.id, l.attempts, l.created_at, l.event_id, e.type, e.data, e.created_at as event_created_at,
+          l.destination_id, w.url, w.format, w.secret_cipher, w.disabled_at, w.failing_since, p.slug
+        from leased l
+        join alert_events e on e.id = l.event_id
+        join webhook_destinations w on w.id = l.destination_id
+        join projects p on p.id = w.project_id`,
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
