@@ -8,7 +8,7 @@ import { GET as listRoute, POST as createRoute } from '@/app/api/v1/destinations
 import { POST as redeliverRoute } from '@/app/api/v1/deliveries/[id]/redeliver/route';
 import { alertDeliveries, alertEvents, auditLog, webhookDestinations } from '@/db/schema';
 import { env } from '@/lib/env';
-import { forcedLedgerBatchSql, putQuota, recordUsage } from '@/server/usage';
+import { forcedLedgerBatchSql, putQuota, recordUsage, usageRows } from '@/server/usage';
 import { defaultDeliveryOptions, type DeliveryOptions, runDeliveryPass } from '@/server/webhooks';
 import { pruneAlertEvents } from '@/server/webhooks/delivery';
 import { bearer, callHandler, useApiHandlers } from '../helpers/api-handler';
@@ -319,9 +319,12 @@ describeEachDb('webhook destinations and delivery', ({ db, driver }) => {
       mode: 'soft',
     });
     const rows = (amount: number) =>
-      sql`usage_rows(subject, metric, run_id, amount, model, idempotency_key) as (
-        values ('dan', 'forced', null::uuid, ${amount}::bigint, null::text, null::text),
-               ('eve', 'forced', null::uuid, 3::bigint, null::text, null::text))`;
+      usageRows(
+        sql`select * from (
+          values ('dan', 'forced', null::uuid, ${amount}::bigint, null::text, null::text),
+                 ('eve', 'forced', null::uuid, 3::bigint, null::text, null::text))
+          as v(subject, metric, run_id, amount, model, idempotency_key)`,
+      );
     await queryRows(db(), forcedLedgerBatchSql(projectId, new Date(), rows(6)));
     await queryRows(db(), forcedLedgerBatchSql(projectId, new Date(), rows(6)));
     await queryRows(db(), forcedLedgerBatchSql(projectId, new Date(), rows(6)));

@@ -1,5 +1,6 @@
 import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
+import type { Relation } from '@/db/relation';
 import { priceCostSql } from '../prices/price-sql';
 import { deltaTypes, eventSearchText, tsConfig } from '../search/text';
 
@@ -11,15 +12,27 @@ import { deltaTypes, eventSearchText, tsConfig } from '../search/text';
 export const storedEventReturning = (withText = true): SQL =>
   withText ? sql`run_id, seq, type, ${eventSearchText()} as txt` : sql`run_id, seq, type, null::text as txt`;
 
+/** What afterEventsStoredSql reads: relations of the caller's statement, placed by it (in this order). */
+export type StoredEvents = {
+  /**
+   * Every run the statement touched, all of this project (the caller checked: the runs are found by
+   * primary key only, so the plan never reads the project's runs); `fresh` when all its events were
+   * (re)written by this statement, so its counters and search words restart from them.
+   */
+  base: Relation<'run_id' | 'fresh'>;
+  /** The events this statement stored (RETURNING storedEventReturning). */
+  ins: Relation<'run_id' | 'seq' | 'type' | 'txt'>;
+  /**
+   * The usage counted now (a `usage` payload: inputTokens, outputTokens, optional model,
+   * cachedInputTokens, costUsd), ordered by `ord`, keyed by `key`.
+   */
+  usage: Relation<'run_id' | 'ord' | 'key' | 'at' | 'payload'>;
+};
+
 /**
  * The one step after events are stored, shared by every way events arrive (the events API, OTLP
- * assembly), as WITH items that follow the caller's. The caller defines:
- * - `ins(run_id, seq, type, txt)`: the events this statement stored (RETURNING storedEventReturning);
- * - `usage(run_id, ord, key, at, payload)`: the usage counted now (a `usage` payload: inputTokens,
- *   outputTokens, optional model, cachedInputTokens, costUsd), ordered by `ord`, keyed by `key`;
- * - `base(run_id, fresh)`: every run the statement touched, all of this project (the caller checked:
- *   the runs are found by primary key only, so the plan never reads the project's runs); `fresh` when all its events were (re)written
- *   by this statement, so its counters and search words restart from them.
+ * assembly), as WITH items that follow the caller's: the definitions of `stored` (base, ins, usage),
+ * then its own.
  *
  * It defines `priced(run_id, ord, key, event_model, tokens, client_cost, cost_usd)`: each usage with its
  * cost, the client's (`costUsd`) when sent, else the price table's for the usage's model (else the
@@ -34,26 +47,31 @@ export const storedEventReturning = (withText = true): SQL =>
  */
 export function afterEventsStoredSql(
   projectId: string,
+  stored: StoredEvents,
   opts: { words?: string | null; wordsByRun?: SQL } = {},
 ): SQL {
+  const { base, ins, usage } = stored;
   // The words: computed by the caller (searchWordsOf: each chunk once) for a one-run batch, or per run
   // (`wordsByRun`, a query of (run_id, text): the other runs take theirs from the stored events), else
   // from the stored events' text.
   const words =
     typeof opts.words === 'string'
-      ? sql`select run_id, ${opts.words}::text as text from base`
+      ? sql`select run_id, ${opts.words}::text as text from ${base.name}`
       : opts.wordsByRun
         ? sql`select run_id, text from given
           union all
-          ${storedWordsSql(sql`run_id not in (select run_id from given)`)}`
-        : storedWordsSql();
+          ${storedWordsSql(ins, sql`run_id not in (select run_id from given)`)}`
+        : storedWordsSql(ins);
   const given = opts.wordsByRun
     ? sql`given as (${opts.wordsByRun}),
     `
     : sql``;
-  return sql`${given}first_model as (
+  return sql`${base.definition},
+    ${ins.definition},
+    ${usage.definition},
+    ${given}first_model as (
       select distinct on (u.run_id) u.run_id, u.payload->>'model' as model
-      from usage u where u.payload ? 'model' order by u.run_id, u.ord, u.at, u.key
+      from ${usage.name} u where u.payload ? 'model' order by u.run_id, u.ord, u.at, u.key
     ),
     priced as (
       select u.run_id, u.ord, u.key, u.payload->>'model' as event_model,
@@ -68,7 +86,7 @@ export function afterEventsStoredSql(
           output: sql`(u.payload->>'outputTokens')::float8`,
           cached: sql`(u.payload->>'cachedInputTokens')::float8`,
         })}) as cost_usd
-      from usage u
+      from ${usage.name} u
       left join first_model fm on fm.run_id = u.run_id
     ),
     tot as (
@@ -77,7 +95,7 @@ export function afterEventsStoredSql(
         bool_or(cost_usd is not null) as priced
       from priced group by run_id
     ),
-    cnt as (select run_id, count(*)::int as n, max(seq) as last from ins group by run_id),
+    cnt as (select run_id, count(*)::int as n, max(seq) as last from ${ins.name} group by run_id),
     words as (${words}),
     upd as (
       update runs r set
@@ -95,7 +113,7 @@ export function afterEventsStoredSql(
           else strip(coalesce(r.search, ''::tsvector) || to_tsvector(${tsConfig}, w.text)) end,
         model = coalesce(r.model, (select fm.model from first_model fm where fm.run_id = r.id)),
         updated_at = now()
-      from base b
+      from ${base.name} b
         left join cnt on cnt.run_id = b.run_id
         left join tot on tot.run_id = b.run_id
         left join words w on w.run_id = b.run_id
@@ -106,9 +124,9 @@ export function afterEventsStoredSql(
 }
 
 /** The words of the events stored by the statement (`ins`), per run, from their text (`txt`). */
-function storedWordsSql(where?: SQL): SQL {
+function storedWordsSql(ins: StoredEvents['ins'], where?: SQL): SQL {
   return sql`select run_id, concat_ws(' ',
       string_agg(txt, ' ' order by seq) filter (where type not in ${deltaTypes}),
       string_agg(txt, '' order by seq) filter (where type in ${deltaTypes})) as text
-    from ins where txt is not null${where ? sql` and ${where}` : sql``} group by run_id`;
+    from ${ins.name} where txt is not null${where ? sql` and ${where}` : sql``} group by run_id`;
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
+import { relation } from '@/db/relation';
 import {
   PG_FOREIGN_KEY_VIOLATION,
   PG_UNIQUE_VIOLATION,
@@ -16,7 +17,7 @@ import { iso } from '@/lib/time';
 import { AppError, notFound } from '../errors';
 import { assertRunInProject } from '../runs/scope';
 import { searchWordsOf } from '../search/text';
-import { afterEventsStoredSql, storedEventReturning } from './after-store';
+import { afterEventsStoredSql, type StoredEvents, storedEventReturning } from './after-store';
 import { eventsOfRun } from './partitions';
 import { onUsageEventsAccepted, type PricedUsage } from './usage-hook';
 
@@ -115,22 +116,39 @@ function appendSql(
   skipStored: boolean,
 ) {
   // The body is one parameter, parsed once (`body`), whoever reads it.
-  return sql`with body as (
-        select ${batch}::jsonb -> 'events' as events
-      ), run as (
-        select id, project_id, created_at from runs where id = ${runId}::uuid and project_id = ${projectId}::uuid
-      ), base as (
+  const stored: StoredEvents = {
+    base: relation(
+      'base',
+      ['run_id', 'fresh'],
+      sql`
         select id as run_id, false as fresh from run
-      ), ins as (
+      `,
+    ),
+    ins: relation(
+      'ins',
+      ['run_id', 'seq', 'type', 'txt', 'ts', 'usage'],
+      sql`
         insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
         select run.project_id, run.id, run.created_at, x.seq::int, x.type, coalesce(x.ts, now()), coalesce(x.payload, '{}'::jsonb)
         from run, jsonb_to_recordset((select events from body))
           as x(seq numeric, type text, ts timestamptz, payload jsonb)
         ${skipStored ? sql`on conflict (run_id, seq, project_id, run_created_at) do nothing` : sql``}
         returning ${storedEventReturning(words === null)}, ts, case when type = 'usage' then payload end as usage
-      ), usage as (
+      `,
+    ),
+    usage: relation(
+      'usage',
+      ['run_id', 'ord', 'key', 'at', 'payload'],
+      sql`
         select run_id, seq as ord, seq::text as key, ts as at, usage as payload from ins where usage is not null
-      ), ${afterEventsStoredSql(projectId, { words })}
+      `,
+    ),
+  };
+  return sql`with body as (
+        select ${batch}::jsonb -> 'events' as events
+      ), run as (
+        select id, project_id, created_at from runs where id = ${runId}::uuid and project_id = ${projectId}::uuid
+      ), ${afterEventsStoredSql(projectId, stored, { words })}
       select exists (select 1 from run) as found,
              (select count(*) from ins)::int as accepted,
              (select json_agg(json_build_object('seq', ord, 'inputTokens', input_tokens,

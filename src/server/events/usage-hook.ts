@@ -2,7 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRowsPrepared } from '@/db/sql';
-import { counterLocksSql, forcedLedgerBatchSql } from '../usage';
+import { counterLocksSql, forcedLedgerBatchSql, usageRows } from '../usage';
 
 /** A newly stored `usage` event of one append call with the cost priced for it (client's or the table's). */
 export type PricedUsage = {
@@ -60,15 +60,20 @@ export async function onUsageEventsAccepted(tx: DbOrTx, usage: AcceptedUsage): P
   const rows = usageLedgerRows(usage);
   if (rows.length === 0) return;
   const json = JSON.stringify(rows);
-  const usageRows = sql`usage_rows as (
+  const rowsRelation = usageRows(
+    sql`
       select * from jsonb_to_recordset(${json}::jsonb)
         as x(subject text, metric text, run_id uuid, amount bigint, model text, idempotency_key text)
-    )`;
+    `,
+  );
   await Promise.all([
     queryRowsPrepared(
       tx,
-      counterLocksSql(usage.projectId, sql`with ${usageRows} select subject, metric from usage_rows`),
+      counterLocksSql(
+        usage.projectId,
+        sql`with ${rowsRelation.definition} select subject, metric from ${rowsRelation.name}`,
+      ),
     ),
-    queryRowsPrepared(tx, forcedLedgerBatchSql(usage.projectId, new Date(), usageRows)),
+    queryRowsPrepared(tx, forcedLedgerBatchSql(usage.projectId, new Date(), rowsRelation)),
   ]);
 }

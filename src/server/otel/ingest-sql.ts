@@ -1,22 +1,14 @@
 import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
-import { afterEventsStoredSql, storedEventReturning } from '../events/after-store';
+import { relation } from '@/db/relation';
+import { afterEventsStoredSql, type StoredEvents, storedEventReturning } from '../events/after-store';
 import { priceCostSql } from '../prices/price-sql';
-import { counterLocksSql, forcedLedgerBatchSql } from '../usage';
+import { counterLocksSql, forcedLedgerBatchSql, usageRows } from '../usage';
 import type { SpanRow, TraceRow } from './span-rows';
-
-/**
- * Transaction-local settings through which a statement hands what it found to the statements pipelined
- * after it in the same transaction (no round trip, no JavaScript in between): the runs held (locked),
- * the runs created, the spans inserted.
- */
-const HELD_RUNS = 'runledger.otel_runs';
-const CREATED_RUNS = 'runledger.otel_created';
-const NEW_SPANS = 'runledger.otel_new';
-const setting = (name: string) => sql.raw(`current_setting('${name}')::jsonb`);
+import { createdRunsState, heldRunsState, newSpansState } from './tx-state';
 
 /** The runs this transaction holds (as its first statement set them), as a uuid[]. */
-export const heldRuns = sql`array(select value::uuid from jsonb_array_elements_text(${setting(HELD_RUNS)}))`;
+export const heldRuns = heldRunsState.ids;
 
 /**
  * Records the usage of the given runs' spans not yet in the ledger, for the runs whose user (the quota
@@ -37,9 +29,13 @@ export function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
         where r.user_id is not null
           and exists (select 1 from otel_spans s where s.run_id = r.id and s.usage is not null and not s.ledgered)`,
   );
-  return forcedLedgerBatchSql(
-    projectId,
-    new Date(),
+  const rows = usageRows(
+    sql`
+        select subject, 'tokens' as metric, run_id, tokens as amount, model, key || ':tokens' as idempotency_key
+        from per_run
+        union all
+        select subject, 'cost_micros', run_id, micros, model, key || ':cost' from per_run
+      `,
     sql`due as (
         update otel_spans s set ledgered = true
         from ${projectRuns(projectId, runIds)} r
@@ -62,14 +58,9 @@ export function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
                'otel:' || run_id || ':' || left(encode(sha256(convert_to(
                  string_agg(span_id, ',' order by span_id), 'UTF8')), 'hex'), 32) as key
         from due group by run_id, user_id
-      ),
-      usage_rows as (
-        select subject, 'tokens' as metric, run_id, tokens as amount, model, key || ':tokens' as idempotency_key
-        from per_run
-        union all
-        select subject, 'cost_micros', run_id, micros, model, key || ':cost' from per_run
       )`,
   );
+  return forcedLedgerBatchSql(projectId, new Date(), rows);
 }
 
 /** A span's end as a timestamp (its usage event's time), from `end_ns` (prefix `col`). */
@@ -93,7 +84,7 @@ const projectRuns = (projectId: string, ids: string | SQL): SQL =>
 
 /**
  * Concurrent exports of one trace take turns: the runs' locks, taken in id order (`try`: those free
- * now, `wait`: all, waiting). Sets HELD_RUNS (for this transaction) to the runs now held, and returns them.
+ * now, `wait`: all, waiting). Sets heldRunsState to the runs now held, and returns them.
  */
 export function lockRunsSql(runIds: string, mode: 'try' | 'wait'): SQL {
   const ordered = sql`(select value as id from jsonb_array_elements_text(${runIds}::jsonb) order by 1) ids`;
@@ -104,10 +95,10 @@ export function lockRunsSql(runIds: string, mode: 'try' | 'wait'): SQL {
             where pg_try_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))`
       : sql`select ${runIds}::text from (select count(pg_advisory_xact_lock(hashtextextended('otel-run:' || id, 0)))
             from ${ordered}) l`;
-  return sql`select set_config(${HELD_RUNS}, (${held}), true) as held`;
+  return sql`select ${heldRunsState.set(sql`(${held})`)} as held`;
 }
 
-/** The spans not stored yet, into the held runs of this project only; sets NEW_SPANS to the new ones. */
+/** The spans not stored yet, into the held runs of this project only; sets newSpansState to the new ones. */
 export function insertSpansSql(projectId: string, rows: SpanRow[]): SQL {
   return sql`with ins as (insert into otel_spans (project_id, run_id, span_id, parent_span_id, name, start_ns, end_ns, events, usage)
     select ${projectId}::uuid, x.run_id, x.span_id, x.parent_span_id, x.name, x.start_ns, x.end_ns, x.events, x.usage
@@ -116,8 +107,8 @@ export function insertSpansSql(projectId: string, rows: SpanRow[]): SQL {
     where x.run_id = any(array(select id from ${projectRuns(projectId, heldRuns)} r))
     on conflict (run_id, span_id, project_id) do nothing
     returning run_id, span_id)
-    select set_config(${NEW_SPANS}, coalesce(jsonb_agg(jsonb_build_object('run_id', run_id, 'span_id', span_id)),
-      '[]'::jsonb)::text, true) is not null as ok, count(*)::int as n
+    select ${newSpansState.set(sql`coalesce(jsonb_agg(jsonb_build_object('run_id', run_id, 'span_id', span_id)),
+      '[]'::jsonb)::text`)} is not null as ok, count(*)::int as n
     from ins`;
 }
 
@@ -141,7 +132,7 @@ export function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
   // placeholder until the root arrives); an existing run learns what the spans say about
   // user/thread/model (filling only what is unknown) and, from a root span (the only rows with
   // `ended_at`), its name, outcome and times. The WHERE keeps a re-sent export from touching a run it
-  // cannot change. CREATED_RUNS: the runs this statement created (xmax 0: inserted, not updated).
+  // cannot change. createdRunsState: the runs this statement created (xmax 0: inserted, not updated).
   const root = sql`excluded.ended_at is not null`;
   return sql`with up as (insert into runs (id, project_id, kind, name, status, user_id, thread_id, model, started_at,
       ended_at, error, input, output, tags, metadata)
@@ -175,15 +166,10 @@ export function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
         is distinct from (excluded.name, excluded.status, excluded.started_at, excluded.ended_at,
           excluded.error, excluded.tags)))
     returning id, xmax::text = '0' as created)
-    select set_config(${CREATED_RUNS}, coalesce(jsonb_agg(id) filter (where created), '[]'::jsonb)::text, true)
+    select ${createdRunsState.set(sql`coalesce(jsonb_agg(id) filter (where created), '[]'::jsonb)::text`)}
       is not null as ok
     from up`;
 }
-
-/** The spans this transaction inserted (NEW_SPANS), as a WITH item `name(run_id, span_id)`. */
-const newSpansItem = (name: string, where?: SQL) =>
-  sql`${sql.raw(name)} as (select x.run_id, x.span_id
-    from jsonb_to_recordset(${setting(NEW_SPANS)}) as x(run_id uuid, span_id text)${where ? sql` where ${where}` : sql``})`;
 
 /**
  * Whether the event `e` of a span of run `runId` is not laid out: a tool span's input (`ifNoCall`) when
@@ -203,8 +189,8 @@ export const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.
  * again from the spans.
  */
 export function eventsCheckSql(): SQL {
-  const notCreated = sql`x.run_id <> all(array(select value::uuid from jsonb_array_elements_text(${setting(CREATED_RUNS)})))`;
-  return sql`with ${newSpansItem('n', notCreated)},
+  const notCreated = sql`x.run_id <> all(${createdRunsState.ids})`;
+  return sql`with ${newSpansState.item('n', notCreated)},
     old as (
       select s.run_id, s.span_id, s.start_ns, s.events
       from otel_spans s
@@ -242,7 +228,35 @@ export function eventsCheckSql(): SQL {
  * (restarted for runs laid out again). `words`: exportWords of this export's spans.
  */
 export function eventsStoreSql(projectId: string, words: string): SQL {
-  return sql`with ${newSpansItem('n')},
+  const stored: StoredEvents = {
+    base: relation('base', ['run_id', 'fresh'], sql`select run_id, last is null as fresh from prior`),
+    ins: relation(
+      'ins',
+      ['run_id', 'seq', 'type', 'txt'],
+      sql`
+      insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
+      select r.project_id, e.run_id, r.created_at,
+             (coalesce(prior.last, -1) + row_number() over (partition by e.run_id
+                order by (e.value->>'at')::numeric, e.start_ns, e.span_id, e.ord))::int,
+             e.value->>'type',
+             to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
+             coalesce(e.value->'payload', '{}'::jsonb)
+      from src e join prior on prior.run_id = e.run_id join runs r on r.id = e.run_id
+      returning ${storedEventReturning()}
+    `,
+    ),
+    usage: relation(
+      'usage',
+      ['run_id', 'ord', 'key', 'at', 'payload'],
+      sql`
+      select s.run_id, 0 as ord, s.span_id as key, ${spanEnd('s.')} as at, s.usage as payload
+      from (select distinct run_id, span_id from n) n
+      join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
+      where s.usage is not null
+    `,
+    ),
+  };
+  return sql`with ${newSpansState.item('n')},
     prior as (
       select a.run_id, (select max(ev.seq) from run_events ev where ev.run_id = a.run_id) as last
       from (select distinct run_id from n) a
@@ -259,29 +273,11 @@ export function eventsStoreSql(projectId: string, words: string): SQL {
       cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
       where not ${shadowed(sql`e.value`, sql`s.run_id`)}
     ),
-    ins as (
-      insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
-      select r.project_id, e.run_id, r.created_at,
-             (coalesce(prior.last, -1) + row_number() over (partition by e.run_id
-                order by (e.value->>'at')::numeric, e.start_ns, e.span_id, e.ord))::int,
-             e.value->>'type',
-             to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
-             coalesce(e.value->'payload', '{}'::jsonb)
-      from src e join prior on prior.run_id = e.run_id join runs r on r.id = e.run_id
-      returning ${storedEventReturning()}
-    ),
-    base as (select run_id, last is null as fresh from prior),
-    usage as (
-      select s.run_id, 0 as ord, s.span_id as key, ${spanEnd('s.')} as at, s.usage as payload
-      from (select distinct run_id, span_id from n) n
-      join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
-      where s.usage is not null
-    ),
-    ${afterEventsStoredSql(projectId, {
+    ${afterEventsStoredSql(projectId, stored, {
       // The words computed here (exportWords) serve a run when every span this export holds of it was
       // new, and it is appended to or has no other spans; the others take theirs from the stored events.
       wordsByRun: sql`select b.run_id, w.value->>'text' as text
-        from base b join jsonb_each(${words}::jsonb) w on w.key::uuid = b.run_id
+        from ${stored.base.name} b join jsonb_each(${words}::jsonb) w on w.key::uuid = b.run_id
         join (select run_id, count(*) as spans from n group by run_id) nc on nc.run_id = b.run_id
         where nc.spans = (w.value->>'spans')::int
           and (not b.fresh or (select count(*) from otel_spans s where s.run_id = b.run_id) = nc.spans)`,

@@ -122,8 +122,8 @@ export async function storeSpanRows(
  *    events go (the next statement lays them all out again);
  * 5. the new spans' events are appended (or all of a run's spans' events laid out, for a run without
  *    events), then the step every event path shares (src/server/events/after-store.ts).
- * Each statement leaves what the next ones need in a transaction-local setting (HELD_RUNS,
- * CREATED_RUNS, NEW_SPANS).
+ * Each statement leaves what the next ones need in a transaction-local setting (tx-state:
+ * the runs held, the runs created, the spans inserted).
  */
 async function store(
   db: DbOrTx,

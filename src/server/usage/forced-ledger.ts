@@ -1,5 +1,6 @@
 import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
+import { type Relation, relation } from '@/db/relation';
 import { softCrossingForcedCte } from '../alerts/outbox';
 import { windowValues } from './windows';
 
@@ -15,21 +16,31 @@ export function counterLocksSql(projectId: string, keys: SQL): SQL {
           where x.subject is not null order by 1, 2) k`;
 }
 
+const usageRowColumns = ['subject', 'metric', 'run_id', 'amount', 'model', 'idempotency_key'] as const;
+/** The columns of the ledger rows forcedLedgerBatchSql records (`model`, `run_id` and the key may be null). */
+export type UsageRowColumn = (typeof usageRowColumns)[number];
+
+/**
+ * The ledger rows for forcedLedgerBatchSql: `body` selects the usageRowColumns, after the WITH items
+ * `needs` it reads (if any).
+ */
+export const usageRows = (body: SQL, needs?: SQL): Relation<UsageRowColumn> =>
+  relation('usage_rows', usageRowColumns, body, needs);
+
 /**
  * Records usage that already happened (a run's tokens and cost: forced, never refused) for many ledger
- * rows at once, as WITH items that follow the caller's: each row whose idempotency key is not stored
- * yet is written to the ledger (`ledger_ins`), and every key's new total is added to each window of its
+ * rows at once, as WITH items that follow `rows`: each row whose idempotency key is not stored yet is
+ * written to the ledger (`ledger_ins`), and every key's new total is added to each window of its
  * counters at `at` (`ledger_counters`; the same windows applySql counts, with or without a quota).
- * The caller defines `usage_rows(subject, metric, run_id, amount, model, idempotency_key)` and holds
- * the keys' counter locks (counterLocksSql). Expired holds are left for the next writer of the key
- * (they stay counted as held, so the counters still equal ledger + holds).
+ * The caller holds the keys' counter locks (counterLocksSql). Expired holds are left for the next
+ * writer of the key (they stay counted as held, so the counters still equal ledger + holds).
  */
-export function forcedLedgerCtes(projectId: string, at: Date): SQL {
+function forcedLedgerCtes(projectId: string, at: Date, rows: Relation<UsageRowColumn>): SQL {
   return sql`ledger_ins as (
       insert into usage_events (project_id, subject, metric, amount, run_id, model, idempotency_key, occurred_at)
       select ${projectId}::uuid, u.subject, u.metric::text, u.amount::bigint, u.run_id::uuid, u.model::text,
         u.idempotency_key::text, ${at.toISOString()}::timestamptz
-      from usage_rows u where u.subject is not null and u.amount > 0
+      from ${rows.name} u where u.subject is not null and u.amount > 0
       on conflict (project_id, idempotency_key) do nothing
       returning subject, metric, amount
     ),
@@ -48,8 +59,8 @@ export function forcedLedgerCtes(projectId: string, at: Date): SQL {
     ${softCrossingForcedCte(projectId, at)}`;
 }
 
-/** forcedLedgerCtes as a statement of its own; `ctes` defines `usage_rows` (see there). */
-export function forcedLedgerBatchSql(projectId: string, at: Date, ctes: SQL): SQL {
-  return sql`with ${ctes}, ${forcedLedgerCtes(projectId, at)}
+/** forcedLedgerCtes as a statement of its own, on the ledger rows `rows` (defined by it). */
+export function forcedLedgerBatchSql(projectId: string, at: Date, rows: Relation<UsageRowColumn>): SQL {
+  return sql`with ${rows.definition}, ${forcedLedgerCtes(projectId, at, rows)}
     select (select count(*) from ledger_ins)::int as recorded, (select count(*) from ledger_counters)::int as counters`;
 }

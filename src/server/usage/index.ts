@@ -1,7 +1,7 @@
 export * from './charts';
 export { currentWindows } from './counter-windows';
 export type { UsageKey } from './counters';
-export { counterLocksSql, forcedLedgerBatchSql } from './forced-ledger';
+export { counterLocksSql, forcedLedgerBatchSql, type UsageRowColumn, usageRows } from './forced-ledger';
 export * from './current';
 export * from './quota-state';
 export * from './quota-status';
