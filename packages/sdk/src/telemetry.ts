@@ -1,20 +1,18 @@
 import type { Telemetry } from 'ai';
-import type { CreateRunInput, ScoreInput } from './contract';
-import {
-  chunkEvent,
-  contentChunks,
-  lastUserText,
-  type StepContent,
-  statusEvent,
-  type TranscriptEvent,
-  toolInputChunk,
-  toolResultChunk,
-  usageEvent,
-  userMessageEvent,
-} from './transcript';
 import { Runledger } from './client';
+import type { CreateRunInput, ScoreInput } from './contract';
 import { serializeError } from './errors';
 import { Shipper, type ShipperOptions } from './shipper';
+import { CallLog } from './telemetry-calls';
+import { runOfStart } from './telemetry-run';
+import {
+  modelCallEvents,
+  stepEndEvents,
+  stepStartEvents,
+  toolEndEvents,
+  toolStartEvents,
+} from './telemetry-steps';
+import { chunkEvent } from './transcript';
 import type { RunledgerOptions } from './types';
 
 export type RunledgerTelemetryOptions = Partial<Pick<RunledgerOptions, 'baseUrl' | 'apiKey'>> &
@@ -41,24 +39,6 @@ export type RunledgerTelemetry = Telemetry & {
   ): Promise<{ accepted: number; duplicates: number; ids: string[] }>;
 };
 
-/** The runtime-context key through which a call chooses its run's id (so the app can score it). */
-const RUN_ID_KEY = 'runledgerRunId';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type Call = {
-  runId: string;
-  seq: number;
-  /** Prompt messages already recorded (each step sends the whole conversation so far). */
-  seenMessages: number;
-  /** Tool calls whose input is recorded. */
-  toolInputs: Set<string>;
-  stepNumber: number;
-};
-
-/** Runtime-context keys (include them with `telemetry.includeRuntimeContext`) that become run fields. */
-const USER_KEYS = ['userId', 'user'];
-const THREAD_KEYS = ['threadId', 'sessionId', 'conversationId'];
-
 /**
  * An AI SDK telemetry integration: `registerTelemetry(runledgerTelemetry({ baseUrl, apiKey }))` once
  * makes every `generateText` / `streamText` / `ToolLoopAgent` call a run, with no change at the call
@@ -74,12 +54,9 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
   const client =
     options.client ?? new Runledger({ baseUrl: options.baseUrl ?? '', apiKey: options.apiKey ?? '' });
   const shipper = new Shipper(client, options);
-  const calls = new Map<string, Call>();
+  const calls = new CallLog(shipper);
 
   const at = (e: { timestamp?: number }) => new Date(e.timestamp ?? Date.now()).toISOString();
-  const push = (call: Call, ev: TranscriptEvent, ts: string) => {
-    shipper.event(call.runId, { seq: call.seq++, type: ev.type, ts, payload: ev.payload as never });
-  };
   /** Telemetry must never break the app: every handler is guarded. */
   const guard =
     <E>(fn: (e: E) => void) =>
@@ -90,168 +67,47 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
         options.onWarning?.(`telemetry handler failed: ${String(err)}`);
       }
     };
-  const end = (callId: string, status: 'succeeded' | 'failed' | 'cancelled', ts: string, extra: object) => {
-    const call = calls.get(callId);
-    if (!call) return;
-    calls.delete(callId);
-    push(call, statusEvent(status), ts);
-    shipper.finishRun(call.runId, { status, endedAt: ts, ...extra });
-  };
 
   const integration: Telemetry = {
     onStart: guard((e) => {
-      if (e.operationId !== 'ai.generateText' && e.operationId !== 'ai.streamText') return;
-      const start = e as typeof e & { messages?: unknown[]; modelId?: string; provider?: string };
       const ts = at(e);
-      const ctx = { ...((e as { runtimeContext?: Record<string, unknown> }).runtimeContext ?? {}) };
-      const chosen = ctx[RUN_ID_KEY];
-      delete ctx[RUN_ID_KEY];
-      const runId =
-        typeof chosen === 'string' && UUID.test(chosen) ? chosen.toLowerCase() : crypto.randomUUID();
-      const take = (keys: string[]) => {
-        let found: string | undefined;
-        for (const k of keys) {
-          if (typeof ctx[k] === 'string' && !found) found = ctx[k] as string;
-          if (k in ctx && typeof ctx[k] === 'string') delete ctx[k];
-        }
-        return found;
-      };
-      const userId = take(USER_KEYS);
-      const threadId = take(THREAD_KEYS);
-      const tags = Array.isArray(ctx.tags) ? ctx.tags.filter((t): t is string => typeof t === 'string') : [];
-      delete ctx.tags;
-      const userText = lastUserText(start.messages);
-      const base = options.run ?? {};
-      shipper.createRun(runId, {
-        kind: 'chat',
-        ...base,
-        id: runId,
-        name: (e.functionId ?? base.name ?? titleOf(userText) ?? e.operationId).slice(0, 200),
-        status: 'running',
-        startedAt: ts,
-        model: start.modelId ?? base.model,
-        ...((userId ?? base.userId) ? { userId: userId ?? base.userId } : {}),
-        ...((threadId ?? base.threadId) ? { threadId: threadId ?? base.threadId } : {}),
-        tags: [...new Set([...(base.tags ?? []), ...tags])],
-        metadata: { ...base.metadata, ...ctx, operationId: e.operationId, provider: start.provider },
-        ...(userText !== undefined ? { input: { text: userText } } : {}),
-      });
-      calls.set(e.callId, { runId, seq: 0, seenMessages: 0, toolInputs: new Set(), stepNumber: 0 });
-      const call = calls.get(e.callId)!;
-      push(call, chunkEvent({ type: 'start' }), ts);
+      const started = runOfStart(e, options.run ?? {}, ts);
+      if (started) calls.open(e.callId, started.runId, started.run, ts);
     }),
 
     onStepStart: guard((e) => {
       const call = calls.get(e.callId);
-      if (!call) return;
-      const ts = at(e);
-      call.stepNumber = e.stepNumber;
-      const fresh = e.messages.slice(call.seenMessages);
-      call.seenMessages = e.messages.length;
-      const userText = lastUserText(fresh);
-      if (userText !== undefined) push(call, userMessageEvent(userText), ts);
-      if (fresh.length > 0) {
-        push(call, { type: 'prompt', payload: { stepNumber: e.stepNumber, messages: toJson(fresh) } }, ts);
-      }
-      push(call, chunkEvent({ type: 'start-step' }), ts);
+      if (call) calls.push(call, stepStartEvents(call, e), at(e));
     }),
 
     onLanguageModelCallEnd: guard((e) => {
       const call = calls.get(e.callId);
-      if (!call) return;
-      const ts = at(e);
-      const content: Required<StepContent> = { reasoning: [], text: [], toolCalls: [] };
-      for (const part of e.content) {
-        if (part.type === 'text') content.text.push(part.text);
-        else if (part.type === 'reasoning') content.reasoning.push(part.text);
-        else if (part.type === 'tool-call') {
-          content.toolCalls.push({
-            toolCallId: part.toolCallId,
-            toolName: part.toolName,
-            input: toJson(part.input),
-          });
-          call.toolInputs.add(part.toolCallId);
-        }
-      }
-      for (const chunk of contentChunks(`s${call.stepNumber}`, content)) push(call, chunkEvent(chunk), ts);
-      push(
-        call,
-        {
-          type: 'model-call',
-          payload: {
-            stepNumber: call.stepNumber,
-            provider: e.provider,
-            modelId: e.modelId,
-            finishReason: e.finishReason,
-            responseTimeMs: e.performance?.responseTimeMs,
-          },
-        },
-        ts,
-      );
+      if (call) calls.push(call, modelCallEvents(call, e), at(e));
     }),
 
     onToolExecutionStart: guard((e) => {
       const call = calls.get(e.callId);
-      if (!call || call.toolInputs.has(e.toolCall.toolCallId)) return;
-      call.toolInputs.add(e.toolCall.toolCallId);
-      const { toolCallId, toolName, input } = e.toolCall;
-      push(call, chunkEvent(toolInputChunk({ toolCallId, toolName, input: toJson(input) })), at(e));
+      if (call) calls.push(call, toolStartEvents(call, e), at(e));
     }),
 
     onToolExecutionEnd: guard((e) => {
       const call = calls.get(e.callId);
-      if (!call) return;
-      const ts = at(e);
-      const out = e.toolOutput;
-      const error = out.type === 'tool-error' ? serializeError(out.error) : undefined;
-      const result = error
-        ? { error: error.message }
-        : { output: toJson((out as { output?: unknown }).output) };
-      push(call, chunkEvent(toolResultChunk(e.toolCall.toolCallId, result)), ts);
-      push(
-        call,
-        {
-          type: 'tool-execution',
-          payload: {
-            toolCallId: e.toolCall.toolCallId,
-            toolName: e.toolCall.toolName,
-            durationMs: e.toolExecutionMs,
-            ...(error ? { error } : {}),
-          },
-        },
-        ts,
-      );
+      if (call) calls.push(call, toolEndEvents(e), at(e));
     }),
 
     onStepEnd: guard((e) => {
       const call = calls.get(e.callId);
-      if (!call) return;
-      const ts = at(e);
-      const { inputTokens, outputTokens } = e.usage;
-      if (inputTokens !== undefined || outputTokens !== undefined) {
-        push(
-          call,
-          usageEvent({
-            inputTokens: inputTokens ?? 0,
-            outputTokens: outputTokens ?? 0,
-            model: e.model.modelId,
-          }),
-          ts,
-        );
-      }
-      push(call, chunkEvent({ type: 'finish-step' }), ts);
+      if (call) calls.push(call, stepEndEvents(e), at(e));
     }),
 
     onEnd: guard((e) => {
-      if (!('callId' in e) || !calls.has(e.callId)) return;
+      if (!('callId' in e)) return;
+      const call = calls.get(e.callId);
+      if (!call) return;
       const ts = at(e);
       const finish = e as { finishReason?: string; text?: string };
-      push(
-        calls.get(e.callId)!,
-        chunkEvent({ type: 'finish', finishReason: finish.finishReason as never }),
-        ts,
-      );
-      end(
+      calls.push(call, [chunkEvent({ type: 'finish', finishReason: finish.finishReason as never })], ts);
+      calls.end(
         e.callId,
         'succeeded',
         ts,
@@ -263,12 +119,9 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
       const call = calls.get(e.callId);
       if (!call) return;
       const ts = at(e);
-      push(
-        call,
-        chunkEvent({ type: 'abort', ...(typeof e.reason === 'string' ? { reason: e.reason } : {}) }),
-        ts,
-      );
-      end(e.callId, 'cancelled', ts, {});
+      const reason = typeof e.reason === 'string' ? { reason: e.reason } : {};
+      calls.push(call, [chunkEvent({ type: 'abort', ...reason })], ts);
+      calls.end(e.callId, 'cancelled', ts, {});
     }),
 
     onError: guard((raw) => {
@@ -278,8 +131,8 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
       if (!call) return;
       const ts = at(e);
       const error = serializeError(e.error);
-      push(call, chunkEvent({ type: 'error', errorText: error.message }), ts);
-      end(e.callId, 'failed', ts, { error });
+      calls.push(call, [chunkEvent({ type: 'error', errorText: error.message })], ts);
+      calls.end(e.callId, 'failed', ts, { error });
     }),
   };
 
@@ -293,20 +146,4 @@ export function runledgerTelemetry(options: RunledgerTelemetryOptions): Runledge
       },
     },
   }) as RunledgerTelemetry;
-}
-
-/** A value as JSON (tool inputs and outputs may hold Dates, class instances, undefined). */
-function toJson(value: unknown): unknown {
-  if (value === undefined) return null;
-  try {
-    return JSON.parse(JSON.stringify(value)) ?? null;
-  } catch {
-    return String(value);
-  }
-}
-
-function titleOf(text: string | undefined): string | undefined {
-  const line = text?.trim().split('\n')[0]?.trim();
-  if (!line) return undefined;
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
