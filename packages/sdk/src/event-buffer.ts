@@ -1,6 +1,6 @@
 import type { EventInput } from './contract';
 import type { Runledger } from './client';
-import { RunledgerError } from './errors';
+import { BatchBuffer, isRefusal } from './batch-buffer';
 
 export type EventBufferOptions = {
   /** Events per `POST /events` call; a full batch is sent at once. Default 500, at most 1000. */
@@ -12,11 +12,6 @@ export type EventBufferOptions = {
   /** Called for every failed background send (the events stay queued, or go to `rejected` on a 4xx). */
   onError?: (error: unknown) => void;
 };
-
-type DrainMode = 'full' | 'all';
-
-/** Background retries after a failed send back off up to this delay. */
-const MAX_BACKGROUND_DELAY_MS = 30_000;
 
 /**
  * Collects the events of one run and sends them in batches, by size (`maxBatch`) and by time
@@ -31,40 +26,26 @@ const MAX_BACKGROUND_DELAY_MS = 30_000;
  * - The timer does not keep a Node process alive; call `close()` before exiting, or events still
  *   queued are lost with the process.
  */
-export class EventBuffer {
+export class EventBuffer extends BatchBuffer<EventInput> {
   readonly runId: string;
-  /** Events that the server refused with a 4xx; kept so that the caller can inspect or re-send them. */
-  readonly rejected: EventInput[] = [];
 
   private readonly client: Runledger;
-  private readonly maxBatch: number;
-  private readonly flushIntervalMs: number;
-  private readonly onError?: (error: unknown) => void;
-  private queue: EventInput[] = [];
   private seq: number;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private running: Promise<void> | null = null;
-  private failures = 0;
-  private rejectedError: RunledgerError | undefined;
-  private closed = false;
 
   constructor(client: Runledger, runId: string, options: EventBufferOptions = {}) {
+    super({
+      maxBatch: Math.min(1000, Math.max(1, options.maxBatch ?? 500)),
+      flushIntervalMs: Math.max(0, options.flushIntervalMs ?? 250),
+      onError: options.onError,
+    });
     this.client = client;
     this.runId = runId;
-    this.maxBatch = Math.min(1000, Math.max(1, options.maxBatch ?? 500));
-    this.flushIntervalMs = Math.max(0, options.flushIntervalMs ?? 250);
     this.seq = options.startSeq ?? 0;
-    this.onError = options.onError;
   }
 
   /** The seq that the next pushed event gets. */
   get nextSeq(): number {
     return this.seq;
-  }
-
-  /** Events pushed and not yet stored. */
-  get pending(): number {
-    return this.queue.length;
   }
 
   /**
@@ -78,104 +59,28 @@ export class EventBuffer {
       throw new TypeError(`EventBuffer: event type must be 1..100 characters, got ${type.length}`);
     }
     const seq = this.seq++;
-    this.queue.push({
-      seq,
-      type,
-      ts: typeof ts === 'string' ? ts : ts.toISOString(),
-      payload: payload as EventInput['payload'],
-    });
-    if (this.queue.length >= this.maxBatch) this.sendInBackground('full');
-    else this.schedule(this.flushIntervalMs);
+    this.enqueue([
+      {
+        seq,
+        type,
+        ts: typeof ts === 'string' ? ts : ts.toISOString(),
+        payload: payload as EventInput['payload'],
+      },
+    ]);
     return seq;
   }
 
-  /**
-   * Sends everything queued and resolves once it is stored. Rejects with the error if events could
-   * not be stored (they stay queued) or if some were refused since the last flush (see `rejected`).
-   */
-  async flush(): Promise<void> {
-    this.clearTimer();
-    if (this.running) await this.running.catch(() => {});
-    if (this.queue.length > 0) await this.drainOnce('all');
-    const refused = this.rejectedError;
-    if (refused) {
-      this.rejectedError = undefined;
-      throw refused;
+  /** On a 409 only the clashing seqs are refused; the rest of the batch is sent again. */
+  protected async sendBatch(batch: EventInput[]): Promise<void> {
+    try {
+      await this.client.appendEvents(this.runId, batch);
+      this.settle(batch);
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      const clashing = err.status === 409 ? clashingSeqs(err.details) : new Set<number>();
+      const refused = batch.filter((e) => clashing.has(e.seq));
+      this.refuse(refused.length > 0 ? refused : batch, err);
     }
-  }
-
-  /** Flushes everything and stops the timer; no push is accepted afterwards. */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.flush();
-  }
-
-  private schedule(delayMs: number) {
-    if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.sendInBackground('all');
-    }, delayMs);
-    // A pending flush must not keep a CLI or a test process alive.
-    (this.timer as { unref?: () => void }).unref?.();
-  }
-
-  private clearTimer() {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private sendInBackground(mode: DrainMode) {
-    if (mode === 'all') this.clearTimer();
-    this.drainOnce(mode).then(
-      () => {
-        this.failures = 0;
-        // Whatever is left (a partial batch, or events pushed meanwhile) waits for the timer.
-        if (this.queue.length > 0) this.schedule(this.flushIntervalMs);
-      },
-      (err: unknown) => {
-        this.failures++;
-        this.onError?.(err);
-        if (this.queue.length > 0) {
-          this.schedule(Math.min(MAX_BACKGROUND_DELAY_MS, this.flushIntervalMs * 2 ** this.failures));
-        }
-      },
-    );
-  }
-
-  /** One drain at a time: a second caller shares the one in progress. */
-  private drainOnce(mode: DrainMode): Promise<void> {
-    if (!this.running) {
-      this.running = this.drain(mode).finally(() => {
-        this.running = null;
-      });
-    }
-    return this.running;
-  }
-
-  /** Sends full batches only (`full`, on size) or everything queued (`all`, on time or flush). */
-  private async drain(mode: DrainMode): Promise<void> {
-    while (this.queue.length >= (mode === 'full' ? this.maxBatch : 1)) {
-      const batch = this.queue.slice(0, this.maxBatch);
-      try {
-        await this.client.appendEvents(this.runId, batch);
-        this.queue.splice(0, batch.length);
-      } catch (err) {
-        if (!(err instanceof RunledgerError) || err.status < 400 || err.status >= 500) throw err;
-        this.refuse(batch, err);
-      }
-    }
-  }
-
-  private refuse(batch: EventInput[], err: RunledgerError) {
-    const clashing = err.status === 409 ? clashingSeqs(err.details) : new Set<number>();
-    let refused = batch.filter((e) => clashing.has(e.seq));
-    if (refused.length === 0) refused = batch;
-    const refusedSeqs = new Set(refused.map((e) => e.seq));
-    this.queue = this.queue.filter((e) => !refusedSeqs.has(e.seq));
-    this.rejected.push(...refused);
-    this.rejectedError ??= err;
-    this.onError?.(err);
   }
 }
 
