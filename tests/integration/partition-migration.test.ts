@@ -1,48 +1,21 @@
 import { rmSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
+import type { DbConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { queryRows } from '@/db/sql';
 import { listEvents } from '@/server/events';
 import { listEventPartitions } from '@/server/events/partitions';
 import { migrationsBefore } from '../../scripts/lib/migrations-before';
+import { databaseAtMigrations } from '../helpers/old-schema';
 import { availableDrivers } from '../helpers/db';
-import { adminUrl, testServerUrl, withDatabase } from '../helpers/pg-url';
 
 /** The last schema with one unpartitioned run_events table: the migrations before the partitioning. */
 const OLD_MIGRATIONS = migrationsBefore('0024_partition_run_events');
 afterAll(() => rmSync(OLD_MIGRATIONS, { recursive: true, force: true }));
 
-async function oldDatabase(
-  driver: 'pglite' | 'postgres',
-): Promise<{ conn: DbConnection; drop: () => Promise<void> }> {
-  if (driver === 'pglite') {
-    const conn = connectPglite();
-    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the driver-specific handle
-    await migratePglite(conn.db as any, { migrationsFolder: OLD_MIGRATIONS });
-    return { conn, drop: async () => {} };
-  }
-  const server = testServerUrl()!;
-  const name = `runledger_partition_${Date.now().toString(36)}_${process.pid}`;
-  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = withDatabase(server, name);
-  const client = postgres(url, { max: 1, onnotice: () => {} });
-  await migratePostgres(drizzlePostgres(client), { migrationsFolder: OLD_MIGRATIONS });
-  await client.end();
-  return {
-    conn: connectPostgres(url, 2),
-    drop: async () => {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-}
+const oldDatabase = (driver: 'pglite' | 'postgres') =>
+  databaseAtMigrations(driver, OLD_MIGRATIONS, 'partition');
 
 type EventRow = {
   run_id: string;

@@ -1,12 +1,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { eq, sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { accounts } from '@/db/schema';
 import { ensureOwner } from '@/server/accounts/owner';
@@ -14,8 +9,8 @@ import { sessionUser } from '@/server/accounts/sign-in';
 import { listAccessibleProjects } from '@/server/access';
 import { signInCookie, testAuth } from '../../helpers/accounts';
 import { migrationsBefore } from '../../../scripts/lib/migrations-before';
+import { databaseAtMigrations } from '../../helpers/old-schema';
 import { availableDrivers } from '../../helpers/db';
-import { adminUrl, testServerUrl, withDatabase } from '../../helpers/pg-url';
 
 /** The last release with the single admin password ran the migrations up to 0003_runs_name_trgm. */
 const OLD_MIGRATIONS = migrationsBefore('0004_issue9_data_fixes');
@@ -28,31 +23,8 @@ function legacyHash(password: string) {
   return ['scrypt', 16384, 8, 1, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
-async function oldDatabase(
-  driver: 'pglite' | 'postgres',
-): Promise<{ conn: DbConnection; drop: () => Promise<void> }> {
-  if (driver === 'pglite') {
-    const conn = connectPglite();
-    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the driver-specific handle
-    await migratePglite(conn.db as any, { migrationsFolder: OLD_MIGRATIONS });
-    return { conn, drop: async () => {} };
-  }
-  const server = testServerUrl()!;
-  const name = `runledger_upgrade_${Date.now().toString(36)}_${process.pid}`;
-  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = withDatabase(server, name);
-  const client = postgres(url, { max: 1, onnotice: () => {} });
-  await migratePostgres(drizzlePostgres(client), { migrationsFolder: OLD_MIGRATIONS });
-  await client.end();
-  return {
-    conn: connectPostgres(url, 2),
-    drop: async () => {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-}
+const oldDatabase = (driver: 'pglite' | 'postgres') =>
+  databaseAtMigrations(driver, OLD_MIGRATIONS, 'upgrade');
 
 for (const driver of availableDrivers()) {
   describe(`upgrade from the single admin password [${driver}]`, () => {
