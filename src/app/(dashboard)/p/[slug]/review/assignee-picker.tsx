@@ -17,6 +17,11 @@ export function AssigneePicker({
   return (
     <fieldset className="text-sm" data-testid="assignee-picker">
       <legend>{legend}</legend>
+      {reviewers.length === 0 && (
+        <p className="mt-1 text-zinc-500">
+          Nobody to assign yet: a queue is assigned to members of the project with the editor or owner role (see Members).
+        </p>
+      )}
       <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
         {reviewers.map((r) => (
           <label key={r.userId} className="flex items-center gap-1">

@@ -19,7 +19,8 @@ export function AssigneesForm({
     <form action={action} aria-label="Queue assignees" className="flex flex-col gap-3 p-4">
       <input type="hidden" name="id" value={queueId} />
       <AssigneePicker reviewers={reviewers} selected={selected} />
-      <div className="flex items-center gap-3">
+      {/* Nothing to save when there is nobody to tick and nobody to untick. */}
+      <div className="flex items-center gap-3" hidden={reviewers.length === 0 && selected.length === 0}>
         <Button type="submit" size="sm" disabled={pending}>
           Save assignees
         </Button>
