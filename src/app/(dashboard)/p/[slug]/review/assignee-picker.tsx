@@ -19,7 +19,8 @@ export function AssigneePicker({
       <legend>{legend}</legend>
       {reviewers.length === 0 && (
         <p className="mt-1 text-zinc-500">
-          Nobody to assign yet: a queue is assigned to members of the project with the editor or owner role (see Members).
+          Nobody to assign yet: a queue is assigned to members of the project with the editor or owner role
+          (see Members).
         </p>
       )}
       <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
