@@ -16,7 +16,7 @@ import { connectPostgres } from '@/db/client';
 import { dropExpiredEventPartitions, purgeExpired, putRetention } from '@/server/retention';
 import { fillRuns } from './lib/event-fill';
 import { freshBenchDatabase } from './lib/server';
-import { walBytesSince, walLsn } from './lib/wal';
+import { databaseWalBytes, keepWal, walBytesSince, walLsn } from './lib/wal';
 
 const EVENTS = Number(process.env.BENCH_SCALE_EXPIRE_EVENTS ?? 10_000_000);
 const DELETE_EVENTS = Number(process.env.BENCH_SCALE_DELETE_EVENTS ?? 1_000_000);
@@ -31,17 +31,23 @@ const load = () =>
 const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
 const month = (i: number) => new Date(Date.UTC(2025, i, 1)).toISOString();
 
-async function measure<T>(sql: postgres.Sql, work: () => Promise<T>) {
+/**
+ * Time and WAL of `work`: `wal` is the bench database's own (pg_waldump; the whole server's when that
+ * cannot be read), `server` every database's.
+ */
+async function measure<T>(sql: postgres.Sql, work: () => Promise<T>, own = true) {
   const from = await walLsn(sql);
   const t0 = performance.now();
   const out = await work();
   const ms = performance.now() - t0;
-  return { out, ms, wal: await walBytesSince(sql, from), load: load() };
+  const [server, to, l] = [await walBytesSince(sql, from), await walLsn(sql), load()];
+  const wal = own ? ((await databaseWalBytes(sql, from, to)) ?? server) : server;
+  return { out, ms, wal, server, load: l };
 }
 
 /** The server's WAL rate while the bench writes nothing (other databases on a shared server). */
 async function background(sql: postgres.Sql) {
-  const m = await measure(sql, () => new Promise((r) => setTimeout(r, 5000)));
+  const m = await measure(sql, () => new Promise((r) => setTimeout(r, 5000)), false);
   return `${(m.wal / 5 / 1024).toFixed(0)} KiB/s`;
 }
 
@@ -77,8 +83,10 @@ export async function expireAtScale() {
     await fill(p90!.id, month(MONTHS), mid, deleteRuns);
     await fill(p90!.id, new Date(Date.parse(mid) + 5 * DAY).toISOString(), month(MONTHS + 1), 10);
     await fill(forever!.id, new Date(Date.parse(mid) + 6 * DAY).toISOString(), month(MONTHS + 1), 1);
+    // As retention finds old months: vacuumed (hint bits, visibility map), the WAL since checkpointed.
     await sql`vacuum analyze runs`;
-    await sql`analyze run_events`;
+    await sql`vacuum analyze run_events`;
+    await sql`checkpoint`;
     const fillS = (performance.now() - t) / 1000;
     const parts = await sql<{ name: string; runs: number; events: number; projects: number }[]>`
       select tableoid::regclass::text as name, count(distinct run_id)::int as runs, count(*)::int as events,
@@ -96,6 +104,7 @@ export async function expireAtScale() {
     if (whole.length !== MONTHS || whole.some((p) => p.runs !== runsPerMonth || p.projects !== 2))
       throw new Error('the fill is not what the bench assumes (see the partitions above)');
 
+    await keepWal(sql);
     const idle = await background(sql);
 
     // Pass 1: every whole month has expired for both projects (the 90-day cut at the straddling month).
@@ -114,8 +123,8 @@ export async function expireAtScale() {
     const idleAfter = await background(sql);
     const [left] = await sql<{ n: number }[]>`select count(*)::int as n from run_events`;
 
-    const line = (what: string, m: { ms: number; wal: number; load: string }, n: number) =>
-      `  ${what}: ${(m.ms / 1000).toFixed(2)} s, WAL ${mib(m.wal)}; per million events ${((m.ms / n / 1000) * 1e6).toFixed(2)} s, ${mib((m.wal / n) * 1e6)}; load ${m.load}`;
+    const line = (what: string, m: { ms: number; wal: number; server: number; load: string }, n: number) =>
+      `  ${what}: ${(m.ms / 1000).toFixed(2)} s, WAL ${mib(m.wal)} (whole server ${mib(m.server)}); per million events ${((m.ms / n / 1000) * 1e6).toFixed(2)} s, ${mib((m.wal / n) * 1e6)}; load ${m.load}`;
     const count = (n: number) => n.toLocaleString('en-US');
     console.log(
       `  WAL written by the whole server while the bench idled 5 s: before ${idle}, after ${idleAfter}`,
@@ -125,7 +134,12 @@ export async function expireAtScale() {
     );
     console.log(line(`partition drop (${drop.out.length} partitions)`, drop, expiring));
     console.log(line(`then the pass deleting their ${count(droppedRuns)} runs' rows`, rows, expiring));
-    const both = { ms: drop.ms + rows.ms, wal: drop.wal + rows.wal, load: rows.load };
+    const both = {
+      ms: drop.ms + rows.ms,
+      wal: drop.wal + rows.wal,
+      server: drop.server + rows.server,
+      load: rows.load,
+    };
     console.log(line('drop + runs, together', both, expiring));
     console.log(
       `batched deletes${deleted < expiring ? ', measured on a subset' : ''}: ${count(deleted)} events of the straddling month (${count(deleteRuns)} runs, deleted with them; ${count(left!.n)} events stay):`,
