@@ -28,7 +28,7 @@ const load = () =>
   loadavg()
     .map((l) => l.toFixed(1))
     .join(' ');
-const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
+const mib = (b: number) => (b < 1048576 ? `${(b / 1024).toFixed(0)} KiB` : `${(b / 1048576).toFixed(1)} MiB`);
 const month = (i: number) => new Date(Date.UTC(2025, i, 1)).toISOString();
 
 /**
