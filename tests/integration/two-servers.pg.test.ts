@@ -3,7 +3,8 @@
  * alternating between them as a round-robin load balancer would send them (no sticky sessions):
  * sessions, sign-in throttling, quotas, live runs and API-key revocation hold across the servers, and
  * the background jobs (short leases and checks, through the environment) do each unit of work once; a
- * server killed (-9) in the middle of the retention pass has it finished by the other.
+ * server killed (-9) in the middle of the retention pass has it finished by the other (the last test:
+ * it leaves one server).
  * Postgres-only (`*.pg.test.ts`: run with TEST_DATABASE_URL, as in CI); needs `npm run build`.
  */
 import { type Browser, chromium, type Page } from '@playwright/test';
