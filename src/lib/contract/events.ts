@@ -13,10 +13,14 @@ export const usageEventPayload = z.looseObject({
 });
 export type UsageEventPayload = z.infer<typeof usageEventPayload>;
 
+/** The most events one append takes, and the longest event type. */
+const MAX_EVENTS_PER_APPEND = 1000;
+const MAX_EVENT_TYPE_LENGTH = 100;
+
 export const eventInput = z
   .strictObject({
     seq: int32,
-    type: z.string().min(1).max(100),
+    type: z.string().min(1).max(MAX_EVENT_TYPE_LENGTH),
     ts: timestamp.optional(),
     payload: json.optional(),
   })
@@ -31,7 +35,7 @@ export const eventInput = z
 export type EventInput = z.infer<typeof eventInput>;
 
 export const appendEventsBody = z
-  .strictObject({ events: z.array(eventInput).min(1).max(1000) })
+  .strictObject({ events: z.array(eventInput).min(1).max(MAX_EVENTS_PER_APPEND) })
   .superRefine((body, ctx) => {
     const seen = new Set<number>();
     body.events.forEach((e, i) => {
@@ -58,14 +62,21 @@ export function isPlainEventBatch(value: unknown): value is AppendEventsInput {
   let keys = 0;
   for (const _ in value) keys++;
   const events = (value as { events?: unknown }).events;
-  if (keys !== 1 || !Array.isArray(events) || events.length < 1 || events.length > 1000) return false;
+  if (keys !== 1 || !Array.isArray(events) || events.length < 1 || events.length > MAX_EVENTS_PER_APPEND)
+    return false;
   const seqs = new Set<number>();
   for (const e of events) {
     if (!isPlainObject(e)) return false;
     for (const key in e) if (!EVENT_KEYS.has(key)) return false;
     const { seq, type, ts } = e as Record<string, unknown>;
     if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || seq > MAX_INT32) return false;
-    if (typeof type !== 'string' || type.length < 1 || type.length > 100 || type === 'usage') return false;
+    if (
+      typeof type !== 'string' ||
+      type.length < 1 ||
+      type.length > MAX_EVENT_TYPE_LENGTH ||
+      type === 'usage'
+    )
+      return false;
     if ('ts' in e && (typeof ts !== 'string' || !timestamp.safeParse(ts).success)) return false;
     if ('payload' in e && !json.safeParse((e as { payload: unknown }).payload).success) return false;
     if (seqs.size === seqs.add(seq).size) return false;
