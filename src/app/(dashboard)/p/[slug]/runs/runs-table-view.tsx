@@ -34,16 +34,27 @@ export type RunRow = {
 /** Tags shown per row; the rest are counted (all of them are in the cell's title). */
 const MAX_TAGS = 1;
 
+/*
+ * Row links do not prefetch: 50 to 100 of them come into view with each page, and their prefetches
+ * competed with the page's own request on the server and the main thread (bench/browser's profile).
+ */
+
 function NameCell({ slug, row, words }: { slug: string; row: RunRow; words?: string[] }) {
   const runPath = projectPath(slug, 'runs', row.id);
   const href = row.match ? `${runPath}?seq=${row.match.seq}` : runPath;
   return (
     <>
-      <Link href={href} className="run-link">
+      <Link href={href} className="run-link" prefetch={false}>
         {words ? <Highlighted text={row.name} words={words} /> : row.name}
       </Link>
       {words && row.match && (
-        <Link href={href} className="sub-link" data-testid="search-snippet" title={row.match.text}>
+        <Link
+          href={href}
+          className="sub-link"
+          prefetch={false}
+          data-testid="search-snippet"
+          title={row.match.text}
+        >
           #{row.match.seq}: <Highlighted text={snippet(row.match.text, words.join(' '))} words={words} />
         </Link>
       )}
@@ -113,26 +124,26 @@ export function RunsTableView({
               <StatusBadge status={row.status} stale={row.stale} />
             </Td>
             {/* The name takes the width the other columns leave (the table fits a 1400 px window). */}
-            <Td className="w-full min-w-36 max-w-0">
+            <Td className="c-name">
               <NameCell slug={slug} row={row} words={words} />
               {showThread && row.threadId && (
-                <Link href={projectPath(slug, 'threads', row.threadId)} className="sub-link">
+                <Link href={projectPath(slug, 'threads', row.threadId)} className="sub-link" prefetch={false}>
                   thread {row.threadId}
                 </Link>
               )}
             </Td>
             <Td>{row.kind}</Td>
-            <Td className="max-w-20 truncate">{row.userId ?? '—'}</Td>
-            <Td className="max-w-24 truncate font-mono text-xs" title={row.model ?? undefined}>
+            <Td className="c-user">{row.userId ?? '—'}</Td>
+            <Td className="c-model" title={row.model ?? undefined}>
               {row.model ?? '—'}
             </Td>
-            <Td className="whitespace-nowrap tabular-nums">{row.started}</Td>
+            <Td className="c-time">{row.started}</Td>
             <Td className="num">{row.duration}</Td>
             <Td className="num">{row.tokens}</Td>
             <Td className="num">{row.cost}</Td>
             <Td className="num">{row.events}</Td>
             <Td>
-              <div className="flex max-w-24 items-center gap-1 whitespace-nowrap" title={row.tags.join(', ')}>
+              <div className="c-tags" title={row.tags.join(', ')}>
                 {row.tags.slice(0, MAX_TAGS).map((t) => (
                   <Badge key={t} tone="violet" className="min-w-0">
                     <span className="truncate">{t}</span>
