@@ -193,7 +193,7 @@ async function profileStep(
     categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'],
   });
   const ms = await timedSwap(page, first, act);
-  const { byKind, longestTask } = mainThreadTime((await browser.stopTracing()).toString());
+  const { byKind, longestTask, top } = mainThreadTime((await browser.stopTracing()).toString());
   page.off('requestfinished', onFinished);
   const kinds = Object.entries(byKind)
     .sort((a, b) => b[1] - a[1])
@@ -202,6 +202,7 @@ async function profileStep(
   console.log(
     `  traced: painted ${ms.toFixed(0)} ms; main thread ms: ${kinds}; longest task ${longestTask} ms`,
   );
+  console.log(`  most self time (trace events, ms): ${top.join(', ')}`);
   console.log(`  page data requests: ${requests.join('; ') || 'none'}`);
   first = await open();
   const cdp = await page.context().newCDPSession(page);
@@ -335,6 +336,8 @@ async function usagePage(browser: Browser) {
       const { samples, bytes } = await measureLoad(page, cookie, usage, drawn, charts);
       console.log(`\n/usage (${charts} charts), ${REPEAT} loads each`);
       report('/usage, every chart drawn', samples, `   document ${(bytes / 1024).toFixed(0)} kB`);
+      if (process.env.BENCH_BROWSER_DUMP)
+        writeFileSync(`${process.env.BENCH_BROWSER_DUMP}.usage.html`, await page.content());
       // Another metric of "Usage per day" chosen: a link, the server draws that chart.
       const switched: Sample[] = [];
       for (let i = 0; i <= REPEAT; i++) {

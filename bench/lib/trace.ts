@@ -45,7 +45,12 @@ const KINDS: Record<string, string> = {
  * Self time in milliseconds per kind on the main thread (CrRendererMain) of the renderer with the most
  * work over the whole trace, and the longest top-level task.
  */
-export function mainThreadTime(json: string): { byKind: Record<string, number>; longestTask: number } {
+export function mainThreadTime(json: string): {
+  byKind: Record<string, number>;
+  longestTask: number;
+  /** The trace events that took the most self time, e.g. `UpdateLayoutTree 120`. */
+  top: string[];
+} {
   const events = (JSON.parse(json) as { traceEvents: TraceEvent[] }).traceEvents;
   const mains = new Set(
     events
@@ -62,13 +67,15 @@ export function mainThreadTime(json: string): { byKind: Record<string, number>; 
     .filter((e) => `${e.pid}:${e.tid}` === thread)
     .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
   const byKind: Record<string, number> = {};
+  const byName: Record<string, number> = {};
   let longestTask = 0;
   // Self time: an event's duration less that of the events nested in it.
-  const stack: { end: number; kind: string; self: number }[] = [];
+  const stack: { end: number; kind: string; name: string; self: number }[] = [];
   const close = (until: number) => {
     while (stack.length && stack[stack.length - 1]!.end <= until) {
       const top = stack.pop()!;
       byKind[top.kind] = (byKind[top.kind] ?? 0) + top.self / 1000;
+      byName[top.name] = (byName[top.name] ?? 0) + top.self / 1000;
     }
   };
   for (const e of mine) {
@@ -77,9 +84,13 @@ export function mainThreadTime(json: string): { byKind: Record<string, number>; 
     const parent = stack[stack.length - 1];
     if (parent) parent.self -= e.dur!;
     const kind = KINDS[e.name] ?? (parent && e.name !== 'RunTask' ? parent.kind : 'other');
-    stack.push({ end: e.ts + e.dur!, kind, self: e.dur! });
+    stack.push({ end: e.ts + e.dur!, kind, name: e.name, self: e.dur! });
   }
   close(Number.POSITIVE_INFINITY);
   for (const k of Object.keys(byKind)) byKind[k] = Math.round(byKind[k]!);
-  return { byKind, longestTask: Math.round(longestTask) };
+  const top = Object.entries(byName)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([n, ms]) => `${n} ${ms.toFixed(0)}`);
+  return { byKind, longestTask: Math.round(longestTask), top };
 }
