@@ -68,9 +68,15 @@ export async function time(fn: () => Promise<unknown>): Promise<number[]> {
 /** Run ids from the row number, so events are generated without reading runs back: `run(g)`. */
 const runIdSql = (prefix: string, g: string) =>
   `('00000000-0000-4000-${prefix}-' || lpad(to_hex(${g}), 12, '0'))::uuid`;
+/**
+ * One instant for the whole fill: the runs and their events are inserted by separate statements, and
+ * an event's `run_created_at` must equal its run's `created_at` (the app reads a run's events from the
+ * partition that time names), so neither may use its own statement's now().
+ */
+const FILL_AT = new Date().toISOString();
 /** A spread over 90 days, from the row number (a multiplicative hash), so events can repeat it. */
 const createdAtSql = (g: string) =>
-  `(now() - ((${g}::bigint * 2654435761) % 7776000000) * interval '1 millisecond')`;
+  `('${FILL_AT}'::timestamptz - ((${g}::bigint * 2654435761) % 7776000000) * interval '1 millisecond')`;
 
 /**
  * Each run's metadata, as an app sets it: its customer (2,000 of them: a value holds 1 run in 2,000;

@@ -9,7 +9,9 @@ export type ContentMatch = { seq: number; text: string };
 /**
  * For each run of a search result, the first event whose text holds a word of `q`: the replay opens
  * there (`?seq=`) and the list shows its text. One lateral probe per run through (run_id, seq), only
- * for runs whose words hold one (a run found by its name alone is not read event by event).
+ * for runs whose words hold one (a run found by its name alone is not read event by event). With the
+ * run's creation time each probe reads the one partition of run_events that holds the run's events,
+ * not an index of every month.
  */
 export async function firstContentMatches(
   db: DbOrTx,
@@ -28,7 +30,8 @@ export async function firstContentMatches(
     sql`select r.id as run_id, m.seq, m.txt from runs r
         cross join lateral (
           select e.seq, ${eventSearchText('e.')} as txt from run_events e
-          where e.run_id = r.id and e.type not in ('text-start', 'text-end')
+          where e.run_id = r.id and e.project_id = r.project_id and e.run_created_at = r.created_at
+            and e.type not in ('text-start', 'text-end')
             and to_tsvector(${tsConfig}, coalesce(${eventSearchText('e.')}, '')) @@ ${anyWordQuery(q)}
           order by e.seq limit 1
         ) m
