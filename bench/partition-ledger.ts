@@ -8,7 +8,7 @@
  * 2. Retention: the oldest month expires (its partition dropped), then the next (a month another
  *    project keeps a row in: its rows deleted in batches of 1000). Time and WAL bytes
  *    (pg_current_wal_lsn before and after) of each, with the rollups and idempotency keys trimmed along.
- * On a private Postgres server (initdb defaults), so the WAL counted is this bench's alone.
+ * On a private Postgres server (initdb defaults, fsync off), so the WAL counted is this bench's alone.
  */
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -43,6 +43,7 @@ const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
 export async function ledgerMain() {
   // A server of its own: WAL is counted for the whole server, and the shared one has other writers.
   const cluster = await createPrivatePostgres();
+  await cluster.start();
   const server = cluster.url;
   const name = `runledger_bench_ledgerpart_${process.pid}_${Date.now().toString(36)}`;
   const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
