@@ -30,6 +30,11 @@ async function fill(raw: postgres.Sql, projectId: string, now: Date, runs: numbe
              from generate_series(1, $3::int) i) s`,
       [projectId, now.toISOString(), runs],
     );
+    // The ledger's months of the fill (the migrations make this month and the next ones).
+    await tx.unsafe(
+      `select usage_events_ensure_partition(m) from (values ($1::timestamptz), ($1::timestamptz - interval '31 days')) v(m)`,
+      [now.toISOString()],
+    );
     await tx.unsafe(
       `insert into usage_events (project_id, subject, metric, amount, occurred_at)
        select $1::uuid, 'u' || (i % 500), 'tokens', 100 + i % 900,

@@ -9,8 +9,10 @@
  * 3. Retention: the oldest month expires (its partition dropped), then the next (a month another
  *    project keeps a run in: its events deleted in batches of 1000). Time and WAL bytes
  *    (pg_current_wal_lsn before and after) of each, per million events, and their ratio.
+ * 4. The same for the usage ledger (bench/partition-ledger.ts): its migration, a month dropped vs a
+ *    month's rows deleted in batches.
  *
- *   npm run bench -- partition
+ *   npm run bench -- partition          (BENCH_PARTITION_ONLY=events or ledger: one section)
  */
 import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +27,7 @@ import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
 import { fillRuns } from './lib/event-fill';
 import { benchServerUrl } from './lib/server';
 import { walBytesSince, walLsn } from './lib/wal';
+import { ledgerMain } from './partition-ledger';
 import { median } from './lib/stats';
 
 const EVENTS = Number(process.env.BENCH_PARTITION_EVENTS ?? 1_000_000);
@@ -53,6 +56,12 @@ async function timeReads(sql: Sql, runId: string, pruned: boolean) {
 }
 
 export async function main() {
+  const only = process.env.BENCH_PARTITION_ONLY;
+  if (only !== 'ledger') await eventsMain();
+  if (only !== 'events') await ledgerMain();
+}
+
+async function eventsMain() {
   const server = benchServerUrl();
   const name = `runledger_bench_partition_${process.pid}_${Date.now().toString(36)}`;
   const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });

@@ -68,6 +68,9 @@ export async function fill(sql: postgres.Sql) {
     (${P}, '*', 'tokens', 'hour', 1000000, 'hard'), (${P}, '*', 'tokens', 'day', 5000000, 'hard'),
     (${P}, '*', 'requests', 'minute', 100, 'hard'), (${P}, 'user_0042', 'tokens', 'day', 9000000, 'soft'),
     (${P}, '*', 'cost_micros', 'month', 50000000, 'soft')`;
+  // Last month's ledger partition (the migrations make this month and the next ones), as the server's
+  // check would have made it: the fill then sits in its months, not in the default partition.
+  await sql`select usage_events_ensure_partition(now() - interval '31 days')`;
   // The ledger (its insert trigger fills usage_daily in the same statement).
   await sql`insert into usage_events (project_id, subject, metric, amount, model, occurred_at)
     select ${P}::uuid, 'user_' || lpad((g % ${SUBJECTS})::text, 4, '0'),

@@ -5,7 +5,7 @@ import { env } from '@/lib/env';
 import { ensureOwner } from './accounts/owner';
 import { seedDemoIfEmpty } from './demo/seed';
 import { startEvaluators } from './evaluators/start';
-import { ensureEventPartitions } from './events/partitions';
+import { ensureAllMonthPartitions } from './partitions/months';
 import { signInBanner } from './sign-in-banner';
 import { leaseOptions, startJobs } from './jobs';
 import { startMonitorJob } from './monitors/job';
@@ -38,9 +38,9 @@ async function startOnce(): Promise<void> {
     // the seed fails, because a generated password cannot be read again.
     if (owner) console.log(signInBanner(owner, signInUrl()));
   }
-  // Before the first insert, and after the demo seed: its runs of past months get their partitions,
-  // their events move out of the default. Later checks are a periodic job (startJobs).
-  await ensureEventPartitions(conn.db);
+  // Before the first insert, and after the demo seed: its runs and ledger rows of past months get their
+  // partitions and move out of the default. Later checks are a periodic job (startJobs).
+  await ensureAllMonthPartitions(conn.db);
   startBackgroundJobs();
   startEvaluators(() => getConnection().db, env().RUNLEDGER_EVALUATOR_CONCURRENCY);
   startWebhooks(() => getConnection().db, env().RUNLEDGER_WEBHOOK_CONCURRENCY);

@@ -90,5 +90,13 @@ describeEachDb('project keys in the migrated schema', ({ db }) => {
       has_project: true,
       other: 'runs',
     });
+    // So does the partitioned ledger, whose key holds its month; its idempotency keys are keyed by project.
+    expect(rows.find((r) => r.name === 'usage_events_run_fk')).toMatchObject({
+      has_project: true,
+      other: 'runs',
+    });
+    expect(rows.find((r) => r.table === 'usage_idempotency' && r.type === 'p')).toMatchObject({
+      has_project: true,
+    });
   });
 });

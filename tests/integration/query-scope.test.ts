@@ -66,7 +66,9 @@ const GLOBAL = new Set([
  * them, with the reason. A new unscoped statement fails the test; one that gets scoped must leave.
  */
 const UNSCOPED: Record<string, string> = {
-  'lock table only run_events in access exclusive mode':
+  'lock table only "run_events" in access exclusive mode':
+    'retention locks the partitioned table to drop a whole month (no rows read)',
+  'lock table only "usage_events" in access exclusive mode':
     'retention locks the partitioned table to drop a whole month (no rows read)',
   'select count(*)::int as n from run_events e where e.run_id = $1::uuid and e.seq <= $2 and ':
     "a run's replay rows by run id and month, read after the caller checked the run's project (src/features/replay/server)",

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  bigserial,
   foreignKey,
   index,
   jsonb,
@@ -20,36 +21,60 @@ export const quotaWindow = pgEnum('quota_window', quotaWindows);
 export const quotaMode = pgEnum('quota_mode', quotaModes);
 export const reservationStatus = pgEnum('reservation_status', reservationStatuses);
 
-/** The ledger: one row per accepted usage record; never updated. */
+/**
+ * The ledger: one row per accepted usage record; never updated. Partitioned by month of `occurred_at`
+ * (UTC) by the migrations, with a default partition (usage_events_ensure_partition makes the months):
+ * retention drops a whole month. Idempotency keys live in usage_idempotency (a key must stay unique
+ * across months, which a partitioned table cannot enforce).
+ */
 export const usageEvents = pgTable(
   'usage_events',
   {
-    id: bigint({ mode: 'number' }).generatedAlwaysAsIdentity(),
+    // A sequence, not an identity column: Postgres 15 has no identity on partitioned tables.
+    id: bigserial({ mode: 'number' }).notNull(),
     projectId: projectRef(),
     subject: text().notNull(),
     metric: text().notNull(),
     amount: bigint({ mode: 'number' }).notNull(),
     runId: uuid(),
     model: text(),
+    /** The key the row was recorded with (its uniqueness and stored answer are in usage_idempotency). */
     idempotencyKey: text(),
-    /** The answer given the first time, replayed for a retry with the same idempotency key. */
-    response: jsonb(),
     occurredAt: tstz().notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ name: 'usage_events_pk', columns: [t.id, t.projectId] }),
+    primaryKey({ name: 'usage_events_pk', columns: [t.id, t.projectId, t.occurredAt] }),
     // The migration writes ON DELETE SET NULL (run_id): the project stays.
     foreignKey({
       name: 'usage_events_run_fk',
       columns: [t.projectId, t.runId],
       foreignColumns: [runs.projectId, runs.id],
     }).onDelete('set null'),
-    uniqueIndex('usage_events_project_idempotency_unique').on(t.projectId, t.idempotencyKey),
     // `amount` last: the hourly chart and short-window rankings sum it by an index-only scan.
     index('usage_events_project_metric_occurred_idx').on(t.projectId, t.metric, t.occurredAt, t.amount),
     index('usage_events_project_subject_occurred_idx').on(t.projectId, t.subject, t.metric, t.occurredAt),
     // Deleting a run sets run_id to null on its ledger rows: found by this index, not a ledger scan.
     index('usage_events_run_idx').on(t.runId).where(sql`${t.runId} is not null`),
+  ],
+);
+
+/**
+ * The idempotency keys of the ledger, one row per key and project, written in the same statement as
+ * the ledger row: a retry with the same key, in any month, is recognised and answered with the first
+ * answer. Kept as long as the project's ledger (retention trims both by the same cut).
+ */
+export const usageIdempotency = pgTable(
+  'usage_idempotency',
+  {
+    projectId: projectRef(),
+    key: text().notNull(),
+    /** The answer given the first time; null for usage recorded by a run's events (no one to answer). */
+    response: jsonb(),
+    createdAt: tstz().notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.key] }),
+    index('usage_idempotency_project_created_idx').on(t.projectId, t.createdAt),
   ],
 );
 
@@ -166,6 +191,7 @@ export const usageReservations = pgTable(
 );
 
 export type UsageEvent = typeof usageEvents.$inferSelect;
+export type UsageIdempotency = typeof usageIdempotency.$inferSelect;
 export type UsageCounter = typeof usageCounters.$inferSelect;
 export type Quota = typeof quotas.$inferSelect;
 export type UsageReservation = typeof usageReservations.$inferSelect;

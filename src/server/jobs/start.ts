@@ -1,6 +1,6 @@
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
-import { ensureEventPartitions, PARTITION_CHECK_MS } from '../events/partitions';
+import { ensureAllMonthPartitions, PARTITION_CHECK_MS } from '../partitions/months';
 import { resumeRecomputeJob, unfinishedRecomputeJobs } from '../prices/recompute';
 import { resumeCheckpoints } from '@/features/replay/server/schedule';
 import { runRetentionOnce } from '../retention/job';
@@ -20,7 +20,7 @@ export type JobSettings = {
   abandonAfterHours?: number;
   /** Rows per retention batch (default the purge's own). */
   retentionBatchSize?: number;
-  /** Between checks of run_events' months ahead (default PARTITION_CHECK_MS); 0: no such job. */
+  /** Between checks of the months ahead of run_events and usage_events (default PARTITION_CHECK_MS); 0: no such job. */
   partitionsEveryMs?: number;
   /** Told each unit of work this process finished (`retention`, `recompute:<id>`, ...). */
   onDone?: (name: string) => void;
@@ -28,7 +28,7 @@ export type JobSettings = {
 
 /**
  * The background work of a server process, shared with every other process on the database through
- * leases (job_leases): the retention pass and the check of run_events' months ahead (each once per
+ * leases (job_leases): the retention pass and the check of the partitioned tables' months ahead (each once per
  * period, on the lease clock), and the resumption of price recomputes and replay checkpoint folds
  * whose process stopped. The evaluator job leases its queue's rows itself
  * (FOR UPDATE SKIP LOCKED, src/server/evaluators/job.ts). Returns a stop.
@@ -45,8 +45,8 @@ export function startJobs(db: () => DbOrTx, s: JobSettings): () => void {
   if (partitionsEveryMs > 0) {
     stops.push(
       startPeriodicJob(db, 'partitions', { ...loop, everyMs: partitionsEveryMs }, async () => {
-        const made = await ensureEventPartitions(db(), s.lease.now());
-        if (made.length) console.log(`[runledger] made event partitions ${made.join(', ')}`);
+        const made = await ensureAllMonthPartitions(db(), s.lease.now());
+        if (made.length) console.log(`[runledger] made partitions ${made.join(', ')}`);
       }),
     );
   }

@@ -5,17 +5,18 @@ import { queryRows } from '@/db/sql';
 import { DEFAULT_USAGE_RETENTION_DAYS } from '@/lib/contract';
 import { windowKinds, windowStart } from '@/lib/windows';
 import { type Ctx, type PurgeCounts, repeat, zero } from './batches';
-import { dropExpiredEventPartitions } from './drop-partitions';
+import { ledgerCutoff, runCutoff } from './cutoffs';
+import { dropExpiredEventPartitions, dropExpiredLedgerPartitions } from './drop-partitions';
 import { RUN_ROWS } from './run-rows';
 
 export type { PurgeCounts } from './batches';
-export { dropExpiredEventPartitions } from './drop-partitions';
+export { ledgerCutoff, runCutoff } from './cutoffs';
+export { dropExpiredEventPartitions, dropExpiredLedgerPartitions } from './drop-partitions';
 export { RUN_ROWS } from './run-rows';
 
 /** The most rows one retention transaction deletes (or updates): locks stay short. */
 export const MAX_BATCH = 1000;
 
-const DAY = 86_400_000;
 /** A counter window is pruned only this long after it ended: a server whose clock lags may still write it. */
 const COUNTER_GRACE_MS = 60_000;
 
@@ -35,21 +36,6 @@ export type PurgeOptions = {
    */
   abandonAfterHours?: number;
 };
-
-/**
- * Where the ledger may be cut: `usageDays` before `now`, rounded down to a UTC day (so the daily and
- * hourly rollups are trimmed with it, by whole days), and never after the start of the current month,
- * the longest quota window (a counter must stay recomputable from the ledger of its window).
- */
-export function ledgerCutoff(now: Date, usageDays: number): Date {
-  const byDays = windowStart('day', new Date(now.getTime() - usageDays * DAY));
-  const month = windowStart('month', now);
-  return new Date(Math.min(byDays.getTime(), month.getTime()));
-}
-
-export function runCutoff(now: Date, runDays: number): Date {
-  return new Date(now.getTime() - runDays * DAY);
-}
 
 const ids = (runIds: string[]) => sql`${`{${runIds.join(',')}}`}::uuid[]`;
 
@@ -99,8 +85,21 @@ async function purgeRuns(ctx: Ctx, projectId: string, cutoff: Date): Promise<voi
   );
 }
 
+/**
+ * The ledger rows before the cut (whole months were dropped before, see dropExpiredLedgerPartitions),
+ * with their rollup days and hours, and the idempotency keys recorded before the cut: a key is kept as
+ * long as the ledger, so a retry after that is recorded again.
+ */
 async function purgeLedger(ctx: Ctx, projectId: string, cutoff: Date): Promise<void> {
   const at = cutoff.toISOString();
+  await repeat(
+    ctx,
+    () => sql`with d as (delete from usage_idempotency where (project_id, key) in (
+        select project_id, key from usage_idempotency where project_id = ${projectId}::uuid
+          and created_at < ${at}::timestamptz limit ${ctx.size}) returning 1)
+      select count(*)::int as n from d`,
+    null,
+  );
   const metrics = await queryRows<{ metric: string }>(
     ctx.db,
     sql`select distinct metric from usage_daily
@@ -111,9 +110,9 @@ async function purgeLedger(ctx: Ctx, projectId: string, cutoff: Date): Promise<v
   for (const { metric } of metrics) {
     await repeat(
       ctx,
-      () => sql`with d as (delete from usage_events where id in (
-          select id from usage_events where project_id = ${projectId}::uuid and metric = ${metric}
-            and occurred_at < ${at}::timestamptz limit ${n}) returning 1)
+      () => sql`with d as (delete from usage_events where (id, project_id, occurred_at) in (
+          select id, project_id, occurred_at from usage_events where project_id = ${projectId}::uuid
+            and metric = ${metric} and occurred_at < ${at}::timestamptz limit ${n}) returning 1)
         select count(*)::int as n from d`,
       'ledger',
     );
@@ -196,9 +195,11 @@ export async function purgeExpired(db: DbOrTx, opts: PurgeOptions = {}): Promise
         ${opts.projectId ? sql`where p.id = ${opts.projectId}::uuid` : sql``}
         order by p.created_at`,
   );
-  const dropped = await dropExpiredEventPartitions(db, now);
-  if (dropped.length > 0)
-    console.log(`[runledger] retention: dropped event partitions ${dropped.join(', ')}`);
+  const dropped = [
+    ...(await dropExpiredEventPartitions(db, now)),
+    ...(await dropExpiredLedgerPartitions(db, now)),
+  ];
+  if (dropped.length > 0) console.log(`[runledger] retention: dropped partitions ${dropped.join(', ')}`);
   const out: ProjectPurge[] = [];
   for (const p of projects) {
     const ctx: Ctx = { db, size, pauseMs: opts.pauseMs ?? 0, counts: zero() };

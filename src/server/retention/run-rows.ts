@@ -113,11 +113,18 @@ export const RUN_ROWS: RunRowsStep[] = [
     field: null,
   },
   // The ledger outlives runs (its own retention): it only forgets which run it came from.
-  ...(['usage_events', 'usage_reservations'] as const).map(
-    (table): RunRowsStep => ({
+  // Each by its whole key (the ledger's holds its month: one partition's index per row).
+  ...(
+    [
+      ['usage_events', 'id, project_id, occurred_at'],
+      ['usage_reservations', 'id, project_id'],
+    ] as const
+  ).map(
+    ([table, key]): RunRowsStep => ({
       table,
-      statement: (p, any, n) => sql`with u as (update ${sql.identifier(table)} set run_id = null where id in (
-          select id from ${sql.identifier(table)} where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+      statement: (p, any, n) => sql`with u as (update ${sql.identifier(table)} set run_id = null
+          where (${sql.raw(key)}) in (select ${sql.raw(key)} from ${sql.identifier(table)}
+            where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
         select count(*)::int as n from u`,
       field: null,
     }),

@@ -116,6 +116,20 @@ function targetInsertSql(key: UsageKey, amount: number, target: ApplyTarget): SQ
 }
 
 /**
+ * With a ledger row and an idempotency key, the key's row (usage_idempotency), as a WITH item after `x`:
+ * its primary key makes a concurrent retry with the same key fail with a unique violation, whatever
+ * month either row is in. The caller stores the answer in it.
+ */
+function ledgerKeySql(key: UsageKey, target: ApplyTarget): SQL {
+  if (target.kind !== 'ledger' || !target.idempotencyKey) return sql``;
+  return sql`, xk as (
+      insert into usage_idempotency (project_id, key, created_at)
+      select ${key.projectId}::uuid, ${target.idempotencyKey}, ${target.occurredAt.toISOString()}::timestamptz from x
+      returning 1
+    )`;
+}
+
+/**
  * The atomic step, in ONE statement: adds `amount` to the counter of every window of this key, with or
  * without a quota (hard windows only while `used + amount <= limit`, as a conditional upsert, so two
  * writers can never both take the last unit), and writes the ledger row or reservation only when every
@@ -134,11 +148,14 @@ export function applySql(
   /** Raise soft-limit alerts (off only for bench/alerts' A/B of what they cost). */
   alerts = true,
 ): SQL {
-  const table = target.kind === 'ledger' ? sql`usage_events` : sql`usage_reservations`;
-  const dup = target.idempotencyKey
-    ? sql`select exists (select 1 from ${table} where project_id = ${key.projectId}::uuid
-        and idempotency_key = ${target.idempotencyKey}) as dup`
-    : sql`select false as dup`;
+  // The ledger's keys have a table of their own (usage_events is partitioned by month).
+  const dup = !target.idempotencyKey
+    ? sql`select false as dup`
+    : target.kind === 'ledger'
+      ? sql`select exists (select 1 from usage_idempotency where project_id = ${key.projectId}::uuid
+          and key = ${target.idempotencyKey}) as dup`
+      : sql`select exists (select 1 from usage_reservations where project_id = ${key.projectId}::uuid
+          and idempotency_key = ${target.idempotencyKey}) as dup`;
   const run = target.runId
     ? sql`select exists (select 1 from runs where id = ${target.runId}::uuid
         and project_id = ${key.projectId}::uuid) as ok`
@@ -177,7 +194,7 @@ export function applySql(
         and not exists (select 1 from w where w.mode = 'hard'
                         and not exists (select 1 from c where c.period = w.period)) as ok
     ),
-    x as (${targetInsertSql(key, amount, target)})${alerts ? sql`, ${softCrossingCte(key.projectId, key.subject, key.metric, amount, at)}` : sql``}
+    x as (${targetInsertSql(key, amount, target)})${ledgerKeySql(key, target)}${alerts ? sql`, ${softCrossingCte(key.projectId, key.subject, key.metric, amount, at)}` : sql``}
     select (select dup from dup) as duplicate, (select ok from run) as run_found,
       (select id from x) as row_id,
       (select coalesce(jsonb_agg(jsonb_build_object('quotaId', w.id, 'subject', w.subject,

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { usageEvents } from '@/db/schema';
+import { usageIdempotency } from '@/db/schema';
 import { PG_UNIQUE_VIOLATION, pgErrorCode, queryRowsPrepared } from '@/db/sql';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { RecordUsageInput, RecordUsageResult } from '@/lib/contract';
@@ -68,15 +68,15 @@ export async function recordUsage(
       };
       if (idempotencyKey) {
         await tx
-          .update(usageEvents)
+          .update(usageIdempotency)
           .set({ response: result })
-          .where(eq(usageEvents.id, Number(outcome.rowId)));
+          .where(and(eq(usageIdempotency.projectId, projectId), eq(usageIdempotency.key, idempotencyKey)));
       }
       return result;
     });
     return answer ?? (await storedAnswer(db, projectId, idempotencyKey!));
   } catch (err) {
-    // A concurrent retry with the same key committed first (its ledger row won the unique index).
+    // A concurrent retry with the same key committed first (its key row won the primary key).
     if (idempotencyKey && pgErrorCode(err) === PG_UNIQUE_VIOLATION) {
       return storedAnswer(db, projectId, idempotencyKey);
     }
@@ -91,9 +91,9 @@ async function storedAnswer(
   idempotencyKey: string,
 ): Promise<RecordUsageResult> {
   const [row] = await db
-    .select({ response: usageEvents.response })
-    .from(usageEvents)
-    .where(and(eq(usageEvents.projectId, projectId), eq(usageEvents.idempotencyKey, idempotencyKey)));
+    .select({ response: usageIdempotency.response })
+    .from(usageIdempotency)
+    .where(and(eq(usageIdempotency.projectId, projectId), eq(usageIdempotency.key, idempotencyKey)));
   if (!row) throw new Error('idempotent usage record vanished');
   return row.response as RecordUsageResult;
 }
