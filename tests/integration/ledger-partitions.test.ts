@@ -78,9 +78,17 @@ describeEachDb('usage_events partitions', ({ db }) => {
     };
     await onUsageEventsAccepted(db(), accepted);
     await onUsageEventsAccepted(db(), accepted);
+    // A key twice within one batch counts once as well.
+    await onUsageEventsAccepted(db(), {
+      ...accepted,
+      events: [
+        { seq: 1, inputTokens: 4, outputTokens: 0 },
+        { seq: 1, inputTokens: 4, outputTokens: 0 },
+      ],
+    });
     expect(
       await count(db(), sql`select sum(amount)::int as n from usage_events where project_id = ${p.id}::uuid`),
-    ).toBe(7 + 5 + 2);
+    ).toBe(7 + 5 + 2 + 4);
     expect(await counterMismatches(db(), p.id)).toEqual([]);
   });
 

@@ -30,7 +30,8 @@ export const usageRows = (body: SQL, needs?: SQL): Relation<UsageRowColumn> =>
 /**
  * Records usage that already happened (a run's tokens and cost: forced, never refused) for many ledger
  * rows at once, as WITH items that follow `rows`: each row whose idempotency key is not stored yet
- * (taken in usage_idempotency by `ledger_keys`) is written to the ledger (`ledger_ins`), and every
+ * (taken in usage_idempotency by `ledger_keys`; once if the batch repeats it) is written to the ledger
+ * (`ledger_ins`), and every
  * key's new total is added to each window of its counters at `at` (`ledger_counters`; the same
  * windows applySql counts, with or without a quota).
  * The caller holds the keys' counter locks (counterLocksSql). Expired holds are left for the next
@@ -44,12 +45,20 @@ function forcedLedgerCtes(projectId: string, at: Date, rows: Relation<UsageRowCo
       on conflict (project_id, key) do nothing
       returning key
     ),
+    ledger_new as (
+      select u.subject, u.metric, u.amount, u.run_id, u.model, u.idempotency_key
+      from ${rows.name} u where u.subject is not null and u.amount > 0 and u.idempotency_key is null
+      union all
+      -- A key given twice in one batch is one record, as a key given again in a later batch.
+      select distinct on (u.idempotency_key) u.subject, u.metric, u.amount, u.run_id, u.model, u.idempotency_key
+      from ${rows.name} u where u.subject is not null and u.amount > 0
+        and u.idempotency_key::text in (select key from ledger_keys)
+    ),
     ledger_ins as (
       insert into usage_events (project_id, subject, metric, amount, run_id, model, idempotency_key, occurred_at)
       select ${projectId}::uuid, u.subject, u.metric::text, u.amount::bigint, u.run_id::uuid, u.model::text,
         u.idempotency_key::text, ${at.toISOString()}::timestamptz
-      from ${rows.name} u where u.subject is not null and u.amount > 0
-        and (u.idempotency_key is null or u.idempotency_key::text in (select key from ledger_keys))
+      from ledger_new u
       returning subject, metric, amount
     ),
     ledger_per as (
