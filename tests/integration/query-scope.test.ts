@@ -71,10 +71,6 @@ const UNSCOPED: Record<string, string> = {
     'retention locks the partitioned table to drop a whole month (no rows read)',
   'select id, project_id, name, hash, revoked_at is not null as revoked, (last_used_at is nul':
     'API key authentication: the key is found by its hash before its project is known (api_keys is a reference table)',
-  'select id from evaluation_jobs where id = any($1::bigint[]) and leased_by = $2 and status ':
-    'a background worker claims due rows of every project (FOR UPDATE SKIP LOCKED) and then works on them by id',
-  'update evaluation_jobs j set status = x.status::evaluation_status, score_id = coalesce(x.s':
-    'a background worker claims due rows of every project (FOR UPDATE SKIP LOCKED) and then works on them by id',
   "with picked as ( select id from evaluation_jobs where status in ('pending', 'running') and":
     'a background worker claims due rows of every project (FOR UPDATE SKIP LOCKED) and then works on them by id',
   "with picked as ( select id from alert_deliveries where status in ('pending', 'sending') an":

@@ -29,7 +29,9 @@ export async function writeOutcomes(
         await queryRows<{ id: string | number }>(
           tx,
           sql`select id from evaluation_jobs
-            where id = any(${`{${list.map((e) => e.job.id).join(',')}}`}::bigint[])
+            where (project_id, id) in (select * from unnest(
+                ${`{${list.map((e) => e.job.project_id).join(',')}}`}::uuid[],
+                ${`{${list.map((e) => e.job.id).join(',')}}`}::bigint[]))
               and leased_by = ${opts.workerId} and status = 'running'
             for update`,
         )
@@ -91,8 +93,10 @@ export async function writeOutcomes(
     }
     await writeAudits(tx, scoreAudits(rows, stored));
     const now = opts.now();
+    const projectOf = new Map(list.map((e) => [e.job.id, e.job.project_id]));
     const updates = [...settles].map(([id, s]) => ({
       id,
+      project_id: projectOf.get(id),
       status: s.status,
       score_id: s.scoreId ?? null,
       last_error: s.error ?? null,
@@ -106,8 +110,8 @@ export async function writeOutcomes(
             last_error = x.last_error, leased_by = null, run_after = x.run_after,
             updated_at = ${now.toISOString()}::timestamptz
           from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
-            as x(id bigint, status text, score_id uuid, last_error text, run_after timestamptz)
-          where j.id = x.id`,
+            as x(id bigint, project_id uuid, status text, score_id uuid, last_error text, run_after timestamptz)
+          where j.project_id = x.project_id and j.id = x.id`,
       );
     return list.map((e) => outcomes.get(e.job.id)!);
   });
