@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from '@playwright/test';
+import { type Browser, chromium, type Page, type Request } from '@playwright/test';
 import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
@@ -23,13 +23,18 @@ import { chromiumLaunchOptions } from '../scripts/lib/chromium';
 import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
 import { checkFill as checkHistoryFill, fill as fillHistory } from './history';
 import { busyStretches, type CpuProfile } from './lib/cpu-profile';
+import { mainThreadTime } from './lib/trace';
 import { benchServerUrl } from './lib/server';
 import { pct } from './lib/stats';
 import { fill as fillUsage } from './usage';
 
 const REPEAT = Number(process.env.BENCH_BROWSER_REPEAT ?? 7);
 const PASSWORD = 'bench-admin-password';
-/** BENCH_BROWSER_PROFILE=1: one more load of /usage under the CPU profiler, its long stretches by function. */
+/**
+ * BENCH_BROWSER_PROFILE=1: one more of each "Older" click, in-page search and /usage load under a
+ * Chromium performance trace (main thread time by kind) and under the CPU profiler (long stretches by
+ * function).
+ */
 const PROFILE = process.env.BENCH_BROWSER_PROFILE === '1';
 
 type Sample = { painted: number; longest: number; server: number };
@@ -46,6 +51,12 @@ function instrument() {
  * Milliseconds since navigation start when `selector` (`count` of them; `text=…`: that text) is in the
  * DOM and a frame has painted it.
  */
+/** performance.now() once the next frame after this call has been painted. */
+const nextFrame = (page: Page) =>
+  page.evaluate(
+    () => new Promise<number>((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0))),
+  );
+
 async function paintedAt(page: Page, selector: string, count = 1): Promise<number> {
   await page.waitForFunction(
     ([s, n]) =>
@@ -55,9 +66,7 @@ async function paintedAt(page: Page, selector: string, count = 1): Promise<numbe
     [selector, count],
     { timeout: 60_000, polling: 'raf' },
   );
-  return page.evaluate(
-    () => new Promise<number>((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0))),
-  );
+  return nextFrame(page);
 }
 
 const longest = (page: Page) =>
@@ -129,6 +138,91 @@ async function weight(page: Page) {
   });
 }
 
+const ROW = '[data-testid="runs-table"] tbody tr';
+
+/** Opens the runs page (`settled`: then the Older link in view, its page prefetched); its first row. */
+async function openRuns(page: Page, runs: string, settled: boolean) {
+  await page.goto(runs);
+  await paintedAt(page, ROW, 50);
+  if (settled) {
+    await page.getByRole('link', { name: /Older/ }).scrollIntoViewIfNeeded();
+    await page.waitForLoadState('networkidle');
+  }
+  return page.locator(ROW).first().textContent();
+}
+
+/** Milliseconds from `act` until the table shows other rows than `first` and a frame painted them. */
+async function timedSwap(page: Page, first: string | null, act: () => Promise<unknown>) {
+  const t0 = await page.evaluate(() => performance.now());
+  await act();
+  await page.waitForFunction(
+    ([s, id]) => {
+      const r = document.querySelector(s as string);
+      return r && r.textContent !== id;
+    },
+    [ROW, first],
+    { timeout: 60_000, polling: 'raf' },
+  );
+  return (await nextFrame(page)) - t0;
+}
+
+/**
+ * One step under a Chromium trace (the main thread's time by kind, the page-data requests it made),
+ * then once more under the CPU profiler (its long stretches by function).
+ */
+async function profileStep(
+  browser: Browser,
+  page: Page,
+  open: () => Promise<string | null>,
+  act: () => Promise<unknown>,
+) {
+  const requests: string[] = [];
+  const onFinished = async (r: Request) => {
+    if (!r.headers().rsc) return;
+    const t = r.timing();
+    const sizes = await r.sizes().catch(() => ({ responseBodySize: 0 }));
+    const u = new URL(r.url());
+    const kind = r.headers()['next-router-prefetch'] ? 'prefetch ' : '';
+    requests.push(
+      `${kind}${u.pathname.split('/').slice(-2).join('/')}${u.searchParams.has('q') ? '?q' : ''} ${t.responseEnd.toFixed(0)} ms ${(sizes.responseBodySize / 1024).toFixed(0)} kB`,
+    );
+  };
+  let first = await open();
+  page.on('requestfinished', onFinished);
+  await browser.startTracing(page, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'],
+  });
+  const ms = await timedSwap(page, first, act);
+  const { byKind, longestTask, top } = mainThreadTime((await browser.stopTracing()).toString());
+  page.off('requestfinished', onFinished);
+  const kinds = Object.entries(byKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  console.log(
+    `  traced: painted ${ms.toFixed(0)} ms; main thread ms: ${kinds}; longest task ${longestTask} ms`,
+  );
+  console.log(`  most self time (trace events, ms): ${top.join(', ')}`);
+  console.log(`  page data requests: ${requests.join('; ') || 'none'}`);
+  first = await open();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  await timedSwap(page, first, act);
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+  printStretches(profile, 30);
+  await cdp.detach();
+}
+
+function printStretches(profile: CpuProfile, overMs: number) {
+  for (const s of busyStretches(profile, overMs, 12)) {
+    console.log(`  busy ${s.ms.toFixed(0)} ms at ${s.startMs.toFixed(0)} ms`);
+    console.log(`    self: ${s.self.join('; ')}`);
+    console.log(`    incl: ${s.inclusive.join('; ')}`);
+  }
+}
+
 async function runsPages(browser: Browser, database: string) {
   const app = await startBuiltApp({
     purpose: 'The browser bench',
@@ -137,7 +231,7 @@ async function runsPages(browser: Browser, database: string) {
   try {
     const { page, cookie } = await signIn(browser, app.baseUrl);
     const runs = app.baseUrl + projectPath('bench', 'runs');
-    const row = '[data-testid="runs-table"] tbody tr';
+    const row = ROW;
     const cases: [string, string, string, number][] = [
       ['runs page (50 rows)', runs, row, 50],
       ['meta.customer=cust_0042 (1 in 2,000)', `${runs}?meta.customer=cust_0042`, row, 50],
@@ -161,37 +255,34 @@ async function runsPages(browser: Browser, database: string) {
     }
     // "Older": a click on the first page's link until the next page's first row is painted, clicked at
     // once (the link scrolled into view by the click itself) and after the link was in view until the
-    // network was idle (its page prefetched, as when a reader scrolls down the table first).
-    for (const settled of [false, true]) {
-      const older: Sample[] = [];
+    // network was idle (its page prefetched, as when a reader scrolls down the table first). A search
+    // typed in the page: the client navigation to `?q=` (as the search box makes it, without its
+    // debounce) until the matching rows are painted.
+    const older = () => page.getByRole('link', { name: /Older/ }).click();
+    const search = () =>
+      page.evaluate(
+        (u) => (window as unknown as { next: { router: { push: (u: string) => void } } }).next.router.push(u),
+        `${runs}?q=escalate`,
+      );
+    const steps: [string, boolean, () => Promise<unknown>][] = [
+      ['"Older" clicked at once', false, older],
+      ['"Older" in view first, then clicked', true, older],
+      ['q=escalate typed in the page', false, search],
+    ];
+    for (const [name, settled, act] of steps) {
+      const samples: Sample[] = [];
       for (let i = 0; i <= REPEAT; i++) {
-        await page.goto(runs);
-        await paintedAt(page, row, 50);
-        const first = await page.locator(row).first().textContent();
-        const link = page.getByRole('link', { name: /Older/ });
-        if (settled) {
-          await link.scrollIntoViewIfNeeded();
-          await page.waitForLoadState('networkidle');
-        }
-        const t0 = await page.evaluate(() => performance.now());
-        await link.click();
-        await page.waitForFunction(
-          ([s, id]) => {
-            const r = document.querySelector(s as string);
-            return r && r.textContent !== id;
-          },
-          [row, first],
-          { timeout: 60_000, polling: 'raf' },
-        );
-        const t1 = await page.evaluate(
-          () =>
-            new Promise<number>((r) =>
-              requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0)),
-            ),
-        );
-        if (i > 0) older.push({ painted: t1 - t0, longest: await longest(page), server: 0 });
+        const first = await openRuns(page, runs, settled);
+        const painted = await timedSwap(page, first, act);
+        if (i > 0) samples.push({ painted, longest: await longest(page), server: 0 });
       }
-      report(settled ? '"Older" in view first, then clicked' : '"Older" clicked at once', older);
+      report(name, samples);
+    }
+    if (PROFILE) {
+      for (const [name, settled, act] of steps) {
+        console.log(`${name}, profiled:`);
+        await profileStep(browser, page, () => openRuns(page, runs, settled), act);
+      }
     }
   } finally {
     await app.stop();
@@ -207,11 +298,7 @@ async function profileLoad(page: Page, url: string, selector: string, count: num
   await page.goto(url, { waitUntil: 'commit' });
   await paintedAt(page, selector, count);
   const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
-  for (const s of busyStretches(profile, 50, 12)) {
-    console.log(`  busy ${s.ms.toFixed(0)} ms at ${s.startMs.toFixed(0)} ms`);
-    console.log(`    self: ${s.self.join('; ')}`);
-    console.log(`    incl: ${s.inclusive.join('; ')}`);
-  }
+  printStretches(profile, 50);
   await cdp.detach();
 }
 
@@ -249,6 +336,21 @@ async function usagePage(browser: Browser) {
       const { samples, bytes } = await measureLoad(page, cookie, usage, drawn, charts);
       console.log(`\n/usage (${charts} charts), ${REPEAT} loads each`);
       report('/usage, every chart drawn', samples, `   document ${(bytes / 1024).toFixed(0)} kB`);
+      if (process.env.BENCH_BROWSER_DUMP)
+        writeFileSync(`${process.env.BENCH_BROWSER_DUMP}.usage.html`, await page.content());
+      // Another metric of "Usage per day" chosen: a link, the server draws that chart.
+      const switched: Sample[] = [];
+      for (let i = 0; i <= REPEAT; i++) {
+        await page.goto(usage);
+        await paintedAt(page, drawn, charts);
+        const link = page.locator('nav[aria-label="Metric"] a:not([aria-current])').first();
+        const metric = (await link.textContent())?.trim();
+        const t0 = await page.evaluate(() => performance.now());
+        await link.click();
+        const t1 = await paintedAt(page, `[data-testid="daily-chart-${metric}"] [data-bar]`);
+        if (i > 0) switched.push({ painted: t1 - t0, longest: await longest(page), server: 0 });
+      }
+      report('/usage, another metric chosen', switched);
       if (PROFILE) await profileLoad(page, usage, drawn, charts);
     } finally {
       await app.stop();

@@ -40,20 +40,19 @@ const EVENTS_PER_RUN = process.env.BENCH_HISTORY_EVENTS
 const KEEP = process.env.BENCH_HISTORY_KEEP === '1';
 const REUSE = process.env.BENCH_HISTORY_DB;
 const SEARCH_TARGET_MS = 100;
-const OTHER_ROWS = Math.round(MAIN_ROWS / 10);
 const REPEAT = 20;
 const LIMIT = 50;
 const TARGET_MS = 50;
 const PAGE_TARGET_MS = 150;
 const THREAD_RUNS = 2500;
 
-const MAIN = '00000000-0000-4000-8000-000000000001';
+export const MAIN = '00000000-0000-4000-8000-000000000001';
 const OTHER = '00000000-0000-4000-8000-000000000002';
 
 type Sql = postgres.Sql;
 
 /** p50/p95 over REPEAT calls after a warm-up; a case slower than 250 ms gets 5 calls, to bound the runtime. */
-async function time(fn: () => Promise<unknown>): Promise<number[]> {
+export async function time(fn: () => Promise<unknown>): Promise<number[]> {
   const w0 = performance.now();
   await fn(); // warm-up
   const repeat = performance.now() - w0 > 250 ? 5 : REPEAT;
@@ -69,9 +68,15 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
 /** Run ids from the row number, so events are generated without reading runs back: `run(g)`. */
 const runIdSql = (prefix: string, g: string) =>
   `('00000000-0000-4000-${prefix}-' || lpad(to_hex(${g}), 12, '0'))::uuid`;
+/**
+ * One instant for the whole fill: the runs and their events are inserted by separate statements, and
+ * an event's `run_created_at` must equal its run's `created_at` (the app reads a run's events from the
+ * partition that time names), so neither may use its own statement's now().
+ */
+const FILL_AT = new Date().toISOString();
 /** A spread over 90 days, from the row number (a multiplicative hash), so events can repeat it. */
 const createdAtSql = (g: string) =>
-  `(now() - ((${g}::bigint * 2654435761) % 7776000000) * interval '1 millisecond')`;
+  `('${FILL_AT}'::timestamptz - ((${g}::bigint * 2654435761) % 7776000000) * interval '1 millisecond')`;
 
 /**
  * Each run's metadata, as an app sets it: its customer (2,000 of them: a value holds 1 run in 2,000;
@@ -180,7 +185,19 @@ async function createEventGenerator(sql: Sql) {
  * one, foreign-key checks) are skipped for the fill (session_replication_role = replica) and run_models
  * is filled after; run_events is UNLOGGED in this throwaway database (no WAL: reads are the same).
  */
-export async function fill(sql: Sql) {
+export async function fill(
+  sql: Sql,
+  {
+    runs = MAIN_ROWS,
+    eventsPerRun = EVENTS_PER_RUN,
+    partitioned = true,
+  }: {
+    runs?: number;
+    eventsPerRun?: number;
+    /** false: the schema before run_events was partitioned (no project_id or run_created_at on events). */
+    partitioned?: boolean;
+  } = {},
+) {
   const t0 = performance.now();
   await sql`insert into projects (id, slug, name) values (${MAIN}, 'bench', 'Bench'), (${OTHER}, 'other', 'Other')`;
   await createEventGenerator(sql);
@@ -194,7 +211,7 @@ export async function fill(sql: Sql) {
   };
   const runIndexes = await dropIndexes('runs');
   const eventIndexes = await dropIndexes('run_events');
-  const E = EVENTS_PER_RUN;
+  const E = eventsPerRun;
   const withEvents = E >= 7;
   const insertRuns = (
     tx: Pick<Sql, 'unsafe'>,
@@ -227,8 +244,8 @@ export async function fill(sql: Sql) {
     cross join lateral (select ${createdAtSql('g')} as at) t`);
   await sql.begin(async (tx) => {
     await tx`set local session_replication_role = replica`;
-    await insertRuns(tx, MAIN, '8000', MAIN_ROWS, withEvents);
-    await insertRuns(tx, OTHER, '8001', OTHER_ROWS, false);
+    await insertRuns(tx, MAIN, '8000', runs, withEvents);
+    await insertRuns(tx, OTHER, '8001', Math.round(runs / 10), false);
     // One long conversation: 2,500 turns.
     await tx`insert into runs (project_id, name, status, thread_id, user_id, model, input, output, created_at, updated_at)
       select ${MAIN}::uuid, 'Turn ' || g, 'succeeded', 'long-thread', 'user_0001', 'gpt-4o-mini',
@@ -239,20 +256,22 @@ export async function fill(sql: Sql) {
       select distinct project_id, model from runs where model is not null on conflict do nothing`;
   });
   const t1 = performance.now();
-  // A partition per month of the runs, made before the events so none wait in the default partition.
-  await sql`select run_events_ensure_partition(m) from (select distinct date_trunc('month', created_at
-    at time zone 'UTC') at time zone 'UTC' as m from runs) x`;
-  const parts = await sql<{ name: string }[]>`select inhrelid::regclass::text as name from pg_inherits
-    where inhparent = 'run_events'::regclass`;
-  for (const p of parts) await sql.unsafe(`alter table ${p.name} set unlogged`);
+  if (partitioned) {
+    // A partition per month of the runs, made before the events so none wait in the default partition.
+    await sql`select run_events_ensure_partition(m) from (select distinct date_trunc('month', created_at
+      at time zone 'UTC') at time zone 'UTC' as m from runs) x`;
+    const parts = await sql<{ name: string }[]>`select inhrelid::regclass::text as name from pg_inherits
+      where inhparent = 'run_events'::regclass`;
+    for (const p of parts) await sql.unsafe(`alter table ${p.name} set unlogged`);
+  } else await sql`alter table run_events set unlogged`;
   if (withEvents) {
     await sql.begin(async (tx) => {
       await tx`set local session_replication_role = replica`;
       await tx.unsafe(`
-        insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
-        select '${MAIN}'::uuid, ${runIdSql('8000', 'g')}, ${createdAtSql('g')}, e.seq, e.type, ${createdAtSql('g')} + e.seq * interval '150 milliseconds',
-          e.payload
-        from generate_series(1, ${MAIN_ROWS}) as g cross join lateral bench_events(g, ${E}) e`);
+        insert into run_events (${partitioned ? 'project_id, run_created_at, ' : ''}run_id, seq, type, ts, payload)
+        select ${partitioned ? `'${MAIN}'::uuid, ${createdAtSql('g')}, ` : ''}${runIdSql('8000', 'g')}, e.seq, e.type,
+          ${createdAtSql('g')} + e.seq * interval '150 milliseconds', e.payload
+        from generate_series(1, ${runs}) as g cross join lateral bench_events(g, ${E}) e`);
     });
   }
   const t2 = performance.now();

@@ -22,7 +22,9 @@ import { runMigrations } from '@/db/migrate';
 import { dropExpiredEventPartitions, purgeExpired, putRetention } from '@/server/retention';
 import { migrationsBefore } from '../scripts/lib/migrations-before';
 import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
+import { fillRuns } from './lib/event-fill';
 import { benchServerUrl } from './lib/server';
+import { walBytesSince, walLsn } from './lib/wal';
 import { median } from './lib/stats';
 
 const EVENTS = Number(process.env.BENCH_PARTITION_EVENTS ?? 1_000_000);
@@ -50,13 +52,6 @@ async function timeReads(sql: Sql, runId: string, pruned: boolean) {
   return `whole run ${median(all).toFixed(2)} ms, 100-event range ${median(range).toFixed(2)} ms (medians of ${READS})`;
 }
 
-const walBytes = async (sql: Sql, from: string) =>
-  Number(
-    (await sql<{ b: string }[]>`select pg_wal_lsn_diff(pg_current_wal_lsn(), ${from}::pg_lsn)::text as b`)[0]!
-      .b,
-  );
-const lsn = async (sql: Sql) => (await sql<{ l: string }[]>`select pg_current_wal_lsn()::text as l`)[0]!.l;
-
 export async function main() {
   const server = benchServerUrl();
   const name = `runledger_bench_partition_${process.pid}_${Date.now().toString(36)}`;
@@ -73,18 +68,25 @@ export async function main() {
     const runsPerMonth = Math.max(1, Math.round(EVENTS / PER_RUN / MONTHS.length));
     let t = performance.now();
     for (const m of MONTHS) {
-      await sql`insert into runs (project_id, name, created_at)
-        select ${short!.id}::uuid, 'run ' || g, ${`${m}-10T00:00:00Z`}::timestamptz + g * interval '1 second'
-        from generate_series(1, ${runsPerMonth}) g`;
+      const to = new Date(Date.parse(`${m}-01T00:00:00Z`) + 28 * 86_400_000).toISOString();
+      await fillRuns(sql, {
+        projectId: short!.id,
+        from: `${m}-01T00:00:00Z`,
+        to,
+        runs: runsPerMonth,
+        perRun: PER_RUN,
+        partitioned: false,
+      });
     }
     // The other project keeps one run in the second month: that month cannot be dropped.
-    const [kept] = await sql<{ id: string }[]>`insert into runs (project_id, name, created_at)
-      values (${keeps!.id}::uuid, 'kept', ${`${MONTHS[1]}-20T00:00:00Z`}) returning id`;
-    await sql`insert into run_events (run_id, seq, type, payload)
-      select r.id, s, 'text-delta', '{"type":"text-delta","id":"t","delta":"the model streams a short answer"}'::jsonb
-      from runs r cross join generate_series(0, ${PER_RUN - 1}) s where r.project_id = ${short!.id}::uuid`;
-    await sql`insert into run_events (run_id, seq, type) select ${kept!.id}::uuid, s, 'text-delta'
-      from generate_series(0, 9) s`;
+    await fillRuns(sql, {
+      projectId: keeps!.id,
+      from: `${MONTHS[1]}-20T00:00:00Z`,
+      to: `${MONTHS[1]}-21T00:00:00Z`,
+      runs: 1,
+      perRun: 10,
+      partitioned: false,
+    });
     await sql`vacuum analyze run_events`;
     await sql`analyze runs`;
     const [{ n } = { n: 0 }] = await sql<{ n: number }[]>`select count(*)::int as n from run_events`;
@@ -110,22 +112,22 @@ export async function main() {
     const monthEvents = runsPerMonth * PER_RUN;
     // Month 1 expires: its partition goes whole (then its runs, in batches).
     const now1 = new Date(Date.parse(`${MONTHS[1]}-01T00:00:00Z`) + 30 * 86_400_000);
-    let from = await lsn(sql);
+    let from = await walLsn(sql);
     t = performance.now();
     const dropped = await dropExpiredEventPartitions(conn.db, now1);
     const dropOnlyMs = performance.now() - t;
-    const dropOnlyWal = await walBytes(sql, from);
+    const dropOnlyWal = await walBytesSince(sql, from);
     if (dropped.length !== 1) throw new Error(`expected one partition dropped, got ${dropped.join(', ')}`);
     const [first] = await purgeExpired(conn.db, { now: now1, projectId: short!.id });
     const dropMs = performance.now() - t;
-    const dropWal = await walBytes(sql, from);
+    const dropWal = await walBytesSince(sql, from);
     // Month 2 expires: the other project's run keeps its partition; the events go by batched deletes.
     const now2 = new Date(Date.parse(`${MONTHS[2]}-01T00:00:00Z`) + 30 * 86_400_000);
-    from = await lsn(sql);
+    from = await walLsn(sql);
     t = performance.now();
     const [second] = await purgeExpired(conn.db, { now: now2, projectId: short!.id });
     const deleteMs = performance.now() - t;
-    const deleteWal = await walBytes(sql, from);
+    const deleteWal = await walBytesSince(sql, from);
     if (second!.events !== monthEvents)
       throw new Error(`deleted ${second!.events} events, expected ${monthEvents}`);
     const perM = (x: number) => (x / monthEvents) * 1e6;

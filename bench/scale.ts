@@ -8,8 +8,13 @@
  *    ports (never the shared server), one app server with DATABASE_READ_URL; the standby's lag
  *    (src/db/read.ts measureLag) and the primary's replay_lsn distance sampled every 100 ms.
  *
+ * 3. Retention of 10M events by dropping partitions vs by batched deletes (bench/scale-expire.ts).
+ * 4. History and replay reads on the schema before run_events was partitioned and after its migration,
+ *    in one run (bench/scale-history.ts).
+ *
  * The machine may be shared: the load (`uptime`) is printed with the figures. BENCH_SCALE_RUNS sets
- * the fill (default 24 runs of 1000 events per round).
+ * the fill (default 24 runs of 1000 events per round); BENCH_SCALE_PARTS=expire,history runs only
+ * those parts (ingest, replica, expire, history; default all).
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -24,6 +29,8 @@ import { createProject } from '@/server/projects';
 import { type BuiltApp, startBuiltApp } from '../scripts/lib/built-app';
 import { createPrivatePostgres, createPrivateStandby } from '../tests/helpers/private-postgres';
 import { freshBenchDatabase } from './lib/server';
+import { expireAtScale } from './scale-expire';
+import { beforeAfter } from './scale-history';
 import { median, pct } from './lib/stats';
 
 const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 24);
@@ -209,6 +216,9 @@ async function replicaLag() {
 
 export async function main() {
   console.log(`scale: load ${load()} (${execFileSync('nproc').toString().trim()} cores)`);
-  await ingestRounds();
-  await replicaLag();
+  const parts = (process.env.BENCH_SCALE_PARTS ?? 'ingest,replica,expire,history').split(',');
+  if (parts.includes('ingest')) await ingestRounds();
+  if (parts.includes('replica')) await replicaLag();
+  if (parts.includes('expire')) await expireAtScale();
+  if (parts.includes('history')) await beforeAfter();
 }

@@ -61,6 +61,11 @@ export const envSchema = z.object({
    * runs): when a server process dies mid-job, another takes the job over after this.
    */
   RUNLEDGER_JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /**
+   * Seconds between a server process's looks for background work (a due retention pass, a recompute or
+   * replay fold whose process stopped); unset: a minute, or the retention interval if shorter.
+   */
+  RUNLEDGER_JOB_CHECK_SECONDS: z.coerce.number().min(0.1).max(3600).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -53,14 +53,23 @@ const globalForJobs = globalThis as unknown as { __runledgerJobs?: () => void };
 function startBackgroundJobs(): void {
   if (globalForJobs.__runledgerJobs) return;
   const everyMs = env().RUNLEDGER_RETENTION_INTERVAL_MINUTES * 60_000;
+  const checkMs =
+    env().RUNLEDGER_JOB_CHECK_SECONDS !== undefined
+      ? env().RUNLEDGER_JOB_CHECK_SECONDS! * 1000
+      : everyMs > 0
+        ? Math.min(60_000, everyMs)
+        : 60_000;
   globalForJobs.__runledgerJobs = startJobs(() => getConnection().db, {
     lease: leaseOptions(),
-    // The first look waits a minute: startup (and a first request) should not share the database with it.
-    firstAfterMs: everyMs > 0 ? Math.min(60_000, everyMs) : 60_000,
-    checkEveryMs: everyMs > 0 ? Math.min(60_000, everyMs) : 60_000,
+    // The first look waits a check's time (a minute by default): startup (and a first request) should
+    // not share the database with it.
+    firstAfterMs: checkMs,
+    checkEveryMs: checkMs,
     retentionEveryMs: everyMs,
     retentionPauseMs: env().RUNLEDGER_RETENTION_PAUSE_MS,
     abandonAfterHours: env().RUNLEDGER_ABANDON_RUN_HOURS,
+    // One line per unit of work: which server did what (a retention pass, a recompute, a fold taken over).
+    onDone: (name) => console.log(`[runledger] job ${name} done`),
   });
 }
 

@@ -38,13 +38,35 @@ test('the usage page shows quotas and usage; a quota is created, changed and del
   await expect(page.getByRole('heading', { name: 'Usage', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Quotas', exact: true })).toBeVisible();
   await expect(page.getByTestId(`daily-chart-${metric}`)).toBeVisible();
-  // One daily chart at a time: the switcher draws another metric's.
-  await page
-    .getByRole('group', { name: 'Metric' })
-    .getByRole('button', { name: 'tokens', exact: true })
-    .click();
+  // One daily chart at a time, the server draws only it: the switcher is links in the address.
+  const metrics = page.getByRole('navigation', { name: 'Metric' });
+  await expect(metrics.getByRole('link', { name: metric, exact: true })).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
+  await expect(page.locator('[data-chart][data-testid^="daily-chart-"]')).toHaveCount(1);
+  await metrics.getByRole('link', { name: 'tokens', exact: true }).click();
+  await expect(page).toHaveURL(/chart=tokens/);
+  await expect(page).toHaveURL(new RegExp(`top=${metric}`));
   await expect(page.getByTestId('daily-chart-tokens')).toBeVisible();
   await expect(page.getByTestId(`daily-chart-${metric}`)).toHaveCount(0);
+  await expect(metrics.getByRole('link', { name: 'tokens', exact: true })).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
+  // The choice is a link: loaded as such, the page draws that chart alone.
+  await page.reload();
+  await expect(page.getByTestId('daily-chart-tokens')).toBeVisible();
+  await expect(page.locator('[data-chart][data-testid^="daily-chart-"]')).toHaveCount(1);
+  // Cost per day (the demo's runs carry cost): one split drawn, the other a link.
+  const split = page.getByRole('navigation', { name: 'Split cost by' });
+  await expect(page.getByTestId('cost-by-model')).toBeVisible();
+  await expect(page.getByTestId('cost-by-user')).toHaveCount(0);
+  await split.getByRole('link', { name: 'by user' }).click();
+  await expect(page).toHaveURL(/cost=user/);
+  await expect(page.getByTestId('cost-by-user')).toBeVisible();
+  await expect(page.getByTestId('cost-by-model')).toHaveCount(0);
+  await expect(page.getByTestId('daily-chart-tokens')).toBeVisible();
   await expect(page.getByTestId('top-subjects')).toContainText(subject);
 
   // Every field's error is shown inline, and nothing is created.

@@ -148,6 +148,24 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     await expectToolCallsAsDelta(db(), run.id);
   });
 
+  it('a pass that remembers a checkpoint another server has folded past goes on from the stored chain', async () => {
+    const p = await makeProject(db());
+    const run = await makeRun(db(), p.id);
+    await append(db(), p.id, run.id, events.slice(0, 2000));
+    // This server folded the first 1,000 events and remembers that checkpoint...
+    const here = await ensureCheckpoints(db(), p.id, run.id, 999);
+    expect(here.last).toMatchObject({ seq: 999 });
+    // ...another one folded the next 1,000 (appends of one run reach both servers), then more arrive.
+    expect((await ensureCheckpoints(db(), p.id, run.id)).written).toBe(1);
+    await append(db(), p.id, run.id, events.slice(2000));
+    const pass = await ensureCheckpoints(db(), p.id, run.id, undefined, here.last);
+    expect(pass.written).toBe(1);
+    expect(pass.last).toMatchObject({ seq: 2999, count: 3000 });
+    expect(await checkpointSeqs(db(), run.id)).toEqual([999, 1999, 2999]);
+    const base = await replayBaseAt(db(), p.id, run.id, 3500);
+    expect(fromBase(base, 3500).items).toEqual(fromScratch(3500).items);
+  });
+
   it('a run with fewer events than a checkpoint has none, and deleting a run deletes its checkpoints', async () => {
     const p = await makeProject(db());
     const short = await makeRun(db(), p.id);

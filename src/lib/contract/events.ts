@@ -13,10 +13,14 @@ export const usageEventPayload = z.looseObject({
 });
 export type UsageEventPayload = z.infer<typeof usageEventPayload>;
 
+/** The most events one append takes, and the longest event type. */
+const MAX_EVENTS_PER_APPEND = 1000;
+const MAX_EVENT_TYPE_LENGTH = 100;
+
 export const eventInput = z
   .strictObject({
     seq: int32,
-    type: z.string().min(1).max(100),
+    type: z.string().min(1).max(MAX_EVENT_TYPE_LENGTH),
     ts: timestamp.optional(),
     payload: json.optional(),
   })
@@ -31,7 +35,7 @@ export const eventInput = z
 export type EventInput = z.infer<typeof eventInput>;
 
 export const appendEventsBody = z
-  .strictObject({ events: z.array(eventInput).min(1).max(1000) })
+  .strictObject({ events: z.array(eventInput).min(1).max(MAX_EVENTS_PER_APPEND) })
   .superRefine((body, ctx) => {
     const seen = new Set<number>();
     body.events.forEach((e, i) => {
@@ -42,6 +46,48 @@ export const appendEventsBody = z
     });
   });
 export type AppendEventsInput = z.infer<typeof appendEventsBody>;
+
+const EVENT_KEYS = new Set(['seq', 'type', 'ts', 'payload']);
+
+/**
+ * The common batch, checked in one loop instead of zod's per-event parse (most of the CPU an append
+ * spent validating): `{ events }` of 1..1000 plain events with only the keys eventInput declares, each
+ * seq an int32 once, each type 1..100 characters and not `usage` (its payload has a schema of its own),
+ * each ts one `timestamp` accepts. True only for bodies appendEventsBody accepts as they are (it has no
+ * transforms or defaults, so its output equals them); false says nothing, and the schema answers.
+ * tests/unit/events-fast-check.test.ts holds the two together.
+ */
+export function isPlainEventBatch(value: unknown): value is AppendEventsInput {
+  if (!isPlainObject(value)) return false;
+  let keys = 0;
+  for (const _ in value) keys++;
+  const events = (value as { events?: unknown }).events;
+  if (keys !== 1 || !Array.isArray(events) || events.length < 1 || events.length > MAX_EVENTS_PER_APPEND)
+    return false;
+  const seqs = new Set<number>();
+  for (const e of events) {
+    if (!isPlainObject(e)) return false;
+    for (const key in e) if (!EVENT_KEYS.has(key)) return false;
+    const { seq, type, ts } = e as Record<string, unknown>;
+    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || seq > MAX_INT32) return false;
+    if (
+      typeof type !== 'string' ||
+      type.length < 1 ||
+      type.length > MAX_EVENT_TYPE_LENGTH ||
+      type === 'usage'
+    )
+      return false;
+    if ('ts' in e && (typeof ts !== 'string' || !timestamp.safeParse(ts).success)) return false;
+    if ('payload' in e && !json.safeParse((e as { payload: unknown }).payload).success) return false;
+    if (seqs.size === seqs.add(seq).size) return false;
+  }
+  return true;
+}
+
+/** What JSON.parse makes of `{...}`: an object with the plain prototype (arrays excluded). */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
 
 export const appendEventsResponse = z.object({
   accepted: z.number().int(),

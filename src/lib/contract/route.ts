@@ -37,6 +37,11 @@ export type RouteDecl<
   query?: Q;
   body?: B;
   /**
+   * A check of the parsed JSON body cheaper than `body`'s (for a hot write path): true only for values
+   * `body` accepts and returns unchanged, which then skip it; false and the schema decides.
+   */
+  fastBody?: (value: unknown) => boolean;
+  /**
    * A body the handler reads itself (`request`), in one of these content types (e.g. OTLP protobuf);
    * `schema` documents its JSON form. Exclusive with `body`.
    */

@@ -9,7 +9,9 @@ export type ContentMatch = { seq: number; text: string };
 /**
  * For each run of a search result, the first event whose text holds a word of `q`: the replay opens
  * there (`?seq=`) and the list shows its text. One lateral probe per run through (run_id, seq), only
- * for runs whose words hold one (a run found by its name alone is not read event by event).
+ * for runs whose words hold one (a run found by its name alone is not read event by event). With the
+ * run's creation time each probe reads the one partition of run_events that holds the run's events,
+ * not an index of every month.
  */
 export async function firstContentMatches(
   db: DbOrTx,

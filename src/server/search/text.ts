@@ -74,12 +74,25 @@ export function searchWordsOf(events: { seq: number; type: string; payload?: unk
     } else parts.push(text);
   }
   if (!sorted) deltas.sort((a, b) => a.seq - b.seq);
-  let joined = '';
-  for (const d of deltas) joined += d.text;
   const unique = new Set<string>();
-  for (const text of [...parts, joined]) {
+  for (const text of parts) {
     for (const chunk of text.split(BLANKS)) if (chunk) unique.add(chunk);
   }
+  // The deltas' chunks as if they were joined, without building the joined text: a delta's first piece
+  // continues the previous delta's last one (a word streamed in two deltas is one chunk).
+  let carry = '';
+  for (const { text } of deltas) {
+    const pieces = text.split(BLANKS);
+    if (pieces.length === 1) {
+      carry += pieces[0];
+      continue;
+    }
+    const first = carry + pieces[0];
+    if (first) unique.add(first);
+    for (let i = 1; i < pieces.length - 1; i++) if (pieces[i]) unique.add(pieces[i]!);
+    carry = pieces[pieces.length - 1]!;
+  }
+  if (carry) unique.add(carry);
   return [...unique].join(' ');
 }
 

@@ -90,10 +90,8 @@ export async function ensureCheckpoints(
   /** The last checkpoint this process wrote for the run: used when it is still stored (saves the chain read). */
   from: ReplayBase | null = null,
 ): Promise<{ written: number; last: ReplayBase | null }> {
-  let base =
-    from && (await stillStored(db, projectId, runId, from))
-      ? from
-      : await readChain(db, projectId, runId, MAX_SEQ);
+  const remembered = from !== null && (await stillStored(db, projectId, runId, from));
+  let base = remembered ? from : await readChain(db, projectId, runId, MAX_SEQ);
   if (base && base.seq >= uptoSeq) return { written: 0, last: base };
   const folder = TranscriptFolder.from(base?.transcript ?? null);
   const clock = base ? { ...base.clock } : startClock();
@@ -129,7 +127,15 @@ export async function ensureCheckpoints(
       );
       return !!row;
     });
-    if (!ok) return { written, last: null };
+    if (!ok) {
+      // The checkpoint this process remembered is stored but no longer the last: another server folded
+      // the run further meanwhile. Go on from the stored chain rather than stop short of the end.
+      if (remembered) {
+        const rest = await ensureCheckpoints(db, projectId, runId, uptoSeq);
+        return { written: written + rest.written, last: rest.last };
+      }
+      return { written, last: null };
+    }
     written++;
     prev = state;
     base = { count: eventCount, seq, clock: { ...clock }, transcript: state };

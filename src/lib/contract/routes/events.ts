@@ -1,4 +1,10 @@
-import { appendEventsBody, appendEventsResponse, eventPage, listEventsQuery } from '../events';
+import {
+  appendEventsBody,
+  appendEventsResponse,
+  eventPage,
+  isPlainEventBatch,
+  listEventsQuery,
+} from '../events';
 import { defineRoute, idParams, writeErrors } from '../route';
 
 const tag = 'Events';
@@ -12,6 +18,7 @@ export const appendEvents = defineRoute({
     'A seq already stored with the same type and payload is a duplicate (ignored); with a different one the whole call is 409 with `details.seqs`, storing nothing. `usage` events add their tokens and cost to the run.',
   params: idParams,
   body: appendEventsBody,
+  fastBody: isPlainEventBatch,
   responses: { 200: { description: 'Counts of new and duplicate events', schema: appendEventsResponse } },
   errors: [404, 409, ...writeErrors],
 });

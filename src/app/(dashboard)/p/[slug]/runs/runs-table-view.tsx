@@ -1,55 +1,8 @@
 'use client';
-import Link from 'next/link';
-import { Badge, StatusBadge } from '@/components/ui/badge';
-import { Table, Td, Th } from '@/components/ui/table';
-import { snippet } from '@/lib/search-highlight';
-import { projectPath } from '@/lib/project-path';
-import { Highlighted } from './highlighted';
+import { Table, Th } from '@/components/ui/table';
+import { type RunRow, RunRowView } from './runs-table-row';
 
-/**
- * A run as the table shows it, formatted on the server: the page data carries these few strings per
- * row (each id once) and the browser builds the cells, instead of every cell's element tree.
- */
-export type RunRow = {
-  id: string;
-  name: string;
-  status: string;
-  stale: boolean;
-  kind: string;
-  userId: string | null;
-  model: string | null;
-  threadId: string | null;
-  started: string;
-  duration: string;
-  tokens: string;
-  cost: string;
-  events: string;
-  tags: string[];
-  /** In a search: the first matching event (the link opens the replay there). */
-  match?: { seq: number; text: string };
-  /** The chosen score columns' cells, in the order of `scoreNames`. */
-  scores?: string[];
-};
-
-/** Tags shown per row; the rest are counted (all of them are in the cell's title). */
-const MAX_TAGS = 1;
-
-function NameCell({ slug, row, words }: { slug: string; row: RunRow; words?: string[] }) {
-  const runPath = projectPath(slug, 'runs', row.id);
-  const href = row.match ? `${runPath}?seq=${row.match.seq}` : runPath;
-  return (
-    <>
-      <Link href={href} className="run-link">
-        {words ? <Highlighted text={row.name} words={words} /> : row.name}
-      </Link>
-      {words && row.match && (
-        <Link href={href} className="sub-link" data-testid="search-snippet" title={row.match.text}>
-          #{row.match.seq}: <Highlighted text={snippet(row.match.text, words.join(' '))} words={words} />
-        </Link>
-      )}
-    </>
-  );
-}
+export type { RunRow };
 
 export function RunsTableView({
   slug,
@@ -97,58 +50,15 @@ export function RunsTableView({
       </thead>
       <tbody>
         {rows.map((row) => (
-          <tr key={row.id} className="row" data-status={row.status}>
-            {selectable && (
-              <Td>
-                <input
-                  type="checkbox"
-                  name="run"
-                  value={row.id}
-                  form="compare-form"
-                  aria-label={`Compare ${row.name}`}
-                />
-              </Td>
-            )}
-            <Td>
-              <StatusBadge status={row.status} stale={row.stale} />
-            </Td>
-            {/* The name takes the width the other columns leave (the table fits a 1400 px window). */}
-            <Td className="w-full min-w-36 max-w-0">
-              <NameCell slug={slug} row={row} words={words} />
-              {showThread && row.threadId && (
-                <Link href={projectPath(slug, 'threads', row.threadId)} className="sub-link">
-                  thread {row.threadId}
-                </Link>
-              )}
-            </Td>
-            <Td>{row.kind}</Td>
-            <Td className="max-w-20 truncate">{row.userId ?? '—'}</Td>
-            <Td className="max-w-24 truncate font-mono text-xs" title={row.model ?? undefined}>
-              {row.model ?? '—'}
-            </Td>
-            <Td className="whitespace-nowrap tabular-nums">{row.started}</Td>
-            <Td className="num">{row.duration}</Td>
-            <Td className="num">{row.tokens}</Td>
-            <Td className="num">{row.cost}</Td>
-            <Td className="num">{row.events}</Td>
-            <Td>
-              <div className="flex max-w-24 items-center gap-1 whitespace-nowrap" title={row.tags.join(', ')}>
-                {row.tags.slice(0, MAX_TAGS).map((t) => (
-                  <Badge key={t} tone="violet" className="min-w-0">
-                    <span className="truncate">{t}</span>
-                  </Badge>
-                ))}
-                {row.tags.length > MAX_TAGS && (
-                  <span className="text-xs text-zinc-400">+{row.tags.length - MAX_TAGS}</span>
-                )}
-              </div>
-            </Td>
-            {row.scores?.map((cell, i) => (
-              <Td key={scoreNames?.[i] ?? i} className="num" data-score={scoreNames?.[i]}>
-                {cell}
-              </Td>
-            ))}
-          </tr>
+          <RunRowView
+            key={row.id}
+            slug={slug}
+            row={row}
+            showThread={showThread}
+            words={words}
+            selectable={selectable}
+            scoreNames={scoreNames}
+          />
         ))}
       </tbody>
     </Table>

@@ -1,5 +1,4 @@
 import { BarChart } from '@/components/ui/bar-chart';
-import { ChartSwitch } from './chart-switch';
 import { formatAmount } from './format';
 
 export const palette = [
@@ -51,27 +50,6 @@ export function HourlyChart({ metric, data }: { metric: string; data: { bucket: 
       series={[{ name: metric, color: '#6366f1', values: data.map((d) => d.total) }]}
       format={(v) => formatAmount(metric, v)}
       labelSuffix=" UTC"
-    />
-  );
-}
-
-export type DailySeries = { metric: string; models: string[]; data: DailyByModel; total: number };
-
-/** Usage per day of one metric at a time (a switcher between the metrics), with its total. */
-export function DailySwitch({ series, initial }: { series: DailySeries[]; initial?: string }) {
-  return (
-    <ChartSwitch
-      label="Metric"
-      options={series.map((s) => s.metric)}
-      initial={initial}
-      panels={series.map((s) => (
-        <div key={s.metric}>
-          <p className="mb-1 text-xs text-zinc-500">
-            {s.metric}: total {formatAmount(s.metric, s.total)}
-          </p>
-          <DailyByModelChart metric={s.metric} models={s.models} data={s.data} />
-        </div>
-      ))}
     />
   );
 }

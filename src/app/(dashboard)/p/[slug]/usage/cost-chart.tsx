@@ -1,10 +1,9 @@
 import { BarChart } from '@/components/ui/bar-chart';
-import { ChartSwitch } from './chart-switch';
 import { palette } from './charts';
 
 const usd = (v: number) => (v >= 100 ? `$${v.toFixed(0)}` : v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
 
-type CostRows = { keys: string[]; rows: { day: string; byKey: Record<string, number> }[] };
+export type CostRows = { keys: string[]; rows: { day: string; byKey: Record<string, number> }[] };
 
 /** Cost per UTC day stacked by a key (model or user). */
 export function CostPerDayChart({ id, keys, rows }: { id: string } & CostRows) {
@@ -20,20 +19,6 @@ export function CostPerDayChart({ id, keys, rows }: { id: string } & CostRows) {
       format={usd}
       labelSuffix=" (UTC)"
       legend
-    />
-  );
-}
-
-/** Cost per day split by model or by user, one at a time. */
-export function CostSwitch({ byModel, byUser }: { byModel: CostRows; byUser: CostRows }) {
-  return (
-    <ChartSwitch
-      label="Split cost by"
-      options={['by model', 'by user']}
-      panels={[
-        <CostPerDayChart key="model" id="cost-by-model" {...byModel} />,
-        <CostPerDayChart key="user" id="cost-by-user" {...byUser} />,
-      ]}
     />
   );
 }

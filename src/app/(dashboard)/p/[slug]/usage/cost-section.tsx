@@ -5,19 +5,35 @@ import { dashboardRead } from '@/app/_lib/read-db';
 import { formatCost } from '@/lib/format';
 import { projectPath } from '@/lib/project-path';
 import { costPerDay, topUsersByCost } from '@/server/prices';
-import { CostSwitch } from './cost-chart';
+import { ChartLinks } from './chart-links';
+import { CostPerDayChart } from './cost-chart';
 
 const DAYS = 30;
 
-/** Run cost over the last 30 days: per day by model and by user, and the users who cost most. */
-export async function CostSection({ slug, projectId }: { slug: string; projectId: string }) {
+const splits = [
+  { value: 'model', name: 'by model' },
+  { value: 'user', name: 'by user' },
+] as const;
+
+/**
+ * Run cost over the last 30 days: per day split by model or by user (the chosen split only, the other
+ * a link), and the users who cost most.
+ */
+export async function CostSection({
+  slug,
+  projectId,
+  split,
+  href,
+}: {
+  slug: string;
+  projectId: string;
+  split: 'model' | 'user';
+  /** The page's address with the other split chosen. */
+  href: (split: string) => string;
+}) {
   const from = new Date(Date.now() - (DAYS - 1) * 86_400_000);
-  const [byModel, byUser, top] = await dashboardRead((db) =>
-    Promise.all([
-      costPerDay(db, projectId, from, 'model'),
-      costPerDay(db, projectId, from, 'user'),
-      topUsersByCost(db, projectId, from),
-    ]),
+  const [perDay, top] = await dashboardRead((db) =>
+    Promise.all([costPerDay(db, projectId, from, split), topUsersByCost(db, projectId, from)]),
   );
   const prices = (
     <Link
@@ -27,7 +43,7 @@ export async function CostSection({ slug, projectId }: { slug: string; projectId
       Model prices
     </Link>
   );
-  if (byModel.keys.length === 0) {
+  if (perDay.keys.length === 0) {
     return (
       <Card>
         <CardHeader title="Cost" actions={prices} />
@@ -42,7 +58,8 @@ export async function CostSection({ slug, projectId }: { slug: string; projectId
       <Card>
         <CardHeader title="Cost per day" actions={prices} />
         <div className="p-4">
-          <CostSwitch byModel={byModel} byUser={byUser} />
+          <ChartLinks label="Split cost by" options={splits} current={split} href={href} />
+          <CostPerDayChart id={`cost-by-${split}`} {...perDay} />
         </div>
       </Card>
       <Card>

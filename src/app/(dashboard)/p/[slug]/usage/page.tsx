@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
-import { createSearchParamsCache, type SearchParams } from 'nuqs/server';
-import { type ReactNode, Suspense } from 'react';
+import { createSearchParamsCache, createSerializer, type SearchParams } from 'nuqs/server';
+import { Suspense } from 'react';
 import { Card, CardHeader, PageHeader } from '@/components/ui/card';
 import { getDb } from '@/db/client';
 import { usageMetrics } from '@/server/usage/dashboard';
 import { requireProject } from '@/app/(dashboard)/_lib/project';
+import { projectPath } from '@/lib/project-path';
 import { CostSection } from './cost-section';
 import { usageSearchParams } from './search-params';
 import { DailyCharts } from './daily-charts';
@@ -14,26 +15,12 @@ import { QuotaOverview } from './quota-overview';
 import { SubjectDetail } from './subject-detail';
 import { TopSubjects } from './top-subjects';
 import { SubjectSearch } from './subject-search';
+import { Section } from './section';
 
 export const metadata: Metadata = { title: 'Usage · runledger' };
 
 const cache = createSearchParamsCache(usageSearchParams);
-
-/** A section's place while its query runs, so the quotas show before the charts are ready. */
-function Pending({ title, height = 'h-40' }: { title: string; height?: string }) {
-  return (
-    <Card>
-      <CardHeader title={title} />
-      <div className="p-4" role="status" aria-busy aria-label={`Loading ${title.toLowerCase()}`}>
-        <div className={`${height} animate-pulse rounded bg-zinc-100`} />
-      </div>
-    </Card>
-  );
-}
-
-const Section = ({ title, children, height }: { title: string; children: ReactNode; height?: string }) => (
-  <Suspense fallback={<Pending title={title} height={height} />}>{children}</Suspense>
-);
+const serialize = createSerializer(usageSearchParams);
 
 export default async function UsagePage({
   params: route,
@@ -48,6 +35,10 @@ export default async function UsagePage({
   const metrics = await usageMetrics(getDb(), projectId, new Date(Date.now() - 31 * 86_400_000));
   const topMetric = params.top && metrics.includes(params.top) ? params.top : (metrics[0] ?? 'tokens');
   const subject = params.subject?.trim() || null;
+  const chart = params.chart && metrics.includes(params.chart) ? params.chart : topMetric;
+  // A section's other charts are links: this page with one parameter changed.
+  const href = (patch: Partial<typeof params>) =>
+    `${projectPath(ctx.project.slug, 'usage')}${serialize({ ...params, ...patch })}`;
 
   return (
     <div className="flex max-w-7xl flex-col gap-5">
@@ -77,10 +68,20 @@ export default async function UsagePage({
       </Card>
 
       <Section title="Cost" height="h-56">
-        <CostSection slug={ctx.project.slug} projectId={projectId} />
+        <CostSection
+          slug={ctx.project.slug}
+          projectId={projectId}
+          split={params.cost ?? 'model'}
+          href={(cost) => href({ cost: cost === 'user' ? 'user' : null })}
+        />
       </Section>
       <Section title="Usage per day" height="h-56">
-        <DailyCharts projectId={projectId} metrics={metrics} initial={topMetric} />
+        <DailyCharts
+          projectId={projectId}
+          metrics={metrics}
+          metric={chart}
+          href={(metric) => href({ chart: metric })}
+        />
       </Section>
       <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
         <Section title="Tokens per hour" height="h-56">
