@@ -147,10 +147,13 @@ async function fillSql(server: BenchServer, size: number): Promise<string> {
   }
   await sql`update runs set event_count = ${size}, last_seq = ${size - 1}, status = 'succeeded',
               ended_at = ${events.at(-1)!.ts}::timestamptz where id = ${runId}::uuid`;
+  // The bench's database holds one project: the run's.
+  const [{ project_id: projectId }] = await sql<{ project_id: string }[]>`select project_id from runs
+    where id = ${runId}::uuid`;
   await sql.end();
   const conn = connectPostgres(server.databaseUrl!, 1);
   const t0 = performance.now();
-  const { written } = await ensureCheckpoints(conn.db, runId);
+  const { written } = await ensureCheckpoints(conn.db, projectId!, runId);
   console.log(`folded ${written} checkpoints in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await conn.close();
   return runId;

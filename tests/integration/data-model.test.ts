@@ -6,6 +6,7 @@ import { runs } from '@/db/schema';
 import { describeDbError, queryRows } from '@/db/sql';
 import { createReport, getReport } from '@/server/reports';
 import { createRun, deleteRun, getRunById, listRunModels, updateRun } from '@/server/runs';
+import { appendEvents, listEvents } from '@/server/events';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 
@@ -87,28 +88,41 @@ describeEachDb('data model and input rules', ({ db }) => {
     expect((await updateRun(db(), p.id, running.id, { endedAt: null })).endedAt).toBeNull();
   });
 
-  it("answers another project's client-chosen id as not found, never as a conflict", async () => {
+  it('keeps client-chosen ids per project: the same id in two projects is two runs, two reports', async () => {
     const a = await makeProject(db());
     const b = await makeProject(db());
     const id = randomUUID();
     const { run } = await createRun(db(), a.id, { id, name: 'mine' });
-    await expect(createRun(db(), b.id, { id, name: 'mine' })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(createRun(db(), b.id, { id, name: 'other' })).rejects.toMatchObject({ code: 'not_found' });
+    // Nothing in b's answer depends on a's run: a new run, whatever its body.
+    const theirs = await createRun(db(), b.id, { id, name: 'other', model: 'm-b' });
+    expect(theirs.created).toBe(true);
+    expect((await getRunById(db(), a.id, id))?.name).toBe('mine');
+    expect((await getRunById(db(), b.id, id))?.name).toBe('other');
     // In its own project the same id is still an idempotent retry or a conflict.
     expect((await createRun(db(), a.id, { id, name: 'mine' })).created).toBe(false);
     await expect(createRun(db(), a.id, { id, name: 'changed' })).rejects.toMatchObject({ code: 'conflict' });
+    expect((await createRun(db(), b.id, { id, name: 'other' })).created).toBe(false);
+    // Events, updates and deletes of one reach only that project's run.
+    await appendEvents(db(), a.id, id, [{ seq: 0, type: 'user-message', payload: { text: 'only a' } }]);
+    await updateRun(db(), b.id, id, { status: 'succeeded' });
+    expect(await getRunById(db(), a.id, id)).toMatchObject({ eventCount: 1, status: 'running' });
+    expect(await getRunById(db(), b.id, id)).toMatchObject({ eventCount: 0, status: 'succeeded' });
+    expect((await listEvents(db(), b.id, id, { limit: 10 })).data).toEqual([]);
+    expect((await listEvents(db(), a.id, id, { limit: 10 })).data).toHaveLength(1);
 
     const reportId = randomUUID();
     await createReport(db(), a.id, run.id, { id: reportId, title: 'R' });
-    const bRun = await makeRun(db(), b.id);
-    await expect(createReport(db(), b.id, bRun.id, { id: reportId, title: 'R' })).rejects.toMatchObject({
-      code: 'not_found',
-    });
-    expect(await getReport(db(), b.id, reportId)).toBeNull();
-    expect((await getReport(db(), a.id, reportId))?.runId).toBe(run.id);
-    await expect(createReport(db(), a.id, run.id, { id: reportId, title: 'S' })).rejects.toMatchObject({
+    await createReport(db(), b.id, id, { id: reportId, title: 'S' });
+    expect((await getReport(db(), a.id, reportId))?.title).toBe('R');
+    expect((await getReport(db(), b.id, reportId))?.title).toBe('S');
+    await expect(createReport(db(), a.id, run.id, { id: reportId, title: 'T' })).rejects.toMatchObject({
       code: 'conflict',
     });
+    await deleteRun(db(), a.id, id);
+    expect(await getRunById(db(), a.id, id)).toBeNull();
+    expect(await getReport(db(), a.id, reportId)).toBeNull();
+    expect(await getRunById(db(), b.id, id)).toMatchObject({ name: 'other' });
+    expect((await getReport(db(), b.id, reportId))?.title).toBe('S');
   });
 
   it('lists the distinct models of the project in order, without null and without other projects', async () => {

@@ -82,7 +82,7 @@ describe('background jobs on two processes [one PostgreSQL database]', () => {
       select ${p.id}::uuid, ${long.id}::uuid, ${long.createdAt.toISOString()}::timestamptz, g, 'log', jsonb_build_object('message', 'line ' || g)
       from generate_series(0, 2499) g`);
     await db.execute(sql`insert into job_leases (name, holder, lease_until, acquired_at)
-      values (${`checkpoints:${long.id}`}, 'gone:1:x', now() - interval '1 minute', now() - interval '2 minutes')`);
+      values (${`checkpoints:${p.id}:${long.id}`}, 'gone:1:x', now() - interval '1 minute', now() - interval '2 minutes')`);
 
     const opts = {
       ttlMs: 1500,
@@ -139,7 +139,7 @@ describe('background jobs on two processes [one PostgreSQL database]', () => {
     expect(done.filter((l) => l === 'done retention')).toEqual(['done retention']);
     expect(survivor.out).toContain('done retention');
     expect(done.filter((l) => l === `done recompute:${job.id}`)).toHaveLength(1);
-    expect(done.filter((l) => l === `done checkpoints:${long.id}`)).toHaveLength(1);
+    expect(done.filter((l) => l === `done checkpoints:${p.id}:${long.id}`)).toHaveLength(1);
     // The partition check is due every 6 hours: both processes checked all along, one ran it.
     expect(done.filter((l) => l === 'done partitions')).toEqual(['done partitions']);
     // One-off units leave no lease behind.

@@ -140,15 +140,20 @@ describeEachDb('OTLP span assembly', ({ db, driver }) => {
     }
   });
 
-  it('refuses a trace whose run id is held by a run of another project', async () => {
-    const victim = await makeProject(db());
-    const attacker = await makeProject(db());
-    const { traceId, spans } = agentSpans('victim-user');
-    await makeRun(db(), attacker.id, { id: traceRunId(victim.id, traceId), name: 'squatted' });
-    const result = await ingestSpans(db(), victim.id, spans);
-    expect(result).toMatchObject({ refused: spans.length, newSpans: 0 });
-    const squatted = await getRunById(db(), attacker.id, traceRunId(victim.id, traceId));
-    expect(squatted).toMatchObject({ name: 'squatted', eventCount: 0, userId: null });
+  it("assembles a trace into the project's own run, whatever another project's run of that id holds", async () => {
+    const mine = await makeProject(db());
+    const other = await makeProject(db());
+    const { traceId, spans } = agentSpans('my-user');
+    const runId = traceRunId(mine.id, traceId);
+    await makeRun(db(), other.id, { id: runId, name: 'same id elsewhere' });
+    const result = await ingestSpans(db(), mine.id, spans);
+    expect(result).toMatchObject({ runs: 1, newSpans: spans.length });
+    expect(await getRunById(db(), mine.id, runId)).toMatchObject({ userId: 'my-user' });
+    expect(await getRunById(db(), other.id, runId)).toMatchObject({
+      name: 'same id elsewhere',
+      eventCount: 0,
+      userId: null,
+    });
   });
 
   it('concurrent exports sharing traces and users neither fail nor count twice', async () => {
@@ -187,7 +192,9 @@ describeEachDb('OTLP span assembly', ({ db, driver }) => {
         locked = r;
       });
       const holder = db().transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`otel-run:${heldRun}`}, 0))`);
+        await tx.execute(
+          sql`select pg_advisory_xact_lock(hashtextextended(${`otel-run:${p.id}:${heldRun}`}, 0))`,
+        );
         locked();
         await released;
       });
@@ -210,7 +217,6 @@ describeEachDb('OTLP span assembly', ({ db, driver }) => {
         runs: 2,
         spans: held.spans.length + free.spans.length,
         newSpans: held.spans.length + free.spans.length,
-        refused: 0,
       });
       expect(await getRunById(db(), p.id, heldRun)).toMatchObject({
         status: 'succeeded',

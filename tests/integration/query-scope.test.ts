@@ -59,6 +59,7 @@ const GLOBAL = new Set([
   'app_settings',
   'sign_in_failures',
   'job_leases',
+  'instance_audit_log',
 ]);
 
 /**
@@ -70,32 +71,12 @@ const UNSCOPED: Record<string, string> = {
     'retention locks the partitioned table to drop a whole month (no rows read)',
   'lock table only "usage_events" in access exclusive mode':
     'retention locks the partitioned table to drop a whole month (no rows read)',
-  'select count(*)::int as n from run_events e where e.run_id = $1::uuid and e.seq <= $2 and ':
-    "a run's replay rows by run id and month, read after the caller checked the run's project (src/features/replay/server)",
-  'select seq, type, floor(extract(epoch from ts) * 1000)::float8 as ms, payload from run_eve':
-    "a run's replay rows by run id and month, read after the caller checked the run's project (src/features/replay/server)",
-  'select … from "run_events" where (run_id = $1::uuid and run_created_at = (select created_a':
-    "a run's replay rows by run id and month, read after the caller checked the run's project (src/features/replay/server)",
-  'select … from "run_transcript_checkpoints" where ("run_transcript_checkpoints"."run_id" = ':
-    "a run's replay rows by run id and month, read after the caller checked the run's project (src/features/replay/server)",
   'select id, project_id, name, hash, revoked_at is not null as revoked, (last_used_at is nul':
-    'API key authentication: the key is found by its hash before its project is known',
-  'update "api_keys" set "last_used_at" = $1 where "api_keys"."id" = $2':
-    'API key authentication: the key found by its hash (api_keys is keyed by a bare id)',
-  'select id from evaluation_jobs where id = any($1::bigint[]) and leased_by = $2 and status ':
-    'a background worker claims due rows of every project (FOR UPDATE SKIP LOCKED) and then works on them by id',
-  'update evaluation_jobs j set status = x.status::evaluation_status, score_id = coalesce(x.s':
-    'a background worker claims due rows of every project (FOR UPDATE SKIP LOCKED) and then works on them by id',
+    'API key authentication: the key is found by its hash before its project is known (api_keys is a reference table)',
   "with picked as ( select id from evaluation_jobs where status in ('pending', 'running') and":
-    'a background worker claims due rows of every project (FOR UPDATE SKIP LOCKED) and then works on them by id',
-  'with picked as ( select run_id from evaluation_inbox order by created_at limit $1 for upda':
     'a background worker claims due rows of every project (FOR UPDATE SKIP LOCKED) and then works on them by id',
   "with picked as ( select id from alert_deliveries where status in ('pending', 'sending') an":
     'a background worker claims due rows of every project (FOR UPDATE SKIP LOCKED) and then works on them by id',
-  'select … from "evaluators" where "evaluators"."id" in ($1)':
-    'the evaluation worker loads the evaluators of the jobs it claimed, of any project',
-  'select … from "runs" where "runs"."id" in ($1)':
-    'the evaluation worker loads the runs of the jobs it claimed, of any project',
 };
 
 type Recorded = { sql: string; at: string };
@@ -270,7 +251,7 @@ describe('every app statement on project data names project_id [pglite]', () => 
     // The background passes and the dashboard's reads that do not go through the API.
     await runEvaluationPass(db, { ...defaultWorkerOptions, workerId: 'scope', now: () => new Date() });
     await runDeliveryPass(db, { ...defaultDeliveryOptions, workerId: 'scope', now: () => new Date() });
-    await ensureCheckpoints(db, created.id);
+    await ensureCheckpoints(db, projectId, created.id);
     await replayStateAt(db, projectId, created.id, 2);
     await listRuns(db, projectId, {}, { limit: 50 });
     const gone = await rl.createRun({ name: 'deleted' });

@@ -83,7 +83,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     const p = await makeProject(db());
     const run = await makeRun(db(), p.id);
     await append(db(), p.id, run.id, events);
-    expect((await ensureCheckpoints(db(), run.id)).written).toBe(3);
+    expect((await ensureCheckpoints(db(), p.id, run.id)).written).toBe(3);
     expect(await checkpointSeqs(db(), run.id)).toEqual([999, 1999, 2999]);
     await expectToolCallsAsDelta(db(), run.id);
     for (const n of [0, 999, 1742, 2999, 3599]) {
@@ -134,13 +134,13 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
       run.id,
       events.filter((e) => !late.includes(e)),
     );
-    const before = await ensureCheckpoints(db(), run.id);
+    const before = await ensureCheckpoints(db(), p.id, run.id);
     // Without the late events the second checkpoint folds 1,000 events up to seq 2009.
     expect(await checkpointSeqs(db(), run.id)).toEqual([999, 2009, 3009]);
     await appendEvents(db(), p.id, run.id, late as EventInput[]);
     expect(await checkpointSeqs(db(), run.id)).toEqual([999]);
     // A pass that remembers the last checkpoint it wrote notices it is gone and reads the chain.
-    expect((await ensureCheckpoints(db(), run.id, undefined, before.last)).written).toBe(2);
+    expect((await ensureCheckpoints(db(), p.id, run.id, undefined, before.last)).written).toBe(2);
     const base = await replayBaseAt(db(), p.id, run.id, 3500);
     expect(base).toMatchObject({ seq: 2999, count: 3000 });
     expect(fromBase(base, 3500).items).toEqual(fromScratch(3500).items);
@@ -153,12 +153,12 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     const run = await makeRun(db(), p.id);
     await append(db(), p.id, run.id, events.slice(0, 2000));
     // This server folded the first 1,000 events and remembers that checkpoint...
-    const here = await ensureCheckpoints(db(), run.id, 999);
+    const here = await ensureCheckpoints(db(), p.id, run.id, 999);
     expect(here.last).toMatchObject({ seq: 999 });
     // ...another one folded the next 1,000 (appends of one run reach both servers), then more arrive.
-    expect((await ensureCheckpoints(db(), run.id)).written).toBe(1);
+    expect((await ensureCheckpoints(db(), p.id, run.id)).written).toBe(1);
     await append(db(), p.id, run.id, events.slice(2000));
-    const pass = await ensureCheckpoints(db(), run.id, undefined, here.last);
+    const pass = await ensureCheckpoints(db(), p.id, run.id, undefined, here.last);
     expect(pass.written).toBe(1);
     expect(pass.last).toMatchObject({ seq: 2999, count: 3000 });
     expect(await checkpointSeqs(db(), run.id)).toEqual([999, 1999, 2999]);
@@ -173,7 +173,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     expect(await replayBaseAt(db(), p.id, short.id, 899)).toBeNull();
     const run = await makeRun(db(), p.id);
     await append(db(), p.id, run.id, events.slice(0, 2100));
-    await ensureCheckpoints(db(), run.id);
+    await ensureCheckpoints(db(), p.id, run.id);
     expect(await checkpointSeqs(db(), run.id)).toHaveLength(2);
     await db().delete(runs).where(eq(runs.id, run.id));
     expect(await checkpointSeqs(db(), run.id)).toEqual([]);
@@ -217,7 +217,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     const p = await makeProject(db());
     const run = await makeRun(db(), p.id);
     await append(db(), p.id, run.id, long);
-    await ensureCheckpoints(db(), run.id);
+    await ensureCheckpoints(db(), p.id, run.id);
     const stored = await db()
       .select({
         eventCount: runTranscriptCheckpoints.eventCount,
@@ -233,7 +233,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     ]);
     const keyframeSeq = (KEYFRAME_EVERY + 1) * CHECKPOINT_EVERY - 1;
     for (const n of [keyframeSeq - 1, keyframeSeq, keyframeSeq + 2_500, long.length - 1]) {
-      const rows = await chainRows(db(), run.id, n);
+      const rows = await chainRows(db(), p.id, run.id, n);
       expect(rows.length).toBeLessThanOrEqual(KEYFRAME_EVERY);
       expect(rows[0]!.keyframe).toBe(true);
       const base = await replayBaseAt(db(), p.id, run.id, n);
@@ -241,7 +241,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
       expect(fromBase(base, n, long).items).toEqual(fromScratch(n, long).items);
       expect(fromBase(base, n, long).time).toBeCloseTo(fromScratch(n, long).time, 6);
     }
-    expect(await chainRows(db(), run.id, long.length - 1)).toHaveLength(4);
+    expect(await chainRows(db(), p.id, run.id, long.length - 1)).toHaveLength(4);
     // Nothing before the keyframe is read after it: a hole before it ends only the reads that cross it.
     await db().delete(runTranscriptCheckpoints).where(eq(runTranscriptCheckpoints.seq, 4_999));
     expect(await replayBaseAt(db(), p.id, run.id, long.length - 1)).toMatchObject({ seq: long.length - 1 });
@@ -270,7 +270,7 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     }
     await db().insert(runTranscriptCheckpoints).values(old);
     for (const n of [2_500, cut - 2, cut - 1]) {
-      const rows = await chainRows(db(), run.id, n);
+      const rows = await chainRows(db(), p.id, run.id, n);
       expect(rows.length).toBe(Math.floor((n + 1) / CHECKPOINT_EVERY));
       expect(fromBase(await replayBaseAt(db(), p.id, run.id, n), n, long).items).toEqual(
         fromScratch(n, long).items,
@@ -278,10 +278,10 @@ describeEachDb('replay transcript checkpoints', ({ db }) => {
     }
     // The run goes on: the checkpoints folded now continue the old chain, the (KEYFRAME_EVERY + 1)-th whole.
     await append(db(), p.id, run.id, long.slice(cut));
-    expect((await ensureCheckpoints(db(), run.id)).written).toBe(3);
+    expect((await ensureCheckpoints(db(), p.id, run.id)).written).toBe(3);
     const n = long.length - 1;
-    expect(await chainRows(db(), run.id, cut + 1_500)).toHaveLength(KEYFRAME_EVERY);
-    expect((await chainRows(db(), run.id, n)).map((r) => r.keyframe)).toEqual([true, false]);
+    expect(await chainRows(db(), p.id, run.id, cut + 1_500)).toHaveLength(KEYFRAME_EVERY);
+    expect((await chainRows(db(), p.id, run.id, n)).map((r) => r.keyframe)).toEqual([true, false]);
     expect(fromBase(await replayBaseAt(db(), p.id, run.id, n), n, long).items).toEqual(
       fromScratch(n, long).items,
     );

@@ -23,7 +23,7 @@ describeEachDb('replay checkpoints in the background', ({ db }) => {
       let count: number | null = null;
       for (let i = 0; i < events.length; i += 1000) {
         ({ eventCount: count } = await appendEvents(db(), p.id, runId, events.slice(i, i + 1000)));
-        scheduleCheckpoints(db(), runId, count ?? 0);
+        scheduleCheckpoints(db(), p.id, runId, count ?? 0);
       }
       expect(count).toBe(n);
     }

@@ -53,7 +53,7 @@ describeEachDb('scores', ({ db }) => {
     ]);
   });
 
-  it('refuses runs and results the project cannot see, and ids of another project', async () => {
+  it('refuses runs and results the project cannot see; a score id of another project is a new score here', async () => {
     const p = await makeProject(db());
     const q = await makeProject(db());
     const mine = await makeRun(db(), p.id, { kind: 'dataset' });
@@ -79,12 +79,13 @@ describeEachDb('scores', ({ db }) => {
         ),
       ),
     ).toBe('not_found');
+    expect(await scoresOfRun(db(), p.id, mine.id)).toEqual([]);
+    // Score ids are the project's own: the same id in each project is two scores.
     const id = randomUUID();
     await insertScores(db(), q.id, api, [{ id, runId: theirs.id, name: 'x', value: 1 }], null);
-    expect(
-      await codeOf(insertScores(db(), p.id, api, [{ id, runId: mine.id, name: 'x', value: 1 }], null)),
-    ).toBe('not_found');
-    expect(await scoresOfRun(db(), p.id, mine.id)).toEqual([]);
+    await insertScores(db(), p.id, api, [{ id, runId: mine.id, name: 'x', value: 2 }], null);
+    expect((await scoresOfRun(db(), p.id, mine.id)).map((s) => [s.id, s.value])).toEqual([[id, 2]]);
+    expect((await scoresOfRun(db(), q.id, theirs.id)).map((s) => [s.id, s.value])).toEqual([[id, 1]]);
   });
 
   it('validates against configs: range, type and labels, every invalid score reported, none stored', async () => {

@@ -146,7 +146,7 @@ describe('two app servers on one PostgreSQL database [round-robin, no sticky ses
         jsonb_build_object('message', 'line ' || g)
       from generate_series(0, 2499) g`);
     await db.execute(sql`insert into job_leases (name, holder, lease_until, acquired_at)
-      values (${`checkpoints:${long.id}`}, 'gone:1:x', now() - interval '1 minute', now() - interval '2 minutes')`);
+      values (${`checkpoints:${prices.id}:${long.id}`}, 'gone:1:x', now() - interval '1 minute', now() - interval '2 minutes')`);
 
     // Both servers start together on the new database (each migrates under the advisory lock and
     // creates the owner if nobody did yet).

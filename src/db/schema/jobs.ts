@@ -4,7 +4,7 @@ import { tstz } from './columns';
 /**
  * Leases of background work shared by every server process on the database (src/server/jobs/). One
  * row per unit of work: a periodic job (`retention`), held until its next pass is due, or a one-off
- * unit (`recompute:<job id>`, `checkpoints:<run id>`), deleted when done. Holds no project data.
+ * unit (`recompute:<job id>`, `checkpoints:<project id>:<run id>`), deleted when done. Holds no project data.
  */
 export const jobLeases = pgTable('job_leases', {
   name: text().primaryKey(),

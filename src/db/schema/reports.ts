@@ -19,7 +19,8 @@ export const reportStatus = pgEnum('report_status', reportStatuses);
 export const reports = pgTable(
   'reports',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    /** Chosen by the client or generated; unique within the project. */
+    id: uuid().notNull().defaultRandom(),
     projectId: projectRef(),
     runId: uuid().notNull(),
     /** Branch reports hang under their parent report. */
@@ -30,7 +31,8 @@ export const reports = pgTable(
     ...lifecycleDates,
   },
   (t) => [
-    // The target of the (project_id, report_id) foreign keys: a key that holds the project.
+    primaryKey({ name: 'reports_pk', columns: [t.id, t.projectId] }),
+    // The target of the (project_id, report_id) foreign keys.
     uniqueIndex('reports_project_id_unique').on(t.projectId, t.id),
     foreignKey({
       name: 'reports_run_fk',

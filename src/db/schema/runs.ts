@@ -32,7 +32,8 @@ export const costSource = pgEnum('cost_source', ['client', 'price']);
 export const runs = pgTable(
   'runs',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    /** Chosen by the client or generated; unique within the project (another project may use it too). */
+    id: uuid().notNull().defaultRandom(),
     projectId: projectRef(),
     kind: runKind().notNull().default('chat'),
     name: text().notNull(),
@@ -77,7 +78,9 @@ export const runs = pgTable(
     failedCount: integer().notNull().default(0),
   },
   (t) => [
-    // The target of the (project_id, run_id) foreign keys: a key that holds the project.
+    // By id within a project (a lookup by id and project uses the key's index).
+    primaryKey({ name: 'runs_pk', columns: [t.id, t.projectId] }),
+    // The target of the (project_id, run_id) foreign keys.
     uniqueIndex('runs_project_id_unique').on(t.projectId, t.id),
     // The migration writes ON DELETE SET NULL (parent_run_id): the project stays.
     foreignKey({

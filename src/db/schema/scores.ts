@@ -28,8 +28,8 @@ export const scoreSource = pgEnum('score_source', scoreSources);
 export const scores = pgTable(
   'scores',
   {
-    /** Chosen by the client (idempotency) or generated. */
-    id: uuid().primaryKey().defaultRandom(),
+    /** Chosen by the client (idempotency within the project) or generated. */
+    id: uuid().notNull().defaultRandom(),
     projectId: projectRef(),
     runId: uuid().notNull(),
     /** The scored step (an event seq); null for the whole run. */
@@ -49,6 +49,7 @@ export const scores = pgTable(
     ...lifecycleDates,
   },
   (t) => [
+    primaryKey({ name: 'scores_pk', columns: [t.id, t.projectId] }),
     foreignKey({
       name: 'scores_run_fk',
       columns: [t.projectId, t.runId],
@@ -81,6 +82,7 @@ export const scores = pgTable(
         t.name,
         t.source,
         t.authorId,
+        t.projectId,
       )
       .where(sql`${t.source} <> 'api'`),
     check('scores_name_length', sql`char_length(${t.name}) between 1 and 100`),

@@ -2,11 +2,11 @@ import 'server-only';
 import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
 import { type Actor, listAccessibleProjects, projectAccess } from './roles';
-import { runAccess } from './runs';
+import { runLanding } from './runs';
 
 /**
- * The project an old unscoped link (`/runs/<id>`, `/usage`, `/`) lands in: the run's own project when
- * the actor may see it; otherwise the project last viewed (the cookie's slug, when still theirs), else
+ * The project an old unscoped link (`/runs/<id>`, `/usage`, `/`) lands in: the first of the actor's
+ * projects with a run of that id; otherwise the project last viewed (the cookie's slug, when still theirs), else
  * their first project; null when they have none. A run of a project they may not see answers exactly
  * like an unknown run id, so the answer never reveals another project's slug.
  */
@@ -16,7 +16,7 @@ export async function landingProject(
   from: { runId?: string | null; lastSlug?: string | null },
 ): Promise<string | null> {
   if (from.runId && z.uuid().safeParse(from.runId).success) {
-    const own = await runAccess(db, actor, from.runId);
+    const own = await runLanding(db, actor, from.runId);
     if (own) return own.project.slug;
   }
   if (from.lastSlug) {

@@ -78,7 +78,10 @@ export async function verifyApiKey(
   if (!timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
   // last_used_at is advisory: update at most once a minute to keep writes off the hot path.
   if (row.stale) {
-    await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id));
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: new Date() })
+      .where(and(eq(apiKeys.projectId, row.project_id), eq(apiKeys.id, row.id)));
   }
   const verified = { projectId: row.project_id, keyId: row.id, keyName: row.name };
   cache.set(hash, verified);

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/db/client';
-import { type AuditEntry, auditLog } from '@/db/schema';
+import { type AuditEntry, auditLog, instanceAuditLog } from '@/db/schema';
 import { decodeCursor, encodeCursor } from '@/lib/cursor';
 import { AppError } from '../errors';
 
@@ -26,29 +26,29 @@ export type AuditInput = {
 
 /** Appends an entry; pass the transaction of the change so both commit or neither does. */
 export async function writeAudit(db: DbOrTx, entry: AuditInput): Promise<void> {
-  await db.insert(auditLog).values({
-    projectId: entry.projectId,
+  await writeAudits(db, [entry]);
+}
+
+/**
+ * Appends several entries (a batch of changes written in one transaction): a project's entries to
+ * its audit log, instance-wide ones (no project) to the instance's.
+ */
+export async function writeAudits(db: DbOrTx, entries: AuditInput[]): Promise<void> {
+  const project = entries.flatMap((e) => (e.projectId === null ? [] : [{ ...e, projectId: e.projectId }]));
+  const instance = entries.filter((e) => e.projectId === null);
+  if (project.length > 0)
+    await db.insert(auditLog).values(project.map((e) => ({ projectId: e.projectId, ...entryColumns(e) })));
+  if (instance.length > 0) await db.insert(instanceAuditLog).values(instance.map(entryColumns));
+}
+
+function entryColumns(entry: AuditInput) {
+  return {
     ...actorColumns(entry.actor),
     action: entry.action,
     target: entry.target ?? null,
     before: entry.before ?? null,
     after: entry.after ?? null,
-  });
-}
-
-/** Appends several entries in one statement (a batch of changes written in one transaction). */
-export async function writeAudits(db: DbOrTx, entries: AuditInput[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.insert(auditLog).values(
-    entries.map((entry) => ({
-      projectId: entry.projectId,
-      ...actorColumns(entry.actor),
-      action: entry.action,
-      target: entry.target ?? null,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-    })),
-  );
+  };
 }
 
 /** What an audited change says about itself: its result, and the entry's target, before and after. */

@@ -24,7 +24,7 @@ async function side(db: DbOrTx, projectId: string, runId: string): Promise<RunSi
   const events = await db
     .select({ type: runEvents.type, payload: runEvents.payload })
     .from(runEvents)
-    .where(eventsOfRun(run.id))
+    .where(eventsOfRun(projectId, run.id))
     .orderBy(asc(runEvents.seq))
     .limit(COMPARE_EVENT_CAP);
   const steps = toSteps(events);
@@ -103,7 +103,13 @@ export async function compareDatasetItem(
   const rows = await db
     .select()
     .from(runResults)
-    .where(and(inArray(runResults.runId, [runA.id, runB.id]), eq(runResults.itemId, itemId)));
+    .where(
+      and(
+        eq(runResults.projectId, projectId),
+        inArray(runResults.runId, [runA.id, runB.id]),
+        eq(runResults.itemId, itemId),
+      ),
+    );
   const ia = rows.find((r) => r.runId === runA.id) ?? null;
   const ib = rows.find((r) => r.runId === runB.id) ?? null;
   if (!ia && !ib) throw notFound('Item');
@@ -136,7 +142,7 @@ async function results(db: DbOrTx, run: Run) {
   return db
     .select()
     .from(runResults)
-    .where(and(eq(runResults.runId, run.id)))
+    .where(and(eq(runResults.projectId, run.projectId), eq(runResults.runId, run.id)))
     .orderBy(asc(runResults.itemId))
     .limit(COMPARE_RESULT_CAP);
 }

@@ -223,7 +223,10 @@ async function writeDemo(db: DbOrTx, projectId: string, now: Date): Promise<Seed
       startAt,
       outcome,
     });
-    await db.update(runs).set(written.run.row).where(eq(runs.id, written.run.row.id));
+    await db
+      .update(runs)
+      .set(written.run.row)
+      .where(and(eq(runs.projectId, projectId), eq(runs.id, written.run.row.id)));
     demoRuns.push({
       ...written.run,
       row: { ...written.run.row, userId: workflowUsers[i % workflowUsers.length]!, model: template.model },
@@ -250,15 +253,18 @@ async function writeDemo(db: DbOrTx, projectId: string, now: Date): Promise<Seed
       startAt: new Date(now.getTime() - daysAgo * DAY - 5 * HOUR),
       failureRate,
     });
-    await db.update(runs).set(run.row).where(eq(runs.id, run.row.id));
+    await db
+      .update(runs)
+      .set(run.row)
+      .where(and(eq(runs.projectId, projectId), eq(runs.id, run.row.id)));
     demoRuns.push({ ...run, row: { ...run.row, userId: 'user_04', model } });
   }
 
   const events = demoRuns.flatMap((r) => r.events.map((e) => ({ ...e, runId: r.row.id })));
-  await insertEvents(db, events);
+  await insertEvents(db, projectId, events);
   await recountEvents(db, projectId);
   await rebuildSearchWords(db, projectId);
-  await applyStamps(db, stamps);
+  await applyStamps(db, projectId, stamps);
   const usageRows = await writeDemoUsage(db, projectId, demoRuns, now);
   return { projectId, runs: demoRuns.length, events: events.length, usageRows };
 }

@@ -11,7 +11,7 @@ export async function insertRuns(db: DbOrTx, rows: (typeof runs.$inferInsert)[])
 }
 
 /** Bulk-inserts events: one jsonb parameter per few thousand rows is far faster than row-by-row binds. */
-export async function insertEvents(db: DbOrTx, events: (DemoEvent & { runId: string })[]) {
+export async function insertEvents(db: DbOrTx, projectId: string, events: (DemoEvent & { runId: string })[]) {
   for (let i = 0; i < events.length; i += 4000) {
     const batch = JSON.stringify(
       events
@@ -22,7 +22,7 @@ export async function insertEvents(db: DbOrTx, events: (DemoEvent & { runId: str
       insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload, created_at)
       select r.project_id, x.run_id, r.created_at, x.seq, x.type, x.ts, x.payload, x.ts
       from jsonb_to_recordset(${batch}::jsonb) as x(run_id uuid, seq int, type text, ts timestamptz, payload jsonb)
-      join runs r on r.id = x.run_id`);
+      join runs r on r.project_id = ${projectId}::uuid and r.id = x.run_id`);
   }
 }
 
@@ -31,13 +31,12 @@ export async function recountEvents(db: DbOrTx, projectId: string) {
   await db.execute(sql`
     update runs r set event_count = s.n, last_seq = s.last
     from (select e.run_id, count(*)::int as n, max(e.seq) as last
-          from run_events e join runs x on x.id = e.run_id
-          where x.project_id = ${projectId}::uuid group by e.run_id) s
-    where r.id = s.run_id`);
+          from run_events e where e.project_id = ${projectId}::uuid group by e.run_id) s
+    where r.project_id = ${projectId}::uuid and r.id = s.run_id`);
 }
 
 /** Moves reports and sections back to when the demo says they were written. */
-export async function applyStamps(db: DbOrTx, stamps: Stamp[]) {
+export async function applyStamps(db: DbOrTx, projectId: string, stamps: Stamp[]) {
   const of = (table: Stamp['table']) =>
     JSON.stringify(
       stamps
@@ -47,9 +46,9 @@ export async function applyStamps(db: DbOrTx, stamps: Stamp[]) {
   await db.execute(sql`
     update reports r set created_at = x.at, updated_at = x.updated_at
     from jsonb_to_recordset(${of('reports')}::jsonb) as x(id uuid, at timestamptz, updated_at timestamptz)
-    where r.id = x.id`);
+    where r.project_id = ${projectId}::uuid and r.id = x.id`);
   await db.execute(sql`
     update report_sections s set created_at = x.at
     from jsonb_to_recordset(${of('report_sections')}::jsonb) as x(id uuid, at timestamptz, updated_at timestamptz)
-    where s.id = x.id`);
+    where s.project_id = ${projectId}::uuid and s.id = x.id`);
 }

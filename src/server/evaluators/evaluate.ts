@@ -1,5 +1,5 @@
 import 'server-only';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type Evaluator, evaluators } from '@/db/schema';
 import { queryRows } from '@/db/sql';
@@ -114,8 +114,14 @@ export async function preload(
   if (jobs.length === 0) return { cache };
   try {
     const ids = [...new Set(jobs.map((j) => j.evaluator_id))];
+    const projectIds = [...new Set(jobs.map((j) => j.project_id))];
     const found = new Map(
-      (await db.select().from(evaluators).where(inArray(evaluators.id, ids))).map((e) => [e.id, e]),
+      (
+        await db
+          .select()
+          .from(evaluators)
+          .where(and(inArray(evaluators.projectId, projectIds), inArray(evaluators.id, ids)))
+      ).map((e) => [e.id, e]),
     );
     for (const id of ids) cache.set(id, Promise.resolve(found.get(id)));
     const targets = await loadTargets(

@@ -66,7 +66,7 @@ async function addJobs(
         set status = 'pending', attempts = 0, last_error = null, run_after = ${now.toISOString()}::timestamptz,
             updated_at = ${now.toISOString()}::timestamptz
         from unnest(${runIds}::uuid[], ${resultIds}::uuid[]) as t(run_id, result_id)
-        where j.evaluator_id = ${evaluatorId} and j.run_id = t.run_id
+        where j.project_id = ${projectId}::uuid and j.evaluator_id = ${evaluatorId} and j.run_id = t.run_id
           and j.result_id is not distinct from t.result_id and j.status in ('failed', 'skipped')
         returning j.id`,
   );
@@ -137,7 +137,7 @@ export async function enqueueDatasetRun(
     const results = await tx
       .select({ id: runResults.id })
       .from(runResults)
-      .where(eq(runResults.runId, datasetRunId));
+      .where(and(eq(runResults.projectId, projectId), eq(runResults.runId, datasetRunId)));
     const queued = await addJobs(
       tx,
       projectId,
@@ -168,12 +168,15 @@ export async function drainInbox(db: DbOrTx, now: Date, limit = 500): Promise<nu
     const rows = await queryRows<InboxRow>(
       tx,
       sql`with picked as (
-            select run_id from evaluation_inbox order by created_at limit ${limit} for update skip locked
+            select project_id, run_id from evaluation_inbox order by created_at limit ${limit}
+            for update skip locked
           ), gone as (
-            delete from evaluation_inbox i using picked where i.run_id = picked.run_id returning i.run_id
+            delete from evaluation_inbox i using picked
+            where i.project_id = picked.project_id and i.run_id = picked.run_id
+            returning i.project_id, i.run_id
           )
           select r.id as run_id, r.project_id, r.kind, r.model, r.name, r.tags, r.metadata
-          from gone join runs r on r.id = gone.run_id`,
+          from gone join runs r on r.project_id = gone.project_id and r.id = gone.run_id`,
     );
     if (rows.length === 0) return 0;
     const projectIds = [...new Set(rows.map((r) => r.project_id))];

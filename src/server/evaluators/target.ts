@@ -56,20 +56,31 @@ export type TargetRef = {
  */
 export async function loadTargets(db: DbOrTx, refs: TargetRef[]): Promise<(EvaluationTarget | null)[]> {
   if (refs.length === 0) return [];
+  // Ids are unique per project: rows are matched by (project, id).
+  const projectIds = [...new Set(refs.map((r) => r.projectId))];
   const runIds = [...new Set(refs.map((r) => r.runId))];
   const resultIds = [...new Set(refs.flatMap((r) => (r.resultId ? [r.resultId] : [])))];
   const [runRows, resultRows] = await Promise.all([
-    db.select(runColumns).from(runs).where(inArray(runs.id, runIds)),
-    resultIds.length ? db.select().from(runResults).where(inArray(runResults.id, resultIds)) : [],
+    db
+      .select(runColumns)
+      .from(runs)
+      .where(and(inArray(runs.projectId, projectIds), inArray(runs.id, runIds))),
+    resultIds.length
+      ? db
+          .select()
+          .from(runResults)
+          .where(and(inArray(runResults.projectId, projectIds), inArray(runResults.id, resultIds)))
+      : [],
   ]);
-  const runOf = new Map(runRows.map((r) => [r.id, r]));
-  const resultOf = new Map(resultRows.map((r) => [r.id, r]));
+  const key = (projectId: string, id: string) => `${projectId}/${id}`;
+  const runOf = new Map(runRows.map((r) => [key(r.projectId, r.id), r]));
+  const resultOf = new Map(resultRows.map((r) => [key(r.projectId, r.id), r]));
   return Promise.all(
     refs.map(async (ref) => {
-      const run = runOf.get(ref.runId);
-      if (!run || run.projectId !== ref.projectId) return null;
+      const run = runOf.get(key(ref.projectId, ref.runId));
+      if (!run) return null;
       if (ref.resultId) {
-        const result = resultOf.get(ref.resultId);
+        const result = resultOf.get(key(ref.projectId, ref.resultId));
         return result && result.runId === ref.runId ? resultTarget(result) : null;
       }
       return runTarget(db, run, ref.withEvents);
@@ -109,7 +120,7 @@ async function runTarget(db: DbOrTx, run: RunRow, withEvents: boolean): Promise<
     : await db
         .select({ type: runEvents.type, payload: runEvents.payload })
         .from(runEvents)
-        .where(and(eventsOfRun(run.id), inArray(runEvents.type, TRANSCRIPT_TYPES)))
+        .where(and(eventsOfRun(run.projectId, run.id), inArray(runEvents.type, TRANSCRIPT_TYPES)))
         .orderBy(asc(runEvents.seq))
         .limit(TRANSCRIPT_MAX_EVENTS);
   const { transcript, toolNames } = transcriptOf(events);

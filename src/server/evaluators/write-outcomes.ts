@@ -29,7 +29,9 @@ export async function writeOutcomes(
         await queryRows<{ id: string | number }>(
           tx,
           sql`select id from evaluation_jobs
-            where id = any(${`{${list.map((e) => e.job.id).join(',')}}`}::bigint[])
+            where (project_id, id) in (select * from unnest(
+                ${`{${list.map((e) => e.job.project_id).join(',')}}`}::uuid[],
+                ${`{${list.map((e) => e.job.id).join(',')}}`}::bigint[]))
               and leased_by = ${opts.workerId} and status = 'running'
             for update`,
         )
@@ -91,8 +93,10 @@ export async function writeOutcomes(
     }
     await writeAudits(tx, scoreAudits(rows, stored));
     const now = opts.now();
+    const projectOf = new Map(list.map((e) => [e.job.id, e.job.project_id]));
     const updates = [...settles].map(([id, s]) => ({
       id,
+      project_id: projectOf.get(id),
       status: s.status,
       score_id: s.scoreId ?? null,
       last_error: s.error ?? null,
@@ -106,8 +110,8 @@ export async function writeOutcomes(
             last_error = x.last_error, leased_by = null, run_after = x.run_after,
             updated_at = ${now.toISOString()}::timestamptz
           from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
-            as x(id bigint, status text, score_id uuid, last_error text, run_after timestamptz)
-          where j.id = x.id`,
+            as x(id bigint, project_id uuid, status text, score_id uuid, last_error text, run_after timestamptz)
+          where j.project_id = x.project_id and j.id = x.id`,
       );
     return list.map((e) => outcomes.get(e.job.id)!);
   });
@@ -151,10 +155,12 @@ async function upsertEvaluatorScores(tx: DbOrTx, rows: ScoreRow[]): Promise<Map<
             author_id text)
           where exists (select 1 from runs r where r.id = x.run_id and r.project_id = x.project_id)
             and (x.result_id is null
-              or exists (select 1 from run_results rr where rr.id = x.result_id and rr.run_id = x.run_id))
+              or exists (select 1 from run_results rr where rr.id = x.result_id and rr.project_id = x.project_id
+                and rr.run_id = x.run_id))
         ),
         prev as (
-          select s.id, s.value, s.label, s.comment from scores s join x on s.run_id = x.run_id
+          select s.id, s.project_id, s.value, s.label, s.comment from scores s join x on s.project_id = x.project_id
+            and s.run_id = x.run_id
             and s.seq is null and coalesce(s.result_id, ${nil}) = coalesce(x.result_id, ${nil})
             and s.name = x.name and s.source = 'evaluator' and s.author_id = x.author_id
         ),
@@ -164,17 +170,17 @@ async function upsertEvaluatorScores(tx: DbOrTx, rows: ScoreRow[]): Promise<Map<
           select x.id, x.project_id, x.run_id, null, x.result_id, x.name, x.data_type::score_type, x.value, null,
             'evaluator'::score_source, x.author_id, x.comment
           from x
-          on conflict (run_id, coalesce(seq, -1), coalesce(result_id, ${nil}), name, source, author_id)
-            where source <> 'api'
+          on conflict (run_id, coalesce(seq, -1), coalesce(result_id, ${nil}), name, source, author_id,
+            project_id) where source <> 'api'
           do update set data_type = excluded.data_type, value = excluded.value, label = excluded.label,
             comment = excluded.comment, updated_at = now()
-          returning id, run_id, result_id, name, author_id
+          returning id, project_id, run_id, result_id, name, author_id
         )
         select x.job_id, up.id, prev.id is not null as replaced, prev.value as prev_value,
           prev.label as prev_label, prev.comment as prev_comment
-        from x join up on up.run_id = x.run_id and coalesce(up.result_id, ${nil}) = coalesce(x.result_id, ${nil})
+        from x join up on up.project_id = x.project_id and up.run_id = x.run_id and coalesce(up.result_id, ${nil}) = coalesce(x.result_id, ${nil})
           and up.name = x.name and up.author_id = x.author_id
-        left join prev on prev.id = up.id`,
+        left join prev on prev.id = up.id and prev.project_id = up.project_id`,
   );
   return new Map(found.map((f) => [Number(f.job_id), { ...f, job_id: Number(f.job_id) }]));
 }

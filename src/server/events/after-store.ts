@@ -80,7 +80,7 @@ export function afterEventsStoredSql(
         (u.payload->>'costUsd')::float8 as client_cost,
         coalesce((u.payload->>'costUsd')::float8, ${priceCostSql(projectId, {
           // The run's model by primary key per usage row (a join let the planner scan the project's runs).
-          model: sql`coalesce(u.payload->>'model', (select r.model from runs r where r.id = u.run_id), fm.model)`,
+          model: sql`coalesce(u.payload->>'model', (select r.model from runs r where r.project_id = ${projectId}::uuid and r.id = u.run_id), fm.model)`,
           at: sql`u.at`,
           input: sql`(u.payload->>'inputTokens')::float8`,
           output: sql`(u.payload->>'outputTokens')::float8`,
@@ -117,7 +117,7 @@ export function afterEventsStoredSql(
         left join cnt on cnt.run_id = b.run_id
         left join tot on tot.run_id = b.run_id
         left join words w on w.run_id = b.run_id
-      where r.id = b.run_id
+      where r.project_id = ${projectId}::uuid and r.id = b.run_id
         and (b.fresh or cnt.run_id is not null or tot.run_id is not null)
       returning r.id, r.user_id, r.event_count
     )`;

@@ -241,7 +241,7 @@ export async function listEvents(
   const rows = await db
     .select()
     .from(runEvents)
-    .where(and(eventsOfRun(runId), gt(runEvents.seq, after)))
+    .where(and(eventsOfRun(projectId, runId), gt(runEvents.seq, after)))
     .orderBy(asc(runEvents.seq))
     .limit(opts.limit + 1);
   const more = rows.length > opts.limit;

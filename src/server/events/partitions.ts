@@ -21,11 +21,13 @@ export const listEventPartitions = (db: DbOrTx): Promise<EventPartition[]> =>
   listMonthPartitions(db, RUN_EVENTS);
 
 /**
- * The events of one run, as a WHERE condition on run_events (`alias.` before the columns when given):
- * with the run's creation time, which the planner uses to read the one partition that holds them.
+ * The events of one run of a project, as a WHERE condition on run_events (`alias.` before the columns
+ * when given): with the run's creation time, which the planner uses to read the one partition that
+ * holds them.
  */
-export function eventsOfRun(runId: string, alias = ''): SQL {
+export function eventsOfRun(projectId: string, runId: string, alias = ''): SQL {
   const col = (name: string) => sql.raw(`${alias ? `${alias}.` : ''}${name}`);
-  return sql`${col('run_id')} = ${runId}::uuid
-    and ${col('run_created_at')} = (select created_at from runs where id = ${runId}::uuid)`;
+  return sql`${col('project_id')} = ${projectId}::uuid and ${col('run_id')} = ${runId}::uuid
+    and ${col('run_created_at')} = (select created_at from runs
+      where project_id = ${projectId}::uuid and id = ${runId}::uuid)`;
 }

@@ -33,11 +33,13 @@ export async function placeEvaluationScores(
           (row_number() over (partition by s.run_id order by ${timeline}) - 1)::int as seq
         from otel_spans s
         cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-        where s.run_id = any(array(select distinct run_id from ev)) and not ${shadowed(sql`e.value`, sql`s.run_id`)}
+        where s.project_id = ${projectId}::uuid and s.run_id = any(array(select distinct run_id from ev))
+          and not ${shadowed(projectId, sql`e.value`, sql`s.run_id`)}
       ),
       exact as (
         select a.run_id from (select run_id, count(*) as n from laid group by run_id) a
-        where a.n = (select count(*) from run_events r where r.run_id = a.run_id)
+        where a.n = (select count(*) from run_events r where r.project_id = ${projectId}::uuid
+          and r.run_id = a.run_id)
       ),
       target as (
         select distinct on (ev.record_key) ev.record_key, ev.run_id, laid.seq

@@ -27,7 +27,8 @@ export function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
     sql`select r.user_id as subject, m.metric from ${projectRuns(projectId, runIds)} r
         cross join (values ('cost_micros'), ('tokens')) as m(metric)
         where r.user_id is not null
-          and exists (select 1 from otel_spans s where s.run_id = r.id and s.usage is not null and not s.ledgered)`,
+          and exists (select 1 from otel_spans s where s.project_id = r.project_id and s.run_id = r.id
+            and s.usage is not null and not s.ledgered)`,
   );
   const rows = usageRows(
     sql`
@@ -39,8 +40,8 @@ export function ledgerSpanUsageSql(projectId: string, runIds: string): SQL {
     sql`due as (
         update otel_spans s set ledgered = true
         from ${projectRuns(projectId, runIds)} r
-        where s.run_id = r.id and r.user_id is not null and s.usage is not null and not s.ledgered
-          and s.run_id = ${inRuns}
+        where s.project_id = r.project_id and s.run_id = r.id and r.user_id is not null
+          and s.usage is not null and not s.ledgered and s.run_id = ${inRuns}
           and (select count(*) from (${locks}) l) >= 0
         returning s.run_id, r.user_id, r.model as run_model, s.span_id, s.usage, s.end_ns
       ),
@@ -83,18 +84,19 @@ const projectRuns = (projectId: string, ids: string | SQL): SQL =>
   sql`(select r.* from (select * from runs where id = any(${typeof ids === 'string' ? idArray(ids) : ids}) offset 0) r where r.project_id = ${projectId}::uuid)`;
 
 /**
- * Concurrent exports of one trace take turns: the runs' locks, taken in id order (`try`: those free
- * now, `wait`: all, waiting). Sets heldRunsState to the runs now held, and returns them.
+ * Concurrent exports of one trace take turns: the runs' locks (of the project's run ids), taken in id
+ * order (`try`: those free now, `wait`: all, waiting). Sets heldRunsState to the runs now held, and
+ * returns them.
  */
-export function lockRunsSql(runIds: string, mode: 'try' | 'wait'): SQL {
+export function lockRunsSql(projectId: string, runIds: string, mode: 'try' | 'wait'): SQL {
+  const key = sql`hashtextextended('otel-run:' || ${projectId}::text || ':' || id, 0)`;
   const ordered = sql`(select value as id from jsonb_array_elements_text(${runIds}::jsonb) order by 1) ids`;
   // A volatile function in the WHERE is not pushed below the ORDER BY: the locks go in id order.
   const held =
     mode === 'try'
       ? sql`select coalesce(jsonb_agg(id), '[]'::jsonb)::text from ${ordered}
-            where pg_try_advisory_xact_lock(hashtextextended('otel-run:' || id, 0))`
-      : sql`select ${runIds}::text from (select count(pg_advisory_xact_lock(hashtextextended('otel-run:' || id, 0)))
-            from ${ordered}) l`;
+            where pg_try_advisory_xact_lock(${key})`
+      : sql`select ${runIds}::text from (select count(pg_advisory_xact_lock(${key})) from ${ordered}) l`;
   return sql`select ${heldRunsState.set(sql`(${held})`)} as held`;
 }
 
@@ -143,7 +145,7 @@ export function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
          output jsonb, tags jsonb, metadata jsonb)
     where x.id = any(${heldRuns})
     order by x.id
-    on conflict (id) do update set
+    on conflict (id, project_id) do update set
       user_id = coalesce(runs.user_id, excluded.user_id),
       thread_id = coalesce(runs.thread_id, excluded.thread_id),
       model = coalesce(runs.model, excluded.model),
@@ -157,7 +159,7 @@ export function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
       tags = case when ${root} then excluded.tags else runs.tags end,
       metadata = case when ${root} then runs.metadata || excluded.metadata else runs.metadata end,
       updated_at = now()
-    where runs.project_id = excluded.project_id and (
+    where (
       (runs.user_id is null and excluded.user_id is not null)
       or (runs.thread_id is null and excluded.thread_id is not null)
       or (runs.model is null and excluded.model is not null)
@@ -175,9 +177,9 @@ export function upsertRunsSql(projectId: string, traces: TraceRow[]): SQL {
  * Whether the event `e` of a span of run `runId` is not laid out: a tool span's input (`ifNoCall`) when
  * a span of the run has the model call that made it (`call`, the same call id): the model's is kept.
  */
-export const shadowed = (e: SQL, runId: SQL) =>
-  sql`(${e} ? 'ifNoCall' and exists (select 1 from otel_spans c where c.run_id = ${runId}
-    and c.events @> jsonb_build_array(jsonb_build_object('call', ${e}->>'ifNoCall'))))`;
+export const shadowed = (projectId: string, e: SQL, runId: SQL) =>
+  sql`(${e} ? 'ifNoCall' and exists (select 1 from otel_spans c where c.project_id = ${projectId}::uuid
+    and c.run_id = ${runId} and c.events @> jsonb_build_array(jsonb_build_object('call', ${e}->>'ifNoCall'))))`;
 
 /** Events keep one seq per event in timeline order: (event time, span start, span id, place in span). */
 export const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.ord`;
@@ -188,36 +190,37 @@ export const timeline = sql`(e.value->>'at')::numeric, s.start_ns, s.span_id, e.
  * (e.g. appended through the events API): its events go, and the next statement lays them all out
  * again from the spans.
  */
-export function eventsCheckSql(): SQL {
+export function eventsCheckSql(projectId: string): SQL {
+  const project = sql`${projectId}::uuid`;
   const notCreated = sql`x.run_id <> all(${createdRunsState.ids})`;
   return sql`with ${newSpansState.item('n', notCreated)},
     old as (
       select s.run_id, s.span_id, s.start_ns, s.events
       from otel_spans s
-      where s.run_id = any(array(select distinct run_id from n))
+      where s.project_id = ${project} and s.run_id = any(array(select distinct run_id from n))
         and not exists (select 1 from n where n.run_id = s.run_id and n.span_id = s.span_id)
     ),
     first as (
       select distinct on (s.run_id) s.run_id, (e.value->>'at')::numeric as at, s.start_ns, s.span_id, e.ord
       from otel_spans s join n on n.run_id = s.run_id and n.span_id = s.span_id
       cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-      where s.run_id in (select run_id from old)
+      where s.project_id = ${project} and s.run_id in (select run_id from old)
       order by s.run_id, ${timeline}
     ),
     late as (
       select a.run_id from (select distinct run_id from n) a
       left join first f on f.run_id = a.run_id
-      where (select count(*) from run_events ev where ev.run_id = a.run_id)
+      where (select count(*) from run_events ev where ev.project_id = ${project} and ev.run_id = a.run_id)
               <> coalesce((select sum(jsonb_array_length(s.events)) from old s where s.run_id = a.run_id), 0)
                  - (select count(*) from old s
                     cross join lateral jsonb_array_elements(s.events) as e(value)
-                    where s.run_id = a.run_id and s.events @? '$[*].ifNoCall' and ${shadowed(sql`e.value`, sql`s.run_id`)})
+                    where s.run_id = a.run_id and s.events @? '$[*].ifNoCall' and ${shadowed(projectId, sql`e.value`, sql`s.run_id`)})
          or exists (
            select 1 from old s
            cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
            where s.run_id = f.run_id and (${timeline}) > (f.at, f.start_ns, f.span_id, f.ord))
     )
-    delete from run_events where run_id = any(array(select run_id from late))`;
+    delete from run_events where project_id = ${project} and run_id = any(array(select run_id from late))`;
 }
 
 /**
@@ -241,7 +244,8 @@ export function eventsStoreSql(projectId: string, words: string): SQL {
              e.value->>'type',
              to_timestamp(((e.value->>'at')::numeric / 1000000)::float8 / 1000),
              coalesce(e.value->'payload', '{}'::jsonb)
-      from src e join prior on prior.run_id = e.run_id join runs r on r.id = e.run_id
+      from src e join prior on prior.run_id = e.run_id
+      join runs r on r.project_id = ${projectId}::uuid and r.id = e.run_id
       returning ${storedEventReturning()}
     `,
     ),
@@ -251,27 +255,28 @@ export function eventsStoreSql(projectId: string, words: string): SQL {
       sql`
       select s.run_id, 0 as ord, s.span_id as key, ${spanEnd('s.')} as at, s.usage as payload
       from (select distinct run_id, span_id from n) n
-      join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
+      join otel_spans s on s.project_id = ${projectId}::uuid and s.run_id = n.run_id and s.span_id = n.span_id
       where s.usage is not null
     `,
     ),
   };
   return sql`with ${newSpansState.item('n')},
     prior as (
-      select a.run_id, (select max(ev.seq) from run_events ev where ev.run_id = a.run_id) as last
+      select a.run_id, (select max(ev.seq) from run_events ev
+        where ev.project_id = ${projectId}::uuid and ev.run_id = a.run_id) as last
       from (select distinct run_id from n) a
     ),
     src as (
       select s.run_id, s.start_ns, s.span_id, e.value, e.ord
       from otel_spans s join prior on prior.run_id = s.run_id and prior.last is null
       cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-      where not ${shadowed(sql`e.value`, sql`s.run_id`)}
+      where s.project_id = ${projectId}::uuid and not ${shadowed(projectId, sql`e.value`, sql`s.run_id`)}
       union all
       select s.run_id, s.start_ns, s.span_id, e.value, e.ord
       from n join prior on prior.run_id = n.run_id and prior.last is not null
-      join otel_spans s on s.run_id = n.run_id and s.span_id = n.span_id
+      join otel_spans s on s.project_id = ${projectId}::uuid and s.run_id = n.run_id and s.span_id = n.span_id
       cross join lateral jsonb_array_elements(s.events) with ordinality as e(value, ord)
-      where not ${shadowed(sql`e.value`, sql`s.run_id`)}
+      where not ${shadowed(projectId, sql`e.value`, sql`s.run_id`)}
     ),
     ${afterEventsStoredSql(projectId, stored, {
       // The words computed here (exportWords) serve a run when every span this export holds of it was
@@ -280,7 +285,8 @@ export function eventsStoreSql(projectId: string, words: string): SQL {
         from ${stored.base.name} b join jsonb_each(${words}::jsonb) w on w.key::uuid = b.run_id
         join (select run_id, count(*) as spans from n group by run_id) nc on nc.run_id = b.run_id
         where nc.spans = (w.value->>'spans')::int
-          and (not b.fresh or (select count(*) from otel_spans s where s.run_id = b.run_id) = nc.spans)`,
+          and (not b.fresh or (select count(*) from otel_spans s
+            where s.project_id = ${projectId}::uuid and s.run_id = b.run_id) = nc.spans)`,
     })}
     select count(*)::int as runs from upd`;
 }

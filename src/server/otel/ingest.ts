@@ -1,5 +1,5 @@
 import 'server-only';
-import { type SQL, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { pipelinedTransaction, queryRowsPrepared } from '@/db/sql';
 import type { OtelSpan } from './decode';
@@ -7,7 +7,6 @@ import { exportWords } from './export-words';
 import {
   eventsCheckSql,
   eventsStoreSql,
-  heldRuns,
   insertSpansSql,
   ledgerSpanUsageSql,
   lockRunsSql,
@@ -20,8 +19,6 @@ export type IngestResult = {
   runs: number;
   spans: number;
   newSpans: number;
-  /** Spans refused because their trace's run id is taken by another project's run. */
-  refused: number;
 };
 
 /** Milliseconds spent per phase, summed over calls (a profile: the statements then run one by one). */
@@ -57,7 +54,7 @@ export async function storeSpans(
   spans: OtelSpan[],
   opts: { phases?: IngestPhases } = {},
 ): Promise<IngestResult & { runOf: Map<string, string> }> {
-  if (spans.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0, runOf: new Map() };
+  if (spans.length === 0) return { runs: 0, spans: 0, newSpans: 0, runOf: new Map() };
   const t0 = performance.now();
   const byTrace = new Map<string, OtelSpan[]>();
   for (const s of spans) {
@@ -105,7 +102,6 @@ export async function storeSpanRows(
     runs: first.runs + (second?.runs ?? 0),
     spans: first.spans + (second?.spans ?? 0),
     newSpans: first.newSpans + (second?.newSpans ?? 0),
-    refused: first.refused + (second?.refused ?? 0),
   };
 }
 /**
@@ -116,7 +112,7 @@ export async function storeSpanRows(
  * 2. every held trace's run exists (a placeholder `running` run until its root span arrives) and learns
  *    what this export says about its user, thread and model; a root span sets name, status and times;
  * 3. spans are stored once, keyed by (run, span id), in one insert that ignores spans already stored
- *    (never into another project's run);
+ *    (run ids are the project's own: the same trace id in another project is that project's run);
  * 4. for runs that had spans before: when a stored event comes later on the timeline than a new one, or
  *    the stored events are not exactly their spans' (e.g. appended through the events API), their
  *    events go (the next statement lays them all out again);
@@ -135,19 +131,15 @@ async function store(
   ledger: SQL,
   phases?: IngestPhases,
 ): Promise<IngestResult & { busy: TraceRow[] }> {
-  if (traces.length === 0) return { runs: 0, spans: 0, newSpans: 0, refused: 0, busy: [] };
+  if (traces.length === 0) return { runs: 0, spans: 0, newSpans: 0, busy: [] };
   const runIds = JSON.stringify(traces.map((t) => t.runId));
   const ids = new Set(traces.map((t) => t.runId));
   const mine = allRows.filter((r) => ids.has(r.run_id));
   const steps: Step[] = [
-    { phase: 'lock', query: lockRunsSql(runIds, mode) },
+    { phase: 'lock', query: lockRunsSql(projectId, runIds, mode) },
     { phase: 'runs', query: upsertRunsSql(projectId, traces) },
-    {
-      phase: 'runs',
-      query: sql`select id from runs where id = any(${heldRuns}) and project_id <> ${projectId}::uuid`,
-    },
     { phase: 'spans', query: insertSpansSql(projectId, mine) },
-    { phase: 'events check', query: eventsCheckSql() },
+    { phase: 'events check', query: eventsCheckSql(projectId) },
     { phase: 'events store', query: eventsStoreSql(projectId, words) },
   ];
   const results = phases
@@ -158,24 +150,9 @@ async function store(
         [ledger],
       );
   if (phases) await timedSteps(db, [{ phase: 'usage', query: ledger }], phases);
-  const [locked, , foreignRows, inserted] = results as [
-    { held: string }[],
-    unknown[],
-    { id: string }[],
-    { n: number }[],
-  ];
+  const [locked, , inserted] = results as [{ held: string }[], unknown[], { n: number }[]];
   const held = new Set(JSON.parse(locked[0]!.held) as string[]);
   const busy = traces.filter((t) => !held.has(t.runId));
   const rows = mine.filter((r) => held.has(r.run_id));
-  // A run id is derived from the project, but a client may create a run with any id: a trace whose
-  // id is held by another project's run is refused, never written into that run.
-  const foreign = new Set(foreignRows.map((r) => r.id));
-  const refused = foreign.size ? rows.filter((r) => foreign.has(r.run_id)).length : 0;
-  return {
-    runs: held.size - foreign.size,
-    spans: rows.length - refused,
-    newSpans: inserted[0]?.n ?? 0,
-    refused,
-    busy,
-  };
+  return { runs: held.size, spans: rows.length, newSpans: inserted[0]?.n ?? 0, busy };
 }

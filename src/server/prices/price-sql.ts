@@ -59,11 +59,12 @@ export function repriceRunsSql(projectId: string, ids: SQL): SQL {
                coalesce(sum(q.i), 0) as input_tokens, coalesce(sum(q.o), 0) as output_tokens
         from (select ${event} as cost, coalesce((ev.payload->>'inputTokens')::float8, 0) as i,
                      coalesce((ev.payload->>'outputTokens')::float8, 0) as o
-              from run_events ev where ev.run_id = x.id and ev.type = 'usage') q
+              from run_events ev where ev.project_id = x.project_id and ev.run_id = x.id
+                and ev.run_created_at = x.created_at and ev.type = 'usage') q
       ) e
       cross join lateral (select ${rest} as rest) p
       where x.id in (${ids}) and x.project_id = ${projectId}::uuid
     ) c
-    where r.id = c.id and c.priced and r.cost_source is distinct from 'client'
+    where r.project_id = ${projectId}::uuid and r.id = c.id and c.priced and r.cost_source is distinct from 'client'
     returning r.id, r.cost_usd`;
 }

@@ -72,7 +72,7 @@ export async function recomputeBatch(db: DbOrTx, projectId: string, jobId: strin
     // A model's runs: the run's model, or a usage event of that model (priced for it).
     if (job.model) {
       where.push(sql`(${runs.model} = ${job.model} or exists (select 1 from run_events ev
-        where ev.run_id = ${runs.id} and ev.type = 'usage' and ev.payload->>'model' = ${job.model}))`);
+        where ev.project_id = ${runs.projectId} and ev.run_id = ${runs.id} and ev.type = 'usage' and ev.payload->>'model' = ${job.model}))`);
     }
     if (job.cursor) {
       const [at, id] = job.cursor.split('|');

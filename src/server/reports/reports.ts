@@ -55,13 +55,12 @@ function createReportTx(
         branch: input.branch ?? null,
         parentReportId: input.parentReportId ?? null,
       })
-      .onConflictDoNothing({ target: reports.id })
+      .onConflictDoNothing({ target: [reports.id, reports.projectId] })
       .returning();
     if (row) return { report: { ...row, sections: [] }, created: true };
 
     const existing = await getReport(tx, projectId, input.id!);
-    // The id is another project's report: answered as for any report the caller cannot see, never a
-    // 409 that would tell it the id exists elsewhere.
+    // Deleted since the insert found it.
     if (!existing) throw notFound('Report');
     const same =
       existing.runId === runId &&

@@ -18,14 +18,22 @@ type RunRowsStep = {
 export const RUN_ROWS: RunRowsStep[] = [
   {
     table: 'run_events',
-    statement: (p, any, n) => sql`with d as (delete from run_events where (run_id, seq) in (
+    statement: (
+      p,
+      any,
+      n,
+    ) => sql`with d as (delete from run_events where project_id = ${p} and (run_id, seq) in (
         select run_id, seq from run_events where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: 'events',
   },
   {
     table: 'run_transcript_checkpoints',
-    statement: (p, any, n) => sql`with d as (delete from run_transcript_checkpoints where (run_id, seq) in (
+    statement: (
+      p,
+      any,
+      n,
+    ) => sql`with d as (delete from run_transcript_checkpoints where project_id = ${p} and (run_id, seq) in (
         select run_id, seq from run_transcript_checkpoints where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
@@ -33,7 +41,7 @@ export const RUN_ROWS: RunRowsStep[] = [
   // Scores before results: a result's delete would cascade to its scores unbatched.
   {
     table: 'scores',
-    statement: (p, any, n) => sql`with d as (delete from scores where id in (
+    statement: (p, any, n) => sql`with d as (delete from scores where project_id = ${p} and id in (
         select id from scores where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: 'scores',
@@ -41,36 +49,44 @@ export const RUN_ROWS: RunRowsStep[] = [
   // Evaluations (one per evaluator and run or result) before results too, for the same reason.
   {
     table: 'evaluation_jobs',
-    statement: (p, any, n) => sql`with d as (delete from evaluation_jobs where id in (
+    statement: (p, any, n) => sql`with d as (delete from evaluation_jobs where project_id = ${p} and id in (
         select id from evaluation_jobs where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
   },
   {
     table: 'annotation_queue_items',
-    statement: (p, any, n) => sql`with d as (delete from annotation_queue_items where id in (
+    statement: (
+      p,
+      any,
+      n,
+    ) => sql`with d as (delete from annotation_queue_items where project_id = ${p} and id in (
         select id from annotation_queue_items where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
   },
   {
     table: 'evaluation_inbox',
-    statement: (p, any, n) => sql`with d as (delete from evaluation_inbox where run_id in (
+    statement: (
+      p,
+      any,
+      n,
+    ) => sql`with d as (delete from evaluation_inbox where project_id = ${p} and run_id in (
         select run_id from evaluation_inbox where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,
   },
   {
     table: 'run_results',
-    statement: (p, any, n) => sql`with d as (delete from run_results where id in (
+    statement: (p, any, n) => sql`with d as (delete from run_results where project_id = ${p} and id in (
         select id from run_results where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: 'results',
   },
   {
     table: 'report_sections',
-    statement: (p, any, n) => sql`with d as (delete from report_sections where id in (
-        select s.id from report_sections s join reports r on r.id = s.report_id
+    statement: (p, any, n) => sql`with d as (delete from report_sections where project_id = ${p} and id in (
+        select s.id from report_sections s join reports r on r.project_id = s.project_id and r.id = s.report_id
         where r.project_id = ${p} and r.run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: 'reportSections',
@@ -78,9 +94,9 @@ export const RUN_ROWS: RunRowsStep[] = [
   // Branch reports first (children before parents), so no delete cascades further than its batch.
   {
     table: 'reports',
-    statement: (p, any, n) => sql`with d as (delete from reports where id in (
+    statement: (p, any, n) => sql`with d as (delete from reports where project_id = ${p} and id in (
         select id from reports r where r.project_id = ${p} and r.run_id = any(${any})
-          and not exists (select 1 from reports c where c.parent_report_id = r.id)
+          and not exists (select 1 from reports c where c.project_id = r.project_id and c.parent_report_id = r.id)
         limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: 'reports',
@@ -88,7 +104,11 @@ export const RUN_ROWS: RunRowsStep[] = [
   // OTLP spans a run was assembled from go with it.
   {
     table: 'otel_spans',
-    statement: (p, any, n) => sql`with d as (delete from otel_spans where (run_id, span_id) in (
+    statement: (
+      p,
+      any,
+      n,
+    ) => sql`with d as (delete from otel_spans where project_id = ${p} and (run_id, span_id) in (
         select run_id, span_id from otel_spans where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
       select count(*)::int as n from d`,
     field: null,

@@ -87,7 +87,8 @@ async function sparsePage(
     .select(runColumns)
     .from(runs)
     .where(
-      sql`${runs.id} in (select id from (select id, created_at from runs where ${and(...within, sparse)} offset 0) m
+      sql`(${runs.id}, ${runs.projectId}) in (select id, project_id from (select id, project_id, created_at
+        from runs where ${and(...within, sparse)} offset 0) m
         order by created_at ${dir}, id ${dir} limit ${n - found.length})`,
     )
     .orderBy(...order);

@@ -78,8 +78,7 @@ export async function getResultById(
   const [row] = await db
     .select({ result: runResults })
     .from(runResults)
-    .innerJoin(runs, eq(runs.id, runResults.runId))
-    .where(and(eq(runResults.id, resultId), eq(runs.projectId, projectId)));
+    .where(and(eq(runResults.id, resultId), eq(runResults.projectId, projectId)));
   return row?.result ?? null;
 }
 

@@ -23,9 +23,9 @@ const isFinished = (status: string) => (finishedStatuses as readonly string[]).i
 
 /**
  * Creates a run. With a client-chosen id already stored in this project: the same body is an idempotent
- * retry, another is 409. An id held by another project's run is answered 404, as for any run the caller
- * cannot see (never a 409 that would tell it the id exists elsewhere). `parentRunId` must name a run of
- * the same project (else 400, nothing written).
+ * retry, another is 409. Ids are the project's own: the same id in another project is another run,
+ * and nothing here depends on it. `parentRunId` must name a run of the same project (else 400, nothing
+ * written).
  */
 export async function createRun(
   db: DbOrTx,
@@ -80,7 +80,7 @@ export async function createRun(
     [inserted] = await db
       .insert(runs)
       .values(values)
-      .onConflictDoNothing({ target: runs.id })
+      .onConflictDoNothing({ target: [runs.id, runs.projectId] })
       .returning(runColumns);
   } catch (err) {
     // The parent was deleted between the check and the insert.
@@ -91,8 +91,7 @@ export async function createRun(
   }
   if (inserted) return { run: inserted, created: true };
 
-  const [stored] = await db.select(runColumns).from(runs).where(eq(runs.id, input.id!));
-  if (!stored || stored.projectId !== projectId) throw notFound('Run');
+  const stored = await requireRun(db, projectId, input.id!);
   if (!matchesStored(input, stored)) {
     throw new AppError('conflict', 'A run with this id already exists with a different body');
   }

@@ -42,7 +42,7 @@ export async function listRunsByScore(
   const rows = await db
     .select({ ...runColumns, sortValue: scores.value })
     .from(scores)
-    .innerJoin(runs, eq(runs.id, scores.runId))
+    .innerJoin(runs, and(eq(runs.projectId, scores.projectId), eq(runs.id, scores.runId)))
     .where(and(...where))
     .orderBy(dir(scores.value), dir(scores.runId))
     .limit(page.limit + 1);

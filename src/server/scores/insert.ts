@@ -86,7 +86,13 @@ async function assertTargets(tx: DbOrTx, projectId: string, inputs: ScoreInput[]
   const results = await tx
     .select({ id: runResults.id, runId: runResults.runId })
     .from(runResults)
-    .where(and(inArray(runResults.id, resultIds), inArray(runResults.runId, runIds)));
+    .where(
+      and(
+        eq(runResults.projectId, projectId),
+        inArray(runResults.id, resultIds),
+        inArray(runResults.runId, runIds),
+      ),
+    );
   const runOf = new Map(results.map((r) => [r.id, r.runId]));
   for (const s of inputs) if (s.resultId && runOf.get(s.resultId) !== s.runId) throw notFound('Result');
 }
@@ -150,7 +156,7 @@ async function insertById(tx: DbOrTx, projectId: string, rows: Row[]): Promise<I
     sql`insert into scores (id, project_id, run_id, seq, result_id, name, data_type, value, label, source,
           author_id, comment)
         ${selectRows(rows)}
-        on conflict (id) do nothing
+        on conflict (id, project_id) do nothing
         returning id`,
   );
   const ids = rows.map((r) => r.id);
@@ -163,17 +169,20 @@ async function insertById(tx: DbOrTx, projectId: string, rows: Row[]): Promise<I
         .select()
         .from(scores)
         .where(
-          inArray(
-            scores.id,
-            retried.map((r) => r.id),
+          and(
+            eq(scores.projectId, projectId),
+            inArray(
+              scores.id,
+              retried.map((r) => r.id),
+            ),
           ),
         )
     ).map((s) => [s.id, s]),
   );
   for (const row of retried) {
     const s = stored.get(row.id);
-    // An id of another project's score is answered as any score the caller cannot see.
-    if (!s || s.projectId !== projectId) throw notFound('Score');
+    // Deleted since the insert found it.
+    if (!s) throw notFound('Score');
     if (!sameContent(s, row))
       throw new AppError('conflict', `A score with id ${row.id} already exists with other content`);
   }
@@ -207,6 +216,7 @@ async function upsertByAuthor(
     .from(scores)
     .where(
       and(
+        eq(scores.projectId, projectId),
         inArray(scores.runId, [...new Set(rows.map((r) => r.runId))]),
         eq(scores.source, source),
         eq(scores.authorId, authorId),
@@ -272,13 +282,13 @@ async function upsert(tx: DbOrTx, rows: Row[]): Promise<void> {
             author_id, comment)
           ${selectRows(rows)}
           on conflict (run_id, coalesce(seq, -1), coalesce(result_id, ${sql.raw(`'${NIL_UUID}'`)}::uuid), name,
-            source, author_id) where source <> 'api'
+            source, author_id, project_id) where source <> 'api'
           do update set data_type = excluded.data_type, value = excluded.value, label = excluded.label,
             comment = excluded.comment, updated_at = now()`,
     );
   } catch (err) {
     // A client-chosen id that another score already has.
-    if (pgErrorCode(err) === PG_UNIQUE_VIOLATION && pgConstraint(err) === 'scores_pkey')
+    if (pgErrorCode(err) === PG_UNIQUE_VIOLATION && pgConstraint(err) === 'scores_pk')
       throw new AppError('conflict', 'A score with this id already exists with other content');
     throw err;
   }

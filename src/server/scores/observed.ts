@@ -97,7 +97,7 @@ export async function insertObservedScores(
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, run_id uuid, name text,
         data_type text, value float8, label text, comment text)
       where exists (select 1 from runs r where r.id = x.run_id and r.project_id = ${projectId}::uuid)
-      on conflict (id) do nothing
+      on conflict (id, project_id) do nothing
       returning id`,
   );
   return inserted.length;

@@ -30,7 +30,7 @@ export async function firstContentMatches(
     sql`select r.id as run_id, m.seq, m.txt from runs r
         cross join lateral (
           select e.seq, ${eventSearchText('e.')} as txt from run_events e
-          where e.run_id = r.id and e.project_id = r.project_id and e.run_created_at = r.created_at
+          where e.project_id = r.project_id and e.run_id = r.id and e.run_created_at = r.created_at
             and e.type not in ('text-start', 'text-end')
             and to_tsvector(${tsConfig}, coalesce(${eventSearchText('e.')}, '')) @@ ${anyWordQuery(q)}
           order by e.seq limit 1
@@ -64,7 +64,6 @@ export async function rebuildSearchWords(db: DbOrTx, projectId: string): Promise
   await db.execute(sql`
     update runs r set search = w.words
     from (select e.run_id, ${sql.raw(runSearchWordsSql('e.'))} as words
-          from run_events e join runs x on x.id = e.run_id
-          where x.project_id = ${projectId}::uuid group by e.run_id) w
-    where r.id = w.run_id`);
+          from run_events e where e.project_id = ${projectId}::uuid group by e.run_id) w
+    where r.project_id = ${projectId}::uuid and r.id = w.run_id`);
 }

@@ -36,7 +36,7 @@ describeEachServer('API /runs', ({ api }) => {
     expect((await api('/api/v1/runs', { method: 'POST', body: { id, name: 'b' } })).status).toBe(409);
   });
 
-  it("refuses foreign or unknown parents and clearing endedAt; another project's id is 404, not 409", async () => {
+  it("refuses foreign or unknown parents and clearing endedAt; another project's id is a new run here", async () => {
     const foreign = (
       await (await api('/api/v1/runs', { method: 'POST', body: { name: 'f' }, project: 'other' })).json()
     ).run;
@@ -45,9 +45,11 @@ describeEachServer('API /runs', ({ api }) => {
       expect(res.status).toBe(400);
       expect((await res.json()).error.code).toBe('bad_request');
     }
-    const clash = await api('/api/v1/runs', { method: 'POST', body: { id: foreign.id, name: 'f' } });
-    expect(clash.status).toBe(404);
-    expect((await clash.json()).error.code).toBe('not_found');
+    // Ids are the project's own: the same id here is another run, whatever its body.
+    const same = await api('/api/v1/runs', { method: 'POST', body: { id: foreign.id, name: 'mine' } });
+    expect(same.status).toBe(201);
+    expect((await same.json()).run).toMatchObject({ id: foreign.id, name: 'mine' });
+    expect((await (await api(`/api/v1/runs/${foreign.id}`, { project: 'other' })).json()).run.name).toBe('f');
 
     const done = (
       await (await api('/api/v1/runs', { method: 'POST', body: { name: 'd', status: 'succeeded' } })).json()

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditLog, signInFailures } from '@/db/schema';
+import { instanceAuditLog, signInFailures } from '@/db/schema';
 import { ensureOwner } from '@/server/accounts/owner';
 import { sessionUser, signInWithPassword, WRONG_CREDENTIALS } from '@/server/accounts/sign-in';
 import { delayAfter, recordFailure, THROTTLE } from '@/server/accounts/throttle';
@@ -117,7 +117,10 @@ describeEachDb('accounts', ({ db }) => {
         ok: false,
         error: 'Too many attempts, try again in 3 seconds',
       });
-      const audit = await db().select().from(auditLog).where(eq(auditLog.target, owner.email));
+      const audit = await db()
+        .select()
+        .from(instanceAuditLog)
+        .where(eq(instanceAuditLog.target, owner.email));
       expect(audit.map((a) => a.action)).toContain('sign_in.throttled');
       // The owner, from their own address, at the same moment: signed in.
       expect((await signIn(owner.email, PASSWORD, '10.1.1.1', seconds(t0, 4))).ok).toBe(true);

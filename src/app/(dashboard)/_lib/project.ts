@@ -26,6 +26,7 @@ import {
 } from '@/server/access';
 import { AppError } from '@/server/errors';
 import { getRunById } from '@/server/runs';
+import { assertRunInProject } from '@/server/runs/scope';
 
 export { PAGE_ROLES };
 
@@ -109,6 +110,16 @@ export async function projectFor(min: ProjectRole): Promise<ProjectAccess> {
   const slug = (await headers()).get(PROJECT_HEADER);
   if (!slug) throw new AppError('not_found', 'Project not found');
   return requireProjectRole(getDb(), user.actor, { slug }, min);
+}
+
+/**
+ * For a run page's server actions: the project of the page's address with at least `min`, when the run
+ * is one of its runs (run ids are unique per project only); else not_found / forbidden.
+ */
+export async function runFor(runId: string, min: ProjectRole = 'viewer'): Promise<ProjectAccess> {
+  const access = await projectFor(min);
+  await assertRunInProject(getDb(), access.project.id, runId);
+  return access;
 }
 
 /** The audit scope of an action: who acts, in which project. */

@@ -38,22 +38,28 @@ const isKeyframe = (eventCount: number) => (eventCount / CHECKPOINT_EVERY - 1) %
  * The rows a read of the run's chain up to `uptoSeq` decodes: from the last keyframe at or before it,
  * or from the chain's start when there is none (rows stored before keyframes were).
  */
-export async function chainRows(db: DbOrTx, runId: string, uptoSeq: number) {
+export async function chainRows(db: DbOrTx, projectId: string, runId: string, uptoSeq: number) {
   const c = runTranscriptCheckpoints;
   const lastKeyframe = sql`coalesce((select max(k.seq) from run_transcript_checkpoints k
-    where k.run_id = ${runId}::uuid and k.seq <= ${uptoSeq} and k.keyframe), -1)`;
+    where k.project_id = ${projectId}::uuid and k.run_id = ${runId}::uuid and k.seq <= ${uptoSeq}
+      and k.keyframe), -1)`;
   return db
     .select({ seq: c.seq, eventCount: c.eventCount, keyframe: c.keyframe, state: c.state })
     .from(c)
-    .where(and(eq(c.runId, runId), lte(c.seq, uptoSeq), gte(c.seq, lastKeyframe)))
+    .where(and(eq(c.projectId, projectId), eq(c.runId, runId), lte(c.seq, uptoSeq), gte(c.seq, lastKeyframe)))
     .orderBy(asc(c.seq));
 }
 
 /** The run's chain up to `uptoSeq`, decoded: the state at its last checkpoint (null: no checkpoint). */
-async function readChain(db: DbOrTx, runId: string, uptoSeq: number): Promise<ReplayBase | null> {
+async function readChain(
+  db: DbOrTx,
+  projectId: string,
+  runId: string,
+  uptoSeq: number,
+): Promise<ReplayBase | null> {
   const decoder = new ChainDecoder();
   let last: { seq: number; eventCount: number; clock: ReplayClock } | null = null;
-  for (const r of await chainRows(db, runId, uptoSeq)) {
+  for (const r of await chainRows(db, projectId, runId, uptoSeq)) {
     // A chain with a hole (a write that lost a race with an out-of-order insert) ends before it; a
     // keyframe starts one (its predecessors were stored when it was written: a stale one takes the
     // keyframe with it).
@@ -78,13 +84,14 @@ async function readChain(db: DbOrTx, runId: string, uptoSeq: number): Promise<Re
  */
 export async function ensureCheckpoints(
   db: DbOrTx,
+  projectId: string,
   runId: string,
   uptoSeq = MAX_SEQ,
   /** The last checkpoint this process wrote for the run: used when it is still stored (saves the chain read). */
   from: ReplayBase | null = null,
 ): Promise<{ written: number; last: ReplayBase | null }> {
-  const remembered = from !== null && (await stillStored(db, runId, from));
-  let base = remembered ? from : await readChain(db, runId, MAX_SEQ);
+  const remembered = from !== null && (await stillStored(db, projectId, runId, from));
+  let base = remembered ? from : await readChain(db, projectId, runId, MAX_SEQ);
   if (base && base.seq >= uptoSeq) return { written: 0, last: base };
   const folder = TranscriptFolder.from(base?.transcript ?? null);
   const clock = base ? { ...base.clock } : startClock();
@@ -92,7 +99,7 @@ export async function ensureCheckpoints(
   let written = 0;
   for (;;) {
     const after = base?.seq ?? -1;
-    const page = await readPage(db, runId, after);
+    const page = await readPage(db, projectId, runId, after);
     if (page.length < CHECKPOINT_EVERY) return { written, last: base };
     foldPage(folder, clock, page);
     const state = folder.state();
@@ -101,16 +108,20 @@ export async function ensureCheckpoints(
     const keyframe = isKeyframe(eventCount);
     const stored = encodeCheckpoint(keyframe ? null : prev, state, clock);
     const ok = await db.transaction(async (tx) => {
-      await tx.execute(sql`select 1 from runs where id = ${runId}::uuid for share`);
+      await tx.execute(
+        sql`select 1 from runs where project_id = ${projectId}::uuid and id = ${runId}::uuid for share`,
+      );
       const [row] = await queryRows<{ n: number }>(
         tx,
         sql`insert into run_transcript_checkpoints (project_id, run_id, seq, event_count, keyframe, state)
             select r.project_id, r.id, ${seq}, ${eventCount}, ${keyframe}, ${JSON.stringify(stored)}::jsonb
             from runs r
-            where r.id = ${runId}::uuid and (select count(*) from run_events where run_id = ${runId}::uuid
+            where r.project_id = ${projectId}::uuid and r.id = ${runId}::uuid
+              and (select count(*) from run_events where ${eventsOfRun(projectId, runId)}
                      and seq > ${after} and seq <= ${seq}) = ${CHECKPOINT_EVERY}
               and (${after} = -1 or exists (select 1 from run_transcript_checkpoints
-                     where run_id = ${runId}::uuid and seq = ${after} and event_count = ${eventCount - CHECKPOINT_EVERY}))
+                     where project_id = ${projectId}::uuid and run_id = ${runId}::uuid and seq = ${after}
+                       and event_count = ${eventCount - CHECKPOINT_EVERY}))
             on conflict do nothing
             returning 1 as n`,
       );
@@ -120,7 +131,7 @@ export async function ensureCheckpoints(
       // The checkpoint this process remembered is stored but no longer the last: another server folded
       // the run further meanwhile. Go on from the stored chain rather than stop short of the end.
       if (remembered) {
-        const rest = await ensureCheckpoints(db, runId, uptoSeq);
+        const rest = await ensureCheckpoints(db, projectId, runId, uptoSeq);
         return { written: written + rest.written, last: rest.last };
       }
       return { written, last: null };
@@ -137,11 +148,11 @@ export async function ensureCheckpoints(
  * pass's hot loop, and mapping each row's columns (a Date per timestamp, read back as text) cost more
  * than folding it. The time comes as epoch milliseconds, truncated as a JS Date would hold it.
  */
-function readPage(db: DbOrTx, runId: string, after: number, upto = MAX_SEQ) {
+function readPage(db: DbOrTx, projectId: string, runId: string, after: number, upto = MAX_SEQ) {
   return queryRowsPrepared<RawEvent>(
     db,
     sql`select seq, type, floor(extract(epoch from ts) * 1000)::float8 as ms, payload
-        from run_events where ${eventsOfRun(runId)} and seq > ${after} and seq <= ${upto}
+        from run_events where ${eventsOfRun(projectId, runId)} and seq > ${after} and seq <= ${upto}
         order by seq limit ${CHECKPOINT_EVERY}`,
   );
 }
@@ -167,14 +178,15 @@ function foldPage(folder: TranscriptFolder, clock: ReplayClock, page: RawEvent[]
  */
 async function stateAt(
   db: DbOrTx,
+  projectId: string,
   runId: string,
   seq: number,
   /** The last checkpoint at or before `seq`, when the caller has read it. */
   read?: ReplayBase,
 ): Promise<ReplayBase | null> {
-  const checkpoint = read ?? (await readChain(db, runId, seq));
+  const checkpoint = read ?? (await readChain(db, projectId, runId, seq));
   if (!checkpoint || checkpoint.seq >= seq) return checkpoint;
-  const page = await readPage(db, runId, checkpoint.seq, seq);
+  const page = await readPage(db, projectId, runId, checkpoint.seq, seq);
   if (page.length === 0) return checkpoint;
   const folder = TranscriptFolder.from(checkpoint.transcript);
   const clock = { ...checkpoint.clock };
@@ -183,12 +195,13 @@ async function stateAt(
 }
 
 /** Whether a checkpoint is still stored: the trigger deletes a stale one with all after it, so its chain is whole. */
-async function stillStored(db: DbOrTx, runId: string, cp: ReplayBase): Promise<boolean> {
+async function stillStored(db: DbOrTx, projectId: string, runId: string, cp: ReplayBase): Promise<boolean> {
   const rows = await db
     .select({ seq: runTranscriptCheckpoints.seq })
     .from(runTranscriptCheckpoints)
     .where(
       and(
+        eq(runTranscriptCheckpoints.projectId, projectId),
         eq(runTranscriptCheckpoints.runId, runId),
         eq(runTranscriptCheckpoints.seq, cp.seq),
         eq(runTranscriptCheckpoints.eventCount, cp.count),
@@ -212,12 +225,12 @@ export async function replayBaseAt(
   const [due] = await queryRows<{ n: number }>(
     db,
     sql`select count(*)::int as n from run_events e
-        where e.run_id = ${runId}::uuid and e.seq <= ${seq}
+        where ${eventsOfRun(projectId, runId, 'e')} and e.seq <= ${seq}
           and e.seq > coalesce((select max(c.seq) from run_transcript_checkpoints c
-                                where c.run_id = ${runId}::uuid), -1)`,
+                                where c.project_id = ${projectId}::uuid and c.run_id = ${runId}::uuid), -1)`,
   );
-  if ((due?.n ?? 0) >= CHECKPOINT_EVERY) await ensureCheckpoints(db, runId, seq);
-  return readChain(db, runId, seq);
+  if ((due?.n ?? 0) >= CHECKPOINT_EVERY) await ensureCheckpoints(db, projectId, runId, seq);
+  return readChain(db, projectId, runId, seq);
 }
 
 /**
@@ -232,7 +245,7 @@ export async function replayStateAt(
   seq: number,
 ): Promise<ReplayBase | null> {
   const checkpoint = await replayBaseAt(db, projectId, runId, seq);
-  return checkpoint && stateAt(db, runId, seq, checkpoint);
+  return checkpoint && stateAt(db, projectId, runId, seq, checkpoint);
 }
 
 /** The most parts one read of a checkpoint's left-out parts answers. */
@@ -250,7 +263,7 @@ export async function baseParts(
   { seq, key, from, to }: { seq: number; key: string; from: number; to: number },
 ): Promise<unknown[]> {
   await assertRunInProject(db, projectId, runId);
-  const base = await stateAt(db, runId, seq);
+  const base = await stateAt(db, projectId, runId, seq);
   const open = base?.seq === seq ? base.transcript.open : null;
   if (!open || open.key !== key) throw new AppError('not_found', 'Transcript checkpoint not found');
   return open.state.parts.slice(Math.max(0, from), Math.min(to, from + BASE_PARTS_MAX));

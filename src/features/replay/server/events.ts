@@ -22,7 +22,7 @@ export async function listEventsBetween(
   return db
     .select()
     .from(runEvents)
-    .where(and(eventsOfRun(runId), gte(runEvents.seq, fromSeq), lte(runEvents.seq, toSeq)))
+    .where(and(eventsOfRun(projectId, runId), gte(runEvents.seq, fromSeq), lte(runEvents.seq, toSeq)))
     .orderBy(asc(runEvents.seq))
     .limit(Math.min(limit, EVENT_RANGE_MAX));
 }

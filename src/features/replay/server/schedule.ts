@@ -16,12 +16,16 @@ const MAX_WAIT_MS = 5000;
  * opened at a `?seq=`.
  */
 export const BACKGROUND_FOLD_FROM = 5 * CHECKPOINT_EVERY;
+/** A run's key in the maps below and in its lease's name: `<project id>:<run id>` (run ids are per project). */
+type RunKey = `${string}:${string}`;
+const runKey = (projectId: string, runId: string): RunKey => `${projectId}:${runId}`;
+
 /** Runs waiting for their quiet period: the timer, and when the first unfolded append came. */
-const pending = new Map<string, { timer: ReturnType<typeof setTimeout>; since: number }>();
+const pending = new Map<RunKey, { timer: ReturnType<typeof setTimeout>; since: number }>();
 /** Runs with a pass under way (value: another pass was asked for meanwhile). */
-const running = new Map<string, boolean>();
+const running = new Map<RunKey, boolean>();
 /** The last checkpoint a pass wrote, kept while more passes follow (the next starts from it). */
-const last = new Map<string, ReplayBase>();
+const last = new Map<RunKey, ReplayBase>();
 
 /**
  * After an append that left the run with `eventCount` events: fold its new events into checkpoints in
@@ -31,69 +35,78 @@ const last = new Map<string, ReplayBase>();
  * ingest's busiest time and folds a streaming run in larger steps. A pass lost or skipped costs only
  * speed: the page folds what is missing when it needs it.
  */
-export function scheduleCheckpoints(db: DbOrTx, runId: string, eventCount: number) {
+export function scheduleCheckpoints(db: DbOrTx, projectId: string, runId: string, eventCount: number) {
   if (eventCount < BACKGROUND_FOLD_FROM) return;
+  const key = runKey(projectId, runId);
   const now = Date.now();
-  const waiting = pending.get(runId);
+  const waiting = pending.get(key);
   if (waiting) clearTimeout(waiting.timer);
   const since = waiting?.since ?? now;
   const timer = setTimeout(
     () => {
-      pending.delete(runId);
-      startPass(db, runId);
+      pending.delete(key);
+      startPass(db, key);
     },
     Math.max(0, Math.min(QUIET_MS, since + MAX_WAIT_MS - now)),
   );
   timer.unref?.();
-  pending.set(runId, { timer, since });
+  pending.set(key, { timer, since });
 }
 
-function scheduleRetry(db: DbOrTx, runId: string) {
-  if (pending.has(runId)) return;
+function scheduleRetry(db: DbOrTx, key: RunKey) {
+  if (pending.has(key)) return;
   const timer = setTimeout(() => {
-    pending.delete(runId);
-    startPass(db, runId);
+    pending.delete(key);
+    startPass(db, key);
   }, MAX_WAIT_MS);
   timer.unref?.();
-  pending.set(runId, { timer, since: Date.now() });
+  pending.set(key, { timer, since: Date.now() });
 }
 
-/** A fold of a run whose process stopped mid-pass (the job sweeper's unit of work). */
-export async function resumeCheckpoints(db: DbOrTx, runId: string): Promise<void> {
-  await ensureCheckpoints(db, runId);
+/** The project and run of a lease's unit key; null for a key of another form (nothing to resume). */
+function parseKey(key: string): { projectId: string; runId: string } | null {
+  const [projectId, runId, ...rest] = key.split(':');
+  return projectId && runId && rest.length === 0 ? { projectId, runId } : null;
 }
 
-function startPass(db: DbOrTx, runId: string) {
-  if (running.has(runId)) {
-    running.set(runId, true);
+/** A fold of a run whose process stopped mid-pass (the job sweeper's unit of work, `<project>:<run>`). */
+export async function resumeCheckpoints(db: DbOrTx, key: string): Promise<void> {
+  const run = parseKey(key);
+  if (run) await ensureCheckpoints(db, run.projectId, run.runId);
+}
+
+function startPass(db: DbOrTx, key: RunKey) {
+  if (running.has(key)) {
+    running.set(key, true);
     return;
   }
-  running.set(runId, false);
+  running.set(key, false);
+  const { projectId, runId } = parseKey(key)!;
   const pass = () => {
     // Under the run's lease: one process folds a run at a time (its appends may reach several).
     withLease(
       () => db,
-      `checkpoints:${runId}`,
+      `checkpoints:${key}`,
       leaseOptions(),
       async () => {
-        const r = await ensureCheckpoints(db, runId, undefined, last.get(runId) ?? null);
-        if (r.last) last.set(runId, r.last);
-        else last.delete(runId);
+        const r = await ensureCheckpoints(db, projectId, runId, undefined, last.get(key) ?? null);
+        if (r.last) last.set(key, r.last);
+        else last.delete(key);
       },
     )
       .then((ran) => {
         // Another process is folding this run: look again once it may be done.
-        if (!ran) scheduleRetry(db, runId);
+        if (!ran) scheduleRetry(db, key);
       })
       .catch((err) => console.error('[runledger] transcript checkpoints failed', runId, err))
       .finally(() => {
-        if (running.get(runId)) {
-          running.set(runId, false);
+        if (running.get(key)) {
+          running.set(key, false);
           pass();
         } else {
-          running.delete(runId);
+          running.delete(key);
           // Kept while the run streams on (another pass is due): the next pass starts from it.
-          if (!pending.has(runId)) last.delete(runId);
+          if (!pending.has(key)) last.delete(key);
         }
       });
   };

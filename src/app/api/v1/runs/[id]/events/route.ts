@@ -17,7 +17,7 @@ export const POST = apiRoute(routes.appendEvents, async ({ projectId, params, bo
     },
   );
   // The replay's transcript checkpoints follow in the background (src/features/replay/server).
-  if (eventCount !== null) scheduleCheckpoints(getDb(), params.id, eventCount);
+  if (eventCount !== null) scheduleCheckpoints(getDb(), projectId, params.id, eventCount);
   return { status: 200, body: { accepted, duplicates } };
 });
 
