@@ -190,11 +190,28 @@ export async function updateRun(
   });
 }
 
-/** Deletes the run; its events, results and reports go with it (foreign keys cascade). */
+/**
+ * Deletes the run; its events, results and reports go with it (foreign keys cascade). What outlives it
+ * (its ledger rows, reservations and child runs) forgets it first, in the same transaction: those keys
+ * take no action on delete.
+ */
 export async function deleteRun(db: DbOrTx, projectId: string, runId: string): Promise<void> {
-  const deleted = await db
-    .delete(runs)
-    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)))
-    .returning({ id: runs.id });
-  if (deleted.length === 0) throw notFound('Run');
+  await db.transaction(async (tx) => {
+    const p = sql`${projectId}::uuid`;
+    const r = sql`${runId}::uuid`;
+    await queryRows(tx, sql`update usage_events set run_id = null where project_id = ${p} and run_id = ${r}`);
+    await queryRows(
+      tx,
+      sql`update usage_reservations set run_id = null where project_id = ${p} and run_id = ${r}`,
+    );
+    await queryRows(
+      tx,
+      sql`update runs set parent_run_id = null where project_id = ${p} and parent_run_id = ${r}`,
+    );
+    const deleted = await tx
+      .delete(runs)
+      .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)))
+      .returning({ id: runs.id });
+    if (deleted.length === 0) throw notFound('Run');
+  });
 }
