@@ -31,24 +31,15 @@ describeEachDb('data model and input rules', ({ db }) => {
       ]),
     );
     expect(names).not.toContain('run_events_run_type_idx');
-    // (project_id, parent_run_id) → runs; a deleted parent nulls parent_run_id alone.
-    const fks = await queryRows<{ conname: string; confdeltype: string; cols: string; nulled: string }>(
+    // (project_id, parent_run_id) → runs, no action on delete: deleteRun clears a child's parent first.
+    const fks = await queryRows<{ conname: string; confdeltype: string; cols: string }>(
       db(),
       sql`select conname, confdeltype,
             (select string_agg(a.attname, ',' order by a.attname) from pg_attribute a
-             where a.attrelid = conrelid and a.attnum = any(conkey)) as cols,
-            (select string_agg(a.attname, ',') from pg_attribute a
-             where a.attrelid = conrelid and a.attnum = any(confdelsetcols)) as nulled
+             where a.attrelid = conrelid and a.attnum = any(conkey)) as cols
           from pg_constraint where conname = 'runs_parent_fk'`,
     );
-    expect(fks).toEqual([
-      {
-        conname: 'runs_parent_fk',
-        confdeltype: 'n',
-        cols: 'parent_run_id,project_id',
-        nulled: 'parent_run_id',
-      },
-    ]);
+    expect(fks).toEqual([{ conname: 'runs_parent_fk', confdeltype: 'a', cols: 'parent_run_id,project_id' }]);
   });
 
   it('refuses a parentRunId that names no run of the project (400, nothing written)', async () => {

@@ -5,6 +5,7 @@ import type { DbConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { queryRows } from '@/db/sql';
 import { listMonthPartitions, USAGE_EVENTS } from '@/server/partitions/months';
+import { deleteRun } from '@/server/runs';
 import { recordUsage } from '@/server/usage';
 import { migrationsBefore } from '../../scripts/lib/migrations-before';
 import { availableDrivers } from '../helpers/db';
@@ -108,8 +109,8 @@ for (const driver of availableDrivers()) {
         sql`select sum(total)::int as n from usage_daily where project_id = ${a!.id}::uuid and metric = 'tokens'`,
       );
       expect(daily!.n).toBe(17);
-      // Deleting the run clears run_id on its ledger rows (the foreign key on the partitioned table).
-      await db.execute(sql`delete from runs where id = ${run!.id}::uuid`);
+      // Deleting the run clears run_id on its ledger rows (the partitioned table keeps its foreign key).
+      await deleteRun(db, a!.id, run!.id);
       const [linked] = await queryRows<{ n: number }>(
         db,
         sql`select count(*)::int as n from usage_events where run_id is not null`,

@@ -5,6 +5,7 @@ import { queryRows } from '@/db/sql';
 import { onUsageEventsAccepted } from '@/server/events/usage-hook';
 import { ensureMonthPartitions, listMonthPartitions, USAGE_EVENTS } from '@/server/partitions/months';
 import { purgeExpired, putRetention } from '@/server/retention';
+import { deleteRun } from '@/server/runs';
 import { putQuota, recordRunUsage, recordUsage } from '@/server/usage';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
@@ -133,7 +134,7 @@ describeEachDb('usage_events partitions', ({ db }) => {
         now: new Date('2026-04-02T00:00:00Z'),
       },
     );
-    await db().execute(sql`delete from runs where project_id = ${p.id}::uuid and id = ${run.id}::uuid`);
+    await deleteRun(db(), p.id, run.id);
     const rows = await queryRows<{ run_id: string | null; project_id: string }>(
       db(),
       sql`select run_id, project_id::text from usage_events where project_id = ${p.id}::uuid`,

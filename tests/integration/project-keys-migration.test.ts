@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
 import { migrationsFolder, runMigrations } from '@/db/migrate';
 import { queryRows } from '@/db/sql';
+import { deleteRun } from '@/server/runs';
 import { availableDrivers } from '../helpers/db';
 import { adminUrl, testServerUrl, withDatabase } from '../helpers/pg-url';
 
@@ -162,7 +163,7 @@ for (const driver of availableDrivers()) {
       expect(inbox).toEqual([{ project_id: projects[0]!.id }]);
 
       // Deleting a run: its rows go (cascade), its ledger rows and child run stay, project kept, run cleared.
-      await db.execute(sql`delete from runs where id = ${a.run}::uuid`);
+      await deleteRun(db, projects[0]!.id, a.run);
       const left = await queryRows<{ t: string; got: string }>(db, CHILDREN);
       expect(left.filter((r) => r.got === projects[0]!.id).map((r) => r.t)).toEqual([
         'dataset_items',

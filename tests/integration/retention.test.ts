@@ -6,7 +6,7 @@ import { appendEvents } from '@/server/events';
 import { addSection, createReport } from '@/server/reports';
 import { getRetention, ledgerCutoff, purgeExpired, putRetention, runRetentionOnce } from '@/server/retention';
 import { addResults, listRunModels } from '@/server/runs';
-import { putQuota, recordUsage } from '@/server/usage';
+import { createReservation, putQuota, recordUsage } from '@/server/usage';
 import { describeEachDb } from '../helpers/db';
 import { makeProject, makeRun } from '../helpers/fixtures';
 import { rollupMismatches } from '../helpers/usage';
@@ -130,6 +130,9 @@ describeEachDb('retention', ({ db }) => {
       { subject: 'u', metric: 'tokens', amount: 5, runId: old1.id },
       { now: NOW },
     );
+    // So do its reservation and a child run that has not expired: they forget the run.
+    await createReservation(db(), p.id, { subject: 'u', metric: 'tokens', amount: 1, runId: old1.id });
+    const child = await makeRun(db(), p.id, { parentRunId: old1.id });
     expect(await listRunModels(db(), p.id)).toEqual(['gpt-test', 'old-model']);
 
     const [result] = await purgeExpired(db(), { now: NOW, batchSize: 10, projectId: p.id });
@@ -146,6 +149,16 @@ describeEachDb('retention', ({ db }) => {
         sql`select count(*)::int as n from usage_events where project_id = ${p.id}::uuid and run_id is null`,
       ),
     ).toBe(1);
+    const [held] = await queryRows<{ run_id: string | null }>(
+      db(),
+      sql`select run_id from usage_reservations where project_id = ${p.id}::uuid`,
+    );
+    expect(held).toEqual({ run_id: null });
+    const [kept] = await queryRows<{ parent_run_id: string | null }>(
+      db(),
+      sql`select parent_run_id from runs where project_id = ${p.id}::uuid and id = ${child.id}::uuid`,
+    );
+    expect(kept).toEqual({ parent_run_id: null });
     expect(await listRunModels(db(), p.id)).toEqual(['gpt-test']);
 
     // A second pass finds nothing.

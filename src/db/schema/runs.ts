@@ -82,19 +82,19 @@ export const runs = pgTable(
     primaryKey({ name: 'runs_pk', columns: [t.id, t.projectId] }),
     // The target of the (project_id, run_id) foreign keys.
     uniqueIndex('runs_project_id_unique').on(t.projectId, t.id),
-    // The migration writes ON DELETE SET NULL (parent_run_id): the project stays.
+    // No action on delete: deleting a run clears its children's parent_run_id first (src/server/runs).
     foreignKey({
       name: 'runs_parent_fk',
       columns: [t.projectId, t.parentRunId],
       foreignColumns: [t.projectId, t.id],
-    }).onDelete('set null'),
+    }),
     index('runs_project_created_idx').on(t.projectId, t.createdAt.desc(), t.id.desc()),
     index('runs_project_status_created_idx').on(t.projectId, t.status, t.createdAt.desc(), t.id.desc()),
     index('runs_project_kind_created_idx').on(t.projectId, t.kind, t.createdAt.desc(), t.id.desc()),
     index('runs_project_user_created_idx').on(t.projectId, t.userId, t.createdAt.desc(), t.id.desc()),
     index('runs_project_thread_created_idx').on(t.projectId, t.threadId, t.createdAt.desc(), t.id.desc()),
     index('runs_project_model_created_idx').on(t.projectId, t.model, t.createdAt.desc(), t.id.desc()),
-    // Deleting a run sets its children's parent_run_id to null: found by this index, not a scan.
+    // Deleting a run clears its children's parent_run_id: found by this index, not a scan.
     index('runs_parent_idx').on(t.parentRunId).where(sql`${t.parentRunId} is not null`),
     index('runs_tags_gin_idx').using('gin', t.tags),
     // `metadata @> {key: value}` (the metadata filters): jsonb_path_ops indexes key-value paths, not keys.

@@ -44,16 +44,16 @@ export const usageEvents = pgTable(
   },
   (t) => [
     primaryKey({ name: 'usage_events_pk', columns: [t.id, t.projectId, t.occurredAt] }),
-    // The migration writes ON DELETE SET NULL (run_id): the project stays.
+    // No action on delete: deleting a run clears run_id here first (src/server/runs, retention).
     foreignKey({
       name: 'usage_events_run_fk',
       columns: [t.projectId, t.runId],
       foreignColumns: [runs.projectId, runs.id],
-    }).onDelete('set null'),
+    }),
     // `amount` last: the hourly chart and short-window rankings sum it by an index-only scan.
     index('usage_events_project_metric_occurred_idx').on(t.projectId, t.metric, t.occurredAt, t.amount),
     index('usage_events_project_subject_occurred_idx').on(t.projectId, t.subject, t.metric, t.occurredAt),
-    // Deleting a run sets run_id to null on its ledger rows: found by this index, not a ledger scan.
+    // Deleting a run clears run_id on its ledger rows: found by this index, not a ledger scan.
     index('usage_events_run_idx').on(t.runId).where(sql`${t.runId} is not null`),
   ],
 );
@@ -178,12 +178,12 @@ export const usageReservations = pgTable(
   },
   (t) => [
     primaryKey({ name: 'usage_reservations_pk', columns: [t.id, t.projectId] }),
-    // The migration writes ON DELETE SET NULL (run_id): the project stays.
+    // No action on delete: deleting a run clears run_id here first (src/server/runs, retention).
     foreignKey({
       name: 'usage_reservations_run_fk',
       columns: [t.projectId, t.runId],
       foreignColumns: [runs.projectId, runs.id],
-    }).onDelete('set null'),
+    }),
     uniqueIndex('usage_reservations_project_idempotency_unique').on(t.projectId, t.idempotencyKey),
     index('usage_reservations_project_held_idx').on(t.projectId, t.subject, t.metric, t.status, t.expiresAt),
     index('usage_reservations_run_idx').on(t.runId).where(sql`${t.runId} is not null`),

@@ -8,12 +8,15 @@ type RunRowsStep = {
   /** The project's rows under the chunk's runs (the project named, as every statement of the app does). */
   statement: (projectId: SQL, runIds: SQL, n: number) => SQL;
   field: keyof PurgeCounts | null;
+  /** Clears the reference (the row outlives the run; its key takes no action on delete). */
+  detach?: true;
 };
 
 /**
- * Every table that references `runs`, in the order its rows under a run are removed before the runs
- * themselves: a table left out here would be emptied by one unbounded cascade when its runs go (a test
- * compares this list with the schema's foreign keys).
+ * Every table that references `runs` (runs too, for a child's parent), in the order its rows under a run
+ * are removed or detached before the runs themselves: a table left out here would be emptied by one
+ * unbounded cascade when its runs go, or would stop them going (a test compares this list with the
+ * schema's foreign keys).
  */
 export const RUN_ROWS: RunRowsStep[] = [
   {
@@ -132,21 +135,27 @@ export const RUN_ROWS: RunRowsStep[] = [
       select count(*)::int as n from d`,
     field: null,
   },
-  // The ledger outlives runs (its own retention): it only forgets which run it came from.
-  // Each by its whole key (the ledger's holds its month: one partition's index per row).
+  // The ledger outlives runs (its own retention): it only forgets which run it came from; so does a
+  // child run its parent. Each by its whole key (the ledger's holds its month: one partition's index per row).
   ...(
     [
-      ['usage_events', 'id, project_id, occurred_at'],
-      ['usage_reservations', 'id, project_id'],
+      ['usage_events', 'id, project_id, occurred_at', 'run_id'],
+      ['usage_reservations', 'id, project_id', 'run_id'],
+      ['runs', 'id, project_id', 'parent_run_id'],
     ] as const
   ).map(
-    ([table, key]): RunRowsStep => ({
+    ([table, key, column]): RunRowsStep => ({
       table,
-      statement: (p, any, n) => sql`with u as (update ${sql.identifier(table)} set run_id = null
+      statement: (
+        p,
+        any,
+        n,
+      ) => sql`with u as (update ${sql.identifier(table)} set ${sql.identifier(column)} = null
           where (${sql.raw(key)}) in (select ${sql.raw(key)} from ${sql.identifier(table)}
-            where project_id = ${p} and run_id = any(${any}) limit ${n}) returning 1)
+            where project_id = ${p} and ${sql.identifier(column)} = any(${any}) limit ${n}) returning 1)
         select count(*)::int as n from u`,
       field: null,
+      detach: true,
     }),
   ),
 ];

@@ -190,11 +190,30 @@ export async function updateRun(
   });
 }
 
-/** Deletes the run; its events, results and reports go with it (foreign keys cascade). */
+/**
+ * Deletes the run; its events, results and reports go with it (foreign keys cascade). What outlives it
+ * (its ledger rows, reservations and child runs) forgets it first, in the same transaction: those keys
+ * take no action on delete. The run is locked first, so a row that would reference it meanwhile waits
+ * and then finds it gone (as its foreign key check would have anyway).
+ */
 export async function deleteRun(db: DbOrTx, projectId: string, runId: string): Promise<void> {
-  const deleted = await db
-    .delete(runs)
-    .where(and(eq(runs.id, runId), eq(runs.projectId, projectId)))
-    .returning({ id: runs.id });
-  if (deleted.length === 0) throw notFound('Run');
+  await db.transaction(async (tx) => {
+    const p = sql`${projectId}::uuid`;
+    const r = sql`${runId}::uuid`;
+    const locked = await queryRows(
+      tx,
+      sql`select 1 from runs where project_id = ${p} and id = ${r} for update`,
+    );
+    if (locked.length === 0) throw notFound('Run');
+    await queryRows(tx, sql`update usage_events set run_id = null where project_id = ${p} and run_id = ${r}`);
+    await queryRows(
+      tx,
+      sql`update usage_reservations set run_id = null where project_id = ${p} and run_id = ${r}`,
+    );
+    await queryRows(
+      tx,
+      sql`update runs set parent_run_id = null where project_id = ${p} and parent_run_id = ${r}`,
+    );
+    await tx.delete(runs).where(and(eq(runs.id, runId), eq(runs.projectId, projectId)));
+  });
 }
