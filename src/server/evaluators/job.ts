@@ -2,6 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
+import { claimPerProject } from '@/server/jobs/claims';
 import { evaluateJob, preload } from './evaluate';
 import type { ClaimedJob, Evaluated, JobOutcome, WorkerOptions } from './job-types';
 import { drainInbox } from './queue';
@@ -11,8 +12,9 @@ export { takeBudget } from './evaluate';
 export { defaultWorkerOptions, type JobOutcome, type WorkerOptions } from './job-types';
 
 /**
- * Leases up to `limit` due evaluations (waiting ones, and running ones whose lease ran out): one
- * statement, FOR UPDATE SKIP LOCKED, so concurrent workers never take the same row.
+ * Leases up to `limit` due evaluations (waiting ones, and running ones whose lease ran out), shared
+ * fairly across the projects that have some (claimPerProject): per project one statement, FOR UPDATE
+ * SKIP LOCKED, so concurrent workers never take the same row; within a project, oldest due first.
  */
 export async function claimJobs(
   db: DbOrTx,
@@ -21,21 +23,31 @@ export async function claimJobs(
   limit: number,
   leaseMs: number,
 ): Promise<ClaimedJob[]> {
-  const rows = await queryRows<ClaimedJob>(
+  const at = now.toISOString();
+  const until = new Date(now.getTime() + leaseMs).toISOString();
+  const rows = await claimPerProject(
     db,
-    sql`with picked as (
-          select id from evaluation_jobs
-          where status in ('pending', 'running') and run_after <= ${now.toISOString()}::timestamptz
-          order by run_after, id
-          limit ${limit}
-          for update skip locked
-        )
-        update evaluation_jobs j
-        set status = 'running', attempts = j.attempts + 1, leased_by = ${workerId},
-            run_after = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz,
-            updated_at = ${now.toISOString()}::timestamptz
-        from picked where j.id = picked.id
-        returning j.id, j.project_id, j.evaluator_id, j.run_id, j.result_id, j.attempts`,
+    sql`select project_id, count(*)::int as n from evaluation_jobs
+        where status in ('pending', 'running') and run_after <= ${at}::timestamptz
+        group by project_id order by min(run_after), project_id limit ${limit}`,
+    limit,
+    (projectId, take) =>
+      queryRows<ClaimedJob>(
+        db,
+        sql`with picked as (
+              select id from evaluation_jobs
+              where project_id = ${projectId}::uuid and status in ('pending', 'running')
+                and run_after <= ${at}::timestamptz
+              order by run_after, id
+              limit ${take}
+              for update skip locked
+            )
+            update evaluation_jobs j
+            set status = 'running', attempts = j.attempts + 1, leased_by = ${workerId},
+                run_after = ${until}::timestamptz, updated_at = ${at}::timestamptz
+            from picked where j.project_id = ${projectId}::uuid and j.id = picked.id
+            returning j.id, j.project_id, j.evaluator_id, j.run_id, j.result_id, j.attempts`,
+      ),
   );
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }

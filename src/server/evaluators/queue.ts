@@ -4,6 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type Evaluator, evaluationJobs, evaluators, runResults, runs } from '@/db/schema';
 import { queryRows } from '@/db/sql';
+import { claimPerProject } from '@/server/jobs/claims';
 import type { EvaluatorFilter } from '@/lib/contract';
 import { type AuditActor, writeAudit } from '../audit/audit';
 import { AppError, notFound } from '../errors';
@@ -160,23 +161,32 @@ type InboxRow = FilteredRun & { run_id: string; project_id: string };
 
 /**
  * Turns finished runs waiting in the inbox into evaluations of the online evaluators whose filter and
- * sample take them, and empties those inbox rows, in one transaction. Rows another worker is draining
- * are skipped (SKIP LOCKED). Returns how many inbox rows were handled.
+ * sample take them, and empties those inbox rows, in one transaction: per project with rows waiting,
+ * one statement (claimPerProject shares `limit` across them). Rows another worker is draining are
+ * skipped (SKIP LOCKED). Returns how many inbox rows were handled.
  */
 export async function drainInbox(db: DbOrTx, now: Date, limit = 500): Promise<number> {
   return db.transaction(async (tx) => {
-    const rows = await queryRows<InboxRow>(
+    const rows = await claimPerProject(
       tx,
-      sql`with picked as (
-            select project_id, run_id from evaluation_inbox order by created_at limit ${limit}
-            for update skip locked
-          ), gone as (
-            delete from evaluation_inbox i using picked
-            where i.project_id = picked.project_id and i.run_id = picked.run_id
-            returning i.project_id, i.run_id
-          )
-          select r.id as run_id, r.project_id, r.kind, r.model, r.name, r.tags, r.metadata
-          from gone join runs r on r.project_id = gone.project_id and r.id = gone.run_id`,
+      sql`select project_id, count(*)::int as n from evaluation_inbox
+          group by project_id order by min(created_at), project_id limit ${limit}`,
+      limit,
+      (projectId, take) =>
+        queryRows<InboxRow>(
+          tx,
+          sql`with picked as (
+                select run_id from evaluation_inbox where project_id = ${projectId}::uuid
+                order by created_at limit ${take}
+                for update skip locked
+              ), gone as (
+                delete from evaluation_inbox i using picked
+                where i.project_id = ${projectId}::uuid and i.run_id = picked.run_id
+                returning i.run_id
+              )
+              select r.id as run_id, r.project_id, r.kind, r.model, r.name, r.tags, r.metadata
+              from gone join runs r on r.project_id = ${projectId}::uuid and r.id = gone.run_id`,
+        ),
     );
     if (rows.length === 0) return 0;
     const projectIds = [...new Set(rows.map((r) => r.project_id))];
