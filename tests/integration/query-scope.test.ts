@@ -73,13 +73,13 @@ const UNSCOPED: Record<string, string> = {
     'retention locks the partitioned table to drop a whole month (no rows read)',
   'select id, project_id, name, hash, revoked_at is not null as revoked, (last_used_at is nul':
     'API key authentication: the key is found by its hash before its project is known (api_keys is a reference table)',
-  "select project_id, count(*)::int as n from evaluation_jobs where status in ('pending', 'ru":
+  'select project_id, count(*)::int as n from ( select "evaluation_jobs".project_id, "evaluat':
     'a background worker finds which projects have due work (a plain read, no lock), then claims per project',
-  "select project_id, count(*)::int as n from alert_deliveries where status in ('pending', 's":
+  'select project_id, count(*)::int as n from ( select "alert_deliveries".project_id, "alert_':
     'a background worker finds which projects have due work (a plain read, no lock), then claims per project',
-  'select project_id, count(*)::int as n from alert_events where dispatched_at is null group ':
+  'select project_id, count(*)::int as n from ( select "alert_events".project_id, "alert_even':
     'a background worker finds which projects have due work (a plain read, no lock), then claims per project',
-  'select project_id, count(*)::int as n from evaluation_inbox group by project_id order by m':
+  'select project_id, count(*)::int as n from ( select "evaluation_inbox".project_id, "evalua':
     'a background worker finds which projects have due work (a plain read, no lock), then claims per project',
 };
 

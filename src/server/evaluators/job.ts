@@ -2,7 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
-import { claimPerProject } from '@/server/jobs/claims';
+import { claimPerProject, dueProjectsSql } from '@/server/jobs/claims';
 import { evaluateJob, preload } from './evaluate';
 import type { ClaimedJob, Evaluated, JobOutcome, WorkerOptions } from './job-types';
 import { drainInbox } from './queue';
@@ -27,9 +27,12 @@ export async function claimJobs(
   const until = new Date(now.getTime() + leaseMs).toISOString();
   const rows = await claimPerProject(
     db,
-    sql`select project_id, count(*)::int as n from evaluation_jobs
-        where status in ('pending', 'running') and run_after <= ${at}::timestamptz
-        group by project_id order by min(run_after), project_id limit ${limit}`,
+    dueProjectsSql(
+      'evaluation_jobs',
+      sql`status in ('pending', 'running') and run_after <= ${at}::timestamptz`,
+      'run_after',
+      limit,
+    ),
     limit,
     (projectId, take) =>
       queryRows<ClaimedJob>(

@@ -4,7 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { type Evaluator, evaluationJobs, evaluators, runResults, runs } from '@/db/schema';
 import { queryRows } from '@/db/sql';
-import { claimPerProject } from '@/server/jobs/claims';
+import { claimPerProject, dueProjectsSql } from '@/server/jobs/claims';
 import type { EvaluatorFilter } from '@/lib/contract';
 import { type AuditActor, writeAudit } from '../audit/audit';
 import { AppError, notFound } from '../errors';
@@ -169,8 +169,7 @@ export async function drainInbox(db: DbOrTx, now: Date, limit = 500): Promise<nu
   return db.transaction(async (tx) => {
     const rows = await claimPerProject(
       tx,
-      sql`select project_id, count(*)::int as n from evaluation_inbox
-          group by project_id order by min(created_at), project_id limit ${limit}`,
+      dueProjectsSql('evaluation_inbox', sql`true`, 'created_at', limit),
       limit,
       (projectId, take) =>
         queryRows<InboxRow>(

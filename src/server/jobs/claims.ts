@@ -1,5 +1,5 @@
 import 'server-only';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
 
@@ -27,6 +27,24 @@ export function shareBatch(due: DueProject[], limit: number): { projectId: strin
     open = open.filter((i) => take[i]! < due[i]!.n);
   }
   return due.map((d, i) => ({ projectId: d.project_id, take: take[i]! })).filter((s) => s.take > 0);
+}
+
+/** How many of the oldest due rows, per row of the batch, the plain read looks at. */
+const DUE_WINDOW_PER_ROW = 8;
+
+/**
+ * The plain read claimPerProject starts from: the projects among the oldest due rows of `table`
+ * (those `due` selects, ordered by the column `dueAt`), with how many each has there, oldest first.
+ * It reads a window of `limit` x 8 rows, not every due row, so a backlog costs what a batch does;
+ * projects behind a long backlog in that window get their turn as it drains.
+ */
+export function dueProjectsSql(table: string, due: SQL, dueAt: string, limit: number): SQL {
+  const t = sql.identifier(table);
+  const at = sql.identifier(dueAt);
+  return sql`select project_id, count(*)::int as n from (
+      select ${t}.project_id, ${t}.${at} as due_at from ${t} where ${due}
+      order by ${at} limit ${limit * DUE_WINDOW_PER_ROW}) d
+    group by project_id order by min(due_at), project_id limit ${limit}`;
 }
 
 /**

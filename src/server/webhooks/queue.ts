@@ -2,7 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
-import { claimPerProject } from '@/server/jobs/claims';
+import { claimPerProject, dueProjectsSql } from '@/server/jobs/claims';
 import type { AlertEventType, DestinationFormat } from '@/lib/enums';
 
 /**
@@ -16,8 +16,7 @@ export async function fanOut(db: DbOrTx, now: Date, limit = 500): Promise<number
   const at = now.toISOString();
   const counts = await claimPerProject(
     db,
-    sql`select project_id, count(*)::int as n from alert_events where dispatched_at is null
-        group by project_id order by min(created_at), project_id limit ${limit}`,
+    dueProjectsSql('alert_events', sql`dispatched_at is null`, 'created_at', limit),
     limit,
     async (projectId, take) => {
       const [row] = await queryRows<{ events: number }>(
@@ -77,9 +76,12 @@ export async function claimDeliveries(
   const until = new Date(now.getTime() + leaseMs).toISOString();
   const rows = await claimPerProject(
     db,
-    sql`select project_id, count(*)::int as n from alert_deliveries
-        where status in ('pending', 'sending') and next_attempt_at <= ${at}::timestamptz
-        group by project_id order by min(next_attempt_at), project_id limit ${limit}`,
+    dueProjectsSql(
+      'alert_deliveries',
+      sql`status in ('pending', 'sending') and next_attempt_at <= ${at}::timestamptz`,
+      'next_attempt_at',
+      limit,
+    ),
     limit,
     (projectId, take) =>
       queryRows<Claimed>(
