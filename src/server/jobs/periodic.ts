@@ -55,14 +55,19 @@ export function startUnitSweeper(
   db: () => DbOrTx,
   kind: string,
   opts: LeaseOptions & Loop & { pending?: () => Promise<string[]> },
-  resume: (key: string, held: Held) => Promise<void>,
+  /** Resolves false when the unit had nothing left (another process finished it meanwhile). */
+  resume: (key: string, held: Held) => Promise<boolean>,
 ): () => void {
   return loop(opts, async () => {
     try {
       const keys = new Set([...(await orphans(db(), kind, opts.now())), ...((await opts.pending?.()) ?? [])]);
       for (const key of keys) {
         const name = `${kind}:${key}`;
-        if (await withLease(db, name, opts, (held) => resume(key, held))) opts.onDone?.(name);
+        let did = false;
+        const ran = await withLease(db, name, opts, async (held) => {
+          did = await resume(key, held);
+        });
+        if (ran && did) opts.onDone?.(name);
       }
     } catch (err) {
       console.error(`[runledger] job ${kind} sweep failed`, err);

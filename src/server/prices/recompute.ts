@@ -143,13 +143,18 @@ export async function unfinishedRecomputeJobs(db: DbOrTx): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Resumes a job from its cursor (whatever project it belongs to): the job sweeper's unit of work. */
-export async function resumeRecomputeJob(db: DbOrTx, jobId: string, signal?: AbortSignal): Promise<void> {
+/**
+ * Resumes a job from its cursor (whatever project it belongs to): the job sweeper's unit of work.
+ * False when the job is no longer unfinished (another process ended it after the sweeper listed it).
+ */
+export async function resumeRecomputeJob(db: DbOrTx, jobId: string, signal?: AbortSignal): Promise<boolean> {
   const [job] = await db
     .select({ projectId: costRecomputeJobs.projectId })
     .from(costRecomputeJobs)
-    .where(eq(costRecomputeJobs.id, jobId));
-  if (job) await runRecomputeJob(db, job.projectId, jobId, signal);
+    .where(and(eq(costRecomputeJobs.id, jobId), inArray(costRecomputeJobs.status, ['pending', 'running'])));
+  if (!job) return false;
+  await runRecomputeJob(db, job.projectId, jobId, signal);
+  return true;
 }
 
 /**

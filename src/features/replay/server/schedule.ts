@@ -69,10 +69,13 @@ function parseKey(key: string): { projectId: string; runId: string } | null {
   return projectId && runId && rest.length === 0 ? { projectId, runId } : null;
 }
 
-/** A fold of a run whose process stopped mid-pass (the job sweeper's unit of work, `<project>:<run>`). */
-export async function resumeCheckpoints(db: DbOrTx, key: string): Promise<void> {
+/**
+ * A fold of a run whose process stopped mid-pass (the job sweeper's unit of work, `<project>:<run>`).
+ * False when there was nothing left to fold (another process finished it after the sweeper listed it).
+ */
+export async function resumeCheckpoints(db: DbOrTx, key: string): Promise<boolean> {
   const run = parseKey(key);
-  if (run) await ensureCheckpoints(db, run.projectId, run.runId);
+  return run ? (await ensureCheckpoints(db, run.projectId, run.runId)).written > 0 : false;
 }
 
 function startPass(db: DbOrTx, key: RunKey) {
