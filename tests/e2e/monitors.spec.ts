@@ -24,7 +24,7 @@ test('a monitor made with its preview fires on ingested runs: incident, history 
     await expect(page.getByRole('heading', { name: 'Monitors', level: 1 })).toBeVisible();
     const form = page.getByTestId('monitor-form');
     await form.getByLabel('Name', { exact: true }).fill(name);
-    await form.getByLabel('Metric').selectOption('error_rate');
+    await form.getByLabel('Metric', { exact: true }).selectOption('error_rate');
     await form.getByLabel('Window').selectOption('300');
     await form.getByLabel('Fires when').selectOption('gt');
     await form.getByLabel('Threshold').fill('not a number');
@@ -50,7 +50,7 @@ test('a monitor made with its preview fires on ingested runs: incident, history 
     // The preview of the same definition sees them now.
     await page.reload();
     await form.getByLabel('Tag').fill(tag);
-    await form.getByLabel('Metric').selectOption('error_rate');
+    await form.getByLabel('Metric', { exact: true }).selectOption('error_rate');
     await expect(page.getByTestId('preview-now')).toHaveText('Now: 75');
 
     // The next evaluation (every second) fires it.
