@@ -10,18 +10,12 @@
  *    (pg_current_wal_lsn before and after) of each, with the rollups and idempotency keys trimmed along.
  * On a private Postgres server (initdb defaults, fsync off), so the WAL counted is this bench's alone.
  */
-import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { drizzle } from 'drizzle-orm/postgres-js';
-import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
-import { connectPostgres } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { dropExpiredLedgerPartitions, purgeExpired, putRetention } from '@/server/retention';
-import { migrationsBefore } from '../scripts/lib/migrations-before';
-import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
 import { createPrivatePostgres } from '../tests/helpers/private-postgres';
 import { walBytesSince, walLsn } from './lib/wal';
+import { olderBenchDatabase } from './lib/server';
 
 const ROWS = Number(process.env.BENCH_PARTITION_LEDGER ?? 1_000_000);
 const MONTHS = ['2026-07', '2026-08', '2026-09', '2026-10'];
@@ -39,15 +33,8 @@ export async function ledgerMain() {
   const cluster = await createPrivatePostgres();
   await cluster.start();
   const server = cluster.url;
-  const name = `runledger_bench_ledgerpart_${process.pid}_${Date.now().toString(36)}`;
-  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = withDatabase(server, name);
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  const conn = connectPostgres(url, 2);
-  const oldMigrations = migrationsBefore('0028_partition_usage_events');
+  const { sql, conn, close } = await olderBenchDatabase(server, 'ledgerpart', '0028_partition_usage_events');
   try {
-    await migrate(drizzle(sql), { migrationsFolder: oldMigrations });
     const [short, keeps] = await sql<{ id: string }[]>`
       insert into projects (slug, name) values ('short', 'Short'), ('keeps', 'Keeps') returning id`;
     const perMonth = Math.max(1, Math.round(ROWS / MONTHS.length));
@@ -116,11 +103,7 @@ export async function ledgerMain() {
       `  whole passes (with rollups and keys): delete / drop ${(deleteMs / dropMs).toFixed(1)}x time, ${(deleteWal / Math.max(1, dropWal)).toFixed(1)}x WAL`,
     );
   } finally {
-    rmSync(oldMigrations, { recursive: true, force: true });
-    await sql.end({ timeout: 5 });
-    await conn.close();
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await close();
     await cluster.destroy();
   }
 }

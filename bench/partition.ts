@@ -14,18 +14,12 @@
  *
  *   npm run bench -- partition          (BENCH_PARTITION_ONLY=events or ledger: one section)
  */
-import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { drizzle } from 'drizzle-orm/postgres-js';
-import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
-import { connectPostgres } from '@/db/client';
+import type postgres from 'postgres';
 import { runMigrations } from '@/db/migrate';
 import { dropExpiredEventPartitions, purgeExpired, putRetention } from '@/server/retention';
-import { migrationsBefore } from '../scripts/lib/migrations-before';
-import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
 import { fillRuns } from './lib/event-fill';
-import { benchServerUrl } from './lib/server';
+import { benchServerUrl, olderBenchDatabase } from './lib/server';
 import { walBytesSince, walLsn } from './lib/wal';
 import { ledgerMain } from './partition-ledger';
 import { median } from './lib/stats';
@@ -63,15 +57,8 @@ export async function main() {
 
 async function eventsMain() {
   const server = benchServerUrl();
-  const name = `runledger_bench_partition_${process.pid}_${Date.now().toString(36)}`;
-  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = withDatabase(server, name);
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  const conn = connectPostgres(url, 2);
-  const oldMigrations = migrationsBefore('0024_partition_run_events');
+  const { sql, conn, close } = await olderBenchDatabase(server, 'partition', '0024_partition_run_events');
   try {
-    await migrate(drizzle(sql), { migrationsFolder: oldMigrations });
     const [short, keeps] = await sql<{ id: string }[]>`
       insert into projects (slug, name) values ('short', 'Short'), ('keeps', 'Keeps') returning id`;
     const runsPerMonth = Math.max(1, Math.round(EVENTS / PER_RUN / MONTHS.length));
@@ -150,11 +137,7 @@ async function eventsMain() {
       `  per million events (runs included): drop ${(perM(dropMs) / 1000).toFixed(1)} s / ${(perM(dropWal) / 1048576).toFixed(1)} MiB, delete ${(perM(deleteMs) / 1000).toFixed(1)} s / ${(perM(deleteWal) / 1048576).toFixed(0)} MiB; delete / drop: ${(deleteMs / dropMs).toFixed(0)}x time, ${(deleteWal / Math.max(1, dropWal)).toFixed(0)}x WAL`,
     );
   } finally {
-    rmSync(oldMigrations, { recursive: true, force: true });
-    await sql.end({ timeout: 5 });
-    await conn.close();
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await close();
   }
 }
 

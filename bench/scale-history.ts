@@ -12,20 +12,14 @@
  * statements `listEvents` sent at 0023 (by run_id, seq), sent with postgres.js; after is the current
  * `listEvents` and, beside it, its statements sent with postgres.js (raw against raw).
  */
-import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { drizzle } from 'drizzle-orm/postgres-js';
-import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
-import { connectPostgres } from '@/db/client';
+import type postgres from 'postgres';
 import { runMigrations } from '@/db/migrate';
 import { listEvents } from '@/server/events';
 import { listRuns } from '@/server/runs';
 import { firstContentMatches } from '@/server/search';
-import { migrationsBefore } from '../scripts/lib/migrations-before';
-import { adminUrl, withDatabase } from '../scripts/lib/pg-url';
 import { checkFill, fill, MAIN, time } from './history';
-import { benchServerUrl } from './lib/server';
+import { benchServerUrl, olderBenchDatabase } from './lib/server';
 import { pct } from './lib/stats';
 
 const RUNS = Number(process.env.BENCH_SCALE_HISTORY_RUNS ?? 100_000);
@@ -103,15 +97,8 @@ async function measure({ db, sql, partitioned }: Era): Promise<Timed[]> {
 
 export async function beforeAfter() {
   const server = benchServerUrl();
-  const name = `runledger_bench_scalehist_${process.pid}_${Date.now().toString(36)}`;
-  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = withDatabase(server, name);
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  const conn = connectPostgres(url, 2);
-  const oldMigrations = migrationsBefore('0024_partition_run_events');
+  const { sql, conn, close } = await olderBenchDatabase(server, 'scalehist', '0024_partition_run_events');
   try {
-    await migrate(drizzle(sql), { migrationsFolder: oldMigrations });
     await fill(sql, { runs: RUNS, eventsPerRun: Math.round(EVENTS / RUNS), partitioned: false });
     await addReplayRuns(sql);
     await checkFill(sql);
@@ -142,10 +129,6 @@ export async function beforeAfter() {
       '  (the app replay row\'s "before" is the 0023 statements by postgres.js: that listEvents cannot run now)',
     );
   } finally {
-    rmSync(oldMigrations, { recursive: true, force: true });
-    await sql.end({ timeout: 5 });
-    await conn.close();
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await close();
   }
 }

@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { createApiKey } from '@/server/api-keys';
 import { createProject } from '@/server/projects';
 import { startBuiltApp } from '../../scripts/lib/built-app';
+import { migrationsBefore } from '../../scripts/lib/migrations-before';
 import { adminUrl, withDatabase } from '../../scripts/lib/pg-url';
 
 /** The Postgres server benches use: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default. */
@@ -35,6 +38,34 @@ export async function freshBenchDatabase(label: string): Promise<{ url: string; 
       await admin.end();
     },
   };
+}
+
+/**
+ * A fresh database on `server` at the migrations before `beforeTag` (the schema an upgrade starts
+ * from), with a postgres.js handle and an app connection; `close` ends both and drops it.
+ */
+export async function olderBenchDatabase(server: string, label: string, beforeTag: string) {
+  const name = `runledger_bench_${label}_${process.pid}_${Date.now().toString(36)}`;
+  const admin = postgres(adminUrl(server), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = withDatabase(server, name);
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const conn = connectPostgres(url, 2);
+  const folder = migrationsBefore(beforeTag);
+  const close = async () => {
+    rmSync(folder, { recursive: true, force: true });
+    await sql.end({ timeout: 5 });
+    await conn.close();
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  };
+  try {
+    await migrate(drizzle(sql), { migrationsFolder: folder });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { url, sql, conn, close };
 }
 
 export type BenchServer = {
