@@ -44,12 +44,29 @@ async function purgeRunChunk(ctx: Ctx, projectId: string, runIds: string[]): Pro
   const any = ids(runIds);
   const project = sql`${projectId}::uuid`;
   for (const step of RUN_ROWS) await repeat(ctx, () => step.statement(project, any, ctx.size), step.field);
-  await repeat(
-    ctx,
-    () =>
+  // A child run, ledger row or reservation may have named one of these runs since its batch was
+  // detached (their keys take no action on delete, so the delete would fail). Locking the runs first
+  // makes such a writer wait for this transaction (its key check then finds the run gone, as it would
+  // after any delete), and the references already written are cleared again here.
+  const deleted = await ctx.db.transaction(async (tx) => {
+    await queryRows(
+      tx,
+      sql`select 1 from runs where project_id = ${project} and id = any(${any}) for update`,
+    );
+    const inTx = { ...ctx, db: tx, pauseMs: 0 };
+    for (const step of RUN_ROWS.filter((s) => s.detach)) {
+      await repeat(inTx, () => step.statement(project, any, ctx.size), null);
+    }
+    const [row] = await queryRows<{ n: number }>(
+      tx,
       sql`with d as (delete from runs where project_id = ${project} and id = any(${any}) returning 1) select count(*)::int as n from d`,
-    'runs',
-  );
+    );
+    return Number(row?.n ?? 0);
+  });
+  if (deleted > 0) {
+    ctx.counts.batches++;
+    ctx.counts.runs += deleted;
+  }
 }
 
 async function purgeRuns(ctx: Ctx, projectId: string, cutoff: Date): Promise<void> {
