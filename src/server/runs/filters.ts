@@ -23,16 +23,20 @@ function jsonLiteral(value: string): boolean {
 }
 
 /**
- * `metadata[key]`, as text, equals `value`. The `@>` forms go through the jsonb_path_ops GIN index:
- * the value as a JSON string, or (when it spells one) as the JSON literal (`meta.attempt=2` finds
- * `{"attempt": 2}`); `->>` then keeps exactly the runs whose value reads as that text.
+ * `metadata[key]` contains `value`, through the jsonb_path_ops GIN index: the value as a JSON string,
+ * or (when it spells one) as the JSON literal (`meta.attempt=2` finds `{"attempt": 2}`). Built as
+ * constants, so the planner sizes them from the column's statistics.
  */
-export function metadataCondition(key: string, value: string): SQL {
-  const asString = sql`${runs.metadata} @> jsonb_build_object(${key}::text, ${value}::text)`;
-  const contains = jsonLiteral(value)
-    ? sql`(${asString} or ${runs.metadata} @> jsonb_build_object(${key}::text, ${value}::jsonb))`
+function metadataContains(key: string, value: string): SQL {
+  const asString = sql`${runs.metadata} @> ${JSON.stringify({ [key]: value })}::jsonb`;
+  return jsonLiteral(value)
+    ? sql`(${asString} or ${runs.metadata} @> ${JSON.stringify({ [key]: JSON.parse(value) })}::jsonb)`
     : asString;
-  return sql`(${contains} and ${runs.metadata} ->> ${key} = ${value})`;
+}
+
+/** `metadata[key]`, as text, equals `value`: `->>` keeps exactly the runs whose value reads as that text. */
+export function metadataCondition(key: string, value: string): SQL {
+  return sql`(${metadataContains(key, value)} and ${runs.metadata} ->> ${key} = ${value})`;
 }
 
 /**
@@ -45,6 +49,18 @@ export function sparseFilterConditions(f: RunFilters): SQL[] {
   if (f.q) where.push(runSearchCondition(f.q));
   for (const [key, value] of Object.entries(f.meta ?? {})) where.push(metadataCondition(key, value));
   return where;
+}
+
+/**
+ * The same filters, one by one, in forms the planner estimates from its statistics (a `->>` test
+ * would scale every estimate by a guessed constant); each holds at least the runs its filter keeps.
+ */
+export function sparseFilterEstimates(f: RunFilters): SQL[] {
+  const sized: SQL[] = [];
+  if (f.tag) sized.push(sql`${runs.tags} @> array[${f.tag}]::text[]`);
+  if (f.q) sized.push(runSearchCondition(f.q));
+  for (const [key, value] of Object.entries(f.meta ?? {})) sized.push(metadataContains(key, value));
+  return sized;
 }
 
 /** The history's filters: the API's, and the dashboard's score filters. */
