@@ -55,7 +55,7 @@ export async function claimJobs(
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 /** Gives leased evaluations that were not started back to the queue, due now, their attempt uncounted. */
-async function releaseJobs(db: DbOrTx, jobs: ClaimedJob[], opts: WorkerOptions): Promise<void> {
+export async function releaseJobs(db: DbOrTx, jobs: ClaimedJob[], opts: WorkerOptions): Promise<void> {
   // One statement per project, naming it (one shard on a distributed database).
   for (const projectId of [...new Set(jobs.map((j) => j.project_id))].sort()) {
     const ids = jobs.filter((j) => j.project_id === projectId).map((j) => j.id);
