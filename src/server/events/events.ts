@@ -74,7 +74,7 @@ export async function appendEvents(
             eventCount: row.event_count,
           };
         // The run changed since the statement began (a checkpoint was written, or another append
-        // landed): nothing was stored, and the transaction's way waits for the run's lock first.
+        // landed): nothing was stored; the transaction's way runs it again under the run's lock.
       } catch (err) {
         if (!isStoredSeq(err)) throw err;
       } finally {
