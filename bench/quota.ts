@@ -6,7 +6,8 @@
  *   npx tsx --conditions=react-server bench/quota.ts
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server; a fresh
  * database is created, migrated and dropped. BENCH_SECONDS sets the length of each case (default 2).
- * BENCH_NO_ROLLUP=1 disables the ledger's rollup trigger (usage_daily and usage_hourly) (an A/B of its cost on the record path).
+ * The ledger's rollups (usage_daily, usage_hourly) are upserted in the record statement itself (no
+ * trigger to disable since migration 0031).
  */
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
@@ -52,11 +53,6 @@ export async function main(): Promise<void> {
   const conn = { db: drizzle(raw, { schema, casing: 'snake_case' }) as unknown as Db };
   try {
     await runMigrations({ db: conn.db, driver: 'postgres', url, close: async () => {} });
-    // BENCH_NO_ROLLUP=1: without the ledger's rollup trigger (daily + hourly), to measure what it costs the record path.
-    if (process.env.BENCH_NO_ROLLUP === '1') {
-      await raw`alter table usage_events disable trigger usage_events_rollups`;
-      console.log('(usage_daily / usage_hourly trigger disabled)');
-    }
     const project = await createProject(conn.db, { slug: 'bench-quota' });
     const big = 1_000_000_000_000;
     await putQuota(conn.db, project.id, { subject: '*', metric: 'tokens', window: 'minute', limit: big });

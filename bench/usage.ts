@@ -71,7 +71,7 @@ export async function fill(sql: postgres.Sql) {
   // Last month's ledger partition (the migrations make this month and the next ones), as the server's
   // check would have made it: the fill then sits in its months, not in the default partition.
   await sql`select usage_events_ensure_partition(now() - interval '31 days')`;
-  // The ledger (its insert trigger fills usage_daily in the same statement).
+  // The ledger, then its rollups (usage_daily, usage_hourly) from it, as the app's inserts keep them.
   await sql`insert into usage_events (project_id, subject, metric, amount, model, occurred_at)
     select ${P}::uuid, 'user_' || lpad((g % ${SUBJECTS})::text, 4, '0'),
       (array['tokens','requests','cost_micros'])[1 + g % 3],
@@ -79,6 +79,12 @@ export async function fill(sql: postgres.Sql) {
       (array['gpt-4o-mini','claude-sonnet-4','gemini-2.5-flash','gpt-4.1'])[1 + (g / 3) % 4],
       now() - (random() * interval '30 days')
     from generate_series(1, ${LEDGER_ROWS}) g`;
+  await sql`insert into usage_daily (project_id, metric, day, subject, model, total)
+    select project_id, metric, date_trunc('day', occurred_at, 'UTC'), subject, coalesce(model, ''), sum(amount)
+    from usage_events where project_id = ${P}::uuid group by 1, 2, 3, 4, 5`;
+  await sql`insert into usage_hourly (project_id, metric, hour, subject, total)
+    select project_id, metric, date_trunc('hour', occurred_at, 'UTC'), subject, sum(amount)
+    from usage_events where project_id = ${P}::uuid group by 1, 2, 3, 4`;
   // Counters: 720 past hours x 1000 subjects, 30 days, 114 minutes: 864,000 rows, as quotas leave them.
   await sql`insert into usage_counters (project_id, subject, metric, period, window_start, used)
     select ${P}::uuid, 'user_' || lpad(s::text, 4, '0'), 'tokens', 'hour',

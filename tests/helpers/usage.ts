@@ -63,7 +63,7 @@ export async function missingCounters(db: DbOrTx, projectId: string) {
 }
 
 /**
- * The rollups the ledger's insert trigger keeps: every (day, subject, model) row of usage_daily and
+ * The rollups the ledger's inserts keep (ledgerRollupsSql, in each insert's statement): every (day, subject, model) row of usage_daily and
  * (hour, subject) row of usage_hourly must equal the ledger's sum for it. Returns the mismatches.
  */
 export async function rollupMismatches(db: DbOrTx, projectId: string) {

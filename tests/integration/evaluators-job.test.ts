@@ -12,6 +12,7 @@ import {
   enqueueDatasetRun,
   enqueueRuns,
   processJob,
+  releaseJobs,
   runEvaluationPass,
   sampled,
   type WorkerOptions,
@@ -234,6 +235,49 @@ describeEachDb('evaluator job', ({ db }) => {
     const [job] = await jobsOf(db(), e.id);
     expect(job).toMatchObject({ status: 'done', attempts: 2 });
     expect(await scoresOf(db(), e.id)).toHaveLength(1);
+  });
+
+  it('a pass over several projects writes each one’s outcomes; unstarted evaluations go back, project by project', async () => {
+    const projects = [await makeProject(db()), await makeProject(db())];
+    const evals = [];
+    for (const p of projects) {
+      const e = await evaluator(db(), p.id, { type: 'json_valid' });
+      const runs = [];
+      for (let i = 0; i < 3; i++)
+        runs.push((await makeRun(db(), p.id, { status: 'succeeded', output: '{}' })).id);
+      await enqueueRuns(db(), p.id, e.id, runs, null, T0);
+      evals.push(e);
+    }
+    const clock = { now: T0 };
+    // One pass takes both projects' evaluations and writes them (one lock, upsert and update per project).
+    const s = await runEvaluationPass(db(), worker(clock, { batchSize: 6 }));
+    expect(s.claimed).toBe(6);
+    expect(s.outcomes.done).toBe(6);
+    for (const e of evals) {
+      expect((await jobsOf(db(), e.id)).map((j) => j.status)).toEqual(['done', 'done', 'done']);
+      expect(await scoresOf(db(), e.id)).toHaveLength(3);
+    }
+    // Leased and not started: back to the queue in each project, attempt uncounted; another worker's
+    // lease is left alone.
+    const more = [];
+    for (const [i, p] of projects.entries()) {
+      const run = await makeRun(db(), p.id, { status: 'succeeded', output: '{}' });
+      await enqueueRuns(db(), p.id, evals[i]!.id, [run.id], null, T0);
+      more.push(run.id);
+    }
+    const a = worker(clock);
+    const leased = await claimJobs(db(), a.workerId, T0, 10, a.leaseMs);
+    expect(new Set(leased.map((j) => j.project_id))).toEqual(new Set(projects.map((p) => p.id)));
+    await releaseJobs(db(), leased, worker(clock));
+    for (const e of evals)
+      expect((await jobsOf(db(), e.id)).filter((j) => j.status === 'running')).toHaveLength(1);
+    await releaseJobs(db(), leased, a);
+    for (const e of evals) {
+      const back = (await jobsOf(db(), e.id)).filter((j) => j.status !== 'done');
+      expect(back).toMatchObject([{ status: 'pending', attempts: 0, leasedBy: null }]);
+    }
+    // Due now: the next pass takes them.
+    expect(await drain(db(), worker(clock))).toBe(2);
   });
 
   it('two workers on one database score each run exactly once', async () => {

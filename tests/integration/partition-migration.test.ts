@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DbConnection } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { queryRows } from '@/db/sql';
-import { listEvents } from '@/server/events';
+import { appendEvents, listEvents } from '@/server/events';
 import { listEventPartitions } from '@/server/events/partitions';
 import { migrationsBefore } from '../../scripts/lib/migrations-before';
 import { databaseAtMigrations } from '../helpers/old-schema';
@@ -102,9 +102,9 @@ for (const driver of availableDrivers()) {
         sql`select count(*)::int as n from run_transcript_checkpoints`,
       );
       expect(cp!.n).toBe(1);
-      // Inserting a stored seq again still invalidates the run's checkpoints (the trigger moved along).
-      await db.execute(sql`insert into run_events (project_id, run_id, run_created_at, seq, type)
-        values (${a!.id}::uuid, ${runs[0]!.id}::uuid, ${runs[0]!.created_at}::timestamptz, 4, 'text-delta')`);
+      // An event appended before the checkpoint still invalidates it (the append's statement does,
+      // since migration 0031 dropped the trigger).
+      await appendEvents(db, a!.id, runs[0]!.id, [{ seq: 4, type: 'text-delta', payload: {} }]);
       const [after] = await queryRows<{ n: number }>(
         db,
         sql`select count(*)::int as n from run_transcript_checkpoints`,

@@ -83,6 +83,13 @@ const UNSCOPED: Record<string, string> = {
     'a background worker finds which projects have due work (a plain read, no lock), then claims per project',
 };
 
+/**
+ * UPDATE and DELETE statements on project data that do not name one project by value
+ * (`project_id = $n`), by their first words, with the reason: every other one is a single-shard
+ * statement on a database distributed by project.
+ */
+const MULTI_PROJECT_WRITES: Record<string, string> = {};
+
 type Recorded = { sql: string; at: string };
 
 /** The innermost src/server function on the stack: where the statement was written. */
@@ -94,6 +101,9 @@ function caller(): string {
   }
   return 'outside src/server';
 }
+
+/** `project_id = $n`: one project named by value. */
+const BY_VALUE = /"?project_id"?\s*=\s*\$\d+/i;
 
 const TABLE = /\b(?:from|join|into|update|table)\s+(?:only\s+)?"?([a-z_][a-z0-9_]*)"?/gi;
 
@@ -118,12 +128,14 @@ function statementKey(text: string): string {
 
 /**
  * A predicate on project_id (`project_id = …`, `project_id in …`, `(project_id, …) in …`), or an
- * insert that writes it: a column merely selected or returned does not count.
+ * insert that writes it (the statement itself, or its first WITH item): a column merely selected or
+ * returned does not count.
  */
 function scoped(text: string): boolean {
   const t = text.replace(/\s+/g, ' ');
   if (/"?project_id"?\s*(=|in\b)/i.test(t)) return true;
   if (/\(\s*"?project_id"?\s*,[^)]*\)\s*in\b/i.test(t)) return true;
+  if (/^\s*with \w+ as \(\s*insert into "?\w+"?\s*\([^)]*\bproject_id\b/i.test(t)) return true;
   return /^\s*(with .*?\))?\s*insert into "?\w+"?\s*\([^)]*\bproject_id\b/i.test(t);
 }
 
@@ -192,7 +204,7 @@ describe('every app statement on project data names project_id [pglite]', () => 
   });
 
   it('a session across the API and the background passes sends no unlisted unscoped statement', async () => {
-    await rl.call('createEvaluator', {
+    const { evaluator: ev } = await rl.call('createEvaluator', {
       body: { name: 'has-text', config: { type: 'contains' }, online: true },
     });
     const created = await rl.createRun({ name: 'scoped', userId: 'u1', model: 'gpt-4o' });
@@ -247,7 +259,13 @@ describe('every app statement on project data names project_id [pglite]', () => 
       body: { name: 'review', scoreNames: ['quality'], runs: { runIds: [created.id] } },
     });
     await rl.call('getAnnotationQueue', { params: { id: aq.id } });
-    await rl.call('nextAnnotationItem', { params: { id: aq.id } });
+    const next = await rl.call('nextAnnotationItem', { params: { id: aq.id } });
+    expect(next.item).not.toBeNull();
+    await rl.call('finishAnnotationItem', {
+      params: { id: aq.id, itemId: next.item!.id },
+      body: { action: 'complete' },
+    });
+    await rl.call('updateAnnotationQueue', { params: { id: aq.id }, body: { assignees: [] } });
     await rl.call('listEvaluators', {});
     await rl.call('listDestinations', {});
     await rl.call('putRetention', { body: { runDays: 30, usageDays: 30 } });
@@ -255,6 +273,8 @@ describe('every app statement on project data names project_id [pglite]', () => 
     // The background passes and the dashboard's reads that do not go through the API.
     await runEvaluationPass(db, { ...defaultWorkerOptions, workerId: 'scope', now: () => new Date() });
     await runDeliveryPass(db, { ...defaultDeliveryOptions, workerId: 'scope', now: () => new Date() });
+    await rl.call('updateEvaluator', { params: { id: ev.id }, body: { online: false } });
+    await rl.call('deleteEvaluator', { params: { id: ev.id } });
     await ensureCheckpoints(db, projectId, created.id);
     await replayStateAt(db, projectId, created.id, 2);
     await listRuns(db, projectId, {}, { limit: 50 });
@@ -275,7 +295,22 @@ describe('every app statement on project data names project_id [pglite]', () => 
     // single-shard statement, as Citus refuses FOR UPDATE across shards.
     const locks = recorded.filter((r) => /\bskip locked\b/i.test(r.sql));
     expect(locks.length).toBeGreaterThan(0);
-    for (const r of locks) expect(r.sql, r.at).toMatch(/"?project_id"?\s*=\s*\$\d+/i);
+    for (const r of locks) expect(r.sql, r.at).toMatch(BY_VALUE);
+    // So does every row lock (FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE), SKIP LOCKED or not.
+    const rowLocks = recorded.filter((r) => /\bfor (no key )?(update|share|key share)\b/i.test(r.sql));
+    expect(rowLocks.length).toBeGreaterThan(0);
+    for (const r of rowLocks) expect(r.sql, r.at).toMatch(BY_VALUE);
+    // And every UPDATE or DELETE of project data, but those listed (MULTI_PROJECT_WRITES).
+    const writes = new Map<string, string>();
+    for (const r of recorded) {
+      const t = r.sql.replace(/\s+/g, ' ');
+      if (!/(^|\(\s*|\bas \(\s*)(update|delete from) "?[a-z_]+/i.test(t)) continue;
+      if (projectTables(t).length === 0 || BY_VALUE.test(t)) continue;
+      writes.set(statementKey(t), `${r.at}: ${t.slice(0, 160)}`);
+    }
+    expect([...writes.keys()].sort(), [...writes.entries()].map(([k, v]) => `${k}  ${v}`).join('\n')).toEqual(
+      Object.keys(MULTI_PROJECT_WRITES).sort(),
+    );
     const found = [...unscoped.keys()].sort();
     expect(found, [...unscoped.entries()].map(([k, v]) => `${k}  ${v}`).join('\n')).toEqual(
       Object.keys(UNSCOPED).sort(),

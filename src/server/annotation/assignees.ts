@@ -58,7 +58,7 @@ export async function setQueueAssignees(
     const [queue] = await tx
       .update(annotationQueues)
       .set({ assignees: list, updatedAt: new Date() })
-      .where(eq(annotationQueues.id, queueId))
+      .where(and(eq(annotationQueues.projectId, projectId), eq(annotationQueues.id, queueId)))
       .returning();
     await writeAudit(tx, {
       projectId,

@@ -112,7 +112,7 @@ export async function finishAnnotationItem(
         leaseUntil: null,
         updatedAt: now,
       })
-      .where(eq(annotationQueueItems.id, item.id))
+      .where(and(eq(annotationQueueItems.projectId, projectId), eq(annotationQueueItems.id, item.id)))
       .returning();
     await writeAudit(tx, {
       projectId,

@@ -71,12 +71,18 @@ async function bumpVersion(tx: DbOrTx, projectId: string, datasetId: string): Pr
 }
 
 /** The current snapshot of an item, locked. */
-async function currentSnapshot(tx: DbOrTx, datasetId: string, itemId: string): Promise<DatasetItem> {
+async function currentSnapshot(
+  tx: DbOrTx,
+  projectId: string,
+  datasetId: string,
+  itemId: string,
+): Promise<DatasetItem> {
   const [row] = await tx
     .select()
     .from(datasetItems)
     .where(
       and(
+        eq(datasetItems.projectId, projectId),
         eq(datasetItems.datasetId, datasetId),
         eq(datasetItems.itemId, itemId),
         isNull(datasetItems.removedVersion),
@@ -123,8 +129,11 @@ export async function updateItem(
 ): Promise<DatasetItem> {
   return db.transaction(async (tx) => {
     const version = await bumpVersion(tx, projectId, datasetId);
-    const current = await currentSnapshot(tx, datasetId, itemId);
-    await tx.update(datasetItems).set({ removedVersion: version }).where(eq(datasetItems.id, current.id));
+    const current = await currentSnapshot(tx, projectId, datasetId, itemId);
+    await tx
+      .update(datasetItems)
+      .set({ removedVersion: version })
+      .where(and(eq(datasetItems.projectId, projectId), eq(datasetItems.id, current.id)));
     const [row] = await tx
       .insert(datasetItems)
       .values({
@@ -151,11 +160,11 @@ export async function deleteItem(
 ): Promise<{ version: number }> {
   return db.transaction(async (tx) => {
     const version = await bumpVersion(tx, projectId, datasetId);
-    const current = await currentSnapshot(tx, datasetId, itemId);
+    const current = await currentSnapshot(tx, projectId, datasetId, itemId);
     await tx
       .update(datasetItems)
       .set({ removedVersion: version, deletedAt: new Date() })
-      .where(eq(datasetItems.id, current.id));
+      .where(and(eq(datasetItems.projectId, projectId), eq(datasetItems.id, current.id)));
     return { version };
   });
 }

@@ -1,7 +1,8 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { quotas, usageEvents } from '@/db/schema';
+import { quotas, type usageEvents } from '@/db/schema';
+import { LEDGER_RETURNING, ledgerRollupsSql } from '../usage/rollups';
 import type { DemoRun } from './stream';
 
 /** The demo's quotas; the seeded usage puts user_02 above 80% and user_01 above 100% of the daily cost quota. */
@@ -59,7 +60,17 @@ export async function writeDemoUsage(
       });
     }
   }
-  for (let i = 0; i < rows.length; i += 500) await db.insert(usageEvents).values(rows.slice(i, i + 500));
+  for (let i = 0; i < rows.length; i += 500) {
+    const batch = JSON.stringify(rows.slice(i, i + 500));
+    await db.execute(sql`with ins as (
+        insert into usage_events (project_id, subject, metric, amount, run_id, model, occurred_at)
+        select ${projectId}::uuid, x.subject, x.metric, x.amount, x."runId", x.model, x."occurredAt"
+        from jsonb_to_recordset(${batch}::jsonb)
+          as x(subject text, metric text, amount bigint, "runId" uuid, model text, "occurredAt" timestamptz)
+        returning ${LEDGER_RETURNING}
+      ), ${ledgerRollupsSql(projectId, 'ins')}
+      select count(*) from ins`);
+  }
 
   // Calendar windows in UTC; window_start = date_trunc of the window, as the usage domain keys them.
   await db.execute(sql`

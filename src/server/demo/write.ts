@@ -2,6 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { runs } from '@/db/schema';
+import { checkpointsOutdatedSql } from '../events/after-store';
 import type { DemoEvent } from './stream';
 import type { Stamp } from './workflow';
 
@@ -18,11 +19,14 @@ export async function insertEvents(db: DbOrTx, projectId: string, events: (DemoE
         .slice(i, i + 4000)
         .map((e) => ({ run_id: e.runId, seq: e.seq, type: e.type, ts: e.ts, payload: e.payload })),
     );
-    await db.execute(sql`
-      insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload, created_at)
-      select r.project_id, x.run_id, r.created_at, x.seq, x.type, x.ts, x.payload, x.ts
-      from jsonb_to_recordset(${batch}::jsonb) as x(run_id uuid, seq int, type text, ts timestamptz, payload jsonb)
-      join runs r on r.project_id = ${projectId}::uuid and r.id = x.run_id`);
+    await db.execute(sql`with ins as (
+        insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload, created_at)
+        select r.project_id, x.run_id, r.created_at, x.seq, x.type, x.ts, x.payload, x.ts
+        from jsonb_to_recordset(${batch}::jsonb) as x(run_id uuid, seq int, type text, ts timestamptz, payload jsonb)
+        join runs r on r.project_id = ${projectId}::uuid and r.id = x.run_id
+        returning run_id, seq
+      ), ${checkpointsOutdatedSql(projectId, sql.raw('ins'))}
+      select count(*) from ins`);
   }
 }
 

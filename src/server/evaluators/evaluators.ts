@@ -106,7 +106,11 @@ export async function updateEvaluator(
   try {
     return await db.transaction(async (tx) => {
       const before = await getEvaluator(tx, projectId, id);
-      const [row] = await tx.update(evaluators).set(patch).where(eq(evaluators.id, id)).returning();
+      const [row] = await tx
+        .update(evaluators)
+        .set(patch)
+        .where(and(eq(evaluators.projectId, projectId), eq(evaluators.id, id)))
+        .returning();
       await writeAudit(tx, {
         projectId,
         actor,
@@ -131,7 +135,7 @@ export async function deleteEvaluator(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const before = await getEvaluator(tx, projectId, id);
-    await tx.delete(evaluators).where(eq(evaluators.id, id));
+    await tx.delete(evaluators).where(and(eq(evaluators.projectId, projectId), eq(evaluators.id, id)));
     await writeAudit(tx, {
       projectId,
       actor,

@@ -55,14 +55,18 @@ export async function claimJobs(
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 /** Gives leased evaluations that were not started back to the queue, due now, their attempt uncounted. */
-async function releaseJobs(db: DbOrTx, jobs: ClaimedJob[], opts: WorkerOptions): Promise<void> {
-  await queryRows(
-    db,
-    sql`update evaluation_jobs set status = 'pending', attempts = attempts - 1, leased_by = null,
-        run_after = ${opts.now().toISOString()}::timestamptz
-      where id = any(${`{${jobs.map((j) => j.id).join(',')}}`}::bigint[]) and leased_by = ${opts.workerId}
-        and status = 'running'`,
-  );
+export async function releaseJobs(db: DbOrTx, jobs: ClaimedJob[], opts: WorkerOptions): Promise<void> {
+  // One statement per project, naming it (one shard on a distributed database).
+  for (const projectId of [...new Set(jobs.map((j) => j.project_id))].sort()) {
+    const ids = jobs.filter((j) => j.project_id === projectId).map((j) => j.id);
+    await queryRows(
+      db,
+      sql`update evaluation_jobs set status = 'pending', attempts = attempts - 1, leased_by = null,
+          run_after = ${opts.now().toISOString()}::timestamptz
+        where project_id = ${projectId}::uuid and id = any(${`{${ids.join(',')}}`}::bigint[])
+          and leased_by = ${opts.workerId} and status = 'running'`,
+    );
+  }
 }
 
 /** Runs one leased evaluation to an outcome and writes it; never throws. */

@@ -98,7 +98,9 @@ export async function deleteLlmProvider(
         'conflict',
         `The LLM provider is used by ${users.map((u) => `"${u.name}"`).join(', ')}`,
       );
-    await tx.delete(llmProviders).where(eq(llmProviders.id, row.id));
+    await tx
+      .delete(llmProviders)
+      .where(and(eq(llmProviders.projectId, projectId), eq(llmProviders.id, row.id)));
     await writeAudit(tx, {
       projectId,
       actor,

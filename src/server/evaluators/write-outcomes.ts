@@ -10,11 +10,15 @@ import type { Evaluated, JobOutcome, Settle, WorkerOptions } from './job-types';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
+const jobKey = (projectId: string, id: number) => `${projectId}:${id}`;
+
 /**
  * Writes a batch of evaluations in one transaction, only those whose lease this worker still holds
- * (their rows locked first; the others are `lost` and write nothing): the scores in one upsert (one
- * per evaluator and target: a new verdict replaces the evaluator's own, its change audited), one audit
- * entry per evaluator, and every job's outcome in one update. A score its config refuses fails its
+ * (their rows locked first; the others are `lost` and write nothing): the scores in one upsert per
+ * project (one per evaluator and target: a new verdict replaces the evaluator's own, its change
+ * audited), one audit entry per evaluator, and the jobs' outcomes in one update per project. Each
+ * statement names its project by value (one shard on a distributed database); a project's statements
+ * are pipelined with the other projects' (one round trip per step). A score its config refuses fails its
  * job; a run or result gone meanwhile skips it. Answers each evaluation's outcome, in order.
  */
 export async function writeOutcomes(
@@ -23,25 +27,31 @@ export async function writeOutcomes(
   opts: WorkerOptions,
 ): Promise<JobOutcome[]> {
   if (list.length === 0) return [];
+  // Projects in one order, ids in order within each: two writers lock rows in the same order.
+  const projects = [...new Set(list.map((e) => e.job.project_id))].sort();
   return db.transaction(async (tx) => {
-    const held = new Set(
-      (
-        await queryRows<{ id: string | number }>(
+    // The leases still held, locked one project at a time: each statement names its project by value
+    // (one shard on a distributed database, where FOR UPDATE across shards is refused).
+    // Issued together, so postgres.js pipelines them (one round trip); they run in this order.
+    const locked = await Promise.all(
+      projects.map((projectId) => {
+        const ids = list.filter((e) => e.job.project_id === projectId).map((e) => e.job.id);
+        return queryRows<{ id: string | number }>(
           tx,
           sql`select id from evaluation_jobs
-            where (project_id, id) in (select * from unnest(
-                ${`{${list.map((e) => e.job.project_id).join(',')}}`}::uuid[],
-                ${`{${list.map((e) => e.job.id).join(',')}}`}::bigint[]))
+            where project_id = ${projectId}::uuid and id = any(${`{${ids.join(',')}}`}::bigint[])
               and leased_by = ${opts.workerId} and status = 'running'
+            order by id
             for update`,
-        )
-      ).map((r) => Number(r.id)),
+        );
+      }),
     );
+    const held = new Set(locked.flatMap((rows, i) => rows.map((r) => jobKey(projects[i]!, Number(r.id)))));
     const outcomes = new Map<number, JobOutcome>();
     const settles = new Map<number, Settle & { scoreId?: string }>();
     const scoring: Extract<Evaluated, { kind: 'score' }>[] = [];
     for (const e of list) {
-      if (!held.has(e.job.id)) outcomes.set(e.job.id, 'lost');
+      if (!held.has(jobKey(e.job.project_id, e.job.id))) outcomes.set(e.job.id, 'lost');
       else if (e.kind === 'settle') {
         outcomes.set(e.job.id, e.outcome);
         settles.set(e.job.id, e.settle);
@@ -80,7 +90,19 @@ export async function writeOutcomes(
         });
       }
     }
-    const stored = await upsertEvaluatorScores(tx, rows);
+    const stored = new Map(
+      (
+        await Promise.all(
+          projects.map((projectId) =>
+            upsertEvaluatorScores(
+              tx,
+              projectId,
+              rows.filter((r) => r.project_id === projectId),
+            ),
+          ),
+        )
+      ).flatMap((m) => [...m]),
+    );
     for (const r of rows) {
       const s = stored.get(r.job_id);
       if (s) {
@@ -102,17 +124,21 @@ export async function writeOutcomes(
       last_error: s.error ?? null,
       run_after: (s.runAfter ?? now).toISOString(),
     }));
-    if (updates.length > 0)
-      await queryRows(
+    const settling = projects.flatMap((projectId) => {
+      const mine = updates.filter((u) => u.project_id === projectId);
+      if (mine.length === 0) return [];
+      return queryRows(
         tx,
         sql`update evaluation_jobs j
           set status = x.status::evaluation_status, score_id = coalesce(x.score_id, j.score_id),
             last_error = x.last_error, leased_by = null, run_after = x.run_after,
             updated_at = ${now.toISOString()}::timestamptz
-          from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
-            as x(id bigint, project_id uuid, status text, score_id uuid, last_error text, run_after timestamptz)
-          where j.project_id = x.project_id and j.id = x.id`,
+          from jsonb_to_recordset(${JSON.stringify(mine)}::jsonb)
+            as x(id bigint, status text, score_id uuid, last_error text, run_after timestamptz)
+          where j.project_id = ${projectId}::uuid and j.id = x.id`,
       );
+    });
+    await Promise.all(settling);
     return list.map((e) => outcomes.get(e.job.id)!);
   });
 }
@@ -140,26 +166,32 @@ type StoredScore = {
 };
 
 /**
- * Stores evaluator scores in one statement, one per evaluator and target (a score already there is
+ * Stores a project's evaluator scores in one statement, one per evaluator and target (a score already there is
  * replaced, keeping its id); rows whose run or result is gone are left out. Answers, by job, the
  * stored score and what it replaced.
  */
-async function upsertEvaluatorScores(tx: DbOrTx, rows: ScoreRow[]): Promise<Map<number, StoredScore>> {
+async function upsertEvaluatorScores(
+  tx: DbOrTx,
+  projectId: string,
+  rows: ScoreRow[],
+): Promise<Map<number, StoredScore>> {
   if (rows.length === 0) return new Map();
   const nil = sql.raw(`'${NIL_UUID}'::uuid`);
+  const project = sql`${projectId}::uuid`;
   const found = await queryRows<StoredScore & { job_id: string | number }>(
     tx,
     sql`with x as (
           select x.* from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(job_id bigint, id uuid,
             project_id uuid, run_id uuid, result_id uuid, name text, data_type text, value float8, comment text,
             author_id text)
-          where exists (select 1 from runs r where r.id = x.run_id and r.project_id = x.project_id)
+          where x.project_id = ${project}
+            and exists (select 1 from runs r where r.id = x.run_id and r.project_id = ${project})
             and (x.result_id is null
-              or exists (select 1 from run_results rr where rr.id = x.result_id and rr.project_id = x.project_id
+              or exists (select 1 from run_results rr where rr.id = x.result_id and rr.project_id = ${project}
                 and rr.run_id = x.run_id))
         ),
         prev as (
-          select s.id, s.project_id, s.value, s.label, s.comment from scores s join x on s.project_id = x.project_id
+          select s.id, s.project_id, s.value, s.label, s.comment from scores s join x on s.project_id = ${project}
             and s.run_id = x.run_id
             and s.seq is null and coalesce(s.result_id, ${nil}) = coalesce(x.result_id, ${nil})
             and s.name = x.name and s.source = 'evaluator' and s.author_id = x.author_id
@@ -178,7 +210,7 @@ async function upsertEvaluatorScores(tx: DbOrTx, rows: ScoreRow[]): Promise<Map<
         )
         select x.job_id, up.id, prev.id is not null as replaced, prev.value as prev_value,
           prev.label as prev_label, prev.comment as prev_comment
-        from x join up on up.project_id = x.project_id and up.run_id = x.run_id and coalesce(up.result_id, ${nil}) = coalesce(x.result_id, ${nil})
+        from x join up on up.run_id = x.run_id and coalesce(up.result_id, ${nil}) = coalesce(x.result_id, ${nil})
           and up.name = x.name and up.author_id = x.author_id
         left join prev on prev.id = up.id and prev.project_id = up.project_id`,
   );

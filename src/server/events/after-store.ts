@@ -39,7 +39,7 @@ export type StoredEvents = {
  * run's, else the first model of this batch) on the day of `at` (priceCostSql: one index probe per
  * row, in the statement); and `upd`, the runs moved: event count, last seq, tokens, cost (+ the sum of
  * the usages' costs), cost source (`client` once any client cost is in), search words (grown by the
- * new events' text) and model. `upd` RETURNs id, user_id and the new event_count. `wordsByRun`: a query of (run_id, text),
+ * new events' text) and model, and `outdated_checkpoints` (checkpointsOutdatedSql). `upd` RETURNs id, user_id and the new event_count. `wordsByRun`: a query of (run_id, text),
  * the words the batch adds to those runs (searchWordsOf), as the `given` item; runs it leaves out take
  * theirs from `ins`. `words`, for a caller whose `base` is
  * one run: the text of the words its batch adds (searchWordsOf; words of events that turn out to be
@@ -96,6 +96,7 @@ export function afterEventsStoredSql(
       from priced group by run_id
     ),
     cnt as (select run_id, count(*)::int as n, max(seq) as last from ${ins.name} group by run_id),
+    ${checkpointsOutdatedSql(projectId, ins.name)},
     words as (${words}),
     upd as (
       update runs r set
@@ -120,6 +121,24 @@ export function afterEventsStoredSql(
       where r.project_id = ${projectId}::uuid and r.id = b.run_id
         and (b.fresh or cnt.run_id is not null or tot.run_id is not null)
       returning r.id, r.user_id, r.event_count
+    )`;
+}
+
+/**
+ * The WITH item `outdated_checkpoints`: deletes the replay checkpoints the events of `ins` (RETURNING
+ * run_id and seq, all of the project `projectId`) make stale, those at or after the lowest stored seq of
+ * each run, in the statement that stores the events (by the project's value: one shard on a distributed
+ * database). Every statement that inserts into run_events has it (event-writes.test.ts holds them to
+ * it). It sees the checkpoints committed before the statement began: the caller holds the runs' row
+ * locks from before that (a checkpoint is written under its run's row lock, ensureCheckpoints), or
+ * checks that no checkpoint was written since (appendEvents).
+ */
+export function checkpointsOutdatedSql(projectId: string, ins: SQL): SQL {
+  return sql`outdated_checkpoints as (
+      delete from run_transcript_checkpoints c
+      using (select run_id, min(seq) as seq from ${ins} group by run_id) n
+      where c.project_id = ${projectId}::uuid and c.run_id = n.run_id and c.seq >= n.seq
+      returning 1
     )`;
 }
 

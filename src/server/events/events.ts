@@ -67,11 +67,14 @@ export async function appendEvents(
           appendSql(projectId, runId, batch, words, false),
         );
         if (!row?.found) throw notFound('Run');
-        return {
-          accepted: row.accepted,
-          duplicates: events.length - row.accepted,
-          eventCount: row.event_count,
-        };
+        if (row.current)
+          return {
+            accepted: row.accepted,
+            duplicates: events.length - row.accepted,
+            eventCount: row.event_count,
+          };
+        // The run changed since the statement began (a checkpoint was written, or another append
+        // landed): nothing was stored; the transaction's way runs it again under the run's lock.
       } catch (err) {
         if (!isStoredSeq(err)) throw err;
       } finally {
@@ -144,12 +147,20 @@ function appendSql(
       `,
     ),
   };
+  // The run's row lock comes first (the events' checkpoints are written under it), and the statement
+  // only stores when the row it locked is the one its snapshot sees: a checkpoint written (or an append
+  // committed) after the statement began, which its delete of outdated checkpoints could not see, makes
+  // it store nothing (`current` false) so that the caller runs it again under the lock.
+  const key = sql`id = ${runId}::uuid and project_id = ${projectId}::uuid`;
   return sql`with body as (
         select ${batch}::jsonb -> 'events' as events
+      ), locked as (
+        select id, project_id, created_at, xmin::text as version from runs where ${key} for no key update
       ), run as (
-        select id, project_id, created_at from runs where id = ${runId}::uuid and project_id = ${projectId}::uuid
+        select id, project_id, created_at from locked
+        where version = (select xmin::text from runs where ${key})
       ), ${afterEventsStoredSql(projectId, stored, { words })}
-      select exists (select 1 from run) as found,
+      select exists (select 1 from locked) as found, exists (select 1 from run) as current,
              (select count(*) from ins)::int as accepted,
              (select json_agg(json_build_object('seq', ord, 'inputTokens', input_tokens,
                 'outputTokens', output_tokens, 'model', event_model, 'costUsd', cost_usd) order by ord)
@@ -167,8 +178,14 @@ async function appendEventsTx(
   words: string | null,
 ): Promise<AppendOutcome> {
   return db.transaction(async (tx) => {
-    const [row] = await queryRowsPrepared<AppendRow>(tx, appendSql(projectId, runId, batch, words, true));
+    let [row] = await queryRowsPrepared<AppendRow>(tx, appendSql(projectId, runId, batch, words, true));
+    // The run changed since the statement began: it stored nothing, but holds the run's lock from
+    // there to the commit, so the second try's snapshot sees the run as it stays.
+    if (row?.found && !row.current) {
+      [row] = await queryRowsPrepared<AppendRow>(tx, appendSql(projectId, runId, batch, words, true));
+    }
     if (!row?.found) throw notFound('Run');
+    if (!row.current) throw new Error('append: the run changed under its lock');
     const duplicates = events.length - row.accepted;
     if (duplicates > 0) {
       // Events this call inserted equal their input, so any difference is with an event stored before.
@@ -199,6 +216,8 @@ async function appendEventsTx(
 
 type AppendRow = {
   found: boolean;
+  /** False when the run's row changed since the statement began: nothing was stored (appendSql). */
+  current: boolean;
   accepted: number;
   usage: PricedUsage[] | string | null;
   user_id: string | null;

@@ -170,14 +170,20 @@ export async function evaluateMonitors(
       changed += changes.length;
     }
   }
-  await db
-    .update(monitors)
-    .set({ lastEvaluatedAt: now })
-    .where(
-      inArray(
-        monitors.id,
-        loaded.map((m) => m.id),
-      ),
-    );
+  // One statement per project, naming it (one shard on a distributed database).
+  for (const projectId of [...new Set(loaded.map((m) => m.projectId))].sort()) {
+    await db
+      .update(monitors)
+      .set({ lastEvaluatedAt: now })
+      .where(
+        and(
+          eq(monitors.projectId, projectId),
+          inArray(
+            monitors.id,
+            loaded.filter((m) => m.projectId === projectId).map((m) => m.id),
+          ),
+        ),
+      );
+  }
   return { evaluated: loaded.length, changes: changed };
 }

@@ -103,7 +103,7 @@ export async function recomputeBatch(db: DbOrTx, projectId: string, jobId: strin
         cursor: last ? `${last.createdAt.toISOString()}|${last.id}` : job.cursor,
         finishedAt: done ? new Date() : null,
       })
-      .where(eq(costRecomputeJobs.id, jobId));
+      .where(and(eq(costRecomputeJobs.projectId, projectId), eq(costRecomputeJobs.id, jobId)));
     return !done;
   });
 }
@@ -128,7 +128,7 @@ export async function runRecomputeJob(
     await db
       .update(costRecomputeJobs)
       .set({ status: 'failed', error: 'Recompute failed; see the server log' })
-      .where(eq(costRecomputeJobs.id, jobId));
+      .where(and(eq(costRecomputeJobs.projectId, projectId), eq(costRecomputeJobs.id, jobId)));
   }
 }
 

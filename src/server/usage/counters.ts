@@ -4,6 +4,7 @@ import type { DbOrTx } from '@/db/client';
 import { pgErrorCode, queryRowsPrepared as queryRows } from '@/db/sql';
 import type { WindowKind } from '@/lib/windows';
 import { softCrossingCte } from '../alerts/outbox';
+import { LEDGER_RETURNING, ledgerRollupsSql } from './rollups';
 import { countedWindowsSql, counterLockSql } from './windows';
 
 /** The counters of one subject and metric in one project. */
@@ -101,7 +102,7 @@ function targetInsertSql(key: UsageKey, amount: number, target: ApplyTarget): SQ
       select ${key.projectId}::uuid, ${key.subject}, ${key.metric}, ${amount}::bigint, ${target.runId ?? null}::uuid,
         ${target.model ?? null}, ${target.idempotencyKey ?? null}, ${target.occurredAt.toISOString()}::timestamptz
       from ok where ok.ok
-      returning id::text`;
+      returning id::text, ${LEDGER_RETURNING}`;
   }
   return sql`insert into usage_reservations
       (project_id, subject, metric, amount, run_id, idempotency_key, windows, expires_at, created_at)
@@ -194,7 +195,7 @@ export function applySql(
         and not exists (select 1 from w where w.mode = 'hard'
                         and not exists (select 1 from c where c.period = w.period)) as ok
     ),
-    x as (${targetInsertSql(key, amount, target)})${ledgerKeySql(key, target)}${alerts ? sql`, ${softCrossingCte(key.projectId, key.subject, key.metric, amount, at)}` : sql``}
+    x as (${targetInsertSql(key, amount, target)})${ledgerKeySql(key, target)}${target.kind === 'ledger' ? sql`, ${ledgerRollupsSql(key.projectId, 'x')}` : sql``}${alerts ? sql`, ${softCrossingCte(key.projectId, key.subject, key.metric, amount, at)}` : sql``}
     select (select dup from dup) as duplicate, (select ok from run) as run_found,
       (select id from x) as row_id,
       (select coalesce(jsonb_agg(jsonb_build_object('quotaId', w.id, 'subject', w.subject,

@@ -2,6 +2,7 @@ import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Relation, relation } from '@/db/relation';
 import { softCrossingForcedCte } from '../alerts/outbox';
+import { LEDGER_RETURNING, ledgerRollupsSql } from './rollups';
 import { windowValues } from './windows';
 
 /**
@@ -31,7 +32,7 @@ export const usageRows = (body: SQL, needs?: SQL): Relation<UsageRowColumn> =>
  * Records usage that already happened (a run's tokens and cost: forced, never refused) for many ledger
  * rows at once, as WITH items that follow `rows`: each row whose idempotency key is not stored yet
  * (taken in usage_idempotency by `ledger_keys`; once if the batch repeats it) is written to the ledger
- * (`ledger_ins`), and every
+ * (`ledger_ins`) with its rollups (ledgerRollupsSql), and every
  * key's new total is added to each window of its counters at `at` (`ledger_counters`; the same
  * windows applySql counts, with or without a quota).
  * The caller holds the keys' counter locks (counterLocksSql). Expired holds are left for the next
@@ -59,8 +60,9 @@ function forcedLedgerCtes(projectId: string, at: Date, rows: Relation<UsageRowCo
       select ${projectId}::uuid, u.subject, u.metric::text, u.amount::bigint, u.run_id::uuid, u.model::text,
         u.idempotency_key::text, ${at.toISOString()}::timestamptz
       from ledger_new u
-      returning subject, metric, amount
+      returning ${LEDGER_RETURNING}
     ),
+    ${ledgerRollupsSql(projectId, 'ledger_ins')},
     ledger_per as (
       select subject, metric, sum(amount)::bigint as amount from ledger_ins group by subject, metric
     ),

@@ -8,6 +8,7 @@ import { AppError, notFound } from '../errors';
 import { currentWindows, outcomeWindows, quotaExceededError } from './counter-windows';
 import { adjustHoldSql, applySql, lockAndApply, lockKey, parseApply, type UsageKey } from './counters';
 import { alertRefusal } from './refusal-alert';
+import { LEDGER_RETURNING, ledgerRollupsSql } from './rollups';
 import { toReservationDto, toWindowDto } from './serialize';
 
 export type { ReservationResult };
@@ -138,9 +139,13 @@ export async function commitReservation(
         ops.push(
           queryRows(
             tx,
-            sql`insert into usage_events (project_id, subject, metric, amount, run_id, occurred_at)
-                values (${projectId}::uuid, ${r.subject}, ${r.metric}, ${input.amount}::bigint,
-                        ${r.runId}::uuid, ${r.createdAt.toISOString()}::timestamptz)`,
+            sql`with ins as (
+                  insert into usage_events (project_id, subject, metric, amount, run_id, occurred_at)
+                  values (${projectId}::uuid, ${r.subject}, ${r.metric}, ${input.amount}::bigint,
+                          ${r.runId}::uuid, ${r.createdAt.toISOString()}::timestamptz)
+                  returning ${LEDGER_RETURNING}
+                ), ${ledgerRollupsSql(projectId, 'ins')}
+                select count(*)::int as n from ins`,
           ),
         );
       }

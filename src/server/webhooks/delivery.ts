@@ -1,5 +1,5 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { webhookDestinations } from '@/db/schema';
 import { decryptSecret } from '../evaluators/secrets';
@@ -70,7 +70,12 @@ export async function sendDelivery(
         await db
           .update(webhookDestinations)
           .set({ failingSince: null })
-          .where(eq(webhookDestinations.id, d.destination_id));
+          .where(
+            and(
+              eq(webhookDestinations.projectId, d.project_id),
+              eq(webhookDestinations.id, d.destination_id),
+            ),
+          );
       return ok ? 'delivered' : 'lost';
     }
     return await failed(db, d, opts, {

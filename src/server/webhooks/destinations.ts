@@ -161,7 +161,10 @@ export async function sendTestEvent(
       data: { message: 'A test event from runledger', destinationId, destinationName: destination.name },
       now,
     });
-    await tx.update(alertEvents).set({ dispatchedAt: now }).where(eq(alertEvents.id, eventId!));
+    await tx
+      .update(alertEvents)
+      .set({ dispatchedAt: now })
+      .where(and(eq(alertEvents.projectId, projectId), eq(alertEvents.id, eventId!)));
     await tx.insert(alertDeliveries).values({
       projectId,
       eventId: eventId!,
@@ -195,11 +198,13 @@ export async function redeliver(
     await tx
       .update(webhookDestinations)
       .set({ disabledAt: null, failingSince: null, updatedAt: now })
-      .where(eq(webhookDestinations.id, row.destinationId));
+      .where(
+        and(eq(webhookDestinations.projectId, projectId), eq(webhookDestinations.id, row.destinationId)),
+      );
     const [event] = await tx
       .select({ type: alertEvents.type })
       .from(alertEvents)
-      .where(eq(alertEvents.id, row.eventId));
+      .where(and(eq(alertEvents.projectId, projectId), eq(alertEvents.id, row.eventId)));
     return {
       value: { ...row, eventType: event!.type },
       target: String(deliveryId),

@@ -34,6 +34,7 @@ export async function settle(db: DbOrTx, d: Claimed, opts: DeliveryOptions, s: S
     })
     .where(
       and(
+        eq(alertDeliveries.projectId, d.project_id),
         eq(alertDeliveries.id, d.id),
         eq(alertDeliveries.leasedBy, opts.workerId),
         eq(alertDeliveries.status, 'sending'),
@@ -47,7 +48,7 @@ type Answer = { statusCode: number | null; durationMs: number | null; error: str
 
 /**
  * Records 2xx answers in batches (what `settle` does for one): the first waits for nobody, and the
- * answers that arrive while a statement runs go together in the next, one UPDATE for many deliveries.
+ * answers that arrive while a statement runs go together in the next, one UPDATE per project for many deliveries.
  * Each resolves to whether this worker still held its lease.
  */
 export function deliveredBatcher(db: DbOrTx, opts: DeliveryOptions) {
@@ -61,23 +62,32 @@ export function deliveredBatcher(db: DbOrTx, opts: DeliveryOptions) {
       queue = [];
       try {
         const now = sql`${opts.now().toISOString()}::timestamptz`;
-        const values = sql.join(
-          items.map(
-            (i) =>
-              sql`(${i.d.id}::bigint, ${i.r.statusCode}::int, ${i.r.durationMs}::int, ${i.r.error}::text)`,
-          ),
-          sql`, `,
+        // One statement per project, naming it (one shard on a distributed database), pipelined.
+        const projects = [...new Set(items.map((i) => i.d.project_id))].sort();
+        const updated = await Promise.all(
+          projects.map((projectId) => {
+            const values = sql.join(
+              items
+                .filter((i) => i.d.project_id === projectId)
+                .map(
+                  (i) =>
+                    sql`(${i.d.id}::bigint, ${i.r.statusCode}::int, ${i.r.durationMs}::int, ${i.r.error}::text)`,
+                ),
+              sql`, `,
+            );
+            return queryRows<{ id: number | string }>(
+              db,
+              sql`update alert_deliveries d set status = 'delivered', next_attempt_at = ${now}, leased_by = null,
+                    last_attempt_at = ${now}, last_status_code = v.code, last_duration_ms = v.ms, last_error = v.err,
+                    delivered_at = ${now}, updated_at = ${now}
+                  from (values ${values}) as v(id, code, ms, err)
+                  where d.project_id = ${projectId}::uuid and d.id = v.id and d.leased_by = ${opts.workerId}
+                    and d.status = 'sending'
+                  returning d.id`,
+            );
+          }),
         );
-        const rows = await queryRows<{ id: number | string }>(
-          db,
-          sql`update alert_deliveries d set status = 'delivered', next_attempt_at = ${now}, leased_by = null,
-                last_attempt_at = ${now}, last_status_code = v.code, last_duration_ms = v.ms, last_error = v.err,
-                delivered_at = ${now}, updated_at = ${now}
-              from (values ${values}) as v(id, code, ms, err)
-              where d.id = v.id and d.leased_by = ${opts.workerId} and d.status = 'sending'
-              returning d.id`,
-        );
-        const held = new Set(rows.map((r) => Number(r.id)));
+        const held = new Set(updated.flat().map((r) => Number(r.id)));
         for (const i of items) i.resolve(held.has(i.d.id));
       } catch (err) {
         for (const i of items) i.reject(err);
@@ -114,7 +124,11 @@ export async function failed(
       .update(webhookDestinations)
       .set({ failingSince: now })
       .where(
-        and(eq(webhookDestinations.id, d.destination_id), sql`${webhookDestinations.failingSince} is null`),
+        and(
+          eq(webhookDestinations.projectId, d.project_id),
+          eq(webhookDestinations.id, d.destination_id),
+          sql`${webhookDestinations.failingSince} is null`,
+        ),
       );
   const created = asDate(d.created_at).getTime();
   const tooOld = now.getTime() - created >= opts.giveUpMs;
@@ -129,7 +143,11 @@ export async function failed(
         .update(webhookDestinations)
         .set({ disabledAt: now, updatedAt: now })
         .where(
-          and(eq(webhookDestinations.id, d.destination_id), sql`${webhookDestinations.disabledAt} is null`),
+          and(
+            eq(webhookDestinations.projectId, d.project_id),
+            eq(webhookDestinations.id, d.destination_id),
+            sql`${webhookDestinations.disabledAt} is null`,
+          ),
         );
       await tx
         .update(alertDeliveries)
@@ -139,7 +157,11 @@ export async function failed(
           updatedAt: now,
         })
         .where(
-          and(eq(alertDeliveries.destinationId, d.destination_id), eq(alertDeliveries.status, 'pending')),
+          and(
+            eq(alertDeliveries.projectId, d.project_id),
+            eq(alertDeliveries.destinationId, d.destination_id),
+            eq(alertDeliveries.status, 'pending'),
+          ),
         );
     });
   }

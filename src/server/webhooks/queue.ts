@@ -44,6 +44,7 @@ export async function fanOut(db: DbOrTx, now: Date, limit = 500): Promise<number
 
 export type Claimed = {
   id: number;
+  project_id: string;
   attempts: number;
   created_at: string | Date;
   event_id: string;
@@ -99,7 +100,7 @@ export async function claimDeliveries(
               from picked where d.project_id = ${projectId}::uuid and d.id = picked.id
               returning d.id, d.attempts, d.created_at, d.event_id, d.destination_id
             )
-            select l.id, l.attempts, l.created_at, l.event_id, e.type, e.data, e.created_at as event_created_at,
+            select l.id, ${projectId}::uuid as project_id, l.attempts, l.created_at, l.event_id, e.type, e.data, e.created_at as event_created_at,
               l.destination_id, w.url, w.format, w.secret_cipher, w.disabled_at, w.failing_since, p.slug
             from leased l
             join alert_events e on e.project_id = ${projectId}::uuid and e.id = l.event_id

@@ -11,7 +11,7 @@ import {
 } from '@/server/usage';
 import { freshPostgres } from '../../helpers/db';
 import { makeProject } from '../../helpers/fixtures';
-import { counterMismatches, ledgerTotal } from '../../helpers/usage';
+import { counterMismatches, ledgerTotal, rollupMismatches } from '../../helpers/usage';
 
 /** Runs `total` tasks on `workers` concurrent loops; counts answers and quota_exceeded refusals. */
 async function hammer(workers: number, total: number, task: (i: number) => Promise<unknown>) {
@@ -56,6 +56,7 @@ describe('usage under concurrency [postgres, pool of 64]', () => {
     expect(r).toEqual({ allowed: 500, refused: 500 });
     expect(await ledgerTotal(db(), p.id)).toEqual({ total: 500, rows: 500 });
     expect(await counterMismatches(db(), p.id)).toEqual([]);
+    expect(await rollupMismatches(db(), p.id)).toEqual([]);
   }, 180_000);
 
   it('keeps a minute and a day quota all or nothing under the same race', async () => {
@@ -75,6 +76,7 @@ describe('usage under concurrency [postgres, pool of 64]', () => {
     ]);
     expect(await ledgerTotal(db(), p.id)).toEqual({ total: 150, rows: 150 });
     expect(await counterMismatches(db(), p.id)).toEqual([]);
+    expect(await rollupMismatches(db(), p.id)).toEqual([]);
   }, 180_000);
 
   it('races reservations, commits, releases and records without overspending', async () => {
@@ -94,6 +96,7 @@ describe('usage under concurrency [postgres, pool of 64]', () => {
     const usage = await getUsage(db(), p.id, key);
     expect(usage.windows[0]!.used).toBe(total);
     expect(await counterMismatches(db(), p.id)).toEqual([]);
+    expect(await rollupMismatches(db(), p.id)).toEqual([]);
   }, 180_000);
 
   it('settles one reservation once when commits and releases race on it', async () => {
@@ -119,6 +122,7 @@ describe('usage under concurrency [postgres, pool of 64]', () => {
     const used = (await getUsage(db(), p.id, { subject: 'u', metric: 'tokens' })).windows[0]!.used;
     expect(used).toBe((await ledgerTotal(db(), p.id)).total);
     expect(await counterMismatches(db(), p.id)).toEqual([]);
+    expect(await rollupMismatches(db(), p.id)).toEqual([]);
   }, 180_000);
 
   it('answers 64 concurrent retries of one key with one ledger row', async () => {
@@ -138,5 +142,6 @@ describe('usage under concurrency [postgres, pool of 64]', () => {
     expect(await ledgerTotal(db(), p.id)).toEqual({ total: 20, rows: 4 });
     expect(new Set(answers.map((a) => a.windows[0]!.used))).toEqual(new Set([5, 10, 15, 20]));
     expect(await counterMismatches(db(), p.id)).toEqual([]);
+    expect(await rollupMismatches(db(), p.id)).toEqual([]);
   }, 180_000);
 });

@@ -4,6 +4,7 @@ import type { DbOrTx } from '@/db/client';
 import { queryRows } from '@/db/sql';
 import { putQuota, recordUsage, topSubjects, usageByModelPerDay, usageSeries } from '@/server/usage';
 import { subjectUsage } from '@/server/usage/dashboard';
+import { LEDGER_RETURNING, ledgerRollupsSql } from '@/server/usage/rollups';
 import { describeEachDb } from '../../helpers/db';
 import { makeProject } from '../../helpers/fixtures';
 import { rollupMismatches } from '../../helpers/usage';
@@ -153,11 +154,11 @@ describeEachDb('usage reads', ({ db }) => {
         `('${p.id}'::uuid, 's${i % 2}', '${i % 5 === 0 ? 'requests' : 'tokens'}', ${1 + i}, '${at}')`,
       );
     }
-    // One statement of many rows, as bulk writers do: the trigger groups them.
+    // One statement of many rows, as bulk writers do: its rollups group them.
     await db().execute(
-      sql.raw(
+      sql`with ins as (${sql.raw(
         `insert into usage_events (project_id, subject, metric, amount, occurred_at) values ${values.join(',')}`,
-      ),
+      )} returning ${LEDGER_RETURNING}), ${ledgerRollupsSql(p.id, 'ins')} select count(*) from ins`,
     );
     await recordUsage(
       db(),

@@ -80,7 +80,7 @@ async function readChain(
  * the one covering `uptoSeq` (all of them by default). Each is written in a transaction holding the
  * run row's lock and only if the events it folded are still exactly those stored (none inserted
  * before it since it was read), and after its predecessor: an append that lands meanwhile either
- * waits for it and then deletes it (the run_events trigger), or makes the check fail.
+ * waits for it and then deletes it (the append's statement, checkpointsOutdatedSql), or makes the check fail.
  */
 export async function ensureCheckpoints(
   db: DbOrTx,
@@ -108,8 +108,10 @@ export async function ensureCheckpoints(
     const keyframe = isKeyframe(eventCount);
     const stored = encodeCheckpoint(keyframe ? null : prev, state, clock);
     const ok = await db.transaction(async (tx) => {
+      // An update, not a share lock: it takes the run's row lock and gives the row a new version, which
+      // tells an append that began before it and did not see this checkpoint to try again (appendEvents).
       await tx.execute(
-        sql`select 1 from runs where project_id = ${projectId}::uuid and id = ${runId}::uuid for share`,
+        sql`update runs set updated_at = updated_at where project_id = ${projectId}::uuid and id = ${runId}::uuid`,
       );
       const [row] = await queryRows<{ n: number }>(
         tx,
