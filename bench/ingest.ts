@@ -6,7 +6,9 @@
  * and a second baseline between the two, "HTTP + JSON + raw SQL": the same request bodies POSTed by the
  * same clients to a bare `node:http` server (bench/lib/http-raw-server.ts) that JSON.parses them and
  * runs the raw insert. raw → HTTP is what any HTTP JSON API pays; HTTP → API is Next.js's request
- * handling plus the app's own work (auth, validation, counters, search words, the answer).
+ * handling plus the app's own work (auth, validation, counters, search words, the answer). Each round
+ * then sends the same bodies without an insert: to the bare server's parse-only path, and to the app
+ * for runs that do not exist (a 404 after everything but the insert): the request work alone.
  *
  *   npx next build && npx tsx --conditions=react-server bench/ingest.ts
  *
@@ -27,7 +29,7 @@ import { connectPostgres } from '@/db/client';
 import { appendEvents } from '@/server/events';
 import { splitCores } from './lib/cores';
 import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
-import { type CpuMeter, cpuLines, databasesOf, metered, noCpu } from './lib/cpu';
+import { type CpuMeter, type CpuSample, cpuLines, databasesOf, metered, noCpu } from './lib/cpu';
 import { median } from './lib/stats';
 import { monotonicUs, profileLines, type Window } from './lib/node-profile';
 
@@ -115,6 +117,7 @@ async function postAll(
   split?: Split,
   cpu?: CpuMeter,
   windows?: Window[],
+  expectStatus = 200,
 ): Promise<{ accepted: number; ms: number }> {
   let accepted = 0;
   const from = monotonicUs();
@@ -122,7 +125,13 @@ async function postAll(
     pool(jobs, CONCURRENCY, async (job) => {
       const t0 = performance.now();
       const res = await fetch(job.url, { method: 'POST', headers, body: job.body });
-      if (res.status !== 200) throw new Error(`append: ${res.status} ${await res.text()}`);
+      if (res.status !== expectStatus) throw new Error(`append: ${res.status} ${await res.text()}`);
+      if (expectStatus !== 200) {
+        // The no-insert probe: the answer is the contract's error body; the events count as handled.
+        await res.arrayBuffer();
+        accepted += job.n;
+        return;
+      }
       const body = (await res.json()) as { accepted: number; duplicates: number };
       if (split) {
         split.requests++;
@@ -300,6 +309,29 @@ async function httpRound(
   return (accepted / ms) * 1000;
 }
 
+/**
+ * The request work alone, no insert: the same bodies to the bare server's `/parse` (read, JSON.parse,
+ * answer) and to the app for runs that do not exist (404 after the API key, the body read, parse,
+ * validation, search words and the append statement, which finds no run). Returns events/s and the
+ * server's CPU per 1,000 events.
+ */
+async function noInsertRound(
+  url: (runId: string) => string,
+  headers: Record<string, string>,
+  expectStatus: number,
+  events: Event[][],
+  cpu: CpuMeter,
+  windows?: Window[],
+): Promise<number> {
+  const jobs: Job[] = events.map((batch) => ({
+    url: url(randomUUID()),
+    body: JSON.stringify({ events: batch.slice(0, BATCH) }),
+    n: Math.min(batch.length, BATCH),
+  }));
+  const { accepted, ms } = await postAll(jobs, headers, undefined, cpu, windows, expectStatus);
+  return (accepted / ms) * 1000;
+}
+
 /** The triggers an append fires besides its statement's own work (BENCH_NO_TRIGGERS, and dbSplit's A/B). */
 const WRITE_TRIGGERS = [
   ['run_events', 'run_events_checkpoints_invalidate'],
@@ -432,7 +464,7 @@ export async function main(): Promise<{
       }
     : null;
   const profArgs = (dir?: string) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
-  const windows = { api: [] as Window[], http: [] as Window[] };
+  const windows = { api: [] as Window[], http: [] as Window[], miss: [] as Window[], parse: [] as Window[] };
   // Idle keep-alive sockets outlive the other cases' rounds (the standalone server's default is 5 s: at
   // this load its close raced the client's next request on the same socket).
   const pgServer = await startBenchServer(
@@ -448,6 +480,11 @@ export async function main(): Promise<{
   const rawCpu = noCpu();
   const httpCpu = noCpu();
   const apiCpu = noCpu();
+  // The request work alone (noInsertRound): the bare server's parse-only answer, the app's 404.
+  const parses: number[] = [];
+  const misses: number[] = [];
+  const parseCpu = noCpu();
+  const missCpu = noCpu();
   let dbLines: string[] = [];
   let cores: Awaited<ReturnType<typeof splitCores>> = null;
   try {
@@ -487,10 +524,31 @@ export async function main(): Promise<{
           windows.api,
         ).then((x) => apis.push(x)),
     ];
+    const apiHeaders = { authorization: `Bearer ${pgServer.key}`, 'content-type': 'application/json' };
     for (let i = 0; i < rounds; i++) {
       for (let c = 0; c < cases.length; c++) await cases[(i + c) % cases.length]!();
       console.log(
         `  round ${i + 1}: raw ${fmt(raws[i]!)}   HTTP + raw ${fmt(https[i]!)}   API on Postgres ${fmt(apis[i]!)}   (${pct(https[i]!, raws[i]!)} / ${pct(apis[i]!, raws[i]!)} of raw)`,
+      );
+      parses.push(
+        await noInsertRound(
+          (id) => `${httpServer.baseUrl}/runs/${id}/parse`,
+          { 'content-type': 'application/json' },
+          200,
+          events,
+          { databases: dbs, serverPid: httpServer.pid, total: parseCpu },
+          windows.parse,
+        ),
+      );
+      misses.push(
+        await noInsertRound(
+          (id) => `${pgServer.baseUrl}/api/v1/runs/${id}/events`,
+          apiHeaders,
+          404,
+          events,
+          { databases: dbs, serverPid: pgServer.pid, total: missCpu },
+          windows.miss,
+        ),
       );
     }
     dbLines = await dbSplit(rawDb.url, events);
@@ -524,12 +582,21 @@ export async function main(): Promise<{
   if (pglites.length) console.log(`  API on PGlite                          ${fmt(apiPglite)} (median)`);
   console.log(`  API (Postgres) / raw                   ${pct(ratio, 1).padStart(18)} (target >= 75%)`);
   const units = (rounds * RUNS * EVENTS_PER_RUN) / 1000;
+  const serverMs = (c: CpuSample) => (c.server / units).toFixed(1);
+  console.log(
+    `  no insert, the request work alone (same bodies):  node:http + JSON.parse, answer ${fmt(median(parses))}, its CPU ${serverMs(parseCpu)} ms per 1000 events`,
+  );
+  console.log(
+    `    the app, a run that does not exist (404 after auth, body, parse, validation, words, one statement) ${fmt(median(misses))}, the app server's CPU ${serverMs(missCpu)} ms per 1000 events (${(missCpu.server / Math.max(1, parseCpu.server)).toFixed(1)}x)`,
+  );
   const cpu = cpuLines('1000 events', units, rawCpu, apiCpu, 'API', [['HTTP + raw', httpCpu]]);
   for (const line of [...formatSplit(split), ...cpu, ...dbLines]) console.log(line);
   if (profDirs) {
     for (const line of [
       ...profileLines(profDirs.http, windows.http, 'node:http + JSON.parse + raw insert server'),
       ...profileLines(profDirs.api, windows.api, 'the app server (Next.js standalone)'),
+      ...profileLines(profDirs.http, windows.parse, 'no insert: node:http + JSON.parse, answer'),
+      ...profileLines(profDirs.api, windows.miss, 'no insert: the app, a run that does not exist (404)'),
     ])
       console.log(line);
     for (const dir of Object.values(profDirs)) rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,8 @@
  * baseline's postgres.js `INSERT … SELECT FROM unnest(…)`, then answers `{"accepted":n,"duplicates":0}`.
  * No auth, no validation, no audit, no counters: the floor any HTTP JSON API pays over the raw insert,
  * so the bench can tell how much of the app's gap is HTTP and JSON and how much is the framework and
- * the app's own work. Bench-only; it is not part of the product.
+ * the app's own work. `POST /runs/{id}/parse` reads and parses the same way and answers without SQL.
+ * Bench-only; it is not part of the product.
  *
  * Run as its own process (so its CPU is metered apart from the bench client's), with Node's type
  * stripping: `node bench/lib/http-raw-server.ts` with DATABASE_URL set; it prints `listening <port>`.
@@ -15,7 +16,8 @@ import postgres from 'postgres';
 type Event = { seq: number; type: string; ts?: string; payload?: unknown };
 
 const sql = postgres(process.env.DATABASE_URL ?? '', { max: 8, onnotice: () => {} });
-const ROUTE = /^\/runs\/([0-9a-f-]{36})\/events$/;
+// POST /runs/{id}/events: parse and insert; POST /runs/{id}/parse: parse and answer, no SQL.
+const ROUTE = /^\/runs\/([0-9a-f-]{36})\/(events|parse)$/;
 
 const server = createServer((req, res) => {
   const m = req.method === 'POST' ? ROUTE.exec(req.url ?? '') : null;
@@ -28,6 +30,12 @@ const server = createServer((req, res) => {
   req.on('end', async () => {
     try {
       const { events } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: Event[] };
+      if (m[2] === 'parse') {
+        const body = JSON.stringify({ accepted: events.length, duplicates: 0 });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
       const result = await sql`
         insert into run_events (project_id, run_id, run_created_at, seq, type, ts, payload)
         select r.project_id, r.id, r.created_at, x.seq, x.type, x.ts, x.payload::jsonb
