@@ -2,7 +2,13 @@
  * Ingest benchmark: 100 runs x 1000 events (text-delta chunks of ~100 bytes) pushed through
  * `POST /api/v1/runs/{id}/events` in batches of 1000 by 8 concurrent clients, against the built server
  * on Postgres and on PGlite; and the raw baseline: the same rows inserted with postgres.js
- * `INSERT ... SELECT FROM unnest(...)`, batches of 1000 over 8 connections, into a fresh database.
+ * `INSERT ... SELECT FROM unnest(...)`, batches of 1000 over 8 connections, into a fresh database;
+ * and a second baseline between the two, "HTTP + JSON + raw SQL": the same request bodies POSTed by the
+ * same clients to a bare `node:http` server (bench/lib/http-raw-server.ts) that JSON.parses them and
+ * runs the raw insert. raw → HTTP is what any HTTP JSON API pays; HTTP → API is Next.js's request
+ * handling plus the app's own work (auth, validation, counters, search words, the answer). Each round
+ * then sends the same bodies without an insert: to the bare server's parse-only path, and to the app
+ * for runs that do not exist (a 404 after everything but the insert): the request work alone.
  *
  *   npx next build && npx tsx --conditions=react-server bench/ingest.ts
  *
@@ -12,15 +18,20 @@
  * BENCH_INGEST_CORES=split: the local Postgres server on CPU 0, the app server and this client on the
  * others (taskset), for the rounds on Postgres: the database with a core of its own, as deployed.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { connectPostgres } from '@/db/client';
 import { appendEvents } from '@/server/events';
 import { splitCores } from './lib/cores';
 import { type BenchServer, freshBenchDatabase, startBenchServer } from './lib/server';
-import { type CpuMeter, cpuLines, databasesOf, metered, noCpu } from './lib/cpu';
+import { type CpuMeter, type CpuSample, cpuLines, databasesOf, metered, noCpu } from './lib/cpu';
 import { median } from './lib/stats';
+import { monotonicUs, profileLines, type Window } from './lib/node-profile';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const EVENTS_PER_RUN = 1000;
@@ -97,12 +108,51 @@ export function formatSplit(split: Split): string[] {
   ];
 }
 
+type Job = { url: string; body: string; n: number };
+
+/** POSTs every job's body with CONCURRENCY clients, checking each answer; timed and metered. */
+async function postAll(
+  jobs: Job[],
+  headers: Record<string, string>,
+  split?: Split,
+  cpu?: CpuMeter,
+  windows?: Window[],
+  expectStatus = 200,
+): Promise<{ accepted: number; ms: number }> {
+  let accepted = 0;
+  const from = monotonicUs();
+  const ms = await metered(cpu, () =>
+    pool(jobs, CONCURRENCY, async (job) => {
+      const t0 = performance.now();
+      const res = await fetch(job.url, { method: 'POST', headers, body: job.body });
+      if (res.status !== expectStatus) throw new Error(`append: ${res.status} ${await res.text()}`);
+      if (expectStatus !== 200) {
+        // The no-insert probe: the answer is the contract's error body; the events count as handled.
+        await res.arrayBuffer();
+        accepted += job.n;
+        return;
+      }
+      const body = (await res.json()) as { accepted: number; duplicates: number };
+      if (split) {
+        split.requests++;
+        split.latency += performance.now() - t0;
+        addServerTiming(split, res.headers.get('server-timing'));
+      }
+      if (body.accepted !== job.n) throw new Error(`append: accepted ${body.accepted} of ${job.n}`);
+      accepted += body.accepted;
+    }),
+  );
+  windows?.push([from, monotonicUs()]);
+  return { accepted, ms };
+}
+
 /** One timed API round on a started server: RUNS new runs, every event of `events` into them. */
 async function apiRound(
   server: BenchServer,
   events: Event[][],
   split?: Split,
   cpu?: CpuMeter,
+  windows?: Window[],
 ): Promise<number> {
   {
     const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
@@ -117,7 +167,7 @@ async function apiRound(
       runIds.push((await res.json()).run.id);
     }
     // Bodies are serialized up front: the figure is the server's, not the client's JSON.stringify.
-    const jobs: { url: string; body: string; n: number }[] = [];
+    const jobs: Job[] = [];
     runIds.forEach((id, r) => {
       for (let from = 0; from < EVENTS_PER_RUN; from += BATCH) {
         const batch = events[r]!.slice(from, from + BATCH);
@@ -128,22 +178,7 @@ async function apiRound(
         });
       }
     });
-    let accepted = 0;
-    const ms = await metered(cpu, () =>
-      pool(jobs, CONCURRENCY, async (job) => {
-        const t0 = performance.now();
-        const res = await fetch(job.url, { method: 'POST', headers, body: job.body });
-        if (res.status !== 200) throw new Error(`append: ${res.status} ${await res.text()}`);
-        const body = (await res.json()) as { accepted: number; duplicates: number };
-        if (split) {
-          split.requests++;
-          split.latency += performance.now() - t0;
-          addServerTiming(split, res.headers.get('server-timing'));
-        }
-        if (body.accepted !== job.n) throw new Error(`append: accepted ${body.accepted} of ${job.n}`);
-        accepted += body.accepted;
-      }),
-    );
+    const { accepted, ms } = await postAll(jobs, headers, split, cpu, windows);
     // Check: the runs' counters agree with what was sent.
     let counted = 0;
     for (const id of runIds) {
@@ -205,6 +240,96 @@ async function rawRound(sql: postgres.Sql, events: Event[][], cpu?: CpuMeter): P
     if (n !== RUNS * EVENTS_PER_RUN) throw new Error(`raw: stored ${n}`);
     return (n / ms) * 1000;
   }
+}
+
+/** The bare node:http server of the second baseline, started on the raw baseline's database. */
+type RawHttpServer = { baseUrl: string; pid: number; stop: () => Promise<void> };
+
+async function startRawHttpServer(databaseUrl: string, nodeArgs: string[] = []): Promise<RawHttpServer> {
+  const script = fileURLToPath(new URL('./lib/http-raw-server.ts', import.meta.url));
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`http-raw-server exited (${code}): ${out}`)));
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** One timed "HTTP + JSON + raw SQL" round: the API's request bodies to the bare server. */
+async function httpRound(
+  server: RawHttpServer,
+  sql: postgres.Sql,
+  events: Event[][],
+  cpu?: CpuMeter,
+  windows?: Window[],
+): Promise<number> {
+  const [project] = await sql<{ id: string }[]>`
+    insert into projects (slug, name) values (${`http-${randomUUID()}`}, 'http') returning id`;
+  const runIds = Array.from({ length: RUNS }, () => randomUUID());
+  await sql`insert into runs (id, project_id, name) select unnest(${runIds}::uuid[]), ${project!.id}, 'http'`;
+  const jobs: Job[] = [];
+  runIds.forEach((id, r) => {
+    for (let from = 0; from < EVENTS_PER_RUN; from += BATCH) {
+      const batch = events[r]!.slice(from, from + BATCH);
+      jobs.push({
+        url: `${server.baseUrl}/runs/${id}/events`,
+        body: JSON.stringify({ events: batch }),
+        n: batch.length,
+      });
+    }
+  });
+  const { accepted, ms } = await postAll(
+    jobs,
+    { 'content-type': 'application/json' },
+    undefined,
+    cpu,
+    windows,
+  );
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from run_events where run_id = any(${runIds}::uuid[])`;
+  if (accepted !== RUNS * EVENTS_PER_RUN || row!.n !== accepted)
+    throw new Error(`HTTP + raw: accepted ${accepted}, stored ${row!.n}`);
+  return (accepted / ms) * 1000;
+}
+
+/**
+ * The request work alone, no insert: the same bodies to the bare server's `/parse` (read, JSON.parse,
+ * answer) and to the app for runs that do not exist (404 after the API key, the body read, parse,
+ * validation, search words and the append statement, which finds no run). Returns events/s and the
+ * server's CPU per 1,000 events.
+ */
+async function noInsertRound(
+  url: (runId: string) => string,
+  headers: Record<string, string>,
+  expectStatus: number,
+  events: Event[][],
+  cpu: CpuMeter,
+  windows?: Window[],
+): Promise<number> {
+  const jobs: Job[] = events.map((batch) => ({
+    url: url(randomUUID()),
+    body: JSON.stringify({ events: batch.slice(0, BATCH) }),
+    n: Math.min(batch.length, BATCH),
+  }));
+  const { accepted, ms } = await postAll(jobs, headers, undefined, cpu, windows, expectStatus);
+  return (accepted / ms) * 1000;
 }
 
 /**
@@ -310,14 +435,18 @@ async function dbSplit(url: string, events: Event[][]): Promise<string[]> {
 
 const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`.padStart(18);
 
+const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
+
 /**
- * Raw and API-on-Postgres rounds alternate (BENCH_ROUNDS, default 3) so that load from other processes
- * on the host hits both alike; the medians are compared. PGlite runs after, on its own server.
+ * Raw, HTTP + raw and API-on-Postgres rounds alternate (BENCH_ROUNDS, default 3; each round starts with
+ * the next case) so that load from other processes on the host hits all alike; the medians are
+ * compared. PGlite runs after, on its own server (BENCH_INGEST_PGLITE=0 leaves it out).
  */
 export async function main(): Promise<{
   apiPostgres: number;
   apiPglite: number;
   raw: number;
+  http: number;
   ratio: number;
 }> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -328,12 +457,36 @@ export async function main(): Promise<{
   );
   const rawDb = await freshBenchDatabase('raw');
   const sql = postgres(rawDb.url, { max: CONCURRENCY, onnotice: () => {} });
-  const pgServer = await startBenchServer('postgres', { RUNLEDGER_SERVER_TIMING: '1' });
+  // BENCH_INGEST_PROFILE=1: both servers under --cpu-prof, summarized over their timed rounds.
+  const profile = process.env.BENCH_INGEST_PROFILE === '1';
+  const profDirs = profile
+    ? {
+        api: mkdtempSync(path.join(tmpdir(), 'ingest-prof-api-')),
+        http: mkdtempSync(path.join(tmpdir(), 'ingest-prof-http-')),
+      }
+    : null;
+  const profArgs = (dir?: string) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+  const windows = { api: [] as Window[], http: [] as Window[], miss: [] as Window[], parse: [] as Window[] };
+  // Idle keep-alive sockets outlive the other cases' rounds (the standalone server's default is 5 s: at
+  // this load its close raced the client's next request on the same socket).
+  const pgServer = await startBenchServer(
+    'postgres',
+    { RUNLEDGER_SERVER_TIMING: '1', KEEP_ALIVE_TIMEOUT: '60000' },
+    profArgs(profDirs?.api),
+  );
+  const httpServer = await startRawHttpServer(rawDb.url, profArgs(profDirs?.http));
   const raws: number[] = [];
+  const https: number[] = [];
   const apis: number[] = [];
   const split = newSplit();
   const rawCpu = noCpu();
+  const httpCpu = noCpu();
   const apiCpu = noCpu();
+  // The request work alone (noInsertRound): the bare server's parse-only answer, the app's 404.
+  const parses: number[] = [];
+  const misses: number[] = [];
+  const parseCpu = noCpu();
+  const missCpu = noCpu();
   let dbLines: string[] = [];
   let cores: Awaited<ReturnType<typeof splitCores>> = null;
   try {
@@ -347,44 +500,110 @@ export async function main(): Promise<{
       console.log('  write triggers disabled (BENCH_NO_TRIGGERS=1)');
     }
     if (process.env.BENCH_INGEST_CORES === 'split') {
-      cores = await splitCores(sql, [pgServer.pid, process.pid]);
+      cores = await splitCores(sql, [pgServer.pid, httpServer.pid, process.pid]);
       if (cores) console.log(`  cores split: ${cores.describe}`);
     }
     await warmUp(pgServer);
+    // The bare server's warm-up: one round of its own (connections opened, the insert prepared).
+    await httpRound(httpServer, sql, events);
     const dbs = databasesOf(rawDb.url, pgServer.databaseUrl);
+    const cases = [
+      () => rawRound(sql, events, { databases: dbs, total: rawCpu }).then((x) => raws.push(x)),
+      () =>
+        httpRound(
+          httpServer,
+          sql,
+          events,
+          { databases: dbs, serverPid: httpServer.pid, total: httpCpu },
+          windows.http,
+        ).then((x) => https.push(x)),
+      () =>
+        apiRound(
+          pgServer,
+          events,
+          split,
+          { databases: dbs, serverPid: pgServer.pid, total: apiCpu },
+          windows.api,
+        ).then((x) => apis.push(x)),
+    ];
+    const apiHeaders = { authorization: `Bearer ${pgServer.key}`, 'content-type': 'application/json' };
     for (let i = 0; i < rounds; i++) {
-      raws.push(await rawRound(sql, events, { databases: dbs, total: rawCpu }));
-      apis.push(
-        await apiRound(pgServer, events, split, { databases: dbs, serverPid: pgServer.pid, total: apiCpu }),
+      for (let c = 0; c < cases.length; c++) await cases[(i + c) % cases.length]!();
+      console.log(
+        `  round ${i + 1}: raw ${fmt(raws[i]!)}   HTTP + raw ${fmt(https[i]!)}   API on Postgres ${fmt(apis[i]!)}   (${pct(https[i]!, raws[i]!)} / ${pct(apis[i]!, raws[i]!)} of raw)`,
       );
-      console.log(`  round ${i + 1}: raw ${fmt(raws[i]!)}   API on Postgres ${fmt(apis[i]!)}`);
+      parses.push(
+        await noInsertRound(
+          (id) => `${httpServer.baseUrl}/runs/${id}/parse`,
+          { 'content-type': 'application/json' },
+          200,
+          events,
+          { databases: dbs, serverPid: httpServer.pid, total: parseCpu },
+          windows.parse,
+        ),
+      );
+      misses.push(
+        await noInsertRound(
+          (id) => `${pgServer.baseUrl}/api/v1/runs/${id}/events`,
+          apiHeaders,
+          404,
+          events,
+          { databases: dbs, serverPid: pgServer.pid, total: missCpu },
+          windows.miss,
+        ),
+      );
     }
     dbLines = await dbSplit(rawDb.url, events);
   } finally {
     cores?.restore();
+    await httpServer.stop();
     await pgServer.stop();
     await sql.end({ timeout: 5 });
     await rawDb.drop();
   }
-  const pgliteServer = await startBenchServer('pglite');
   const pglites: number[] = [];
-  try {
-    await warmUp(pgliteServer);
-    for (let i = 0; i < Math.min(rounds, 2); i++) pglites.push(await apiRound(pgliteServer, events));
-  } finally {
-    await pgliteServer.stop();
+  if (process.env.BENCH_INGEST_PGLITE !== '0') {
+    const pgliteServer = await startBenchServer('pglite');
+    try {
+      await warmUp(pgliteServer);
+      for (let i = 0; i < Math.min(rounds, 2); i++) pglites.push(await apiRound(pgliteServer, events));
+    } finally {
+      await pgliteServer.stop();
+    }
   }
   const raw = median(raws);
+  const http = median(https);
   const apiPostgres = median(apis);
-  const apiPglite = median(pglites);
+  const apiPglite = pglites.length ? median(pglites) : Number.NaN;
   const ratio = apiPostgres / raw;
-  console.log(`  raw postgres.js unnest insert ${fmt(raw)} (median)`);
-  console.log(`  API on Postgres               ${fmt(apiPostgres)} (median)`);
-  console.log(`  API on PGlite                 ${fmt(apiPglite)} (median)`);
-  console.log(`  API (Postgres) / raw          ${(ratio * 100).toFixed(0).padStart(9)}% (target >= 75%)`);
-  const cpu = cpuLines('1000 events', (rounds * RUNS * EVENTS_PER_RUN) / 1000, rawCpu, apiCpu);
+  console.log(`  raw postgres.js unnest insert          ${fmt(raw)} (median)`);
+  console.log(`  node:http + JSON.parse + raw insert    ${fmt(http)} (median)   ${pct(http, raw)} of raw`);
+  console.log(
+    `  API on Postgres                        ${fmt(apiPostgres)} (median)   ${pct(apiPostgres, raw)} of raw, ${pct(apiPostgres, http)} of HTTP + raw`,
+  );
+  if (pglites.length) console.log(`  API on PGlite                          ${fmt(apiPglite)} (median)`);
+  console.log(`  API (Postgres) / raw                   ${pct(ratio, 1).padStart(18)} (target >= 75%)`);
+  const units = (rounds * RUNS * EVENTS_PER_RUN) / 1000;
+  const serverMs = (c: CpuSample) => (c.server / units).toFixed(1);
+  console.log(
+    `  no insert, the request work alone (same bodies):  node:http + JSON.parse, answer ${fmt(median(parses))}, its CPU ${serverMs(parseCpu)} ms per 1000 events`,
+  );
+  console.log(
+    `    the app, a run that does not exist (404 after auth, body, parse, validation, words, one statement) ${fmt(median(misses))}, the app server's CPU ${serverMs(missCpu)} ms per 1000 events (${(missCpu.server / Math.max(1, parseCpu.server)).toFixed(1)}x)`,
+  );
+  const cpu = cpuLines('1000 events', units, rawCpu, apiCpu, 'API', [['HTTP + raw', httpCpu]]);
   for (const line of [...formatSplit(split), ...cpu, ...dbLines]) console.log(line);
-  return { apiPostgres, apiPglite, raw, ratio };
+  if (profDirs) {
+    for (const line of [
+      ...profileLines(profDirs.http, windows.http, 'node:http + JSON.parse + raw insert server'),
+      ...profileLines(profDirs.api, windows.api, 'the app server (Next.js standalone)'),
+      ...profileLines(profDirs.http, windows.parse, 'no insert: node:http + JSON.parse, answer'),
+      ...profileLines(profDirs.api, windows.miss, 'no insert: the app, a run that does not exist (404)'),
+    ])
+      console.log(line);
+    for (const dir of Object.values(profDirs)) rmSync(dir, { recursive: true, force: true });
+  }
+  return { apiPostgres, apiPglite, raw, http, ratio };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

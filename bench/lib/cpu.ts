@@ -79,9 +79,10 @@ export async function metered<T>(cpu: CpuMeter | undefined, work: () => Promise<
 }
 
 /**
- * Lines of CPU per `unit` (e.g. 1,000 events) for a raw baseline and the app, and the Postgres-bound
- * ratio: with Postgres on cores of its own (the app server and the clients elsewhere), its CPU per item
- * is what bounds each path's throughput, so raw's over the app's is the app's share of raw's there.
+ * Lines of CPU per `unit` (e.g. 1,000 events) for a raw baseline and the app (and `others` between them,
+ * e.g. a second baseline), and the Postgres-bound ratio: with Postgres on cores of its own (the app
+ * server and the clients elsewhere), its CPU per item is what bounds each path's throughput, so raw's
+ * over the app's is the app's share of raw's there.
  */
 export function cpuLines(
   unit: string,
@@ -89,13 +90,15 @@ export function cpuLines(
   raw: CpuSample,
   app: CpuSample,
   appName = 'API',
+  others: [string, CpuSample][] = [],
 ): string[] {
-  const row = (k: string, c: CpuSample) =>
-    `    ${k.padEnd(4)} Postgres ${(c.postgres / units).toFixed(1).padStart(6)}   app server ${(c.server / units).toFixed(1).padStart(6)}   bench client ${(c.bench / units).toFixed(1).padStart(6)}   sum ${((c.postgres + c.server + c.bench) / units).toFixed(1).padStart(6)}`;
+  const rows: [string, CpuSample][] = [['raw', raw], ...others, [appName, app]];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const row = ([k, c]: [string, CpuSample]) =>
+    `    ${k.padEnd(width)} Postgres ${(c.postgres / units).toFixed(1).padStart(6)}   app server ${(c.server / units).toFixed(1).padStart(6)}   bench client ${(c.bench / units).toFixed(1).padStart(6)}   sum ${((c.postgres + c.server + c.bench) / units).toFixed(1).padStart(6)}`;
   return [
     `  CPU time per ${unit} (ms; the machine has 2 cores, so the sum bounds the throughput):`,
-    row('raw', raw),
-    row(appName, app),
+    ...rows.map(row),
     `  Postgres-bound ratio (raw's Postgres CPU per item / the ${appName}'s): ${((raw.postgres / Math.max(1, app.postgres)) * 100).toFixed(0)}%`,
   ];
 }

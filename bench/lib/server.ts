@@ -93,6 +93,7 @@ async function seedProject(conn: DbConnection): Promise<{ key: string; slug: str
 export async function startBenchServer(
   driver: 'pglite' | 'postgres',
   extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<BenchServer> {
   let dataDir: string | undefined;
   let databaseUrl: string | undefined;
@@ -116,7 +117,7 @@ export async function startBenchServer(
   const app = await startBuiltApp({
     purpose: 'The bench',
     // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
-    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
+    nodeArgs: [...nodeArgs, ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     env: {
       RUNLEDGER_ADMIN_PASSWORD: 'bench-admin-password',
       RUNLEDGER_DATA_DIR: dataDir ?? '',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isTimestamp, timestamp } from '@/lib/contract/common';
 import { appendEventsBody, isPlainEventBatch } from '@/lib/contract/events';
 import { searchWordsOf } from '@/server/search/text';
 
@@ -116,6 +117,45 @@ describe('isPlainEventBatch', () => {
     // Both answers happen (the generator is not degenerate).
     expect(yes).toBeGreaterThan(100);
     expect(yes).toBeLessThan(1900);
+  });
+});
+
+describe('isTimestamp', () => {
+  it('says what the timestamp schema says', () => {
+    const cases = [
+      '2026-11-23T06:00:00.000Z',
+      '2026-11-23T06:00:00Z',
+      '2026-11-23T06:00:00.123456789Z',
+      '2026-11-23T06:00:00+05:30',
+      '2026-11-23T06:00:00-23:59',
+      '2024-02-29T00:00:00Z',
+      '2000-02-29T00:00:00Z',
+      '1900-02-29T00:00:00Z',
+      '2027-02-29T00:00:00Z',
+      '2026-02-30T00:00:00Z',
+      '2026-04-31T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-11-23T24:00:00Z',
+      '2026-11-23T06:60:00Z',
+      '2026-11-23T06:00Z',
+      '2026-11-23T06:00:00',
+      '2026-11-23T06:00:00z',
+      '2026-11-23 06:00:00Z',
+      '2026-11-23T06:00:00+24:00',
+      '2026-11-23T06:00:00+0530',
+      '0000-01-01T00:00:00Z',
+      '0001-01-01T00:00:00Z',
+      ' 2026-11-23T06:00:00Z',
+      '2026-11-23T06:00:00Z\n',
+      '',
+    ];
+    let yes = 0;
+    for (const s of cases) {
+      expect(isTimestamp(s), s).toBe(timestamp.safeParse(s).success);
+      if (isTimestamp(s)) yes++;
+    }
+    expect(yes).toBeGreaterThan(5);
+    expect(yes).toBeLessThan(cases.length - 5);
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { callTokens, costUsd } from './bounds';
-import { cursorParam, int32, json, MAX_INT32, timestamp } from './common';
+import { cursorParam, int32, isJsonValue, isTimestamp, json, MAX_INT32, timestamp } from './common';
 
 /** The payload of a `usage` event; its tokens and cost are added to the run's totals. */
 export const usageEventPayload = z.looseObject({
@@ -77,8 +77,8 @@ export function isPlainEventBatch(value: unknown): value is AppendEventsInput {
       type === 'usage'
     )
       return false;
-    if ('ts' in e && (typeof ts !== 'string' || !timestamp.safeParse(ts).success)) return false;
-    if ('payload' in e && !json.safeParse((e as { payload: unknown }).payload).success) return false;
+    if ('ts' in e && (typeof ts !== 'string' || !isTimestamp(ts))) return false;
+    if ('payload' in e && !isJsonValue((e as { payload: unknown }).payload)) return false;
     if (seqs.size === seqs.add(seq).size) return false;
   }
   return true;
