@@ -151,8 +151,20 @@ async function openRuns(page: Page, runs: string, settled: boolean) {
   return page.locator(ROW).first().textContent();
 }
 
-/** Milliseconds from `act` until the table shows other rows than `first` and a frame painted them. */
-async function timedSwap(page: Page, first: string | null, act: () => Promise<unknown>) {
+/**
+ * What a step does: `prepare` finds its target (outside the timing: Playwright's role locator walks
+ * the page's DOM on the main thread, ~300 ms under load in a traced click, no part of what a reader
+ * waits for) and returns the act that is timed.
+ */
+type Step = () => Promise<() => Promise<unknown>>;
+
+/**
+ * Milliseconds from the act until the table shows other rows than `first` and a frame painted them;
+ * `ready` runs between the preparation and the act (a profile starts there).
+ */
+async function timedSwap(page: Page, first: string | null, prepare: Step, ready?: () => Promise<unknown>) {
+  const act = await prepare();
+  await ready?.();
   const t0 = await page.evaluate(() => performance.now());
   await act();
   await page.waitForFunction(
@@ -170,12 +182,7 @@ async function timedSwap(page: Page, first: string | null, act: () => Promise<un
  * One step under a Chromium trace (the main thread's time by kind, the page-data requests it made),
  * then once more under the CPU profiler (its long stretches by function).
  */
-async function profileStep(
-  browser: Browser,
-  page: Page,
-  open: () => Promise<string | null>,
-  act: () => Promise<unknown>,
-) {
+async function profileStep(browser: Browser, page: Page, open: () => Promise<string | null>, act: Step) {
   const requests: string[] = [];
   const onFinished = async (r: Request) => {
     if (!r.headers().rsc) return;
@@ -188,11 +195,12 @@ async function profileStep(
     );
   };
   let first = await open();
-  page.on('requestfinished', onFinished);
-  await browser.startTracing(page, {
-    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'],
+  const ms = await timedSwap(page, first, act, async () => {
+    page.on('requestfinished', onFinished);
+    await browser.startTracing(page, {
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'],
+    });
   });
-  const ms = await timedSwap(page, first, act);
   const { byKind, longestTask, top } = mainThreadTime((await browser.stopTracing()).toString());
   page.off('requestfinished', onFinished);
   const kinds = Object.entries(byKind)
@@ -206,10 +214,11 @@ async function profileStep(
   console.log(`  page data requests: ${requests.join('; ') || 'none'}`);
   first = await open();
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
-  await cdp.send('Profiler.start');
-  await timedSwap(page, first, act);
+  await timedSwap(page, first, act, async () => {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+    await cdp.send('Profiler.start');
+  });
   const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
   printStretches(profile, 30);
   await cdp.detach();
@@ -241,7 +250,8 @@ async function runsPages(browser: Browser, database: string) {
       ['q=escalate (content, 1 in 97)', `${runs}?q=escalate`, row, 50],
     ];
     console.log(`\nruns pages, ${REPEAT} loads each`);
-    for (const [name, url, selector, count] of cases) {
+    // BENCH_BROWSER_ONLY=older: the clicks and the in-page search alone (no page loads).
+    for (const [name, url, selector, count] of process.env.BENCH_BROWSER_ONLY === 'older' ? [] : cases) {
       const { samples, bytes } = await measureLoad(page, cookie, url, selector, count);
       const w = await weight(page);
       // BENCH_BROWSER_DUMP=<file>: the first page's page data, to see what weighs.
@@ -258,26 +268,60 @@ async function runsPages(browser: Browser, database: string) {
     // network was idle (its page prefetched, as when a reader scrolls down the table first). A search
     // typed in the page: the client navigation to `?q=` (as the search box makes it, without its
     // debounce) until the matching rows are painted.
-    const older = () => page.getByRole('link', { name: /Older/ }).click();
-    const search = () =>
+    // The link found first (see Step); the click still scrolls it into view and checks it can be clicked.
+    const older: Step = async () => {
+      const link = await page.getByRole('link', { name: /Older/ }).elementHandle();
+      return () => link!.click();
+    };
+    const search: Step = async () => () =>
       page.evaluate(
         (u) => (window as unknown as { next: { router: { push: (u: string) => void } } }).next.router.push(u),
         `${runs}?q=escalate`,
       );
-    const steps: [string, boolean, () => Promise<unknown>][] = [
+    const steps: [string, boolean, Step][] = [
       ['"Older" clicked at once', false, older],
       ['"Older" in view first, then clicked', true, older],
       ['q=escalate typed in the page', false, search],
     ];
+    // Beside the painted time, the renderer's main-thread time from the act to the paint (Chromium's
+    // Performance metrics: task, of it script, layout and style): a machine under load stretches the
+    // painted time with waits for a core, while this is the work the click made.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async () => {
+      const { metrics: m } = (await cdp.send('Performance.getMetrics')) as {
+        metrics: { name: string; value: number }[];
+      };
+      const v = (n: string) => (m.find((x) => x.name === n)?.value ?? 0) * 1000;
+      return [v('TaskDuration'), v('ScriptDuration'), v('LayoutDuration'), v('RecalcStyleDuration')];
+    };
     for (const [name, settled, act] of steps) {
       const samples: Sample[] = [];
+      const work: number[][] = [];
       for (let i = 0; i <= REPEAT; i++) {
         const first = await openRuns(page, runs, settled);
-        const painted = await timedSwap(page, first, act);
-        if (i > 0) samples.push({ painted, longest: await longest(page), server: 0 });
+        let before: number[] = [];
+        const painted = await timedSwap(page, first, act, async () => {
+          before = await metrics();
+        });
+        const after = await metrics();
+        if (i > 0) {
+          samples.push({ painted, longest: await longest(page), server: 0 });
+          work.push(after.map((x, k) => x - before[k]!));
+        }
       }
-      report(name, samples);
+      const p50 = (k: number) =>
+        pct(
+          work.map((w) => w[k]!),
+          50,
+        ).toFixed(0);
+      report(
+        name,
+        samples,
+        `   main thread p50 ${p50(0)} ms (script ${p50(1)}, layout ${p50(2)}, style ${p50(3)})`,
+      );
     }
+    await cdp.detach();
     if (PROFILE) {
       for (const [name, settled, act] of steps) {
         console.log(`${name}, profiled:`);
@@ -367,7 +411,8 @@ export async function main() {
   const kept = process.env.BENCH_BROWSER_DB;
   const name = kept ?? `runledger_bench_browser_${Date.now().toString(36)}`;
   const url = withDatabase(server, name);
-  // BENCH_BROWSER_ONLY=runs or usage: one half (usage alone needs no history fill).
+  // BENCH_BROWSER_ONLY=runs or usage: one half (usage alone needs no history fill); older: the runs
+  // page's clicks alone.
   const only = process.env.BENCH_BROWSER_ONLY;
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
@@ -387,7 +432,7 @@ export async function main() {
         .join(', ')} (${cpus().length} cores)`,
     );
     if (only !== 'usage') await runsPages(browser, url);
-    if (only !== 'runs') await usagePage(browser);
+    if (only !== 'runs' && only !== 'older') await usagePage(browser);
   } finally {
     await browser.close();
     if (!kept && only !== 'usage') await admin.unsafe(`drop database if exists "${name}" with (force)`);

@@ -9,6 +9,9 @@ test('a wrong password is refused with a message', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Wrong email or password.' })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
+  // The email stays as typed (only the password is to be typed again).
+  await expect(page.getByLabel('Email')).toHaveValue(E2E_ADMIN_EMAIL);
+  await expect(page.getByLabel('Password')).toHaveValue('');
   await screenshot(page, 'login-refused');
   // Still no access to the dashboard.
   await page.goto(inDemo('/runs'));

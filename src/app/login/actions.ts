@@ -9,7 +9,8 @@ import { getAuth } from '@/server/accounts/better-auth';
 import { signInWithPassword } from '@/server/accounts/sign-in';
 import { startServer } from '@/server/startup';
 
-export type LoginState = { error?: string; fieldErrors?: Record<string, string[]> } | null;
+/** A refused sign-in: the message, and the email as typed (the form shows it again; never the password). */
+export type LoginState = { error?: string; fieldErrors?: Record<string, string[]>; email?: string } | null;
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, 'Enter your email').max(320),
@@ -19,14 +20,20 @@ const loginSchema = z.object({
 
 // The one action without a session: it is how a session starts.
 export async function signIn(_prev: LoginState, formData: FormData): Promise<LoginState> {
-  if (!(await sameOriginRequest())) return { error: FOREIGN_ORIGIN };
+  const typed = formData.get('email');
+  const email = typeof typed === 'string' ? typed.slice(0, 320) : '';
+  if (!(await sameOriginRequest())) return { error: FOREIGN_ORIGIN, email };
   const parsed = loginSchema.safeParse({
     email: formData.get('email') ?? '',
     password: formData.get('password') ?? '',
     next: formData.get('next') ?? undefined,
   });
   if (!parsed.success) {
-    return { error: 'Enter your email and password.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
+    return {
+      error: 'Enter your email and password.',
+      fieldErrors: z.flattenError(parsed.error).fieldErrors,
+      email,
+    };
   }
   await startServer();
   const h = new Headers(await headers());
@@ -36,6 +43,6 @@ export async function signIn(_prev: LoginState, formData: FormData): Promise<Log
     address: clientAddress(h),
     headers: h,
   });
-  if (!result.ok) return { error: result.error };
+  if (!result.ok) return { error: result.error, email };
   redirect(safeNextPath(parsed.data.next));
 }

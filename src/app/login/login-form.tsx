@@ -11,7 +11,16 @@ export function LoginForm({ next }: { next?: string }) {
       {next && <input type="hidden" name="next" value={next} />}
       <div className="flex flex-col gap-1.5">
         <Label htmlFor="email">Email</Label>
-        <Input id="email" name="email" type="email" autoComplete="username" autoFocus required />
+        {/* React resets the form after its action: a refused sign-in keeps the email as typed. */}
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          autoFocus
+          required
+          defaultValue={state?.email}
+        />
         <FieldError errors={state?.fieldErrors?.email} />
       </div>
       <div className="flex flex-col gap-1.5">

@@ -1,8 +1,8 @@
 /**
- * A stacked bar chart drawn on the server as plain SVG and HTML: no chart script in the browser, so a
- * page of charts costs its HTML and nothing on the main thread (a client chart library spent most of
- * /usage's load rendering). A series is one path; each bar has a native tooltip (`<title>`) with
- * every series' value, so a chart weighs a few kilobytes whatever its series.
+ * A stacked bar chart as plain SVG and HTML, no chart library: a series is one path; each bar has a
+ * native tooltip (`<title>`) with every series' value, so a chart weighs a few kilobytes whatever its
+ * series. Rendered on the server for the first paint; /usage hands it its numbers through a small
+ * client component (usage/chart-view.tsx) so the page data carries the numbers, not the drawn SVG.
  */
 export type BarSeries = { name: string; color: string; values: number[] };
 

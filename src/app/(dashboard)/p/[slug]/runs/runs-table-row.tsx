@@ -1,8 +1,6 @@
-import Link from 'next/link';
-import { Badge, StatusBadge } from '@/components/ui/badge';
-import { Td } from '@/components/ui/table';
-import { snippet } from '@/lib/search-highlight';
+import { StatusBadge } from '@/components/ui/badge';
 import { projectPath } from '@/lib/project-path';
+import { snippet } from '@/lib/search-highlight';
 import { Highlighted } from './highlighted';
 
 /**
@@ -34,8 +32,10 @@ export type RunRow = {
 const MAX_TAGS = 1;
 
 /*
- * Row links do not prefetch: 50 to 100 of them come into view with each page, and their prefetches
- * competed with the page's own request on the server and the main thread (bench/browser's profile).
+ * A row is plain elements (no component per cell, no Link): a page change replaces 50 rows, and each
+ * `Link` was a component with its own hooks and effects. The table opens the row links in the app
+ * (RunsTableView's click handler), so they still navigate without a full page load, and they never
+ * prefetch (50 to 100 of them come into view with each page).
  */
 
 function NameCell({ slug, row, words }: { slug: string; row: RunRow; words?: string[] }) {
@@ -43,19 +43,13 @@ function NameCell({ slug, row, words }: { slug: string; row: RunRow; words?: str
   const href = row.match ? `${runPath}?seq=${row.match.seq}` : runPath;
   return (
     <>
-      <Link href={href} className="run-link" prefetch={false}>
+      <a href={href} className="run-link">
         {words ? <Highlighted text={row.name} words={words} /> : row.name}
-      </Link>
+      </a>
       {words && row.match && (
-        <Link
-          href={href}
-          className="sub-link"
-          prefetch={false}
-          data-testid="search-snippet"
-          title={row.match.text}
-        >
+        <a href={href} className="sub-link" data-testid="search-snippet" title={row.match.text}>
           #{row.match.seq}: <Highlighted text={snippet(row.match.text, words.join(' '))} words={words} />
-        </Link>
+        </a>
       )}
     </>
   );
@@ -78,9 +72,9 @@ export function RunRowView({
   scoreNames?: string[];
 }) {
   return (
-    <tr key={row.id} className="row" data-status={row.status}>
+    <tr className="row" data-status={row.status}>
       {selectable && (
-        <Td>
+        <td className="td">
           <input
             type="checkbox"
             name="run"
@@ -88,46 +82,44 @@ export function RunRowView({
             form="compare-form"
             aria-label={`Compare ${row.name}`}
           />
-        </Td>
+        </td>
       )}
-      <Td>
+      <td className="td">
         <StatusBadge status={row.status} stale={row.stale} />
-      </Td>
+      </td>
       {/* The name takes the width the other columns leave (the table fits a 1400 px window). */}
-      <Td className="c-name">
+      <td className="td c-name">
         <NameCell slug={slug} row={row} words={words} />
         {showThread && row.threadId && (
-          <Link href={projectPath(slug, 'threads', row.threadId)} className="sub-link" prefetch={false}>
+          <a href={projectPath(slug, 'threads', row.threadId)} className="sub-link">
             thread {row.threadId}
-          </Link>
+          </a>
         )}
-      </Td>
-      <Td>{row.kind}</Td>
-      <Td className="c-user">{row.userId ?? '—'}</Td>
-      <Td className="c-model" title={row.model ?? undefined}>
+      </td>
+      <td className="td c-cut">{row.kind}</td>
+      <td className="td c-cut">{row.userId ?? '—'}</td>
+      <td className="td c-cut c-model" title={row.model ?? undefined}>
         {row.model ?? '—'}
-      </Td>
-      <Td className="c-time">{row.started}</Td>
-      <Td className="num">{row.duration}</Td>
-      <Td className="num">{row.tokens}</Td>
-      <Td className="num">{row.cost}</Td>
-      <Td className="num">{row.events}</Td>
-      <Td>
-        <div className="c-tags" title={row.tags.join(', ')}>
+      </td>
+      <td className="td c-time">{row.started}</td>
+      <td className="td num">{row.duration}</td>
+      <td className="td num">{row.tokens}</td>
+      <td className="td num">{row.cost}</td>
+      <td className="td num">{row.events}</td>
+      <td className="td" title={row.tags.join(', ')}>
+        <div className="c-tags">
           {row.tags.slice(0, MAX_TAGS).map((t) => (
-            <Badge key={t} tone="violet" className="min-w-0">
-              <span className="truncate">{t}</span>
-            </Badge>
+            <span key={t} className="badge b-violet c-tag">
+              {t}
+            </span>
           ))}
-          {row.tags.length > MAX_TAGS && (
-            <span className="text-xs text-zinc-400">+{row.tags.length - MAX_TAGS}</span>
-          )}
+          {row.tags.length > MAX_TAGS && <span className="c-more">+{row.tags.length - MAX_TAGS}</span>}
         </div>
-      </Td>
+      </td>
       {row.scores?.map((cell, i) => (
-        <Td key={scoreNames?.[i] ?? i} className="num" data-score={scoreNames?.[i]}>
+        <td key={scoreNames?.[i] ?? i} className="td num" data-score={scoreNames?.[i]}>
           {cell}
-        </Td>
+        </td>
       ))}
     </tr>
   );

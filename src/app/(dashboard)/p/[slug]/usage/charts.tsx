@@ -1,17 +1,4 @@
-import { BarChart } from '@/components/ui/bar-chart';
-import { formatAmount } from './format';
-
-export const palette = [
-  '#10b981',
-  '#6366f1',
-  '#f59e0b',
-  '#ef4444',
-  '#06b6d4',
-  '#a855f7',
-  '#84cc16',
-  '#64748b',
-  '#a1a1aa',
-];
+import { ChartView } from './chart-view';
 
 export type DailyByModel = { day: string; byModel: Record<string, number> }[];
 
@@ -26,15 +13,11 @@ export function DailyByModelChart({
   data: DailyByModel;
 }) {
   return (
-    <BarChart
+    <ChartView
       id={`daily-chart-${metric}`}
       labels={data.map((d) => d.day.slice(5, 10))}
-      series={models.map((m, i) => ({
-        name: m,
-        color: palette[i % palette.length]!,
-        values: data.map((d) => d.byModel[m] ?? 0),
-      }))}
-      format={(v) => formatAmount(metric, v)}
+      series={models.map((m) => ({ name: m, values: data.map((d) => d.byModel[m] ?? 0) }))}
+      unit={metric}
       labelSuffix=" (UTC)"
       legend
     />
@@ -44,12 +27,13 @@ export function DailyByModelChart({
 /** Totals per UTC hour. */
 export function HourlyChart({ metric, data }: { metric: string; data: { bucket: string; total: number }[] }) {
   return (
-    <BarChart
+    <ChartView
       id={`hourly-chart-${metric}`}
       labels={data.map((d) => `${d.bucket.slice(5, 13).replace('T', ' ')}:00`)}
-      series={[{ name: metric, color: '#6366f1', values: data.map((d) => d.total) }]}
-      format={(v) => formatAmount(metric, v)}
+      series={[{ name: metric, values: data.map((d) => d.total) }]}
+      unit={metric}
       labelSuffix=" UTC"
+      legend={false}
     />
   );
 }
