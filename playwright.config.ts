@@ -9,13 +9,15 @@ const postgresPort = port + 1;
 // The config is evaluated in every worker too; only the main process starts the servers, so the data
 // folder and the database name are chosen once and handed down through the environment.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'runledger-e2e-'));
-// With a Postgres server (CI sets TEST_DATABASE_URL), the history, usage and live-run specs run a
-// second time against a server on a fresh database there (created and dropped by the launcher). The
-// replays and the demo seed run on PGlite only: what differs on Postgres under them, the queries and
-// the checkpoints, is in the Vitest suites on both databases.
+// With a Postgres server (CI sets TEST_DATABASE_URL), the live-run spec runs a second time against a
+// server on a fresh database there (created and dropped by the launcher): a page that follows a run
+// while the API writes to it, end to end on Postgres. The other specs run on PGlite only:
+// what differs on Postgres under them, the queries (history filters, search, paging, threads, usage
+// and quotas) and the checkpoints, is in the Vitest suites on both databases (runs, search,
+// run-facets, usage/reads, usage/quotas, api/usage and replay-checkpoints).
 const postgresServerUrl = process.env.TEST_DATABASE_URL || undefined;
 process.env.E2E_POSTGRES_DATABASE ??= `runledger_e2e_${Date.now().toString(36)}_${process.pid}`;
-const POSTGRES_SPECS = ['live.spec.ts', 'runs.spec.ts', 'usage.spec.ts'];
+const POSTGRES_SPECS = ['live.spec.ts'];
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
 export const E2E_ADMIN_EMAIL = 'owner@e2e.test';
 

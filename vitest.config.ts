@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
@@ -22,6 +24,50 @@ const MOCKING = [
 ];
 
 const root = import.meta.dirname;
+
+/**
+ * The longest files (wall time of a full run, longest first), started before all others. Without a
+ * results cache (a fresh checkout, as in CI) Vitest starts the larger files first, and a short file
+ * that runs for minutes (it drives server processes) could start last and leave one worker idle
+ * while the other finishes it. Files not listed keep Vitest's order, after these.
+ */
+const LONGEST_FIRST = [
+  'tests/integration/faults/crash.test.ts',
+  'tests/integration/cli.test.ts',
+  'tests/integration/api/otel-mastra.test.ts',
+  'tests/integration/partition-migration.test.ts',
+  'tests/integration/two-servers.pg.test.ts',
+  'tests/integration/backup-restore.test.ts',
+  'tests/integration/replay-checkpoints.test.ts',
+  'tests/integration/sdk/package.test.ts',
+  'tests/integration/api/usage.test.ts',
+  'tests/integration/read-replica.pg.test.ts',
+  'tests/integration/first-start.test.ts',
+  'tests/integration/teams/accounts.test.ts',
+  'tests/integration/webhooks-processes.pg.test.ts',
+  'tests/integration/usage/counters-property.test.ts',
+  'tests/integration/ledger-partition-migration.test.ts',
+  'tests/integration/backup-restore.pg.test.ts',
+  'tests/integration/usage/concurrency.pg.test.ts',
+  'tests/integration/search.test.ts',
+];
+for (const file of LONGEST_FIRST) {
+  if (!existsSync(path.join(root, file))) throw new Error(`vitest.config.ts LONGEST_FIRST: no ${file}`);
+}
+
+class LongestFirst extends BaseSequencer {
+  async sort(files: TestSpecification[]) {
+    const sorted = await super.sort(files);
+    const rank = (spec: TestSpecification) => {
+      const i = LONGEST_FIRST.indexOf(path.relative(root, spec.moduleId));
+      return i === -1 ? LONGEST_FIRST.length : i;
+    };
+    // Stable: the isolated project's files stay first, as Vitest runs them.
+    return sorted.sort(
+      (a, b) => Number(!a.project.config.isolate) - Number(!b.project.config.isolate) || rank(a) - rank(b),
+    );
+  }
+}
 const shared = {
   resolve: {
     alias: {
@@ -49,6 +95,7 @@ export default defineConfig({
     // Runs once for the whole run (the projects below declare none of their own).
     globalSetup: ['tests/helpers/global-setup.ts'],
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         ...shared,

@@ -18,8 +18,17 @@ test('a wrong password is refused with a message', async ({ page }) => {
   await expect(page).toHaveURL(/\/login\?next=%2Fp%2Fdemo%2Fruns/);
 });
 
-test('signing in opens the dashboard; signing out closes it', async ({ page, context }) => {
+test('the home page sends a visitor to sign in, which opens the runs list as the owner; signing out closes it', async ({
+  page,
+  context,
+}) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login/);
+  // The owner the server created on its first start, from the configured credentials.
   await signIn(page);
+  await expect(page.getByRole('heading', { name: 'Runs' })).toBeVisible();
+  await expect(page.getByTestId('runs-table')).toBeVisible();
+  await expect(page.getByTestId('account-link')).toContainText('owner@e2e.test');
   const cookie = (await context.cookies()).find((c) => c.name === 'rl.session_token');
   expect(cookie?.httpOnly).toBe(true);
   expect(cookie?.sameSite).toBe('Lax');

@@ -74,6 +74,12 @@ function watchFirstScreen(text: string) {
 }
 
 /**
+ * The file's API key, made in the UI by the first test that needs one (the tests of a file run in
+ * order in one worker; a worker started again after a failure makes a new one).
+ */
+let fileKey: string | undefined;
+
+/**
  * A run of the agent loop's events (scripts/lib/agent-run.ts) recorded through the API with a key made
  * in the UI: `append(from, to)` posts events [from, to); `initial` of them are posted at once, in
  * batches of 1,000; `finish()` ends the run (succeeded).
@@ -83,8 +89,8 @@ async function agentRunViaApi(
   request: APIRequestContext,
   opts: { name: string; size: number; initial?: number; status?: 'running' },
 ) {
-  const key = await createApiKeyInUi(page, `${opts.name} ${Date.now()}`);
-  const headers = { authorization: `Bearer ${key}` };
+  fileKey ??= await createApiKeyInUi(page, `replay-long e2e ${Date.now()}`);
+  const headers = { authorization: `Bearer ${fileKey}` };
   const created = await request.post('/api/v1/runs', {
     headers,
     data: { name: opts.name, ...(opts.status ? { status: opts.status } : {}) },
@@ -279,6 +285,24 @@ const keptFromServer = (page: Page, text: string) =>
     return { found: !!p, p: tagged(p), li: tagged(li) };
   }, text);
 
+/**
+ * A finished 3,000-event run recorded as it streamed (running, then finished), for the tests that only
+ * read it: made by the first of them, shared with the next (the same events twice cost an ingest).
+ */
+let finished3000: Promise<Awaited<ReturnType<typeof agentRunViaApi>>> | undefined;
+function finishedRun3000(page: Page, request: APIRequestContext) {
+  finished3000 ??= (async () => {
+    const run = await agentRunViaApi(page, request, {
+      name: 'Finished 3,000 e2e',
+      size: 3_000,
+      status: 'running',
+    });
+    await run.finish();
+    return run;
+  })();
+  return finished3000;
+}
+
 /** React has hydrated the replay and the transcript shows the position (nothing pending). */
 async function expectHydrated(page: Page) {
   await expect(page.getByTestId('replay')).toHaveAttribute('data-hydrated', 'true');
@@ -289,12 +313,7 @@ test('hydration keeps the rows and Markdown the server rendered, from the start 
   authedPage: page,
   request,
 }) => {
-  const { runId, events, finish } = await agentRunViaApi(page, request, {
-    name: 'Hydration e2e',
-    size: 3_000,
-    status: 'running',
-  });
-  await finish();
+  const { runId, events } = await finishedRun3000(page, request);
   await gotoTaggingServerNodes(page, `/runs/${runId}`);
   await expect(page.getByTestId('replay-position')).toHaveText(/complete run · 3,000 events/);
   await expectHydrated(page);
@@ -315,12 +334,7 @@ test('while playing, the transcript keeps up with the position, on a slow CPU to
 }) => {
   // A throttled CPU on a slow shared machine takes over a minute for the moves below.
   test.setTimeout(180_000);
-  const { runId, finish } = await agentRunViaApi(page, request, {
-    name: 'Playback e2e',
-    size: 3_000,
-    status: 'running',
-  });
-  await finish();
+  const { runId } = await finishedRun3000(page, request);
   await page.goto(`/runs/${runId}?seq=1500`);
   await expect(page.getByTestId('replay-position')).toContainText('seq 1500 ');
   // The position moves every frame: a transcript rendered behind it, in a render each frame

@@ -1,6 +1,6 @@
 import { type Browser, expect, type Page } from '@playwright/test';
 import { projectPath } from '@/lib/project-path';
-import { FIXTURES, inDemo, screenshot, signIn, test } from './helpers';
+import { FIXTURES, inDemo, screenshot, test } from './helpers';
 
 const VIEWER_PASSWORD = 'viewer-password-1';
 
@@ -103,9 +103,4 @@ test('a /runs/<id> link of project B opens that run while the last project viewe
   await page.goto(`/runs/${runId}`);
   await expect(page).toHaveURL(new RegExp(`${projectPath(slug, 'runs', runId)}$`));
   await expect(page.getByText('Run of project B').first()).toBeVisible();
-});
-
-test('the printed owner credentials sign in', async ({ page }) => {
-  await signIn(page);
-  await expect(page.getByTestId('account-link')).toContainText('owner@e2e.test');
 });

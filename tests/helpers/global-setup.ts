@@ -16,10 +16,16 @@ import { stopSharedServers } from './shared-server-files';
  * Migrates once per test run: a PGlite data dir dumped to a file (each test file restores it, ~0.5 s
  * instead of a 3 s initdb), and, when TEST_DATABASE_URL is set, a migrated template database on the
  * Postgres server from which each test file clones its own database. Everything is dropped at the end.
+ * The same PGlite is dumped before its migrations too: the upgrade tests restore that for a database
+ * at an older schema (tests/helpers/old-schema.ts) instead of an initdb each.
  */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(tmpdir(), 'runledger-test-'));
   const pg = new PGlite({ extensions: pgliteExtensions });
+  await pg.waitReady; // (a dump asked for before that never settles)
+  const emptyDumpPath = path.join(dir, 'pglite-empty.tar');
+  writeFileSync(emptyDumpPath, Buffer.from(await (await pg.dumpDataDir('none')).arrayBuffer()));
+  project.provide('pgliteEmptyDump', emptyDumpPath);
   await migrate(drizzle(pg), { migrationsFolder: path.resolve('drizzle') });
   const dump = await pg.dumpDataDir('none');
   await pg.close();
@@ -82,6 +88,8 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteDump: string;
+    /** The same PGlite before any migration (an initdb'd, empty database). */
+    pgliteEmptyDump: string;
     pgTemplate: string;
     /** Where the run's shared HTTP test servers keep their state (tests/helpers/shared-server.ts). */
     sharedServerDir: string;

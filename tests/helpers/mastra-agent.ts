@@ -2,10 +2,11 @@
  * A Mastra agent exporting its traces and logs to runledger through @mastra/otel-exporter, as a Mastra
  * user configures it: a mock model that calls a tool, then answers; the tool logs a warning. Runs the
  * agent once per protocol (OTLP/JSON, OTLP/protobuf) and mode (generate, stream), each with its own
- * Mastra instance and exporter, the user `<userPrefix>-<mode>-<json|protobuf>`. Run in its own process
- * on Node ≥ 22.13 (Mastra's floor; tests/integration/api/otel-mastra.test.ts):
- *   node --import tsx tests/helpers/mastra-agent.ts <baseUrl> <apiKey> <userPrefix>
- * Prints one JSON line per run ({ userId, text }) once its exporter has flushed.
+ * Mastra instance and an exporter per server given (each run is exported to every server), the user
+ * `<userPrefix>-<mode>-<json|protobuf>`. Run in its own process on Node ≥ 22.13 (Mastra's floor;
+ * tests/integration/api/otel-mastra.test.ts):
+ *   node --import tsx tests/helpers/mastra-agent.ts <userPrefix> <baseUrl> <apiKey> [<baseUrl> <apiKey>]…
+ * Prints one JSON line per run ({ userId, text }) once its exporters have flushed.
  */
 import { Agent } from '@mastra/core/agent';
 import type { MastraModelConfig } from '@mastra/core/llm';
@@ -16,9 +17,13 @@ import { OtelExporter } from '@mastra/otel-exporter';
 import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
 import { z } from 'zod';
 
-const [baseUrl, apiKey, userPrefix] = process.argv.slice(2);
-if (!baseUrl || !apiKey || !userPrefix) {
-  throw new Error('usage: mastra-agent.ts <baseUrl> <apiKey> <userPrefix>');
+const [userPrefix, ...targetArgs] = process.argv.slice(2);
+const targets = Array.from({ length: targetArgs.length / 2 }, (_, i) => ({
+  baseUrl: targetArgs[2 * i]!,
+  apiKey: targetArgs[2 * i + 1]!,
+}));
+if (!userPrefix || targets.length === 0 || targetArgs.length % 2 !== 0) {
+  throw new Error('usage: mastra-agent.ts <userPrefix> <baseUrl> <apiKey> [<baseUrl> <apiKey>]…');
 }
 
 const usage = (input: number, output: number) => ({
@@ -82,16 +87,19 @@ const getWeather = createTool({
 });
 
 async function run(protocol: 'http/json' | 'http/protobuf', mode: 'generate' | 'stream') {
-  // The configuration docs/opentelemetry-mastra.md shows.
-  const exporter = new OtelExporter({
-    provider: {
-      custom: {
-        endpoint: `${baseUrl}/api/v1/otel`,
-        headers: { Authorization: `Bearer ${apiKey}` },
-        protocol,
-      },
-    },
-  });
+  // The configuration docs/opentelemetry-mastra.md shows (once per server).
+  const exporters = targets.map(
+    ({ baseUrl, apiKey }) =>
+      new OtelExporter({
+        provider: {
+          custom: {
+            endpoint: `${baseUrl}/api/v1/otel`,
+            headers: { Authorization: `Bearer ${apiKey}` },
+            protocol,
+          },
+        },
+      }),
+  );
   const mastra = new Mastra({
     agents: {
       weatherAgent: new Agent({
@@ -104,7 +112,7 @@ async function run(protocol: 'http/json' | 'http/protobuf', mode: 'generate' | '
       }),
     },
     observability: new Observability({
-      configs: { otel: { serviceName: 'mastra-weather', exporters: [exporter] } },
+      configs: { otel: { serviceName: 'mastra-weather', exporters } },
     }),
   });
   const userId = `${userPrefix}-${mode}-${protocol.slice(5)}`;
@@ -115,7 +123,7 @@ async function run(protocol: 'http/json' | 'http/protobuf', mode: 'generate' | '
     mode === 'stream'
       ? await (await agent.stream(question, options)).text
       : (await agent.generate(question, options)).text;
-  await exporter.flush();
+  await Promise.all(exporters.map((e) => e.flush()));
   await mastra.shutdown();
   console.log(JSON.stringify({ userId, text }));
 }

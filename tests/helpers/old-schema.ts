@@ -1,9 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
 import { adminUrl, testServerUrl, withDatabase } from './pg-url';
+
+/** A new, empty PGlite (no migration applied): restored from the run's dump, not an initdb of its own. */
+export function emptyPglite(): DbConnection {
+  return connectPglite(undefined, new Blob([readFileSync(inject('pgliteEmptyDump'))]));
+}
 
 /**
  * A fresh database with only the migrations of `migrationsFolder` applied (an older schema, see
@@ -15,7 +22,7 @@ export async function databaseAtMigrations(
   label: string,
 ): Promise<{ conn: DbConnection; drop: () => Promise<void> }> {
   if (driver === 'pglite') {
-    const conn = connectPglite();
+    const conn = emptyPglite();
     // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the driver-specific handle
     await migratePglite(conn.db as any, { migrationsFolder });
     return { conn, drop: async () => {} };

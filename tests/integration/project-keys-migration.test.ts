@@ -4,11 +4,12 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectPglite, connectPostgres, type DbConnection } from '@/db/client';
+import { connectPostgres, type DbConnection } from '@/db/client';
 import { migrationsFolder, runMigrations } from '@/db/migrate';
 import { queryRows } from '@/db/sql';
 import { deleteRun } from '@/server/runs';
 import { availableDrivers } from '../helpers/db';
+import { emptyPglite } from '../helpers/old-schema';
 import { adminUrl, testServerUrl, withDatabase } from '../helpers/pg-url';
 
 /** The migration under test: the ones before it make the previous schema. */
@@ -29,7 +30,7 @@ function previousMigrations(): { folder: string; remove: () => void } {
 
 async function previousDatabase(driver: 'pglite' | 'postgres', folder: string) {
   if (driver === 'pglite') {
-    const conn = connectPglite();
+    const conn = emptyPglite();
     await runMigrations(conn, folder);
     return { conn, drop: async () => {} };
   }

@@ -32,8 +32,13 @@ for (const driver of availableDrivers()) {
 
     it('kill -9 during ingest: after a restart every acknowledged batch is stored whole, none in part', async () => {
       app = await start(db);
+      if (driver === 'pglite') {
+        // A second server on the same folder refuses to start (and leaves the first one's lock alone).
+        // Before the ingest: that start takes seconds, and the clients would fill the database meanwhile.
+        await expect(start(db)).rejects.toThrow(/exited early[\s\S]*cannot start: the PGlite data folder/);
+      }
       const ingest = await startIngest(app.baseUrl, db.keys.main!, { label: 'kill -9' });
-      await waitFor('40 acknowledged batches', () => ingest.acked() >= 40);
+      await waitFor('20 acknowledged batches', () => ingest.acked() >= 20);
 
       if (driver === 'pglite') {
         // The CLI on the folder of the live server: `keys create` goes through the server (its local
@@ -51,11 +56,9 @@ for (const driver of availableDrivers()) {
         expect(seed.code).toBe(3);
         expect(seed.stderr).toContain('the server is running on this folder');
         expect(seed.stdout).toBe('');
-        // A second server on the same folder refuses to start (and leaves the first one's lock alone).
-        await expect(start(db)).rejects.toThrow(/exited early[\s\S]*cannot start: the PGlite data folder/);
       }
 
-      await waitFor('more acknowledged batches', () => ingest.acked() >= 60);
+      await waitFor('more acknowledged batches', () => ingest.acked() >= 30);
       process.kill(app.pid, 'SIGKILL');
       await app.exited;
       const batches = await ingest.stop();
@@ -63,7 +66,7 @@ for (const driver of availableDrivers()) {
       app = await start(db); // on PGlite: the dead server's lock is stale and taken over
       const check = await checkStored(app.baseUrl, db.keys.main!, batches);
       console.log(`[faults] kill -9 on ${driver}:`, JSON.stringify(check));
-      expect(check.acked).toBeGreaterThanOrEqual(60);
+      expect(check.acked).toBeGreaterThanOrEqual(30);
       expect(check.lost).toBe(0);
       expect(check.partial).toBe(0);
       const statuses = new Set(batches.map((b) => b.status));
@@ -78,7 +81,7 @@ for (const driver of availableDrivers()) {
       app = restarted ?? (await start(db));
       restarted = undefined;
       const ingest = await startIngest(app.baseUrl, db.keys.main!, { label: 'sigterm' });
-      await waitFor('40 acknowledged batches', () => ingest.acked() >= 40);
+      await waitFor('20 acknowledged batches', () => ingest.acked() >= 20);
       const t0 = Date.now();
       process.kill(app.pid, 'SIGTERM');
       const exit = await app.exited;
