@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildFinished } from '../../scripts/lib/build-status.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const recordFile = path.join(root, '.next/build-check.json');
@@ -34,6 +35,8 @@ function record(): Record {
 }
 
 describe('npm run build', () => {
+  beforeAll(buildFinished);
+
   it('completes without opening a database or creating a data folder', () => {
     const r = record();
     expect(r.code, r.log).toBe(0);
