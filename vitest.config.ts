@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { configDefaults, defineConfig } from 'vitest/config';
@@ -26,46 +26,37 @@ const MOCKING = [
 const root = import.meta.dirname;
 
 /**
- * The longest files (wall time of a full run, longest first), started before the others of their group. Without a
+ * The longest files (wall time of a full run, longest first), started before all others. Without a
  * results cache (a fresh checkout, as in CI) Vitest starts the larger files first, and a short file
  * that runs for minutes (it drives server processes) could start last and leave one worker idle
  * while the other finishes it. Files not listed keep Vitest's order, after these.
  */
 const LONGEST_FIRST = [
   'tests/integration/faults/crash.test.ts',
+  'tests/integration/read-replica.pg.test.ts',
   'tests/integration/two-servers.pg.test.ts',
   'tests/integration/api/usage-concurrency.test.ts',
-  'tests/integration/backup-restore.test.ts',
-  'tests/integration/cli.test.ts',
-  'tests/integration/replay-checkpoints.test.ts',
-  'tests/integration/usage/concurrency.pg.test.ts',
-  'tests/integration/faults/postgres-outage.pg.test.ts',
-  'tests/integration/usage/counters-property.test.ts',
-  'tests/integration/backup-restore.pg.test.ts',
-  'tests/integration/sdk/recorder.test.ts',
-  'tests/integration/teams/accounts.test.ts',
-  'tests/integration/search.test.ts',
-  'tests/integration/webhooks-processes.pg.test.ts',
-  'tests/integration/api/usage.test.ts',
   'tests/integration/sdk/package.test.ts',
+  'tests/integration/first-start.test.ts',
+  'tests/integration/teams/accounts.test.ts',
+  'tests/integration/replay-checkpoints.test.ts',
+  'tests/integration/cli.test.ts',
+  'tests/integration/backup-restore.test.ts',
+  'tests/integration/faults/postgres-outage.pg.test.ts',
+  'tests/integration/usage/concurrency.pg.test.ts',
+  'tests/integration/usage/counters-property.test.ts',
+  'tests/integration/sdk/recorder.test.ts',
+  'tests/integration/webhooks-processes.pg.test.ts',
+  'tests/integration/backup-restore.pg.test.ts',
   'tests/integration/teams/upgrade.test.ts',
-  'tests/integration/jobs-processes.pg.test.ts',
-  'tests/integration/partition-migration.test.ts',
   'tests/integration/otel-ingest.test.ts',
-  'tests/integration/ledger-partition-migration.test.ts',
-  'tests/integration/replay-schedule.test.ts',
-  'tests/integration/write-companions.test.ts',
+  'tests/integration/api/otel-mastra.test.ts',
+  'tests/integration/jobs-processes.pg.test.ts',
+  'tests/integration/search.test.ts',
 ];
 for (const file of LONGEST_FIRST) {
   if (!existsSync(path.join(root, file))) throw new Error(`vitest.config.ts LONGEST_FIRST: no ${file}`);
 }
-
-/**
- * Files that start the built app (or read the build) import one of these helpers, which wait for the
- * build when `npm test` runs it beside Vitest (scripts/test.mjs): they run after every other file.
- */
-const STARTS_BUILT_APP = /from '[^']*\/(built-app|shared-server|build-status\.mjs)'/;
-const startsBuiltApp = (file: string) => STARTS_BUILT_APP.test(readFileSync(file, 'utf8'));
 
 class LongestFirst extends BaseSequencer {
   async sort(files: TestSpecification[]) {
@@ -74,14 +65,9 @@ class LongestFirst extends BaseSequencer {
       const i = LONGEST_FIRST.indexOf(path.relative(root, spec.moduleId));
       return i === -1 ? LONGEST_FIRST.length : i;
     };
-    const needsBuild = new Map(sorted.map((spec) => [spec, startsBuiltApp(spec.moduleId)]));
-    // Stable: the isolated project's files stay first, as Vitest runs them; then the files that need no
-    // build, then those that do, each longest first.
+    // Stable: the isolated project's files stay first, as Vitest runs them.
     return sorted.sort(
-      (a, b) =>
-        Number(!a.project.config.isolate) - Number(!b.project.config.isolate) ||
-        Number(needsBuild.get(a)) - Number(needsBuild.get(b)) ||
-        rank(a) - rank(b),
+      (a, b) => Number(!a.project.config.isolate) - Number(!b.project.config.isolate) || rank(a) - rank(b),
     );
   }
 }

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { buildFinished } from './build-status.mjs';
 import { standaloneServer } from './standalone';
 
 export type BuiltApp = {
@@ -48,7 +47,6 @@ export async function freePort(): Promise<number> {
  * until /api/health answers. Shared by the HTTP integration tests and the benchmarks.
  */
 export async function startBuiltApp(opts: StartBuiltAppOptions): Promise<BuiltApp> {
-  await buildFinished();
   if (!existsSync('.next/BUILD_ID')) {
     await opts.cleanup?.();
     throw new Error(`${opts.purpose ?? 'This'} needs the built app: run \`npm run build\` first`);

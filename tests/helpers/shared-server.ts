@@ -11,7 +11,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, inject } from 'vitest';
 import { freePort } from '../../scripts/lib/built-app';
-import { buildFinished } from '../../scripts/lib/build-status.mjs';
 import { standaloneServer } from '../../scripts/lib/standalone';
 import { availableDrivers, type TestDriver } from './db';
 import { prepareTestDatabase, type TestServer } from './server';
@@ -50,7 +49,6 @@ async function waitHealthy(baseUrl: string, pid: number, logFile: string) {
 
 /** Prepares the database (every set of projects), starts the server and records where it is. */
 async function start(driver: TestDriver): Promise<SharedServerRecord> {
-  await buildFinished();
   if (!existsSync('.next/BUILD_ID'))
     throw new Error('The HTTP tests need the built app: run `npm run build` first');
   const db = await prepareTestDatabase(driver, SHARED_PROJECT_NAMES, SETS);

@@ -5,8 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFinished } from '../../scripts/lib/build-status.mjs';
+import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const recordFile = path.join(root, '.next/build-check.json');
@@ -35,8 +34,6 @@ function record(): Record {
 }
 
 describe('npm run build', () => {
-  beforeAll(buildFinished);
-
   it('completes without opening a database or creating a data folder', () => {
     const r = record();
     expect(r.code, r.log).toBe(0);

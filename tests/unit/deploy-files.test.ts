@@ -5,10 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { envSchema } from '@/lib/env';
-import { buildFinished } from '../../scripts/lib/build-status.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -29,7 +28,6 @@ function instructions(text: string): Instruction[] {
 }
 
 describe('Dockerfile', () => {
-  beforeAll(buildFinished);
   const steps = instructions(read('Dockerfile'));
   const stages = steps.filter((s) => s.op === 'FROM');
   const runner = steps.slice(steps.findIndex((s) => s.op === 'FROM' && s.args.endsWith('AS runner')));
