@@ -39,29 +39,26 @@ export function metadataCondition(key: string, value: string): SQL {
   return sql`(${metadataContains(key, value)} and ${runs.metadata} ->> ${key} = ${value})`;
 }
 
+/** A tag, search-term and metadata condition per filter set, the metadata ones made by `metadata`. */
+function sparseFilters(f: RunFilters, metadata: (key: string, value: string) => SQL): SQL[] {
+  const where: SQL[] = [];
+  if (f.tag) where.push(sql`${runs.tags} @> array[${f.tag}]::text[]`);
+  if (f.q) where.push(runSearchCondition(f.q));
+  for (const [key, value] of Object.entries(f.meta ?? {})) where.push(metadata(key, value));
+  return where;
+}
+
 /**
  * The conditions of filters the planner cannot size (a tag, a metadata value, a search term: as likely
  * to hold every run as none), read through their GIN indexes; listRuns bounds their work (sparsePage).
  */
-export function sparseFilterConditions(f: RunFilters): SQL[] {
-  const where: SQL[] = [];
-  if (f.tag) where.push(sql`${runs.tags} @> array[${f.tag}]::text[]`);
-  if (f.q) where.push(runSearchCondition(f.q));
-  for (const [key, value] of Object.entries(f.meta ?? {})) where.push(metadataCondition(key, value));
-  return where;
-}
+export const sparseFilterConditions = (f: RunFilters) => sparseFilters(f, metadataCondition);
 
 /**
  * The same filters, one by one, in forms the planner estimates from its statistics (a `->>` test
  * would scale every estimate by a guessed constant); each holds at least the runs its filter keeps.
  */
-export function sparseFilterEstimates(f: RunFilters): SQL[] {
-  const sized: SQL[] = [];
-  if (f.tag) sized.push(sql`${runs.tags} @> array[${f.tag}]::text[]`);
-  if (f.q) sized.push(runSearchCondition(f.q));
-  for (const [key, value] of Object.entries(f.meta ?? {})) sized.push(metadataContains(key, value));
-  return sized;
-}
+export const sparseFilterEstimates = (f: RunFilters) => sparseFilters(f, metadataContains);
 
 /** The history's filters: the API's, and the dashboard's score filters. */
 export type HistoryFilters = RunFilters & ScoreFilters;
